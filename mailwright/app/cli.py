@@ -1,0 +1,120 @@
+"""The `mailwright` command line (DESIGN.md §8).
+
+Exit codes: 0 success; 1 check errors or a failed send; 2 bad usage or bad input. Bad input
+gives one message on stderr naming the file and the place; never a traceback. This module
+never imports Qt: the editor is imported lazily, only when a window is asked for.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+COMMANDS = ("build", "blocks", "themes")
+
+
+class CliError(Exception):
+    """Bad input: printed as one line, exit 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mailwright",
+        description="Email templates that render everywhere: build, preview, personalise, export.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = sub.add_parser("build", help="build a .mwt or .mjml file into email HTML",
+                           description="Build a .mwt document or an .mjml file into email HTML. "
+                                       "Merge tags are kept as written.")
+    build.add_argument("src", metavar="SRC", help="a .mwt document or an .mjml file")
+    build.add_argument("-o", "--output", metavar="OUT.html", help="write the HTML here (default: stdout)")
+    build.add_argument("--text", metavar="OUT.txt", help="also write the plain-text alternative")
+    build.add_argument("--mjml", metavar="OUT.mjml", help="also write the generated MJML")
+    sub.add_parser("blocks", help="list the block types, one per line")
+    sub.add_parser("themes", help="list the themes, one per line")
+    return parser
+
+
+def _write(path: str, text: str) -> None:
+    from .atomic import SaveError, atomic_write_text
+
+    try:
+        atomic_write_text(path, text, backup=False)
+    except SaveError as e:
+        raise CliError(str(e)) from None
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .pipeline import build_file
+
+    src = Path(args.src)
+    if src.suffix.lower() not in (".mwt", ".mjml"):
+        raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
+    result = build_file(src)
+    if args.output:
+        _write(args.output, result.html)
+    else:
+        sys.stdout.write(result.html)
+        sys.stdout.flush()
+    if args.text:
+        _write(args.text, result.text)
+    if args.mjml:
+        _write(args.mjml, result.mjml)
+    if args.output:
+        kb = result.html_bytes / 1024
+        note = "  (over Gmail's 102 KB clipping limit)" if result.html_bytes > 102 * 1024 else ""
+        print(f"{args.output}: {kb:.1f} KB of HTML{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_blocks(_: argparse.Namespace) -> int:
+    from ..blocks import REGISTRY
+
+    for spec in REGISTRY.values():
+        print(f"{spec.type:<11} {spec.label} ({spec.category}): {spec.description}")
+    return EXIT_OK
+
+
+def _cmd_themes(_: argparse.Namespace) -> int:
+    from ..themes import available_themes, load_theme
+
+    for name in available_themes():
+        theme = load_theme(name)
+        print(f"{name:<9} {theme.label}: {theme.description}")
+    return EXIT_OK
+
+
+def _open_editor(argv: Sequence[str]) -> int:
+    # The editor window is the next milestone; until then say so plainly.
+    target = argv[0] if argv else ""
+    hint = f"mailwright build {target} -o out.html" if target else "mailwright build examples/welcome.mwt -o out.html"
+    print(f"mailwright: the editor window is not available in this version yet; try: {hint}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        return _open_editor(argv)
+    args = _parser().parse_args(argv)
+    handlers = {"build": _cmd_build, "blocks": _cmd_blocks, "themes": _cmd_themes}
+    from ..themes import ThemeError
+    from .pipeline import BuildError
+    from .storage import DocumentError
+
+    try:
+        return handlers[args.command](args)
+    except (CliError, DocumentError, BuildError, ThemeError) as e:
+        print(f"mailwright: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # a bug of ours: still no traceback for the user
+        print(f"mailwright: internal error ({type(e).__name__}: {e}); please report it", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The document model: email > rows > columns > blocks (DESIGN.md §2), validated with pydantic.
+
+Props store only overrides: every prop is optional and `None` means "the block's default or
+the theme's value". Unknown keys anywhere survive a load/save round trip (`extra="allow"`).
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field as PField, StrictBool,
+                      create_model, field_validator, model_serializer, model_validator)
+
+from ..blocks import REGISTRY
+from ..blocks.base import BlockSpec, Field
+from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
+
+FORMAT = "mailwright"
+CURRENT_VERSION = 1
+MAX_TEXT = 2_000_000  # characters in one prop; a guard against absurd files, not a style rule
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent|<<.*>>)$", re.S)
+_MERGE = re.compile(r"^<<.*>>$", re.S)
+
+
+# --- props models generated from field declarations ---------------------------------------
+
+class Props(BaseModel):
+    """Base of generated props models: None-valued fields are not written (only overrides)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    @model_serializer(mode="wrap")
+    def _drop_unset(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        return {k: v for k, v in data.items() if v is not None}
+
+
+def _annotation(f: Field) -> Any:
+    if f.kind in ("text", "multiline", "richtext", "code", "url", "image"):
+        return Annotated[str, PField(max_length=MAX_TEXT)]
+    if f.kind == "color":
+        return str
+    if f.kind == "bool":
+        return StrictBool
+    if f.kind == "choice":
+        return Literal[f.choices]  # type: ignore[valid-type]
+    if f.kind == "number":
+        base = int if f.integer else float
+        return Annotated[base, PField(ge=f.min, le=f.max)]
+    if f.kind == "items":
+        return list[props_model(f"Item_{f.name}", f.item_fields)]  # type: ignore[misc]
+    raise ValueError(f"unknown field kind {f.kind!r}")
+
+
+def _color_check(v: Any) -> Any:
+    if isinstance(v, str) and v != "" and not _COLOR.match(v):
+        raise ValueError(f"must be a colour like #1a2b3c (or transparent), not {v!r}")
+    return v.lower() if isinstance(v, str) and not _MERGE.match(v) else v
+
+
+def props_model(name: str, fields: tuple[Field, ...]) -> type[Props]:
+    """A pydantic model for a set of fields, every field optional (None = not overridden)."""
+    definitions: dict[str, Any] = {f.name: (Optional[_annotation(f)], None) for f in fields}
+    validators = {}
+    colors = [f.name for f in fields if f.kind == "color"]
+    if colors:
+        validators["_colors"] = field_validator(*colors)(_color_check)
+    return create_model(name, __base__=Props, __validators__=validators, **definitions)
+
+
+# --- nodes ----------------------------------------------------------------------------------
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+NodeId = Annotated[str, PField(pattern=ID_PATTERN)]
+
+
+class BlockBase(Node):
+    id: NodeId
+    type: str
+    props: Props
+    condition: Optional[str] = None
+    repeat: Optional[str] = None
+
+    @property
+    def spec(self) -> BlockSpec:
+        return REGISTRY[self.type]
+
+
+def _block_model(spec: BlockSpec) -> type[BlockBase]:
+    props = props_model(f"{spec.type.title().replace('_', '')}Props", spec.fields)
+    return create_model(
+        f"{spec.type.title().replace('_', '')}Block",
+        __base__=BlockBase,
+        type=(Literal[spec.type], ...),  # type: ignore[valid-type]
+        props=(props, PField(default_factory=props)),
+    )
+
+
+BLOCK_MODELS: dict[str, type[BlockBase]] = {t: _block_model(s) for t, s in REGISTRY.items()}
+AnyBlock = Annotated[Union[tuple(BLOCK_MODELS.values())], Discriminator("type")]  # type: ignore[valid-type]
+
+RowProps = props_model("RowProps", ROW_FIELDS)
+ColumnProps = props_model("ColumnProps", COLUMN_FIELDS)
+
+
+class Column(Node):
+    id: NodeId
+    width: Annotated[float, PField(gt=0, le=100)] = 100
+    props: ColumnProps = PField(default_factory=ColumnProps)  # type: ignore[valid-type]
+    blocks: list[AnyBlock] = PField(default_factory=list)
+
+
+class Row(Node):
+    id: NodeId
+    props: RowProps = PField(default_factory=RowProps)  # type: ignore[valid-type]
+    condition: Optional[str] = None
+    repeat: Optional[str] = None
+    columns: Annotated[list[Column], PField(min_length=1, max_length=4)]
+
+    @model_validator(mode="after")
+    def _layout_rules(self) -> "Row":
+        total = sum(c.width for c in self.columns)
+        if abs(total - 100) > 0.5:
+            raise ValueError(f"column widths must add up to 100 (they add up to {total:g})")
+        for column in self.columns:
+            for block in column.blocks:
+                if block.spec.placement == "row" and (len(self.columns) > 1 or len(column.blocks) > 1):
+                    raise ValueError(
+                        f"block {block.id!r} ({block.spec.label}) fills its row: it must be the only "
+                        "block in a one-column row"
+                    )
+        return self
+
+    @property
+    def hero(self) -> Optional[BlockBase]:
+        """The row-level block this row holds, if any."""
+        blocks = self.columns[0].blocks
+        if len(self.columns) == 1 and len(blocks) == 1 and blocks[0].spec.placement == "row":
+            return blocks[0]
+        return None
+
+
+class Settings(Node):
+    width: Annotated[int, PField(ge=320, le=1200)] = 600
+    theme: str = "classic"
+    lang: Annotated[str, PField(pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    dir: Literal["ltr", "rtl"] = "ltr"
+    # Theme overrides (None: the theme's value). Keys match themes.OVERRIDES.
+    primary_color: Optional[str] = None
+    text_color: Optional[str] = None
+    heading_color: Optional[str] = None
+    link_color: Optional[str] = None
+    background_color: Optional[str] = None
+    content_background: Optional[str] = None
+    font_family: Optional[Annotated[str, PField(max_length=300)]] = None
+    heading_font_family: Optional[Annotated[str, PField(max_length=300)]] = None
+    font_size: Optional[Annotated[int, PField(ge=8, le=32)]] = None
+    # CSS the author wants inlined into the HTML (premailer runs only when there is some).
+    inline_css: Optional[Annotated[str, PField(max_length=MAX_TEXT)]] = None
+    # A transactional email needs no unsubscribe link (used by checks).
+    transactional: StrictBool = False
+
+    _colors = field_validator("primary_color", "text_color", "heading_color", "link_color",
+                              "background_color", "content_background")(_color_check)
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, v: str) -> str:
+        from ..themes import available_themes
+
+        if v not in available_themes():
+            raise ValueError(f"unknown theme {v!r}; available themes: {', '.join(available_themes())}")
+        return v
+
+    @model_serializer(mode="wrap")
+    def _drop_unset(self, handler: Any) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+class Document(Node):
+    format: Literal["mailwright"] = FORMAT
+    version: int = CURRENT_VERSION
+    subject: Annotated[str, PField(max_length=2000)] = ""
+    preheader: Annotated[str, PField(max_length=2000)] = ""
+    settings: Settings = PField(default_factory=Settings)
+    variables: dict[Annotated[str, PField(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], str] = PField(default_factory=dict)
+    rows: list[Row] = PField(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Document":
+        seen: set[str] = set()
+        for node in self.iter_nodes():
+            if node.id in seen:
+                raise ValueError(f"id {node.id!r} is used twice; every row, column and block needs its own id")
+            seen.add(node.id)
+        return self
+
+    def iter_nodes(self):
+        for row in self.rows:
+            yield row
+            for column in row.columns:
+                yield column
+                yield from column.blocks
+
+    def iter_blocks(self):
+        for row in self.rows:
+            for column in row.columns:
+                yield from column.blocks
+
+    def find(self, node_id: str) -> Node | None:
+        for node in self.iter_nodes():
+            if node.id == node_id:
+                return node
+        return None
+
+
+def new_id(doc: Document, prefix: str) -> str:
+    """A short id (`b7`, `r3`, …) not yet used in the document; stable once assigned."""
+    used = {n.id for n in doc.iter_nodes()}
+    n = 1 + max((int(i[len(prefix):]) for i in used if i.startswith(prefix) and i[len(prefix):].isdigit()),
+                default=0)
+    while f"{prefix}{n}" in used:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def make_block(block_type: str, block_id: str, **props: Any) -> BlockBase:
+    """A block of a registered type with the given prop overrides."""
+    return BLOCK_MODELS[block_type].model_validate({"id": block_id, "type": block_type, "props": props})
+
+
+def resolve_fields(fields: tuple[Field, ...], props: BaseModel | dict[str, Any], theme: Any) -> dict[str, Any]:
+    """Every field's value: the override if set, else the theme's value, else the default."""
+    values = props if isinstance(props, dict) else props.model_dump()
+    out: dict[str, Any] = {}
+    for f in fields:
+        value = values.get(f.name)
+        if value is None:
+            value = theme.get(f.theme) if f.theme else f.default
+        if f.kind == "items":
+            value = [resolve_fields(f.item_fields, item, theme) for item in (value or ())]
+        out[f.name] = value
+    return out

@@ -1,0 +1,103 @@
+"""CSS inlining with premailer, hardened (reference/hardening.md §3.1).
+
+premailer runs only when a document carries CSS to inline. It must never touch the network
+or the file system, never truncate a large document, and keep MJML's own head styles (media
+queries) as they are.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from lxml import etree
+
+_SENTINEL = "<!--mailwright-end-->"
+_IMPORT = re.compile(r"@import\b[^;]*;?", re.I)
+_HEAD_STYLE = re.compile(r"<style\b", re.I)
+_lock = threading.Lock()
+_configured = False
+
+
+class InlineError(RuntimeError):
+    pass
+
+
+def _configure_once() -> None:
+    """cssutils is global: silence its log flood and disable its @import fetcher, once."""
+    global _configured
+    with _lock:
+        if _configured:
+            return
+        import cssutils
+        import cssutils.util
+
+        # cssutils fetches @import URLs (http, file, ftp) even with allow_network=False.
+        cssutils.util._defaultFetcher = lambda url: None  # type: ignore[attr-defined]
+        cssutils.log.setLevel(logging.CRITICAL)
+        logging.getLogger("CSSUTILS").setLevel(logging.CRITICAL)
+        logging.getLogger("CSSUTILS").propagate = False
+        _configured = True
+
+
+def strip_imports(css: str) -> str:
+    return _IMPORT.sub("", css)
+
+
+def _mark_head_styles(html: str) -> str:
+    """Tell premailer to leave MJML's head styles alone (they hold the responsive rules)."""
+    head_end = html.lower().find("</head>")
+    if head_end < 0:
+        return html
+    head = _HEAD_STYLE.sub('<style data-premailer="ignore"', html[:head_end])
+    return head + html[head_end:]
+
+
+def inline_css(html: str, extra_css: str = "") -> str:
+    """Inline `<style>` rules found in the body (e.g. from raw HTML blocks) and `extra_css`.
+
+    Returns the full HTML document with its doctype. Raises InlineError with a readable
+    message instead of letting premailer's exceptions through.
+    """
+    _configure_once()
+    from premailer import Premailer
+    from premailer.premailer import ExternalFileLoadingError
+
+    doctype_match = re.match(r"\s*(<!doctype[^>]*>)", html, re.I)
+    doctype = doctype_match.group(1) if doctype_match else "<!doctype html>"
+    marked = _mark_head_styles(html)
+    marked = re.sub(r"(<style\b[^>]*>)(.*?)(</style>)",
+                    lambda m: m.group(1) + strip_imports(m.group(2)) + m.group(3), marked, flags=re.S | re.I)
+    body_end = marked.lower().rfind("</body>")
+    if body_end >= 0:
+        marked = marked[:body_end] + _SENTINEL + marked[body_end:]
+    try:
+        # huge_tree: without it libxml2 silently drops any text node or attribute over
+        # ~10 MB and everything after it.
+        root = etree.fromstring(marked, etree.HTMLParser(huge_tree=True))
+        premailer = Premailer(
+            allow_network=False,
+            allow_loading_external_files=False,
+            disable_link_rewrites=True,
+            base_url=None,
+            keep_style_tags=False,
+            strip_important=False,
+            remove_classes=False,
+            align_floating_images=False,
+            disable_validation=True,
+            cache_css_parsing=False,
+            css_text=[strip_imports(extra_css)] if extra_css.strip() else None,
+        )
+        tree = premailer.transform(root)
+        # Serialise the element, not the tree: lxml would write its own HTML 4 doctype.
+        element = tree.getroot() if hasattr(tree, "getroot") else tree
+        out = etree.tostring(element, method="html", encoding="unicode")
+    except ExternalFileLoadingError as e:
+        raise InlineError(f"a stylesheet link was refused (no files are read while inlining): {e}") from None
+    except Exception as e:  # premailer/cssutils raise many types; all mean "could not inline"
+        raise InlineError(f"CSS inlining failed: {e}") from None
+    if _SENTINEL not in out:
+        raise InlineError("CSS inlining lost the end of the document; the HTML was not changed")
+    out = out.replace(_SENTINEL, "")
+    out = out.replace(' data-premailer="ignore"', "")
+    return doctype + out

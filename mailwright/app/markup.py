@@ -1,0 +1,188 @@
+"""HTML inside blocks: the rich-text allow-list, and raw HTML normalised for MRML.
+
+Both take text whose merge tags are already tokens (app/tokens.py), so lxml and MRML only
+ever see plain markup.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from ..blocks.base import escape_attr, escape_text
+
+# --- rich text ------------------------------------------------------------------------------
+
+_KEEP = {"p", "br", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "span", "sup", "sub"}
+_DROP = {"script", "style", "iframe", "object", "embed", "noscript", "template", "head", "title",
+         "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta", "base"}
+_SPAN_CSS = {"color", "background-color", "font-weight", "font-style", "text-decoration", "font-size"}
+_ALIGN_CSS = {"text-align"}
+_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
+_CSS_DECL = re.compile(r"\s*([a-zA-Z-]+)\s*:\s*([^;]+)")
+_CSS_VALUE_OK = re.compile(r"^[#\w\s.,%()'-]+$")
+
+
+def _filter_css(style: str, allowed: set[str]) -> str:
+    out = []
+    for m in _CSS_DECL.finditer(style or ""):
+        prop, value = m.group(1).lower(), m.group(2).strip()
+        if prop in allowed and _CSS_VALUE_OK.match(value) and "url(" not in value.lower():
+            out.append(f"{prop}:{value}")
+    return ";".join(out)
+
+
+def _safe_href(href: str) -> str | None:
+    href = re.sub(r"[\x00-\x20]+", " ", href or "").strip()
+    if not href or _BAD_SCHEME.match(href):
+        return None
+    return href
+
+
+def sanitize_rich_text(html: str, *, paragraph_gap: int = 12) -> str:
+    """Keep the rich-text subset (p, br, strong, em, u, a, lists, coloured spans) as MJML-safe
+    markup. Unknown tags are unwrapped (their text stays), dangerous ones dropped with content,
+    `javascript:` links unlinked. Paragraph and list margins are written inline so every client
+    spaces them alike; the last one gets no bottom margin.
+    """
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div",
+                                         parser=lxml.html.HTMLParser(huge_tree=True))
+    parts: list = []
+    _emit_children(root, parts)
+    # Spacing between blocks: margins on every paragraph/list but the last one.
+    openers = [i for i, p in enumerate(parts) if isinstance(p, tuple)]
+    for n, i in enumerate(openers):
+        tag, css = parts[i]
+        gap = "0" if n == len(openers) - 1 else f"0 0 {paragraph_gap}px"
+        style = f"margin:{gap};" + ("padding-left:24px;" if tag != "p" else "") + (f"{css};" if css else "")
+        parts[i] = f'<{tag} style="{escape_attr(style)}">'
+    return "".join(parts)
+
+
+def _emit_children(el: etree._Element, parts: list) -> None:
+    if el.text:
+        parts.append(escape_text(el.text))
+    for child in el:
+        _emit(child, parts)
+        if child.tail:
+            parts.append(escape_text(child.tail))
+
+
+def _emit(el: etree._Element, parts: list) -> None:
+    if not isinstance(el.tag, str):  # comments, processing instructions
+        return
+    tag = el.tag.lower()
+    if tag in _DROP:
+        return
+    if tag not in _KEEP:
+        _emit_children(el, parts)
+        if tag in {"div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"} and parts and parts[-1] != "<br />":
+            parts.append("<br />")
+        return
+    if tag == "br":
+        parts.append("<br />")
+        return
+    attrs = ""
+    if tag == "a":
+        href = _safe_href(el.get("href", ""))
+        if href is None:
+            _emit_children(el, parts)
+            return
+        attrs += f' href="{escape_attr(href)}"'
+        if el.get("title"):
+            attrs += f' title="{escape_attr(el.get("title"))}"'
+        if el.get("target") == "_blank":
+            attrs += ' target="_blank"'
+    elif tag == "span":
+        css = _filter_css(el.get("style", ""), _SPAN_CSS)
+        if not css:
+            _emit_children(el, parts)
+            return
+        attrs += f' style="{escape_attr(css)}"'
+    if tag in ("p", "ul", "ol") and el.getparent() is not None and el.getparent().getparent() is None:
+        # Top-level block: its margin depends on whether it is last (see sanitize_rich_text).
+        parts.append((tag, _filter_css(el.get("style", ""), _ALIGN_CSS)))
+        _emit_children(el, parts)
+        parts.append(f"</{tag}>")
+        return
+    if tag in ("p", "ul", "ol"):
+        attrs = ' style="margin:0;' + ("padding-left:24px;" if tag != "p" else "") + '"'
+    if tag == "li":
+        css = _filter_css(el.get("style", ""), _ALIGN_CSS)
+        attrs = ' style="margin:0 0 4px;' + (escape_attr(css) + ';' if css else "") + '"'
+    parts.append(f"<{tag}{attrs}>")
+    _emit_children(el, parts)
+    parts.append(f"</{tag}>")
+
+
+# --- raw HTML -----------------------------------------------------------------------------
+
+_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)"
+    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
+    r"\s*(/?)>",
+    re.S,
+)
+_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.S)
+_RAWTEXT = {"style", "script"}
+
+
+def _normalise_tag(m: re.Match[str]) -> str:
+    close, name, attrs, selfclose = m.groups()
+    if close:
+        return f"</{name}>"
+    out = []
+    for a in _ATTR.finditer(attrs):
+        key, value = a.group(1), a.group(2)
+        if value is None:
+            out.append(f" {key}")
+            continue
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        # Re-quote with double quotes, no raw newlines: MRML's attribute writer breaks on
+        # both (hardening.md §10.1 point 6). Existing entities are kept as written.
+        value = re.sub(r"[\r\n\t]+", " ", value).replace('"', "&quot;").replace("<", "&lt;")
+        out.append(f' {key}="{value}"')
+    return f"<{name}{''.join(out)}{' /' if selfclose else ''}>"
+
+
+def normalise_raw_html(html: str) -> str:
+    """Raw HTML kept as written, except what MRML cannot take: attribute values with newlines
+    or embedded double quotes, and a bare `<` that starts no tag (written as `&lt;`)."""
+    out: list[str] = []
+    i, n = 0, len(html)
+    while i < n:
+        j = html.find("<", i)
+        if j < 0:
+            out.append(html[i:])
+            break
+        out.append(html[i:j])
+        if html.startswith("<!--", j):
+            end = html.find("-->", j + 4)
+            end = n if end < 0 else end + 3
+            out.append(html[j:end])
+            i = end
+            continue
+        m = _TAG.match(html, j)
+        if m:
+            out.append(_normalise_tag(m))
+            i = m.end()
+            name = m.group(2).lower()
+            if name in _RAWTEXT and not m.group(1) and not m.group(4):
+                end = html.lower().find(f"</{name}", i)
+                end = n if end < 0 else end
+                out.append(html[i:end])
+                i = end
+            continue
+        if html.startswith("<!", j) or html.startswith("<?", j):
+            end = html.find(">", j)
+            end = n if end < 0 else end + 1
+            out.append(html[j:end])
+            i = end
+            continue
+        out.append("&lt;")
+        i = j + 1
+    return "".join(out)

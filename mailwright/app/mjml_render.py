@@ -1,0 +1,232 @@
+"""Document → MJML (pure and deterministic: the same document gives byte-identical MJML).
+
+Merge tags in any prop become tokens here (app/tokens.py); the token table travels with the
+MJML so the pipeline can restore them after compiling and inlining.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..blocks import REGISTRY
+from ..blocks.base import BlockData, escape_attr, escape_text, font_stack, pad, px
+from ..themes import Theme, load_theme
+from .document import BlockBase, Column, Document, Row, resolve_fields
+from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from .markup import normalise_raw_html, sanitize_rich_text
+from .tokens import TokenTable, choose_prefix
+
+MOBILE_BREAKPOINT = 480  # px, MJML's default
+
+
+@dataclass
+class RenderContext:
+    """What block renderers see; one per document render."""
+
+    theme: Theme
+    tokens: TokenTable
+    design: bool = False
+    column_width: float = 600.0
+    row_classes: tuple[str, ...] = ()
+    node_id: str = ""
+    needs_inlining: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def protect(self, value: str) -> str:
+        return self.tokens.protect(value)
+
+    def text(self, value: str) -> str:
+        return escape_text(self.tokens.protect(value))
+
+    def attrs(self, pairs: dict[str, Any], keep_empty: tuple[str, ...] = ()) -> str:
+        """` name="value"` pairs in the given order; None and "" are left out unless kept."""
+        out = []
+        for key, value in pairs.items():
+            if value is None or (value == "" and key not in keep_empty):
+                continue
+            out.append(f' {key}="{escape_attr(self.tokens.protect(str(value)))}"')
+        return "".join(out)
+
+    def rich(self, html: str) -> str:
+        return sanitize_rich_text(self.tokens.protect(html, markup=True))
+
+    def raw_html(self, html: str) -> str:
+        if "<style" in html.lower():
+            self.needs_inlining = True
+        return normalise_raw_html(self.tokens.protect(html, markup=True))
+
+    def raw_mjml(self, mjml: str) -> str:
+        if "<style" in mjml.lower() or "inline=" in mjml.lower():
+            self.needs_inlining = True
+        return self.tokens.protect(mjml, markup=True)
+
+    def css_class(self, *classes: str) -> str | None:
+        """Classes for the current node; in design mode also the node's id for the canvas."""
+        names = [c for c in classes if c]
+        if self.design and self.node_id:
+            names.append(f"mw-id-{self.node_id}")
+        return " ".join(names) or None
+
+
+def resolved_theme(doc: Document) -> Theme:
+    settings = doc.settings.model_dump()
+    return load_theme(doc.settings.theme).with_overrides(settings)
+
+
+def render_block(block: BlockBase, ctx: RenderContext) -> str:
+    spec = REGISTRY[block.type]
+    data = BlockData(block.id, block.type, resolve_fields(spec.fields, block.props, ctx.theme))
+    ctx.node_id = block.id
+    return _wrap_logic(block.condition, block.repeat, spec.render(data, ctx), ctx, level="column")
+
+
+def _wrap_logic(condition: str | None, repeat: str | None, mjml: str, ctx: RenderContext,
+                level: str) -> str:
+    """Conditions and repeats as merge-language tags around the node (rendered per recipient)."""
+    opening, closing = [], []
+    if condition:
+        opening.append(f"<% if {condition} %>")
+        closing.insert(0, "<% endif %>")
+    if repeat:
+        opening.append(f"<% for {repeat} %>")
+        closing.insert(0, "<% endfor %>")
+    if not opening:
+        return mjml
+    before = ctx.text("".join(opening))
+    after = ctx.text("".join(closing))
+    return f"<mj-raw>{before}</mj-raw>{mjml}<mj-raw>{after}</mj-raw>"
+
+
+def _column_content_width(row_width: float, column: Column, col_props: dict[str, Any]) -> float:
+    return row_width * column.width / 100 - 2 * col_props["padding"] - 2 * col_props["border_width"]
+
+
+def render_column(column: Column, row_width: float, ctx: RenderContext) -> str:
+    p = resolve_fields(COLUMN_FIELDS, column.props, ctx.theme)
+    ctx.column_width = _column_content_width(row_width, column, p)
+    border = f'{px(p["border_width"])} solid {p["border_color"]}' if p["border_width"] and p["border_color"] else None
+    ctx.node_id = column.id
+    attrs = ctx.attrs({
+        "width": f"{column.width:g}%",
+        "background-color": p["background_color"] or None,
+        "vertical-align": p["vertical_align"],
+        "padding": px(p["padding"]) if p["padding"] else None,
+        "border-radius": px(p["border_radius"]) if p["border_radius"] else None,
+        "border": border,
+        "css-class": ctx.css_class("mw-column"),
+    })
+    blocks = "".join(render_block(b, ctx) for b in column.blocks)
+    return f"<mj-column{attrs}>{blocks}</mj-column>"
+
+
+def render_row(row: Row, body_width: int, ctx: RenderContext) -> str:
+    p = resolve_fields(ROW_FIELDS, row.props, ctx.theme)
+    classes = tuple(c for c, on in (("mw-hide-mobile", p["hide_on_mobile"]),
+                                    ("mw-hide-desktop", p["hide_on_desktop"])) if on)
+    hero = row.hero
+    if hero is not None:
+        ctx.row_classes = classes
+        ctx.column_width = body_width
+        out = render_block(hero, ctx)
+        ctx.row_classes = ()
+        return _wrap_logic(row.condition, row.repeat, out, ctx, level="body")
+    row_width = body_width - 2 * p["padding_x"]
+    columns = list(row.columns)
+    # Reverse stacking: columns written in reverse with direction rtl look the same on
+    # desktop, and stack in the reversed order on mobile.
+    reverse = p["reverse_on_mobile"] and len(columns) > 1
+    if reverse:
+        columns.reverse()
+    inner = "".join(render_column(c, row_width, ctx) for c in columns)
+    if not p["stack_on_mobile"] and len(columns) > 1:
+        inner = f"<mj-group{ctx.attrs({'direction': 'rtl' if reverse else None})}>{inner}</mj-group>"
+    ctx.node_id = row.id
+    attrs = ctx.attrs({
+        "background-color": p["background_color"] or None,
+        "background-url": p["background_image"] or None,
+        "background-size": p["background_size"] if p["background_image"] else None,
+        "background-repeat": "no-repeat" if p["background_image"] else None,
+        "background-position": p["background_position"] if p["background_image"] else None,
+        "padding": pad(p["padding_top"], p["padding_x"], p["padding_bottom"], p["padding_x"]),
+        "full-width": "full-width" if p["full_width"] else None,
+        "border-radius": px(p["border_radius"]) if p["border_radius"] else None,
+        "text-align": p["text_align"],
+        "direction": "rtl" if reverse else None,
+        "css-class": ctx.css_class("mw-row", *classes),
+    })
+    return _wrap_logic(row.condition, row.repeat, f"<mj-section{attrs}>{inner}</mj-section>", ctx, level="body")
+
+
+def _head(doc: Document, ctx: RenderContext) -> str:
+    t = ctx.theme
+    body_font = font_stack(t.fonts["body"])
+    heading_font = font_stack(t.fonts["heading"])
+    parts = [
+        f"<mj-title>{ctx.text(doc.subject)}</mj-title>",
+        f"<mj-preview>{ctx.text(doc.preheader)}</mj-preview>" if doc.preheader else "",
+        f'<mj-breakpoint width="{MOBILE_BREAKPOINT}px" />',
+    ]
+    for name, href in t.web_fonts:
+        parts.append(f"<mj-font{ctx.attrs({'name': name, 'href': href})} />")
+    a = ctx.attrs
+    classes = "".join(
+        f"<mj-class{a({'name': f'mw-{lvl}', 'font-family': heading_font, 'font-size': px(t.sizes[lvl]), 'line-height': str(t.sizes['heading_line_height']), 'color': t.colors['heading']})} />"
+        for lvl in ("h1", "h2", "h3")
+    )
+    parts.append(
+        "<mj-attributes>"
+        f"<mj-all{a({'font-family': body_font})} />"
+        f"<mj-section{a({'background-color': t.colors['content'], 'padding': pad(t.spacing['row'], 0)})} />"
+        f"<mj-column{a({'padding': '0'})} />"
+        f"<mj-text{a({'color': t.colors['text'], 'font-size': px(t.sizes['body']), 'line-height': str(t.sizes['line_height']), 'padding': pad(t.spacing['block_y'], t.spacing['block_x'])})} />"
+        f"<mj-button{a({'background-color': t.colors['primary'], 'color': t.colors['on_primary'], 'border-radius': px(t.button['radius']), 'font-size': px(t.button['font_size']), 'font-weight': t.button['font_weight'], 'inner-padding': pad(t.button['padding_y'], t.button['padding_x']), 'padding': pad(t.spacing['block_y'], t.spacing['block_x'])})} />"
+        f"<mj-image{a({'padding': pad(t.spacing['block_y'], t.spacing['block_x'])})} />"
+        f"<mj-divider{a({'border-color': t.colors['border'], 'border-width': '1px', 'padding': pad(t.spacing['block_y'], t.spacing['block_x'])})} />"
+        f"<mj-table{a({'color': t.colors['text'], 'padding': pad(t.spacing['block_y'], t.spacing['block_x'])})} />"
+        f"<mj-social-element{a({'color': t.colors['text']})} />"
+        f"{classes}"
+        "</mj-attributes>"
+    )
+    bp = MOBILE_BREAKPOINT - 1
+    parts.append(
+        "<mj-style>"
+        f"a {{ color: {t.colors['link']}; }} "
+        ".mw-hide-desktop { display: none; max-height: 0; overflow: hidden; mso-hide: all; } "
+        ".mw-hide-desktop-outlook { display: none; mso-hide: all; } "
+        f"@media only screen and (max-width: {bp}px) {{ "
+        ".mw-hide-mobile { display: none !important; max-height: 0 !important; overflow: hidden !important; } "
+        ".mw-hide-desktop { display: block !important; max-height: none !important; overflow: visible !important; } }"
+        "</mj-style>"
+    )
+    return "<mj-head>" + "".join(p for p in parts if p) + "</mj-head>"
+
+
+@dataclass(frozen=True)
+class MjmlOutput:
+    mjml: str               # with tokens in place of merge tags (what the compiler gets)
+    tokens: TokenTable
+    needs_inlining: bool
+    inline_css: str         # CSS to inline (document setting), "" when none
+    warnings: tuple[str, ...]
+
+    @property
+    def source(self) -> str:
+        """The MJML with merge tags restored (what `build --mjml` writes)."""
+        return self.tokens.restore_plain(self.mjml)
+
+
+def document_to_mjml(doc: Document, *, design: bool = False) -> MjmlOutput:
+    """The document as MJML. `design=True` adds node-id classes for the editor canvas."""
+    theme = resolved_theme(doc)
+    tokens = TokenTable(choose_prefix(doc.model_dump_json()))
+    ctx = RenderContext(theme=theme, tokens=tokens, design=design)
+    width = doc.settings.width
+    head = _head(doc, ctx)
+    rows = "".join(render_row(r, width, ctx) for r in doc.rows)
+    body_attrs = ctx.attrs({"width": px(width), "background-color": theme.colors["background"]})
+    root_attrs = ctx.attrs({"lang": doc.settings.lang, "dir": doc.settings.dir})
+    mjml = f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n"
+    inline_css = doc.settings.inline_css or ""
+    return MjmlOutput(mjml=mjml, tokens=tokens,
+                      needs_inlining=ctx.needs_inlining or bool(inline_css.strip()),
+                      inline_css=tokens.protect(inline_css), warnings=tuple(ctx.warnings))

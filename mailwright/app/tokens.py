@@ -1,0 +1,90 @@
+"""Merge tags as opaque tokens through MJML and CSS inlining (DESIGN.md §4).
+
+MRML cannot parse `<` in text and premailer escapes and URL-encodes `<< … >>`, so every tag
+becomes an ASCII token such as `MWTAG00012Z` before compiling and comes back afterwards. A
+token that does not come back is an error, never silently lost personalisation.
+"""
+from __future__ import annotations
+
+import bisect
+import html as htmllib
+import re
+
+# `\<<` is the escape for a literal "<<"; it is protected too so MRML never sees a bare "<".
+TAG_RE = re.compile(r"\\<<|<<.{0,2000}?>>|<%.{0,2000}?%>|<#.{0,2000}?#>", re.S)
+_MARKUP_TAG = re.compile(r"<[A-Za-z!/?][^<>]*>")
+
+
+class TokenError(RuntimeError):
+    """A merge tag did not survive compilation."""
+
+
+def choose_prefix(*texts: str) -> str:
+    """A token prefix that occurs in none of the texts (so user text is never mistaken)."""
+    prefix = "MWTAG"
+    while any(prefix.lower() in t.lower() for t in texts):
+        prefix += "X"
+    return prefix
+
+
+class TokenTable:
+    """Maps each distinct merge tag to one token and back."""
+
+    def __init__(self, prefix: str = "MWTAG") -> None:
+        self.prefix = prefix
+        self.tags: list[str] = []
+        self._index: dict[str, int] = {}
+        self._token_re = re.compile(re.escape(prefix) + r"(\d{5})Z")
+
+    def token(self, tag: str) -> str:
+        index = self._index.get(tag)
+        if index is None:
+            index = self._index[tag] = len(self.tags)
+            self.tags.append(tag)
+        return f"{self.prefix}{index:05d}Z"
+
+    def protect(self, text: str, *, markup: bool = False) -> str:
+        """Replace every merge tag in `text` by its token.
+
+        With `markup=True` the text is HTML/MJML source, where a tag inside an attribute is
+        written with entities (`&quot;`); the table keeps the tag's plain form.
+        """
+        def sub(m: re.Match[str]) -> str:
+            tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
+            return self.token(tag)
+
+        return TAG_RE.sub(sub, text)
+
+    def restore(self, html: str) -> str:
+        """Put the tags back into compiled HTML, escaped for where each token landed."""
+        if not self.tags:
+            return html
+        self.check(html)
+        spans = [(m.start(), m.end()) for m in _MARKUP_TAG.finditer(html)]
+        starts = [s for s, _ in spans]
+
+        def sub(m: re.Match[str]) -> str:
+            tag = self.tags[int(m.group(1))]
+            i = bisect.bisect_right(starts, m.start()) - 1
+            inside_markup = i >= 0 and spans[i][1] > m.start()
+            if inside_markup:
+                return tag.replace("&", "&amp;").replace('"', "&quot;")
+            return tag
+
+        return self._token_re.sub(sub, html)
+
+    def restore_plain(self, text: str) -> str:
+        """Put the tags back verbatim (plain text, subject, MJML for `--mjml`)."""
+        if not self.tags:
+            return text
+        return self._token_re.sub(lambda m: self.tags[int(m.group(1))], text)
+
+    def check(self, html: str) -> None:
+        found = {int(i) for i in self._token_re.findall(html)}
+        missing = [self.tags[i] for i in range(len(self.tags)) if i not in found]
+        if missing:
+            shown = ", ".join(repr(t) for t in missing[:3])
+            raise TokenError(
+                f"merge tag{'s' if len(missing) > 1 else ''} {shown} did not survive compilation; "
+                "check that it is not inside an attribute MJML rewrites (such as a width or a colour)"
+            )

@@ -1,0 +1,174 @@
+"""What every block type declares, and the small helpers their `render` functions share.
+
+A block module declares one `BlockSpec`: its type name, palette entry, fields and a pure
+`render(block, ctx) -> str` that returns MJML. No Qt here, and no I/O: rendering is a pure
+function of the block's resolved props and the render context.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal, Protocol
+
+FieldKind = Literal[
+    "text",       # one line of merge-aware text
+    "multiline",  # several lines of merge-aware plain text
+    "richtext",   # limited HTML: p, br, strong, em, u, a, ul/ol/li, span colour
+    "code",       # raw HTML or raw MJML, kept as written
+    "url",        # a link target (http(s), mailto, tel, cid or a merge tag)
+    "image",      # an image URL
+    "color",      # #rgb / #rrggbb / transparent
+    "number",     # with min/max and a unit for the inspector
+    "choice",     # one of `choices`
+    "bool",
+    "items",      # a list of small records (social networks, menu links, table columns)
+]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One editable property of a block (or of a row/column).
+
+    `default` applies when the document does not override the field. When `theme` names a
+    theme value (e.g. "colors.primary"), that value is the default instead, so a theme change
+    restyles every block that has no override.
+    """
+
+    name: str
+    kind: FieldKind
+    label: str
+    default: Any = None
+    theme: str | None = None
+    hint: str = ""
+    choices: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    item_fields: tuple["Field", ...] = ()
+    integer: bool = False
+
+
+Placement = Literal["column", "row"]
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    type: str
+    label: str
+    icon: str
+    category: str
+    description: str
+    fields: tuple[Field, ...]
+    render: Callable[["BlockData", "Ctx"], str]
+    # "row": the block fills a one-column row and renders instead of the section (hero).
+    placement: Placement = "column"
+    # A merge-language loop the block renders around its repeated part (line items).
+    uses_repeat: bool = False
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class BlockData:
+    """A block as its renderer sees it: id and every field resolved (override, theme, default)."""
+
+    id: str
+    type: str
+    props: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.props[key]
+
+
+class Ctx(Protocol):
+    """The part of the render context blocks use (implemented in app/mjml_render.py)."""
+
+    theme: Any
+    column_width: float  # usable width of the current column, in px
+    design: bool
+
+    def attrs(self, pairs: dict[str, Any]) -> str: ...
+    def text(self, value: str) -> str: ...
+    def rich(self, html: str) -> str: ...
+    def raw_html(self, html: str) -> str: ...
+    def raw_mjml(self, mjml: str) -> str: ...
+    def protect(self, value: str) -> str: ...
+    def css_class(self, *classes: str) -> str: ...
+
+
+# --- small pure helpers -------------------------------------------------------------------
+
+def escape_text(value: str) -> str:
+    """Escape text for XML content (MJML text nodes)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_WS = re.compile(r"[\r\n\t]+")
+
+
+def escape_attr(value: str) -> str:
+    """Escape an XML attribute value for a double-quoted attribute.
+
+    MRML writes attribute values of raw HTML with Rust debug formatting, which turns a newline
+    into the two characters `\\n` and `"` into `\\"`; writing newlines as spaces and `"` as
+    `&quot;` is the form that survives (reference/hardening.md §10.1).
+    """
+    value = _WS.sub(" ", value)
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+def px(value: float | int) -> str:
+    """A CSS pixel length without a trailing `.0`."""
+    number = float(value)
+    if number.is_integer():
+        return f"{int(number)}px"
+    return f"{number:.2f}".rstrip("0").rstrip(".") + "px"
+
+
+def pad(top: float, right: float | None = None, bottom: float | None = None,
+        left: float | None = None) -> str:
+    """CSS padding shorthand in px (one to four values)."""
+    parts = [top] + [v for v in (right, bottom, left) if v is not None]
+    return " ".join(px(v) for v in parts)
+
+
+def font_stack(stack: str) -> str:
+    """Font family list with single-quoted names.
+
+    MJML writes the value into `style="…"` unescaped, so a double quote would end the style
+    attribute (hardening.md §10.1 point 9).
+    """
+    parts = [p.strip().strip("'\"") for p in stack.split(",") if p.strip()]
+    out = []
+    for p in parts:
+        out.append(f"'{p}'" if re.search(r"[^A-Za-z0-9-]", p) else p)
+    return ", ".join(out)
+
+
+def items_of(value: Any) -> list[dict[str, Any]]:
+    """The records of an `items` field as plain dicts (pydantic models or dicts)."""
+    out = []
+    for item in value or []:
+        out.append(item if isinstance(item, dict) else item.model_dump())
+    return out
+
+
+@dataclass
+class Palette:
+    """Palette entry derived from a spec, for the editor and `mailwright blocks`."""
+
+    type: str
+    label: str
+    icon: str
+    category: str
+    description: str
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,185 @@
+"""Themes: data files (colours, fonts, sizes, button style, spacing, width) and their loader.
+
+A theme is a JSON file in this folder. Blocks take their defaults from the active theme, so a
+document only stores what differs (DESIGN.md §2); switching theme restyles everything else.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent)$")
+
+
+class _Colors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    primary: str
+    on_primary: str
+    text: str
+    heading: str
+    link: str
+    muted: str
+    background: str   # around the email
+    content: str      # behind rows without their own colour
+    border: str
+    accent: str       # soft tint for highlighted rows
+
+    @field_validator("*")
+    @classmethod
+    def _is_color(cls, v: str) -> str:
+        if not _COLOR.match(v):
+            raise ValueError(f"must be a colour like #1a2b3c, not {v!r}")
+        return v.lower()
+
+
+class _WebFont(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    href: str
+
+
+class _Fonts(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body: str
+    heading: str
+    heading_weight: str = "bold"
+    # Web fonts are loaded only when a theme names them (each costs a request per open).
+    web: list[_WebFont] = Field(default_factory=list)
+
+
+class _Sizes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    body: int = Field(ge=8, le=32)
+    small: int = Field(ge=8, le=24)
+    line_height: float = Field(ge=1, le=3)
+    heading_line_height: float = Field(ge=1, le=3)
+    h1: int = Field(ge=10, le=96)
+    h2: int = Field(ge=10, le=96)
+    h3: int = Field(ge=10, le=96)
+
+
+class _Button(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    radius: int = Field(ge=0, le=60)
+    font_size: int = Field(ge=10, le=40)
+    font_weight: str = "bold"
+    padding_y: int = Field(ge=0, le=60)
+    padding_x: int = Field(ge=0, le=120)
+    uppercase: bool = False
+
+
+class _Spacing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    row: int = Field(ge=0, le=200)      # padding above/below a row
+    block_y: int = Field(ge=0, le=120)  # padding above/below a block
+    block_x: int = Field(ge=0, le=120)  # padding left/right of a block
+
+
+class ThemeFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    label: str
+    description: str = ""
+    width: int = Field(ge=320, le=1200)
+    colors: _Colors
+    fonts: _Fonts
+    sizes: _Sizes
+    button: _Button
+    spacing: _Spacing
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A resolved theme: plain dicts so blocks read `theme.colors["primary"]`."""
+
+    name: str
+    label: str
+    description: str
+    width: int
+    colors: dict[str, str]
+    fonts: dict[str, Any]
+    sizes: dict[str, Any]
+    button: dict[str, Any]
+    spacing: dict[str, int]
+    web_fonts: tuple[tuple[str, str], ...] = field(default=())
+
+    def get(self, key: str) -> Any:
+        """A value by dotted key, e.g. "colors.primary"."""
+        group, _, name = key.partition(".")
+        return getattr(self, group)[name]
+
+    def with_overrides(self, overrides: dict[str, Any]) -> "Theme":
+        """This theme with a document's settings overrides applied (keys as in `OVERRIDES`)."""
+        colors, fonts, sizes = dict(self.colors), dict(self.fonts), dict(self.sizes)
+        for key, value in overrides.items():
+            if value is None or key not in OVERRIDES:
+                continue
+            group, name = OVERRIDES[key].split(".")
+            {"colors": colors, "fonts": fonts, "sizes": sizes}[group][name] = value
+        return replace(self, colors=colors, fonts=fonts, sizes=sizes)
+
+
+# Document settings that override a theme value.
+OVERRIDES = {
+    "primary_color": "colors.primary",
+    "text_color": "colors.text",
+    "heading_color": "colors.heading",
+    "link_color": "colors.link",
+    "background_color": "colors.background",
+    "content_background": "colors.content",
+    "font_family": "fonts.body",
+    "heading_font_family": "fonts.heading",
+    "font_size": "sizes.body",
+}
+
+
+class ThemeError(ValueError):
+    pass
+
+
+def _from_file(data: ThemeFile) -> Theme:
+    fonts = data.fonts.model_dump(exclude={"web"})
+    return Theme(
+        name=data.name, label=data.label, description=data.description, width=data.width,
+        colors=data.colors.model_dump(), fonts=fonts, sizes=data.sizes.model_dump(),
+        button=data.button.model_dump(), spacing=data.spacing.model_dump(),
+        web_fonts=tuple((w.name, w.href) for w in data.fonts.web),
+    )
+
+
+def parse_theme(text: str, source: str = "<theme>") -> Theme:
+    """Parse and validate a theme file's JSON text."""
+    try:
+        raw = json.loads(text)
+        return _from_file(ThemeFile.model_validate(raw))
+    except json.JSONDecodeError as e:
+        raise ThemeError(f"{source}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    except ValidationError as e:
+        err = e.errors()[0]
+        path = ".".join(str(p) for p in err["loc"])
+        raise ThemeError(f"{source}: {path}: {err['msg'].removeprefix('Value error, ')}") from None
+
+
+@lru_cache(maxsize=None)
+def available_themes() -> tuple[str, ...]:
+    """Names of the built-in themes, sorted."""
+    names = [p.name[:-5] for p in resources.files(__package__).iterdir() if p.name.endswith(".json")]
+    return tuple(sorted(names))
+
+
+@lru_cache(maxsize=None)
+def load_theme(name: str) -> Theme:
+    """A built-in theme by name; ThemeError names the available ones."""
+    if name not in available_themes():
+        raise ThemeError(f"unknown theme {name!r}; available themes: {', '.join(available_themes())}")
+    text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
+    return parse_theme(text, f"{name}.json")
+
+
+__all__ = ["Theme", "ThemeError", "OVERRIDES", "available_themes", "load_theme", "parse_theme"]
