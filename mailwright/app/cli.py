@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("build", "blocks", "themes")
+COMMANDS = ("build", "blocks", "themes", "dialects")
 
 
 class CliError(Exception):
@@ -32,7 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="OUT.html", help="write the HTML here (default: stdout)")
     build.add_argument("--text", metavar="OUT.txt", help="also write the plain-text alternative")
     build.add_argument("--mjml", metavar="OUT.mjml", help="also write the generated MJML")
+    build.add_argument("--data", metavar="FILE", help="recipients (.csv or .json): render for one of them")
+    who = build.add_mutually_exclusive_group()
+    who.add_argument("--row", metavar="N", type=int, help="the recipient on data row N (1-based)")
+    who.add_argument("--email", metavar="ADDR", help="the recipient with this email address")
+    build.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
+                       help="a template variable (var:NAME); repeatable")
+    build.add_argument("--esp", metavar="NAME", help="write merge tags in this ESP's syntax (see `mailwright dialects`)")
+    build.add_argument("--field-map", metavar="MAP.json",
+                       help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
     sub.add_parser("blocks", help="list the block types, one per line")
+    sub.add_parser("dialects", help="list the ESP dialects, one per line")
     sub.add_parser("themes", help="list the themes, one per line")
     return parser
 
@@ -56,8 +66,14 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.output:
         _write(args.output, result.html)
     else:
-        sys.stdout.write(result.html)
-        sys.stdout.flush()
+        # The HTML declares charset=UTF-8: write UTF-8 bytes whatever the locale's encoding.
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stream (e.g. redirected in a test)
+            sys.stdout.write(result.html)
+        else:
+            sys.stdout.flush()
+            out.write(result.html.encode("utf-8"))
+            out.flush()
     if args.text:
         _write(args.text, result.text)
     if args.mjml:
@@ -99,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _open_editor(argv)
     args = _parser().parse_args(argv)
-    handlers = {"build": _cmd_build, "blocks": _cmd_blocks, "themes": _cmd_themes}
+    handlers = {"build": _cmd_build, "blocks": _cmd_blocks, "themes": _cmd_themes, "dialects": _cmd_dialects}
     from ..themes import ThemeError
     from .pipeline import BuildError
     from .storage import DocumentError

@@ -33,8 +33,9 @@ class Props(BaseModel):
 
     @model_serializer(mode="wrap")
     def _drop_unset(self, handler: Any) -> dict[str, Any]:
-        data = handler(self)
-        return {k: v for k, v in data.items() if v is not None}
+        # Only declared fields are dropped when unset; an unknown key keeps even a null value.
+        declared = type(self).model_fields
+        return {k: v for k, v in handler(self).items() if v is not None or k not in declared}
 
 
 def _annotation(f: Field) -> Any:
@@ -179,7 +180,8 @@ class Settings(Node):
 
     @model_serializer(mode="wrap")
     def _drop_unset(self, handler: Any) -> dict[str, Any]:
-        return {k: v for k, v in handler(self).items() if v is not None}
+        declared = type(self).model_fields
+        return {k: v for k, v in handler(self).items() if v is not None or k not in declared}
 
 
 class Document(Node):

@@ -29,14 +29,20 @@ class RenderContext:
     column_width: float = 600.0
     row_classes: tuple[str, ...] = ()
     node_id: str = ""
+    source: str = "<document>"
     needs_inlining: bool = False
     warnings: list[str] = field(default_factory=list)
 
+    def _origin(self):
+        from .merge.ast import Pos
+
+        return Pos(f"{self.source}: {self.node_id}" if self.node_id else self.source, 0, 0)
+
     def protect(self, value: str) -> str:
-        return self.tokens.protect(value)
+        return self.tokens.protect(value, origin=self._origin())
 
     def text(self, value: str) -> str:
-        return escape_text(self.tokens.protect(value))
+        return escape_text(self.protect(value))
 
     def attrs(self, pairs: dict[str, Any], keep_empty: tuple[str, ...] = ()) -> str:
         """` name="value"` pairs in the given order; None and "" are left out unless kept."""
@@ -44,21 +50,21 @@ class RenderContext:
         for key, value in pairs.items():
             if value is None or (value == "" and key not in keep_empty):
                 continue
-            out.append(f' {key}="{escape_attr(self.tokens.protect(str(value)))}"')
+            out.append(f' {key}="{escape_attr(self.protect(str(value)))}"')
         return "".join(out)
 
     def rich(self, html: str) -> str:
-        return sanitize_rich_text(self.tokens.protect(html, markup=True))
+        return sanitize_rich_text(self.tokens.protect(html, markup=True, origin=self._origin()))
 
     def raw_html(self, html: str) -> str:
         if "<style" in html.lower():
             self.needs_inlining = True
-        return normalise_raw_html(self.tokens.protect(html, markup=True))
+        return normalise_raw_html(self.tokens.protect(html, markup=True, origin=self._origin()))
 
     def raw_mjml(self, mjml: str) -> str:
         if "<style" in mjml.lower() or "inline=" in mjml.lower():
             self.needs_inlining = True
-        return self.tokens.protect(mjml, markup=True)
+        return self.tokens.protect(mjml, markup=True, origin=self._origin())
 
     def css_class(self, *classes: str) -> str | None:
         """Classes for the current node; in design mode also the node's id for the canvas."""
@@ -215,12 +221,13 @@ class MjmlOutput:
         return self.tokens.restore_plain(self.mjml)
 
 
-def document_to_mjml(doc: Document, *, design: bool = False) -> MjmlOutput:
+def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<document>") -> MjmlOutput:
     """The document as MJML. `design=True` adds node-id classes for the editor canvas."""
     theme = resolved_theme(doc)
     tokens = TokenTable(choose_prefix(doc.model_dump_json()))
-    ctx = RenderContext(theme=theme, tokens=tokens, design=design)
+    ctx = RenderContext(theme=theme, tokens=tokens, design=design, source=source)
     width = doc.settings.width
+    ctx.node_id = ""
     head = _head(doc, ctx)
     rows = "".join(render_row(r, width, ctx) for r in doc.rows)
     body_attrs = ctx.attrs({"width": px(width), "background-color": theme.colors["background"]})

@@ -30,6 +30,13 @@ class BuildResult:
     mjml: str        # MJML with merge tags as written (for `build --mjml`)
     subject: str
     preheader: str
+    # The same HTML and text with merge tags still as tokens, and the table to read them:
+    # what personalised rendering and ESP export start from (app/personalise.py).
+    html_tokens: str = ""
+    text_tokens: str = ""
+    tokens: TokenTable | None = None
+    variables: tuple[tuple[str, str], ...] = ()
+    source: str = ""
 
     @property
     def html_bytes(self) -> int:
@@ -56,27 +63,48 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     return html
 
 
-def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: str, source: str) -> tuple[str, str]:
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt\s*=)", re.I)
+
+
+def ensure_alt(html: str) -> str:
+    """Give every <img> an alt attribute: MRML drops an empty one, and a screen reader then
+    reads the file name aloud (hardening.md §10.1 point 3)."""
+    return _IMG_WITHOUT_ALT.sub('<img alt=""', html)
+
+
+def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: str,
+            source: str) -> tuple[str, str, str, str]:
+    """Inline when needed, then restore tags: (html, text, html with tokens, text with tokens)."""
     if needs_inlining:
         try:
             html = inline_css(html, extra_css)
         except InlineError as e:
             raise BuildError(f"{source}: {e}") from None
-    text = tokens.restore_plain(html_to_text(html))
+    html_tokens = ensure_alt(html)
+    text_tokens = html_to_text(html_tokens)
     try:
-        html = tokens.restore(html)
+        html = tokens.restore(html_tokens)
     except TokenError as e:
         raise BuildError(f"{source}: {e}") from None
-    return html, text
+    return html, tokens.restore_plain(text_tokens), html_tokens, text_tokens
 
 
 def build_document(doc: Document, *, source: str = "<document>", design: bool = False) -> BuildResult:
     """A document → final HTML, text, MJML, subject and preheader (merge tags kept as written)."""
-    out = document_to_mjml(doc, design=design)
+    from .merge import MergeSyntaxError
+    from .merge.validate import validate_document
+
+    try:
+        validate_document(doc, source)
+    except MergeSyntaxError as e:
+        raise BuildError(str(e)) from None
+    out = document_to_mjml(doc, design=design, source=source)
     html = compile_mjml(out.mjml, source=source)
-    html, text = _finish(html, out.tokens, needs_inlining=out.needs_inlining,
-                         extra_css=out.inline_css, source=source)
-    return BuildResult(html=html, text=text, mjml=out.source, subject=doc.subject, preheader=doc.preheader)
+    html, text, html_tokens, text_tokens = _finish(html, out.tokens, needs_inlining=out.needs_inlining,
+                                                   extra_css=out.inline_css, source=source)
+    return BuildResult(html=html, text=text, mjml=out.source, subject=doc.subject, preheader=doc.preheader,
+                       html_tokens=html_tokens, text_tokens=text_tokens, tokens=out.tokens,
+                       variables=tuple(sorted(doc.variables.items())), source=source)
 
 
 # --- .mjml sources --------------------------------------------------------------------------
@@ -88,6 +116,10 @@ _BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _VOID = ("br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source")
 
 
+def tokens_source(tokens: TokenTable) -> str:
+    return getattr(tokens, "source", "<mjml>")
+
+
 class _OffsetMap:
     """Maps offsets in tokenized text back to the original source (for error positions)."""
 
@@ -95,8 +127,12 @@ class _OffsetMap:
         self.original = original
         self.points: list[tuple[int, int]] = []  # (tokenized offset, original offset) after each tag
         pieces, last, shift = [], 0, 0
+        from .merge.ast import Pos
+
         for m in TAG_RE.finditer(original):
-            token = tokens.token(htmllib.unescape(m.group(0)))
+            line = original.count("\n", 0, m.start()) + 1
+            col = m.start() - (original.rfind("\n", 0, m.start()) + 1) + 1
+            token = tokens.token(htmllib.unescape(m.group(0)), Pos(tokens_source(tokens), line, col))
             pieces.append(original[last:m.start()])
             pieces.append(token)
             shift += len(token) - (m.end() - m.start())
@@ -146,11 +182,19 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     return ""
 
 
-def build_mjml_text(text: str, *, source: str = "<mjml>") -> BuildResult:
+def build_mjml_text(text: str, *, source: str = "<mjml>",
+                    variables: dict[str, str] | None = None) -> BuildResult:
     """An MJML source (merge tags allowed anywhere) → final HTML and text."""
+    from .merge import MergeSyntaxError, parse
+
     if text.startswith("\ufeff"):
         text = text[1:]
+    try:
+        parse(text, source, markup=True)  # every tag checked where it was written
+    except MergeSyntaxError as e:
+        raise BuildError(str(e)) from None
     tokens = TokenTable(choose_prefix(text))
+    tokens.source = source  # type: ignore[attr-defined]
     omap = _OffsetMap(text, tokens)
     tokenized = omap.text
     inline_parts = [m.group(1) for m in _INLINE_STYLE.finditer(tokenized)]
@@ -166,21 +210,47 @@ def build_mjml_text(text: str, *, source: str = "<mjml>") -> BuildResult:
             raise BuildError(message + (f" ({hint})" if hint else "")) from None
         raise
     needs = bool(inline_parts) or "<style" in stripped[stripped.lower().find("<mj-body"):].lower()
-    html, plain = _finish(html, tokens, needs_inlining=needs, extra_css="\n".join(inline_parts), source=source)
+    html, plain, html_tokens, text_tokens = _finish(html, tokens, needs_inlining=needs,
+                                                    extra_css="\n".join(inline_parts), source=source)
     title = _TITLE.search(text)
     preview = _PREVIEW.search(text)
     return BuildResult(
         html=html, text=plain, mjml=text,
         subject=htmllib.unescape(title.group(1).strip()) if title else "",
         preheader=htmllib.unescape(preview.group(1).strip()) if preview else "",
+        html_tokens=html_tokens, text_tokens=text_tokens, tokens=tokens,
+        variables=tuple(sorted((variables or {}).items())), source=source,
     )
 
 
-def build_file(path: str | Path) -> BuildResult:
-    """Build a `.mwt` document or an `.mjml` file, by extension."""
+def build_file(path: str | Path, *, variables: dict[str, str] | None = None) -> BuildResult:
+    """Build a `.mwt` document or an `.mjml` file, by extension.
+
+    `variables` (from `--var NAME=VALUE`) give `var:` values to an `.mjml` source and
+    override a document's own variables.
+    """
     from .storage import load_document, read_text_capped
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
-        return build_mjml_text(read_text_capped(p), source=str(p))
-    return build_document(load_document(p), source=str(p))
+        return build_mjml_text(read_text_capped(p), source=str(p), variables=variables)
+    doc = load_document(p)
+    if variables:
+        doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
+    return build_document(doc, source=str(p))
+
+
+def build_job(kind: str, text: str, source: str = "<document>", design: bool = False) -> dict[str, str]:
+    """Entry point for the compile worker process (app/worker.py): plain, picklable in and out.
+
+    `kind` is "mwt" (document JSON) or "mjml". The GUI runs this out of process so a native
+    crash in the compiler costs an error message, not the editor.
+    """
+    if kind == "mjml":
+        result = build_mjml_text(text, source=source)
+    else:
+        from .storage import loads_document
+
+        result = build_document(loads_document(text, source), source=source, design=design)
+    return {"html": result.html, "text": result.text, "mjml": result.mjml,
+            "subject": result.subject, "preheader": result.preheader}

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+import stat
 from pathlib import Path
 from typing import Any, Callable
 
@@ -12,6 +14,10 @@ from .atomic import atomic_write_text
 from .document import CURRENT_VERSION, FORMAT, Document
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# A real template nests about 12 levels; deeper JSON loads but cannot be saved again
+# (pydantic's serializer gives up near 300 levels), and ~1,000 levels overflow `json`.
+MAX_JSON_DEPTH = 100
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 class DocumentError(ValueError):
@@ -58,8 +64,25 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in a Mailwright file (JSON has no {name})")
 
 
+def _check_depth(text: str, source: str, limit: int = MAX_JSON_DEPTH) -> None:
+    """Refuse JSON nested deeper than `limit`, with a position, without recursing."""
+    depth = 0
+    for m in _JSON_TOKEN.finditer(text):
+        c = m.group()
+        if c == "[" or c == "{":
+            depth += 1
+            if depth > limit:
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                raise DocumentError(
+                    f"{source}:{line}:{col}: invalid JSON: nested too deeply (more than {limit} levels)")
+        elif c == "]" or c == "}":
+            depth -= 1
+
+
 def parse_json(text: str, source: str) -> Any:
     """Strict JSON: duplicate keys, NaN/Infinity and absurd nesting are errors with a position."""
+    _check_depth(text, source)
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except json.JSONDecodeError as e:
@@ -77,7 +100,9 @@ def json_path(loc: tuple[Any, ...]) -> str:
     i = 0
     while i < len(parts):
         part = parts[i]
-        if isinstance(part, int):
+        if part == "[key]":  # a bad key of a dict (e.g. a variable name): the path already names it
+            pass
+        elif isinstance(part, int):
             out += f"[{part}]"
             # A discriminated union adds the block type to the location; users never wrote it.
             if i + 1 < len(parts) and parts[i + 1] in REGISTRY and i > 0 and parts[i - 1] == "blocks":
@@ -153,12 +178,19 @@ def loads_document(text: str, source: str = "<document>") -> Document:
 def read_text_capped(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """A text file's content, refusing files over the cap before reading them."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise DocumentError(f"{path}: is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO would block for ever and /dev/zero never ends; stat says nothing of their size.
+            raise DocumentError(f"{path}: not a regular file (a device, pipe or socket)")
+        size = info.st_size
         if size > limit:
             raise DocumentError(f"{path}: the file is {size / 1_048_576:.1f} MB; the limit is {limit // 1_048_576} MB")
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)  # the file may have grown since stat
+        if len(data) > limit:
+            raise DocumentError(f"{path}: the file is over the {limit // 1_048_576} MB limit")
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such file") from None
     except PermissionError:

@@ -33,17 +33,19 @@ class TokenTable:
     def __init__(self, prefix: str = "MWTAG") -> None:
         self.prefix = prefix
         self.tags: list[str] = []
+        self.origins: list[object] = []   # where each tag was first written (a merge Pos), or None
         self._index: dict[str, int] = {}
         self._token_re = re.compile(re.escape(prefix) + r"(\d{5})Z")
 
-    def token(self, tag: str) -> str:
+    def token(self, tag: str, origin: object = None) -> str:
         index = self._index.get(tag)
         if index is None:
             index = self._index[tag] = len(self.tags)
             self.tags.append(tag)
+            self.origins.append(origin)
         return f"{self.prefix}{index:05d}Z"
 
-    def protect(self, text: str, *, markup: bool = False) -> str:
+    def protect(self, text: str, *, markup: bool = False, origin: object = None) -> str:
         """Replace every merge tag in `text` by its token.
 
         With `markup=True` the text is HTML/MJML source, where a tag inside an attribute is
@@ -51,7 +53,7 @@ class TokenTable:
         """
         def sub(m: re.Match[str]) -> str:
             tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
-            return self.token(tag)
+            return self.token(tag, origin)
 
         return TAG_RE.sub(sub, text)
 
@@ -72,6 +74,34 @@ class TokenTable:
             return tag
 
         return self._token_re.sub(sub, html)
+
+    def segments(self, html: str, *, markup: bool = True) -> list:
+        """Compiled output split into literal text and merge tags (for the merge language).
+
+        Each tag knows whether it landed inside an HTML attribute, so rendering and ESP export
+        can quote for that place. `markup=False` for plain text (subject, text part).
+        """
+        from .merge.ast import Pos
+        from .merge.parser import TagSeg
+
+        if markup:
+            self.check(html)
+        spans = [(m.start(), m.end()) for m in _MARKUP_TAG.finditer(html)] if markup else []
+        starts = [s for s, _ in spans]
+        out: list = []
+        last = 0
+        for m in self._token_re.finditer(html):
+            if m.start() > last:
+                out.append(html[last:m.start()])
+            i = bisect.bisect_right(starts, m.start()) - 1
+            in_attr = i >= 0 and spans[i][1] > m.start()
+            index = int(m.group(1))
+            origin = self.origins[index] or Pos("<compiled>", 0, 0)
+            out.append(TagSeg(self.tags[index], origin, in_attr))
+            last = m.end()
+        if last < len(html):
+            out.append(html[last:])
+        return out
 
     def restore_plain(self, text: str) -> str:
         """Put the tags back verbatim (plain text, subject, MJML for `--mjml`)."""

@@ -434,7 +434,7 @@ class CompileWorker:
             ready = multiprocessing.connection.wait([conn, proc.sentinel], remaining)
             if conn in ready:  # read a reply first, even if the child died right after
                 try:
-                    status, job_id, value = self._recv(conn)
+                    status, _job_id, value = self._recv(conn)  # one job in flight
                 except _ChildGone:
                     self._on_death(job, proc)
                     return

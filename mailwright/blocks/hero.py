@@ -44,9 +44,12 @@ def render(b: BlockData, ctx: Ctx) -> str:
             f"{text}</mj-text>"
         )
     if b["button_label"]:
+        label = ctx.text(b["button_label"])
+        if theme.button.get("uppercase"):  # the theme's button style, as in blocks/button.py
+            label = f'<span style="text-transform:uppercase;letter-spacing:1px">{label}</span>'
         parts.append(
             f'<mj-button{ctx.attrs({"href": b["button_url"], "align": b["align"], "background-color": b["button_color"], "color": b["button_text_color"], "border-radius": px(theme.button["radius"]), "font-size": px(theme.button["font_size"]), "font-weight": theme.button.get("font_weight", "bold"), "inner-padding": pad(theme.button["padding_y"], theme.button["padding_x"]), "padding": "0"})}>'
-            f"{ctx.text(b['button_label'])}</mj-button>"
+            f"{label}</mj-button>"
         )
     attrs = ctx.attrs({
         "mode": "fixed-height",

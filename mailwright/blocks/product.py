@@ -39,9 +39,12 @@ def render(b: BlockData, ctx: Ctx) -> str:
                  f"&#160;&#160;{price}")
     out.append(f'<mj-text{ctx.attrs({"align": b["align"], "font-size": px(theme.sizes["body"] + 2), "padding": pad(6, padding_x), "css-class": css})}>{price}</mj-text>')
     if b["button_label"]:
+        label = ctx.text(b["button_label"])
+        if theme.button.get("uppercase"):  # the theme's button style, as in blocks/button.py
+            label = f'<span style="text-transform:uppercase;letter-spacing:1px">{label}</span>'
         out.append(
             f'<mj-button{ctx.attrs({"href": b["url"], "align": b["align"], "background-color": theme.colors["primary"], "color": theme.colors["on_primary"], "border-radius": px(theme.button["radius"]), "font-size": px(theme.button["font_size"] - 1), "font-weight": theme.button.get("font_weight", "bold"), "inner-padding": pad(theme.button["padding_y"] - 2, theme.button["padding_x"] - 4), "padding": pad(8, padding_x, 12, padding_x), "css-class": css})}>'
-            f'{ctx.text(b["button_label"])}</mj-button>'
+            f'{label}</mj-button>'
         )
     return "".join(out)
 

@@ -55,7 +55,3 @@ def abort() -> None:
 def compile_mjml(text: str) -> str:
     """Deliberately WITHOUT check_markup_limits: the worker must contain MRML's crash."""
     return mjml2html(text, fonts={})
-
-
-def pid() -> int:
-    return os.getpid()

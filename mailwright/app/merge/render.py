@@ -1,0 +1,343 @@
+"""Personalised rendering: the parsed tree becomes jinja2 code, run in a sandbox per recipient.
+
+The generated jinja source contains only our own identifiers and indices: every piece of user
+text (literal HTML, field paths, strings) lives in lists passed to the template, so no user
+text is ever parsed as jinja. Values are autoescaped in HTML and never rendered twice.
+"""
+from __future__ import annotations
+
+import math
+import re
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal
+
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Ref, Text
+
+Mode = Literal["html", "text", "header"]
+MAX_OUTPUT_CHARS = 20 * 1024 * 1024
+DEFAULT_LINKS = {
+    "unsubscribe": "https://example.com/unsubscribe?preview=1",
+    "view_online": "https://example.com/view-online?preview=1",
+    "preferences": "https://example.com/preferences?preview=1",
+}
+_HEADER_JUNK = re.compile(r"[\r\n\x00\u202a-\u202e\u2066-\u2069]")
+
+
+class RenderError(RuntimeError):
+    pass
+
+
+class _Missing:
+    """A field the recipient does not have: renders empty, is falsy, and is recorded."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING = _Missing()
+_FALSE_WORDS = {"", "false", "no", "0", "off", "n"}
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            f = float(v.strip().replace(",", "")) if v.strip() else None
+        except ValueError:
+            return None
+        return f if f is not None and math.isfinite(f) else None
+    return None
+
+
+def _text(v: Any) -> str:
+    if v is None or v is MISSING:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (dict, list, tuple)):
+        return ""
+    return str(v)
+
+
+class Runtime:
+    """Per-render state handed to the template: field lookup, filters, the missing-field log.
+
+    Only public methods: the sandbox refuses underscore attributes anyway.
+    """
+
+    def __init__(self, data: dict[str, Any], variables: dict[str, Any], links: dict[str, str],
+                 paths: list[tuple[str, tuple[str, ...], str]], mode: Mode, mark_missing: bool) -> None:
+        self.data, self.variables, self.links = data, variables, links
+        self.paths, self.mode, self.mark_missing = paths, mode, mark_missing
+        self.missing: dict[str, None] = {}
+        self.soft_missing: dict[str, None] = {}   # absent, but with a default or only tested
+
+    # lookups
+    def _walk(self, value: Any, path: tuple[str, ...]) -> Any:
+        for seg in path:
+            if isinstance(value, dict) and seg in value:
+                value = value[seg]
+            elif isinstance(value, (list, tuple)) and seg.isdigit() and int(seg) < len(value):
+                value = value[int(seg)]
+            else:
+                return MISSING
+        return value
+
+    def get(self, index: int, soft: int = 0) -> Any:
+        ns, path, name = self.paths[index]
+        if ns == "link":
+            return self.links.get(path[0], "")
+        root = self.data if ns == "data" else self.variables
+        value = self._walk(root, path)
+        if value is MISSING or value is None:
+            (self.soft_missing if soft else self.missing)[name] = None
+            return MISSING
+        return value
+
+    def item(self, loop_value: Any, index: int, soft: int = 0) -> Any:
+        _, path, name = self.paths[index]
+        value = self._walk(loop_value, path) if path else loop_value
+        if value is MISSING or value is None:
+            (self.soft_missing if soft else self.missing)[name] = None
+            return MISSING
+        return value
+
+    def iter(self, value: Any) -> list:
+        if isinstance(value, (list, tuple)):
+            return list(value)[:10000]
+        return []
+
+    # output
+    def out(self, value: Any, index: int) -> Any:
+        if value is MISSING and self.mark_missing and self.mode == "html" and index >= 0:
+            name = self.paths[index][2]
+            return Markup('<mark class="mw-missing" style="background:#fde68a;color:#92400e;">') + escape(
+                name) + Markup("</mark>")
+        text = _text(value)
+        if self.mode == "header":
+            text = _HEADER_JUNK.sub("", text)
+        return text
+
+    # conditions
+    def truthy(self, value: Any) -> bool:
+        if value is MISSING or value is None:
+            return False
+        if isinstance(value, str):
+            return value.strip().lower() not in _FALSE_WORDS
+        if isinstance(value, (list, dict, tuple)):
+            return len(value) > 0
+        return bool(value)
+
+    def cmp(self, op: str, a: Any, b: Any) -> bool:
+        if op in ("in", "not in"):
+            if isinstance(b, (list, tuple)):
+                found = any(_text(x) == _text(a) for x in b)
+            elif isinstance(b, str):
+                found = _text(a) in b
+            else:
+                found = False
+            return found if op == "in" else not found
+        na, nb = _number(a), _number(b)
+        if na is not None and nb is not None:
+            x, y = na, nb
+        else:
+            if a is MISSING or b is MISSING:
+                return op == "!=" if (a is MISSING) != (b is MISSING) else op in ("==", "<=", ">=")
+            x, y = _text(a), _text(b)
+            if op not in ("==", "!="):
+                x, y = x.lower(), y.lower()
+        return {"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+    # filters
+    def f_default(self, value: Any, fallback: Any) -> Any:
+        if value is MISSING or value is None or (isinstance(value, str) and not value.strip()):
+            return fallback
+        return value
+
+    def f_upper(self, v: Any) -> Any:
+        return _text(v).upper() if v is not MISSING else v
+
+    def f_lower(self, v: Any) -> Any:
+        return _text(v).lower() if v is not MISSING else v
+
+    def f_capitalize(self, v: Any) -> Any:
+        t = _text(v)
+        return (t[:1].upper() + t[1:]) if v is not MISSING else v
+
+    def f_title(self, v: Any) -> Any:
+        return _text(v).title() if v is not MISSING else v
+
+    def f_trim(self, v: Any) -> Any:
+        return _text(v).strip() if v is not MISSING else v
+
+    def f_truncate(self, v: Any, n: int) -> Any:
+        t = _text(v)
+        if v is MISSING or len(t) <= n:
+            return v if v is MISSING else t
+        return t[: max(0, n - 1)].rstrip() + "…"
+
+    def f_number(self, v: Any, decimals: int = 0) -> Any:
+        n = _number(v)
+        if n is None:
+            return v
+        return f"{n:,.{min(decimals, 10)}f}"
+
+    def f_urlencode(self, v: Any) -> Any:
+        return urllib.parse.quote(_text(v), safe="") if v is not MISSING else v
+
+
+# --- code generation ------------------------------------------------------------------------
+
+class _Gen:
+    def __init__(self, mode: Mode) -> None:
+        self.mode = mode
+        self.literals: list[Any] = []
+        self.paths: list[tuple[str, tuple[str, ...], str]] = []
+        self.consts: list[Any] = []
+        self.loops: dict[str, str] = {}   # loop variable name -> jinja identifier
+        self.loop_sources: dict[str, str] = {}
+        self.counter = 0
+
+    def lit(self, value: str) -> str:
+        self.literals.append(Markup(value) if self.mode == "html" else value)
+        return f"L[{len(self.literals) - 1}]"
+
+    def const(self, value: Any) -> str:
+        self.consts.append(value)
+        return f"C[{len(self.consts) - 1}]"
+
+    def ref(self, ref: Ref, soft: bool = False) -> tuple[str, int]:
+        flag = ", 1" if soft else ""
+        if ref.ns in self.loops:
+            name = f"{self.loop_sources[ref.ns]}[]" + ("." + ".".join(ref.path) if ref.path else "")
+            self.paths.append((ref.ns, ref.path, name))
+            return f"R.item({self.loops[ref.ns]}, {len(self.paths) - 1}{flag})", len(self.paths) - 1
+        self.paths.append((ref.ns, ref.path, ref.name))
+        return f"R.get({len(self.paths) - 1}{flag})", len(self.paths) - 1
+
+    def expr(self, e: Expr, as_bool: bool = False) -> str:
+        if isinstance(e, Ref):
+            # In a condition an absent field is an answer (false), not a gap in the email.
+            code = self.ref(e, soft=True)[0]
+            return f"R.truthy({code})" if as_bool else code
+        if isinstance(e, Const):
+            code = self.const(e.value)
+            return f"R.truthy({code})" if as_bool else code
+        if isinstance(e, Compare):
+            return f"R.cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
+        if isinstance(e, BoolOp):
+            return f"({self.expr(e.left, True)} {e.op} {self.expr(e.right, True)})"
+        if isinstance(e, Not):
+            return f"(not {self.expr(e.operand, True)})"
+        raise TypeError(e)
+
+    def nodes(self, nodes: Iterable[Node]) -> str:
+        out = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append("{{ " + self.lit(node.value) + " }}")
+            elif isinstance(node, Output):
+                if isinstance(node.expr, Ref):
+                    has_default = any(f.name == "default" for f in node.filters)
+                    code, index = self.ref(node.expr, soft=has_default)
+                else:
+                    code, index = self.const(node.expr.value), -1
+                for f in node.filters:
+                    args = "".join(", " + self.const(a) for a in f.args)
+                    code = f"R.f_{f.name}({code}{args})"
+                # A missing field is only marked where a <mark> element can go.
+                mark_index = -1 if node.in_attr else index
+                out.append("{{ R.out(" + code + f", {mark_index}) }}}}")
+            elif isinstance(node, If):
+                for i, (cond, body) in enumerate(node.branches):
+                    word = "if" if i == 0 else "elif"
+                    out.append(f"{{% {word} {self.expr(cond, True)} %}}" + self.nodes(body))
+                if node.else_body is not None:
+                    out.append("{% else %}" + self.nodes(node.else_body))
+                out.append("{% endif %}")
+            elif isinstance(node, For):
+                iterable = self.ref(node.iterable)[0]
+                self.counter += 1
+                ident = f"v{self.counter}"
+                saved = (self.loops.get(node.var), self.loop_sources.get(node.var))
+                self.loops[node.var] = ident
+                self.loop_sources[node.var] = (self.loop_sources.get(node.iterable.ns, "")
+                                               if node.iterable.ns in self.loops else node.iterable.name)
+                out.append(f"{{% for {ident} in R.iter({iterable}) %}}" + self.nodes(node.body) + "{% endfor %}")
+                if saved[0] is None:
+                    del self.loops[node.var], self.loop_sources[node.var]
+                else:
+                    self.loops[node.var], self.loop_sources[node.var] = saved  # type: ignore[assignment]
+        return "".join(out)
+
+
+_ENVS: dict[bool, ImmutableSandboxedEnvironment] = {}
+
+
+def _env(autoescape: bool) -> ImmutableSandboxedEnvironment:
+    env = _ENVS.get(autoescape)
+    if env is None:
+        # Our generated code never contains user text, so the default delimiters are safe.
+        env = ImmutableSandboxedEnvironment(autoescape=autoescape, keep_trailing_newline=True)
+        _ENVS[autoescape] = env
+    return env
+
+
+@dataclass
+class Rendered:
+    text: str
+    missing: tuple[str, ...]        # fields shown without a default that this recipient lacks
+    defaulted: tuple[str, ...] = ()  # absent fields covered by a default or only tested in a condition
+
+
+class CompiledTemplate:
+    """A tree compiled once to jinja2; `render` runs it for one recipient."""
+
+    def __init__(self, nodes: tuple[Node, ...], mode: Mode = "html") -> None:
+        gen = _Gen(mode)
+        self.source = gen.nodes(nodes)
+        self.mode = mode
+        self._literals, self._consts, self._paths = gen.literals, gen.consts, gen.paths
+        self._template = _env(mode == "html").from_string(self.source)
+        self.static = not gen.paths and not gen.consts  # no tags at all: output is the literal
+
+    def render(self, data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
+               links: dict[str, str] | None = None, *, mark_missing: bool = False,
+               max_chars: int = MAX_OUTPUT_CHARS) -> Rendered:
+        runtime = Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, self._paths,
+                          self.mode, mark_missing)
+        parts: list[str] = []
+        size = 0
+        try:
+            for piece in self._template.generate(L=self._literals, C=self._consts, R=runtime):
+                size += len(piece)
+                if size > max_chars:
+                    raise RenderError(f"the personalised email would be over {max_chars // 1_048_576} MB; "
+                                      "check loops over long lists")
+                parts.append(piece)
+        except RenderError:
+            raise
+        except Exception as e:  # the sandbox or a filter on odd data: a message, not a crash
+            raise RenderError(f"could not personalise the email: {e}") from None
+        text = "".join(parts)
+        if self.mode == "header":
+            text = _HEADER_JUNK.sub("", text)
+        soft = tuple(n for n in runtime.soft_missing if n not in runtime.missing)
+        return Rendered(text, tuple(runtime.missing), soft)

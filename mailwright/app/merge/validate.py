@@ -1,0 +1,59 @@
+"""Check every merge tag of a document where the user wrote it, before anything is compiled.
+
+Errors name the file, the node and field, and the line and column inside the field, e.g.
+`welcome.mwt: b7.props.text:1:12: unknown filter 'Next'`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ...blocks import REGISTRY
+from ...blocks.base import Field
+from ..document import Document
+from ..layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from .parser import parse, parse_expression, parse_repeat
+
+_MARKUP_KINDS = ("richtext", "code")
+
+
+def _check_value(value: Any, field: Field, where: str, scope: tuple[str, ...]) -> None:
+    if isinstance(value, str):
+        parse(value, where, scope=scope, markup=field.kind in _MARKUP_KINDS)
+    elif field.kind == "items" and isinstance(value, list):
+        for i, item in enumerate(value):
+            data = item if isinstance(item, dict) else item.model_dump()
+            for sub in field.item_fields:
+                _check_value(data.get(sub.name), sub, f"{where}[{i}].{sub.name}", scope)
+
+
+def _check_props(props: Any, fields: tuple[Field, ...], where: str, scope: tuple[str, ...]) -> None:
+    data = props.model_dump()
+    for f in fields:
+        _check_value(data.get(f.name), f, f"{where}.props.{f.name}", scope)
+
+
+def validate_document(doc: Document, source: str) -> None:
+    """Raise MergeSyntaxError for the first tag, condition or repeat outside the language."""
+    for name, text in (("subject", doc.subject), ("preheader", doc.preheader)):
+        parse(text, f"{source}: {name}")
+    for row in doc.rows:
+        scope: tuple[str, ...] = ()
+        if row.condition:
+            parse_expression(row.condition, f"{source}: {row.id}.condition")
+        if row.repeat:
+            var, _ = parse_repeat(row.repeat, f"{source}: {row.id}.repeat")
+            scope += (var,)
+        _check_props(row.props, ROW_FIELDS, f"{source}: {row.id}", scope)
+        for column in row.columns:
+            _check_props(column.props, COLUMN_FIELDS, f"{source}: {column.id}", scope)
+            for block in column.blocks:
+                block_scope = scope
+                if block.condition:
+                    parse_expression(block.condition, f"{source}: {block.id}.condition", scope=scope)
+                if block.repeat:
+                    var, _ = parse_repeat(block.repeat, f"{source}: {block.id}.repeat", scope=scope)
+                    block_scope += (var,)
+                if block.type == "line_items":
+                    item = block.props.model_dump().get("item_name") or "item"
+                    block_scope += (item,)
+                _check_props(block.props, REGISTRY[block.type].fields, f"{source}: {block.id}", block_scope)

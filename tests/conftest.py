@@ -1,0 +1,13 @@
+"""Test configuration: Qt runs offscreen, and without Chromium's sandbox only when root (CI).
+
+Both variables must be set before any Qt object exists, so they are set at import time.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if hasattr(os, "geteuid") and os.geteuid() == 0:
+    # Chromium refuses to start as root with its sandbox on; the shipped app keeps it on.
+    os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-background-networking")
