@@ -147,19 +147,19 @@ def welcome() -> Document:
                   heading("Three steps to get started", level="h3", align="center", padding_y=8)),
               padding_top=16, padding_bottom=4),
             R(C(33.33,
-                B("image", src=img(128, 128, "eff6ff", "2563eb", "1"), alt="Step 1: a bank icon", width=56,
+                B("image", src=img(128, 128, "eff6ff", "2563eb", "1"), alt="Step 1", width=56,
                   border_radius=28, padding_y=8),
                 heading("Link your bank", level="h3", align="center", font_size=17, **step),
                 text("<p>Link your accounts securely; Tally reads transactions, it never moves money.</p>",
                      align="center", font_size=14, color="#6b7280", **step)),
               C(33.33,
-                B("image", src=img(128, 128, "eff6ff", "2563eb", "2"), alt="Step 2: a pie chart icon",
+                B("image", src=img(128, 128, "eff6ff", "2563eb", "2"), alt="Step 2",
                   width=56, border_radius=28, padding_y=8),
                 heading("Set your budget", level="h3", align="center", font_size=17, **step),
                 text("<p>Pick a starting plan and adjust the categories that matter to you.</p>",
                      align="center", font_size=14, color="#6b7280", **step)),
               C(33.34,
-                B("image", src=img(128, 128, "eff6ff", "2563eb", "3"), alt="Step 3: a bell icon", width=56,
+                B("image", src=img(128, 128, "eff6ff", "2563eb", "3"), alt="Step 3", width=56,
                   border_radius=28, padding_y=8),
                 heading("Turn on alerts", level="h3", align="center", font_size=17, **step),
                 text("<p>Get a nudge before a bill is due or a category runs low.</p>",
@@ -186,8 +186,7 @@ def welcome() -> Document:
                   ], icon_size=22, padding_y=4),
                   B("footer", company="Tally Money Ltd",
                     address="12 Castle Yard, Bristol BS1 4DJ, United Kingdom",
-                    note="You're receiving this because you created a Tally account with << data:email >>.",
-                    preferences_label="Email preferences", padding_y=6)),
+                    note="You're receiving this because you created a Tally account with << data:email >>.", padding_y=6)),
               background_color="transparent", padding_top=20, padding_bottom=32),
         ],
     )
@@ -225,7 +224,7 @@ def newsletter() -> Document:
                          padding_x=0, padding_y=0)),
               C(50, text('<p><a href="<< link:view_online >>" style="color:#78716c">View in your browser</a></p>',
                          font_size=12, align="right", color="#78716c", padding_x=0, padding_y=0)),
-              background_color="transparent", padding_top=16, padding_bottom=16, padding_x=24,
+              background_color="transparent", padding_top=16, padding_bottom=16, padding_x=40,
               stack_on_mobile=False),
             R(col(heading("The Fernwood Letter", align="center", font_size=40, padding_y=0),
                   text("<p><em>Notes from the gardens, once a month</em></p>", align="center", font_size=15,
@@ -285,8 +284,7 @@ def newsletter() -> Document:
                   B("footer", company="Fernwood Gardens Trust",
                     address="Fernwood House, Lower Slaughter Lane, Cheltenham GL54 2HP",
                     note="You are receiving The Fernwood Letter because you are a member or signed up "
-                         "at the gardens.\nRegistered charity no. 1092837.",
-                    preferences_label="Update preferences", padding_y=6)),
+                         "at the gardens.\nRegistered charity no. 1092837.", padding_y=6)),
               background_color="transparent", padding_top=24, padding_bottom=36),
         ],
     )
@@ -371,8 +369,7 @@ def promotion() -> Document:
                   B("footer", company="Kiln & Co. Ceramics",
                     address="2240 SE Division Street, Portland, OR 97202, USA",
                     note="You're getting this email because you subscribed on our website or bought "
-                         "from our studio.\nSale prices while stock lasts; no further discounts apply.",
-                    preferences_label="Manage preferences", padding_y=6)),
+                         "from our studio.\nSale prices while stock lasts; no further discounts apply.", padding_y=6)),
               background_color="transparent", padding_top=24, padding_bottom=36),
         ],
     )
@@ -391,14 +388,16 @@ def order_confirmation() -> Document:
         rows=[
             R(C(50, B("image", src=img(320, 72, "f3f4f6", "111827", "Harbor Coffee"), alt="Harbor Coffee Roasters",
                       width=140, href=site, align="left", padding_x=0, padding_y=0), vertical_align="middle"),
-              C(50, text("<p>Order <strong><< data:order.number >></strong></p>", align="right", font_size=13,
-                         color=muted, padding_x=0, padding_y=0), vertical_align="middle"),
+              C(50, text(f'<p><a href="{site}/account" style="color:{muted}">Your account</a></p>',
+                         align="right", font_size=13, color=muted, padding_x=0, padding_y=0),
+                vertical_align="middle"),
               background_color="transparent", padding_top=28, padding_bottom=20, padding_x=32,
               stack_on_mobile=False),
             R(col(B("spacer", height=4)), background_color="#2563eb", padding_top=0, padding_bottom=0),
             R(col(text('<p><span style="color:#15803d;font-weight:bold">&#10003; Order confirmed</span></p>',
                        font_size=14, padding_y=0),
-                  heading('Thanks, << data:firstname | default("there") >>. Your order is in.', padding_y=8),
+                  heading('Thanks, << data:firstname | default("there") >>. Your order is in.', font_size=26,
+                          padding_y=8),
                   text("<p>We have your order and payment. Your beans are on the roasting list for our next "
                        "batch, and we will email you a tracking link as soon as the parcel leaves the "
                        "roastery.</p>")),
@@ -416,7 +415,8 @@ def order_confirmation() -> Document:
             R(C(50, heading("Shipping to", level="h3", font_size=15, padding_y=4, padding_x=32),
                 text("<p><< data:shipping_address.name >><br /><< data:shipping_address.line1 >><br />"
                      "<< data:shipping_address.postcode >> << data:shipping_address.city >><br />"
-                     "<< data:shipping_address.country >></p>", font_size=15, padding_y=4, padding_x=32)),
+                     "<< data:shipping_address.country >></p>", font_size=15, padding_y=4, padding_x=32),
+                B("spacer", height=12)),
               C(50, heading("What happens next", level="h3", font_size=15, padding_y=4, padding_x=32),
                 text("<p>We roast to order, so your coffee ships within two working days of roasting. "
                      "Standard delivery takes 2&#8211;4 working days after that.</p>",
@@ -552,7 +552,7 @@ def event_invitation() -> Document:
             speaker("Sofía Márquez", "Independent type designer",
                     "Variable fonts in production",
                     "One font file, every weight, and the performance numbers to prove it.", "fcd34d"),
-            R(col(B("button", label="RSVP: save my seat",
+            R(col(B("button", label="RSVP now",
                     href=f"{site}/rsvp?email=<< data:email | urlencode >>&{utm}", padding_y=4),
                   text("<p>Free to attend. Seats are limited to 180; please RSVP by 5 June.</p>",
                        align="center", font_size=14, color=muted, padding_y=6)),
@@ -560,11 +560,10 @@ def event_invitation() -> Document:
             R(col(text('<p><strong><span style="color:#f8fafc">Add to your calendar:</span></strong> '
                        f'<a href="https://calendar.google.com/calendar/render?action=TEMPLATE&text=Signal+%26+Noise+2025'
                        f'&dates=20250612T163000Z/20250612T200000Z&location=K%C3%BChlhaus+Berlin">Google</a>'
-                       f' &#183; <a href="{site}/signal-noise-2025.ics">Apple</a>'
                        f' &#183; <a href="https://outlook.live.com/calendar/0/deeplink/compose?subject=Signal+%26+Noise+2025'
                        f'&startdt=2025-06-12T18:30:00%2B02:00&enddt=2025-06-12T22:00:00%2B02:00'
                        f'&location=K%C3%BChlhaus+Berlin">Outlook</a>'
-                       f' &#183; <a href="{site}/signal-noise-2025.ics">.ics file</a></p>',
+                       f' &#183; <a href="{site}/signal-noise-2025.ics">Apple Calendar (.ics)</a></p>',
                        align="center", font_size=14)),
               padding_top=4, padding_bottom=36),
             R(col(B("social", items=[

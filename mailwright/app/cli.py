@@ -56,32 +56,104 @@ def _write(path: str, text: str) -> None:
         raise CliError(str(e)) from None
 
 
+def _variables(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise CliError(f"--var {pair!r}: write NAME=VALUE, e.g. --var campaign=Spring")
+        out[name.strip()] = value
+    return out
+
+
+def _field_map(path: str | None) -> dict[str, str]:
+    if not path:
+        return {}
+    import json
+
+    from .storage import parse_json, read_text_capped
+
+    data = parse_json(read_text_capped(Path(path), 1024 * 1024), path)
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise CliError(f'{path}: a field map is a JSON object of names, e.g. {json.dumps({"firstname": "FNAME"})}')
+    return data
+
+
+def _recipient(args: argparse.Namespace) -> tuple[str, dict]:
+    from .recipients import RecipientsError, load_recipients
+
+    if args.row is None and args.email is None:
+        raise CliError("--data needs --row N or --email ADDR to choose the recipient")
+    try:
+        recipients = load_recipients(args.data)
+        if args.row is not None:
+            return f"row {args.row}", recipients.row(args.row)
+        number, row = recipients.by_email(args.email)
+        return f"row {number} ({args.email})", row
+    except RecipientsError as e:
+        raise CliError(str(e)) from None
+
+
+def _stdout(text: str) -> None:
+    # The HTML declares charset=UTF-8: write UTF-8 bytes whatever the locale's encoding.
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:  # a text-only stream (e.g. redirected in a test)
+        sys.stdout.write(text)
+    else:
+        sys.stdout.flush()
+        out.write(text.encode("utf-8"))
+        out.flush()
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .pipeline import build_file
 
     src = Path(args.src)
     if src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
-    result = build_file(src)
+    if args.data and args.esp:
+        raise CliError("--data renders for one recipient and --esp exports for an ESP: choose one")
+    if (args.row is not None or args.email) and not args.data:
+        raise CliError("--row and --email choose a recipient from --data FILE")
+    if args.field_map and not args.esp:
+        raise CliError("--field-map goes with --esp NAME")
+    result = build_file(src, variables=_variables(args.var))
+    html, text = result.html, result.text
+    if args.data:
+        from .personalise import CompiledEmail
+
+        who, row = _recipient(args)
+        email = CompiledEmail(result).render(row)
+        html, text = email.html, email.text
+        print(f"{src}: personalised for {who}; subject: {email.subject}", file=sys.stderr)
+        if email.missing:
+            print(f"{src}: {who} lacks {', '.join(email.missing)} (shown empty)", file=sys.stderr)
+    elif args.esp:
+        from .personalise import export_for_esp
+
+        exported = export_for_esp(result, args.esp, _field_map(args.field_map))
+        html, text = exported.html, exported.text
+        print(f"{src}: exported for {args.esp}; subject: {exported.subject}", file=sys.stderr)
     if args.output:
-        _write(args.output, result.html)
+        _write(args.output, html)
     else:
-        # The HTML declares charset=UTF-8: write UTF-8 bytes whatever the locale's encoding.
-        out = getattr(sys.stdout, "buffer", None)
-        if out is None:  # a text-only stream (e.g. redirected in a test)
-            sys.stdout.write(result.html)
-        else:
-            sys.stdout.flush()
-            out.write(result.html.encode("utf-8"))
-            out.flush()
+        _stdout(html)
     if args.text:
-        _write(args.text, result.text)
+        _write(args.text, text)
     if args.mjml:
         _write(args.mjml, result.mjml)
     if args.output:
-        kb = result.html_bytes / 1024
-        note = "  (over Gmail's 102 KB clipping limit)" if result.html_bytes > 102 * 1024 else ""
-        print(f"{args.output}: {kb:.1f} KB of HTML{note}", file=sys.stderr)
+        size = len(html.encode("utf-8"))
+        note = "  (over Gmail's 102 KB clipping limit)" if size > 102 * 1024 else ""
+        print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_dialects(_: argparse.Namespace) -> int:
+    from .merge.dialects import DIALECTS
+
+    for name in DIALECTS:
+        print(name)
     return EXIT_OK
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field as PField, StrictBool,
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field as PField, StrictBool, StrictInt,
                       create_model, field_validator, model_serializer, model_validator)
 
 from ..blocks import REGISTRY
@@ -48,7 +48,8 @@ def _annotation(f: Field) -> Any:
     if f.kind == "choice":
         return Literal[f.choices]  # type: ignore[valid-type]
     if f.kind == "number":
-        base = int if f.integer else float
+        # int | float keeps a hand-written 50 as 50 in the file (no "50.0" diff noise).
+        base = int if f.integer else Union[StrictInt, float]
         return Annotated[base, PField(ge=f.min, le=f.max)]
     if f.kind == "items":
         return list[props_model(f"Item_{f.name}", f.item_fields)]  # type: ignore[misc]
@@ -111,7 +112,7 @@ ColumnProps = props_model("ColumnProps", COLUMN_FIELDS)
 
 class Column(Node):
     id: NodeId
-    width: Annotated[float, PField(gt=0, le=100)] = 100
+    width: Annotated[Union[StrictInt, float], PField(gt=0, le=100)] = 100
     props: ColumnProps = PField(default_factory=ColumnProps)  # type: ignore[valid-type]
     blocks: list[AnyBlock] = PField(default_factory=list)
 

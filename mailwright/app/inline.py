@@ -15,6 +15,10 @@ from lxml import etree
 _SENTINEL = "<!--mailwright-end-->"
 _IMPORT = re.compile(r"@import\b[^;]*;?", re.I)
 _HEAD_STYLE = re.compile(r"<style\b", re.I)
+# Found with case-insensitive patterns, not str.lower(): lower() can change the length of the
+# text ("İ" becomes two characters), and offsets found in it then point at the wrong place.
+_HEAD_END = re.compile(r"</head>", re.I)
+_BODY_END = re.compile(r"</body>", re.I)
 _lock = threading.Lock()
 _configured = False
 
@@ -46,9 +50,10 @@ def strip_imports(css: str) -> str:
 
 def _mark_head_styles(html: str) -> str:
     """Tell premailer to leave MJML's head styles alone (they hold the responsive rules)."""
-    head_end = html.lower().find("</head>")
-    if head_end < 0:
+    m = _HEAD_END.search(html)
+    if m is None:
         return html
+    head_end = m.start()
     head = _HEAD_STYLE.sub('<style data-premailer="ignore"', html[:head_end])
     return head + html[head_end:]
 
@@ -68,7 +73,7 @@ def inline_css(html: str, extra_css: str = "") -> str:
     marked = _mark_head_styles(html)
     marked = re.sub(r"(<style\b[^>]*>)(.*?)(</style>)",
                     lambda m: m.group(1) + strip_imports(m.group(2)) + m.group(3), marked, flags=re.S | re.I)
-    body_end = marked.lower().rfind("</body>")
+    body_end = max((m.start() for m in _BODY_END.finditer(marked)), default=-1)
     if body_end >= 0:
         marked = marked[:body_end] + _SENTINEL + marked[body_end:]
     try:

@@ -172,8 +172,10 @@ def normalise_raw_html(html: str) -> str:
             i = m.end()
             name = m.group(2).lower()
             if name in _RAWTEXT and not m.group(1) and not m.group(4):
-                end = html.lower().find(f"</{name}", i)
-                end = n if end < 0 else end
+                # A pattern, not html.lower().find(): lower() can change the text's length
+                # ("İ" becomes two characters), which shifts the offset.
+                close = re.compile(f"</{name}", re.I).search(html, i)
+                end = n if close is None else close.start()
                 out.append(html[i:end])
                 i = end
             continue

@@ -83,8 +83,23 @@ class CompiledEmail:
         # Tags on lines of their own leave blank runs behind in the text part.
         text = re.sub(r"[ \t]+\n", "\n", parts["text"])
         text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
+        text = fit_underlines(text)
         return PersonalEmail(parts["html"], text, parts["subject"], parts["preheader"],
                              tuple(missing), tuple(d for d in defaulted if d not in missing))
+
+
+_UNDERLINED = re.compile(r"^(?P<title>[^\n]+)\n(?P<rule>={3,}|-{3,})$", re.M)
+
+
+def fit_underlines(text: str) -> str:
+    """Heading underlines in the text part match the heading once merge tags are filled in."""
+    def fit(m: re.Match[str]) -> str:
+        title = m.group("title")
+        if set(title.strip()) <= {"-", "="}:
+            return m.group(0)
+        return f"{title}\n{m.group('rule')[0] * len(title)}"
+
+    return _UNDERLINED.sub(fit, text)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ class BuildError(ValueError):
     """A build failed for a reason the user can fix; the message names the source and place."""
 
 
+class InputLimitError(BuildError):
+    """Input refused before compiling (too large or nested too deep); already located."""
+
+
 @dataclass(frozen=True)
 class BuildResult:
     html: str
@@ -48,7 +52,7 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     try:
         check_markup_limits(mjml, source)
     except ValueError as e:
-        raise BuildError(str(e)) from None
+        raise InputLimitError(str(e)) from None
     from mjml import mjml2html
 
     try:
@@ -202,6 +206,8 @@ def build_mjml_text(text: str, *, source: str = "<mjml>",
     stripped = _INLINE_STYLE.sub("", tokenized)
     try:
         html = compile_mjml(stripped, source=source)
+    except InputLimitError:
+        raise
     except BuildError as e:
         where = _locate_mjml_error(tokenized, omap, str(e))
         if where:

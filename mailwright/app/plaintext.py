@@ -210,7 +210,8 @@ class _Walker:
 
     def _text(self, s: str) -> None:
         s = _WS.sub(" ", s.translate(_TRANSLATE))
-        self.w.text(s.upper() if self.upper else s)
+        # Headings keep their case: a merge tag inside one is filled in later, per recipient.
+        self.w.text(s)
 
     def _enter(self, el: etree._Element, tag: str) -> bool:
         """Handle an opening tag; False means: do not descend."""

@@ -139,7 +139,8 @@ class Recipients:
                 f"{self.source}: no email column (looked for a column named email, E-mail or "
                 f"email_address; the columns are: {cols})", source=self.source)
         key = _email_key(addr)
-        matches = [i for i, r in enumerate(self.rows, 1) if key and _email_key(r.get(column)) == key]
+        matches = [i for i, r in enumerate(self.rows, 1)
+                   if key and _email_key(r.get(column)) == key]
         if not matches:
             raise RecipientsError(
                 f"{self.source}: no recipient with email {addr.strip()!r} in column {column!r}",
@@ -195,8 +196,9 @@ class _Warnings:
             self._items.append(message)
 
     def result(self) -> tuple[str, ...]:
-        extra = [f"... and {_plural(n - _MAX_WARNINGS_PER_KIND, 'more warning')} like "
-                 f"these ({kind})" for kind, n in self._counts.items() if n > _MAX_WARNINGS_PER_KIND]
+        cap = _MAX_WARNINGS_PER_KIND
+        extra = [f"... and {_plural(n - cap, 'more warning')} like these ({kind})"
+                 for kind, n in self._counts.items() if n > cap]
         return tuple(self._items + extra)
 
 
@@ -322,12 +324,13 @@ def _sniff_delimiter(sample: str, truncated: bool) -> str:
     """Pick the delimiter that splits the header and whose column count is most consistent.
 
     csv.Sniffer alone is unreliable (it happily picks any character that repeats, and
-    raises on some files), so its answer only breaks ties among equally consistent
-    non-comma candidates; a fully consistent comma reading always wins.
+    raises on some files), so its answer only breaks ties among equally good non-comma
+    candidates; comma wins any tie it is part of.
     """
     scores: dict[str, tuple[bool, float]] = {}
     for delim in DELIMITERS:
-        records = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delim) if r]
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delim)
+        records = [r for r in reader if _filled_len(r)]  # blank lines say nothing
         if truncated and len(records) > 1:
             records.pop()  # probably cut in half by the sample boundary
         records = records[: _SNIFF_RECORDS + 1]
@@ -426,12 +429,12 @@ def parse_csv(data: bytes, source: str) -> Recipients:
                      "quote that is not closed", row_no, start, end)
 
         if header is None:
+            if not any(v.strip() for v in record):
+                continue  # blank lines and bare delimiters above the header
             header = [name.strip().strip("\ufeff").strip() for name in record]
             width = len(header)
-            while header and not header[-1]:
+            while not header[-1]:
                 header.pop()
-            if not header:
-                fail("the first row must hold column names, but it is empty", 0, start)
             for i in range(len(header), width):
                 out.add("trailing column", f"header (line {start}): column {i + 1} has no name "
                         "and was ignored (a trailing delimiter?)")
@@ -459,18 +462,20 @@ def parse_csv(data: bytes, source: str) -> Recipients:
         extra = record[named:]
         if extra and any(v.strip() for v in extra):
             if len(record) > width:
-                fail(f"{_plural(len(record), 'value')} but the header has {_plural(width, 'column')}; "
-                     f"quote values that contain {delim_name}, or name the extra column",
-                     row_no, start, end)
+                fail(f"{_plural(len(record), 'value')} but the header has "
+                     f"{_plural(width, 'column')}; quote values that contain {delim_name}, "
+                     "or name the extra column", row_no, start, end)
             col = named + next(i for i, v in enumerate(extra, 1) if v.strip())
             fail(f"column {col} has a value but no name in the header; name the column",
                  row_no, start, end)
         if len(record) > width:
-            out.add("extra empty", f"{_where(row_no, start, end)}: {_plural(len(record), 'value')} but the "
-                    f"header has {_plural(width, 'column')}; the extra empty values were ignored")
+            out.add("extra empty", f"{_where(row_no, start, end)}: "
+                    f"{_plural(len(record), 'value')} but the header has "
+                    f"{_plural(width, 'column')}; the extra empty values were ignored")
         if len(record) < named:
-            out.add("short row", f"{_where(row_no, start, end)}: {_plural(len(record), 'value')} but the "
-                    f"header has {_plural(named, 'column')}; the missing values were left empty")
+            out.add("short row", f"{_where(row_no, start, end)}: "
+                    f"{_plural(len(record), 'value')} but the header has "
+                    f"{_plural(named, 'column')}; the missing values were left empty")
             record = record + [""] * (named - len(record))
         rows.append(dict(zip(fields, record)))
 
@@ -559,7 +564,8 @@ def _decode_json(data: bytes, source: str) -> tuple[str, str]:
     try:
         return data[len(bom):].decode(enc.replace("-sig", "")), enc
     except UnicodeDecodeError as exc:
-        raise RecipientsError(f"{source}: not valid {enc.upper()} at byte offset {exc.start + len(bom):,}; "
+        offset = exc.start + len(bom)
+        raise RecipientsError(f"{source}: not valid {enc.upper()} at byte offset {offset:,}; "
                               "save the file as UTF-8", source=source) from None
 
 

@@ -209,9 +209,20 @@ def load_document(path: str | Path) -> Document:
     return loads_document(read_text_capped(p), str(p))
 
 
+def _whole_numbers(value: Any) -> Any:
+    """Write 100.0 as 100: files stay as a person would write them and diff cleanly."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
 def dumps_document(doc: Document) -> str:
     """Pretty JSON with sorted keys, so files diff cleanly in git."""
-    data = doc.model_dump(mode="json")
+    data = _whole_numbers(doc.model_dump(mode="json"))
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

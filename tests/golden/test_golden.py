@@ -259,6 +259,25 @@ def test_starter_golden(path: Path) -> None:
     _check_case("starters", path.stem, load_document(path), text=True)
 
 
+def test_no_stale_golden_files() -> None:
+    """Golden files whose case is gone (a renamed starter, a removed case) are deleted by
+    `make golden`; until then they fail here so they do not linger unnoticed."""
+    expected = set()
+    for folder, names, suffixes in (("blocks", BLOCK_CASES, (".mjml", ".html")),
+                                    ("rows", ROW_CASES, (".mjml", ".html")),
+                                    ("starters", [p.stem for p in STARTERS], (".mjml", ".html", ".txt"))):
+        expected |= {GOLDEN / folder / f"{name}{suffix}" for name in names for suffix in suffixes}
+    found = {p for folder in ("blocks", "rows", "starters") for p in (GOLDEN / folder).glob("*")
+             if p.suffix in (".mjml", ".html", ".txt")}
+    stale = sorted(found - expected)
+    if UPDATE:
+        for path in stale:
+            path.unlink()
+        return
+    assert not stale, ("golden files without a case (run `make golden` to delete them): "
+                       + ", ".join(_rel(p) for p in stale))
+
+
 def test_custom_cases_keep_merge_tags() -> None:
     """Spot checks that the golden inputs exercise what they claim (not just any output)."""
     html = build_document(BLOCK_CASES["heading-custom"]).html

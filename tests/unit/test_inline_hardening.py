@@ -275,3 +275,18 @@ def test_inlining_runs_only_when_there_is_css() -> None:
     assert not document_to_mjml(doc).needs_inlining
     assert document_to_mjml(_html_doc("<style>p{color:red}</style>")).needs_inlining
     assert document_to_mjml(_html_doc("<p>x</p>", inline_css="p{color:red}")).needs_inlining
+
+
+def test_text_whose_lowercase_is_longer() -> None:
+    """"İ".lower() is two characters: offsets found in lowered text must not be used on the
+    original (it put the end sentinel inside </body> and skipped raw-HTML normalisation)."""
+    raw = "İ" * 40 + "<style>.x { color: #123456; }</style>" + "<p class=\"x\" title='say \"hi\"'>İstanbul</p>"
+    doc = _html_doc(raw)
+    doc = Document.model_validate({**doc.model_dump(mode="json"), "subject": "İndirim " * 10})
+    html = build_document(doc).html
+    _assert_common(html)
+    assert html.endswith("</body></html>") and "&lt;/body" not in html
+    assert '<title>İndirim İndirim' in html
+    assert 'title=\'say "hi"\'' in html or 'title="say &quot;hi&quot;"' in html
+    assert "#123456" in _style_of(html, "x")
+    assert "@media only screen and (min-width:480px)" in html

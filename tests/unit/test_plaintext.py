@@ -87,7 +87,7 @@ def test_zero_width_removed_and_nbsp_is_space() -> None:
 def test_headings() -> None:
     html = body("<h1>Big news</h1><p>Body</p><h2>Sub  title</h2><h3>Small</h3><p>End</p>")
     assert html_to_text(html) == (
-        "BIG NEWS\n========\n\nBody\n\nSUB TITLE\n---------\n\nSmall\n\nEnd\n"
+        "Big news\n========\n\nBody\n\nSub title\n---------\n\nSmall\n\nEnd\n"
     )
 
 
@@ -190,7 +190,7 @@ def test_merge_tags_in_href_and_headings() -> None:
         '<a class="mw-button" href="<< var:cta_url >>">Go</a>'
     )
     assert html_to_text(html) == (
-        "HELLO << data:firstname >>\n==========================\n\n"
+        "Hello << data:firstname >>\n==========================\n\n"
         "Unsubscribe (<< link:unsubscribe >>) "
         "Profile (https://e.com/?id=<< data:id | urlencode >>&x=1) "
         "<< link:view_online >>\n\n"
@@ -237,7 +237,7 @@ def test_realistic_mjml_email() -> None:
     assert html_to_text(html) == (
         "[Acme] (https://example.com)\n"
         "\n"
-        "SUMMER SALE\n"
+        "Summer sale\n"
         "===========\n"
         "\n"
         'Hi << data:firstname | default("there") >>,\n'

@@ -254,9 +254,11 @@ def test_empty_and_header_only_files_have_no_rows(tmp_path: Path) -> None:
 
 
 def test_blank_lines_and_delimiter_only_rows_are_skipped(tmp_path: Path) -> None:
-    data = b"\n\nemail,name\n\na@x.com,Ann\n,\n  ,   \nb@x.com,Bob\n\n"
+    data = b"\n,,\n\nemail,name\n\na@x.com,Ann\n,\n  ,   \nb@x.com,Bob\n\n"
     r = load_bytes(tmp_path, "gaps.csv", data)
     assert [row["name"] for row in r.rows] == ["Ann", "Bob"]
+    with pytest.raises(RecipientsError, match=r"row 1 \(line 6\): 3 values"):
+        parse_csv(data.replace(b"a@x.com,Ann", b"a@x.com,Ann,x"), "gaps.csv")
     assert any("2 rows with no values skipped" in w for w in r.warnings)
 
 

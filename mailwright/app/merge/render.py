@@ -228,20 +228,20 @@ class _Gen:
         if ref.ns in self.loops:
             name = f"{self.loop_sources[ref.ns]}[]" + ("." + ".".join(ref.path) if ref.path else "")
             self.paths.append((ref.ns, ref.path, name))
-            return f"R.item({self.loops[ref.ns]}, {len(self.paths) - 1}{flag})", len(self.paths) - 1
+            return f"m_item({self.loops[ref.ns]}, {len(self.paths) - 1}{flag})", len(self.paths) - 1
         self.paths.append((ref.ns, ref.path, ref.name))
-        return f"R.get({len(self.paths) - 1}{flag})", len(self.paths) - 1
+        return f"m_get({len(self.paths) - 1}{flag})", len(self.paths) - 1
 
     def expr(self, e: Expr, as_bool: bool = False) -> str:
         if isinstance(e, Ref):
             # In a condition an absent field is an answer (false), not a gap in the email.
             code = self.ref(e, soft=True)[0]
-            return f"R.truthy({code})" if as_bool else code
+            return f"m_truthy({code})" if as_bool else code
         if isinstance(e, Const):
             code = self.const(e.value)
-            return f"R.truthy({code})" if as_bool else code
+            return f"m_truthy({code})" if as_bool else code
         if isinstance(e, Compare):
-            return f"R.cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
+            return f"m_cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
         if isinstance(e, BoolOp):
             return f"({self.expr(e.left, True)} {e.op} {self.expr(e.right, True)})"
         if isinstance(e, Not):
@@ -261,10 +261,10 @@ class _Gen:
                     code, index = self.const(node.expr.value), -1
                 for f in node.filters:
                     args = "".join(", " + self.const(a) for a in f.args)
-                    code = f"R.f_{f.name}({code}{args})"
+                    code = f"m_f_{f.name}({code}{args})"
                 # A missing field is only marked where a <mark> element can go.
                 mark_index = -1 if node.in_attr else index
-                out.append("{{ R.out(" + code + f", {mark_index}) }}}}")
+                out.append("{{ m_out(" + code + f", {mark_index}) }}}}")
             elif isinstance(node, If):
                 for i, (cond, body) in enumerate(node.branches):
                     word = "if" if i == 0 else "elif"
@@ -280,7 +280,7 @@ class _Gen:
                 self.loops[node.var] = ident
                 self.loop_sources[node.var] = (self.loop_sources.get(node.iterable.ns, "")
                                                if node.iterable.ns in self.loops else node.iterable.name)
-                out.append(f"{{% for {ident} in R.iter({iterable}) %}}" + self.nodes(node.body) + "{% endfor %}")
+                out.append(f"{{% for {ident} in m_iter({iterable}) %}}" + self.nodes(node.body) + "{% endfor %}")
                 if saved[0] is None:
                     del self.loops[node.var], self.loop_sources[node.var]
                 else:
@@ -288,6 +288,8 @@ class _Gen:
         return "".join(out)
 
 
+_RUNTIME_NAMES = ("get", "item", "iter", "out", "truthy", "cmp", "f_default", "f_upper", "f_lower",
+                  "f_capitalize", "f_title", "f_trim", "f_truncate", "f_number", "f_urlencode")
 _ENVS: dict[bool, ImmutableSandboxedEnvironment] = {}
 
 
@@ -326,7 +328,10 @@ class CompiledTemplate:
         parts: list[str] = []
         size = 0
         try:
-            for piece in self._template.generate(L=self._literals, C=self._consts, R=runtime):
+            # Bound methods as plain names: the sandbox then checks one call, not an attribute
+            # lookup and a call, per tag (about twice as fast per recipient).
+            names = {f"m_{n}": getattr(runtime, n) for n in _RUNTIME_NAMES}
+            for piece in self._template.generate(L=self._literals, C=self._consts, **names):
                 size += len(piece)
                 if size > max_chars:
                     raise RenderError(f"the personalised email would be over {max_chars // 1_048_576} MB; "
