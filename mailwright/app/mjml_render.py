@@ -217,8 +217,9 @@ class MjmlOutput:
 
     @property
     def source(self) -> str:
-        """The MJML with merge tags restored (what `build --mjml` writes)."""
-        return self.tokens.restore_plain(self.mjml)
+        """The MJML with merge tags restored (what `build --mjml` writes); a tag inside an
+        attribute is written with `&quot;`/`&amp;` so the file stays well-formed."""
+        return self.tokens.restore(self.mjml)
 
 
 def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<document>") -> MjmlOutput:

@@ -215,7 +215,8 @@ def build_mjml_text(text: str, *, source: str = "<mjml>",
             hint = where.split(": ", 1)[1] if ": " in where else ""
             raise BuildError(message + (f" ({hint})" if hint else "")) from None
         raise
-    needs = bool(inline_parts) or "<style" in stripped[stripped.lower().find("<mj-body"):].lower()
+    body = re.search(r"<mj-body\b", stripped, re.I)
+    needs = bool(inline_parts) or bool(body and re.search(r"<style\b", stripped[body.start():], re.I))
     html, plain, html_tokens, text_tokens = _finish(html, tokens, needs_inlining=needs,
                                                     extra_css="\n".join(inline_parts), source=source)
     title = _TITLE.search(text)

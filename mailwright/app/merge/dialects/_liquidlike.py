@@ -1,0 +1,542 @@
+"""What the `{{ … }}` / `{% … %}` template languages share: Liquid, Jinja (and HubL), Django.
+
+Three families, one subclass each, and every ESP module subclasses one of them:
+
+* `LiquidFamily` (generic Liquid, Customer.io, Braze): `{{ x | default: 'a' }}`, filters with
+  `name: arg`, `{% if %}{% elsif %}`, `contains`, `{% unless %}`. Liquid has no parentheses, no
+  `not`, and evaluates `and`/`or` right to left without precedence, so a condition that mixes
+  them is refused rather than silently regrouped. Liquid does not autoescape: values in the
+  HTML part end with `| escape`.
+* `JinjaFamily` (generic Jinja, HubSpot HubL): `{{ x | default('a', true) }}`, filters with
+  `name(args)`, full expressions (`not`, `in`, parentheses).
+* `DjangoFamily` (Klaviyo, Brevo): `{{ x|default:'a' }}`, one-argument filters `name:arg`,
+  `and`/`or`/`not`/`in` with Django's precedence but no parentheses.
+
+Shared rules:
+
+* Literal text that contains the language's own delimiters (`{{`, `{%`, and `{#` where it
+  starts a comment) is protected: wrapped in `{% raw %}…{% endraw %}` (Liquid, Jinja, HubL),
+  written with `&#123;` in the HTML part of the Django family. A `{` at the very end of a text
+  run is protected too: the next tag would otherwise start with `{{{`.
+* String literals are single-quoted and never contain a `"` inside an HTML attribute.
+* Default strings: in the HTML part, the rendered email shows them HTML-escaped exactly once.
+  Where the ESP escapes the output itself (`| escape` here, or Jinja's own escaping), the
+  literal is written as is; where literals are output verbatim (Django: string literals are
+  "safe"), the literal is HTML-escaped at export.
+* `var:` refs are known at export time: the base class writes outputs; conditions are folded
+  here (a comparison of two known values becomes `true`/`false`).
+"""
+from __future__ import annotations
+
+import html as htmllib
+import re
+from typing import Any
+
+from ..ast import BoolOp, Compare, Const, Expr, Filter, For, If, Node, Not, Output, Pos, Ref
+from .base import Dialect, ExportContext, ExportError, apply_static_filter, describe, expr_pos
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_ROOT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_ident(name: str) -> bool:
+    return bool(_IDENT.match(name))
+
+
+def _runtime():
+    from ..render import Runtime
+
+    return Runtime({}, {}, {}, [], "text", False)
+
+
+class CurlyDialect(Dialect):
+    """The machinery shared by the three families; subclasses set the knobs."""
+
+    # Output tag spelling: `{{ x }}` or `{{x}}`.
+    out_open, out_close = "{{ ", " }}"
+    # `{#` starts a comment (Jinja, Django, HubL), so it is a delimiter to protect too.
+    comment_delimiter = False
+    # Filter appended to values in the HTML part (None: the ESP escapes by itself).
+    html_escape_filter: str | None = None
+    # String literals: "plain" has no escapes at all (Liquid); "backslash" knows \' and \\.
+    literal_style = "backslash"
+    # A `"` in a literal inside an HTML attribute is written as this (never a `"`).
+    attr_double_quote = "\u201d"
+    # Characters the ESP's tokenizer would take as the end of the tag inside a string literal.
+    literal_breakers: tuple[str, ...] = ()
+    true_false_none = ("true", "false", "nil")
+    # Names a loop variable must not shadow (the ESP's own objects); renamed with a "_".
+    reserved_names: frozenset[str] = frozenset()
+    # The filters of our language, mapped (see `filter_code`).
+    filter_names: dict[str, str] = {}
+
+    # --- literal text ---------------------------------------------------------------------
+    def _danger(self) -> re.Pattern:
+        marks = "%#" if self.comment_delimiter else "%"
+        return re.compile(r"\{(?:\{+[" + marks + r"]?|[" + marks + r"]|\Z)")
+
+    def text(self, value: str, ctx: ExportContext) -> str:
+        return self.protect(value, ctx)
+
+    def escape_value(self, value: str, ctx: ExportContext) -> str:
+        # Values written at export time (template variables, constants) are literal text too.
+        return self.protect(super().escape_value(value, ctx), ctx)
+
+    def protect(self, value: str, ctx: ExportContext) -> str:
+        pattern = self._danger()
+        if "{" not in value or not pattern.search(value):
+            return value
+        return pattern.sub(lambda m: self.escape_delimiter(m.group(0), ctx), value)
+
+    def escape_delimiter(self, run: str, ctx: ExportContext) -> str:
+        """A run of text such as `{{` or `{%` written so the ESP shows it as it is."""
+        return "{% raw %}" + run + "{% endraw %}"
+
+    # --- literals -------------------------------------------------------------------------
+    def lit(self, value: Any, *, attr: bool, pos: Pos | None, what: str) -> str:
+        """A literal for the ESP's expression syntax (string, number, boolean, nothing)."""
+        if value is None:
+            return self.true_false_none[2]
+        if isinstance(value, bool):
+            return self.true_false_none[0] if value else self.true_false_none[1]
+        if isinstance(value, (int, float)):
+            return repr(value)
+        s = str(value)
+        for bad in self.literal_breakers:
+            if bad in s:
+                raise ExportError(self.label, f"the text {s!r} in {what}", pos,
+                                  f"its template language would end the tag at {bad!r} inside a string; "
+                                  "leave that out of the text")
+        if "\n" in s or "\r" in s:
+            raise ExportError(self.label, f"a line break inside the string in {what}", pos,
+                              "write the text on one line")
+        q = "'"
+        if "'" in s:
+            if not attr and '"' not in s:
+                q = '"'
+            elif self.literal_style == "backslash":
+                s = s.replace("\\", "\\\\").replace("'", "\\'")
+            else:
+                s = s.replace("'", "\u2019")
+        elif self.literal_style == "backslash":
+            s = s.replace("\\", "\\\\")
+        if attr and '"' in s:
+            s = s.replace('"', self.attr_double_quote)
+        return f"{q}{s}{q}"
+
+    # --- names ----------------------------------------------------------------------------
+    def loop_name(self, var: str) -> str:
+        return var + "_" if var in self.reserved_names else var
+
+    def access(self, base: str, segments: list[str], ref: Ref) -> str:
+        """`base.seg.seg`, list indices as `[0]`; a segment that is no identifier is refused."""
+        out = base
+        for seg in segments:
+            if seg.isdigit():
+                out += f"[{seg}]"
+            elif is_ident(seg):
+                out += "." + seg
+            else:
+                raise ExportError(self.label, f"the field name {seg!r} in {ref.name}", ref.pos,
+                                  "its template language takes letters, digits and '_' in names; "
+                                  "rename the field with a field map (e.g. {\"" + seg + "\": \"" + _suggest(seg) + "\"})")
+        return out
+
+    def field_code(self, ref: Ref, ctx: ExportContext) -> str:
+        """A data field as the ESP writes it (without filters)."""
+        path = self.field_path(ref, ctx)
+        if not is_ident(path[0]):
+            raise ExportError(self.label, f"the field name {path[0]!r} in {ref.name}", ref.pos,
+                              "its template language takes letters, digits and '_' in names; rename the "
+                              "field with a field map (e.g. {\"" + path[0] + "\": \"" + _suggest(path[0]) + "\"})")
+        return self.access(path[0], path[1:], ref)
+
+    def ref_code(self, ref: Ref, ctx: ExportContext) -> str:
+        if ref.ns in ctx.loops:
+            return self.access(self.loop_name(ref.ns), list(ref.path), ref)
+        if ref.ns == "link":
+            raise ExportError(self.label, f"{ref.name} inside a condition or loop", ref.pos,
+                              "a link always has a value; use it in an output tag only")
+        code = self.field_code(ref, ctx)
+        # A data field must not be hidden by a loop variable of the same name.
+        m = _ROOT.match(code)
+        active = {self.loop_name(v) for v in ctx.loops}
+        if m and m.group(0) in active:
+            raise ExportError(self.label, f"{ref.name} inside the loop over '{m.group(0)}'", ref.pos,
+                              f"the loop variable '{m.group(0)}' hides that field here; rename the loop variable")
+        return code
+
+    # --- outputs --------------------------------------------------------------------------
+    def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
+        """One of our filters (not default) in the ESP's syntax, without the separator."""
+        raise NotImplementedError
+
+    def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
+        raise NotImplementedError
+
+    def refuse_filter(self, f: Filter, n: Output, hint: str = "") -> ExportError:
+        known = ", ".join(sorted(set(self.filter_names) | {"default"}))
+        return ExportError(self.label, f"the filter '{f.name}' in {describe(n)}", f.pos,
+                           hint or f"remove it (its filters here: {known}), or prepare the value in your data")
+
+    def filter_sep(self) -> str:
+        return " | "
+
+    def value_filters(self, n: Output, ctx: ExportContext) -> list[str]:
+        """The output's filters in order, the default written by `default_code`."""
+        out = []
+        for f in n.filters:
+            if f.name == "default":
+                out.append(self.default_code(str(f.args[0]), n, ctx, escaped=False))
+            else:
+                out.append(self.filter_code(f, n, ctx))
+        return out
+
+    def output(self, n: Output, ctx: ExportContext) -> str:
+        assert isinstance(n.expr, Ref)
+        code = self.ref_code(n.expr, ctx)
+        parts = self.value_filters(n, ctx)
+        if ctx.part == "html" and self.html_escape_filter:
+            parts.append(self.html_escape_filter)
+        return self.out_open + code + "".join(self.filter_sep() + p for p in parts) + self.out_close
+
+    def link(self, which: str, n: Output, ctx: ExportContext) -> str:
+        code = self.link_code(which, n, ctx)
+        if n.filters:
+            raise ExportError(self.label, f"filters on a link in {describe(n)}", n.filters[0].pos,
+                              f"write << link:{which} >> without filters")
+        return code
+
+    def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
+        raise ExportError(self.label, f"<< link:{which} >>", n.pos)
+
+    # --- conditions -----------------------------------------------------------------------
+    def fold(self, e: Expr, ctx: ExportContext) -> Expr:
+        """`var:` refs become their (known) values; comparisons of two constants are decided."""
+        if isinstance(e, Ref):
+            if e.ns == "var" and e.ns not in ctx.loops:
+                value: Any = ctx.variables
+                for seg in e.path:
+                    value = value.get(seg) if isinstance(value, dict) else None
+                return Const(value)  # type: ignore[arg-type]
+            return e
+        if isinstance(e, Compare):
+            left, right = self.fold(e.left, ctx), self.fold(e.right, ctx)
+            if isinstance(left, Const) and isinstance(right, Const):
+                rt = _runtime()
+                a = left.value if left.value is not None else ""
+                b = right.value if right.value is not None else ""
+                return Const(rt.cmp(e.op, a, b))
+            return Compare(e.op, left, right)
+        if isinstance(e, BoolOp):
+            return BoolOp(e.op, self.fold(e.left, ctx), self.fold(e.right, ctx))
+        if isinstance(e, Not):
+            return Not(self.fold(e.operand, ctx))
+        return e
+
+    def bool_const(self, c: Const) -> str:
+        """A constant used as a condition: our truthiness, decided now."""
+        return self.true_false_none[0] if _runtime().truthy(c.value) else self.true_false_none[1]
+
+    def operand(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        if isinstance(e, Ref):
+            return self.ref_code(e, ctx)
+        if isinstance(e, Const):
+            return self.lit(e.value, attr=True, pos=n.pos, what=where)
+        raise ExportError(self.label, f"the condition '{describe(e)}' used as a value in {where}",
+                          expr_pos(e) or n.pos, "compare fields or strings only")
+
+    def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        raise NotImplementedError
+
+    def tag(self, body: str) -> str:
+        return "{% " + body + " %}"
+
+    def if_node(self, n: If, ctx: ExportContext) -> str:
+        out = []
+        for i, (cond, body) in enumerate(n.branches):
+            word = "if" if i == 0 else self.elif_word
+            where = f"<% {'if' if i == 0 else 'elif'} {describe(cond)} %>"
+            out.append(self.tag(f"{word} {self.cond(self.fold(cond, ctx), ctx, n, where)}") + self.export(body, ctx))
+        if n.else_body is not None:
+            out.append(self.tag("else") + self.export(n.else_body, ctx))
+        out.append(self.tag("endif"))
+        return "".join(out)
+
+    elif_word = "elif"
+
+    # --- loops ----------------------------------------------------------------------------
+    def iterable_code(self, n: For, ctx: ExportContext) -> str:
+        # The loop's own variable is already in ctx.loops: resolve the list outside it.
+        outer = ExportContext(ctx.part, ctx.field_map, ctx.variables,
+                              {k: v for k, v in ctx.loops.items() if k != n.var or n.iterable.ns == n.var})
+        if n.iterable.ns == "var":
+            raise ExportError(self.label, f"the loop over {n.iterable.name}", n.iterable.pos,
+                              "template variables are written at export time; loop over a data: field")
+        return self.ref_code(n.iterable, outer)
+
+    def for_node(self, n: For, ctx: ExportContext) -> str:
+        return (self.tag(f"for {self.loop_name(n.var)} in {self.iterable_code(n, ctx)}")
+                + self.export(n.body, ctx) + self.tag("endfor"))
+
+
+def _suggest(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "field"
+    return s if not s[0].isdigit() else "f_" + s
+
+
+# --- Liquid ---------------------------------------------------------------------------------
+
+class LiquidFamily(CurlyDialect):
+    html_escape_filter = "escape"
+    literal_style = "plain"          # Liquid strings have no escape sequences
+    literal_breakers = ("}",)         # `{{ … }}` ends at the first `}` in Liquid's tokenizer
+    filter_names = {"upper": "upcase", "lower": "downcase", "capitalize": "capitalize",
+                    "trim": "strip", "truncate": "truncate", "urlencode": "url_encode"}
+    elif_word = "elsif"
+    reserved_names = frozenset({"forloop", "tablerowloop", "empty", "blank", "nil", "true", "false"})
+
+    def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
+        name = self.filter_names.get(f.name)
+        if name is None:
+            raise self.refuse_filter(f, n)
+        if f.name == "truncate":
+            # Ours counts the ellipsis in the length and uses "…": so does `truncate: n, '…'`.
+            return f"truncate: {int(f.args[0])}, '\u2026'"
+        return name
+
+    def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
+        return "default: " + self.lit(text, attr=n.in_attr, pos=n.pos, what=describe(n))
+
+    # Conditions: no parentheses, no `not`, `and`/`or` right to left.
+    def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        return self._cond(e, ctx, n, where)
+
+    def _chain(self, e: Expr, op: str) -> list[Expr]:
+        if isinstance(e, BoolOp) and e.op == op:
+            return self._chain(e.left, op) + self._chain(e.right, op)
+        return [e]
+
+    def _cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        if isinstance(e, BoolOp):
+            items = self._chain(e, e.op)
+            for item in items:
+                if isinstance(item, BoolOp):
+                    raise ExportError(
+                        self.label, f"'{describe(e)}' (and mixed with or) in {where}", expr_pos(e) or n.pos,
+                        "Liquid has no parentheses and reads and/or from right to left; use only 'and' or only "
+                        "'or' in one condition, and nest <% if %> tags for the rest")
+            return f" {e.op} ".join(self._cond(item, ctx, n, where) for item in items)
+        if isinstance(e, Not):
+            inner = e.operand
+            if isinstance(inner, Not):
+                return self._cond(inner.operand, ctx, n, where)
+            if isinstance(inner, Compare) and inner.op in ("==", "!="):
+                return self._cond(Compare("!=" if inner.op == "==" else "==", inner.left, inner.right), ctx, n, where)
+            raise ExportError(self.label, f"'not' in {where}", expr_pos(e) or n.pos,
+                              "Liquid has no 'not' inside a condition: make 'not …' the whole condition "
+                              "(it is then written as {% unless %} or with the branches swapped), or use '!='")
+        if isinstance(e, Compare):
+            if e.op == "not in":
+                raise ExportError(self.label, f"'not in' in {where}", expr_pos(e) or n.pos,
+                                  "Liquid has no 'not in' inside a condition: make it the whole condition "
+                                  "(it is then written as {% unless … contains … %})")
+            left, right = self.operand(e.left, ctx, n, where), self.operand(e.right, ctx, n, where)
+            if e.op == "in":
+                return f"{right} contains {left}"
+            return f"{left} {e.op} {right}"
+        if isinstance(e, Const):
+            return self.bool_const(e)
+        return self.operand(e, ctx, n, where)
+
+    def _negated(self, cond: Expr, ctx: ExportContext) -> Expr | None:
+        """For a condition that is a whole negation, the condition it negates."""
+        e = self.fold(cond, ctx)
+        if isinstance(e, Not) and not isinstance(e.operand, Not) \
+                and not (isinstance(e.operand, Compare) and e.operand.op in ("==", "!=")):
+            return e.operand
+        if isinstance(e, Compare) and e.op == "not in":
+            return Compare("in", e.left, e.right)
+        return None
+
+    def if_node(self, n: If, ctx: ExportContext) -> str:
+        # A branch whose whole condition is `not X` (or `a not in b`) is written with X and the
+        # branches swapped: `{% unless X %}` alone, `{% if X %}<the rest>{% else %}…` with elifs.
+        for i, (cond, body) in enumerate(n.branches):
+            negated = self._negated(cond, ctx)
+            if negated is None:
+                continue
+            where = f"<% {'if' if i == 0 else 'elif'} {describe(cond)} %>"
+            test = self._cond(negated, ctx, n, where)
+            if i == 0 and len(n.branches) == 1:
+                out = self.tag(f"unless {test}") + self.export(body, ctx)
+                if n.else_body is not None:
+                    out += self.tag("else") + self.export(n.else_body, ctx)
+                return out + self.tag("endunless")
+            if i > 0:
+                rest = If(n.branches[i:], n.else_body, n.pos)
+                return super().if_node(If(n.branches[:i], (rest,), n.pos), ctx)
+            if len(n.branches) > 1:
+                rest_nodes: tuple[Node, ...] = (If(n.branches[1:], n.else_body, n.pos),)
+            else:
+                rest_nodes = n.else_body or ()
+            return (self.tag(f"if {test}") + self.export(rest_nodes, ctx)
+                    + self.tag("else") + self.export(body, ctx) + self.tag("endif"))
+        return super().if_node(n, ctx)
+
+
+# --- Jinja ----------------------------------------------------------------------------------
+
+class JinjaFamily(CurlyDialect):
+    comment_delimiter = True
+    html_escape_filter = "escape"
+    true_false_none = ("true", "false", "none")
+    filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capitalize", "title": "title",
+                    "trim": "trim", "truncate": "truncate", "urlencode": "urlencode"}
+    reserved_names = frozenset({"loop", "true", "false", "none", "self", "super", "varargs", "kwargs"})
+
+    def truncate_args(self, n: int) -> str:
+        # killwords=true (cut mid-word like ours), end '…', leeway 0 (Jinja 2.9+).
+        return f"truncate({n}, true, '\u2026', 0)"
+
+    def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
+        name = self.filter_names.get(f.name)
+        if name is None:
+            raise self.refuse_filter(f, n)
+        if f.name == "truncate":
+            return self.truncate_args(int(f.args[0]))
+        return name
+
+    def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
+        # boolean=true: an empty string takes the default too, as in our language.
+        return f"default({self.lit(text, attr=n.in_attr, pos=n.pos, what=describe(n))}, true)"
+
+    # Conditions: everything, parenthesised where precedence would otherwise regroup.
+    _PREC = {"or": 1, "and": 2, "not": 3}
+
+    def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        return self._cond(e, ctx, n, where)
+
+    def _cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        if isinstance(e, BoolOp):
+            parts = []
+            for child in (e.left, e.right):
+                text = self._cond(child, ctx, n, where)
+                if isinstance(child, BoolOp) and child.op != e.op:
+                    text = f"({text})"
+                parts.append(text)
+            return f" {e.op} ".join(parts)
+        if isinstance(e, Not):
+            inner = self._cond(e.operand, ctx, n, where)
+            return f"not ({inner})" if isinstance(e.operand, (BoolOp, Compare)) else f"not {inner}"
+        if isinstance(e, Compare):
+            sides = []
+            for side in (e.left, e.right):
+                if isinstance(side, (Ref, Const)):
+                    sides.append(self.operand(side, ctx, n, where))
+                else:
+                    sides.append(f"({self._cond(side, ctx, n, where)})")
+            return f"{sides[0]} {e.op} {sides[1]}"
+        if isinstance(e, Const):
+            return self.bool_const(e)
+        return self.operand(e, ctx, n, where)
+
+
+# --- Django ---------------------------------------------------------------------------------
+
+class DjangoFamily(CurlyDialect):
+    """Django templates autoescape values; string literals are output as they are ("safe")."""
+
+    out_open, out_close = "{{ ", " }}"
+    comment_delimiter = True
+    html_escape_filter = None
+    true_false_none = ("True", "False", "None")
+    literal_breakers = ("}}", "%}")   # Django's tokenizer is a regex over the raw text
+    filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capfirst", "title": "title",
+                    "truncate": "truncatechars", "urlencode": "urlencode", "number": "floatformat"}
+    reserved_names = frozenset({"forloop", "block", "True", "False", "None"})
+
+    def filter_sep(self) -> str:
+        return "|"
+
+    def escape_delimiter(self, run: str, ctx: ExportContext) -> str:
+        if ctx.part == "html":
+            return run.replace("{", "&#123;")
+        return self.escape_delimiter_plain(run, ctx)
+
+    def escape_delimiter_plain(self, run: str, ctx: ExportContext) -> str:
+        raise ExportError(self.label, f"the text {run!r} in the {'subject or preheader' if ctx.part == 'header' else 'plain-text part'}",
+                          None, "its template language would read it as a tag and documents no way to "
+                                "escape it; rephrase the text")
+
+    def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
+        name = self.filter_names.get(f.name)
+        if name is None:
+            raise self.refuse_filter(f, n)
+        if f.name == "truncate":
+            return f"truncatechars:{int(f.args[0])}"
+        if f.name == "number":
+            # floatformat:d rounds to d decimals; it adds no thousands separators (ours does).
+            return f"floatformat:{int(f.args[0]) if f.args else 0}"
+        return name
+
+    def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
+        if ctx.part == "html" and not escaped:
+            text = htmllib.escape(text, quote=True)
+        return "default:" + self.lit(text, attr=n.in_attr, pos=n.pos, what=describe(n))
+
+    def value_filters(self, n: Output, ctx: ExportContext) -> list[str]:
+        names = [f.name for f in n.filters]
+        if "default" in names and ctx.part == "html":
+            i = names.index("default")
+            fallback = str(n.filters[i].args[0])
+            after = n.filters[i + 1:]
+            if after and htmllib.escape(fallback, quote=True) != fallback:
+                # A pre-escaped literal must be the last step (a later filter would escape it
+                # again): apply the later filters to the default now and put it last.
+                for f in after:
+                    if f.name != "default":
+                        fallback = str(apply_static_filter(f.name, fallback, f.args))
+                others = [self.filter_code(f, n, ctx) for f in n.filters if f.name != "default"]
+                return others + [self.default_code(htmllib.escape(fallback, quote=True), n, ctx, escaped=True)]
+        return super().value_filters(n, ctx)
+
+    # Conditions: precedence or < and < not < comparisons; no parentheses at all.
+    def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
+        return self._cond(e, ctx, n, where, 0)
+
+    @staticmethod
+    def _prec(e: Expr) -> int:
+        if isinstance(e, BoolOp):
+            return 1 if e.op == "or" else 2
+        if isinstance(e, Not):
+            return 3
+        if isinstance(e, Compare):
+            return 4
+        return 5
+
+    def _cond(self, e: Expr, ctx: ExportContext, n: If, where: str, need: int) -> str:
+        if isinstance(e, Not) and isinstance(e.operand, BoolOp):
+            # not (a and b) == not a or not b: De Morgan instead of parentheses.
+            flip = "or" if e.operand.op == "and" else "and"
+            e = BoolOp(flip, Not(e.operand.left), Not(e.operand.right))
+        if isinstance(e, Not) and isinstance(e.operand, Not):
+            return self._cond(e.operand.operand, ctx, n, where, need)
+        if self._prec(e) < need:
+            raise ExportError(self.label, f"the grouping in {where}", expr_pos(e) or n.pos,
+                              "its {% if %} takes no parentheses (and binds tighter than or); reorder the "
+                              "condition or nest <% if %> tags")
+        if isinstance(e, BoolOp):
+            p = self._prec(e)
+            return f"{self._cond(e.left, ctx, n, where, p)} {e.op} {self._cond(e.right, ctx, n, where, p)}"
+        if isinstance(e, Not):
+            return f"not {self._cond(e.operand, ctx, n, where, 3)}"
+        if isinstance(e, Compare):
+            for side in (e.left, e.right):
+                if not isinstance(side, (Ref, Const)):
+                    raise ExportError(self.label, f"the grouping in {where}", expr_pos(e) or n.pos,
+                                      "its {% if %} takes no parentheses; compare fields or strings only")
+            return f"{self.operand(e.left, ctx, n, where)} {e.op} {self.operand(e.right, ctx, n, where)}"
+        if isinstance(e, Const):
+            return self.bool_const(e)
+        return self.operand(e, ctx, n, where)
