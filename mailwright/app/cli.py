@@ -38,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     who.add_argument("--email", metavar="ADDR", help="the recipient with this email address")
     build.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
                        help="a template variable (var:NAME); repeatable")
+    build.add_argument("--link", metavar="NAME=URL", action="append", default=[],
+                       help="test URL for link:unsubscribe, link:view_online or link:preferences with --data")
     build.add_argument("--esp", metavar="NAME", help="write merge tags in this ESP's syntax (see `mailwright dialects`)")
     build.add_argument("--field-map", metavar="MAP.json",
                        help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
@@ -63,6 +65,18 @@ def _variables(pairs: list[str]) -> dict[str, str]:
         if not sep or not name.strip().isidentifier():
             raise CliError(f"--var {pair!r}: write NAME=VALUE, e.g. --var campaign=Spring")
         out[name.strip()] = value
+    return out
+
+
+def _links(pairs: list[str]) -> dict[str, str]:
+    from .merge.ast import LINKS
+
+    out = {}
+    for pair in pairs:
+        name, sep, url = pair.partition("=")
+        if not sep or name not in LINKS:
+            raise CliError(f"--link {pair!r}: write NAME=URL with NAME one of {', '.join(LINKS)}")
+        out[name] = url
     return out
 
 
@@ -123,7 +137,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         from .personalise import CompiledEmail
 
         who, row = _recipient(args)
-        email = CompiledEmail(result).render(row)
+        email = CompiledEmail(result).render(row, links=_links(args.link))
         html, text = email.html, email.text
         print(f"{src}: personalised for {who}; subject: {email.subject}", file=sys.stderr)
         if email.missing:

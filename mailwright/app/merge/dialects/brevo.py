@@ -1,0 +1,99 @@
+"""Brevo (ex-Sendinblue, "Brevo Template Language", Django-like): `{{ contact.FIRSTNAME|default:'there' }}`.
+
+A field is a contact attribute, `contact.<NAME>`, upper-cased unless a field map names it
+(`{"firstname": "PRENOM"}`; a mapped name starting with `contact.` or `params.` is used as the
+whole path). Contact attributes are flat values, so lists and nested fields cannot be contact
+attributes: a field a loop walks (`<% for item in data:items %>`) and any dotted field
+(`data:order.total`) are read from the transactional parameters, `params.items`,
+`params.order.total` (the reference's loop example, `{% for item in params.items %}`). Those
+only exist in sends through the API with `params`.
+Values are left to the language's escaping (Django-like; autoescaping not verified); default
+strings in the HTML part are HTML-escaped here.
+Conditions: `{% if %}…{% else %}…{% endif %}`; elif branches are written as nested if/else,
+the form the reference documents.
+Filters: upper, lower, capfirst, title, truncatechars, urlencode, floatformat. Refused: trim.
+Links: `{{ unsubscribe }}`, `{{ mirror }}`, `{{ update_profile }}`.
+Literal `{{`/`{%` in text: `&#123;` in HTML; refused in the subject and plain text (no escape
+documented).
+"""
+from __future__ import annotations
+
+from ..ast import For, If, Output, Ref
+from ..ast import Node
+from ._liquidlike import DjangoFamily, is_ident
+from .base import ExportContext, ExportError
+
+LINKS = {"unsubscribe": "{{ unsubscribe }}", "view_online": "{{ mirror }}", "preferences": "{{ update_profile }}"}
+
+
+def _loop_lists(nodes: tuple[Node, ...], loops: frozenset[str] = frozenset()) -> list[str]:
+    """The data fields (first segment) that loops walk, anywhere in a tree."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, For):
+            if node.iterable.ns == "data":
+                out.append(".".join(node.iterable.path))
+            out += _loop_lists(node.body, loops | {node.var})
+        elif isinstance(node, If):
+            for _, body in node.branches:
+                out += _loop_lists(body, loops)
+            if node.else_body:
+                out += _loop_lists(node.else_body, loops)
+    return out
+
+
+class Brevo(DjangoFamily):
+    name = "brevo"
+    label = "Brevo"
+    description = "Brevo template language: {{ contact.FIRSTNAME|default:'there' }}, {{ params.items }}"
+    reserved_names = DjangoFamily.reserved_names | {"contact", "params", "unsubscribe", "mirror", "update_profile"}
+
+    def export(self, nodes: tuple[Node, ...], ctx: ExportContext) -> str:
+        if not ctx.loops:
+            # Lists walked by loops are parameters, everywhere they are used (an `if` on them too).
+            lists = {name: "params." + ctx.field_map.get(name, name) for name in _loop_lists(nodes)
+                     if not ctx.field_map.get(name, "").startswith(("contact.", "params."))}
+            if lists:
+                ctx = ExportContext(ctx.part, {**ctx.field_map, **lists}, ctx.variables, ctx.loops)
+        return super().export(nodes, ctx)
+
+    def field_code(self, ref: Ref, ctx: ExportContext) -> str:
+        dotted = ".".join(ref.path)
+        mapped = ctx.field_map.get(dotted)
+        if mapped is None and len(ref.path) == 1:
+            name = ref.path[0]
+            path = ["contact", name.upper()] if is_ident(name) else None
+            if path is None:
+                raise ExportError(self.label, f"the field name {name!r} in {ref.name}", ref.pos,
+                                  "Brevo attribute names are letters, digits and '_'; name the attribute with "
+                                  "a field map (e.g. {\"" + name + "\": \"MY_ATTRIBUTE\"})")
+            return ".".join(path)
+        if mapped is None:
+            mapped = ctx.field_map.get(ref.path[0])
+            rest = list(ref.path[1:])
+            if mapped is None:
+                return self.access("params." + _ident_or_raise(self, ref.path[0], ref), rest, ref)
+        else:
+            rest = []
+        if not mapped.startswith(("contact.", "params.")):
+            mapped = "contact." + mapped
+        segs = mapped.split(".")
+        return self.access(segs[0], segs[1:] + rest, ref)
+
+    def if_node(self, n: If, ctx: ExportContext) -> str:
+        if len(n.branches) > 1:
+            rest = If(n.branches[1:], n.else_body, n.pos)
+            n = If(n.branches[:1], (rest,), n.pos)
+        return super().if_node(n, ctx)
+
+    def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
+        return LINKS[which]
+
+
+def _ident_or_raise(d: Brevo, name: str, ref: Ref) -> str:
+    if not is_ident(name):
+        d.access("params", [name], ref)  # raises with the hint
+    return name
+
+
+DIALECT = Brevo()

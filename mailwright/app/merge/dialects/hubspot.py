@@ -1,0 +1,87 @@
+"""HubSpot (HubL): `{{ personalization_token('contact.firstname', 'there')|escape }}`.
+
+A field is a contact property, `contact.<internal name>` (firstname, lastname, email are
+HubSpot's own internal names; a field map renames, and a mapped name with a dot, such as
+`company.name`, is used as the whole path). A default is written with
+`personalization_token('contact.x', 'default')`, the form the reference documents; the HubL
+`|default` filter is not confirmed there. That function applies the default first, so a
+default written after another filter is refused (put it first).
+Values in the HTML part end with `|escape` (HubL does not autoescape).
+Conditions: `{% if %}{% elif %}{% else %}`, with not, in and parentheses.
+Loops are refused: contact properties hold no lists.
+Links: `{{ unsubscribe_link }}` (HubSpot's preferences page, where the contact can also opt out
+of everything) for unsubscribe and preferences, `{{ view_as_page_url }}` for view_online.
+"""
+from __future__ import annotations
+
+from ..ast import For, Output, Ref
+from ._liquidlike import JinjaFamily
+from .base import ExportContext, ExportError, describe
+
+LINKS = {"unsubscribe": "{{ unsubscribe_link }}", "view_online": "{{ view_as_page_url }}",
+         "preferences": "{{ unsubscribe_link }}"}
+
+
+class HubSpot(JinjaFamily):
+    name = "hubspot"
+    label = "HubSpot"
+    description = "HubSpot HubL: {{ contact.firstname }}, {{ personalization_token('contact.firstname', 'there') }}"
+    literal_breakers = ("}}", "%}")
+    reserved_names = JinjaFamily.reserved_names | {"contact", "company", "owner", "content", "site_settings"}
+
+    def filter_sep(self) -> str:
+        return "|"
+
+    def truncate_args(self, n: int) -> str:
+        return f"truncate({n}, true, '\u2026')"
+
+    def contact_path(self, ref: Ref, ctx: ExportContext) -> str:
+        dotted = ".".join(ref.path)
+        mapped = ctx.field_map.get(dotted)
+        if mapped is None:
+            if len(ref.path) > 1 and ref.path[0] not in ctx.field_map:
+                raise ExportError(self.label, f"the nested field {ref.name}", ref.pos,
+                                  "HubSpot contact properties are flat; map it to a property, e.g. "
+                                  "{\"" + dotted + "\": \"" + dotted.replace(".", "_") + "\"}")
+            mapped = ctx.field_map.get(ref.path[0], ref.path[0])
+            if len(ref.path) > 1:
+                mapped += "." + ".".join(ref.path[1:])
+        if "." not in mapped:
+            mapped = "contact." + mapped
+        segs = mapped.split(".")
+        return self.access(segs[0], segs[1:], ref)
+
+    def field_code(self, ref: Ref, ctx: ExportContext) -> str:
+        return self.contact_path(ref, ctx)
+
+    def value_filters(self, n: Output, ctx: ExportContext) -> list[str]:
+        return [self.filter_code(f, n, ctx) for f in n.filters if f.name != "default"]
+
+    def output(self, n: Output, ctx: ExportContext) -> str:
+        assert isinstance(n.expr, Ref)
+        names = [f.name for f in n.filters]
+        if "default" not in names:
+            return super().output(n, ctx)
+        if names[0] != "default":
+            f = n.filters[names.index("default")]
+            raise ExportError(self.label, f"a default after another filter in {describe(n)}", f.pos,
+                              "personalization_token applies the default first; write default(...) as the "
+                              "first filter")
+        code = self.ref_code(n.expr, ctx)
+        token = (f"personalization_token({self.lit(code, attr=True, pos=n.pos, what=describe(n))}, "
+                 f"{self.lit(str(n.filters[0].args[0]), attr=n.in_attr, pos=n.pos, what=describe(n))})")
+        parts = self.value_filters(n, ctx)
+        if ctx.part == "html" and self.html_escape_filter:
+            parts.append(self.html_escape_filter)
+        return "{{ " + token + "".join("|" + p for p in parts) + " }}"
+
+    def for_node(self, n: For, ctx: ExportContext) -> str:
+        raise ExportError(self.label, f"the loop <% for {n.var} in {n.iterable.name} %>", n.pos,
+                          "HubSpot contact properties hold no lists; show the items another way, or render "
+                          "per recipient (build --data)")
+
+    def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
+        return LINKS[which]
+
+
+DIALECT = HubSpot()

@@ -1,0 +1,31 @@
+"""Generic Jinja2: `{{ firstname | default('there', true) | escape }}`.
+
+Fields are top-level variables; the special links are the variables `unsubscribe_url`,
+`view_online_url` and `preferences_url`. Values in the HTML part end with `| escape`: with
+autoescaping off it escapes, with it on `escape` returns markup that is not escaped again, so
+the output is right either way (a bare `{{ x }}` would be right only with autoescaping on).
+Everything in conditions is expressible (not, in, parentheses). Refused: the filter `number`.
+"""
+from __future__ import annotations
+
+from ..ast import Output
+from ._liquidlike import JinjaFamily
+from .base import ExportContext
+
+LINKS = {"unsubscribe": "unsubscribe_url", "view_online": "view_online_url", "preferences": "preferences_url"}
+
+
+class Jinja(JinjaFamily):
+    name = "jinja"
+    label = "Jinja"
+    description = "generic Jinja2: {{ firstname | default('there', true) }}, {% if %}{% elif %}, {% for %}"
+    # Jinja's lexer reads string literals as tokens, so `}}` inside one is harmless, and it
+    # knows Python escapes: a `"` in an attribute can stay exact as \x22.
+    literal_breakers = ()
+    attr_double_quote = "\\x22"
+
+    def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
+        return "{{ " + LINKS[which] + " }}"
+
+
+DIALECT = Jinja()
