@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("build", "blocks", "themes", "dialects")
+# Commands that live in their own modules: each module defines
+# `add_parser(subparsers) -> None` and `run(args) -> int`, and raises CliError for bad input.
+EXTERNAL_COMMANDS = {
+    "preview": "cli_preview",
+    "check": "cli_check",
+    "send": "cli_send",
+    "inbox": "cli_inbox",
+    "import": "cli_import",
+    "export": "cli_export",
+}
+COMMANDS = ("build", "blocks", "themes", "dialects", *EXTERNAL_COMMANDS)
 
 
 class CliError(Exception):
@@ -45,8 +55,24 @@ def _parser() -> argparse.ArgumentParser:
                        help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
     sub.add_parser("blocks", help="list the block types, one per line")
     sub.add_parser("dialects", help="list the ESP dialects, one per line")
+    for module in _external_modules().values():
+        module.add_parser(sub)
     sub.add_parser("themes", help="list the themes, one per line")
     return parser
+
+
+def _external_modules() -> dict:
+    """The command modules present in this version (a missing one is simply not offered)."""
+    import importlib
+
+    found = {}
+    for name, module in EXTERNAL_COMMANDS.items():
+        try:
+            found[name] = importlib.import_module(f"{__package__}.{module}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__package__}.{module}":
+                raise
+    return found
 
 
 def _write(path: str, text: str) -> None:
@@ -201,12 +227,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
         return _open_editor(argv)
     args = _parser().parse_args(argv)
-    handlers = {"build": _cmd_build, "blocks": _cmd_blocks, "themes": _cmd_themes, "dialects": _cmd_dialects}
     from ..themes import ThemeError
     from .pipeline import BuildError
     from .storage import DocumentError
 
     try:
+        handlers = {"build": _cmd_build, "blocks": _cmd_blocks, "themes": _cmd_themes, "dialects": _cmd_dialects}
+        handlers.update({name: m.run for name, m in _external_modules().items()})
+        if args.command not in handlers:
+            raise CliError(f"'{args.command}' is not available in this version")
         return handlers[args.command](args)
     except (CliError, DocumentError, BuildError, ThemeError) as e:
         print(f"mailwright: {e}", file=sys.stderr)

@@ -92,6 +92,11 @@ class BlockBase(Node):
     def spec(self) -> BlockSpec:
         return REGISTRY[self.type]
 
+    @property
+    def fills_row(self) -> bool:
+        """Rendered instead of its row's section: a hero, or raw MJML written at body level."""
+        return self.spec.placement == "row" or bool(getattr(self.props, "fills_row", None))
+
 
 def _block_model(spec: BlockSpec) -> type[BlockBase]:
     props = props_model(f"{spec.type.title().replace('_', '')}Props", spec.fields)
@@ -131,7 +136,7 @@ class Row(Node):
             raise ValueError(f"column widths must add up to 100 (they add up to {total:g})")
         for column in self.columns:
             for block in column.blocks:
-                if block.spec.placement == "row" and (len(self.columns) > 1 or len(column.blocks) > 1):
+                if block.fills_row and (len(self.columns) > 1 or len(column.blocks) > 1):
                     raise ValueError(
                         f"block {block.id!r} ({block.spec.label}) fills its row: it must be the only "
                         "block in a one-column row"
@@ -142,7 +147,7 @@ class Row(Node):
     def hero(self) -> Optional[BlockBase]:
         """The row-level block this row holds, if any."""
         blocks = self.columns[0].blocks
-        if len(self.columns) == 1 and len(blocks) == 1 and blocks[0].spec.placement == "row":
+        if len(self.columns) == 1 and len(blocks) == 1 and blocks[0].fills_row:
             return blocks[0]
         return None
 
@@ -166,6 +171,9 @@ class Settings(Node):
     inline_css: Optional[Annotated[str, PField(max_length=MAX_TEXT)]] = None
     # A transactional email needs no unsubscribe link (used by checks).
     transactional: StrictBool = False
+    # Raw MJML kept for mj-head (from an imported file: mj-attributes, mj-class, mj-style,
+    # mj-font, mj-breakpoint); written after the theme's own head elements.
+    head_mjml: Optional[Annotated[str, PField(max_length=MAX_TEXT)]] = None
 
     _colors = field_validator("primary_color", "text_color", "heading_color", "link_color",
                               "background_color", "content_background")(_color_check)

@@ -204,6 +204,8 @@ def _head(doc: Document, ctx: RenderContext) -> str:
         ".mw-hide-desktop { display: block !important; max-height: none !important; overflow: visible !important; } }"
         "</mj-style>"
     )
+    if doc.settings.head_mjml:
+        parts.append(ctx.raw_mjml(doc.settings.head_mjml))
     return "<mj-head>" + "".join(p for p in parts if p) + "</mj-head>"
 
 

@@ -6,6 +6,8 @@ from .base import BlockData, BlockSpec, Ctx, Field
 FIELDS = (
     Field("mjml", "code", "MJML",
           default='<mj-text align="center">Raw <strong>MJML</strong> content</mj-text>'),
+    Field("fills_row", "bool", "Body-level MJML (sections or wrappers)", default=False,
+          hint="on: the MJML replaces its row (alone in a one-column row)"),
 )
 
 

@@ -93,8 +93,13 @@ class CurlyDialect(Dialect):
         return "{% raw %}" + run + "{% endraw %}"
 
     # --- literals -------------------------------------------------------------------------
-    def lit(self, value: Any, *, attr: bool, pos: Pos | None, what: str) -> str:
-        """A literal for the ESP's expression syntax (string, number, boolean, nothing)."""
+    def lit(self, value: Any, *, attr: bool, pos: Pos | None, what: str, hex_chars: str = "") -> str:
+        """A literal for the ESP's expression syntax (string, number, boolean, nothing).
+
+        Strings are single-quoted where possible. `attr`: the literal sits inside a
+        double-quoted HTML attribute, so it never contains a `"`. `hex_chars`: characters to
+        write as `\\xNN` (for languages that decode Python escapes).
+        """
         if value is None:
             return self.true_false_none[2]
         if isinstance(value, bool):
@@ -111,15 +116,22 @@ class CurlyDialect(Dialect):
             raise ExportError(self.label, f"a line break inside the string in {what}", pos,
                               "write the text on one line")
         q = "'"
-        if "'" in s:
-            if not attr and '"' not in s:
-                q = '"'
-            elif self.literal_style == "backslash":
-                s = s.replace("\\", "\\\\").replace("'", "\\'")
-            else:
-                s = s.replace("'", "\u2019")
-        elif self.literal_style == "backslash":
+        if self.literal_style == "plain":
+            # No escape sequences at all: switch quotes, or use a typographic apostrophe.
+            if "'" in s:
+                if not attr and '"' not in s:
+                    q = '"'
+                else:
+                    s = s.replace("'", "\u2019")
+        else:
             s = s.replace("\\", "\\\\")
+            if "'" in s:
+                if not attr and '"' not in s and '"' not in hex_chars:
+                    q = '"'
+                else:
+                    s = s.replace("'", "\\'")
+            for ch in hex_chars:
+                s = s.replace(ch, "\\x%02x" % ord(ch))
         if attr and '"' in s:
             s = s.replace('"', self.attr_double_quote)
         return f"{q}{s}{q}"
@@ -192,12 +204,34 @@ class CurlyDialect(Dialect):
                 out.append(self.filter_code(f, n, ctx))
         return out
 
-    def output(self, n: Output, ctx: ExportContext) -> str:
-        assert isinstance(n.expr, Ref)
-        code = self.ref_code(n.expr, ctx)
+    def filter_chain(self, n: Output, ctx: ExportContext) -> list[str]:
+        """All the filters written after the value, the HTML escape included."""
         parts = self.value_filters(n, ctx)
         if ctx.part == "html" and self.html_escape_filter:
             parts.append(self.html_escape_filter)
+        return parts
+
+    def default_last(self, n: Output, ctx: ExportContext) -> tuple[list[str], str] | None:
+        """For a tag with a default: its other filters, and the default with every filter
+        written after it already applied (the default can then come last, after the escape)."""
+        names = [f.name for f in n.filters]
+        if "default" not in names:
+            return None
+        i = names.index("default")
+        fallback: Any = str(n.filters[i].args[0])
+        for f in n.filters[i + 1:]:
+            fallback = apply_static_filter(f.name, fallback, f.args)
+        return [self.filter_code(f, n, ctx) for f in n.filters if f.name != "default"], str(fallback)
+
+    def prepare(self, n: Output, ctx: ExportContext) -> Output:
+        """A hook to adjust an output tag before it is written (e.g. add a default)."""
+        return n
+
+    def output(self, n: Output, ctx: ExportContext) -> str:
+        assert isinstance(n.expr, Ref)
+        n = self.prepare(n, ctx)
+        code = self.ref_code(n.expr, ctx)
+        parts = self.filter_chain(n, ctx)
         return self.out_open + code + "".join(self.filter_sep() + p for p in parts) + self.out_close
 
     def link(self, which: str, n: Output, ctx: ExportContext) -> str:
@@ -307,6 +341,17 @@ class LiquidFamily(CurlyDialect):
 
     def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
         return "default: " + self.lit(text, attr=n.in_attr, pos=n.pos, what=describe(n))
+
+    def filter_chain(self, n: Output, ctx: ExportContext) -> list[str]:
+        # HTML part: `x | … | escape | default: '<escaped default>'`. `escape` keeps nil as nil,
+        # so the default still applies; the default is written HTML-escaped (no quote marks
+        # left to clash with the literal's or the attribute's) and is not escaped twice.
+        split = self.default_last(n, ctx) if ctx.part == "html" else None
+        if split is None:
+            return super().filter_chain(n, ctx)
+        others, fallback = split
+        return others + [self.html_escape_filter or "escape",
+                         self.default_code(htmllib.escape(fallback, quote=True), n, ctx, escaped=True)]
 
     # Conditions: no parentheses, no `not`, `and`/`or` right to left.
     def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
@@ -489,15 +534,14 @@ class DjangoFamily(CurlyDialect):
         names = [f.name for f in n.filters]
         if "default" in names and ctx.part == "html":
             i = names.index("default")
-            fallback = str(n.filters[i].args[0])
-            after = n.filters[i + 1:]
-            if after and htmllib.escape(fallback, quote=True) != fallback:
-                # A pre-escaped literal must be the last step (a later filter would escape it
-                # again): apply the later filters to the default now and put it last.
-                for f in after:
-                    if f.name != "default":
-                        fallback = str(apply_static_filter(f.name, fallback, f.args))
-                others = [self.filter_code(f, n, ctx) for f in n.filters if f.name != "default"]
+            raw = str(n.filters[i].args[0])
+            if i + 1 < len(names) and htmllib.escape(raw, quote=True) != raw:
+                # The escaped literal is output as it is only as the last step (a later filter
+                # would make it a plain string, escaped again): apply the later filters to the
+                # default now and put it last.
+                split = self.default_last(n, ctx)
+                assert split is not None
+                others, fallback = split
                 return others + [self.default_code(htmllib.escape(fallback, quote=True), n, ctx, escaped=True)]
         return super().value_filters(n, ctx)
 

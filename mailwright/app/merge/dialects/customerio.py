@@ -26,10 +26,10 @@ class CustomerIo(LiquidFamily):
         path = self.field_path(ref, ctx)
         return self.access("customer", path, ref)
 
-    def value_filters(self, n: Output, ctx: ExportContext) -> list[str]:
+    def prepare(self, n: Output, ctx: ExportContext) -> Output:
         if not any(f.name == "default" for f in n.filters):
             n = Output(n.expr, (Filter("default", ("",), n.pos),) + n.filters, n.pos, n.in_attr)
-        return super().value_filters(n, ctx)
+        return n
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
         if which == "unsubscribe":

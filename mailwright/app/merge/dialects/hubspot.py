@@ -3,9 +3,10 @@
 A field is a contact property, `contact.<internal name>` (firstname, lastname, email are
 HubSpot's own internal names; a field map renames, and a mapped name with a dot, such as
 `company.name`, is used as the whole path). A default is written with
-`personalization_token('contact.x', 'default')`, the form the reference documents; the HubL
-`|default` filter is not confirmed there. That function applies the default first, so a
-default written after another filter is refused (put it first).
+`personalization_token('contact.x', 'default')`, the form the reference documents (the HubL
+`|default` filter is not confirmed there). Where that cannot be exact (a default written after
+another filter; in the HTML part, a default with `&`, `<`, `>` or `"`, which the token would
+need raw in the source) it is `{% if contact.x %}{{ contact.x|escape }}{% else %}default{% endif %}`.
 Values in the HTML part end with `|escape` (HubL does not autoescape).
 Conditions: `{% if %}{% elif %}{% else %}`, with not, in and parentheses.
 Loops are refused: contact properties hold no lists.
@@ -62,18 +63,25 @@ class HubSpot(JinjaFamily):
         names = [f.name for f in n.filters]
         if "default" not in names:
             return super().output(n, ctx)
-        if names[0] != "default":
-            f = n.filters[names.index("default")]
-            raise ExportError(self.label, f"a default after another filter in {describe(n)}", f.pos,
-                              "personalization_token applies the default first; write default(...) as the "
-                              "first filter")
         code = self.ref_code(n.expr, ctx)
-        token = (f"personalization_token({self.lit(code, attr=True, pos=n.pos, what=describe(n))}, "
-                 f"{self.lit(str(n.filters[0].args[0]), attr=n.in_attr, pos=n.pos, what=describe(n))})")
-        parts = self.value_filters(n, ctx)
-        if ctx.part == "html" and self.html_escape_filter:
-            parts.append(self.html_escape_filter)
-        return "{{ " + token + "".join("|" + p for p in parts) + " }}"
+        i = names.index("default")
+        fallback = str(n.filters[i].args[0])
+        if i == 0 and not (ctx.part == "html" and any(c in fallback for c in '&<>"')):
+            token = (f"personalization_token({self.lit(code, attr=True, pos=n.pos, what=describe(n))}, "
+                     f"{self.lit(fallback, attr=n.in_attr, pos=n.pos, what=describe(n))})")
+            return "{{ " + token + "".join("|" + p for p in self.filter_chain(n, ctx)) + " }}"
+        # personalization_token applies its default first, and in the HTML part its default is
+        # escaped with the value at render time (so it would be written with raw `<`, `&` or
+        # `"`). Then: the value if it has one, else the default as literal HTML, with the
+        # filters written after the default applied to it now.
+        split = self.default_last(n, ctx)
+        assert split is not None
+        others, shown = split
+        if ctx.part == "html":
+            others.append(self.html_escape_filter or "escape")
+        value = "{{ " + code + "".join("|" + p for p in others) + " }}"
+        return (self.tag(f"if {code}") + value + self.tag("else") + self.escape_value(shown, ctx)
+                + self.tag("endif"))
 
     def for_node(self, n: For, ctx: ExportContext) -> str:
         raise ExportError(self.label, f"the loop <% for {n.var} in {n.iterable.name} %>", n.pos,

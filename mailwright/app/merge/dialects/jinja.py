@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..ast import Output
 from ._liquidlike import JinjaFamily
-from .base import ExportContext
+from .base import ExportContext, describe
 
 LINKS = {"unsubscribe": "unsubscribe_url", "view_online": "view_online_url", "preferences": "preferences_url"}
 
@@ -23,6 +23,14 @@ class Jinja(JinjaFamily):
     # knows Python escapes: a `"` in an attribute can stay exact as \x22.
     literal_breakers = ()
     attr_double_quote = "\\x22"
+
+    def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
+        # Jinja escapes the default with the value at render time. In the HTML part the
+        # HTML-special characters of the literal are written as Python escapes (\x26 for &…),
+        # so no raw `<`, `&` or `"` sits in the HTML that an editor or inliner sees.
+        hex_chars = '&<>"' if ctx.part == "html" else ""
+        lit = self.lit(text, attr=n.in_attr, pos=n.pos, what=describe(n), hex_chars=hex_chars)
+        return f"default({lit}, true)"
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
         return "{{ " + LINKS[which] + " }}"
