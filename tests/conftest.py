@@ -11,3 +11,10 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium refuses to start as root with its sandbox on; the shipped app keeps it on.
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--disable-gpu --disable-background-networking")
+
+try:  # the email view's custom scheme must be registered before any QApplication exists
+    from mailwright.widgets.email_view import register_scheme
+
+    register_scheme()
+except ImportError:  # Qt not installed: GUI tests skip themselves
+    pass

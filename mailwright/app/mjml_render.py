@@ -122,7 +122,21 @@ def render_column(column: Column, row_width: float, ctx: RenderContext) -> str:
         "css-class": ctx.css_class("mw-column"),
     })
     blocks = "".join(render_block(b, ctx) for b in column.blocks)
+    if not blocks and ctx.design:
+        # The canvas needs something to drop onto; exports never carry this.
+        blocks = DESIGN_EMPTY_COLUMN
     return f"<mj-column{attrs}>{blocks}</mj-column>"
+
+
+DESIGN_EMPTY_COLUMN = (
+    '<mj-text align="center" color="#6b7280" font-size="13px" padding="24px 12px" css-class="mw-empty">'
+    '<div style="border:2px dashed #cbd5e1;border-radius:6px;padding:18px 8px;">Drop a block here</div></mj-text>'
+)
+DESIGN_EMPTY_DOCUMENT = (
+    '<mj-section padding="48px 24px" css-class="mw-empty-doc"><mj-column><mj-text align="center" color="#6b7280" '
+    'font-size="15px"><div style="border:2px dashed #cbd5e1;border-radius:8px;padding:48px 16px;">'
+    'Drag a layout or a block from the palette to start</div></mj-text></mj-column></mj-section>'
+)
 
 
 def render_row(row: Row, body_width: int, ctx: RenderContext) -> str:
@@ -233,6 +247,8 @@ def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<doc
     ctx.node_id = ""
     head = _head(doc, ctx)
     rows = "".join(render_row(r, width, ctx) for r in doc.rows)
+    if not rows and design:
+        rows = DESIGN_EMPTY_DOCUMENT
     body_attrs = ctx.attrs({"width": px(width), "background-color": theme.colors["background"]})
     root_attrs = ctx.attrs({"lang": doc.settings.lang, "dir": doc.settings.dir})
     mjml = f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n"

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 
-from ..ast import BoolOp, Compare, Const, Expr, For, If, Not, Output, Pos, Ref
+from ..ast import BoolOp, Compare, Const, Expr, For, If, Not, Output, Ref
 from .base import ExportContext, ExportError, describe, expr_pos
-from ._tagdialect import DQ, FLIP, NEGATE, SQ, TAG, TagDialect, XContext
+from ._tagdialect import FLIP, NEGATE, TagDialect, XContext
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _OPEN = re.compile(r"(\\*)\{\{")
@@ -276,5 +276,3 @@ def helper_string(dialect: TagDialect, value: str, n: Output, ctx: ExportContext
         return None
     return q + value + q
 
-
-__all__ = ["HandlebarsLike", "helper_string", "DQ", "SQ", "TAG", "Pos"]

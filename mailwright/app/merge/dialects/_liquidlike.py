@@ -1,30 +1,40 @@
 """What the `{{ … }}` / `{% … %}` template languages share: Liquid, Jinja (and HubL), Django.
 
-Three families, one subclass each, and every ESP module subclasses one of them:
+Three families, and every ESP module subclasses one of them:
 
 * `LiquidFamily` (generic Liquid, Customer.io, Braze): `{{ x | default: 'a' }}`, filters with
-  `name: arg`, `{% if %}{% elsif %}`, `contains`, `{% unless %}`. Liquid has no parentheses, no
-  `not`, and evaluates `and`/`or` right to left without precedence, so a condition that mixes
-  them is refused rather than silently regrouped. Liquid does not autoescape: values in the
-  HTML part end with `| escape`.
+  `name: arg`, `{% if %}{% elsif %}`, `contains`. Liquid has no parentheses, no `not`, and reads
+  `and`/`or` from right to left without precedence: a condition that mixes them is refused,
+  never silently regrouped; a whole condition `not X` (or `a not in b`) is written as
+  `{% unless X %}`, or, with elif branches, as `{% if X %}` with the branches swapped.
+  Liquid does not autoescape: values in the HTML part are piped through `escape`.
 * `JinjaFamily` (generic Jinja, HubSpot HubL): `{{ x | default('a', true) }}`, filters with
   `name(args)`, full expressions (`not`, `in`, parentheses).
 * `DjangoFamily` (Klaviyo, Brevo): `{{ x|default:'a' }}`, one-argument filters `name:arg`,
-  `and`/`or`/`not`/`in` with Django's precedence but no parentheses.
+  `and`/`or`/`not`/`in` with Django's precedence but no parentheses (`not (a and b)` is
+  rewritten as `not a or not b`; other groupings are refused).
 
 Shared rules:
 
-* Literal text that contains the language's own delimiters (`{{`, `{%`, and `{#` where it
-  starts a comment) is protected: wrapped in `{% raw %}…{% endraw %}` (Liquid, Jinja, HubL),
-  written with `&#123;` in the HTML part of the Django family. A `{` at the very end of a text
-  run is protected too: the next tag would otherwise start with `{{{`.
-* String literals are single-quoted and never contain a `"` inside an HTML attribute.
-* Default strings: in the HTML part, the rendered email shows them HTML-escaped exactly once.
-  Where the ESP escapes the output itself (`| escape` here, or Jinja's own escaping), the
-  literal is written as is; where literals are output verbatim (Django: string literals are
-  "safe"), the literal is HTML-escaped at export.
-* `var:` refs are known at export time: the base class writes outputs; conditions are folded
-  here (a comparison of two known values becomes `true`/`false`).
+* Literal text containing the language's own delimiters (`{{`, `{%`, and `{#` where that starts
+  a comment) is protected: the delimiter is wrapped in `{% raw %}…{% endraw %}` (Liquid, Jinja,
+  HubL); in the Django family's HTML it is written `&#123;`. A `{` at the very end of a text run
+  is protected too, since the next tag would otherwise start with `{{{`. Template-variable
+  values written at export time are literal text as well.
+* String literals are single-quoted; a literal inside an HTML attribute (and any literal in a
+  condition, which may sit in one) never contains a `"`. Liquid strings have no escapes: a
+  string holding both quote marks gets a typographic apostrophe (’).
+* Defaults in the HTML part are shown HTML-escaped exactly once:
+  - Liquid: `x | escape | default: '<escaped default>'` (escape keeps nil as nil, so the
+    default still applies, and is not escaped twice); filters written after the default are
+    applied to it at export time so it can come last.
+  - Jinja: the default is escaped at render time with the value (`| escape` last); in the
+    source its `& < > "` are written as `\x26`-style escapes.
+  - Django: string literals are output as they are ("safe"), so the default is written
+    HTML-escaped (and last, when later filters would otherwise escape it again).
+  - HubL: see hubspot.py.
+* `var:` refs are known at export time: the base class writes outputs; in conditions they
+  become constants, and a comparison of two constants is decided (`true`/`false`).
 """
 from __future__ import annotations
 
@@ -41,6 +51,24 @@ _ROOT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def is_ident(name: str) -> bool:
     return bool(_IDENT.match(name))
+
+
+def show(e: Expr) -> str:
+    """A condition as the user could have written it (parentheses where the grouping needs them)."""
+    if isinstance(e, BoolOp):
+        parts = []
+        for child in (e.left, e.right):
+            text = show(child)
+            if isinstance(child, BoolOp) and child.op != e.op and e.op == "and":
+                text = f"({text})"
+            parts.append(text)
+        return f" {e.op} ".join(parts)
+    if isinstance(e, Not):
+        return f"not ({show(e.operand)})" if isinstance(e.operand, BoolOp) else f"not {show(e.operand)}"
+    if isinstance(e, Compare):
+        sides = [show(x) if isinstance(x, (Ref, Const)) else f"({show(x)})" for x in (e.left, e.right)]
+        return f"{sides[0]} {e.op} {sides[1]}"
+    return describe(e)
 
 
 def _runtime():
@@ -62,8 +90,10 @@ class CurlyDialect(Dialect):
     literal_style = "backslash"
     # A `"` in a literal inside an HTML attribute is written as this (never a `"`).
     attr_double_quote = "\u201d"
-    # Characters the ESP's tokenizer would take as the end of the tag inside a string literal.
+    # Text the ESP's tokenizer would take as the end of the tag inside a string literal, in an
+    # output tag `{{ … }}` and in a statement `{% … %}`.
     literal_breakers: tuple[str, ...] = ()
+    literal_breakers_tag: tuple[str, ...] = ()
     true_false_none = ("true", "false", "nil")
     # Names a loop variable must not shadow (the ESP's own objects); renamed with a "_".
     reserved_names: frozenset[str] = frozenset()
@@ -86,14 +116,17 @@ class CurlyDialect(Dialect):
         pattern = self._danger()
         if "{" not in value or not pattern.search(value):
             return value
-        return pattern.sub(lambda m: self.escape_delimiter(m.group(0), ctx), value)
+        return pattern.sub(lambda m: self.escape_delimiter(
+            m.group(0), ctx, value[max(0, m.start() - 30):m.end() + 30].strip()), value)
 
-    def escape_delimiter(self, run: str, ctx: ExportContext) -> str:
-        """A run of text such as `{{` or `{%` written so the ESP shows it as it is."""
+    def escape_delimiter(self, run: str, ctx: ExportContext, around: str = "") -> str:
+        """A run of text such as `{{` or `{%` written so the ESP shows it as it is (`around`:
+        the text about it, for messages)."""
         return "{% raw %}" + run + "{% endraw %}"
 
     # --- literals -------------------------------------------------------------------------
-    def lit(self, value: Any, *, attr: bool, pos: Pos | None, what: str, hex_chars: str = "") -> str:
+    def lit(self, value: Any, *, attr: bool, pos: Pos | None, what: str, hex_chars: str = "",
+            in_tag: bool = False) -> str:
         """A literal for the ESP's expression syntax (string, number, boolean, nothing).
 
         Strings are single-quoted where possible. `attr`: the literal sits inside a
@@ -107,7 +140,7 @@ class CurlyDialect(Dialect):
         if isinstance(value, (int, float)):
             return repr(value)
         s = str(value)
-        for bad in self.literal_breakers:
+        for bad in self.literal_breakers_tag if in_tag else self.literal_breakers:
             if bad in s:
                 raise ExportError(self.label, f"the text {s!r} in {what}", pos,
                                   f"its template language would end the tag at {bad!r} inside a string; "
@@ -189,7 +222,7 @@ class CurlyDialect(Dialect):
     def refuse_filter(self, f: Filter, n: Output, hint: str = "") -> ExportError:
         known = ", ".join(sorted(set(self.filter_names) | {"default"}))
         return ExportError(self.label, f"the filter '{f.name}' in {describe(n)}", f.pos,
-                           hint or f"remove it (its filters here: {known}), or prepare the value in your data")
+                           hint or f"remove it (filters it can write: {known}), or prepare the value in your data")
 
     def filter_sep(self) -> str:
         return " | "
@@ -276,8 +309,8 @@ class CurlyDialect(Dialect):
         if isinstance(e, Ref):
             return self.ref_code(e, ctx)
         if isinstance(e, Const):
-            return self.lit(e.value, attr=True, pos=n.pos, what=where)
-        raise ExportError(self.label, f"the condition '{describe(e)}' used as a value in {where}",
+            return self.lit(e.value, attr=True, pos=n.pos, what=where, in_tag=True)
+        raise ExportError(self.label, f"the condition '{show(e)}' used as a value in {where}",
                           expr_pos(e) or n.pos, "compare fields or strings only")
 
     def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
@@ -290,7 +323,7 @@ class CurlyDialect(Dialect):
         out = []
         for i, (cond, body) in enumerate(n.branches):
             word = "if" if i == 0 else self.elif_word
-            where = f"<% {'if' if i == 0 else 'elif'} {describe(cond)} %>"
+            where = f"<% {'if' if i == 0 else 'elif'} {show(cond)} %>"
             out.append(self.tag(f"{word} {self.cond(self.fold(cond, ctx), ctx, n, where)}") + self.export(body, ctx))
         if n.else_body is not None:
             out.append(self.tag("else") + self.export(n.else_body, ctx))
@@ -325,6 +358,7 @@ class LiquidFamily(CurlyDialect):
     html_escape_filter = "escape"
     literal_style = "plain"          # Liquid strings have no escape sequences
     literal_breakers = ("}",)         # `{{ … }}` ends at the first `}` in Liquid's tokenizer
+    literal_breakers_tag = ("%}",)
     filter_names = {"upper": "upcase", "lower": "downcase", "capitalize": "capitalize",
                     "trim": "strip", "truncate": "truncate", "urlencode": "url_encode"}
     elif_word = "elsif"
@@ -368,7 +402,7 @@ class LiquidFamily(CurlyDialect):
             for item in items:
                 if isinstance(item, BoolOp):
                     raise ExportError(
-                        self.label, f"'{describe(e)}' (and mixed with or) in {where}", expr_pos(e) or n.pos,
+                        self.label, f"'and' mixed with 'or' in {where}", expr_pos(e) or n.pos,
                         "Liquid has no parentheses and reads and/or from right to left; use only 'and' or only "
                         "'or' in one condition, and nest <% if %> tags for the rest")
             return f" {e.op} ".join(self._cond(item, ctx, n, where) for item in items)
@@ -411,7 +445,7 @@ class LiquidFamily(CurlyDialect):
             negated = self._negated(cond, ctx)
             if negated is None:
                 continue
-            where = f"<% {'if' if i == 0 else 'elif'} {describe(cond)} %>"
+            where = f"<% {'if' if i == 0 else 'elif'} {show(cond)} %>"
             test = self._cond(negated, ctx, n, where)
             if i == 0 and len(n.branches) == 1:
                 out = self.tag(f"unless {test}") + self.export(body, ctx)
@@ -496,7 +530,8 @@ class DjangoFamily(CurlyDialect):
     comment_delimiter = True
     html_escape_filter = None
     true_false_none = ("True", "False", "None")
-    literal_breakers = ("}}", "%}")   # Django's tokenizer is a regex over the raw text
+    literal_breakers = ("}}",)        # Django's tokenizer is a regex over the raw text
+    literal_breakers_tag = ("%}",)
     filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capfirst", "title": "title",
                     "truncate": "truncatechars", "urlencode": "urlencode", "number": "floatformat"}
     reserved_names = frozenset({"forloop", "block", "True", "False", "None"})
@@ -504,15 +539,40 @@ class DjangoFamily(CurlyDialect):
     def filter_sep(self) -> str:
         return "|"
 
-    def escape_delimiter(self, run: str, ctx: ExportContext) -> str:
+    _RAW_OPEN = re.compile(r"<(style|script)\b|<!--", re.I)
+
+    def protect(self, value: str, ctx: ExportContext) -> str:
+        if ctx.part != "html" or "{" not in value:
+            return super().protect(value, ctx)
+        # In HTML the brace is written as `&#123;`, except where entities are not decoded
+        # (inside <style>, <script> and comments): there the plain-text way is used.
+        pattern = self._danger()
+
+        def repl(m: re.Match) -> str:
+            around = value[max(0, m.start() - 30):m.end() + 30].strip()
+            if self._in_raw_html(value, m.start()):
+                return self.escape_delimiter_plain(m.group(0), ctx, around)
+            return m.group(0).replace("{", "&#123;")
+
+        return pattern.sub(repl, value)
+
+    def _in_raw_html(self, value: str, index: int) -> bool:
+        before = value[:index].lower()
+        for opener, closer in (("<style", "</style"), ("<script", "</script"), ("<!--", "-->")):
+            if before.rfind(opener) > before.rfind(closer):
+                return True
+        return False
+
+    def escape_delimiter(self, run: str, ctx: ExportContext, around: str = "") -> str:
         if ctx.part == "html":
             return run.replace("{", "&#123;")
-        return self.escape_delimiter_plain(run, ctx)
+        return self.escape_delimiter_plain(run, ctx, around)
 
-    def escape_delimiter_plain(self, run: str, ctx: ExportContext) -> str:
-        raise ExportError(self.label, f"the text {run!r} in the {'subject or preheader' if ctx.part == 'header' else 'plain-text part'}",
-                          None, "its template language would read it as a tag and documents no way to "
-                                "escape it; rephrase the text")
+    def escape_delimiter_plain(self, run: str, ctx: ExportContext, around: str = "") -> str:
+        part = {"header": "subject or preheader", "text": "plain-text part"}.get(ctx.part, "HTML's styles, scripts or comments")
+        raise ExportError(self.label, f"the text {run!r} in the {part} (in {around!r})", None,
+                          "its template language would read it as the start of a tag and documents no way "
+                          "to escape it; rephrase the text")
 
     def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
         name = self.filter_names.get(f.name)

@@ -18,27 +18,26 @@ documented).
 """
 from __future__ import annotations
 
-from ..ast import For, If, Output, Ref
-from ..ast import Node
+from ..ast import For, If, Node, Output, Ref
 from ._liquidlike import DjangoFamily, is_ident
 from .base import ExportContext, ExportError
 
 LINKS = {"unsubscribe": "{{ unsubscribe }}", "view_online": "{{ mirror }}", "preferences": "{{ update_profile }}"}
 
 
-def _loop_lists(nodes: tuple[Node, ...], loops: frozenset[str] = frozenset()) -> list[str]:
-    """The data fields (first segment) that loops walk, anywhere in a tree."""
+def _loop_lists(nodes: tuple[Node, ...]) -> list[str]:
+    """The data fields that loops walk (dotted paths), anywhere in a tree."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, For):
             if node.iterable.ns == "data":
                 out.append(".".join(node.iterable.path))
-            out += _loop_lists(node.body, loops | {node.var})
+            out += _loop_lists(node.body)
         elif isinstance(node, If):
             for _, body in node.branches:
-                out += _loop_lists(body, loops)
+                out += _loop_lists(body)
             if node.else_body:
-                out += _loop_lists(node.else_body, loops)
+                out += _loop_lists(node.else_body)
     return out
 
 
@@ -72,7 +71,7 @@ class Brevo(DjangoFamily):
             mapped = ctx.field_map.get(ref.path[0])
             rest = list(ref.path[1:])
             if mapped is None:
-                return self.access("params." + _ident_or_raise(self, ref.path[0], ref), rest, ref)
+                return self.access("params", list(ref.path), ref)
         else:
             rest = []
         if not mapped.startswith(("contact.", "params.")):
@@ -88,12 +87,6 @@ class Brevo(DjangoFamily):
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
         return LINKS[which]
-
-
-def _ident_or_raise(d: Brevo, name: str, ref: Ref) -> str:
-    if not is_ident(name):
-        d.access("params", [name], ref)  # raises with the hint
-    return name
 
 
 DIALECT = Brevo()

@@ -27,7 +27,8 @@ class HubSpot(JinjaFamily):
     name = "hubspot"
     label = "HubSpot"
     description = "HubSpot HubL: {{ contact.firstname }}, {{ personalization_token('contact.firstname', 'there') }}"
-    literal_breakers = ("}}", "%}")
+    literal_breakers = ("}}",)
+    literal_breakers_tag = ("%}",)
     reserved_names = JinjaFamily.reserved_names | {"contact", "company", "owner", "content", "site_settings"}
 
     def filter_sep(self) -> str:

@@ -13,7 +13,7 @@ Literal `{{`/`{%`/`{#` in text: `&#123;` in HTML, `{% templatetag openbrace %}` 
 from __future__ import annotations
 
 from ..ast import Output, Ref
-from ._liquidlike import DjangoFamily, is_ident
+from ._liquidlike import DjangoFamily
 from .base import ExportContext
 
 PROFILE = {"first_name", "last_name", "email"}
@@ -38,7 +38,7 @@ class Klaviyo(DjangoFamily):
             return path[0]
         return "person" + "".join("|lookup:" + self.lit(seg, attr=True, pos=ref.pos, what=ref.name) for seg in path)
 
-    def escape_delimiter_plain(self, run: str, ctx: ExportContext) -> str:
+    def escape_delimiter_plain(self, run: str, ctx: ExportContext, around: str = "") -> str:
         return run.replace("{", "{% templatetag openbrace %}")
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:

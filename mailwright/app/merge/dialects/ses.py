@@ -31,7 +31,6 @@ class SES(HandlebarsLike):
                        "(<< data:web_version_url >>)",
         "preferences": "SES's own unsubscribe page is where recipients manage topics: use << link:unsubscribe >>",
     }
-    notes = ("SES does not escape HTML in values: clean recipient data before sending.",)
 
 
 DIALECT = SES()

@@ -1,0 +1,360 @@
+"""The built-in test inbox: an SMTP server on this computer that keeps what it receives.
+
+It lets a test send work with zero setup (the "Local test inbox" profile). hardening.md §7
+rule 9 and §10.3: aiosmtpd on loopback only (never 0.0.0.0), on a free port chosen by
+binding a socket to port 0 first (aiosmtpd 1.4.6 cannot bind port 0 itself), with its data
+size limit kept. Messages are stored as ``.eml`` files in the user data folder (outside any
+project), capped in number, oldest dropped. A small JSON file next to each message keeps the
+envelope (MAIL FROM, RCPT TO) and the time it arrived.
+"""
+from __future__ import annotations
+
+import email
+import email.parser
+import email.policy
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Callable
+
+from .addresses import clean_header_text
+from .atomic import atomic_write_bytes, atomic_write_text
+
+__all__ = ["Inbox", "InboxError", "InboxMessage", "default_store", "free_port", "running_inbox_port",
+           "DATA_ENV", "MAX_MESSAGES", "DATA_SIZE_LIMIT"]
+
+log = logging.getLogger(__name__)
+
+DATA_ENV = "MAILWRIGHT_DATA_DIR"
+MAX_MESSAGES = 200
+DATA_SIZE_LIMIT = 32 * 1024 * 1024          # aiosmtpd's default, kept explicitly
+SERVER_FILE = ".inbox-server.json"          # written while an inbox serves this store
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+
+
+class InboxError(Exception):
+    """The inbox could not start or a message could not be found; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    """One received message, as the list shows it."""
+
+    id: str
+    path: Path
+    received_at: datetime          # timezone-aware (UTC)
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    subject: str
+    size: int = 0
+
+    def line(self) -> str:
+        """One line for a terminal: time, from, to, subject."""
+        when = self.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return f"{when}  from {self.mail_from or '<>'}  to {', '.join(self.rcpt_tos)}  {self.subject!s}"
+
+
+def default_store() -> Path:
+    """``<user data folder>/inbox`` (``MAILWRIGHT_DATA_DIR`` overrides the data folder)."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override) / "inbox"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("mailwright", appauthor=False)) / "inbox"
+
+
+def _is_loopback(host: str) -> bool:
+    from .profiles import is_loopback
+
+    return is_loopback(host)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on right now (bind to port 0, read it, close)."""
+    return _probe(host, 0)
+
+
+def _probe(host: str, port: int) -> int:
+    """Bind (and release) host:port the way asyncio's server will; OSError when taken.
+
+    aiosmtpd waits its whole ready_timeout before reporting a bind failure, so a busy port
+    is detected here first.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        if os.name == "posix":  # as asyncio.create_server does (TIME_WAIT is no obstacle)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((host, port))
+        return s.getsockname()[1]
+
+
+def _envelope_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return clean_header_text(str(value or ""))[:320]
+
+
+class _Handler:
+    def __init__(self, inbox: "Inbox") -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        content = envelope.original_content or envelope.content or b""
+        if isinstance(content, str):
+            content = content.encode("utf-8", "surrogateescape")
+        try:
+            message = self.inbox._store(envelope.mail_from, envelope.rcpt_tos, content)
+        except Exception:  # disk full, folder removed: the sender is told to try later
+            log.exception("test inbox: could not store a message")
+            return "451 4.3.0 The test inbox could not store the message"
+        self.inbox._notify(message)
+        return "250 2.0.0 OK: in the Mailwright test inbox"
+
+
+class Inbox:
+    """The test inbox. ``start()`` returns the port; use it as a context manager.
+
+    ``on_message(InboxMessage)`` is called (from the server's thread) for each message
+    once it is stored; the GUI marshals it to its own thread.
+    """
+
+    def __init__(self, store: str | os.PathLike[str] | None = None, *, port: int | None = None,
+                 host: str = "127.0.0.1", max_messages: int = MAX_MESSAGES,
+                 data_size_limit: int = DATA_SIZE_LIMIT,
+                 on_message: Callable[[InboxMessage], None] | None = None) -> None:
+        if not _is_loopback(host):
+            raise InboxError(f"the test inbox only listens on this computer (127.0.0.1 or ::1), not {host}")
+        if port is not None and not (isinstance(port, int) and 1 <= port <= 65535):
+            raise InboxError(f"the port must be a number from 1 to 65535, not {port!r}")
+        if max_messages < 1:
+            raise InboxError("the inbox must keep at least one message")
+        self.store = Path(store) if store is not None else default_store()
+        self.host = "127.0.0.1" if host == "localhost" else host
+        self.requested_port = port
+        self.port: int | None = None
+        self.max_messages = max_messages
+        self.data_size_limit = data_size_limit
+        self.on_message = on_message
+        self._controller: Any = None
+        self._lock = threading.RLock()
+
+    # --- server ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def start(self) -> int:
+        """Start listening; returns the port. A busy explicit port is an InboxError."""
+        if self._controller is not None:
+            return self.port  # type: ignore[return-value]
+        self._prepare_store()
+        from aiosmtpd.controller import Controller
+
+        attempts = 1 if self.requested_port else 5
+        last: Exception | None = None
+        for _ in range(attempts):
+            try:
+                port = _probe(self.host, self.requested_port or 0)
+            except OSError as e:
+                last = e
+                continue
+            controller = Controller(_Handler(self), hostname=self.host, port=port,
+                                    server_hostname="localhost", ident="Mailwright test inbox",
+                                    data_size_limit=self.data_size_limit, enable_SMTPUTF8=True,
+                                    ready_timeout=5.0)
+            try:
+                controller.start()
+            except Exception as e:  # noqa: BLE001 - port taken (a race, or the user's --port)
+                last = e
+                try:
+                    controller.loop.close()
+                except Exception:  # noqa: BLE001
+                    pass
+                continue
+            self._controller, self.port = controller, port
+            self._write_server_file()
+            log.info("test inbox listening on %s:%s, storing in %s", self.host, port, self.store)
+            return port
+        reason = getattr(last, "strerror", None) or str(last) or type(last).__name__
+        if self.requested_port:
+            raise InboxError(f"the test inbox cannot listen on {self.host}:{self.requested_port} ({reason}); "
+                             f"is another program using that port?")
+        raise InboxError(f"the test inbox could not start ({reason})")
+
+    def stop(self) -> None:
+        with self._lock:
+            controller, self._controller = self._controller, None
+        if controller is None:
+            return
+        try:
+            controller.stop()
+        finally:
+            self._remove_server_file()
+            log.info("test inbox stopped")
+
+    def __enter__(self) -> "Inbox":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def _prepare_store(self) -> None:
+        try:
+            self.store.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as e:
+            raise InboxError(f"{self.store}: cannot create the inbox folder ({e.strerror})") from None
+        if not os.access(self.store, os.W_OK):
+            raise InboxError(f"{self.store}: the inbox folder is not writable")
+
+    def _write_server_file(self) -> None:
+        data = {"pid": os.getpid(), "host": self.host, "port": self.port}
+        try:
+            atomic_write_text(self.store / SERVER_FILE, json.dumps(data) + "\n", backup=False)
+        except Exception:  # noqa: BLE001 - only a convenience for `send --profile`
+            log.debug("could not write the inbox server file", exc_info=True)
+
+    def _remove_server_file(self) -> None:
+        path = self.store / SERVER_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("pid") == os.getpid() and data.get("port") == self.port:
+                path.unlink()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    # --- storage ---------------------------------------------------------------------------
+
+    def _store(self, mail_from: Any, rcpt_tos: Any, content: bytes) -> InboxMessage:
+        received = datetime.now(timezone.utc)
+        with self._lock:
+            msg_id = f"{time.time_ns():020d}-{os.urandom(3).hex()}"
+            path = self.store / f"{msg_id}.eml"
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(content)
+            try:
+                subject = clean_header_text(str(headers.get("subject", "") or ""))
+            except Exception:  # noqa: BLE001 - a malformed header still gets stored
+                subject = ""
+            message = InboxMessage(msg_id, path, received, _envelope_text(mail_from),
+                                   tuple(_envelope_text(r) for r in rcpt_tos or ()), subject[:500],
+                                   len(content))
+            atomic_write_bytes(path, content, backup=False)
+            meta = {"received_at": received.isoformat(), "mail_from": message.mail_from,
+                    "rcpt_tos": list(message.rcpt_tos), "subject": message.subject, "size": message.size}
+            atomic_write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False) + "\n",
+                              backup=False)
+            self._enforce_cap()
+        return message
+
+    def _notify(self, message: InboxMessage) -> None:
+        callback = self.on_message
+        if callback is None:
+            return
+        try:
+            callback(message)
+        except Exception:  # noqa: BLE001 - a broken listener must not lose mail
+            log.exception("test inbox: the on_message callback failed")
+
+    def _eml_files(self) -> list[Path]:
+        try:
+            files = [p for p in self.store.iterdir()
+                     if p.suffix == ".eml" and _ID.match(p.stem) and p.is_file()]
+        except FileNotFoundError:
+            return []
+        return sorted(files, key=lambda p: p.name, reverse=True)   # ids sort by arrival
+
+    def _enforce_cap(self) -> None:
+        for old in self._eml_files()[self.max_messages:]:
+            self._remove(old)
+
+    @staticmethod
+    def _remove(path: Path) -> None:
+        for p in (path, path.with_suffix(".json")):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+
+    def _path(self, msg_id: str) -> Path:
+        if not isinstance(msg_id, str) or not _ID.match(msg_id):
+            raise InboxError(f"no message {msg_id!r} in the test inbox")
+        path = self.store / f"{msg_id}.eml"
+        if not path.is_file():
+            raise InboxError(f"no message {msg_id!r} in the test inbox (deleted?)")
+        return path
+
+    def _describe(self, path: Path) -> InboxMessage:
+        try:
+            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            return InboxMessage(path.stem, path, datetime.fromisoformat(meta["received_at"]),
+                                str(meta.get("mail_from", "")), tuple(map(str, meta.get("rcpt_tos", ()))),
+                                str(meta.get("subject", "")), int(meta.get("size", 0)))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        # A message without its envelope file (copied in by hand): read the headers.
+        stat = path.stat()
+        with path.open("rb") as f:
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
+        to = [_envelope_text(a) for a in (headers.get_all("to") or [])]
+        return InboxMessage(path.stem, path, datetime.fromtimestamp(stat.st_mtime, timezone.utc),
+                            _envelope_text(headers.get("from", "")), tuple(to),
+                            clean_header_text(str(headers.get("subject", "") or "")), stat.st_size)
+
+    def list_messages(self) -> list[InboxMessage]:
+        """The stored messages, newest first."""
+        with self._lock:
+            out = []
+            for path in self._eml_files():
+                try:
+                    out.append(self._describe(path))
+                except OSError:  # deleted meanwhile
+                    continue
+            return out
+
+    def raw(self, msg_id: str) -> bytes:
+        """The message exactly as received (the raw source view)."""
+        with self._lock:
+            return self._path(msg_id).read_bytes()
+
+    def read(self, msg_id: str) -> EmailMessage:
+        """The message parsed with the modern policy (headers decoded, parts walkable)."""
+        return email.message_from_bytes(self.raw(msg_id), policy=email.policy.default)  # type: ignore[return-value]
+
+    def delete(self, msg_id: str) -> None:
+        with self._lock:
+            self._remove(self._path(msg_id))
+
+    def clear(self) -> None:
+        with self._lock:
+            for path in self._eml_files():
+                self._remove(path)
+
+
+def running_inbox_port(store: str | os.PathLike[str] | None = None, *, timeout: float = 0.5) -> int | None:
+    """The port of a test inbox serving this store now (the editor's or `mailwright inbox`), or None."""
+    path = (Path(store) if store is not None else default_store()) / SERVER_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        port, host = int(data["port"]), str(data.get("host", "127.0.0.1"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not _is_loopback(host):
+        return None
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as s:
+            s.settimeout(timeout)
+            banner = s.recv(512)
+            s.sendall(b"QUIT\r\n")
+    except OSError:
+        return None
+    return port if banner.startswith(b"220") else None

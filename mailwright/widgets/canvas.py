@@ -1,0 +1,348 @@
+"""The design canvas: the real email (design-mode build) with hover, selection and drop
+indicators drawn by Qt over the hardened web view.
+
+Hit-testing runs in QtWebEngine's ApplicationWorld (page JavaScript stays off and cannot see
+it): `document.elementFromPoint` finds the element under the pointer and the `mw-id-<id>`
+classes of the design build name the block, column and row. Mouse and drag events arrive at
+the view's internal render widget, so an event filter there turns them into selection and
+drops. Decisions (what a drop does) live in app/drop.py.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen
+from PySide6.QtWebEngineCore import QWebEngineScript
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+
+from ..app.drop import DropTarget, Hit, Payload, drop_target
+from .email_view import EmailView
+
+MIME_PAYLOAD = "application/x-mailwright-drop"
+APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+
+_RECT_FN = """
+function mwRect(id){var els=document.getElementsByClassName('mw-id-'+id),l=1e9,t=1e9,r=-1e9,b=-1e9;
+ for(var i=0;i<els.length;i++){var q=els[i].getBoundingClientRect(); if(q.width===0&&q.height===0)continue;
+ l=Math.min(l,q.left);t=Math.min(t,q.top);r=Math.max(r,q.right);b=Math.max(b,q.bottom);}
+ return r<l?null:[l,t,r-l,b-t];}
+"""
+HIT_JS = _RECT_FN + """
+(function(x,y){var el=document.elementFromPoint(x,y),ids=[];
+ while(el&&el!==document.documentElement){var c=el.getAttribute&&el.getAttribute('class')||'';
+  var re=/mw-id-([A-Za-z0-9_-]+)/g,m; while((m=re.exec(c))){if(ids.indexOf(m[1])<0)ids.push(m[1]);}
+  el=el.parentElement;}
+ var out=[];for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out.push([ids[i]].concat(r));}
+ return out;})(%f,%f)
+"""
+RECTS_JS = _RECT_FN + """
+(function(ids){var out={};for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out[ids[i]]=r;} return out;})(%s)
+"""
+
+
+class _Overlay(QWidget):
+    """Transparent layer over the web view: hover outline with the node's name, selection
+    outline, and the drop indicator line."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.hover: tuple[QRectF, str] | None = None
+        self.selection: QRectF | None = None
+        self.line: QRectF | None = None
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if self.hover and (self.selection is None or self.hover[0] != self.selection):
+            rect, name = self.hover
+            p.setPen(QPen(QColor("#60a5fa"), 1, Qt.PenStyle.DashLine))
+            p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+            if name:
+                font = QFont(self.font())
+                font.setPointSizeF(8.5)
+                p.setFont(font)
+                w = p.fontMetrics().horizontalAdvance(name) + 10
+                tag = QRectF(rect.left(), max(0.0, rect.top() - 16), w, 16)
+                p.fillRect(tag, QColor("#60a5fa"))
+                p.setPen(QColor("white"))
+                p.drawText(tag, Qt.AlignmentFlag.AlignCenter, name)
+        if self.selection is not None:
+            p.setPen(QPen(QColor("#2563eb"), 2))
+            p.drawRect(self.selection.adjusted(1, 1, -1, -1))
+        if self.line is not None:
+            p.fillRect(self.line, QColor("#f97316"))
+        p.end()
+
+
+class _SelectionBar(QWidget):
+    """The small toolbar on the selected node."""
+
+    action = Signal(str)
+
+    ACTIONS = (("up", "▲", "Move up (Alt+Up)"), ("down", "▼", "Move down (Alt+Down)"),
+               ("duplicate", "⧉", "Duplicate (Ctrl+D)"), ("save", "★", "Save as block"),
+               ("delete", "✕", "Delete (Del)"))
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.setSpacing(1)
+        self.setStyleSheet("QWidget{background:#2563eb;border-radius:4px;} QToolButton{color:white;border:none;"
+                           "padding:1px 5px;font-size:11px;} QToolButton:hover{background:#1d4ed8;}")
+        for name, text, tip in self.ACTIONS:
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setObjectName(f"bar-{name}")
+            button.clicked.connect(lambda _=False, n=name: self.action.emit(n))
+            layout.addWidget(button)
+        self.adjustSize()
+        self.hide()
+
+
+class Canvas(QWidget):
+    """Shows the design build of the document and turns gestures into requests.
+
+    Signals carry requests; the main window turns them into commands (the canvas never edits
+    the document itself).
+    """
+
+    selected = Signal(object)              # node id or None
+    dropRequested = Signal(object, object)  # Payload, DropTarget
+    barAction = Signal(str)                # up/down/duplicate/save/delete on the selection
+    rendered = Signal()                    # the latest HTML finished loading
+    linkClicked = Signal(object)
+
+    MOBILE_WIDTH = 375
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("canvas")
+        self.doc_provider: Callable[[], object] | None = None   # returns the current Document
+        self.names: Callable[[str], str] = lambda node_id: node_id
+        self.view = EmailView(self)
+        self.view.setObjectName("canvas-view")
+        self.view.setAcceptDrops(True)
+        self.view.linkClicked.connect(self.linkClicked)
+        self.overlay = _Overlay(self.view)
+        self.bar = _SelectionBar(self.view)
+        self.bar.action.connect(self.barAction)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(0)
+        row.addWidget(self.view, 1)
+        row.addStretch(0)
+        outer.addLayout(row)
+        self._row = row
+        self.selection: str | None = None
+        self.last_hits: list[Hit] = []
+        self.drop: DropTarget | None = None
+        self._filtered: QObject | None = None
+        self._press: QPoint | None = None
+        self._loaded_html = ""
+        self.view.loadFinished.connect(self._on_loaded)
+        self.view.page().scrollPositionChanged.connect(lambda _p: self.refresh_selection())
+        self._hover_timer = QTimer(self)
+        self._hover_timer.setSingleShot(True)
+        self._hover_timer.setInterval(16)
+        self._hover_timer.timeout.connect(self._hover_now)
+        self._hover_pos: QPoint | None = None
+        self.mobile = False
+
+    # --- content -------------------------------------------------------------------------
+    def set_html(self, html: str) -> None:
+        self._loaded_html = html
+        self.view.set_email_html(html)
+
+    def set_mobile(self, mobile: bool) -> None:
+        self.mobile = mobile
+        if mobile:
+            self.view.setFixedWidth(self.MOBILE_WIDTH)
+            self._row.setStretch(0, 1)
+            self._row.setStretch(2, 1)
+        else:
+            self.view.setMinimumWidth(0)
+            self.view.setMaximumWidth(16777215)
+            self._row.setStretch(0, 0)
+            self._row.setStretch(2, 0)
+
+    def _on_loaded(self, ok: bool) -> None:
+        self._install_filter()
+        self.refresh_selection()
+        if ok:
+            self.rendered.emit()
+
+    def _install_filter(self) -> None:
+        proxy = self.view.focusProxy()
+        if proxy is not None and proxy is not self._filtered:
+            proxy.installEventFilter(self)
+            proxy.setAcceptDrops(True)
+            self._filtered = proxy
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self._fit_overlay)
+
+    def _fit_overlay(self) -> None:
+        self.overlay.setGeometry(self.view.rect())
+        self.overlay.raise_()
+        self.bar.raise_()
+        self.refresh_selection()
+
+    # --- hit testing -----------------------------------------------------------------------
+    def hit_test(self, pos: QPoint, callback: Callable[[list[Hit]], None]) -> None:
+        def done(result) -> None:
+            hits = [Hit(str(r[0]), (float(r[1]), float(r[2]), float(r[3]), float(r[4]))) for r in (result or [])]
+            self.last_hits = hits
+            callback(hits)
+
+        self.view.page().runJavaScript(HIT_JS % (pos.x(), pos.y()), APP_WORLD, done)
+
+    def rects(self, ids: list[str], callback: Callable[[dict], None]) -> None:
+        self.view.page().runJavaScript(RECTS_JS % json.dumps(ids), APP_WORLD, lambda r: callback(r or {}))
+
+    def _hover_now(self) -> None:
+        if self._hover_pos is None:
+            return
+        self.hit_test(self._hover_pos, self._show_hover)
+
+    def _show_hover(self, hits: list[Hit]) -> None:
+        if hits:
+            hit = hits[0]
+            self.overlay.hover = (QRectF(*hit.rect), self.names(hit.id))
+        else:
+            self.overlay.hover = None
+        self.overlay.update()
+
+    # --- selection -------------------------------------------------------------------------
+    def set_selection(self, node_id: str | None) -> None:
+        self.selection = node_id
+        self.refresh_selection()
+
+    def refresh_selection(self) -> None:
+        node_id = self.selection
+        if node_id is None:
+            self.overlay.selection = None
+            self.bar.hide()
+            self.overlay.update()
+            return
+
+        def show(rects: dict) -> None:
+            r = rects.get(node_id)
+            if not r or self.selection != node_id:
+                self.overlay.selection = None
+                self.bar.hide()
+            else:
+                rect = QRectF(*r)
+                self.overlay.selection = rect
+                bar = self.bar
+                bar.adjustSize()
+                x = int(min(max(0.0, rect.right() - bar.width()), self.view.width() - bar.width()))
+                y = int(rect.top() - bar.height() - 2)
+                if y < 0:
+                    y = int(min(rect.bottom() + 2, self.view.height() - bar.height()))
+                bar.move(x, y)
+                bar.show()
+                bar.raise_()
+            self.overlay.update()
+
+        self.rects([node_id], show)
+
+    # --- events from the render widget ---------------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        t = event.type()
+        if t == QEvent.Type.MouseMove:
+            pos = event.position().toPoint()
+            if self._press is not None and (pos - self._press).manhattanLength() > 8 and self.selection:
+                self._start_move_drag()
+                self._press = None
+                return True
+            self._hover_pos = pos
+            self._hover_timer.start()
+        elif t == QEvent.Type.Leave:
+            self.overlay.hover = None
+            self.overlay.update()
+        elif t == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            pos = event.position().toPoint()
+            self._press = pos
+            self.hit_test(pos, self._select_from_hits)
+            return True  # no text selection or link activation on the canvas
+        elif t == QEvent.Type.MouseButtonRelease:
+            self._press = None
+            return True
+        elif t == QEvent.Type.MouseButtonDblClick:
+            return True
+        elif t in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if event.mimeData().hasFormat(MIME_PAYLOAD):
+                event.acceptProposedAction()
+                self.drag_move(event.position().toPoint(), self._payload(event.mimeData()))
+                return True
+        elif t == QEvent.Type.DragLeave:
+            self.clear_drop()
+            return True
+        elif t == QEvent.Type.Drop:
+            if event.mimeData().hasFormat(MIME_PAYLOAD):
+                payload = self._payload(event.mimeData())
+                event.acceptProposedAction()
+                self.finish_drop(payload)
+                return True
+        return super().eventFilter(obj, event)
+
+    def _select_from_hits(self, hits: list[Hit]) -> None:
+        node_id = hits[0].id if hits else None
+        self.selected.emit(node_id)
+
+    @staticmethod
+    def _payload(mime: QMimeData) -> Payload:
+        return Payload.from_mime(bytes(mime.data(MIME_PAYLOAD)).decode("utf-8"))
+
+    def _start_move_drag(self) -> None:
+        doc = self.doc_provider() if self.doc_provider else None
+        if doc is None or self.selection is None:
+            return
+        from ..app.commands import node_kind
+
+        kind = node_kind(doc, self.selection)
+        if kind == "column":
+            return
+        payload = Payload("move-block" if kind == "block" else "move-row", node_id=self.selection)
+        drag = QDrag(self)
+        mime = QMimeData()
+        mime.setData(MIME_PAYLOAD, payload.to_mime().encode("utf-8"))
+        drag.setMimeData(mime)
+        drag.exec(Qt.DropAction.MoveAction)
+
+    # --- drops (public so tests can drive them at a position) -------------------------------
+    def drag_move(self, pos: QPoint, payload: Payload) -> None:
+        def show(hits: list[Hit]) -> None:
+            doc = self.doc_provider() if self.doc_provider else None
+            if doc is None:
+                return
+            self.drop = drop_target(doc, hits, pos.y(), payload)
+            line = self.drop.line
+            self.overlay.line = QRectF(*line) if line[2] > 0 else None
+            self.overlay.update()
+
+        self.hit_test(pos, show)
+
+    def finish_drop(self, payload: Payload) -> None:
+        target = self.drop
+        if target is None:
+            doc = self.doc_provider() if self.doc_provider else None
+            if doc is None:
+                return
+            target = drop_target(doc, self.last_hits, 0, payload)
+        self.clear_drop()
+        self.dropRequested.emit(payload, target)
+
+    def clear_drop(self) -> None:
+        self.drop = None
+        self.overlay.line = None
+        self.overlay.update()

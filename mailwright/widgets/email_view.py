@@ -1,0 +1,209 @@
+"""One hardened web view for email HTML: the canvas, the previews and the inbox viewer.
+
+Email HTML is untrusted (pasted templates, received messages). The view (reference/
+hardening.md §4): serves the document from a custom scheme (no 2 MB limit of setHtml), uses an
+off-the-record profile, blocks every request except its own document and data: URIs (https
+images only when the user turns remote images on), refuses navigation (link clicks are reported
+so the window can confirm and open them in the system browser), runs no page JavaScript, and
+prepends a Content-Security-Policy as a second layer.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
+from PySide6.QtWebEngineCore import (QWebEnginePage, QWebEngineProfile, QWebEngineSettings,
+                                     QWebEngineUrlRequestInfo, QWebEngineUrlRequestInterceptor,
+                                     QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler)
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QApplication
+
+SCHEME = b"mwemail"
+_registered = False
+
+
+def register_scheme() -> None:
+    """Register the custom scheme; must run before the QApplication exists."""
+    global _registered
+    if _registered:
+        return
+    scheme = QWebEngineUrlScheme(SCHEME)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    # Secure, not local: a local scheme may be allowed to reach file: URLs (hardening.md §4).
+    scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme)
+    QWebEngineUrlScheme.registerScheme(scheme)
+    _registered = True
+
+
+CSP = ("default-src 'none'; img-src data: cid: mwemail: {remote}; style-src 'unsafe-inline'; "
+       "font-src data:; form-action 'none'; base-uri 'none'")
+
+
+def with_csp(html: str, remote_images: bool) -> str:
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP.format(remote="https:" if remote_images else "")}">'
+    m = re.search(r"<head\b[^>]*>", html, re.I)
+    if m:
+        return html[:m.end()] + meta + html[m.end():]
+    return meta + html
+
+
+class _Store(QWebEngineUrlSchemeHandler):
+    """Serves documents by key from memory."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pages: dict[str, bytes] = {}
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
+        key = job.requestUrl().host()
+        data = self.pages.get(key)
+        if data is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        buffer = QBuffer(job)
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.reply(b"text/html;charset=utf-8", buffer)
+
+
+class _Interceptor(QWebEngineUrlRequestInterceptor):
+    """Blocks everything but our own scheme and data: (https images when allowed). Tiny on
+    purpose: the profile waits while it runs."""
+
+    def __init__(self, allow_remote_images: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.allow_remote_images = allow_remote_images
+        self.blocked: list[str] = []   # for tests and the "remote content blocked" notice
+
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
+        url = info.requestUrl()
+        scheme = url.scheme()
+        if scheme in ("mwemail", "data", "blob", "about"):
+            return
+        if (self.allow_remote_images and scheme == "https"
+                and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage):
+            return
+        self.blocked.append(url.toString())
+        info.block(True)
+
+
+class _Profiles(QObject):
+    """Two shared off-the-record profiles: remote images off (default) and on."""
+
+    def __init__(self) -> None:
+        app = QApplication.instance()
+        super().__init__(app)
+        self.store = _Store(self)
+        self.profiles: dict[bool, QWebEngineProfile] = {}
+        self.interceptors: dict[bool, _Interceptor] = {}
+        for remote in (False, True):
+            profile = QWebEngineProfile(self)  # no storage name: off the record
+            profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
+            profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
+            interceptor = _Interceptor(remote, self)
+            profile.setUrlRequestInterceptor(interceptor)
+            profile.installUrlSchemeHandler(SCHEME, self.store)
+            self.profiles[remote] = profile
+            self.interceptors[remote] = interceptor
+
+
+_profiles: _Profiles | None = None
+
+
+def profiles() -> _Profiles:
+    global _profiles
+    if _profiles is None:
+        _profiles = _Profiles()
+    return _profiles
+
+
+_OFF = (
+    "JavascriptEnabled", "JavascriptCanOpenWindows", "JavascriptCanAccessClipboard", "JavascriptCanPaste",
+    "LocalContentCanAccessRemoteUrls", "LocalContentCanAccessFileUrls", "LocalStorageEnabled", "PluginsEnabled",
+    "PdfViewerEnabled", "AutoLoadIconsForPage", "DnsPrefetchEnabled", "HyperlinkAuditingEnabled",
+    "NavigateOnDropEnabled", "FullScreenSupportEnabled", "ScreenCaptureEnabled", "WebGLEnabled",
+    "AllowRunningInsecureContent", "ErrorPageEnabled",
+)
+
+
+class EmailPage(QWebEnginePage):
+    linkClicked = Signal(QUrl)
+
+    def __init__(self, profile: QWebEngineProfile, parent: QObject | None = None) -> None:
+        super().__init__(profile, parent)
+        settings = self.settings()
+        for name in _OFF:
+            settings.setAttribute(getattr(QWebEngineSettings.WebAttribute, name), False)
+        settings.setUnknownUrlSchemePolicy(QWebEngineSettings.UnknownUrlSchemePolicy.DisallowUnknownUrlSchemes)
+        self.allowed_url: QUrl | None = None
+
+    def acceptNavigationRequest(self, url: QUrl, nav_type: QWebEnginePage.NavigationType,  # noqa: N802
+                                is_main_frame: bool) -> bool:
+        if url.scheme() == "mwemail" and self.allowed_url is not None and url == self.allowed_url \
+                and nav_type != QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            return True
+        if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+            self.linkClicked.emit(url)
+        return False
+
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # noqa: N802
+        return None
+
+    def javaScriptConsoleMessage(self, *args) -> None:  # noqa: N802 (keep the console quiet)
+        return None
+
+
+_keys = itertools.count(1)
+
+
+class EmailView(QWebEngineView):
+    """A web view showing one email's HTML, hardened as described above."""
+
+    linkClicked = Signal(QUrl)
+
+    def __init__(self, parent=None, *, remote_images: bool = False, scrollbars: bool = True) -> None:
+        super().__init__(parent)
+        self._remote = remote_images
+        self._scrollbars = scrollbars
+        self._key = f"v{next(_keys)}"
+        self._make_page()
+
+    def _make_page(self) -> None:
+        page = EmailPage(profiles().profiles[self._remote], self)
+        page.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, self._scrollbars)
+        page.linkClicked.connect(self.linkClicked)
+        old = getattr(self, "_page", None)
+        self.setPage(page)
+        self._page = page  # keep a Python reference; the view does not own a set page
+        if old is not None:
+            old.deleteLater()
+
+    @property
+    def interceptor(self) -> _Interceptor:
+        return profiles().interceptors[self._remote]
+
+    def set_remote_images(self, on: bool) -> None:
+        if on != self._remote:
+            self._remote = on
+            self._make_page()
+
+    def set_email_html(self, html: str) -> None:
+        """Show this HTML (any size)."""
+        store = profiles().store
+        key = f"{self._key}-{next(_keys)}"
+        previous = getattr(self, "_current_key", None)
+        store.pages[key] = with_csp(html, self._remote).encode("utf-8")
+        url = QUrl(f"mwemail://{key}/")
+        self.page().allowed_url = url
+        self._current_key = key
+        self.page().load(url)
+        if previous:
+            store.pages.pop(previous, None)
+
+    def release(self) -> None:
+        """Forget the stored HTML. Pages are children of their view, so deleting views before
+        the application (which owns the shared profiles) deletes pages before profiles."""
+        key = getattr(self, "_current_key", None)
+        if key:
+            profiles().store.pages.pop(key, None)
