@@ -215,16 +215,18 @@ def _cmd_themes(_: argparse.Namespace) -> int:
 
 
 def _open_editor(argv: Sequence[str]) -> int:
-    # The editor window is the next milestone; until then say so plainly.
-    target = argv[0] if argv else ""
-    hint = f"mailwright build {target} -o out.html" if target else "mailwright build examples/welcome.mwt -o out.html"
-    print(f"mailwright: the editor window is not available in this version yet; try: {hint}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    """`mailwright [FILE] [--screenshot OUT.png]`: the editor, imported only now (Qt is heavy)."""
+    try:
+        from ..widgets.app import run_editor
+    except ImportError as e:
+        print(f"mailwright: the editor needs PySide6 with QtWebEngine ({e})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return run_editor(list(argv))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
         return _open_editor(argv)
     args = _parser().parse_args(argv)
     from ..themes import ThemeError

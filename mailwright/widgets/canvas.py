@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
@@ -116,7 +116,7 @@ class Canvas(QWidget):
     dropRequested = Signal(object, object)  # Payload, DropTarget
     barAction = Signal(str)                # up/down/duplicate/save/delete on the selection
     rendered = Signal()                    # the latest HTML finished loading
-    linkClicked = Signal(object)
+    linkClicked = Signal(QUrl)
 
     MOBILE_WIDTH = 375
 

@@ -1,0 +1,94 @@
+"""Start the editor: `mailwright [FILE] [--screenshot OUT.png [--size WxH]]`."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="mailwright", description="Open the Mailwright editor.")
+    parser.add_argument("file", nargs="?", help="a .mwt template (or .mjml / .html to import)")
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="open the window offscreen, save a PNG of it once the canvas has rendered, exit")
+    parser.add_argument("--size", default="1440x900", metavar="WxH", help="window size for --screenshot")
+    return parser.parse_args(argv)
+
+
+def prepare_environment(offscreen: bool) -> None:
+    """Qt settings that must exist before the first Qt object."""
+    if offscreen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Chromium refuses to run as root with its sandbox; only root (CI, containers) loses it.
+        os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if "--disable-background-networking" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --disable-background-networking").strip()
+
+
+def run_editor(argv: list[str]) -> int:
+    args = _parse(argv)
+    size = None
+    if args.screenshot:
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+            size = (w, h)
+        except ValueError:
+            print(f"mailwright: --size {args.size!r}: write WIDTHxHEIGHT, e.g. 1440x900", file=sys.stderr)
+            return 2
+    if args.file and not Path(args.file).exists():
+        print(f"mailwright: {args.file}: no such file", file=sys.stderr)
+        return 2
+    prepare_environment(offscreen=bool(args.screenshot))
+
+    from .email_view import register_scheme
+
+    register_scheme()
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Mailwright")
+    app.setOrganizationName("Mailwright")
+    from .main_window import MainWindow
+
+    settings = None
+    if args.screenshot:
+        # A screenshot shows the default layout, never the user's remembered one.
+        settings = QSettings("Mailwright", "Mailwright-screenshot")
+        settings.clear()
+    window = MainWindow(settings=settings)
+    if args.file and not window.open_path(args.file):
+        return 2
+    if not args.screenshot:
+        from .recovery import offer_recovery
+
+        offer_recovery(window)
+        window.refresh_saved_blocks()
+        window.show()
+        return app.exec()
+
+    window.resize(*size)
+    window.show()
+    status = {"code": 1}
+
+    def shoot() -> None:
+        out = Path(args.screenshot)
+        ok = window.grab().save(str(out))
+        status["code"] = 0 if ok else 1
+        if not ok:
+            print(f"mailwright: could not write {out}", file=sys.stderr)
+        window.session.history.mark_saved()
+        window.close()
+        app.quit()
+
+    # Wait for the canvas to draw the document, then give the compositor a moment.
+    window.rendered.connect(lambda: QTimer.singleShot(700, shoot))
+    QTimer.singleShot(60_000, lambda: (print("mailwright: the canvas did not render in time", file=sys.stderr),
+                                       app.quit()))
+    app.exec()
+    return status["code"]
