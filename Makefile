@@ -7,7 +7,7 @@ RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 OUT    := out
 
-.PHONY: run test bench clean golden
+.PHONY: run test bench clean golden screenshot examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,18 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@ $(RUN_STAMP)
 
-# Until the editor window lands, `make run` builds every example and says where the HTML went.
+# The editor on a starter template. Without a display (a server, CI) Qt falls back to the
+# offscreen platform: use `make screenshot` there to see the window as a PNG.
 run: $(RUN_STAMP)
+	$(BIN)/mailwright examples/newsletter.mwt
+
+screenshot: $(RUN_STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/mailwright examples/newsletter.mwt --screenshot $(OUT)/editor.png --size 1440x900
+	@echo "Window picture: $$(pwd)/$(OUT)/editor.png"
+
+# Build every example into out/ (HTML + plain text) without opening a window.
+examples: $(RUN_STAMP)
 	@mkdir -p $(OUT)
 	@for f in examples/*.mwt examples/*.mjml; do \
 		name=$$(basename $$f); name=$${name%.*}; \

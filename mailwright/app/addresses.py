@@ -147,7 +147,7 @@ def parse_address(text: str | Address, *, allow_localhost: bool = False) -> Addr
 
 
 def _reason(error: Exception) -> str:
-    reason = str(error).strip()
+    reason = str(error).strip().rstrip(".")
     return reason[:1].lower() + reason[1:] if reason else "not a valid address"
 
 

@@ -158,8 +158,8 @@ def run(args: argparse.Namespace) -> int:
     result = build_file(src)
     links = {"unsubscribe": profile.unsubscribe_url} if profile.unsubscribe_url else None
     personal = CompiledEmail(result).render(row, links=links)
-    if personal.missing:
-        print(f"{src}: {who or 'no data row'} lacks {', '.join(personal.missing)} (shown empty)", file=sys.stderr)
+    if personal.missing and who:
+        print(f"{src}: {who} lacks {', '.join(personal.missing)} (shown empty)", file=sys.stderr)
     try:
         message = build_message(personal, from_addr=sender, to=to, reply_to=reply_to,
                                 subject_prefix=args.subject_prefix,

@@ -19,12 +19,12 @@ from typing import Any, Iterable, Sequence
 
 from ..blocks import REGISTRY
 from .commands import (Batch, Command, CommandError, InsertBlock, InsertRow, RemoveNode, block_from_json,
-                       dump, fresh_ids, locate, new_row_json, row_from_json)
+                       dump, fresh_ids, locate, row_from_json)
 from .document import BlockBase, Document, Row, resolve_fields
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .mjml_render import RenderContext, _column_content_width, render_block, render_row, resolved_theme
 from .storage import DocumentError, parse_json
-from .tokens import TokenTable, choose_prefix
+from .tokens import TokenError, TokenTable, choose_prefix
 
 __all__ = [
     "CLIPBOARD_FORMAT", "CLIPBOARD_VERSION", "MIME_TYPE", "ClipboardData", "copy_nodes", "cut_commands",
@@ -101,9 +101,11 @@ def _select(doc: Document, ids: Iterable[str]) -> _Selection:
     return _Selection("rows", nodes, remove)
 
 
-def _row_json_for_block(block_json: dict[str, Any]) -> dict[str, Any]:
+def _row_json_for_block(block_json: dict[str, Any] | None) -> dict[str, Any]:
+    """A one-column row holding the block (or nothing); ids are placeholders."""
     return {"id": "r1", "props": {}, "condition": None, "repeat": None,
-            "columns": [{"id": "c1", "width": 100, "props": {}, "blocks": [block_json]}]}
+            "columns": [{"id": "c1", "width": 100, "props": {},
+                         "blocks": [block_json] if block_json is not None else []}]}
 
 
 def _nodes_json(sel: _Selection) -> list[dict[str, Any]]:
@@ -139,7 +141,10 @@ def _mjml_of(doc: Document, sel: _Selection) -> str:
     mjml = "\n".join(parts) + "\n"
     # Merge tags as the user wrote them (attribute values stay well-formed): the MJML reads
     # like an .mjml source file, which Mailwright's own MJML import accepts with tags.
-    return tokens.restore(mjml)
+    try:
+        return tokens.restore(mjml)
+    except TokenError:  # a renderer protected a value it did not write: restore what is there
+        return tokens.restore_plain(mjml)
 
 
 def _block_text(block: BlockBase) -> str:
@@ -226,6 +231,8 @@ def read_clipboard(json_text: str) -> tuple[str, list[dict[str, Any]]]:
             raise CommandError(f"Cannot paste: nodes[{i}] is not an object")
         try:
             if kind == "blocks":
+                if "columns" in node or "blocks" in node:
+                    raise CommandError("a row or column where a block was expected")
                 block_from_json({**node, "id": "b1"})
             else:
                 row_from_json(fresh_ids(Document(), node))
@@ -260,9 +267,7 @@ class _Fresh:
 
     def row(self, blocks: list[dict[str, Any]]) -> dict[str, Any]:
         """A new one-column row around already-fresh blocks."""
-        probe = Document.model_construct(rows=[])
-        row = new_row_json(probe, [100])
-        row = fresh_ids(self.doc, row, self.taken)
+        row = fresh_ids(self.doc, _row_json_for_block(None), self.taken)
         row["columns"][0]["blocks"] = blocks
         self.taken |= _ids_in(row)
         return row

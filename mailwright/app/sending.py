@@ -65,13 +65,20 @@ class OutgoingMessage(EmailMessage):
         self.warnings: list[str] = []
 
 
-def _address(value: str | Address, what: str) -> Address:
-    """A str is parsed and validated; an Address has its display name cleaned (it may come
-    from merged data) and its address checked."""
-    if isinstance(value, Address):
-        name = clean_header_text(value.display_name or "")
+def _address(value: Any, what: str) -> Address:
+    """A str is parsed and validated; an Address or a (display name, address) pair has its
+    name cleaned (it may come from merged data: CR/LF, NUL and bidi controls removed) and
+    its address checked."""
+    if isinstance(value, tuple) and len(value) == 2:
+        name, addr = (str(v or "") for v in value)
+        value = None
+    elif isinstance(value, Address):
+        name, addr = value.display_name or "", value.addr_spec
+        value = None
+    if value is None:
+        name = clean_header_text(name)
         try:
-            checked = parse_address(value.addr_spec, allow_localhost=True)
+            checked = parse_address(addr, allow_localhost=True)
         except AddressError as e:
             raise AddressError(e.address, f"{what}: {e.reason}") from None
         return Address(display_name=name, username=checked.username, domain=checked.domain)
@@ -174,19 +181,20 @@ def _unsubscribe_url(url: str) -> str:
     return url
 
 
-def build_message(email: Any, *, from_addr: str | Address, to: str | Address | Iterable[str | Address],
-                  reply_to: str | Address | None = None, subject_prefix: str = "[TEST] ",
+def build_message(email: Any, *, from_addr: Any, to: Any, reply_to: Any = None, subject_prefix: str = "[TEST] ",
                   list_unsubscribe_url: str | None = None,
                   assets_dir: str | Path | None = None) -> OutgoingMessage:
     """One recipient's email (a :class:`PersonalEmail`) as a MIME message ready to send.
 
     ``multipart/alternative`` with the text part and the HTML; local images (relative paths
     under ``assets_dir``, the document's ``assets/`` folder) become inline ``cid:`` parts in a
-    ``multipart/related``. Raises :class:`AddressError` for a bad address.
+    ``multipart/related``. Addresses are strings (``Zoë Martin <zoe@example.com>``),
+    :class:`Address` objects or ``(display name, address)`` pairs; ``to`` may be one or a list.
+    Raises :class:`AddressError` for a bad address, ValueError for a bad unsubscribe URL.
     """
     msg = OutgoingMessage()
     sender = _address(from_addr, "From")
-    recipients = [to] if isinstance(to, (str, Address)) else list(to)
+    recipients = [to] if isinstance(to, (str, Address, tuple)) else list(to)
     if not recipients:
         raise AddressError("", "no recipient (To) given")
     to_addresses: list[Address] = []
