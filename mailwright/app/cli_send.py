@@ -92,8 +92,10 @@ def _password(args: argparse.Namespace, profile):
         secret = store.get(profile.name)
         if secret is not None:
             return secret
-        why = f" ({store.notice})" if store.notice else ""
-        raise CliError(f"no password for profile {profile.name!r}{why}: set {ENV_PASSWORD} "
+        if store.notice:  # the keyring could not be asked: say why, without the GUI's "in memory" part
+            raise CliError(f"no password for profile {profile.name!r}: {store.notice.split(', so ')[0]}; "
+                           f"set {ENV_PASSWORD}")
+        raise CliError(f"no password for profile {profile.name!r}: set {ENV_PASSWORD} "
                        "or save the password in the editor's SMTP settings")
     raise CliError(f"--user {profile.username!r} needs a password: set {ENV_PASSWORD}")
 

@@ -338,7 +338,8 @@ def paste_commands(doc: Document, json_text: str, target_id: str | None = None) 
 
 
 def inserted_ids(command: Command) -> list[str]:
-    """Ids of the blocks and rows a paste/duplicate/insert command adds (to select them)."""
+    """Ids of the top-level nodes a paste/duplicate/insert command adds, in order (to select
+    them afterwards): the blocks when they went into a column, else the new rows."""
     out: list[str] = []
     commands = command.commands if isinstance(command, Batch) else [command]
     for c in commands:

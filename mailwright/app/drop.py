@@ -48,6 +48,13 @@ class Payload:
             return True
         if self.kind == "new-block":
             return REGISTRY[self.block_type].placement == "row"
+        if self.kind == "nodes":   # saved rows go between rows, saved blocks into columns
+            import json
+
+            try:
+                return json.loads(self.nodes_json).get("kind") == "rows"
+            except (ValueError, AttributeError):
+                return False
         return False
 
     def to_mime(self) -> str:

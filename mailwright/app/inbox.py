@@ -327,8 +327,13 @@ class Inbox:
             return self._path(msg_id).read_bytes()
 
     def read(self, msg_id: str) -> EmailMessage:
-        """The message parsed with the modern policy (headers decoded, parts walkable)."""
-        return email.message_from_bytes(self.raw(msg_id), policy=email.policy.default)  # type: ignore[return-value]
+        """The message parsed with the modern policy (headers decoded, parts walkable).
+
+        Line endings are normalised to ``\n`` as a mail client shows them; :meth:`raw` gives
+        the bytes exactly as received (CRLF).
+        """
+        data = self.raw(msg_id).replace(b"\r\n", b"\n")
+        return email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[return-value]
 
     def delete(self, msg_id: str) -> None:
         with self._lock:

@@ -86,11 +86,11 @@ class Secret:
 
 _registry_lock = threading.Lock()
 _registered: set[str] = set()   # raw values and their encoded forms
-_MIN_SECRET_LEN = 4             # shorter values would redact ordinary words
+_MIN_SECRET_LEN = 6             # shorter values would redact ordinary words
 
 # AUTH PLAIN <b64>, AUTH LOGIN <b64>, XOAUTH2, and the continuation lines smtplib logs.
 _PATTERNS = [
-    (re.compile(r"(?i)\b(AUTH\s+(?:PLAIN|LOGIN|XOAUTH2|OAUTHBEARER|CRAM-MD5)\b)[^\r\n'\"]*"), r"\1 " + _MASK),
+    (re.compile(r"(?i)\b(AUTH\s+(?:PLAIN|LOGIN|XOAUTH2|OAUTHBEARER|CRAM-MD5)\b)[^\r\n'\"\\]*"), r"\1 " + _MASK),
     (re.compile(r"(?i)\b(Authorization\s*:\s*)[^\r\n'\"]+"), r"\1" + _MASK),
     (re.compile(r"(?i)\b(Bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1" + _MASK),
     (re.compile(r"(?i)\b((?:api[_-]?key|password|passwd|secret|token)\s*[=:]\s*)[^\s&'\",;]+"), r"\1" + _MASK),

@@ -231,7 +231,7 @@ def build_message(email: Any, *, from_addr: Any, to: Any, reply_to: Any = None, 
         for cid, data, maintype, subtype, filename in images:
             html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline",
                                   filename=filename)
-    size = len(email.html.encode("utf-8"))
+    size = len(html.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
         msg.warnings.append(_clip_warning(size))
     return msg
@@ -354,6 +354,39 @@ class _Tracking:
     def set_debuglevel(self, debuglevel: Any) -> None:  # never: it prints AUTH PLAIN <base64>
         return None
 
+    # smtplib (3.11) encodes AUTH responses and the CRAM-MD5 key as ASCII, so a password
+    # with "é" or an emoji crashes the login. RFC 4616 (PLAIN) and common practice use UTF-8.
+    def auth(self, mechanism: str, authobject: Any, *, initial_response_ok: bool = True) -> Any:
+        import base64
+
+        mechanism = mechanism.upper()
+        initial = authobject() if initial_response_ok else None
+        if initial is not None:
+            encoded = base64.b64encode(initial.encode("utf-8")).decode("ascii")
+            code, resp = self.docmd("AUTH", f"{mechanism} {encoded}")  # type: ignore[attr-defined]
+            rounds = 1
+        else:
+            code, resp = self.docmd("AUTH", mechanism)  # type: ignore[attr-defined]
+            rounds = 0
+        while code == 334:
+            rounds += 1
+            if rounds > 5:
+                raise smtplib.SMTPException("the server kept asking for more login data")
+            challenge = base64.decodebytes(resp)
+            answer = base64.b64encode(authobject(challenge).encode("utf-8")).decode("ascii")
+            code, resp = self.docmd(answer)  # type: ignore[attr-defined]
+        if code in (235, 503):
+            return code, resp
+        raise smtplib.SMTPAuthenticationError(code, resp)
+
+    def auth_cram_md5(self, challenge: bytes | None = None) -> str | None:
+        import hmac
+
+        if challenge is None:
+            return None
+        key = self.password.encode("utf-8")  # type: ignore[attr-defined]
+        return f"{self.user} {hmac.HMAC(key, challenge, 'md5').hexdigest()}"  # type: ignore[attr-defined]
+
 
 class _SMTP(_Tracking, smtplib.SMTP):
     pass
@@ -472,6 +505,9 @@ class _Session:
                 self.client = _SMTPS(local_hostname=EHLO_NAME, timeout=t, context=context)
             else:
                 self.client = _SMTP(local_hostname=EHLO_NAME, timeout=t)
+            # smtplib takes the TLS server name (SNI, certificate check) from _host, which only
+            # its constructor sets; we connect separately so the watchdog can reach the socket.
+            self.client._host = p.host
             code, banner = self.client.connect(p.host, p.port)
         except ssl.SSLCertVerificationError as e:
             steps.append(Step("connect", True, f"Reached {where}."))
@@ -572,10 +608,12 @@ class _Session:
                                  "the server does not need one") from None
         except smtplib.SMTPResponseException as e:
             raise _Stop("login", f"login failed: {describe_reply(e.smtp_code, e.smtp_error)[1]}", e.smtp_code) from None
+        except (smtplib.SMTPServerDisconnected, OSError) as e:
+            raise _Stop("login", self._lost_words(e, "during the login")) from None
         except smtplib.SMTPException as e:  # "No suitable authentication method found."
             raise _Stop("login", f"login failed: {_server_text(e)}") from None
-        except OSError as e:
-            raise _Stop("login", self._lost_words(e, "during the login")) from None
+        except (UnicodeError, ValueError) as e:
+            raise _Stop("login", f"login failed: the user name or password cannot be sent ({type(e).__name__})") from None
         finally:
             # smtplib keeps the password on the object; drop it (tracebacks, crash reports).
             if self.client is not None:

@@ -35,11 +35,23 @@ HIT_JS = _RECT_FN + """
   var re=/mw-id-([A-Za-z0-9_-]+)/g,m; while((m=re.exec(c))){if(ids.indexOf(m[1])<0)ids.push(m[1]);}
   el=el.parentElement;}
  var out=[];for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out.push([ids[i]].concat(r));}
- return out;})(%f,%f)
+ return JSON.stringify(out);})(%f,%f)
 """
+# Results travel as JSON text: PySide6 6.12 hands arrays and objects back as an empty string.
 RECTS_JS = _RECT_FN + """
-(function(ids){var out={};for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out[ids[i]]=r;} return out;})(%s)
+(function(ids){var out={};for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out[ids[i]]=r;}
+ return JSON.stringify(out);})(%s)
 """
+
+
+def _json(result, empty):
+    """A script's JSON answer (None or garbage when the page was replaced meanwhile)."""
+    if isinstance(result, str) and result:
+        try:
+            return json.loads(result)
+        except ValueError:
+            return empty
+    return result if isinstance(result, type(empty)) and result else empty
 
 
 class _Overlay(QWidget):
@@ -84,7 +96,7 @@ class _SelectionBar(QWidget):
     action = Signal(str)
 
     ACTIONS = (("up", "▲", "Move up (Alt+Up)"), ("down", "▼", "Move down (Alt+Down)"),
-               ("duplicate", "⧉", "Duplicate (Ctrl+D)"), ("save", "★", "Save as block"),
+               ("duplicate", "❐", "Duplicate (Ctrl+D)"), ("save", "★", "Save as block"),
                ("delete", "✕", "Delete (Del)"))
 
     def __init__(self, parent: QWidget) -> None:
@@ -146,7 +158,11 @@ class Canvas(QWidget):
         self.drop: DropTarget | None = None
         self._filtered: QObject | None = None
         self._press: QPoint | None = None
+        self._press_id: str | None = None   # what the pressed point hit (answered asynchronously)
+        self._drop_generation = 0           # hit-test answers from before a drop or leave are stale
         self._loaded_html = ""
+        self._restore_scroll = None
+        self.view.installEventFilter(self)  # its resizes (mobile width) refit the overlay
         self.view.loadFinished.connect(self._on_loaded)
         self.view.page().scrollPositionChanged.connect(lambda _p: self.refresh_selection())
         self._hover_timer = QTimer(self)
@@ -158,6 +174,11 @@ class Canvas(QWidget):
 
     # --- content -------------------------------------------------------------------------
     def set_html(self, html: str) -> None:
+        # A re-render after an edit keeps the reader where they were (a new page starts at the top).
+        if self._loaded_html:
+            pos = self.view.page().scrollPosition()
+            if self._restore_scroll is None or pos.x() or pos.y():
+                self._restore_scroll = (pos.x(), pos.y())
         self._loaded_html = html
         self.view.set_email_html(html)
 
@@ -175,9 +196,19 @@ class Canvas(QWidget):
 
     def _on_loaded(self, ok: bool) -> None:
         self._install_filter()
-        self.refresh_selection()
-        if ok:
-            self.rendered.emit()
+        scroll = None
+        if ok:  # an aborted load (a newer one replaced it) leaves the position for the newer one
+            scroll, self._restore_scroll = self._restore_scroll, None
+
+        def done(_result=None) -> None:
+            self.refresh_selection()
+            if ok:
+                self.rendered.emit()
+
+        if ok and scroll and (scroll[0] or scroll[1]):
+            self.view.page().runJavaScript("window.scrollTo(%f,%f)" % scroll, APP_WORLD, done)
+        else:
+            done()
 
     def _install_filter(self) -> None:
         proxy = self.view.focusProxy()
@@ -185,6 +216,9 @@ class Canvas(QWidget):
             proxy.installEventFilter(self)
             proxy.setAcceptDrops(True)
             self._filtered = proxy
+            # The render widget may be created after the overlay: keep ours on top of it.
+            self.overlay.raise_()
+            self.bar.raise_()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -199,14 +233,14 @@ class Canvas(QWidget):
     # --- hit testing -----------------------------------------------------------------------
     def hit_test(self, pos: QPoint, callback: Callable[[list[Hit]], None]) -> None:
         def done(result) -> None:
-            hits = [Hit(str(r[0]), (float(r[1]), float(r[2]), float(r[3]), float(r[4]))) for r in (result or [])]
+            hits = [Hit(str(r[0]), (float(r[1]), float(r[2]), float(r[3]), float(r[4]))) for r in _json(result, [])]
             self.last_hits = hits
             callback(hits)
 
         self.view.page().runJavaScript(HIT_JS % (pos.x(), pos.y()), APP_WORLD, done)
 
     def rects(self, ids: list[str], callback: Callable[[dict], None]) -> None:
-        self.view.page().runJavaScript(RECTS_JS % json.dumps(ids), APP_WORLD, lambda r: callback(r or {}))
+        self.view.page().runJavaScript(RECTS_JS % json.dumps(ids), APP_WORLD, lambda r: callback(_json(r, {})))
 
     def _hover_now(self) -> None:
         if self._hover_pos is None:
@@ -226,6 +260,21 @@ class Canvas(QWidget):
         self.selection = node_id
         self.refresh_selection()
 
+    def _element_id(self, node_id: str) -> str:
+        """The id the page carries for a node: a hero row (and its column) is drawn by its
+        hero block alone."""
+        doc = self.doc_provider() if self.doc_provider else None
+        if doc is None:
+            return node_id
+        from ..app.commands import CommandError, locate
+
+        try:
+            loc = locate(doc, node_id)
+        except CommandError:
+            return node_id
+        hero = loc.row.hero
+        return hero.id if hero is not None and loc.block is None else node_id
+
     def refresh_selection(self) -> None:
         node_id = self.selection
         if node_id is None:
@@ -233,9 +282,10 @@ class Canvas(QWidget):
             self.bar.hide()
             self.overlay.update()
             return
+        element_id = self._element_id(node_id)
 
         def show(rects: dict) -> None:
-            r = rects.get(node_id)
+            r = rects.get(element_id)
             if not r or self.selection != node_id:
                 self.overlay.selection = None
                 self.bar.hide()
@@ -253,14 +303,19 @@ class Canvas(QWidget):
                 bar.raise_()
             self.overlay.update()
 
-        self.rects([node_id], show)
+        self.rects([element_id], show)
 
     # --- events from the render widget ---------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         t = event.type()
+        if obj is self.view:
+            if t == QEvent.Type.Resize:
+                QTimer.singleShot(0, self._fit_overlay)
+            return False
         if t == QEvent.Type.MouseMove:
             pos = event.position().toPoint()
-            if self._press is not None and (pos - self._press).manhattanLength() > 8 and self.selection:
+            if (self._press is not None and (pos - self._press).manhattanLength() > 8
+                    and self._press_id is not None and self._press_id == self.selection):
                 self._start_move_drag()
                 self._press = None
                 return True
@@ -272,6 +327,9 @@ class Canvas(QWidget):
         elif t == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
             pos = event.position().toPoint()
             self._press = pos
+            self._press_id = None
+            if isinstance(obj, QWidget):
+                obj.setFocus(Qt.FocusReason.MouseFocusReason)  # arrows, Del and Esc act on the canvas
             self.hit_test(pos, self._select_from_hits)
             return True  # no text selection or link activation on the canvas
         elif t == QEvent.Type.MouseButtonRelease:
@@ -291,12 +349,14 @@ class Canvas(QWidget):
             if event.mimeData().hasFormat(MIME_PAYLOAD):
                 payload = self._payload(event.mimeData())
                 event.acceptProposedAction()
-                self.finish_drop(payload)
+                # Decide from the drop point itself, not from the last answered drag move.
+                self.drag_move(event.position().toPoint(), payload, then=lambda: self.finish_drop(payload))
                 return True
         return super().eventFilter(obj, event)
 
     def _select_from_hits(self, hits: list[Hit]) -> None:
         node_id = hits[0].id if hits else None
+        self._press_id = node_id
         self.selected.emit(node_id)
 
     @staticmethod
@@ -320,15 +380,21 @@ class Canvas(QWidget):
         drag.exec(Qt.DropAction.MoveAction)
 
     # --- drops (public so tests can drive them at a position) -------------------------------
-    def drag_move(self, pos: QPoint, payload: Payload) -> None:
+    def drag_move(self, pos: QPoint, payload: Payload, then: Callable[[], None] | None = None) -> None:
+        """Work out (asynchronously) where `payload` would land at `pos`; sets `drop` and
+        the indicator line, then calls `then`."""
+        generation = self._drop_generation
+
         def show(hits: list[Hit]) -> None:
             doc = self.doc_provider() if self.doc_provider else None
-            if doc is None:
-                return
+            if doc is None or generation != self._drop_generation:
+                return  # dropped or left meanwhile
             self.drop = drop_target(doc, hits, pos.y(), payload)
             line = self.drop.line
             self.overlay.line = QRectF(*line) if line[2] > 0 else None
             self.overlay.update()
+            if then is not None:
+                then()
 
         self.hit_test(pos, show)
 
@@ -343,6 +409,7 @@ class Canvas(QWidget):
         self.dropRequested.emit(payload, target)
 
     def clear_drop(self) -> None:
+        self._drop_generation += 1
         self.drop = None
         self.overlay.line = None
         self.overlay.update()

@@ -5,6 +5,9 @@ window; the tree itself is rebuilt from the document after every change.
 """
 from __future__ import annotations
 
+import html
+import re
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
@@ -13,16 +16,19 @@ from ..blocks import REGISTRY
 from .icons import icon
 
 ROLE = Qt.ItemDataRole.UserRole
+_TAG = re.compile(r"""<[A-Za-z/!](?:"[^"]*"|'[^']*'|[^'">])*>""")   # an HTML tag (merge tags stay)
 
 
 def block_title(block) -> str:
     spec = REGISTRY[block.type]
     props = block.props.model_dump()
     hint = ""
-    for key in ("text", "label", "headline", "name", "alt", "title"):
+    for key in ("text", "label", "headline", "name", "alt", "title", "html"):
         value = props.get(key)
+        if key == "html" and isinstance(value, str):   # rich text: its words, not its tags
+            value = html.unescape(_TAG.sub(" ", value))
         if isinstance(value, str) and value.strip():
-            hint = value.strip().replace("\n", " ")
+            hint = " ".join(value.split())
             break
     if len(hint) > 28:
         hint = hint[:27] + "…"
@@ -108,7 +114,7 @@ class Layers(QTreeWidget):
     def request_move(self, node_id: str, target_id: str, indicator) -> None:
         """Turn "drop node_id on/above/below target_id" into a move request."""
         pos = QAbstractItemView.DropIndicatorPosition
-        is_row = node_id.startswith("r") and node_id in self._items and self._items[node_id].parent() is None
+        is_row = node_id in self._items and self._items[node_id].parent() is None
         target_item = self._items.get(target_id)
         if target_item is None:
             return

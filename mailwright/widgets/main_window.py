@@ -142,7 +142,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcut=None, *, name: str = "", tip: str = "") -> QAction:
+    def _action(self, text: str, slot, shortcut=None, *, name: str = "", tip: str = "",
+                within: tuple[QWidget, ...] = ()) -> QAction:
+        """An action with shortcuts; `within` limits the shortcuts to when one of those panes
+        has the focus (plain arrows and Esc belong to a spin box or a text field elsewhere)."""
         action = QAction(text, self)
         if shortcut is not None:
             shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
@@ -151,7 +154,12 @@ class MainWindow(QMainWindow):
         action.setObjectName(name or text)
         if tip:
             action.setStatusTip(tip)
-        self.addAction(action)
+        if within:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for widget in within:
+                widget.addAction(action)
+        else:
+            self.addAction(action)
         return action
 
     def _make_actions(self) -> None:
@@ -170,11 +178,14 @@ class MainWindow(QMainWindow):
         self.a_delete = self._action("De&lete", self.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"],
                                      name="delete")
         self.a_save_block = self._action("Save as &block…", self.save_as_block, name="save-block")
-        self.a_up = self._action("Select previous", lambda: self._step(-1), "Up", name="select-up")
-        self.a_down = self._action("Select next", lambda: self._step(1), "Down", name="select-down")
-        self.a_move_up = self._action("Move up", lambda: self._move(-1), "Alt+Up", name="move-up")
-        self.a_move_down = self._action("Move down", lambda: self._move(1), "Alt+Down", name="move-down")
-        self.a_parent = self._action("Select parent", self._select_parent, "Esc", name="select-parent")
+        panes = (self.canvas, self.layers)
+        self.a_up = self._action("Select previous", lambda: self._step(-1), "Up", name="select-up", within=panes)
+        self.a_down = self._action("Select next", lambda: self._step(1), "Down", name="select-down", within=panes)
+        self.a_move_up = self._action("Move up", lambda: self._move(-1), "Alt+Up", name="move-up", within=panes)
+        self.a_move_down = self._action("Move down", lambda: self._move(1), "Alt+Down", name="move-down",
+                                        within=panes)
+        self.a_parent = self._action("Select parent", self._select_parent, "Esc", name="select-parent",
+                                     within=panes)
         self.a_mobile = self._action("&Mobile width", self._toggle_mobile, "Ctrl+M", name="mobile")
         self.a_mobile.setCheckable(True)
         self.a_preview = self._action("&Preview", self.preview, "Ctrl+P", name="preview")
@@ -360,12 +371,14 @@ class MainWindow(QMainWindow):
             return
         doc = self.session.doc
         target = None
-        if self.selection and payload.kind != "layout":
+        if self.selection:
             kind = node_kind(doc, self.selection)
             from ..app.commands import locate
 
             loc = locate(doc, self.selection)
-            if kind == "block" and not loc.row.hero:
+            if payload.row_level:   # layouts and heroes go after the selected row
+                target = DropTarget("row", loc.row_index + 1)
+            elif kind == "block" and not loc.row.hero:
                 target = DropTarget("column", loc.block_index + 1, loc.column.id)
             elif kind == "column" and not loc.row.hero:
                 target = DropTarget("column", len(loc.column.blocks), loc.column.id)
@@ -491,7 +504,7 @@ class MainWindow(QMainWindow):
         if not ok or not name.strip():
             return
         try:
-            saved.save_selection(self.session.doc, self.selection, name.strip())
+            saved.save_block(self.session.doc, self.selection, name.strip())
         except (CommandError, ValueError) as e:
             QMessageBox.warning(self, "Save as block", str(e))
             return
@@ -535,9 +548,11 @@ class MainWindow(QMainWindow):
         template = None
         if gallery is not None:
             dialog = gallery.StarterGallery(self, EXAMPLES)
-            if not dialog.exec():
-                return
+            accepted = dialog.exec()
             template = dialog.chosen
+            dialog.deleteLater()
+            if not accepted:
+                return
         self.set_session(Session.new(template))
 
     def open_dialog(self) -> None:
@@ -696,7 +711,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         lines = []
-        for action in self.actions():
+        for action in self.findChildren(QAction):  # also the actions bound to the canvas and layers
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
                 lines.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")

@@ -34,8 +34,11 @@ def offer_recovery(window) -> None:
                 continue
             window.set_session(session)
             try:
-                orphan.discard()
+                # Keep the same autosave file, now owned by this process (no second offer).
+                from ..app.autosave import Autosaver
+
+                window._autosaver = Autosaver.adopt(orphan)
             except Exception:  # noqa: BLE001
-                pass
+                orphan.discard()
         elif box.clickedButton() is discard:
             orphan.discard()

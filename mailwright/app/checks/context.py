@@ -16,10 +16,11 @@ from lxml import html as lxml_html
 
 from ..document import Document
 from ..pipeline import BuildResult
-from ..tokens import TokenTable
+from ..tokens import TAG_RE, TokenTable
 
 _ID_CLASS = re.compile(r"(?:^|\s)mw-id-([A-Za-z][A-Za-z0-9_-]{0,31}?)(?=\s|$)")
-_STRIP_IDS = re.compile(r" mw-id-[A-Za-z][A-Za-z0-9_-]*")
+# MJML appends "-outlook" to the last class of the Outlook-only copies: keep that suffix.
+_STRIP_IDS = re.compile(r" mw-id-[A-Za-z][A-Za-z0-9_-]*?(?=-outlook[\s\"']|[\s\"'])")
 
 
 def is_design_html(html: str) -> bool:
@@ -74,18 +75,17 @@ class CheckContext:
         return self.mapped.tokens if self.mapped.html_tokens else None
 
     @cached_property
-    def _token_re(self) -> re.Pattern[str] | None:
+    def _token_re(self) -> re.Pattern[str]:
+        """Merge tags in the parsed HTML: tokens, or the tags themselves for a build without tokens."""
         t = self.tokens
-        return re.compile(re.escape(t.prefix) + r"\d{5}Z") if t is not None else None
+        return re.compile(re.escape(t.prefix) + r"\d{5}Z") if t is not None else TAG_RE
 
     def has_tag(self, text: str) -> bool:
         """Whether `text` (from the tokenised HTML) contains a merge tag."""
-        return bool(self._token_re and self._token_re.search(text or ""))
+        return bool(self._token_re.search(text or ""))
 
     def only_tags(self, text: str) -> bool:
         """Whether `text` is nothing but merge tags (and white space)."""
-        if not self._token_re:
-            return False
         return bool(text.strip()) and not self._token_re.sub("", text).strip()
 
     def restore(self, text: str) -> str:
@@ -95,13 +95,7 @@ class CheckContext:
 
     def blank_tags(self, text: str, placeholder: str = "x") -> str:
         """The text with every merge tag replaced by a harmless placeholder (for URL parsing)."""
-        return self._token_re.sub(placeholder, text) if self._token_re and text else (text or "")
-
-    def tag_texts(self) -> list[str]:
-        """Every merge tag of the email as written (HTML, text part, subject, preheader)."""
-        t = self.result.tokens
-        tags = list(t.tags) if t is not None else []
-        return tags + [self.result.subject, self.result.preheader]
+        return self._token_re.sub(placeholder, text) if text else (text or "")
 
     def location(self, el) -> str:
         """The id of the nearest row/column/block around an element, else "html"."""

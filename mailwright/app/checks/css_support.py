@@ -34,6 +34,7 @@ MAJOR_CLIENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Outlook.com", ("outlook.outlook-com",)),
     ("Samsung Email", ("samsung-email.android",)),
 )
+OUTLOOK_WINDOWS = "Outlook (Windows)"
 
 
 @lru_cache(maxsize=1)
@@ -252,79 +253,105 @@ def selector_features(selector: str) -> Iterator[str]:
                 yield "css-selector-chaining"
 
 
-def stylesheet_features(css: str) -> Iterator[str]:
+def _norm(text: str) -> str:
+    """A context's shape without its values: lower case, numbers as N, colours as C, URLs and
+    strings emptied, no editor id classes."""
+    text = re.sub(r"\.?mw-id-[A-Za-z0-9_-]+", "", (text or "").lower())
+    text = _STRING_RE.sub("''", _URL_RE.sub("url()", text))
+    text = re.sub(r"#[0-9a-f]{3,8}\b", "C", text)
+    return " ".join(re.sub(r"\d+(\.\d+)?", "N", text).split())
+
+
+def _declaration_uses(d: Declaration, context: tuple) -> Iterator[tuple[str, tuple]]:
+    """Each feature of a declaration with its signature: where it is, the property, and for
+    features read from the value (display:flex, gradients, units) the value's shape."""
+    by_property = set(_index().properties.get(d.prop, ())) | {"css-important", "css-variables"}
+    for slug in declaration_features(d):
+        if slug in by_property:
+            yield slug, (*context, d.prop)
+        else:
+            yield slug, (*context, d.prop, _norm(d.value))
+
+
+def stylesheet_features(css: str) -> Iterator[tuple[str, tuple]]:
+    """(feature, context signature) for each use in a style sheet."""
     sheet = parse_stylesheet(css)
     if sheet.has_comments:
-        yield "css-comments"
+        yield "css-comments", ("comments",)
     for prelude in sheet.at_rules:
+        sig = ("at", _norm(prelude))
         name = re.match(r"@[\w-]+", prelude)
         if name and name.group(0).lower() in _AT_RULES:
-            yield _AT_RULES[name.group(0).lower()]
+            yield _AT_RULES[name.group(0).lower()], sig
         if prelude.lower().startswith("@media"):
             for slug, names in _MEDIA_FEATURES.items():
                 if any(re.search(rf"\(\s*(?:min-|max-)?{re.escape(n)}\s*[:)]", prelude, re.I) for n in names):
-                    yield slug
+                    yield slug, sig
     for rule in sheet.rules:
+        context = ("rule", tuple(_norm(a) for a in rule.at_rules), _norm(rule.selector))
         if rule.selector:
-            yield from selector_features(rule.selector)
+            for slug in selector_features(rule.selector):
+                yield slug, context
         for d in rule.declarations:
-            yield from declaration_features(d)
+            yield from _declaration_uses(d, context)
 
 
-def element_features(el) -> Iterator[str]:
+def element_features(el) -> Iterator[tuple[str, tuple]]:
+    """(feature, signature) of an element: its tag, attributes, link kind and image format."""
     ix = _index()
     tag = el.tag.lower() if isinstance(el.tag, str) else ""
-    yield from ix.elements.get(tag, ())
+    for slug in ix.elements.get(tag, ()):
+        yield slug, ("el", tag)
     for attr in el.attrib:
-        a = attr.lower()
-        yield from ix.attributes.get(a, ())
-        if a.startswith("aria-") and a not in ix.attributes:
-            pass
+        for slug in ix.attributes.get(attr.lower(), ()):
+            yield slug, ("attr", tag, attr.lower())
     for slug, (t, kind) in _TYPED.items():
         if tag == t and (el.get("type") or ("text" if t == "input" else "submit")).lower() == kind:
-            yield slug
+            yield slug, ("el", tag, kind)
     if tag == "a":
         href = (el.get("href") or "").strip().lower()
         if href.startswith("mailto:"):
-            yield "html-mailto-links"
+            yield "html-mailto-links", ("el", tag, "mailto")
         if (href.startswith("#") and len(href) > 1) or el.get("name"):
-            yield "html-anchor-links"
+            yield "html-anchor-links", ("el", tag, "anchor")
     if tag == "meta" and (el.get("name") or "").lower() == "color-scheme":
-        yield "html-meta-color-scheme"
+        yield "html-meta-color-scheme", ("el", tag, "color-scheme")
     if tag == "img":
         src = (el.get("src") or "").strip()
         if src.lower().startswith("data:"):
-            yield "image-base64"
+            yield "image-base64", ("img", "data")
             m = re.match(r"data:image/([a-z+.-]+)", src, re.I)
-            if m and m.group(1).lower().split("+")[0] in _IMAGE_EXT:
-                yield _IMAGE_EXT[m.group(1).lower().split("+")[0]]
+            ext = m.group(1).lower().split("+")[0] if m else ""
+            if ext in _IMAGE_EXT:
+                yield _IMAGE_EXT[ext], ("img", ext)
         else:
             m = re.search(r"\.([A-Za-z0-9]{2,5})(?:[?#]|$)", src)
             if m and m.group(1).lower() in _IMAGE_EXT:
-                yield _IMAGE_EXT[m.group(1).lower()]
+                yield _IMAGE_EXT[m.group(1).lower()], ("img", m.group(1).lower())
 
 
-def html_features(tree, locate=lambda el: "html") -> dict[str, list[str]]:
-    """feature slug → where each use is (a location per occurrence), for a parsed email."""
-    found: dict[str, list[str]] = {}
-
-    def add(slugs: Iterable[str], where: str) -> None:
-        for slug in dict.fromkeys(s for s in slugs if s):
-            found.setdefault(slug, []).append(where)
-
+def html_features(tree, locate=lambda el: "html") -> dict[str, list[tuple[str, frozenset]]]:
+    """feature slug → one entry per element using it: (location, the signatures of its uses)."""
+    found: dict[str, list[tuple[str, frozenset]]] = {}
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        where = locate(el)
-        add(element_features(el), where)
+        uses: list[tuple[str, tuple]] = list(element_features(el))
         if el.tag.lower() == "style":
-            add(stylesheet_features(el.text or ""), where)
+            uses += stylesheet_features(el.text or "")
         style = el.get("style")
         if style:
-            slugs: list[str] = []
-            for d in parse_declarations(style):
-                slugs.extend(declaration_features(d))
-            add(slugs, where)
+            context = ("style", el.tag.lower())
+            uses += [use for d in parse_declarations(style) for use in _declaration_uses(d, context)]
+        if not uses:
+            continue
+        by_slug: dict[str, set[tuple]] = {}
+        for slug, sig in uses:
+            if slug:
+                by_slug.setdefault(slug, set()).add(sig)
+        where = locate(el)
+        for slug, sigs in by_slug.items():
+            found.setdefault(slug, []).append((where, frozenset(sigs)))
     return found
 
 
@@ -335,10 +362,14 @@ def _baseline_document() -> dict[str, Any]:
 
     variants: dict[str, list[dict[str, Any]]] = {
         "menu": [{}, {"hamburger": True, "uppercase": True}],
-        "social": [{}, {"show_labels": True}],
-        "line_items": [{"image_field": "image"}],
+        "line_items": [{"image_field": "image"}, {"detail_field": ""}],
         "image": [{}, {"href": "https://example.com", "border_radius": 8, "fluid_on_mobile": True, "width": 200}],
-        "button": [{}, {"full_width": True}],
+        "button": [{}, {"full_width": True}, {"href": ""}],
+        "hero": [{}, {"background_url": "", "text": "", "button_label": ""}],
+        "product": [{}, {"old_price": "$60", "button_label": "", "url": ""}],
+        "social": [{}, {"show_labels": True,
+                        "items": [{"network": "custom", "url": "https://example.com", "label": "Blog",
+                                   "icon": "https://example.com/i.png", "color": "#123456"}]}],
         "text": [{"html": '<p>Some <strong>bold</strong>, <em>italic</em>, <u>underlined</u> and '
                           '<span style="color:#ff0000">red</span> text with <a href="https://example.com">a '
                           'link</a>.</p><ul><li>one</li></ul><ol><li>two</li></ol>'}],
@@ -363,7 +394,9 @@ def _baseline_document() -> dict[str, Any]:
     for props in ({"stack_on_mobile": False, "reverse_on_mobile": True, "border_radius": 8},
                   {"reverse_on_mobile": True, "hide_on_mobile": True},
                   {"hide_on_desktop": True, "full_width": True,
-                   "background_image": "https://example.com/bg.png", "background_color": "#123456"}):
+                   "background_image": "https://example.com/bg.png", "background_color": "#123456"},
+                  {"background_image": "https://example.com/bg.png", "background_size": "contain",
+                   "background_position": "top center"}):
         cols = json.loads(json.dumps(two))
         for c in cols:
             c["id"] = nid("c")
@@ -374,17 +407,23 @@ def _baseline_document() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def baseline_features() -> frozenset[str]:
-    """Features of Mailwright's own output (every block, layout and row option, default theme)."""
+def baseline_features() -> frozenset[tuple[str, tuple]]:
+    """(feature, context) pairs of Mailwright's own output: every block, layout and row option,
+    in every theme (a theme can change markup, e.g. uppercase buttons)."""
+    from lxml import html as lxml_html
+
+    from ...themes import available_themes
     from ..pipeline import build_document
     from ..storage import document_from_data
 
-    doc = document_from_data(_baseline_document(), "<baseline>")
-    result = build_document(doc, source="<baseline>")
-    from lxml import html as lxml_html
-
-    tree = lxml_html.document_fromstring(result.html_tokens)
-    return frozenset(html_features(tree))
+    pairs: set[tuple[str, tuple]] = set()
+    for theme in available_themes():
+        data = _baseline_document()
+        data["settings"] = {"theme": theme}
+        result = build_document(document_from_data(data, "<baseline>"), source="<baseline>")
+        tree = lxml_html.document_fromstring(result.html_tokens)
+        pairs.update((slug, sig) for slug, uses in html_features(tree).items() for _, sigs in uses for sig in sigs)
+    return frozenset(pairs)
 
 
 # --- the check -------------------------------------------------------------------------------
@@ -411,15 +450,18 @@ def check_css_support(ctx: CheckContext) -> list[Finding]:
     found = html_features(ctx.tree, ctx.location)
     baseline = baseline_features()
     out = []
-    for slug, places in found.items():
-        if slug in baseline or slug in _IGNORED or slug not in features:
+    for slug, uses in found.items():
+        if slug in _IGNORED or slug not in features:
+            continue
+        places = [where for where, sigs in uses if any((slug, sig) not in baseline for sig in sigs)]
+        if not places:
             continue
         feature = features[slug]
         support = client_support(feature)
         unsupported = [c for c, level, _ in support if level == "n"]
         partial = [c for c, level, _ in support if level == "a"]
-        if not unsupported and not partial:
-            continue
+        if not unsupported:
+            continue  # partial support is the norm in email (padding, font-size, …): not reported
         parts = []
         if unsupported:
             parts.append(f"not supported in {capped_list(unsupported, 6)}")
@@ -431,14 +473,24 @@ def check_css_support(ctx: CheckContext) -> list[Finding]:
         if blocks:
             used += f" in {capped_list(sorted(blocks, key=lambda p: ctx.order.get(p, 1 << 20)), 3)}"
         note = ""
-        for client, level, notes in support:
-            if level in ("n", "a") and notes and feature.get("notes", {}).get(notes[0]):
-                note = f"{client}: {feature['notes'][notes[0]]}"
+        for wanted in ("n", "a"):  # the note of an unsupported client first, else a partial one
+            for client, level, notes in support:
+                if level == wanted and notes and feature.get("notes", {}).get(notes[0]):
+                    note = f"{client}: {feature['notes'][notes[0]]}"
+                    break
+            if note:
                 break
         if len(note) > 200:
             note = note[:199].rstrip() + "…"
         hint = f"{note + '; ' if note else ''}see {url.format(slug=slug)}"
-        kind = {"css": "CSS", "html": "HTML", "image": "image format"}.get(feature["category"], "feature")
-        out.append(Finding("warning" if unsupported else "info", "css-support",
-                           f"{kind} {feature['title']}: {'; '.join(parts)} ({used})", where, hint))
+        title = feature["title"]
+        if feature["category"] == "css" and not title.lower().startswith("css"):
+            title = f"CSS {title}"
+        elif feature["category"] == "html" and "<" not in title and "attribute" not in title:
+            title = f"HTML {title}"
+        # Outlook for Windows lacks most of CSS and email developers plan for it: info. A gap in
+        # any other major client is a warning.
+        severity = "info" if unsupported == [OUTLOOK_WINDOWS] else "warning"
+        out.append(Finding(severity, "css-support",
+                           f"{title}: {'; '.join(parts)} ({used})", where, hint))
     return out

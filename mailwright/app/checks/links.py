@@ -148,6 +148,7 @@ def check_links(ctx: CheckContext) -> list[Finding]:
         if _scheme(plain) == "http" and not ctx.only_tags(url):
             key = "link" if ref.kind == "link" else "image"
             insecure.setdefault(f"{key}\0{where}", []).append(shown)
+    out += check_empty_link_fields(ctx, {f.location for f in out if f.code == "empty-link"})
     for key, urls in insecure.items():
         kind, where = key.split("\0")
         unique = list(dict.fromkeys(urls))
@@ -158,6 +159,45 @@ def check_links(ctx: CheckContext) -> list[Finding]:
             message = f"{plural(len(unique), 'image')} loaded over plain http: {capped_list(unique, 2)}"
             hint = "use https://; Gmail and others block or proxy insecure images"
         out.append(Finding("warning", "insecure-link", message, where, hint))
+    return out
+
+
+# Link fields that always render as a link (or do when their label is set): (field, label field).
+_LINK_FIELDS: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "button": (("href", None),),
+    "hero": (("button_url", "button_label"),),
+    "product": (("url", "button_label"),),
+    "video": (("video_url", None),),
+}
+_ITEM_LINKS: dict[str, str] = {"menu": "url", "social": "url"}
+
+
+def check_empty_link_fields(ctx: CheckContext, already: set[str]) -> list[Finding]:
+    """Blocks whose link field is empty: MJML then writes no <a> at all, so the HTML cannot show it."""
+    if ctx.doc is None:
+        return []
+    from ...blocks import REGISTRY
+    from ...blocks.base import items_of
+    from ..document import resolve_fields
+
+    out = []
+    for block in ctx.doc.iter_blocks():
+        if block.id in already or block.type not in _LINK_FIELDS and block.type not in _ITEM_LINKS:
+            continue
+        p = resolve_fields(REGISTRY[block.type].fields, block.props, ctx.theme)
+        empty: list[str] = []
+        for name, label in _LINK_FIELDS.get(block.type, ()):
+            if (label is None or str(p.get(label) or "").strip()) and not str(p.get(name) or "").strip():
+                what = str(p.get(label or "label") or "").strip()
+                empty.append(f"“{what}”" if what else name)
+        if block.type in _ITEM_LINKS:
+            for item in items_of(p.get("items")):
+                if not str(item.get(_ITEM_LINKS[block.type]) or "").strip():
+                    empty.append(f"“{item.get('label') or item.get('network') or 'link'}”")
+        if empty:
+            out.append(Finding("error", "empty-link", f"{REGISTRY[block.type].label} link "
+                               f"{', '.join(empty)} has no address: it goes nowhere", block.id,
+                               "give it a full https:// address (or a merge tag)"))
     return out
 
 

@@ -22,8 +22,7 @@ from .model import Finding, capped_list, plural
 PLACEHOLDER = '<< "" >>'        # a valid tag that renders nothing: stands in for a bad one
 MAX_PER_FIELD = 5
 _MARKUP_KINDS = ("richtext", "code")
-_HINT = ('fix the tag (they look like << data:firstname | default("there") >> and '
-         "<% if data:vip %>…<% endif %>); until then the email cannot be personalised or exported")
+_HINT = "fix the tag; until it is fixed the email cannot be personalised or exported"
 
 
 def _offset(text: str, pos: Pos) -> int | None:
@@ -207,6 +206,23 @@ def _field_locations(ctx: CheckContext, trees: Any) -> tuple[dict[str, str], dic
     return by_name, by_item
 
 
+def _iterables(nodes: Any) -> set[str]:
+    """Names of the lists that loops run over (a default makes no sense for those)."""
+    from ..merge.ast import For, If
+
+    out: set[str] = set()
+    for node in nodes:
+        if isinstance(node, For):
+            out.add(node.iterable.name)
+            out |= _iterables(node.body)
+        elif isinstance(node, If):
+            for _, body in node.branches:
+                out |= _iterables(body)
+            if node.else_body:
+                out |= _iterables(node.else_body)
+    return out
+
+
 def check_missing_fields(ctx: CheckContext) -> list[Finding]:
     recipients = ctx.recipients
     if recipients is None or ctx.result.tokens is None or not len(recipients.rows):
@@ -230,6 +246,7 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
         for name in rendered.missing:
             missing.setdefault(name, []).append(n)
     by_name, by_item = _field_locations(ctx, trees)
+    lists = _iterables(trees.html) | _iterables(trees.text)
     total = len(recipients.rows)
     out = []
     for name, rows in missing.items():
@@ -237,6 +254,17 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
         if where is None and "[]" in name:
             where = by_item.get(name.split("[]", 1)[1].lstrip("."), None)
         shown = name.replace("[]", "[…]")
+        if "[]" in name:
+            hint = "fill the field in every item of the list, or add a default to the tag"
+        elif name in lists:
+            hint = "give every recipient the list (an empty list shows no rows), or put the block in a condition"
+        else:
+            hint = f'add a default, e.g. << {name} | default("…") >>, or fill the field in the data'
+
+        if name.startswith("var:"):
+            out.append(Finding("error", "missing-field", f"{name} has no value and no default",
+                               where or "html", "set it in the document's variables, or add a default"))
+            continue
         if len(rows) == total:
             who = "every recipient" if total > 1 else "the recipient"
             severity = "error"
@@ -245,8 +273,7 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
             severity = "warning"
         out.append(Finding(severity, "missing-field",
                            f"{shown} is used without a default but is missing or empty for {who} "
-                           f"in {recipients.source}", where or "html",
-                           f'add a default, e.g. << {shown} | default("…") >>, or fill the field in the data'))
+                           f"in {recipients.source}", where or "html", hint))
     for n, message in failed[:3]:
         out.append(Finding("warning", "missing-field", f"row {n} could not be personalised: {message}", "html",
                            "check the data of that row"))

@@ -1,0 +1,1032 @@
+"""MJML source → document: sections become rows, content components become blocks.
+
+Exactness beats editability. An element becomes an editable block only when the block renders
+it identically; anything else is kept as a raw MJML block holding the element exactly as it
+was written (merge tags, comments and formatting included), so nothing is ever lost and the
+imported email builds to what the original compiled to. How "identically" is decided: for
+each section the importer compiles the original (the section with its columns and elements)
+and the candidate rows and blocks, with the same head, and compares the HTML each element
+produces, up to differences no reader can see (app/importer/_compare.py). A block that would
+drop an attribute (a letter-spacing, a css-class), restyle rich text (the Text block writes
+its own paragraph margins) or change a link (a social icon in share mode) therefore falls
+back to raw MJML for that element only; a section whose own attributes a row cannot hold
+(a border, unequal left/right padding, more than 4 columns) is kept whole as body-level MJML.
+
+Mapping (candidates; each is verified as above):
+
+=======================  ==================================================================
+mj-section               row: widths (%, px or an equal split), background colour/image,
+                         padding, full width, corner radius, alignment, rtl → reverse on
+                         mobile, mw-hide-* classes; mj-group inside → don't stack on mobile
+mj-column                column: width, background, padding, vertical alignment, radius,
+                         border
+mj-text                  heading (a single h1–h3), else text (rich html as written)
+mj-button                button          mj-image     image         mj-divider   divider
+mj-spacer                spacer          mj-social    social icons  mj-navbar    menu
+mj-hero                  hero (headline, text, button), else the whole hero as raw MJML
+mj-wrapper, mj-raw and   a row holding body-level raw MJML (the `mjml` block with
+anything at body level   `fills_row`), exactly as written
+mj-table, mj-raw,        a raw `mjml` block in the column, exactly as written
+mj-accordion, mj-carousel,
+anything else
+mj-title / mj-preview    subject / preheader
+mj-attributes, mj-style, settings.head_mjml, verbatim and in order (after a reset, below)
+mj-font, mj-breakpoint,
+mj-html-attributes, ...
+mj-style inline="inline" settings.inline_css (inlined by the build, as for .mjml files)
+mj-body width / bg       settings.width / settings.background_color
+mjml lang / dir          settings.lang / settings.dir
+=======================  ==================================================================
+
+The theme's own head (mj-attributes for sections, text, buttons, ...) would restyle whatever
+the source leaves to MJML's defaults, so `head_mjml` starts with an `mj-attributes` reset to
+MJML's defaults (or the source's mj-all values) for exactly the attributes the theme sets.
+What cannot be reset and stays visible in the markup only: sections without a background get
+`transparent`, columns get a zero-padding wrapper table, and links without a colour of their
+own take the theme's link colour. Comments between elements are not kept (comments inside
+kept-as-written elements are).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...blocks import REGISTRY
+from ...blocks.base import escape_attr
+from ...blocks.social import NETWORKS
+from ..document import Document, Row, Settings, resolve_fields
+from ..layout_fields import ROW_FIELDS
+from ._compare import body_of, canonical_fragment, fragments
+from ._source import El, ImportFailed, Scanner, TaggedText
+
+# MJML's defaults for the attributes the importer reads (mjml 4 / MRML).
+FONT_DEFAULT = "Ubuntu, Helvetica, Arial, sans-serif"
+MJML_DEFAULTS: dict[str, dict[str, str]] = {
+    "mj-body": {"width": "600px"},
+    "mj-section": {"padding": "20px 0", "text-align": "center", "direction": "ltr",
+                   "background-repeat": "repeat", "background-size": "auto",
+                   "background-position": "top center"},
+    "mj-column": {"vertical-align": "top", "direction": "ltr"},
+    "mj-group": {"direction": "ltr"},
+    "mj-text": {"align": "left", "color": "#000000", "font-size": "13px", "line-height": "1",
+                "padding": "10px 25px", "font-family": FONT_DEFAULT},
+    "mj-button": {"align": "center", "background-color": "#414141", "color": "#ffffff",
+                  "border-radius": "3px", "font-size": "13px", "font-weight": "normal",
+                  "inner-padding": "10px 25px", "padding": "10px 25px", "font-family": FONT_DEFAULT},
+    "mj-image": {"align": "center", "padding": "10px 25px"},
+    "mj-divider": {"border-color": "#000000", "border-width": "4px", "border-style": "solid",
+                   "width": "100%", "align": "center", "padding": "10px 25px"},
+    "mj-spacer": {"height": "20px"},
+    "mj-table": {"color": "#000000", "padding": "10px 25px"},
+    "mj-social": {"align": "center", "icon-size": "20px", "mode": "horizontal",
+                  "padding": "10px 25px", "color": "#333333"},
+    "mj-social-element": {"padding": "4px", "color": "#000"},
+    "mj-navbar": {"align": "center"},
+    "mj-navbar-link": {"padding": "15px 10px", "color": "#000000", "font-size": "13px",
+                       "text-transform": "uppercase"},
+    "mj-hero": {"mode": "fixed-height", "height": "0px", "background-color": "#ffffff",
+                "padding": "0px", "vertical-align": "top", "background-position": "center center"},
+    "mj-all": {"font-family": FONT_DEFAULT},
+}
+
+NAMED_COLORS = {
+    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff",
+    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
+    "orange": "#ffa500", "purple": "#800080", "navy": "#000080", "teal": "#008080",
+    "maroon": "#800000", "olive": "#808000", "lime": "#00ff00", "aqua": "#00ffff",
+    "fuchsia": "#ff00ff", "lightgray": "#d3d3d3", "lightgrey": "#d3d3d3",
+    "darkgray": "#a9a9a9", "darkgrey": "#a9a9a9", "whitesmoke": "#f5f5f5",
+}
+
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
+_THEME_ATTR = re.compile(r"<(mj-[a-z-]+)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*/>")
+_MARK = "mwimp"
+_HEAD_VALUE_TAGS = ("mj-title", "mj-preview")
+
+
+class _NoMap(Exception):
+    """This element (or section) cannot be held by the candidate; the message says why."""
+
+
+@dataclass
+class ImportReport:
+    """What an import produced: the document, what became editable, what stayed raw."""
+
+    document: Document
+    source: str
+    editable: Counter = field(default_factory=Counter)          # block type → count
+    raw: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, element, why)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        blocks = sum(1 for _ in self.document.iter_blocks())
+        kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.editable.items()))
+        out = (f"{len(self.document.rows)} rows, {blocks} blocks: {sum(self.editable.values())} editable"
+               f"{f' ({kinds})' if kinds else ''}, {len(self.raw)} kept as raw MJML")
+        return out
+
+
+# --- small value parsers --------------------------------------------------------------------
+
+def _num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _px(value: str | None) -> float | None:
+    if value is None:
+        return None
+    m = _PX.match(value)
+    return float(m.group(1)) if m else None
+
+
+def _px_int(value: str | None, lo: float, hi: float) -> int:
+    v = _px(value)
+    if v is None or not v.is_integer() or not lo <= v <= hi:
+        raise _NoMap(f"value {value!r}")
+    return int(v)
+
+
+def _px_num(value: str | None, lo: float, hi: float) -> int | float:
+    v = _px(value)
+    if v is None or not lo <= v <= hi:
+        raise _NoMap(f"value {value!r}")
+    return _num(v)
+
+
+def _color(value: str | None, *, optional: bool = False) -> str | None:
+    if value is None or value.strip() == "":
+        if optional:
+            return None
+        raise _NoMap("no colour")
+    v = value.strip()
+    if _HEX.match(v) or v == "transparent":
+        return v.lower()
+    if v.lower() in NAMED_COLORS:
+        return NAMED_COLORS[v.lower()]
+    raise _NoMap(f"colour {value!r}")
+
+
+def _choice(value: str | None, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise _NoMap(f"value {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def _split_sides(value: str | None) -> list[float] | None:
+    if value is None or not value.strip():
+        return [0.0] * 4
+    parts = [_px(p) for p in value.split()]
+    if not 1 <= len(parts) <= 4 or any(p is None for p in parts):
+        return None
+    p = [float(x) for x in parts]  # type: ignore[arg-type]
+    if len(p) == 1:
+        return p * 4
+    if len(p) == 2:
+        return [p[0], p[1], p[0], p[1]]
+    if len(p) == 3:
+        return [p[0], p[1], p[2], p[1]]
+    return p
+
+
+# --- the attribute cascade ------------------------------------------------------------------
+
+class Cascade:
+    """An element's effective attribute: its own, its mj-class, mj-attributes, mj-all, MJML's."""
+
+    def __init__(self) -> None:
+        self.tags: dict[str, dict[str, str]] = {}
+        self.classes: dict[str, dict[str, str]] = {}
+
+    def learn(self, attributes: El) -> None:
+        for child in attributes.children:
+            attrs = dict(child.attrs)
+            if child.tag == "mj-class":
+                name = attrs.pop("name", "")
+                self.classes.setdefault(name, {}).update(attrs)
+            else:
+                self.tags.setdefault(child.tag, {}).update(attrs)
+
+    def head_value(self, tag: str, name: str) -> str | None:
+        for source in (self.tags.get(tag, {}), self.tags.get("mj-all", {}), MJML_DEFAULTS.get(tag, {})):
+            if name in source:
+                return source[name]
+        return None
+
+    def value(self, el: El, name: str) -> str | None:
+        own = el.get(name)
+        if own is not None:
+            return own
+        for cls in reversed((el.get("mj-class") or "").split()):
+            if name in self.classes.get(cls, {}):
+                return self.classes[cls][name]
+        return self.head_value(el.tag, name)
+
+    def sides(self, el: El, name: str = "padding") -> list[float]:
+        sides = _split_sides(self.value(el, name))
+        if sides is None:
+            raise _NoMap(f"{name} {self.value(el, name)!r}")
+        for i, side in enumerate(("top", "right", "bottom", "left")):
+            v = self.value(el, f"{name}-{side}")
+            if v is not None:
+                px = _px(v)
+                if px is None:
+                    raise _NoMap(f"{name}-{side} {v!r}")
+                sides[i] = px
+        return sides
+
+    def symmetric(self, el: El, name: str, limit: float) -> tuple[int | float, int | float]:
+        """(vertical, horizontal) of a padding whose top = bottom and left = right."""
+        t, r, b, l = self.sides(el, name)
+        if t != b or l != r or not (0 <= t <= limit and 0 <= l <= limit):
+            raise _NoMap(f"{name} {t:g} {r:g} {b:g} {l:g}")
+        return _num(t), _num(l)
+
+
+# --- plans: what a row/block will be, before ids are given ----------------------------------
+
+@dataclass
+class BlockPlan:
+    el: El
+    type: str = "mjml"
+    props: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass
+class ColumnPlan:
+    el: El
+    width: int | float
+    props: dict[str, Any]
+    blocks: list[BlockPlan] = field(default_factory=list)
+
+
+@dataclass
+class RowPlan:
+    el: El
+    props: dict[str, Any] = field(default_factory=dict)
+    columns: list[ColumnPlan] = field(default_factory=list)
+    raw: bool = False
+    reason: str = ""
+    block: BlockPlan | None = None   # a row-level block (hero) when not raw
+    group: El | None = None          # the source's mj-group, if any
+    source_columns: list[El] = field(default_factory=list)  # in source order
+
+
+class _Importer:
+    def __init__(self, text: str, source: str) -> None:
+        self.source = source
+        self.t = TaggedText(text)
+        self.root = Scanner(self.t, source).parse_document()
+        self.cascade = Cascade()
+        self.notes: list[str] = []
+        self.head_tok: list[str] = []
+        self.head_orig: list[str] = []
+        self.inline_css: list[str] = []
+        self._mark = 0
+
+    # -- entry -------------------------------------------------------------------------------
+
+    def run(self) -> ImportReport:
+        heads = [c for c in self.root.children if c.tag == "mj-head"]
+        bodies = [c for c in self.root.children if c.tag == "mj-body"]
+        if not bodies:
+            raise ImportFailed(f"{self.source}: no <mj-body> in the file: nothing to import")
+        for other in self.root.children:
+            if other.tag not in ("mj-head", "mj-body"):
+                self._note(other, f"<{other.tag}> outside mj-head and mj-body is not kept")
+        subject, preheader = "", ""
+        for head in heads:
+            for child in head.children:
+                inner = self.t.text[child.open_end:child.close_start]
+                if child.tag in _HEAD_VALUE_TAGS:
+                    import html as htmllib
+
+                    value = " ".join(self.t.plain(htmllib.unescape(inner)).split())
+                    if child.tag == "mj-title":
+                        subject = value
+                    else:
+                        preheader = value
+                    continue
+                if child.tag == "mj-attributes":
+                    self.cascade.learn(child)
+                if child.tag == "mj-style" and (child.get("inline") or "").lower() == "inline":
+                    # Inlined by the build (settings.inline_css), as `mailwright build` does for .mjml.
+                    self.inline_css.append(self.t.span(child.open_end, child.close_start))
+                    continue
+                self.head_tok.append(self.t.text[child.start:child.end])
+                self.head_orig.append(self.t.span(child.start, child.end))
+            if head.comments:
+                self.notes.append(f"{head.comments} comment(s) in mj-head not kept")
+        self.body = bodies[0]
+        settings = self._settings(subject, preheader)
+        self.doc_base = Document(subject="", preheader="", settings=settings)
+        from ..mjml_render import RenderContext, _head, resolved_theme
+
+        self.theme = resolved_theme(self.doc_base)
+        self.ctx = RenderContext(theme=self.theme, tokens=self.t.tokens, source=self.source)
+        self.real_head = _head(self.doc_base, self.ctx)
+        self.orig_head = "<mj-head>" + "".join(self.head_tok) + "</mj-head>"
+        self.body_width = settings.width
+        plans = [self._map_body_child(child) for child in self.body.children]
+        if self.body.comments:
+            self.notes.append(f"{self.body.comments} comment(s) between sections not kept")
+        if len(subject) > 2000 or len(preheader) > 2000:
+            self.notes.append("subject or preheader cut to 2000 characters")
+        return self._assemble(plans, subject[:2000], preheader[:2000], settings)
+
+    def _note(self, el: El, message: str) -> None:
+        line, col = self.t.line_col(el.start)
+        self.notes.append(f"{self.source}:{line}:{col}: {message}")
+
+    # -- settings and head -------------------------------------------------------------------
+
+    def _settings(self, subject: str, preheader: str) -> Settings:
+        body, root = self.body, self.root
+        width = _px(self.cascade.value(body, "width")) or 600
+        if not 320 <= width <= 1200 or not width.is_integer():
+            self._note(body, f"body width {width:g}px changed to {min(1200, max(320, round(width)))}px "
+                             "(Mailwright supports 320–1200)")
+        width = int(min(1200, max(320, round(width))))
+        bg = self.cascade.value(body, "background-color")
+        try:
+            background = _color(bg, optional=True) or "transparent"
+        except _NoMap:
+            self._note(body, f"body background {bg!r} is not a colour Mailwright can hold; left transparent")
+            background = "transparent"
+        if body.get("css-class"):
+            self._note(body, f"mj-body css-class {body.get('css-class')!r} is not kept")
+        data: dict[str, Any] = {
+            "width": width, "background_color": background, "content_background": "transparent",
+        }
+        lang, direction = root.get("lang"), root.get("dir")
+        if lang:
+            if re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
+                data["lang"] = lang
+            else:
+                self._note(root, f"lang {lang!r} is not a language tag; left as en")
+        if direction:
+            if direction.lower() in ("ltr", "rtl"):
+                data["dir"] = direction.lower()
+            else:
+                self._note(root, f"dir {direction!r} not kept (ltr or rtl only)")
+        for name, _ in root.attrs:
+            if name not in ("lang", "dir"):
+                self._note(root, f"<mjml {name}> is not kept")
+        # Buttons and menus write the theme's body font, headings its heading font: both set
+        # to what the source's own buttons and text use.
+        buttons = [e for e in _walk(body) if e.tag == "mj-button"]
+        fonts = Counter(self.cascade.value(b, "font-family") for b in buttons)
+        font = fonts.most_common(1)[0][0] if fonts else self.cascade.head_value("mj-button", "font-family")
+        data["font_family"] = (font or FONT_DEFAULT)[:300]
+        data["heading_font_family"] = (self.cascade.head_value("mj-text", "font-family") or FONT_DEFAULT)[:300]
+        # The Button block writes the theme's button weight: choose the theme that matches.
+        weights = Counter(
+            "normal" if (self.cascade.value(b, "font-weight") or "normal") in ("normal", "400") else "bold"
+            for b in buttons)
+        data["theme"] = "serif" if weights["normal"] > weights["bold"] else "classic"
+        if self.inline_css:
+            data["inline_css"] = "\n".join(css.strip("\n") for css in self.inline_css)
+        data["head_mjml"] = (self._reset(data) + "\n".join(self.head_orig)) or None
+        return Settings.model_validate(data)
+
+    def _reset(self, data: dict[str, Any]) -> str:
+        """mj-attributes putting back MJML's defaults (or the source's mj-all) for every
+        attribute the theme's head sets, so the theme restyles nothing the source left alone."""
+        from ..mjml_render import RenderContext, _head, resolved_theme
+        from ..tokens import TokenTable
+
+        probe = Document(settings=Settings.model_validate({**data, "head_mjml": None}))
+        head = _head(probe, RenderContext(theme=resolved_theme(probe), tokens=TokenTable("MWPROBE")))
+        block = re.search(r"<mj-attributes>(.*?)</mj-attributes>", head, re.S)
+        source_all = self.cascade.tags.get("mj-all", {})
+        parts = []
+        for m in _THEME_ATTR.finditer(block.group(1) if block else ""):
+            tag = m.group(1)
+            if tag == "mj-class":
+                continue
+            names = re.findall(r'([a-z-]+)="', m.group(2))
+            pairs = []
+            for name in names:
+                value = source_all.get(name, MJML_DEFAULTS.get(tag, {}).get(name))
+                if value is not None:
+                    pairs.append(f' {name}="{escape_attr(value)}"')
+            if pairs:
+                parts.append(f"<{tag}{''.join(pairs)} />")
+        return "<mj-attributes>" + "".join(parts) + "</mj-attributes>\n" if parts else ""
+
+    # -- body ----------------------------------------------------------------------------------
+
+    def _map_body_child(self, el: El) -> RowPlan:
+        if el.tag == "mj-section":
+            return self._map_section(el)
+        if el.tag == "mj-hero":
+            return self._map_hero(el)
+        why = {"mj-wrapper": "a wrapper is kept as written",
+               "mj-raw": "raw MJML is kept as written"}.get(el.tag, f"<{el.tag}> is kept as written")
+        return RowPlan(el, raw=True, reason=why)
+
+    def _map_hero(self, el: El) -> RowPlan:
+        try:
+            props = self._hero_props(el)
+        except _NoMap as e:
+            return RowPlan(el, raw=True, reason=f"a Hero block cannot hold it ({e})")
+        plan = BlockPlan(el, "hero", props)
+        a, b = self._marks()
+        orig = f"<mj-raw><!--{_MARK}-{a}-a--></mj-raw>{self.t.text[el.start:el.end]}<mj-raw><!--{_MARK}-{a}-b--></mj-raw>"
+        block = self._block_model(plan, "v1")
+        row = Row.model_validate({"id": "v0", "columns": [{"id": "v2", "blocks": [block]}]})
+        from ..mjml_render import render_row
+
+        model = (f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
+                 f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>")
+        got_o = fragments(self._compile(self.orig_head, orig) or "", _MARK).get(str(a))
+        got_m = fragments(self._compile(self.real_head, model) or "", _MARK).get(str(b))
+        if got_o is None or got_m is None or canonical_fragment(got_o, rows=False) != canonical_fragment(got_m, rows=False):
+            return RowPlan(el, raw=True, reason="a Hero block would not reproduce it exactly")
+        return RowPlan(el, block=plan)
+
+    def _marks(self) -> tuple[int, int]:
+        self._mark += 2
+        return self._mark - 1, self._mark
+
+    def _compile(self, head: str, body: str) -> str | None:
+        from ..pipeline import BuildError, compile_mjml
+
+        mjml = f'<mjml>{head}<mj-body width="{self.body_width}px">{body}</mj-body></mjml>'
+        try:
+            return body_of(compile_mjml(mjml, source=self.source))
+        except BuildError:
+            return None
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def _map_section(self, sec: El) -> RowPlan:
+        try:
+            plan = self._skeleton(sec)
+        except _NoMap as e:
+            return RowPlan(sec, raw=True, reason=f"a row cannot hold this section ({e})")
+        if not self._skeleton_matches(plan):
+            return RowPlan(sec, raw=True, reason="a row would not reproduce this section's layout exactly")
+        # Candidates for every element, tried in rounds until each is verified or raw.
+        pending: dict[int, list[BlockPlan]] = {}
+        chosen: dict[int, BlockPlan] = {}
+        for col in plan.columns:
+            for child in col.el.children:
+                cands, why = self._candidates(child)
+                pending[id(child)] = cands
+                chosen[id(child)] = BlockPlan(child, reason=why)
+        for _ in range(3):
+            trying = {k: v[0] for k, v in pending.items() if v}
+            if not trying:
+                break
+            verdict = self._verify_blocks(plan, {**chosen, **trying})
+            for key, cand in trying.items():
+                pending[key] = pending[key][1:]
+                if verdict.get(key):
+                    chosen[key] = cand
+                    pending[key] = []
+                else:
+                    chosen[key].reason = f"a {REGISTRY[cand.type].label} block would not reproduce it exactly"
+        # A last pass over the final choice: every block, editable or raw, as it will be built.
+        verdict = self._verify_blocks(plan, chosen)
+        for key, plan_ in list(chosen.items()):
+            if verdict.get(key):
+                continue
+            if plan_.type != "mjml":
+                chosen[key] = BlockPlan(plan_.el, reason=f"a {REGISTRY[plan_.type].label} block would not "
+                                                           "reproduce it exactly")
+            else:
+                self._note(plan_.el, f"<{plan_.el.tag}> may look slightly different (the theme's head)")
+        for col in plan.columns:
+            col.blocks = [chosen[id(child)] for child in col.el.children]
+        return plan
+
+    def _skeleton(self, sec: El) -> RowPlan:
+        c = self.cascade
+        if sec.stray_text:
+            raise _NoMap("text outside a column")
+        group = None
+        kids = sec.children
+        if len(kids) == 1 and kids[0].tag == "mj-group":
+            group = kids[0]
+            if group.stray_text:
+                raise _NoMap("text outside a column")
+            if c.value(group, "width") is not None:
+                raise _NoMap("a group with its own width")
+            kids = group.children
+        other = sorted({k.tag for k in kids if k.tag != "mj-column"})
+        if other:
+            raise _NoMap(f"it holds {', '.join('<' + t + '>' for t in other)} beside columns")
+        if not 1 <= len(kids) <= 4:
+            raise _NoMap(f"{len(kids)} columns; rows hold 1 to 4")
+        props: dict[str, Any] = {}
+        bg = _color(c.value(sec, "background-color"), optional=True)
+        if bg:
+            props["background_color"] = bg
+        image = c.value(sec, "background-url")
+        if image:
+            props["background_image"] = self.t.plain(image)
+            props["background_size"] = _choice(c.value(sec, "background-size"), ("cover", "contain", "auto"))
+            props["background_position"] = _choice(
+                " ".join((c.value(sec, "background-position") or "").split()),
+                ("center center", "top center", "bottom center"))
+        t, r, b, l = c.sides(sec)
+        if r != l:
+            raise _NoMap(f"left padding {l:g}px differs from right padding {r:g}px")
+        if not all(0 <= v <= 200 for v in (t, b, l)):
+            raise _NoMap("padding over 200px")
+        props.update(padding_top=_num(t), padding_bottom=_num(b), padding_x=_num(l))
+        props["full_width"] = c.value(sec, "full-width") == "full-width"
+        radius = c.value(sec, "border-radius")
+        if radius:
+            props["border_radius"] = _px_num(radius, 0, 60)
+        props["text_align"] = _choice(c.value(sec, "text-align"), ("left", "center", "right"))
+        for cls in (c.value(sec, "css-class") or "").split():
+            if cls in ("mw-hide-mobile", "mw-hide-desktop"):
+                props["hide_on_" + cls[8:]] = True
+            elif cls != "mw-row":
+                raise _NoMap(f"css-class {cls!r}")
+        reverse = c.value(sec, "direction") == "rtl"
+        if reverse:
+            if len(kids) < 2:
+                raise _NoMap("right-to-left with one column")
+            props["reverse_on_mobile"] = True
+        if group is not None:
+            props["stack_on_mobile"] = False
+        box = self.body_width - 2 * l
+        widths = self._widths(kids, box)
+        columns = []
+        for col, width in zip(kids, widths):
+            columns.append(ColumnPlan(col, width, self._column_props(col)))
+        if reverse:
+            columns.reverse()
+        return RowPlan(sec, props=self._minimal(ROW_FIELDS, props), columns=columns, group=group,
+                       source_columns=kids)
+
+    def _widths(self, cols: list[El], box: float) -> list[int | float]:
+        out: list[float | None] = []
+        for col in cols:
+            w = self.cascade.value(col, "width")
+            if w is None or not w.strip():
+                out.append(None)
+            elif w.strip().endswith("%"):
+                try:
+                    out.append(float(w.strip()[:-1]))
+                except ValueError:
+                    raise _NoMap(f"column width {w!r}") from None
+            else:
+                px = _px(w)
+                if px is None or box <= 0:
+                    raise _NoMap(f"column width {w!r}")
+                # Rounded up, so the column is never a pixel narrower than written.
+                out.append(math.ceil(round(px * 100 / box, 9) * 10_000) / 10_000)
+        n = len(cols)
+        widths = [w if w is not None else math.floor(100 / n * 10_000) / 10_000 for w in out]
+        total = sum(widths)
+        if abs(total - 100) > 0.5 or any(w <= 0 or w > 100 for w in widths):
+            raise _NoMap(f"column widths add up to {total:g}%")
+        return [_num(w) for w in widths]
+
+    def _column_props(self, col: El) -> dict[str, Any]:
+        c = self.cascade
+        if col.stray_text:
+            raise _NoMap("text directly in a column")
+        props: dict[str, Any] = {}
+        bg = _color(c.value(col, "background-color"), optional=True)
+        if bg:
+            props["background_color"] = bg
+        props["vertical_align"] = _choice(c.value(col, "vertical-align"), ("top", "middle", "bottom"))
+        sides = c.sides(col)
+        if len(set(sides)) != 1 or not 0 <= sides[0] <= 120:
+            raise _NoMap("column padding that differs by side")
+        if sides[0]:
+            props["padding"] = _num(sides[0])
+        radius = c.value(col, "border-radius")
+        if radius:
+            props["border_radius"] = _px_num(radius, 0, 60)
+        border = c.value(col, "border")
+        if border and border.strip() not in ("none", "0", "0px"):
+            m = re.match(r"^\s*(\d+)px\s+solid\s+(#[0-9a-fA-F]{3,6})\s*$", border)
+            if not m:
+                raise _NoMap(f"column border {border!r}")
+            props["border_width"], props["border_color"] = int(m.group(1)), _color(m.group(2))
+        for cls in (c.value(col, "css-class") or "").split():
+            if cls != "mw-column":
+                raise _NoMap(f"column css-class {cls!r}")
+        from ..layout_fields import COLUMN_FIELDS
+
+        return self._minimal(COLUMN_FIELDS, props)
+
+    def _minimal(self, fields, props: dict[str, Any]) -> dict[str, Any]:
+        """Only what differs from the default/theme value (the document stores overrides)."""
+        defaults = resolve_fields(fields, {}, self.theme)
+        return {k: v for k, v in props.items() if v is not None and not (k in defaults and defaults[k] == v)}
+
+    # -- verification ----------------------------------------------------------------------------
+
+    def _open_tag(self, el: El) -> str:
+        tag = self.t.text[el.start:el.open_end]
+        return re.sub(r"\s*/\s*>$", ">", tag) if el.close_start == el.open_end == el.end else tag
+
+    def _section_source(self, plan: RowPlan, inner) -> str:
+        """The section as MJML, each column given by `inner(index, column)`."""
+        out = [self._open_tag(plan.el)]
+        if plan.group is not None:
+            out.append(self._open_tag(plan.group))
+        for i, col in enumerate(plan.source_columns):
+            out.append(inner(i, col))
+        if plan.group is not None:
+            out.append("</mj-group>")
+        out.append("</mj-section>")
+        return "".join(out)
+
+    def _skeleton_matches(self, plan: RowPlan) -> bool:
+        """The row and its columns, without content, compile like the section and its columns."""
+        widths = {id(cp.el): cp.width for cp in plan.columns}
+        index = {id(col): i for i, col in enumerate(plan.source_columns)}
+
+        def orig_column(i: int, col: El) -> str:
+            attrs = [(k, v) for k, v in col.attrs if k != "width"] + [("width", f"{widths[id(col)]:g}%")]
+            open_tag = "<mj-column" + "".join(f' {k}="{escape_attr(v)}"' for k, v in attrs) + ">"
+            return f"{open_tag}<mj-raw><!--mwcol-{i}--></mj-raw></mj-column>"
+
+        orig = self._section_source(plan, orig_column)
+        try:
+            row = self._row_model(plan, lambda cp: [{"id": f"m{index[id(cp.el)]}", "type": "mjml", "props": {
+                "mjml": f"<mj-raw><!--mwcol-{index[id(cp.el)]}--></mj-raw>"}}])
+            from ..mjml_render import render_row
+
+            model = render_row(row, self.body_width, self.ctx)
+        except Exception:  # a value the model or renderer refuses: keep the section as written
+            return False
+        a, b = self._compile(self.orig_head, orig), self._compile(self.orig_head, model)
+        return a is not None and b is not None and canonical_fragment(a, rows=False) == canonical_fragment(b, rows=False)
+
+    def _row_model(self, plan: RowPlan, blocks_of) -> Row:
+        columns = [{"id": f"vc{i}", "width": cp.width, "props": cp.props, "blocks": blocks_of(cp)}
+                   for i, cp in enumerate(plan.columns)]
+        return Row.model_validate({"id": "vr", "props": plan.props, "columns": columns})
+
+    def _verify_blocks(self, plan: RowPlan, blocks: dict[int, BlockPlan]) -> dict[int, bool]:
+        """Compile the section as written and as rows/blocks (each element between markers)
+        and say, per element, whether its block produces the same HTML."""
+        text = self.t.text
+        marks: dict[int, int] = {}
+
+        def mark(child: El) -> int:
+            if id(child) not in marks:
+                marks[id(child)] = len(marks) + 1
+            return marks[id(child)]
+
+        def orig_column(_: int, col: El) -> str:
+            parts = [self._open_tag(col)]
+            for child in col.children:
+                k = mark(child)
+                parts.append(f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>{text[child.start:child.end]}"
+                             f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>")
+            parts.append("</mj-column>")
+            return "".join(parts)
+
+        orig = self._section_source(plan, orig_column)
+        counter = iter(range(1, 1_000_000))
+
+        def model_blocks(cp: ColumnPlan) -> list[dict[str, Any]]:
+            out = []
+            for child in cp.el.children:
+                k = mark(child)
+                out.append({"id": f"vm{next(counter)}", "type": "mjml",
+                            "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>"}})
+                out.append(self._block_model(blocks[id(child)], f"vb{next(counter)}"))
+                out.append({"id": f"vm{next(counter)}", "type": "mjml",
+                            "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>"}})
+            return out
+
+        try:
+            from ..mjml_render import render_row
+
+            model = render_row(self._row_model(plan, model_blocks), self.body_width, self.ctx)
+            got_m = fragments(self._compile(self.real_head, model) or "", _MARK)
+        except Exception:
+            got_m = {}
+        got_o = fragments(self._compile(self.orig_head, orig) or "", _MARK)
+        verdict = {}
+        for key, k in marks.items():
+            a, b = got_o.get(str(k)), got_m.get(str(k))
+            verdict[key] = a is not None and b is not None and canonical_fragment(a) == canonical_fragment(b)
+        return verdict
+
+    def _block_model(self, plan: BlockPlan, block_id: str) -> dict[str, Any]:
+        if plan.type == "mjml":
+            props = {"mjml": self.t.span(plan.el.start, plan.el.end)}
+        else:
+            props = plan.props
+        return {"id": block_id, "type": plan.type, "props": props}
+
+    # -- candidates ------------------------------------------------------------------------------
+
+    def _candidates(self, el: El) -> tuple[list[BlockPlan], str]:
+        """Blocks that might hold the element, best first, and why it is raw if none does."""
+        builders = {
+            "mj-text": (("heading", self._heading), ("text", self._text)),
+            "mj-button": (("button", self._button),),
+            "mj-image": (("image", self._image),),
+            "mj-divider": (("divider", self._divider),),
+            "mj-spacer": (("spacer", self._spacer),),
+            "mj-social": (("social", self._social),),
+            "mj-navbar": (("menu", self._menu),),
+        }.get(el.tag)
+        if builders is None:
+            return [], {"mj-table": "a table is kept as written (its attributes included)",
+                        "mj-raw": "raw HTML is kept as written"}.get(el.tag, f"<{el.tag}> is kept as written")
+        out, reasons = [], []
+        for block_type, build in builders:
+            try:
+                props = build(el)
+            except _NoMap as e:
+                reasons.append(f"a {REGISTRY[block_type].label} block cannot hold it ({e})")
+                continue
+            out.append(BlockPlan(el, block_type, self._minimal(REGISTRY[block_type].fields, props)))
+        return out, (reasons[-1] if reasons else "")
+
+    def _inner(self, el: El) -> str:
+        return self.t.text[el.open_end:el.close_start]
+
+    def _plain_inner(self, el: El) -> str:
+        import html as htmllib
+
+        inner = self._inner(el)
+        if "<" in inner:
+            raise _NoMap("markup inside")
+        return " ".join(self.t.plain(htmllib.unescape(inner)).split())
+
+    def _no_classes(self, el: El, allowed: tuple[str, ...] = ()) -> None:
+        for cls in (self.cascade.value(el, "css-class") or "").split():
+            if cls not in allowed:
+                raise _NoMap(f"css-class {cls!r}")
+
+    def _text_common(self, el: El, aligns: tuple[str, ...]) -> dict[str, Any]:
+        c = self.cascade
+        py, px_ = c.symmetric(el, "padding", 120)
+        return {
+            "align": _choice(c.value(el, "align"), aligns),
+            "color": _color(c.value(el, "color")),
+            "padding_y": py, "padding_x": px_,
+        }
+
+    def _heading(self, el: El) -> dict[str, Any]:
+        import html as htmllib
+
+        m = re.fullmatch(r"\s*<(h[123])(?:\s+style=\"[^\"]*\")?\s*>([^<]*)</\1>\s*", self._inner(el))
+        if not m:
+            raise _NoMap("not a single h1–h3 heading")
+        self._no_classes(el, ("mw-heading",))
+        props = self._text_common(el, ("left", "center", "right"))
+        props.update(level=m.group(1), text=" ".join(self.t.plain(htmllib.unescape(m.group(2))).split()),
+                     font_size=_px_int(self.cascade.value(el, "font-size"), 10, 96))
+        return props
+
+    def _text(self, el: El) -> dict[str, Any]:
+        self._no_classes(el, ("mw-text",))
+        props = self._text_common(el, ("left", "center", "right", "justify"))
+        lh = (self.cascade.value(el, "line-height") or "").strip()
+        if not re.fullmatch(r"\d+(\.\d+)?", lh) or not 1 <= float(lh) <= 3:
+            raise _NoMap(f"line-height {lh!r}")
+        props.update(html=self.t.span(el.open_end, el.close_start),
+                     font_size=_px_int(self.cascade.value(el, "font-size"), 8, 48), line_height=_num(float(lh)))
+        return props
+
+    def _button(self, el: El) -> dict[str, Any]:
+        c = self.cascade
+        self._no_classes(el, ("mw-button",))
+        width = c.value(el, "width")
+        if width not in (None, "", "100%"):
+            raise _NoMap(f"width {width!r}")
+        py, px_ = c.symmetric(el, "padding", 120)
+        iy, ix = c.symmetric(el, "inner-padding", 120)
+        return {
+            "label": self._plain_inner(el), "href": self.t.plain(c.value(el, "href") or ""),
+            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            "background_color": _color(c.value(el, "background-color")),
+            "text_color": _color(c.value(el, "color")),
+            "border_radius": _px_num(c.value(el, "border-radius"), 0, 60),
+            "font_size": _px_int(c.value(el, "font-size"), 10, 40),
+            "full_width": width == "100%",
+            "inner_padding_y": iy if iy <= 60 else _fail("inner padding"), "inner_padding_x": ix,
+            "padding_y": py, "padding_x": px_,
+        }
+
+    def _image(self, el: El) -> dict[str, Any]:
+        c = self.cascade
+        self._no_classes(el, ("mw-image",))
+        src = c.value(el, "src")
+        if not src:
+            raise _NoMap("no src")
+        py, px_ = c.symmetric(el, "padding", 120)
+        width = c.value(el, "width")
+        radius = c.value(el, "border-radius")
+        return {
+            "src": self.t.plain(src), "alt": self.t.plain(c.value(el, "alt") or ""),
+            "href": self.t.plain(c.value(el, "href") or ""),
+            "width": _px_int(width, 16, 1200) if width else None,
+            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            "border_radius": _px_num(radius, 0, 200) if radius else 0,
+            "fluid_on_mobile": c.value(el, "fluid-on-mobile") == "true",
+            "padding_y": py, "padding_x": px_,
+        }
+
+    def _divider(self, el: El) -> dict[str, Any]:
+        c = self.cascade
+        self._no_classes(el, ("mw-divider",))
+        width = (c.value(el, "width") or "").strip()
+        if not re.fullmatch(r"\d+%", width) or not 5 <= int(width[:-1]) <= 100:
+            raise _NoMap(f"width {width!r}")
+        py, px_ = c.symmetric(el, "padding", 120)
+        return {
+            "color": _color(c.value(el, "border-color")),
+            "thickness": _px_int(c.value(el, "border-width"), 1, 20),
+            "style": _choice(c.value(el, "border-style"), ("solid", "dashed", "dotted")),
+            "width": int(width[:-1]),
+            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            "padding_y": py, "padding_x": px_,
+        }
+
+    def _spacer(self, el: El) -> dict[str, Any]:
+        self._no_classes(el, ("mw-spacer",))
+        return {"height": _px_int(self.cascade.value(el, "height"), 1, 400)}
+
+    def _social(self, el: El) -> dict[str, Any]:
+        c = self.cascade
+        self._no_classes(el, ("mw-social",))
+        if c.value(el, "mode") != "horizontal":
+            raise _NoMap("vertical mode")
+        items, spacing, labels = [], set(), False
+        for child in el.children:
+            if child.tag != "mj-social-element":
+                raise _NoMap(f"<{child.tag}> inside")
+            network = (c.value(child, "name") or "custom").removesuffix("-noshare")
+            if network not in NETWORKS:
+                raise _NoMap(f"network {network!r}")
+            label = self._plain_inner(child)
+            labels = labels or bool(label)
+            t, r, b, l = c.sides(child)
+            if (t, b) != (4, 4) or r != l:
+                raise _NoMap("icon padding")
+            spacing.add(r * 2)
+            items.append({"network": network, "url": self.t.plain(c.value(child, "href") or ""),
+                          "label": self.t.plain(c.value(child, "alt") or "") or label,
+                          "icon": self.t.plain(c.value(child, "src") or ""),
+                          "color": _color(c.value(child, "background-color"), optional=True) or ""})
+        if len(spacing) > 1:
+            raise _NoMap("uneven spacing")
+        py, px_ = c.symmetric(el, "padding", 120)
+        return {
+            "items": items, "icon_size": _px_int(c.value(el, "icon-size"), 12, 64),
+            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            "show_labels": labels, "text_color": _color(c.value(el, "color")),
+            "spacing": _num(spacing.pop()) if spacing else 6, "padding_y": py, "padding_x": px_,
+        }
+
+    def _menu(self, el: El) -> dict[str, Any]:
+        c = self.cascade
+        self._no_classes(el, ("mw-menu",))
+        items, looks = [], set()
+        for child in el.children:
+            if child.tag != "mj-navbar-link":
+                raise _NoMap(f"<{child.tag}> inside")
+            t, r, b, l = c.sides(child)
+            if (t, b) != (6, 6) or r != l:
+                raise _NoMap("link padding")
+            looks.add((c.value(child, "color"), c.value(child, "font-size"), c.value(child, "text-transform"), r))
+            items.append({"label": self._plain_inner(child), "url": self.t.plain(c.value(child, "href") or "")})
+        if len(looks) != 1:
+            raise _NoMap("links styled differently")
+        color, size, transform, pad_x = looks.pop()
+        t, r, b, l = c.sides(el)
+        if t != b or r or l:
+            raise _NoMap("menu padding")
+        return {
+            "items": items, "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            "color": _color(color), "font_size": _px_int(size, 9, 30), "uppercase": transform == "uppercase",
+            "hamburger": c.value(el, "hamburger") == "hamburger", "link_padding_x": _num(pad_x),
+            "padding_y": _num(t),
+        }
+
+    def _hero_props(self, el: El) -> dict[str, Any]:
+        import html as htmllib
+
+        c = self.cascade
+        if c.value(el, "mode") != "fixed-height":
+            raise _NoMap("fluid height")
+        self._no_classes(el, ("mw-hero",))
+        py, px_ = c.symmetric(el, "padding", 200)
+        props: dict[str, Any] = {
+            "background_url": self.t.plain(c.value(el, "background-url") or ""),
+            "background_color": _color(c.value(el, "background-color")),
+            "height": _px_int(c.value(el, "height"), 120, 1200),
+            "padding_y": py, "padding_x": px_, "headline": "", "text": "", "button_label": "",
+        }
+        kids = list(el.children)
+        if kids and kids[0].tag == "mj-text" and re.fullmatch(r"\s*<h1[^>]*>[^<]*</h1>\s*", self._inner(kids[0])):
+            m = re.search(r">([^<]*)<", self._inner(kids[0]))
+            props["headline"] = " ".join(self.t.plain(htmllib.unescape(m.group(1))).split())
+            props["text_color"] = _color(c.value(kids[0], "color"))
+            props["align"] = _choice(c.value(kids[0], "align"), ("left", "center", "right"))
+            kids.pop(0)
+        if kids and kids[0].tag == "mj-text":
+            inner = re.sub(r"<br\s*/?>", "\n", self._inner(kids[0]))
+            if "<" in inner:
+                raise _NoMap("markup in the hero text")
+            props["text"] = self.t.plain(htmllib.unescape(inner)).strip()
+            props["text_color"] = _color(c.value(kids[0], "color"))
+            kids.pop(0)
+        if kids and kids[0].tag == "mj-button":
+            props["button_label"] = self._plain_inner(kids[0])
+            props["button_url"] = self.t.plain(c.value(kids[0], "href") or "")
+            props["button_color"] = _color(c.value(kids[0], "background-color"))
+            props["button_text_color"] = _color(c.value(kids[0], "color"))
+            kids.pop(0)
+        if kids:
+            raise _NoMap(f"<{kids[0].tag}> in the hero")
+        return self._minimal(REGISTRY["hero"].fields, props)
+
+
+    # -- the document ---------------------------------------------------------------------------
+
+    def _assemble(self, plans: list[RowPlan], subject: str, preheader: str, settings: Settings) -> ImportReport:
+        from pydantic import ValidationError
+
+        rows: list[dict[str, Any]] = []
+        editable: Counter = Counter()
+        raw: list[tuple[str, str, str]] = []
+        n = {"r": 0, "c": 0, "b": 0}
+
+        def next_id(kind: str) -> str:
+            n[kind] += 1
+            return f"{kind}{n[kind]}"
+
+        for plan in plans:
+            row_id = next_id("r")
+            if plan.raw or plan.block is not None:
+                col_id, block_id = next_id("c"), next_id("b")
+                if plan.raw:
+                    block = {"id": block_id, "type": "mjml",
+                             "props": {"mjml": self.t.span(plan.el.start, plan.el.end), "fills_row": True}}
+                    raw.append((block_id, plan.el.tag, plan.reason))
+                else:
+                    block = self._block_model(plan.block, block_id)
+                    editable[plan.block.type] += 1
+                rows.append({"id": row_id, "columns": [{"id": col_id, "width": 100, "blocks": [block]}]})
+                continue
+            columns = []
+            for cp in plan.columns:
+                col_id = next_id("c")
+                blocks = []
+                for bp in cp.blocks:
+                    block_id = next_id("b")
+                    blocks.append(self._block_model(bp, block_id))
+                    if bp.type == "mjml":
+                        raw.append((block_id, bp.el.tag, bp.reason))
+                    else:
+                        editable[bp.type] += 1
+                columns.append({"id": col_id, "width": cp.width, "props": cp.props, "blocks": blocks})
+            rows.append({"id": row_id, "props": plan.props, "columns": columns})
+        data = {"subject": subject, "preheader": preheader,
+                "settings": settings.model_dump(), "rows": rows}
+        try:
+            document = Document.model_validate(data)
+        except ValidationError as e:  # a bug of ours; say where
+            raise ImportFailed(f"{self.source}: the imported document is not valid: {e.errors()[0]['msg']}") from None
+        return ImportReport(document, self.source, editable, raw, self.notes)
+
+
+def import_mjml(text: str, source: str = "<mjml>") -> ImportReport:
+    """Import MJML source text (merge tags allowed anywhere) as a document, with a report.
+
+    The source must compile: it is built first, so a broken file gets the build's located
+    error message rather than a half-import.
+    """
+    from ..pipeline import BuildError, build_mjml_text
+
+    try:
+        build_mjml_text(text, source=source)
+    except BuildError as e:
+        raise ImportFailed(str(e)) from None
+    return _Importer(text, source).run()
+
+
+def mjml_to_document(text: str, source: str = "<mjml>") -> Document:
+    return import_mjml(text, source).document
+
+
+def _fail(what: str):
+    raise _NoMap(what)
+
+
+def _walk(el: El):
+    for child in el.children:
+        yield child
+        yield from _walk(child)

@@ -1,0 +1,193 @@
+"""A full-height PNG of an email at an exact CSS width, through the hardened email view.
+
+Used by `mailwright preview` (app/cli_preview.py imports this lazily) and by tests. The view
+runs no page JavaScript and blocks every request but its own document; the page height is
+measured by a script in the ApplicationWorld, which page content cannot reach.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+
+from ..app.preview_html import Scheme, preview_html
+
+MAX_HEIGHT = 20_000
+HEIGHT_JS = ("Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
+             " document.body ? document.body.scrollHeight : 0)")
+
+
+class SnapshotError(RuntimeError):
+    """The page could not be rendered (a load failure or a timeout)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    width: int
+    height: int          # of the PNG
+    page_height: int     # of the page (more than `height` when capped)
+    blocked: tuple[str, ...]   # requests the view refused while rendering
+
+    @property
+    def capped(self) -> bool:
+        return self.page_height > self.height
+
+
+def _wait(app, condition, timeout_ms: int) -> bool:
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    deadline = QDeadlineTimer(timeout_ms)
+    while not condition():
+        if deadline.hasExpired():
+            return False
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    return True
+
+
+def _pause(app, ms: int) -> None:
+    from PySide6.QtCore import QElapsedTimer, QEventLoop
+
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < ms:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def run_script(view, script: str, timeout_ms: int = 10_000):
+    """Run `script` in the ApplicationWorld of the view's page and return its result."""
+    from PySide6.QtWebEngineCore import QWebEngineScript
+    from PySide6.QtWidgets import QApplication
+
+    box: list = []
+    view.page().runJavaScript(script, QWebEngineScript.ScriptWorldId.ApplicationWorld, lambda r: box.append(r))
+    if not _wait(QApplication.instance(), lambda: bool(box), timeout_ms):
+        raise SnapshotError("the page did not answer in time")
+    return box[0]
+
+
+def render_image(html: str, *, width: int = 600, scheme: Scheme = "light", images: bool = True,
+                 max_height: int = MAX_HEIGHT, timeout_ms: int = 60_000):
+    """Render the email; returns (QImage, Snapshot). Needs a QApplication (scheme registered)."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtWebEngineCore import QWebEngineSettings
+    from PySide6.QtWidgets import QApplication
+
+    from .email_view import EmailView
+
+    app = QApplication.instance()
+    if app is None:
+        raise SnapshotError("no QApplication")
+    view = EmailView(None, remote_images=False, scrollbars=False)
+    try:
+        view.page().settings().setAttribute(QWebEngineSettings.WebAttribute.ForceDarkMode, scheme == "forced")
+        blocked_before = len(view.interceptor.blocked)
+        view.resize(QSize(width, 200))
+        view.show()
+        loaded: list[bool] = []
+        view.loadFinished.connect(lambda ok: loaded.append(bool(ok)))
+        view.set_email_html(preview_html(html, scheme, images=images))
+        if not _wait(app, lambda: bool(loaded), timeout_ms):
+            raise SnapshotError(f"the email did not finish loading within {timeout_ms // 1000} s")
+        if not loaded[-1]:
+            raise SnapshotError("the email could not be loaded into the preview")
+        page_height = int(float(run_script(view, HEIGHT_JS) or 0)) or 200
+        height = max(1, min(page_height, max_height))
+        view.resize(QSize(width, height))
+        _pause(app, 250)
+        # The page may reflow once it is as tall as its content (e.g. 100vh rules): measure again.
+        again = int(float(run_script(view, HEIGHT_JS) or 0)) or page_height
+        if again != page_height and again > height:
+            page_height = again
+            height = max(1, min(page_height, max_height))
+            view.resize(QSize(width, height))
+        _pause(app, 400 + height // 40)
+        image = view.grab().toImage()
+        if image.width() != width or image.height() != height:
+            image = image.scaled(width, height)
+        blocked = tuple(view.interceptor.blocked[blocked_before:])
+        return image, Snapshot(width, height, page_height, blocked)
+    finally:
+        view.release()
+        view.hide()
+        view.deleteLater()
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        _pause(app, 10)
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Chromium and Qt write warnings straight to file descriptor 2 (GPU, D-Bus, sandbox).
+    Keep them away from the user; yields a function returning what was written."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield lambda: ""
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    log = tempfile.TemporaryFile()
+    os.dup2(log.fileno(), fd)
+
+    def captured() -> str:
+        log.seek(0)
+        return log.read().decode("utf-8", "replace")
+
+    try:
+        yield captured
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, fd)
+        os.close(saved)
+        log.close()
+
+
+def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme = "light",
+                 images: bool = True, max_height: int = MAX_HEIGHT) -> Snapshot:
+    """The whole job for the command line: start Qt offscreen, render, write the PNG.
+
+    Raises SnapshotError when rendering fails and OSError when the PNG cannot be written.
+    """
+    from .app import prepare_environment
+
+    prepare_environment(offscreen=True)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"      # never a window on the user's screen
+    os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"     # device pixel ratio 1: 1 CSS px = 1 pixel
+    os.environ["QT_SCALE_FACTOR"] = "1"
+    os.environ.pop("QT_SCREEN_SCALE_FACTORS", None)
+    os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.qpa.*=false;qt.webenginecontext=false")
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    for flag in ("--disable-gpu", "--log-level=3", "--force-device-scale-factor=1"):
+        if flag.split("=")[0] not in flags:
+            flags += " " + flag
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
+
+    with quiet_stderr() as captured:
+        from .email_view import register_scheme
+
+        register_scheme()
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mailwright"])
+        try:
+            image, info = render_image(html, width=width, scheme=scheme, images=images, max_height=max_height)
+        except SnapshotError as e:
+            noise = captured().strip().splitlines()
+            detail = f" (Qt said: {noise[-1][:200]})" if noise else ""
+            raise SnapshotError(f"{e}{detail}") from None
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            raise SnapshotError("the picture could not be encoded as PNG")
+        buffer.close()
+        png = bytes(data)
+        del app
+    from ..app.atomic import atomic_write_bytes
+
+    atomic_write_bytes(out_path, png, backup=False)
+    return info
