@@ -42,6 +42,11 @@ examples: $(RUN_STAMP)
 test: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
+# Speed and memory against the reference MJML compiler (installed into bench/node/ with npm):
+# prints a table and writes bench/results.json. Not part of `make test`; CI does not run it.
+bench: $(TEST_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
 # Rewrite the golden MJML/HTML files from the current output (review the diff before committing).
 golden: $(TEST_STAMP)
 	MAILWRIGHT_UPDATE_GOLDEN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/golden

@@ -39,6 +39,8 @@ class RenderContext:
         return Pos(f"{self.source}: {self.node_id}" if self.node_id else self.source, 0, 0)
 
     def protect(self, value: str) -> str:
+        if "<" not in value:  # no merge tag (each one, like the escape \<<, holds a "<")
+            return value
         return self.tokens.protect(value, origin=self._origin())
 
     def text(self, value: str) -> str:

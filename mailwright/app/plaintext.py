@@ -141,8 +141,12 @@ class _Writer:
         return self.lines
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _style(el: etree._Element) -> str:
-    return re.sub(r"\s+", "", (el.get("style") or "").lower())
+    style = el.get("style")
+    return _SPACES.sub("", style.lower()) if style else ""
 
 
 def _hidden(el: etree._Element) -> bool:

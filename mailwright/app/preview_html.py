@@ -117,7 +117,7 @@ _IMG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
 _ATTR = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>\"']+))?")
 _BG_ATTR = re.compile(r"""\sbackground\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>"']+)""", re.I)
 _URL = re.compile(r"""url\(\s*(?:"[^"]*"|'[^']*'|&quot;.*?&quot;|[^)]*)\s*\)""", re.I | re.S)
-_BG_DECL = re.compile(r"(background(?:-image)?\s*:)([^;}\"]*)", re.I)
+_BG_DECL = re.compile(r"(background(?:-image)?\s*:)((?:\"[^\"]*\"|'[^']*'|[^;}\"'])*)", re.I)
 _STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.I)
 
 ALT_BOX_STYLE = ("display:inline-block;box-sizing:border-box;max-width:100%;overflow:hidden;"
@@ -187,8 +187,19 @@ def images_off(html: str) -> str:
     html = _IMG.sub(lambda m: _alt_box(m.group(0)), html)
     html = _BG_ATTR.sub("", html)
     html = _STYLE_BLOCK.sub(lambda m: m.group(1) + _drop_urls(m.group(2)) + m.group(3), html)
-    html = _STYLE_ATTR.sub(lambda m: m.group(1) + m.group(2)[0] + _drop_urls(m.group(2)[1:-1]) + m.group(2)[-1], html)
+    html = _STYLE_ATTR.sub(_style_attr_without_urls, html)
     return html
+
+
+def _style_attr_without_urls(m: re.Match[str]) -> str:
+    quote, raw = m.group(2)[0], m.group(2)[1:-1]
+    if "url" not in raw.lower():
+        return m.group(0)
+    value = htmllib.unescape(raw)  # `url(&quot;…&quot;)` is common in built HTML
+    cleaned = _drop_urls(value)
+    if cleaned == value:
+        return m.group(0)
+    return m.group(1) + quote + htmllib.escape(cleaned, quote=True) + quote
 
 
 def preview_html(html: str, scheme: Scheme = "light", *, images: bool = True) -> str:

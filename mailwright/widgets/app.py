@@ -62,6 +62,11 @@ def run_editor(argv: list[str]) -> int:
         settings = QSettings("Mailwright", "Mailwright-screenshot")
         settings.clear()
     window = MainWindow(settings=settings)
+    if os.environ.get("MAILWRIGHT_TIMING") == "1":  # for bench/run.py: when the canvas showed a build
+        import time
+
+        window.rendered.connect(lambda: print(f"mailwright-timing: rendered {time.time():.6f}",
+                                              file=sys.stderr, flush=True))
     if args.file and not window.open_path(args.file):
         return 2
     if not args.screenshot:

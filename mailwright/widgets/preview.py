@@ -139,7 +139,8 @@ class PreviewFrame(QFrame):
         self.images = images
         self.zoom = 1.0
         self.html = ""            # the HTML last loaded (after the variant's rewrite)
-        self.loads = 0            # finished loads (tests wait on this)
+        self.requested = 0        # loads asked for / finished: the frame is up to date when equal
+        self.finished = 0
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -213,16 +214,22 @@ class PreviewFrame(QFrame):
             self.variantChanged.emit(self)
 
     def set_remote_images(self, on: bool) -> None:
-        self.view.set_remote_images(on)
+        self.view.set_remote_images(on)   # a new page: loads of the old one never finish
+        self.requested = self.finished = 0
+
+    @property
+    def pending(self) -> bool:
+        return self.finished < self.requested
 
     def show_email(self, html: str, *, sender: str, subject: str, preheader: str) -> None:
         self.view.set_force_dark(self.scheme == "forced")
         self.html = preview_html(html, self.scheme, images=self.images)
         self.inbox.set_message(sender, subject, preheader, dark=self.scheme != "light")
+        self.requested += 1
         self.view.set_email_html(self.html)
 
     def _loaded(self, _ok: bool) -> None:
-        self.loads += 1
+        self.finished = min(self.requested, self.finished + 1)
 
     def release(self) -> None:
         self.view.release()
@@ -242,7 +249,6 @@ class PreviewWorkspace(QWidget):
         self.settings = settings
         self.frames: list[PreviewFrame] = []
         self.remote_images = False
-        self._pending_loads = 0
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 6, 6, 6)
@@ -382,11 +388,19 @@ class PreviewWorkspace(QWidget):
         for width, _name in widths:
             if self.side_by_side.isChecked():
                 self.add_frame(width, "light", render=False)
-                self.add_frame(width, scheme if scheme != "light" else "dark", render=False)
+                self.add_frame(width, scheme if scheme != "light" else self._auto_dark(), render=False)
             else:
                 self.add_frame(width, scheme, render=False)
         self.fit()
         self.render_all()
+
+    def _auto_dark(self) -> Scheme:
+        """The dark variant worth showing: the email's own dark styles if it has some, else the
+        forced inversion most phone apps apply."""
+        from ..app.preview_html import dark_variant
+
+        result = self.state.result
+        return dark_variant(result.html) if result is not None else "forced"
 
     def add_frame(self, width: int, scheme: Scheme | None = None, images: bool | None = None, *,
                   render: bool = True) -> PreviewFrame:
@@ -496,13 +510,12 @@ class PreviewWorkspace(QWidget):
         if email is None:
             self._update_status()
             return
-        self._pending_loads += 1
         frame.show_email(email.html, sender=self.sender_edit.text().strip() or "Sender",
                          subject=email.subject, preheader=snippet(email.preheader, email.text))
 
     def _frame_loaded(self, _ok: bool) -> None:
-        self._pending_loads = max(0, self._pending_loads - 1)
-        if self._pending_loads == 0:
+        # Frames connect their own counter first, so this sees the frame's updated state.
+        if not any(f.pending for f in self.frames):
             self.rendered.emit()
 
     def _update_status(self) -> None:

@@ -145,6 +145,7 @@ class RecipientsPanel(QWidget):
 
     recipientChanged = Signal(object)
     checkFinished = Signal(object)
+    previewRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, state=None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
@@ -200,6 +201,11 @@ class RecipientsPanel(QWidget):
         self.check_button.setToolTip("Render the email for every row and list rows with missing fields or errors")
         self.check_button.clicked.connect(self.check_all)
         top.addWidget(self.check_button)
+        self.preview_button = QPushButton("Preview…", self)
+        self.preview_button.setObjectName("recipients-preview")
+        self.preview_button.setToolTip("See this recipient's email at every width, light and dark (Ctrl+P)")
+        self.preview_button.clicked.connect(self.previewRequested)
+        top.addWidget(self.preview_button)
         layout.addLayout(top)
 
         self.progress = QProgressBar(self)
@@ -216,6 +222,7 @@ class RecipientsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.clicked.connect(lambda index: self.set_row(index.row() + 1))
         side = QWidget(split)
@@ -442,5 +449,7 @@ def install(window) -> RecipientsPanel:
         if old is not None and old is not panel:
             old.hide()
             old.deleteLater()
+    if hasattr(window, "preview"):
+        panel.previewRequested.connect(window.preview)
     window.recipients_panel = panel
     return panel

@@ -83,16 +83,21 @@ def render_image(html: str, *, width: int = 600, scheme: Scheme = "light", image
     try:
         view.page().settings().setAttribute(QWebEngineSettings.WebAttribute.ForceDarkMode, scheme == "forced")
         blocked_before = len(view.interceptor.blocked)
-        view.resize(QSize(width, 200))
+        view.resize(QSize(width, 120))
         view.show()
         loaded: list[bool] = []
         view.loadFinished.connect(lambda ok: loaded.append(bool(ok)))
         view.set_email_html(preview_html(html, scheme, images=images))
         if not _wait(app, lambda: bool(loaded), timeout_ms):
             raise SnapshotError(f"the email did not finish loading within {timeout_ms // 1000} s")
-        if not loaded[-1]:
-            raise SnapshotError("the email could not be loaded into the preview")
-        page_height = int(float(run_script(view, HEIGHT_JS) or 0)) or 200
+        if not any(loaded):
+            # A refused navigation (a <meta http-equiv=refresh>, say) also reports a failed
+            # load; what counts is whether our document is there.
+            _pause(app, 100)
+            here = run_script(view, "location.protocol === 'mwemail:' && !!document.body")
+            if not any(loaded) and here is not True:
+                raise SnapshotError("the email could not be loaded into the preview")
+        page_height = int(float(run_script(view, HEIGHT_JS) or 0)) or 120
         height = max(1, min(page_height, max_height))
         view.resize(QSize(width, height))
         _pause(app, 250)

@@ -7,7 +7,7 @@ the HTML (an <img> without alt, a link) name the block it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterator
@@ -43,7 +43,6 @@ class CheckContext:
     mapped: BuildResult                 # the build parsed for locations (design mode when possible)
     recipients: Any = None
     base_dir: Path | None = None
-    extra_findings: list = field(default_factory=list)
 
     # --- the document ----------------------------------------------------------------------
     @cached_property

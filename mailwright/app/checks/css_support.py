@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from .context import CheckContext
 from .css import Declaration, parse_declarations, parse_stylesheet

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -72,7 +72,6 @@ class CheckReport:
     findings: tuple[Finding, ...]
     html_bytes: int = 0
     source: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def errors(self) -> int:

@@ -48,6 +48,7 @@ kept-as-written elements are).
 """
 from __future__ import annotations
 
+import html as htmllib
 import math
 import re
 from collections import Counter
@@ -57,7 +58,9 @@ from typing import Any
 from ...blocks import REGISTRY
 from ...blocks.base import escape_attr
 from ...blocks.social import NETWORKS
-from ..document import Document, Row, Settings, resolve_fields
+from pydantic import ValidationError
+
+from ..document import BLOCK_MODELS, Document, Row, Settings, resolve_fields
 from ..layout_fields import ROW_FIELDS
 from ._compare import body_of, canonical_fragment, fragments
 from ._source import El, ImportFailed, Scanner, TaggedText
@@ -125,9 +128,10 @@ class ImportReport:
     def summary(self) -> str:
         blocks = sum(1 for _ in self.document.iter_blocks())
         kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.editable.items()))
-        out = (f"{len(self.document.rows)} rows, {blocks} blocks: {sum(self.editable.values())} editable"
-               f"{f' ({kinds})' if kinds else ''}, {len(self.raw)} kept as raw MJML")
-        return out
+        rows = len(self.document.rows)
+        return (f"{rows} row{'s' * (rows != 1)}, {blocks} block{'s' * (blocks != 1)}: "
+                f"{sum(self.editable.values())} editable{f' ({kinds})' if kinds else ''}, "
+                f"{len(self.raw)} kept as written")
 
 
 # --- small value parsers --------------------------------------------------------------------
@@ -303,8 +307,6 @@ class _Importer:
             for child in head.children:
                 inner = self.t.text[child.open_end:child.close_start]
                 if child.tag in _HEAD_VALUE_TAGS:
-                    import html as htmllib
-
                     value = " ".join(self.t.plain(htmllib.unescape(inner)).split())
                     if child.tag == "mj-title":
                         subject = value
@@ -322,7 +324,7 @@ class _Importer:
             if head.comments:
                 self.notes.append(f"{head.comments} comment(s) in mj-head not kept")
         self.body = bodies[0]
-        settings = self._settings(subject, preheader)
+        settings = self._settings()
         self.doc_base = Document(subject="", preheader="", settings=settings)
         from ..mjml_render import RenderContext, _head, resolved_theme
 
@@ -344,9 +346,9 @@ class _Importer:
 
     # -- settings and head -------------------------------------------------------------------
 
-    def _settings(self, subject: str, preheader: str) -> Settings:
+    def _settings(self) -> Settings:
         body, root = self.body, self.root
-        width = _px(self.cascade.value(body, "width")) or 600
+        width = _px(self.cascade.value(body, "width")) or 600.0
         if not 320 <= width <= 1200 or not width.is_integer():
             self._note(body, f"body width {width:g}px changed to {min(1200, max(320, round(width)))}px "
                              "(Mailwright supports 320–1200)")
@@ -437,12 +439,15 @@ class _Importer:
         plan = BlockPlan(el, "hero", props)
         a, b = self._marks()
         orig = f"<mj-raw><!--{_MARK}-{a}-a--></mj-raw>{self.t.text[el.start:el.end]}<mj-raw><!--{_MARK}-{a}-b--></mj-raw>"
-        block = self._block_model(plan, "v1")
-        row = Row.model_validate({"id": "v0", "columns": [{"id": "v2", "blocks": [block]}]})
         from ..mjml_render import render_row
 
-        model = (f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
-                 f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>")
+        try:
+            block = self._block_model(plan, "v1")
+            row = Row.model_validate({"id": "v0", "columns": [{"id": "v2", "blocks": [block]}]})
+            model = (f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
+                     f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>")
+        except (ValidationError, ValueError) as e:
+            return RowPlan(el, raw=True, reason=f"a Hero block cannot hold it ({e.__class__.__name__})")
         got_o = fragments(self._compile(self.orig_head, orig) or "", _MARK).get(str(a))
         got_m = fragments(self._compile(self.real_head, model) or "", _MARK).get(str(b))
         if got_o is None or got_m is None or canonical_fragment(got_o, rows=False) != canonical_fragment(got_m, rows=False):
@@ -503,6 +508,9 @@ class _Importer:
                 self._note(plan_.el, f"<{plan_.el.tag}> may look slightly different (the theme's head)")
         for col in plan.columns:
             col.blocks = [chosen[id(child)] for child in col.el.children]
+        dropped = sec.comments + (plan.group.comments if plan.group else 0) + sum(c.comments for c in plan.source_columns)
+        if dropped:
+            self._note(sec, f"{dropped} comment(s) between elements not kept")
         return plan
 
     def _skeleton(self, sec: El) -> RowPlan:
@@ -749,15 +757,20 @@ class _Importer:
             except _NoMap as e:
                 reasons.append(f"a {REGISTRY[block_type].label} block cannot hold it ({e})")
                 continue
-            out.append(BlockPlan(el, block_type, self._minimal(REGISTRY[block_type].fields, props)))
+            props = self._minimal(REGISTRY[block_type].fields, props)
+            try:
+                BLOCK_MODELS[block_type].model_validate({"id": "v", "type": block_type, "props": props})
+            except ValidationError as e:
+                reasons.append(f"a {REGISTRY[block_type].label} block cannot hold it "
+                               f"({'.'.join(map(str, e.errors()[0]['loc']))}: {e.errors()[0]['msg']})")
+                continue
+            out.append(BlockPlan(el, block_type, props))
         return out, (reasons[-1] if reasons else "")
 
     def _inner(self, el: El) -> str:
         return self.t.text[el.open_end:el.close_start]
 
     def _plain_inner(self, el: El) -> str:
-        import html as htmllib
-
         inner = self._inner(el)
         if "<" in inner:
             raise _NoMap("markup inside")
@@ -778,8 +791,6 @@ class _Importer:
         }
 
     def _heading(self, el: El) -> dict[str, Any]:
-        import html as htmllib
-
         m = re.fullmatch(r"\s*<(h[123])(?:\s+style=\"[^\"]*\")?\s*>([^<]*)</\1>\s*", self._inner(el))
         if not m:
             raise _NoMap("not a single h1–h3 heading")
@@ -815,7 +826,7 @@ class _Importer:
             "border_radius": _px_num(c.value(el, "border-radius"), 0, 60),
             "font_size": _px_int(c.value(el, "font-size"), 10, 40),
             "full_width": width == "100%",
-            "inner_padding_y": iy if iy <= 60 else _fail("inner padding"), "inner_padding_x": ix,
+            "inner_padding_y": iy, "inner_padding_x": ix,
             "padding_y": py, "padding_x": px_,
         }
 
@@ -916,8 +927,6 @@ class _Importer:
         }
 
     def _hero_props(self, el: El) -> dict[str, Any]:
-        import html as htmllib
-
         c = self.cascade
         if c.value(el, "mode") != "fixed-height":
             raise _NoMap("fluid height")
@@ -1020,10 +1029,6 @@ def import_mjml(text: str, source: str = "<mjml>") -> ImportReport:
 
 def mjml_to_document(text: str, source: str = "<mjml>") -> Document:
     return import_mjml(text, source).document
-
-
-def _fail(what: str):
-    raise _NoMap(what)
 
 
 def _walk(el: El):
