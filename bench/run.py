@@ -60,7 +60,7 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]] | None] = {
     "send_100_s": ("<= 3", lambda v: v <= 3),
 }
 STARTER_GOAL_MS = 5.0       # document -> final HTML, per starter (issue budget)
-RENDER_GOAL_US = 200.0      # personalised render per recipient, "well under 0.2 ms"
+RENDER_GOAL_US = 100.0      # personalised render per recipient: 10,000/s (the brief: "well under 0.2 ms")
 
 
 # --- statistics --------------------------------------------------------------------------------
@@ -433,7 +433,7 @@ def bench_batch(quick: bool) -> dict[str, Any]:
     for row in people[:200]:
         compiled.render(row)
 
-    passes = 1 if quick else 3
+    passes = 1 if quick else 5
     rates, per_recipient_us = [], []
     for i in range(passes):
         gc.collect()
@@ -642,8 +642,8 @@ def table_rows(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         rows.append(("  mjml-python alone vs node (geomean)", f"×{alone:g}", "—", ""))
     batch = res["detail"].get("batch", {})
     if batch.get("render_us_p50") is not None:
-        ok = batch["render_us_p50"] < RENDER_GOAL_US
-        rows.append(("  render per recipient (µs, p50)", f"{batch['render_us_p50']:g}", f"< {RENDER_GOAL_US:g}",
+        ok = batch["render_us_p50"] <= RENDER_GOAL_US
+        rows.append(("  render per recipient (µs, p50)", f"{batch['render_us_p50']:g}", f"<= {RENDER_GOAL_US:g}",
                      "pass" if ok else "FAIL"))
     return rows
 

@@ -151,24 +151,24 @@ def welcome() -> Document:
                   border_radius=28, padding_y=8),
                 heading("Link your bank", level="h3", align="center", font_size=17, **step),
                 text("<p>Link your accounts securely; Tally reads transactions, it never moves money.</p>",
-                     align="center", font_size=14, color="#6b7280", **step)),
+                     align="center", font_size=14, color="#5f6672", **step)),
               C(33.33,
                 B("image", src=img(128, 128, "eff6ff", "2563eb", "2"), alt="Step 2",
                   width=56, border_radius=28, padding_y=8),
                 heading("Set your budget", level="h3", align="center", font_size=17, **step),
                 text("<p>Pick a starting plan and adjust the categories that matter to you.</p>",
-                     align="center", font_size=14, color="#6b7280", **step)),
+                     align="center", font_size=14, color="#5f6672", **step)),
               C(33.34,
                 B("image", src=img(128, 128, "eff6ff", "2563eb", "3"), alt="Step 3", width=56,
                   border_radius=28, padding_y=8),
                 heading("Turn on alerts", level="h3", align="center", font_size=17, **step),
                 text("<p>Get a nudge before a bill is due or a category runs low.</p>",
-                     align="center", font_size=14, color="#6b7280", **step)),
+                     align="center", font_size=14, color="#5f6672", **step)),
               padding_top=8, padding_bottom=8, padding_x=12),
             R(col(B("button", label="Set up my account", href=f"{site}/onboarding?utm_source=welcome",
                     padding_y=8),
                   text("<p>Takes about five minutes. You can pause and pick up where you left off.</p>",
-                       align="center", font_size=13, color="#6b7280", padding_y=4)),
+                       align="center", font_size=13, color="#5f6672", padding_y=4)),
               padding_top=16, padding_bottom=36),
             R(C(22, B("image", src=img(160, 160, "bfdbfe", "1e3a8a", "Maya"),
                       alt="Maya Okafor, head of customer support at Tally", width=72, border_radius=36,
@@ -220,15 +220,15 @@ def newsletter() -> Document:
         settings={"theme": "serif"},
         variables={"issue": "No. 42"},
         rows=[
-            R(C(50, text("<p>Issue << var:issue >> &#183; May 2025</p>", font_size=12, color="#78716c",
+            R(C(50, text("<p>Issue << var:issue >> &#183; May 2025</p>", font_size=12, color="#67615c",
                          padding_x=0, padding_y=0)),
-              C(50, text('<p><a href="<< link:view_online >>" style="color:#78716c">View in your browser</a></p>',
-                         font_size=12, align="right", color="#78716c", padding_x=0, padding_y=0)),
+              C(50, text('<p><a href="<< link:view_online >>" style="color:#67615c">View in your browser</a></p>',
+                         font_size=12, align="right", color="#67615c", padding_x=0, padding_y=0)),
               background_color="transparent", padding_top=16, padding_bottom=16, padding_x=40,
               stack_on_mobile=False),
             R(col(heading("The Fernwood Letter", align="center", font_size=40, padding_y=0),
                   text("<p><em>Notes from the gardens, once a month</em></p>", align="center", font_size=15,
-                       color="#78716c", padding_y=6),
+                       color="#67615c", padding_y=6),
                   B("divider", padding_y=8),
                   B("menu", items=[
                       {"label": "Visit", "url": f"{site}/visit"},
@@ -250,7 +250,7 @@ def newsletter() -> Document:
                        "reaches the tea room on a still afternoon.</p>"
                        "<p>It will be at its best for another ten days or so. If you can, come early in "
                        "the morning, when the light is low and the bees are already at work.</p>"),
-                  text("<p><em>Hannah Whitlock, head gardener</em></p>", color="#78716c", font_size=15)),
+                  text("<p><em>Hannah Whitlock, head gardener</em></p>", color="#67615c", font_size=15)),
               padding_top=32, padding_bottom=20),
             R(col(B("divider", width=20, padding_y=4)), padding_top=4, padding_bottom=4),
             story("IN THE BEDS", "Six plants that shrug off a dry June",
@@ -273,7 +273,7 @@ def newsletter() -> Document:
             R(col(text("<p><em>&#8220;The garden is never finished, which is the whole point of "
                        "it.&#8221;</em></p>", align="center", font_size=20, color="#2d2a26", padding_x=56),
                   text("<p>Open daily 9 am to 6 pm &#183; Members free &#183; Dogs welcome on leads</p>",
-                       align="center", font_size=13, color="#78716c")),
+                       align="center", font_size=13, color="#67615c")),
               background_color="#f3ede0", padding_top=32, padding_bottom=28),
             R(col(B("social", items=[
                       {"network": "instagram", "url": "https://instagram.com/fernwoodgardens"},
@@ -326,7 +326,7 @@ def promotion() -> Document:
             R(col(text('<p><strong><span style="font-size:20px">48 hours left.</span></strong> '
                        "The sale ends Sunday at 11:59 pm, and most pieces are one of a kind.</p>",
                        align="center", color="#ffffff", font_size=15, line_height=1.4)),
-              background_color="#e4572e", padding_top=14, padding_bottom=14),
+              background_color="#c8431d", padding_top=14, padding_bottom=14),
             R(col(heading('Picked for you, << data:firstname | default("friend") >>', level="h2",
                           align="center", padding_y=4),
                   text("<p>Every piece is thrown and glazed in our Portland studio. Seconds have a small "
@@ -353,7 +353,7 @@ def promotion() -> Document:
               C(40, text('<p><span style="color:#7c6f69;font-size:12px">YOUR CODE</span><br />'
                          '<strong><span style="font-size:22px"><< var:code >></span></strong></p>',
                          align="center", line_height=1.4, padding_x=8, padding_y=6),
-                background_color="#ffffff", border_color="#e4572e", border_width=2, padding=8,
+                background_color="#ffffff", border_color="#c8431d", border_width=2, padding=8,
                 vertical_align="middle"),
               background_color="#ffe0cc", padding_top=24, padding_bottom=24, padding_x=32),
             R(col(B("button", label="Browse the whole sale", href=f"{site}/sale?{utm}", padding_y=4),
@@ -379,9 +379,9 @@ def promotion() -> Document:
 
 def order_confirmation() -> Document:
     site = "https://example.com"
-    muted = "#6b7280"
+    muted = "#5f6672"
     return document(
-        subject="Order << data:order.number >> confirmed: your coffee is on the roasting list",
+        subject="Order << data:order.number >> confirmed: your coffee is roasting next",
         preheader='Thanks, << data:firstname | default("there") >>. We roast on Tuesdays and Fridays '
                   "and will send tracking as soon as your parcel ships.",
         settings={"theme": "classic", "transactional": True},
@@ -402,9 +402,9 @@ def order_confirmation() -> Document:
                        "batch, and we will email you a tracking link as soon as the parcel leaves the "
                        "roastery.</p>")),
               padding_top=36, padding_bottom=12),
-            R(C(50, text('<p><span style="color:#6b7280;font-size:13px">ORDER NUMBER</span><br />'
+            R(C(50, text('<p><span style="color:#5f6672;font-size:13px">ORDER NUMBER</span><br />'
                          "<strong><< data:order.number >></strong></p>", padding_x=24, padding_y=0)),
-              C(50, text('<p><span style="color:#6b7280;font-size:13px">ORDER TOTAL</span><br />'
+              C(50, text('<p><span style="color:#5f6672;font-size:13px">ORDER TOTAL</span><br />'
                          "<strong><< data:order.total >></strong></p>", padding_x=24, padding_y=0)),
               background_color="#eff6ff", padding_top=16, padding_bottom=16, padding_x=8,
               stack_on_mobile=False),
@@ -444,7 +444,7 @@ def order_confirmation() -> Document:
 
 def password_reset() -> Document:
     site = "https://example.com"
-    muted = "#6b7280"
+    muted = "#5f6672"
     return document(
         subject="Reset your Tally password",
         preheader="Use the link inside within 60 minutes to choose a new password. "
@@ -514,7 +514,7 @@ def event_invitation() -> Document:
         return R(col(B("divider", padding_y=0)), padding_top=0, padding_bottom=0)
 
     return document(
-        subject='<< data:firstname | default("You") >>, you\'re invited: Signal & Noise, 12 June in Berlin',
+        subject='<< data:firstname | default("You") >>, invited: Signal & Noise, 12 June, Berlin',
         preheader="An evening of design engineering talks, food and good conversation. "
                   "Free, 180 seats, RSVP by 5 June.",
         settings={"theme": "midnight"},

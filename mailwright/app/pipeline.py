@@ -174,10 +174,13 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
         return f"{line}:{col}: a bare '<' (write &lt; for a less-than sign)"
     from lxml import etree
 
+    # A fresh parser's own log: `XMLSyntaxError.error_log` also holds errors of earlier parses in
+    # this process (libxml2's global log), which named the wrong line and problem in the worker.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
-        etree.fromstring(tokenized.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError as e:
-        err = e.error_log[0] if e.error_log else None
+        etree.fromstring(tokenized.encode("utf-8"), parser)
+    except etree.XMLSyntaxError:
+        err = parser.error_log[0] if len(parser.error_log) else None
         if err is not None and not any(f"<{v}" in err.message or f" {v} " in err.message for v in _VOID):
             lines = tokenized.split("\n")
             offset = sum(len(l) + 1 for l in lines[: err.line - 1]) + max(err.column - 1, 0)

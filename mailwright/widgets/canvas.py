@@ -104,6 +104,7 @@ class _SelectionBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # one solid pill, not loose buttons
         self.setStyleSheet("QWidget{background:#2563eb;border-radius:4px;} QToolButton{color:white;border:none;"
                            "padding:1px 5px;font-size:11px;} QToolButton:hover{background:#1d4ed8;}")
         for name, text, tip in self.ACTIONS:
@@ -165,6 +166,8 @@ class Canvas(QWidget):
         self.view.installEventFilter(self)  # its resizes (mobile width) refit the overlay
         self.view.loadFinished.connect(self._on_loaded)
         self.view.page().scrollPositionChanged.connect(lambda _p: self.refresh_selection())
+        # The page lays out again after a resize (mobile width): outline where things are now.
+        self.view.page().contentsSizeChanged.connect(lambda _s: self.refresh_selection())
         self._hover_timer = QTimer(self)
         self._hover_timer.setSingleShot(True)
         self._hover_timer.setInterval(16)
@@ -226,9 +229,12 @@ class Canvas(QWidget):
 
     def _fit_overlay(self) -> None:
         self.overlay.setGeometry(self.view.rect())
+        self.overlay.hover = None
         self.overlay.raise_()
         self.bar.raise_()
         self.refresh_selection()
+        # Chromium lays the page out again a moment after a resize.
+        QTimer.singleShot(150, self, self.refresh_selection)
 
     # --- hit testing -----------------------------------------------------------------------
     def hit_test(self, pos: QPoint, callback: Callable[[list[Hit]], None]) -> None:

@@ -11,8 +11,12 @@ from ..app.worker import CompileWorker, JobCancelled
 
 
 class Compiler(QObject):
-    finished = Signal(int, object)   # revision, result dict
-    failed = Signal(int, str)        # revision, message
+    """`finished`/`failed` carry the request's ticket: compare it with `latest` to drop stale
+    results. Tickets only grow, so revision 0 of a newly opened document is never taken for
+    revision 0 of the one before it."""
+
+    finished = Signal(int, object)   # ticket, result dict
+    failed = Signal(int, str)        # ticket, message
 
     DEBOUNCE_MS = 60
 
@@ -26,18 +30,23 @@ class Compiler(QObject):
         self._timer.setInterval(self.DEBOUNCE_MS)
         self._timer.timeout.connect(self._submit)
         self.latest = 0
+        self._tickets = 0
         if not in_process:
             # Start the child now so the first compile does not pay for its start-up.
             self._worker = CompileWorker("mailwright.app.pipeline:build_job", timeout=60)
 
-    def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False) -> None:
-        self._pending = (revision, document_json, design)
-        self.latest = revision
+    def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False) -> int:
+        """Compile this document text (debounced unless `immediate`); returns the ticket."""
+        del revision  # kept for callers; the ticket orders requests across documents
+        self._tickets += 1
+        self._pending = (self._tickets, document_json, design)
+        self.latest = self._tickets
         if immediate:
             self._timer.stop()
             self._submit()
         else:
             self._timer.start()
+        return self.latest
 
     def _submit(self) -> None:
         if self._pending is None:

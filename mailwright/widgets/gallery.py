@@ -7,6 +7,7 @@ placeholder until then, so the dialog opens at once; thumbnails are kept for the
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView, QLi
                                QVBoxLayout, QWidget)
 
 ROLE = Qt.ItemDataRole.UserRole
+SUBJECT = Qt.ItemDataRole.UserRole + 1
 THUMB = QSize(180, 234)          # the icon: a page in portrait
 RENDER = QSize(640, 832)         # the page is rendered at this size, then scaled down
 BLANK = "Blank email"
@@ -60,6 +62,17 @@ def _subject(path: Path) -> str:
         return path.stem.replace("_", " ").capitalize()
 
 
+_DEFAULT = re.compile(r"""<<[^>]*?\bdefault\(\s*("([^"]*)"|'([^']*)')\s*\)[^>]*>>""")
+_TAG = re.compile(r"<<.*?>>|<%.*?%>", re.S)
+
+
+def caption(subject: str, limit: int = 64) -> str:
+    """A subject as a caption: merge tags read as their default (or …), long ones shortened."""
+    text = _DEFAULT.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), subject)
+    text = " ".join(_TAG.sub("…", text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 class StarterGallery(QDialog):
     """Choose what a new email starts from. After exec(): `chosen` is the starter's Path, or
     None for a blank email."""
@@ -102,9 +115,11 @@ class StarterGallery(QDialog):
         blank.setToolTip("An empty email: drag layouts and blocks onto it")
         self._queue: list[tuple[QListWidgetItem, Path]] = []
         for path in sorted(self.examples_dir.glob("*.mwt")):
-            item = QListWidgetItem(_subject(path), self.list)
+            subject = _subject(path)
+            item = QListWidgetItem(caption(subject), self.list)
             item.setData(ROLE, str(path))
-            item.setToolTip(path.name)
+            item.setData(SUBJECT, subject)
+            item.setToolTip(f"{subject}\n{path.name}")
             key = self._key(path)
             if key in _cache:
                 item.setIcon(QIcon(_cache[key]))

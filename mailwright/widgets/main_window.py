@@ -591,7 +591,10 @@ class MainWindow(QMainWindow):
             box.exec()
             clicked = box.clickedButton()
             if clicked is reload_b:
-                self.session.reload()
+                try:
+                    self.session.reload()
+                except (DocumentError, ValueError, OSError) as e:  # the other program left it unreadable
+                    QMessageBox.warning(self, "Reload", f"Could not reload {self.session.path}:\n{e}")
                 return False
             if clicked is overwrite_b:
                 return self._save_to(None, force=True)
@@ -616,7 +619,10 @@ class MainWindow(QMainWindow):
     def save_as(self) -> bool:
         if self.session is None:
             return False
-        suggestion = self.session.path or self.session.suggested_path or (self._last_dir() / self.session.name)
+        folder = self._last_dir()
+        if folder == EXAMPLES:   # a new email from a starter is not saved over the starter
+            folder = Path.home()
+        suggestion = self.session.path or self.session.suggested_path or (folder / self.session.name)
         path, _ = QFileDialog.getSaveFileName(self, "Save email template", str(suggestion),
                                               "Mailwright templates (*.mwt)")
         if not path:

@@ -56,7 +56,7 @@ def make_window(qtbot, tmp_path, monkeypatch, settings):
             session = Session(small_document())
         window = MainWindow(session, in_process_compile=in_process, settings=settings)
         windows.append(window)
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=_forget_changes)
         window.resize(*size)
         with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
             window.show()
@@ -64,11 +64,39 @@ def make_window(qtbot, tmp_path, monkeypatch, settings):
 
     yield make
     for window in windows:
-        # Never ask about unsaved changes while tearing down.
-        if window.session is not None:
-            window.session.history.mark_saved()
-            window.session.recovered = False
+        _forget_changes(window)
         window.close()
+        window.deleteLater()   # pages go before the shared web profiles
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _forget_changes(window) -> None:
+    """Tear-down never asks about unsaved changes."""
+    if window.session is not None:
+        window.session.history.mark_saved()
+        window.session.recovered = False
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch):
+    """A modal dialog nobody answers would hang the run: fail at once instead. Tests that
+    expect a dialog patch it themselves (later patches win)."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    def refuse(what):
+        def modal(*args, **kwargs):
+            shown = [a for a in args if isinstance(a, str)]
+            raise AssertionError(f"unexpected modal {what}: {shown[:2]}")
+        return modal
+
+    for name in ("question", "warning", "critical", "information", "about"):
+        monkeypatch.setattr(QMessageBox, name, refuse(f"QMessageBox.{name}"))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: refuse("QMessageBox")(box.text()))
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, refuse(f"QFileDialog.{name}"))
+    monkeypatch.setattr(QInputDialog, "getText", refuse("QInputDialog.getText"))
 
 
 @pytest.fixture

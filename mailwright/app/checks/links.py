@@ -61,8 +61,7 @@ def _scheme(url: str) -> str:
 
 def url_problem(ctx: CheckContext, ref: UrlRef) -> tuple[str, str] | None:
     """(severity, reason) when a URL is malformed; None when fine or not checkable."""
-    raw = ref.url
-    url = raw.strip()
+    url = ref.url.strip()
     if not url or ctx.only_tags(url):
         return None
     starts_with_tag = ctx.blank_tags(url, "\0").startswith("\0")

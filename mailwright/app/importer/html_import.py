@@ -150,6 +150,14 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     tok = t.text
     if not re.search(r"<[A-Za-z!]", tok):
         raise ImportFailed(f"{source}: not HTML (no tags found)")
+    # The size and nesting limits of the build, before parsing: the tree walks below recurse, and
+    # 2,000 nested <div> raised RecursionError (bad-inputs.md row 1).
+    from ..limits import LimitError, check_markup_limits
+
+    try:
+        check_markup_limits(t.original, source)
+    except LimitError as e:
+        raise ImportFailed(str(e)) from None
     try:
         root = lxml.html.document_fromstring(tok.encode("utf-8"),
                                              parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))

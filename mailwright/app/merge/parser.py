@@ -30,6 +30,9 @@ FILTERS: dict[str, tuple[int, int, str]] = {
 }
 KEYWORDS = {"and", "or", "not", "in", "true", "false", "if", "elif", "else", "endif", "for", "endfor"}
 MAX_TAG = 2000
+# Parentheses and and/or/not in one tag. Each nests one level deeper in the parser and in the
+# generated jinja code, which overflowed Python's stack at about 100 (RecursionError).
+MAX_OPERATORS = 32
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,11 @@ class _Lexer:
                 self.toks.append(_Tok(m.lastgroup or "", m.group(0), i))
             i = m.end()
         self.i = 0
+        nesting = [t for t in self.toks if (t.kind == "op" and t.value == "(")
+                   or (t.kind == "name" and t.value in ("and", "or", "not"))]
+        if len(nesting) > MAX_OPERATORS:
+            raise MergeSyntaxError(f"too many operators and parentheses in one tag (more than {MAX_OPERATORS}); "
+                                   "split the condition", self.at(nesting[MAX_OPERATORS].offset))
 
     def at(self, offset: int) -> Pos:
         return Pos(self.pos.source, self.pos.line, self.pos.col + self.offset + offset)
