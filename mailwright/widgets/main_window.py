@@ -43,6 +43,7 @@ def _lazy(module: str):
 
 class MainWindow(QMainWindow):
     rendered = Signal()   # the canvas shows the current document
+    _checks_done = Signal(int, object)   # from the checks worker's thread to the Qt thread
 
     def __init__(self, session: Session | None = None, *, in_process_compile: bool = False,
                  settings: QSettings | None = None) -> None:
@@ -59,6 +60,8 @@ class MainWindow(QMainWindow):
         self.compiler = Compiler(self, in_process=in_process_compile)
         self.compiler.finished.connect(self._on_compiled)
         self.compiler.failed.connect(self._on_compile_failed)
+        self._check_worker = None
+        self._checks_done.connect(self._show_checks)
 
         # panes
         self.canvas = Canvas(self)
@@ -133,6 +136,22 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.set_session(session or Session.new())
+        self._install_extensions()
+
+    # Panes and dialogs of later milestones plug in here: each module's install(window)
+    # adds its docks, actions and connections (a module not present is simply skipped).
+    EXTENSIONS = ("widgets.export_dialog", "widgets.recipients_panel", "widgets.preview", "widgets.inbox_panel",
+                  "widgets.send_dialog")
+
+    def _install_extensions(self) -> None:
+        self.extensions = {}
+        for name in self.EXTENSIONS:
+            module = _lazy(name)
+            if module is not None and hasattr(module, "install"):
+                try:
+                    self.extensions[name] = module.install(self)
+                except Exception as e:  # noqa: BLE001 - a broken extension must not stop the editor
+                    self.statusBar().showMessage(f"{name} could not start: {e}", 10000)
 
     # --- assembly ------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
@@ -670,30 +689,41 @@ class MainWindow(QMainWindow):
 
     # --- checks ----------------------------------------------------------------------------
     def _run_checks(self) -> None:
-        checks = _lazy("app.checks")
-        self.checks.clear()
-        if checks is None or not hasattr(checks, "run_checks") or self._last_result is None or self.session is None:
-            self._warnings = 0
-            self.warn_label.setText("")
+        """Checks run in their own worker process after each compile; the UI never waits."""
+        if self.session is None:
             return
-        from ..app.pipeline import build_document
+        if getattr(self, "_check_worker", None) is None:
+            from ..app.worker import CompileWorker
 
+            self._check_worker = CompileWorker("mailwright.app.checks:check_job", timeout=60)
+        revision = self.session.history.revision
+        future = self._check_worker.submit(self.session.snapshot(), self.session.name)
+        future.add_done_callback(lambda f, r=revision: self._checks_done.emit(r, f))
+
+    def _show_checks(self, revision: int, future) -> None:
+        from ..app.worker import JobCancelled
+
+        if self.session is None or revision != self.session.history.revision:
+            return
         try:
-            result = build_document(self.session.doc, source=self.session.name)
-            findings = checks.run_checks(result, self.session.doc, source=self.session.name)
+            findings = future.result()
+        except JobCancelled:
+            return
         except Exception as e:  # noqa: BLE001
             self.statusBar().showMessage(f"Checks could not run: {e}", 6000)
             return
-        errors = sum(f.severity == "error" for f in findings)
-        warnings = sum(f.severity == "warning" for f in findings)
+        self.checks.clear()
+        errors = sum(f["severity"] == "error" for f in findings)
+        warnings = sum(f["severity"] == "warning" for f in findings)
         self._warnings = errors + warnings
         for f in findings:
-            mark = {"error": "⛔", "warning": "⚠", "info": "ℹ"}.get(f.severity, "•")
-            item = QListWidgetItem(f"{mark}  {f.message}  [{f.code} · {f.location}]")
-            item.setToolTip(f.hint or "")
-            item.setData(Qt.ItemDataRole.UserRole, f.location)
+            mark = {"error": "⛔", "warning": "⚠", "info": "ℹ"}.get(f["severity"], "•")
+            item = QListWidgetItem(f"{mark}  {f['message']}  [{f['code']} · {f['location']}]")
+            item.setToolTip(f.get("hint") or "")
+            item.setData(Qt.ItemDataRole.UserRole, f["location"])
             self.checks.addItem(item)
         self.warn_label.setText(f"{errors} errors · {warnings} warnings" if findings else "No problems found")
+        self.warn_label.setStyleSheet("color:#b91c1c;" if errors else "")
 
     # --- later milestones --------------------------------------------------------------------
     def preview(self) -> None:
@@ -739,5 +769,7 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001
                 pass
         self.compiler.close()
+        if self._check_worker is not None:
+            self._check_worker.close()
         self.canvas.view.release()
         event.accept()

@@ -146,3 +146,12 @@ def check_file(path: str | Path, *, recipients: Any = None) -> CheckReport:
     if p.suffix.lower() == ".mjml":
         return check_mjml_text(read_text_capped(p), source=str(p), recipients=recipients)
     return check_document(load_document(p), source=str(p), recipients=recipients)
+
+
+def check_job(document_json: str, source: str = "<document>") -> list[dict[str, str]]:
+    """Entry point for the editor's worker process: document JSON in, findings as dicts out."""
+    from ..storage import loads_document
+
+    report = check_document(loads_document(document_json, source), source=source)
+    return [{"severity": f.severity, "code": f.code, "message": f.message, "location": f.location,
+             "hint": f.hint} for f in report.findings]

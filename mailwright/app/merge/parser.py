@@ -33,6 +33,9 @@ MAX_TAG = 2000
 # Parentheses and and/or/not in one tag. Each nests one level deeper in the parser and in the
 # generated jinja code, which overflowed Python's stack at about 100 (RecursionError).
 MAX_OPERATORS = 32
+# if/for blocks open inside each other. The generated code nests one Python block per level:
+# 22 loops gave "too many statically nested blocks", 100 ifs an IndentationError.
+MAX_NESTED_BLOCKS = 16
 
 
 @dataclass(frozen=True)
@@ -331,6 +334,9 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
                 + (f", not {head.value!r}" if head else ""), pos)
         word = head.value
         top = stack[-1]
+        if word in ("if", "for") and len(stack) > MAX_NESTED_BLOCKS:
+            raise MergeSyntaxError(f"if/for blocks nested too deeply (more than {MAX_NESTED_BLOCKS} inside "
+                                   "each other)", pos)
         if word == "if":
             cond = parser.expr(lx)
             lx.expect_end()
