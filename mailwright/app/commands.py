@@ -57,14 +57,14 @@ def block_from_json(data: dict[str, Any]) -> BlockBase:
     except KeyError:
         raise CommandError(f"unknown block type {data.get('type')!r}") from None
     except ValidationError as e:
-        raise CommandError(f"invalid block: {e.errors()[0]['msg']}") from None
+        raise CommandError(f"invalid block: {e.errors()[0]['msg'].removeprefix('Value error, ')}") from None
 
 
 def row_from_json(data: dict[str, Any]) -> Row:
     try:
         return Row.model_validate(data)
     except ValidationError as e:
-        raise CommandError(f"invalid row: {e.errors()[0]['msg']}") from None
+        raise CommandError(e.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
 def dump(node: Any) -> dict[str, Any]:

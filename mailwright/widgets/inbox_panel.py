@@ -242,6 +242,11 @@ class InboxPanel(QWidget):
     def _on_arrived(self, message: InboxMessage) -> None:
         if self._find(message.id) is None:
             self.list.insertTopLevelItem(0, self._item(message))
+            cap = self.inbox.max_messages if self.inbox is not None else 0
+            while cap and self.list.topLevelItemCount() > cap:   # the inbox dropped its oldest
+                old = self.list.takeTopLevelItem(self.list.topLevelItemCount() - 1)
+                if old is not None and old.data(0, ROLE) == self.current_id:
+                    self._show(None)
             self._resize_columns()
         self.messageArrived.emit(message)
 
@@ -488,6 +493,8 @@ def show_inbox(window, msg_id: str | None = None) -> InboxPanel | None:
     if dock is not None:
         dock.show()
         dock.raise_()
+        if not dock.isFloating() and dock.height() < 300 and hasattr(window, "resizeDocks"):
+            window.resizeDocks([dock], [min(360, max(300, window.height() // 3))], Qt.Orientation.Vertical)
     panel.refresh()
     if msg_id is None or not panel.select(msg_id):
         panel.select_latest()

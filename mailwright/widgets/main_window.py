@@ -43,6 +43,7 @@ def _lazy(module: str):
 
 class MainWindow(QMainWindow):
     rendered = Signal()   # the canvas shows the current document
+    _closed = False       # set once the window closed and its workers stopped
     _checks_done = Signal(int, object)   # from the checks worker's thread to the Qt thread
 
     def __init__(self, session: Session | None = None, *, in_process_compile: bool = False,
@@ -271,6 +272,8 @@ class MainWindow(QMainWindow):
         self._autosaver = autosave.Autosaver() if autosave is not None and hasattr(autosave, "Autosaver") else None
         if hasattr(self.inspector, "set_session"):
             self.inspector.set_session(session)
+        if hasattr(self.inspector, "set_save_handler"):
+            self.inspector.set_save_handler(self.save_as)
         self.selection = None
         self._refresh_all(compile_now=True)
 
@@ -690,14 +693,17 @@ class MainWindow(QMainWindow):
     # --- checks ----------------------------------------------------------------------------
     def _run_checks(self) -> None:
         """Checks run in their own worker process after each compile; the UI never waits."""
-        if self.session is None:
+        if self.session is None or self._closed:
             return
         if getattr(self, "_check_worker", None) is None:
             from ..app.worker import CompileWorker
 
             self._check_worker = CompileWorker("mailwright.app.checks:check_job", timeout=60)
         revision = self.session.history.revision
-        future = self._check_worker.submit(self.session.snapshot(), self.session.name)
+        try:
+            future = self._check_worker.submit(self.session.snapshot(), self.session.name)
+        except RuntimeError:  # the window is closing
+            return
         future.add_done_callback(lambda f, r=revision: self._checks_done.emit(r, f))
 
     def _show_checks(self, revision: int, future) -> None:
@@ -763,11 +769,17 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        # Nothing scheduled may run against the workers closed below.
+        self._closed = True
+        self._checks_timer.stop()
+        self._autosave_timer.stop()
         if self._autosaver is not None:
             try:
                 self._autosaver.discard()
             except Exception:  # noqa: BLE001
                 pass
+        self._checks_timer.stop()
+        self._autosave_timer.stop()
         self.compiler.close()
         if self._check_worker is not None:
             self._check_worker.close()

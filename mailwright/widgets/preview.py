@@ -225,11 +225,22 @@ class PreviewFrame(QFrame):
         self.view.set_force_dark(self.scheme == "forced")
         self.html = preview_html(html, self.scheme, images=self.images)
         self.inbox.set_message(sender, subject, preheader, dark=self.scheme != "light")
+        # Keep the reader's place: an edit re-renders the frame, it should not jump to the top.
+        position = self.view.page().scrollPosition()
+        self._restore_y = position.y() if position.y() > 0 else self._restore_y
         self.requested += 1
         self.view.set_email_html(self.html)
 
+    _restore_y = 0.0
+
     def _loaded(self, _ok: bool) -> None:
         self.finished = min(self.requested, self.finished + 1)
+        if self._restore_y > 0 and not self.pending:
+            from PySide6.QtWebEngineCore import QWebEngineScript
+
+            self.view.page().runJavaScript(f"window.scrollTo(0, {float(self._restore_y):.0f})",
+                                           QWebEngineScript.ScriptWorldId.ApplicationWorld)
+            self._restore_y = 0.0
 
     def release(self) -> None:
         self.view.release()

@@ -164,7 +164,6 @@ class SendDialog(QDialog):
         self.password_notice.setObjectName("send-password-notice")
         self.password_notice.setWordWrap(True)
         self.password_notice.setStyleSheet("color:#92400e;")
-        self.password_notice.hide()
 
         # --- progress, results
         self.problems = QLabel("", self)
@@ -201,7 +200,7 @@ class SendDialog(QDialog):
         self.close_button = QPushButton("Close", self)
         self.close_button.clicked.connect(self.close)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.addRow("To", self.to_edit)
         form.addRow("", self.to_errors)
         personalise = QVBoxLayout()
@@ -354,6 +353,7 @@ class SendDialog(QDialog):
         else:
             self.profile_info.setText(self._profiles_error)
         self._update_password_notice()
+        self._form.setRowVisible(self.profile_info, bool(self.profile_info.text()))
         if self._from_auto:
             self._set_default_from()
         self.validate()
@@ -361,11 +361,10 @@ class SendDialog(QDialog):
     def _update_password_notice(self) -> None:
         profile = self.current_profile()
         notice = self.passwords.notice
-        if profile is not None and profile.needs_login and notice:
+        shown = bool(profile is not None and profile.needs_login and notice)
+        if shown:
             self.password_notice.setText(f"⚠ {notice}")
-            self.password_notice.show()
-        else:
-            self.password_notice.hide()
+        self._form.setRowVisible(self.password_notice, shown)
 
     def _set_default_from(self) -> None:
         profile = self.current_profile()
@@ -404,7 +403,13 @@ class SendDialog(QDialog):
             return None
 
     def refresh_sources(self) -> None:
-        """Re-read the previewed recipient and the loaded recipients (on each open)."""
+        """Re-read the previewed recipient and the loaded recipients (on each open, and when the
+        Recipients panel changes row)."""
+        panel = getattr(self.window_, "recipients_panel", None)
+        if panel is not None and panel is not getattr(self, "_watched_panel", None) \
+                and hasattr(panel, "recipientChanged"):
+            self._watched_panel = panel
+            panel.recipientChanged.connect(lambda *_: self.refresh_sources())
         current = self.preview_recipient()
         if current is None:
             self.preview_radio.setText("The previewed recipient (none chosen in the Recipients panel)")
@@ -502,7 +507,8 @@ class SendDialog(QDialog):
         local = profile.local if profile is not None else True
         good, bad = self.addresses()
         if bad:
-            self.to_errors.setText("\n".join(f"✗ {e}" for e in bad))
+            self.to_errors.setText("\n".join(f"✗ {e}" for e in bad[:20])
+                                   + (f"\n… and {len(bad) - 20} more" if len(bad) > 20 else ""))
         elif not good:
             self.to_errors.setText("")
             problems.append("Enter at least one address to send to.")
@@ -542,6 +548,9 @@ class SendDialog(QDialog):
             problems.append("No template is open.")
         self.problems.setText("\n".join(problems) if problems and (bad or self.to_edit.toPlainText().strip()
                                                                       or mode != MODE_NONE) else "")
+        for label in (self.to_errors, self.from_error):
+            self._form.setRowVisible(label, bool(label.text()))
+        self.problems.setVisible(bool(self.problems.text()))
         ok = not problems
         self.send_button.setEnabled(ok and not self.sending)
         return ok

@@ -18,14 +18,14 @@ from tests.gui.conftest import RENDER_TIMEOUT, small_document
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFileDialog,  # noqa: E402
                                QMessageBox)
 
-from mailwright.app.commands import SetProp, new_block_json, new_row_json, InsertRow  # noqa: E402
+from mailwright.app.commands import InsertRow, SetProp, new_block_json, new_row_json  # noqa: E402
 from mailwright.app.document import Document  # noqa: E402
 from mailwright.app.session import Session  # noqa: E402
 from mailwright.app.storage import dumps_document, load_document  # noqa: E402
@@ -525,11 +525,9 @@ def test_theme_picker_restyles_the_canvas(qtbot, window):
     assert window.session.doc.settings.theme == "midnight"
     assert "#020617" in window._last_result["html"].lower()
     # the page around the email is painted in the midnight background
-    image = window.canvas.view.grab().toImage()
     qtbot.waitUntil(lambda: window.canvas.view.grab().toImage().pixelColor(4, 4).name() == "#020617",
                     timeout=5000)
     assert window.a_undo.text().replace("&", "") == "Undo Switch theme to midnight"
-    del image
 
 
 def test_mobile_width_toggle(qtbot, window):

@@ -491,3 +491,15 @@ def test_main_window_preview_and_recipients_dock(qtbot, tmp_path):
     window.session.history.mark_saved()
     window.close()
 
+
+
+def test_a_re_render_keeps_the_scroll_position(qtbot, workspace):
+    show(qtbot, workspace, build_file(EXAMPLES / "welcome.mwt"))
+    workspace.fit_box.setChecked(True)
+    qtbot.wait(200)
+    frame = workspace.frame(375)
+    js(frame, "window.scrollTo(0, 600); 1")
+    qtbot.waitUntil(lambda: frame.view.page().scrollPosition().y() > 0, timeout=5000)
+    rerender(qtbot, workspace, lambda: workspace.state.set_recipient({"firstname": "Ann"}, "Ann"))
+    qtbot.waitUntil(lambda: abs((js(frame, "window.scrollY") or 0) - 600) < 5, timeout=5000)
+    assert "Hi Ann" in body_text(frame)

@@ -262,7 +262,7 @@ def test_send_dialog_delivers_the_open_template_to_the_built_in_inbox(qtbot, sen
     assert dialog.from_edit.text() == "Mailwright test <test@localhost>"
     assert dialog.send_button.isEnabled(), dialog.problems.text()
     window.findChild(QDockWidget, "dock-checks").raise_()
-    qtbot.waitUntil(lambda: not panel.isVisible(), timeout=2000)   # another tab is in front
+    qtbot.waitUntil(lambda: panel.visibleRegion().isEmpty(), timeout=2000)   # another tab in front
 
     report = wait_sent(qtbot, dialog)
     assert report.ok, report.results
@@ -271,19 +271,36 @@ def test_send_dialog_delivers_the_open_template_to_the_built_in_inbox(qtbot, sen
     # the Inbox dock is raised and shows the message
     assert panel.subjects()[0].startswith("[TEST] Welcome to Tally, there")
     assert panel.current_id == panel.message_ids()[0]
-    qtbot.waitUntil(panel.isVisible, timeout=2000)
+    qtbot.waitUntil(lambda: not panel.visibleRegion().isEmpty(), timeout=2000)
     assert "Welcome to Tally" in panel.headers_view.toPlainText()
     assert "Tally" in page_html(qtbot, panel.view, "Tally")
     # the dialog stays one per window
     assert open_send_dialog(window) is dialog
 
 
-def test_personalising_for_two_rows_sends_one_message_per_row(qtbot, send_window):
+def test_personalising_as_the_previewed_recipient_and_as_two_rows(qtbot, send_window):
+    from mailwright.widgets import recipients_panel
     from mailwright.widgets.send_dialog import SendDialog
 
     window = send_window
+    panel = window.inbox_panel
+    # the Recipients panel's current row is the default "personalise as"
+    recipients = recipients_panel.install(window)
+    assert recipients.load(RECIPIENTS)
+    recipients.set_row(3)
     dialog = SendDialog(window)
     qtbot.addWidget(dialog)
+    assert dialog.mode() == "preview"
+    assert dialog.preview_radio.text() == "The previewed recipient: row 3 of 12 (lukasz.wojcik@example.com)"
+    recipients.set_row(1)   # followed live
+    assert "row 1 of 12 (zoe.martin@example.com)" in dialog.preview_radio.text()
+    recipients.set_row(3)
+    report = wait_sent(qtbot, dialog)
+    assert report.ok, report.results
+    assert panel.subjects() and "Łukasz" in panel.subjects()[0]
+    panel.clear()
+
+    # several rows of a file: one message per row
     dialog.to_edit.setPlainText('"Tester, QA" <qa@localhost>')
     assert dialog.load_recipients(RECIPIENTS)
     assert dialog.mode() == "rows" and dialog.rows_list.count() == len(load_recipients(RECIPIENTS))
@@ -292,7 +309,6 @@ def test_personalising_for_two_rows_sends_one_message_per_row(qtbot, send_window
     report = wait_sent(qtbot, dialog)
     assert report.ok, report.results
     assert len(report.results) == 2
-    panel = window.inbox_panel
     subjects = panel.subjects()
     assert len(subjects) == 2
     assert any("Zoë" in s for s in subjects) and any("José" in s for s in subjects)

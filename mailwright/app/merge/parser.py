@@ -235,7 +235,12 @@ class _Parser:
         if lx.peek() is None:
             raise MergeSyntaxError("empty merge tag", pos)
         first = lx.peek()
-        target = self.operand(lx)
+        try:
+            target = self.operand(lx)
+        except MergeSyntaxError as e:
+            if first.kind == "name" and first.value[:1].isupper():  # `<< Prev | Next >>` is copy, not a tag
+                raise MergeSyntaxError(f"{e.reason}. Is this text? Write \\<< for a literal '<<'", e.pos) from None
+            raise
         if not isinstance(target, (Ref, Const)):
             raise MergeSyntaxError("an output tag shows one field or string", lx.at(first.offset))
         filters = []

@@ -126,6 +126,12 @@ class Runtime:
 
     # output
     def out(self, value: Any, index: int) -> Any:
+        if (index >= 0 and isinstance(value, str) and not value.strip() and value
+                is not MISSING and self.paths[index][0] != "link"):
+            # An empty cell shown without a default is as good as missing: the checks count it
+            # (bad-inputs.md row 15), so the preview marks it and the render reports it too.
+            self.missing[self.paths[index][2]] = None
+            value = MISSING
         if value is MISSING and self.mark_missing and self.mode == "html" and index >= 0:
             name = self.paths[index][2]
             return Markup('<mark class="mw-missing" style="background:#fde68a;color:#92400e;">') + escape(
