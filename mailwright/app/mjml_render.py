@@ -5,6 +5,7 @@ MJML so the pipeline can restore them after compiling and inlining.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,7 +67,10 @@ class RenderContext:
     def raw_mjml(self, mjml: str) -> str:
         if "<style" in mjml.lower() or "inline=" in mjml.lower():
             self.needs_inlining = True
-        return self.tokens.protect(mjml, markup=True, origin=self._origin())
+        out = self.tokens.protect(mjml, markup=True, origin=self._origin())
+        if self.design and self.node_id:
+            out = _tag_for_canvas(out, f"mw-id-{self.node_id}")
+        return out
 
     def css_class(self, *classes: str) -> str | None:
         """Classes for the current node; in design mode also the node's id for the canvas."""
@@ -74,6 +78,24 @@ class RenderContext:
         if self.design and self.node_id:
             names.append(f"mw-id-{self.node_id}")
         return " ".join(names) or None
+
+
+_MJ_OPEN = re.compile(r"<(mj-(?:section|column|text|image|button|divider|spacer|table|social|navbar|hero|wrapper|"
+                      r"group|accordion|carousel))\b([^>]*?)(/?)>")
+
+
+def _tag_for_canvas(mjml: str, cls: str) -> str:
+    """Design mode: give the elements of raw MJML the node's class so the canvas can find them."""
+    def add(m: re.Match[str]) -> str:
+        name, attrs, close = m.groups()
+        found = re.search(r'css-class="([^"]*)"', attrs)
+        if found:
+            attrs = attrs.replace(found.group(0), f'css-class="{found.group(1)} {cls}"')
+        else:
+            attrs += f' css-class="{cls}"'
+        return f"<{name}{attrs}{close}>"
+
+    return _MJ_OPEN.sub(add, mjml)
 
 
 def resolved_theme(doc: Document) -> Theme:

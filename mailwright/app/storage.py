@@ -206,7 +206,19 @@ def read_text_capped(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 
 def load_document(path: str | Path) -> Document:
     p = Path(path)
-    return loads_document(read_text_capped(p), str(p))
+    try:
+        return loads_document(read_text_capped(p), str(p))
+    except DocumentError as e:
+        # A damaged file: point at the previous version kept by the last save, when it loads
+        # (bad-inputs.md row 34). A newer-version refusal is not damage: no hint then.
+        bak = p.with_name(p.name + ".bak")
+        if "newer Mailwright" in str(e) or not bak.is_file():
+            raise
+        try:
+            loads_document(read_text_capped(bak), str(bak))
+        except DocumentError:
+            raise e from None
+        raise DocumentError(f"{e} The previous version was kept as {bak}: open it to get your work back.") from None
 
 
 def _whole_numbers(value: Any) -> Any:

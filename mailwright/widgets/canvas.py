@@ -225,7 +225,7 @@ class Canvas(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        QTimer.singleShot(0, self._fit_overlay)
+        QTimer.singleShot(0, self, self._fit_overlay)
 
     def _fit_overlay(self) -> None:
         self.overlay.setGeometry(self.view.rect())
@@ -316,7 +316,7 @@ class Canvas(QWidget):
         t = event.type()
         if obj is self.view:
             if t == QEvent.Type.Resize:
-                QTimer.singleShot(0, self._fit_overlay)
+                QTimer.singleShot(0, self, self._fit_overlay)
             return False
         if t == QEvent.Type.MouseMove:
             pos = event.position().toPoint()

@@ -37,10 +37,10 @@ class Compiler(QObject):
 
     def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False) -> int:
         """Compile this document text (debounced unless `immediate`); returns the ticket."""
-        pass  # kept for callers; the ticket orders requests across documents
+        del revision  # kept for callers; the ticket orders requests across documents
         self._tickets += 1
         self._pending = (self._tickets, document_json, design)
-        self.latest = self._tickets = revision
+        self.latest = self._tickets
         if immediate:
             self._timer.stop()
             self._submit()

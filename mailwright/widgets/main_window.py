@@ -288,7 +288,6 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self.setWindowTitle(session.title())
-        self.setWindowModified(session.dirty)
         self.a_undo.setEnabled(session.history.can_undo())
         self.a_redo.setEnabled(session.history.can_redo())
         self.a_undo.setText(f"&Undo {session.history.undo_label()}".strip())

@@ -28,7 +28,7 @@ from .send_support import password_store, run_in_thread, split_addresses
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SendDialog", "open_send_dialog", "MAX_ROWS", "MAX_RECIPIENTS"]
+__all__ = ["SendDialog", "open_send_dialog", "install", "MAX_ROWS", "MAX_RECIPIENTS"]
 
 MAX_ROWS = 50            # one message per row, at most this many per send
 MAX_RECIPIENTS = 50
@@ -805,3 +805,40 @@ def open_send_dialog(window) -> SendDialog:
     window._mw_send_dialog = dialog
     dialog.show()
     return dialog
+
+
+def install(window):
+    """Add Email > SMTP profiles… next to Send test (MainWindow calls this at start-up)."""
+    from PySide6.QtGui import QAction
+
+    existing = getattr(window, "a_profiles", None)
+    if existing is not None:
+        return existing
+    action = QAction("SMTP &profiles…", window)
+    action.setObjectName("smtp-profiles")
+    action.setStatusTip("Add, edit and test the SMTP servers that test sends can go through")
+
+    def show() -> None:
+        from .profiles_dialog import open_profiles_dialog
+
+        dialog = open_profiles_dialog(window)
+        send = getattr(window, "_mw_send_dialog", None)
+        if send is not None:
+            try:
+                dialog.profilesChanged.connect(send.reload_profiles, Qt.ConnectionType.UniqueConnection)
+            except (RuntimeError, TypeError):
+                pass
+
+    action.triggered.connect(lambda _=False: show())
+    send_action = getattr(window, "a_send", None)
+    menu = None
+    for top in window.menuBar().actions():
+        if top.menu() is not None and send_action in top.menu().actions():
+            menu = top.menu()
+            break
+    if menu is not None:
+        menu.addAction(action)
+    else:
+        window.addAction(action)
+    window.a_profiles = action
+    return action

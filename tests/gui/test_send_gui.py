@@ -155,8 +155,8 @@ def send_window(qtbot, env, settings):
     window.resize(1300, 850)
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.show()
-    panel = install(window)
-    assert panel.port, panel.error
+    panel = install(window)   # MainWindow installs it already; install is idempotent
+    assert panel is window.inbox_panel and panel.port, panel.error
     yield window
     dialog = getattr(window, "_mw_send_dialog", None)
     if dialog is not None:
@@ -252,8 +252,11 @@ def test_send_dialog_delivers_the_open_template_to_the_built_in_inbox(qtbot, sen
     panel = window.inbox_panel
     dock = window.findChild(QDockWidget, "dock-inbox")
     assert dock.widget() is panel
-    dialog = open_send_dialog(window)
+    window.a_send.trigger()                    # Email > Send test…
+    dialog = window._mw_send_dialog
     qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    assert window.a_profiles.text() == "SMTP &profiles…"
     assert dialog.profile_box.itemText(0) == f"Local test inbox (127.0.0.1:{panel.port})"
     assert dialog.profile_names()[0] == "Local test inbox" and dialog.current_profile().local
     assert dialog.profile_box.itemText(dialog.profile_box.count() - 1) == "Manage profiles…"
