@@ -263,8 +263,19 @@ class Canvas(QWidget):
 
     # --- selection -------------------------------------------------------------------------
     def set_selection(self, node_id: str | None) -> None:
+        changed = node_id != self.selection
         self.selection = node_id
+        if changed and node_id:
+            self.ensure_visible(node_id)
         self.refresh_selection()
+
+    def ensure_visible(self, node_id: str) -> None:
+        """Scroll the canvas so a node chosen elsewhere (layers, checks, keys) is in view."""
+        element = json.dumps("mw-id-" + self._element_id(node_id))
+        script = ("(function(c){var e=document.getElementsByClassName(c)[0]; if(!e) return;"
+                  "var r=e.getBoundingClientRect(); if(r.top<0||r.bottom>window.innerHeight)"
+                  "{window.scrollBy(0, r.top - Math.max(16,(window.innerHeight-r.height)/2));}})(%s)" % element)
+        self.view.page().runJavaScript(script, APP_WORLD, lambda _r: self.refresh_selection())
 
     def _element_id(self, node_id: str) -> str:
         """The id the page carries for a node: a hero row (and its column) is drawn by its

@@ -22,7 +22,7 @@ from datetime import datetime
 from email.message import EmailMessage, Message
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDockWidget, QHBoxLayout,
                                QHeaderView, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,

@@ -226,8 +226,9 @@ class PreviewFrame(QFrame):
         self.html = preview_html(html, self.scheme, images=self.images)
         self.inbox.set_message(sender, subject, preheader, dark=self.scheme != "light")
         # Keep the reader's place: an edit re-renders the frame, it should not jump to the top.
-        position = self.view.page().scrollPosition()
-        self._restore_y = position.y() if position.y() > 0 else self._restore_y
+        position = self.view.page().scrollPosition()   # in device pixels: divide by the zoom
+        if position.y() > 0:
+            self._restore_y = position.y() / max(self.view.zoomFactor(), 0.01)
         self.requested += 1
         self.view.set_email_html(self.html)
 
@@ -610,6 +611,8 @@ def open_preview(window) -> PreviewWorkspace:
 def install(window) -> None:
     """Add View > Code (Ctrl+U) to a MainWindow: opens the preview workspace on its Code tab.
     (Ctrl+P already calls `open_preview` through MainWindow.preview.)"""
+    if getattr(window, "a_code_view", None) is not None:
+        return   # installed already
     action = QAction("&Code (MJML and HTML)", window)
     action.setObjectName("code-view")
     action.setShortcut(QKeySequence("Ctrl+U"))

@@ -9,7 +9,6 @@ here: it needs no settings.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal

@@ -249,8 +249,8 @@ class RecipientsPanel(QWidget):
         layout.addWidget(split, 1)
 
         if state is not None:
-            state.built.connect(lambda _r: self._update_missing())
-            state.failed.connect(lambda _m: self._update_missing())
+            state.built.connect(self._on_build)
+            state.failed.connect(self._on_build)
         self._update_controls()
 
     # --- loading -----------------------------------------------------------------------------
@@ -352,6 +352,9 @@ class RecipientsPanel(QWidget):
         email = self.state.personal()
         return tuple(email.missing) if email is not None else ()
 
+    def _on_build(self, *_args) -> None:
+        self._update_missing()
+
     def _update_missing(self) -> None:
         if self.row_dict() is None:
             self.missing_label.setText("Choose a recipient to see the fields their row lacks." if self.recipients
@@ -440,6 +443,9 @@ def install(window) -> RecipientsPanel:
 
     from .preview_state import state_for
 
+    existing = getattr(window, "recipients_panel", None)
+    if isinstance(existing, RecipientsPanel):
+        return existing   # installed already (MainWindow installs its extensions itself)
     state = state_for(window)
     panel = RecipientsPanel(window, state=state, settings=getattr(window, "settings", None))
     dock = window.findChild(QDockWidget, "dock-recipients")

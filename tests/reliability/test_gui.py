@@ -44,24 +44,38 @@ def open_window(qtbot, tmp_path):
         return window
 
     yield make
+    import shiboken6
+
     for window in windows:
+        if not shiboken6.isValid(window):
+            continue
         if window.session is not None:
             window.session.history.mark_saved()
             window.session.recovered = False
         preview = getattr(window, "_mw_preview", None)
-        if preview is not None:
+        if preview is not None and shiboken6.isValid(preview):
             preview.release()
             preview.close()
         window.close()
+        _delete_now(window)
 
 
-def _js(qtbot, view, code: str):
-    from mailwright.widgets.canvas import APP_WORLD
+def _delete_now(widget) -> None:
+    """Delete a widget (and its web pages) now, not at exit: pages must go before profiles."""
+    from PySide6.QtCore import QCoreApplication, QEvent
 
-    out: dict = {}
-    view.page().runJavaScript(code, APP_WORLD, lambda r: out.update(r=r))
-    qtbot.waitUntil(lambda: "r" in out, timeout=10_000)
-    return out["r"]
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _js(qtbot, view, code: str, timeout_ms: int = 10_000):
+    """The script's result in the page's ApplicationWorld (None while nothing is loaded)."""
+    from mailwright.widgets.snapshot import SnapshotError, run_script
+
+    try:
+        return run_script(view, code, timeout_ms)
+    except SnapshotError:
+        return None
 
 
 def raw_block_doc() -> Document:
@@ -119,15 +133,18 @@ def test_issue8_the_canvas_and_previews_fetch_nothing_run_nothing_and_never_navi
         qtbot.wait(1500)  # the meta refresh (0 s), images, fonts, scripts: time for all of it to fire
         assert view.url() == url and view.title() != "PWNED"
         assert "Spy text" in (_js(qtbot, view, "document.body.innerText") or "")
-        assert len(asked) == 1 and spy.base + "/blank" in str(asked[0])  # asked before opening a browser
+        # A click on the canvas selects (tests/gui/test_editor.py covers the confirm dialog); a link
+        # the page follows on its own is refused, and only ever after asking.
+        assert all(spy.base in str(a) for a in asked)
 
         workspace = preview.open_preview(window)
         workspace._no_confirm = True
         qtbot.waitUntil(lambda: workspace.state.compiled is not None, timeout=TIMEOUT)
         frame = workspace.frames[0]
         qtbot.waitUntil(lambda: "Spy text" in (_js(qtbot, frame.view, "document.body ? document.body.innerText"
-                                                                          " : ''") or ""), timeout=TIMEOUT)
+                                                                          " : ''", 2000) or ""), timeout=TIMEOUT)
         frame_url = frame.view.url()
+        _js(qtbot, frame.view, "document.getElementById('blank').click(); 1")
         qtbot.wait(1500)
         assert frame.view.url() == frame_url and frame.view.title() != "PWNED"
         requests = spy.requests
