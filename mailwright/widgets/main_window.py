@@ -195,10 +195,12 @@ class MainWindow(QMainWindow):
         self.a_copy = self._action("&Copy", self.copy, S.Copy, name="copy")
         self.a_paste = self._action("&Paste", self.paste, S.Paste, name="paste")
         self.a_duplicate = self._action("&Duplicate", self.duplicate, "Ctrl+D", name="duplicate")
-        self.a_delete = self._action("De&lete", self.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"],
-                                     name="delete")
-        self.a_save_block = self._action("Save as &block…", self.save_as_block, name="save-block")
         panes = (self.canvas, self.layers)
+        # Del/Backspace delete a block only from the canvas or the layers tree: elsewhere
+        # (the inbox list, a table in the inspector) the key belongs to that pane.
+        self.a_delete = self._action("De&lete", self.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"],
+                                     name="delete", within=panes)
+        self.a_save_block = self._action("Save as &block…", self.save_as_block, name="save-block")
         self.a_up = self._action("Select previous", lambda: self._step(-1), "Up", name="select-up", within=panes)
         self.a_down = self._action("Select next", lambda: self._step(1), "Down", name="select-down", within=panes)
         self.a_move_up = self._action("Move up", lambda: self._move(-1), "Alt+Up", name="move-up", within=panes)

@@ -42,10 +42,11 @@ def compile_worker(crash_dir: Path) -> Iterator["CompileWorker"]:  # noqa: F821
 
 @pytest.fixture(scope="session")
 def import_worker(crash_dir: Path) -> Iterator["CompileWorker"]:  # noqa: F821
-    """MJML import in a child process: it compiles with MRML, which must never take us down."""
+    """`import_file` in a child process: an MJML import compiles with MRML, which must never
+    take the test process down (the editor imports the same way before showing a document)."""
     from mailwright.app.worker import CompileWorker
 
-    with CompileWorker("tests.reliability.helpers:import_mjml_summary", timeout=30,
+    with CompileWorker("tests.reliability.helpers:import_file_summary", timeout=30,
                        crash_dir=str(crash_dir)) as worker:
         yield worker
 

@@ -17,20 +17,10 @@ def build_unchecked(kind: str, text: str, source: str = "<document>", design: bo
     return pipeline.build_job(kind, text, source, design)
 
 
-def import_mjml_summary(text: str, source: str = "<mjml>") -> dict[str, Any]:
-    """Import MJML (which compiles it first) in the child; the document comes back as JSON."""
-    from mailwright.app.importer.mjml_import import import_mjml
+def import_file_summary(path: str) -> dict[str, Any]:
+    """`import_file` (any extension) in the child: the file is read, compiled and mapped there."""
+    from mailwright.app.importer import import_report
     from mailwright.app.storage import dumps_document
 
-    report = import_mjml(text, source)
+    report = import_report(path)
     return {"document": dumps_document(report.document), "raw": len(report.raw)}
-
-
-def import_html_summary(text: str, source: str = "<html>") -> dict[str, Any]:
-    from mailwright.app.importer.html_import import import_html
-    from mailwright.app.pipeline import build_document
-    from mailwright.app.storage import dumps_document
-
-    report = import_html(text, source)
-    html = build_document(report.document, source=source).html
-    return {"document": dumps_document(report.document), "html_bytes": len(html)}
