@@ -205,9 +205,35 @@ def mjml_trees() -> st.SearchStrategy[str]:
                      tree, tree) | tree
 
 
+CONTENT = ["mj-text", "mj-button", "mj-image", "mj-divider", "mj-spacer", "mj-raw", "mj-table", "mj-social",
+           "mj-navbar", "mj-accordion", "mj-carousel", "mj-foo"]
+ATTRS = st.lists(st.tuples(st.sampled_from(ATTR_NAMES), ATTR_VALUES), max_size=3).map(
+    lambda attrs: "".join(f' {k}="{v}"' for k, v in attrs))
+
+
+def mjml_documents() -> st.SearchStrategy[str]:
+    """Well-formed MJML (body > sections > columns > content) with odd attributes and content:
+    what gets past the compile and exercises the importer's mapping."""
+    content = st.builds(lambda tag, attrs, text: f"<{tag}{attrs}>{text}</{tag}>",
+                        st.sampled_from(CONTENT), ATTRS, TEXTS)
+    column = st.builds(lambda attrs, kids: f"<mj-column{attrs}>{''.join(kids)}</mj-column>",
+                       ATTRS, st.lists(content, max_size=3))
+    section = st.builds(lambda tag, attrs, cols: f"<{tag}{attrs}>{''.join(cols)}</{tag}>",
+                        st.sampled_from(["mj-section", "mj-section", "mj-wrapper", "mj-hero"]), ATTRS,
+                        st.lists(column, min_size=1, max_size=5))
+    head = st.lists(st.sampled_from(["<mj-title>T << data:x >></mj-title>", "<mj-preview>P</mj-preview>",
+                                     '<mj-attributes><mj-all font-family="Arial" /><mj-text color="red" />'
+                                     "</mj-attributes>", '<mj-style inline="inline">.x{color:red}</mj-style>',
+                                     "<mj-style>@media (max-width:480px){.x{color:blue}}</mj-style>",
+                                     '<mj-font name="F" href="https://example.com/f.css" />']), max_size=3)
+    return st.builds(lambda h, attrs, secs: f"<mjml><mj-head>{''.join(h)}</mj-head><mj-body{attrs}>{''.join(secs)}"
+                                            "</mj-body></mjml>", head, ATTRS, st.lists(section, max_size=4))
+
+
 @pytest.mark.skipif(not importer_available(), reason="the MJML importer is not there yet")
-@settings(FUZZ, max_examples=60)
-@given(mjml_trees().map(lambda t: t.encode("utf-8")) | st.binary(max_size=200))
+@settings(FUZZ, max_examples=80)
+@given(mjml_documents().map(str.encode) | mjml_documents().map(str.encode) | mjml_trees().map(str.encode)
+       | st.binary(max_size=200))
 def test_mjml_import_on_trees_and_bytes(import_worker, data):
     path = _TMP / "fuzz.mjml"
     path.write_bytes(data)
