@@ -432,6 +432,9 @@ def parse_csv(data: bytes, source: str) -> Recipients:
             if not any(v.strip() for v in record):
                 continue  # blank lines and bare delimiters above the header
             header = [name.strip().strip("\ufeff").strip() for name in record]
+            if not any(header):  # only BOMs: still a blank line (was an IndexError below)
+                header = None
+                continue
             width = len(header)
             while not header[-1]:
                 header.pop()

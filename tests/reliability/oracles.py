@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 WAIT = 90  # seconds for one worker job; the worker's own timeout is 30 s
+LAST_ERROR: dict[str, str] = {}  # the message of the last refusal (the corpus checks its wording)
 
 _MERGE_MESSAGE = re.compile(r"^(?P<source>[^\n]+?):(?P<line>\d+):(?P<col>-?\d+): \S")
 
@@ -23,6 +24,7 @@ def merge(text: str, source: str = "fuzz.mwt") -> str:
         m = _MERGE_MESSAGE.match(str(e))
         assert m and m.group("source") == source, f"unlocated merge error: {e}"
         assert e.pos.line >= 1, e.pos
+        LAST_ERROR["message"] = str(e)
         return "refused"
     for mode in ("html", "text", "header"):
         try:
@@ -39,6 +41,7 @@ def csv(data: bytes, source: str = "fuzz.csv") -> str:
         rows = parse_csv(data, source)
     except RecipientsError as e:
         assert str(e).startswith(f"{source}: ") and len(str(e)) > len(source) + 10, str(e)
+        LAST_ERROR["message"] = str(e)
         return "refused"
     for row in rows.rows:  # what the app does next: every value is text, every key a column
         assert set(row) <= set(rows.fields) and all(isinstance(v, str) for v in row.values())
@@ -55,6 +58,7 @@ def mwt(text: str, source: str = "fuzz.mwt") -> str:
         assert message.startswith(source), message
         rest = message[len(source):]
         assert re.match(r"^(:\d+:\d+: |: \S)", rest), f"unlocated: {message}"
+        LAST_ERROR["message"] = message
         return "refused"
     again = loads_document(dumps_document(doc), source)  # what loads must also save and reload
     assert dumps_document(again) == dumps_document(doc)
@@ -71,6 +75,7 @@ def _worker_outcome(future: Any, source: str, allowed: tuple[type, ...]) -> str:
     except allowed as e:
         assert str(e).startswith(source), f"the message does not name the source: {e}"
         assert len(str(e)) > len(source) + 10, str(e)
+        LAST_ERROR["message"] = str(e)
         return "refused"
     return "ok"
 

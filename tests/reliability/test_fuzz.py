@@ -8,7 +8,9 @@ oracle accepts is in oracles.py. An input that ever broke one of these goes into
 """
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -23,6 +25,7 @@ FUZZ = settings(derandomize=True, database=None, deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture])
 _TMP = Path(tempfile.mkdtemp(prefix="mailwright-fuzz-"))
+atexit.register(shutil.rmtree, _TMP, True)
 
 # --- the merge language --------------------------------------------------------------------------
 
