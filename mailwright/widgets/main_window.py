@@ -283,7 +283,9 @@ class MainWindow(QMainWindow):
         if self.selection and self.session and self.session.doc.find(self.selection) is None:
             self.selection = None
         self._refresh_all()
-        self._autosave_timer.start()
+        # Started, not restarted: continuous editing still autosaves every few seconds.
+        if not self._autosave_timer.isActive():
+            self._autosave_timer.start()
 
     def _refresh_all(self, compile_now: bool = False) -> None:
         session = self.session

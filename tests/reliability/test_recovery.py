@@ -115,11 +115,6 @@ def test_row35_sigkill_mid_edit_restores_every_autosaved_edit(original, tmp_path
     check_recovery(editor, killed_at, original, before)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (widgets/main_window.py, not fixed here: another engineer owns widgets/): _on_change restarts the "
-    "single-shot autosave timer on every edit, so while the user keeps editing faster than the delay "
-    "nothing is ever autosaved and a crash loses all of it. Start the timer only when it is not "
-    "already running (`if not self._autosave_timer.isActive(): self._autosave_timer.start()`)."))
 def test_row35_continuous_editing_is_autosaved_too(original, tmp_path):
     before = original.read_bytes()
     editor = Editor(original, tmp_path, every_ms=DELAY_MS // 4)
