@@ -250,11 +250,13 @@ def build_file(path: str | Path, *, variables: dict[str, str] | None = None) -> 
     return build_document(doc, source=str(p))
 
 
-def build_job(kind: str, text: str, source: str = "<document>", design: bool = False) -> dict[str, str]:
+def build_job(kind: str, text: str, source: str = "<document>", design: bool = False,
+              recipient: dict | None = None) -> dict:
     """Entry point for the compile worker process (app/worker.py): plain, picklable in and out.
 
     `kind` is "mwt" (document JSON) or "mjml". The GUI runs this out of process so a native
-    crash in the compiler costs an error message, not the editor.
+    crash in the compiler costs an error message, not the editor. With `recipient`, the HTML is
+    personalised for that row, absent fields marked (the canvas showing a chosen recipient).
     """
     if kind == "mjml":
         result = build_mjml_text(text, source=source)
@@ -262,5 +264,12 @@ def build_job(kind: str, text: str, source: str = "<document>", design: bool = F
         from .storage import loads_document
 
         result = build_document(loads_document(text, source), source=source, design=design)
-    return {"html": result.html, "text": result.text, "mjml": result.mjml,
-            "subject": result.subject, "preheader": result.preheader}
+    out = {"html": result.html, "text": result.text, "mjml": result.mjml,
+           "subject": result.subject, "preheader": result.preheader, "missing": ()}
+    if recipient is not None:
+        from .personalise import CompiledEmail
+
+        email = CompiledEmail(result).render(recipient, mark_missing=True)
+        out.update(html=email.html, text=email.text, subject=email.subject, preheader=email.preheader,
+                   missing=email.missing)
+    return out

@@ -35,11 +35,13 @@ class Compiler(QObject):
             # Start the child now so the first compile does not pay for its start-up.
             self._worker = CompileWorker("mailwright.app.pipeline:build_job", timeout=60)
 
-    def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False) -> int:
-        """Compile this document text (debounced unless `immediate`); returns the ticket."""
+    def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False,
+                recipient: dict | None = None) -> int:
+        """Compile this document text (debounced unless `immediate`); returns the ticket.
+        With `recipient`, the result is personalised for that row."""
         del revision  # kept for callers; the ticket orders requests across documents
         self._tickets += 1
-        self._pending = (self._tickets, document_json, design)
+        self._pending = (self._tickets, document_json, design, recipient)
         self.latest = self._tickets
         if immediate:
             self._timer.stop()
@@ -51,17 +53,17 @@ class Compiler(QObject):
     def _submit(self) -> None:
         if self._pending is None:
             return
-        revision, text, design = self._pending
+        revision, text, design, recipient = self._pending
         self._pending = None
         if self._worker is None:
             from ..app.pipeline import build_job
 
             try:
-                self.finished.emit(revision, build_job("mwt", text, "document", design))
+                self.finished.emit(revision, build_job("mwt", text, "document", design, recipient))
             except Exception as e:  # noqa: BLE001 - every failure is a message here
                 self.failed.emit(revision, str(e))
             return
-        future = self._worker.submit("mwt", text, "document", design)
+        future = self._worker.submit("mwt", text, "document", design, recipient)
         future.add_done_callback(lambda f, r=revision: self._deliver(r, f))
 
     def _deliver(self, revision: int, future) -> None:

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.compiler.failed.connect(self._on_compile_failed)
         self._check_worker = None
         self._checks_done.connect(self._show_checks)
+        self.canvas_recipient: dict | None = None   # the recipient the canvas is personalised for
 
         # panes
         self.canvas = Canvas(self)
@@ -144,6 +145,13 @@ class MainWindow(QMainWindow):
     EXTENSIONS = ("widgets.export_dialog", "widgets.recipients_panel", "widgets.preview", "widgets.inbox_panel",
                   "widgets.send_dialog")
 
+    def set_canvas_recipient(self, row: dict | None) -> None:
+        """Show the canvas as this recipient sees it (None: merge tags as written)."""
+        self.canvas_recipient = dict(row) if row else None
+        if self.session is not None:
+            self.compiler.request(self.session.history.revision, self.session.snapshot(), immediate=True,
+                                  recipient=self.canvas_recipient)
+
     def _install_extensions(self) -> None:
         self.extensions = {}
         for name in self.EXTENSIONS:
@@ -153,6 +161,9 @@ class MainWindow(QMainWindow):
                     self.extensions[name] = module.install(self)
                 except Exception as e:  # noqa: BLE001 - a broken extension must not stop the editor
                     self.statusBar().showMessage(f"{name} could not start: {e}", 10000)
+        preview_state = _lazy("widgets.preview_state")
+        if preview_state is not None and hasattr(preview_state, "state_for"):
+            preview_state.state_for(self).recipientChanged.connect(self.set_canvas_recipient)
 
     # --- assembly ------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
@@ -299,7 +310,8 @@ class MainWindow(QMainWindow):
         self.theme_box.setCurrentText(session.doc.settings.theme)
         self.layers.rebuild(session.doc, self.selection)
         self._sync_selection_views()
-        self.compiler.request(session.history.revision, session.snapshot(), immediate=compile_now)
+        self.compiler.request(session.history.revision, session.snapshot(), immediate=compile_now,
+                              recipient=self.canvas_recipient)
 
     def _on_compiled(self, revision: int, result: dict) -> None:
         if revision != self.compiler.latest:
