@@ -14,7 +14,7 @@ from typing import Any, Callable
 from pydantic import ValidationError
 
 from ..blocks import REGISTRY
-from .document import BLOCK_MODELS, BlockBase, Column, ColumnProps, Document, Row, RowProps, Settings
+from .document import BLOCK_MODELS, BlockBase, Column, Document, Row, Settings
 
 
 class CommandError(ValueError):

@@ -609,7 +609,7 @@ def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
     if isinstance(data, dict) and isinstance(data.get("recipients"), list):
         others = [k for k in data if k != "recipients"]
         if others:
-            out.add("ignored", f"top-level keys other than \"recipients\" were ignored: "
+            out.add("ignored", "top-level keys other than \"recipients\" were ignored: "
                     + ", ".join(others[:10]))
         data, prefix = data["recipients"], "recipients"
     if not isinstance(data, list):

@@ -30,7 +30,7 @@ from email import utils as email_utils
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .addresses import AddressError, clean_header_text, parse_address, parse_addresses

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDock
                                QHeaderView, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from .docks import put_in_dock
 from ..app.inbox import Inbox, InboxError, InboxMessage, default_store
 
 log = logging.getLogger(__name__)
@@ -462,13 +463,7 @@ def install(window, *, store=None, port: int | None = None) -> InboxPanel:
         with _running_lock:
             _running.add(inbox)
     panel = InboxPanel(inbox, window, error=error)
-    dock = window.findChild(QDockWidget, "dock-inbox")
-    if dock is not None:
-        old = dock.widget()
-        dock.setWidget(panel)
-        if old is not None and old is not panel:
-            old.hide()
-            old.deleteLater()
+    put_in_dock(window, "dock-inbox", panel)
     window.inbox_panel = panel
     window.inbox = inbox
 

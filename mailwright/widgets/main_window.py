@@ -23,8 +23,7 @@ from ..blocks import REGISTRY
 from ..themes import available_themes
 from .canvas import Canvas
 from .compiler import Compiler
-from .icons import icon
-from .layers import Layers, block_title
+from .layers import Layers
 from .palette import Palette
 
 GMAIL_CLIP = 102 * 1024

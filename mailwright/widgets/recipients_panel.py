@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QSplitter, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
+from .docks import put_in_dock
 from ..app.recipients import Recipients, RecipientsError, load_recipients
 
 
@@ -439,8 +440,6 @@ def _esc(text: str) -> str:
 
 def install(window) -> RecipientsPanel:
     """Put the panel into the window's "dock-recipients" dock and connect it to the previews."""
-    from PySide6.QtWidgets import QDockWidget
-
     from .preview_state import state_for
 
     existing = getattr(window, "recipients_panel", None)
@@ -448,13 +447,7 @@ def install(window) -> RecipientsPanel:
         return existing   # installed already (MainWindow installs its extensions itself)
     state = state_for(window)
     panel = RecipientsPanel(window, state=state, settings=getattr(window, "settings", None))
-    dock = window.findChild(QDockWidget, "dock-recipients")
-    if dock is not None:
-        old = dock.widget()
-        dock.setWidget(panel)
-        if old is not None and old is not panel:
-            old.hide()
-            old.deleteLater()
+    put_in_dock(window, "dock-recipients", panel)
     if hasattr(window, "preview"):
         panel.previewRequested.connect(window.preview)
     window.recipients_panel = panel

@@ -82,7 +82,7 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
                 close = ">>" if what == "<<" else "%>"
                 raise MergeSyntaxError(
                     f"'{what}' starts no merge tag (no closing '{close}'); to write '{what}' as text use \\{what}"
-                    if what == "<<" else f"'<%' starts no merge tag (no closing '%>')",
+                    if what == "<<" else "'<%' starts no merge tag (no closing '%>')",
                     Pos(source, ln + line - 1, col))
     return out
 
