@@ -77,7 +77,7 @@ def ensure_alt(html: str) -> str:
 
 
 def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: str,
-            source: str) -> tuple[str, str, str, str]:
+            source: str, with_text: bool = True) -> tuple[str, str, str, str]:
     """Inline when needed, then restore tags: (html, text, html with tokens, text with tokens)."""
     if needs_inlining:
         try:
@@ -85,7 +85,8 @@ def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: s
         except InlineError as e:
             raise BuildError(f"{source}: {e}") from None
     html_tokens = ensure_alt(html)
-    text_tokens = html_to_text(html_tokens)
+    # The plain-text part is over a third of a build; the canvas never shows it.
+    text_tokens = html_to_text(html_tokens) if with_text else ""
     try:
         html = tokens.restore(html_tokens)
     except TokenError as e:
@@ -93,8 +94,11 @@ def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: s
     return html, tokens.restore_plain(text_tokens), html_tokens, text_tokens
 
 
-def build_document(doc: Document, *, source: str = "<document>", design: bool = False) -> BuildResult:
-    """A document → final HTML, text, MJML, subject and preheader (merge tags kept as written)."""
+def build_document(doc: Document, *, source: str = "<document>", design: bool = False,
+                   with_text: bool = True) -> BuildResult:
+    """A document → final HTML, text, MJML, subject and preheader (merge tags kept as written).
+
+    `with_text=False` skips the plain-text part (the design canvas does not show it)."""
     from .merge import MergeSyntaxError
     from .merge.validate import validate_document
 
@@ -105,7 +109,7 @@ def build_document(doc: Document, *, source: str = "<document>", design: bool = 
     out = document_to_mjml(doc, design=design, source=source)
     html = compile_mjml(out.mjml, source=source)
     html, text, html_tokens, text_tokens = _finish(html, out.tokens, needs_inlining=out.needs_inlining,
-                                                   extra_css=out.inline_css, source=source)
+                                                   extra_css=out.inline_css, source=source, with_text=with_text)
     return BuildResult(html=html, text=text, mjml=out.source, subject=doc.subject, preheader=doc.preheader,
                        html_tokens=html_tokens, text_tokens=text_tokens, tokens=out.tokens,
                        variables=tuple(sorted(doc.variables.items())), source=source)
@@ -263,7 +267,8 @@ def build_job(kind: str, text: str, source: str = "<document>", design: bool = F
     else:
         from .storage import loads_document
 
-        result = build_document(loads_document(text, source), source=source, design=design)
+        result = build_document(loads_document(text, source), source=source, design=design,
+                                with_text=not design)
     out = {"html": result.html, "text": result.text, "mjml": result.mjml,
            "subject": result.subject, "preheader": result.preheader, "missing": ()}
     if recipient is not None:

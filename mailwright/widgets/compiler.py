@@ -5,6 +5,8 @@ one error message (app/worker.py restarts the child); the window never waits for
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..app.worker import CompileWorker, JobCancelled
@@ -30,6 +32,7 @@ class Compiler(QObject):
         self._timer.setInterval(self.DEBOUNCE_MS)
         self._timer.timeout.connect(self._submit)
         self.latest = 0
+        self._last_request = 0.0
         self._tickets = 0
         if not in_process:
             # Start the child now so the first compile does not pay for its start-up.
@@ -43,11 +46,15 @@ class Compiler(QObject):
         self._tickets += 1
         self._pending = (self._tickets, document_json, design, recipient)
         self.latest = self._tickets
-        if immediate:
+        now = time.monotonic()
+        # Leading edge: an edit after a pause compiles at once; a burst of edits (typing) is
+        # debounced so only the latest one is compiled.
+        if immediate or (not self._timer.isActive() and now - self._last_request > self.DEBOUNCE_MS / 1000):
             self._timer.stop()
             self._submit()
         else:
             self._timer.start()
+        self._last_request = now
         return self.latest
 
     def _submit(self) -> None:
