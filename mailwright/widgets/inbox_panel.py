@@ -331,7 +331,10 @@ class InboxPanel(QWidget):
         self.current_id = msg_id
         self.delete_button.setEnabled(msg_id is not None)
         if msg_id is None or self.inbox is None:
-            self.view.set_email_html("<p style='font-family:sans-serif;color:#6b7280'>Select a message.</p>")
+            # Until a message is shown the view loads nothing, so no renderer process (≈90 MB)
+            # starts for a panel the user may never open.
+            if getattr(self.view, "_current_key", None):
+                self.view.set_email_html("<p style='font-family:sans-serif;color:#6b7280'>Select a message.</p>")
             for view in (self.text_view, self.headers_view, self.raw_view):
                 view.setPlainText("")
             self.html_note.setText("")
