@@ -49,14 +49,7 @@ class AutosaveError(Exception):
 
 # --- folders -----------------------------------------------------------------------------------
 
-def data_dir() -> Path:
-    """Mailwright's user data folder (``MAILWRIGHT_DATA_DIR`` overrides it; tests use that)."""
-    override = os.environ.get("MAILWRIGHT_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("mailwright", appauthor=False))
+from .paths import data_dir  # noqa: E402  (re-exported: saved_blocks and callers use it)
 
 
 def autosave_dir() -> Path:

@@ -64,12 +64,9 @@ class InboxMessage:
 
 def default_store() -> Path:
     """``<user data folder>/inbox`` (``MAILWRIGHT_DATA_DIR`` overrides the data folder)."""
-    override = os.environ.get(DATA_ENV)
-    if override:
-        return Path(override) / "inbox"
-    import platformdirs
+    from .paths import data_dir
 
-    return Path(platformdirs.user_data_dir("mailwright", appauthor=False)) / "inbox"
+    return data_dir() / "inbox"
 
 
 def _is_loopback(host: str) -> bool:

@@ -124,10 +124,6 @@ _BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _VOID = ("br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source")
 
 
-def tokens_source(tokens: TokenTable) -> str:
-    return getattr(tokens, "source", "<mjml>")
-
-
 class _OffsetMap:
     """Maps offsets in tokenized text back to the original source (for error positions)."""
 
@@ -140,7 +136,7 @@ class _OffsetMap:
         for m in TAG_RE.finditer(original):
             line = original.count("\n", 0, m.start()) + 1
             col = m.start() - (original.rfind("\n", 0, m.start()) + 1) + 1
-            token = tokens.token(htmllib.unescape(m.group(0)), Pos(tokens_source(tokens), line, col))
+            token = tokens.token(htmllib.unescape(m.group(0)), Pos(tokens.source, line, col))
             pieces.append(original[last:m.start()])
             pieces.append(token)
             shift += len(token) - (m.end() - m.start())
@@ -204,8 +200,7 @@ def build_mjml_text(text: str, *, source: str = "<mjml>",
         parse(text, source, markup=True)  # every tag checked where it was written
     except MergeSyntaxError as e:
         raise BuildError(str(e)) from None
-    tokens = TokenTable(choose_prefix(text))
-    tokens.source = source  # type: ignore[attr-defined]
+    tokens = TokenTable(choose_prefix(text), source)
     omap = _OffsetMap(text, tokens)
     tokenized = omap.text
     inline_parts = [m.group(1) for m in _INLINE_STYLE.finditer(tokenized)]

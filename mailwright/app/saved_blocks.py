@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_text
-from .autosave import data_dir
+from .paths import data_dir
 from .clipboard import _paste, _select
 from .commands import Command, CommandError, block_from_json, dump, fresh_ids, row_from_json
 from .document import BlockBase, Document

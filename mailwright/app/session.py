@@ -6,7 +6,6 @@ through here, so tests can do the same without a window.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +123,3 @@ class Session:
 
     suggested_path: Path | None = None
 
-
-def default_documents_dir() -> Path:
-    return Path(os.path.expanduser("~"))

@@ -30,8 +30,9 @@ def choose_prefix(*texts: str) -> str:
 class TokenTable:
     """Maps each distinct merge tag to one token and back."""
 
-    def __init__(self, prefix: str = "MWTAG") -> None:
+    def __init__(self, prefix: str = "MWTAG", source: str = "<document>") -> None:
         self.prefix = prefix
+        self.source = source      # the file the tags come from, for error positions
         self.tags: list[str] = []
         self.origins: list[object] = []   # where each tag was first written (a merge Pos), or None
         self._index: dict[str, int] = {}

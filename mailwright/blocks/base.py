@@ -7,7 +7,7 @@ function of the block's resolved props and the render context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Literal, Protocol
 
 FieldKind = Literal[
@@ -161,14 +161,3 @@ def items_of(value: Any) -> list[dict[str, Any]]:
         out.append(item if isinstance(item, dict) else item.model_dump())
     return out
 
-
-@dataclass
-class Palette:
-    """Palette entry derived from a spec, for the editor and `mailwright blocks`."""
-
-    type: str
-    label: str
-    icon: str
-    category: str
-    description: str
-    extra: dict[str, Any] = field(default_factory=dict)
