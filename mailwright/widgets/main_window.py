@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QLis
                                QMainWindow, QMessageBox, QToolBar, QWidget)
 
 from ..app.commands import Change, CommandError, RemoveNode, node_kind
+from ..app.autosave import Autosaver
 from ..app.drop import DropTarget, Payload, drop_command, drop_target
 from ..app.selection import move_command, parent_of, step
 from ..app.session import ExternalChange, Session
@@ -23,6 +24,7 @@ from ..blocks import REGISTRY
 from ..themes import available_themes
 from .canvas import Canvas
 from .compiler import Compiler
+from .inspector import Inspector
 from .layers import Layers
 from .palette import Palette
 
@@ -83,13 +85,8 @@ class MainWindow(QMainWindow):
         self.layers.moveRequested.connect(self._drop)
         self._dock("Layers", self.layers, Qt.DockWidgetArea.LeftDockWidgetArea, "dock-layers")
 
-        inspector_mod = _lazy("widgets.inspector")
-        if inspector_mod is not None:
-            self.inspector = inspector_mod.Inspector(self)
-            if hasattr(self.inspector, "status"):
-                self.inspector.status.connect(lambda m: self.statusBar().showMessage(m, 5000))
-        else:
-            self.inspector = QLabel("Inspector", self)
+        self.inspector = Inspector(self)
+        self.inspector.status.connect(lambda m: self.statusBar().showMessage(m, 5000))
         self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea, "dock-inspector")
 
         self.checks = QListWidget(self)
@@ -144,11 +141,18 @@ class MainWindow(QMainWindow):
     EXTENSIONS = ("widgets.export_dialog", "widgets.recipients_panel", "widgets.preview", "widgets.inbox_panel",
                   "widgets.send_dialog")
 
+    def _snapshot(self) -> str:
+        """The document as JSON, serialised once per revision (compile and checks share it)."""
+        key = (id(self.session), self.session.history.revision)
+        if getattr(self, "_snapshot_key", None) != key:
+            self._snapshot_key, self._snapshot_text = key, self.session.snapshot()
+        return self._snapshot_text
+
     def set_canvas_recipient(self, row: dict | None) -> None:
         """Show the canvas as this recipient sees it (None: merge tags as written)."""
         self.canvas_recipient = dict(row) if row else None
         if self.session is not None:
-            self.compiler.request(self.session.history.revision, self.session.snapshot(), immediate=True,
+            self.compiler.request(self.session.history.revision, self._snapshot(), immediate=True,
                                   recipient=self.canvas_recipient)
 
     def _install_extensions(self) -> None:
@@ -280,12 +284,9 @@ class MainWindow(QMainWindow):
                 pass
         self.session = session
         self._unsubscribe = session.history.subscribe(self._on_change)
-        autosave = _lazy("app.autosave")
-        self._autosaver = autosave.Autosaver() if autosave is not None and hasattr(autosave, "Autosaver") else None
-        if hasattr(self.inspector, "set_session"):
-            self.inspector.set_session(session)
-        if hasattr(self.inspector, "set_save_handler"):
-            self.inspector.set_save_handler(self.save_as)
+        self._autosaver = Autosaver()
+        self.inspector.set_session(session)
+        self.inspector.set_save_handler(self.save_as)
         self.selection = None
         self._refresh_all(compile_now=True)
 
@@ -309,7 +310,7 @@ class MainWindow(QMainWindow):
         self.theme_box.setCurrentText(session.doc.settings.theme)
         self.layers.rebuild(session.doc, self.selection)
         self._sync_selection_views()
-        self.compiler.request(session.history.revision, session.snapshot(), immediate=compile_now,
+        self.compiler.request(session.history.revision, self._snapshot(), immediate=compile_now,
                               recipient=self.canvas_recipient)
 
     def _on_compiled(self, revision: int, result: dict) -> None:
@@ -356,8 +357,7 @@ class MainWindow(QMainWindow):
     def _sync_selection_views(self) -> None:
         self.canvas.set_selection(self.selection)
         self.layers.set_selection(self.selection)
-        if hasattr(self.inspector, "set_target"):
-            self.inspector.set_target(self.selection)
+        self.inspector.set_target(self.selection)
         has = self.selection is not None
         for a in (self.a_cut, self.a_copy, self.a_duplicate, self.a_delete, self.a_move_up, self.a_move_down,
                   self.a_save_block):
@@ -715,7 +715,7 @@ class MainWindow(QMainWindow):
             self._check_worker = CompileWorker("mailwright.app.checks:check_job", timeout=60)
         revision = self.session.history.revision
         try:
-            future = self._check_worker.submit(self.session.snapshot(), self.session.name)
+            future = self._check_worker.submit(self._snapshot(), self.session.name)
         except RuntimeError:  # the window is closing
             return
         future.add_done_callback(lambda f, r=revision: self._checks_done.emit(r, f))
