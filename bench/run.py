@@ -686,6 +686,9 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer samples (a smoke run; figures are rough)")
     parser.add_argument("--markdown", action="store_true", help="print the README table from bench/results.json")
     parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default bench/results.json)")
+    parser.add_argument("--only", action="append", metavar="STEP",
+                        help="run only this step (repeatable): compile, export_inline, batch, send, preview, "
+                             "cold_start, rss; the JSON then goes to bench/results-partial.json unless --out")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(Path(args.out).read_text(encoding="utf-8"))))
@@ -706,6 +709,13 @@ def main() -> int:
             ("cold_start", lambda: bench_cold_start(args.quick, tmp)),
             ("rss", lambda: bench_rss(args.quick, tmp)),
         ]
+        if args.only:
+            unknown = set(args.only) - {name for name, _ in steps}
+            if unknown:
+                parser.error(f"unknown step(s): {', '.join(sorted(unknown))}")
+            steps = [(name, step) for name, step in steps if name in args.only]
+            if args.out == str(RESULTS):
+                args.out = str(RESULTS.with_name("results-partial.json"))
         for name, step in steps:
             log(f"bench: {name} …")
             t0 = time.perf_counter()
