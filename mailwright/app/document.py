@@ -247,7 +247,9 @@ def make_block(block_type: str, block_id: str, **props: Any) -> BlockBase:
 
 def resolve_fields(fields: tuple[Field, ...], props: BaseModel | dict[str, Any], theme: Any) -> dict[str, Any]:
     """Every field's value: the override if set, else the theme's value, else the default."""
-    values = props if isinstance(props, dict) else props.model_dump()
+    # The model's own field storage, not model_dump(): a dump per node was a tenth of a
+    # large build (pydantic v2 keeps declared fields in __dict__, extras elsewhere).
+    values = props if isinstance(props, dict) else props.__dict__
     out: dict[str, Any] = {}
     for f in fields:
         value = values.get(f.name)

@@ -5,6 +5,7 @@ ever see plain markup.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.html
@@ -45,7 +46,20 @@ def sanitize_rich_text(html: str, *, paragraph_gap: int = 12) -> str:
     markup. Unknown tags are unwrapped (their text stays), dangerous ones dropped with content,
     `javascript:` links unlinked. Paragraph and list margins are written inline so every client
     spaces them alike; the last one gets no bottom margin.
+
+    Cached: the editor rebuilds the whole document on every edit, and all but the edited
+    text come back unchanged (a third of document → MJML on a large document). Long texts
+    are not kept, so the cache stays a few megabytes at most.
     """
+    if len(html) > _CACHE_MAX_CHARS:
+        return _sanitize(html, paragraph_gap)
+    return _sanitize_cached(html, paragraph_gap)
+
+
+_CACHE_MAX_CHARS = 8_000
+
+
+def _sanitize(html: str, paragraph_gap: int) -> str:
     if not html.strip():
         return ""
     root = lxml.html.fragment_fromstring(html, create_parent="div",
@@ -60,6 +74,9 @@ def sanitize_rich_text(html: str, *, paragraph_gap: int = 12) -> str:
         style = f"margin:{gap};" + ("padding-left:24px;" if tag != "p" else "") + (f"{css};" if css else "")
         parts[i] = f'<{tag} style="{escape_attr(style)}">'
     return "".join(parts)
+
+
+_sanitize_cached = functools.lru_cache(maxsize=1024)(_sanitize)
 
 
 def _emit_children(el: etree._Element, parts: list) -> None:

@@ -53,7 +53,10 @@ class RenderContext:
         for key, value in pairs.items():
             if value is None or (value == "" and key not in keep_empty):
                 continue
-            out.append(f' {key}="{escape_attr(self.protect(str(value)))}"')
+            value = str(value)
+            if "<" in value:
+                value = self.protect(value)
+            out.append(f' {key}="{escape_attr(value)}"')
         return "".join(out)
 
     def rich(self, html: str) -> str:
@@ -264,8 +267,22 @@ class MjmlOutput:
 
 def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<document>") -> MjmlOutput:
     """The document as MJML. `design=True` adds node-id classes for the editor canvas."""
+    out, clean = _render_document(doc, "MWTAG", design=design, source=source)
+    if not clean:
+        prefix = choose_prefix(doc.model_dump_json(), out.mjml, out.inline_css)
+        out, _ = _render_document(doc, prefix, design=design, source=source)
+    return out
+
+
+def _render_document(doc: Document, prefix: str, *, design: bool,
+                     source: str) -> tuple[MjmlOutput, bool]:
+    """The MJML, and whether the token prefix occurs in it only as tokens.
+
+    The prefix must appear nowhere else, or user text would be read as a tag. Checking the
+    output is cheaper than serialising the document to choose a prefix first; the rare
+    document that contains the prefix is rendered again with a longer one."""
     theme = resolved_theme(doc)
-    tokens = TokenTable(choose_prefix(doc.model_dump_json()))
+    tokens = TokenTable(prefix)
     ctx = RenderContext(theme=theme, tokens=tokens, design=design, source=source)
     width = doc.settings.width
     ctx.node_id = ""
@@ -277,6 +294,8 @@ def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<doc
     root_attrs = ctx.attrs({"lang": doc.settings.lang, "dir": doc.settings.dir})
     mjml = f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n"
     inline_css = doc.settings.inline_css or ""
+    needle = prefix.lower()
+    clean = mjml.lower().count(needle) == tokens.emitted and needle not in inline_css.lower()
     return MjmlOutput(mjml=mjml, tokens=tokens,
                       needs_inlining=ctx.needs_inlining or bool(inline_css.strip()),
-                      inline_css=tokens.protect(inline_css), warnings=tuple(ctx.warnings))
+                      inline_css=tokens.protect(inline_css), warnings=tuple(ctx.warnings)), clean

@@ -47,6 +47,13 @@ class BuildResult:
         return len(self.html.encode("utf-8"))
 
 
+def clear_caches() -> None:
+    """Forget what earlier builds cached (the benchmark's cold builds; tests)."""
+    from .markup import _sanitize_cached
+
+    _sanitize_cached.cache_clear()
+
+
 def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     """MJML (merge tags already tokens) → HTML with mjml-python, after the input limits."""
     try:

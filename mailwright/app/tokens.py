@@ -6,13 +6,27 @@ token that does not come back is an error, never silently lost personalisation.
 """
 from __future__ import annotations
 
-import bisect
 import html as htmllib
 import re
 
 # `\<<` is the escape for a literal "<<"; it is protected too so MRML never sees a bare "<".
 TAG_RE = re.compile(r"\\<<|<<.{0,2000}?>>|<%.{0,2000}?%>|<#.{0,2000}?#>", re.S)
-_MARKUP_TAG = re.compile(r"<[A-Za-z!/?][^<>]*>")
+_TAG_START = re.compile(r"<[A-Za-z!/?]")
+
+
+def _inside_markup(html: str, pos: int) -> bool:
+    """Whether `pos` lies inside a markup tag (`<a href="…">`), i.e. in an attribute.
+
+    Looks only around `pos` instead of scanning the whole document for tags: a tag is `<`,
+    a letter or `!/?`, then no `<` or `>` up to its closing `>`. Such spans never overlap
+    (none contains a `<`), so the nearest `<` before `pos` decides."""
+    lt = html.rfind("<", 0, pos)
+    if lt < 0 or html.rfind(">", lt, pos) != -1:
+        return False
+    if not _TAG_START.match(html, lt):
+        return False
+    gt = html.find(">", pos)
+    return gt != -1 and html.find("<", pos, gt) == -1
 
 
 class TokenError(RuntimeError):
@@ -36,9 +50,11 @@ class TokenTable:
         self.tags: list[str] = []
         self.origins: list[object] = []   # where each tag was first written (a merge Pos), or None
         self._index: dict[str, int] = {}
+        self.emitted = 0          # tokens handed out, repeats included (see mjml_render)
         self._token_re = re.compile(re.escape(prefix) + r"(\d{5})Z")
 
     def token(self, tag: str, origin: object = None) -> str:
+        self.emitted += 1
         index = self._index.get(tag)
         if index is None:
             index = self._index[tag] = len(self.tags)
@@ -63,14 +79,10 @@ class TokenTable:
         if not self.tags:
             return html
         self.check(html)
-        spans = [(m.start(), m.end()) for m in _MARKUP_TAG.finditer(html)]
-        starts = [s for s, _ in spans]
 
         def sub(m: re.Match[str]) -> str:
             tag = self.tags[int(m.group(1))]
-            i = bisect.bisect_right(starts, m.start()) - 1
-            inside_markup = i >= 0 and spans[i][1] > m.start()
-            if inside_markup:
+            if _inside_markup(html, m.start()):
                 return tag.replace("&", "&amp;").replace('"', "&quot;")
             return tag
 
@@ -87,15 +99,12 @@ class TokenTable:
 
         if markup:
             self.check(html)
-        spans = [(m.start(), m.end()) for m in _MARKUP_TAG.finditer(html)] if markup else []
-        starts = [s for s, _ in spans]
         out: list = []
         last = 0
         for m in self._token_re.finditer(html):
             if m.start() > last:
                 out.append(html[last:m.start()])
-            i = bisect.bisect_right(starts, m.start()) - 1
-            in_attr = i >= 0 and spans[i][1] > m.start()
+            in_attr = markup and _inside_markup(html, m.start())
             index = int(m.group(1))
             origin = self.origins[index] or Pos("<compiled>", 0, 0)
             out.append(TagSeg(self.tags[index], origin, in_attr))

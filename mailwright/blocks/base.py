@@ -108,6 +108,7 @@ def escape_text(value: str) -> str:
 
 
 _WS = re.compile(r"[\r\n\t]+")
+_ATTR_SPECIAL = re.compile(r'[\r\n\t&<>"]')
 
 
 def escape_attr(value: str) -> str:
@@ -117,6 +118,8 @@ def escape_attr(value: str) -> str:
     into the two characters `\\n` and `"` into `\\"`; writing newlines as spaces and `"` as
     `&quot;` is the form that survives (reference/hardening.md §10.1).
     """
+    if not _ATTR_SPECIAL.search(value):
+        return value  # most values (sizes, colours, classes) need nothing
     value = _WS.sub(" ", value)
     return (
         value.replace("&", "&amp;")

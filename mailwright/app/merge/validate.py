@@ -18,18 +18,19 @@ _MARKUP_KINDS = ("richtext", "code")
 
 def _check_value(value: Any, field: Field, where: str, scope: tuple[str, ...]) -> None:
     if isinstance(value, str):
+        if "<<" not in value and "<%" not in value and "<#" not in value:
+            return  # no tag, and no broken one: nothing the parser could object to
         parse(value, where, scope=scope, markup=field.kind in _MARKUP_KINDS)
     elif field.kind == "items" and isinstance(value, list):
         for i, item in enumerate(value):
-            data = item if isinstance(item, dict) else item.model_dump()
             for sub in field.item_fields:
-                _check_value(data.get(sub.name), sub, f"{where}[{i}].{sub.name}", scope)
+                sub_value = item.get(sub.name) if isinstance(item, dict) else getattr(item, sub.name, None)
+                _check_value(sub_value, sub, f"{where}[{i}].{sub.name}", scope)
 
 
 def _check_props(props: Any, fields: tuple[Field, ...], where: str, scope: tuple[str, ...]) -> None:
-    data = props.model_dump()
     for f in fields:
-        _check_value(data.get(f.name), f, f"{where}.props.{f.name}", scope)
+        _check_value(getattr(props, f.name, None), f, f"{where}.props.{f.name}", scope)
 
 
 def validate_document(doc: Document, source: str) -> None:
