@@ -3,7 +3,9 @@
 Editor side: the real MainWindow on a starter (compiles in its worker process, as the app
 does). A sample is the time from pushing a property-change command on the window's session
 history to the window's `rendered` signal (the canvas shows that build). Values alternate so
-every sample really changes the email.
+every sample really changes the email. After the first load the canvas does not load a new
+page per edit: it swaps the document's head and body in place and forces layout
+(widgets/email_view.py `patch_email_html`); `rendered` fires once that layout is done.
 
 Bare side: a plain QWebEngineView (default profile and settings) of the canvas' size, loading
 the very HTML the canvas just showed with setHtml until loadFinished.

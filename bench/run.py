@@ -788,7 +788,7 @@ def main() -> int:
         "rss_mb": pick("rss", "rss_mb", "median_peak_rss_mb"),
         "send_100_s": pick("send", "send_100_s", "median_s"),
     }
-    if res["compile_speedup_vs_mjml_node"] is None and "error" not in compile_:
+    if res["compile_speedup_vs_mjml_node"] is None and compile_ and "error" not in compile_:
         reasons["compile_speedup_vs_mjml_node"] = compile_.get("speedup_reason") or "unknown"
     res["goals"] = {k: (g[0] if g else None) for k, g in GOALS.items()}
     res["passed"] = {k: status(k, res[k])[1] or None for k in GOALS}

@@ -162,6 +162,7 @@ class Canvas(QWidget):
         self._press_id: str | None = None   # what the pressed point hit (answered asynchronously)
         self._drop_generation = 0           # hit-test answers from before a drop or leave are stale
         self._loaded_html = ""
+        self._generation = 0                # set_html calls; only the latest one reports
         self._restore_scroll = None
         self.view.installEventFilter(self)  # its resizes (mobile width) refit the overlay
         self.view.loadFinished.connect(self._on_loaded)
@@ -177,13 +178,26 @@ class Canvas(QWidget):
 
     # --- content -------------------------------------------------------------------------
     def set_html(self, html: str) -> None:
-        # A re-render after an edit keeps the reader where they were (a new page starts at the top).
+        self._generation += 1
+        generation = self._generation
+        # After an edit the content is replaced in place: no blank frame, and the reader stays
+        # where they were. A full load only when there is no page yet (or it is loading).
+        if self.view.patch_email_html(html, lambda: self._patched(generation)):
+            self._loaded_html = html
+            return
+        # A new page starts at the top: carry the scroll position over.
         if self._loaded_html:
             pos = self.view.page().scrollPosition()
             if self._restore_scroll is None or pos.x() or pos.y():
                 self._restore_scroll = (pos.x(), pos.y())
         self._loaded_html = html
         self.view.set_email_html(html)
+
+    def _patched(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer HTML is on its way; it will say when it is shown
+        self.refresh_selection()
+        self.rendered.emit()
 
     def set_mobile(self, mobile: bool) -> None:
         self.mobile = mobile

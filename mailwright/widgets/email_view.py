@@ -10,10 +10,12 @@ prepends a Content-Security-Policy as a second layer.
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from typing import Callable
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
-from PySide6.QtWebEngineCore import (QWebEnginePage, QWebEngineProfile, QWebEngineSettings,
+from PySide6.QtWebEngineCore import (QWebEnginePage, QWebEngineProfile, QWebEngineScript, QWebEngineSettings,
                                      QWebEngineUrlRequestInfo, QWebEngineUrlRequestInterceptor,
                                      QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler)
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -156,6 +158,22 @@ class EmailPage(QWebEnginePage):
 
 _keys = itertools.count(1)
 
+# Swaps the shown document's <html> attributes, head and body for those of new HTML, keeping
+# the scroll position, then forces layout so the answer means "laid out". Runs in the
+# application's isolated world (page JavaScript stays off).
+_PATCH_JS = """(function(h){
+ var n=new DOMParser().parseFromString(h,'text/html'), r=document.documentElement,
+     x=window.scrollX, y=window.scrollY;
+ Array.from(r.attributes).forEach(function(a){r.removeAttribute(a.name);});
+ Array.from(n.documentElement.attributes).forEach(function(a){r.setAttribute(a.name,a.value);});
+ document.head.replaceWith(document.adoptNode(n.head));
+ document.body.replaceWith(document.adoptNode(n.body));
+ window.scrollTo(x,y);
+ return document.body.offsetHeight;
+})(%s)"""
+# Above this, a patch's script text gets large for the IPC: load the page instead.
+PATCH_MAX_CHARS = 1_500_000
+
 
 class EmailView(QWebEngineView):
     """A web view showing one email's HTML, hardened as described above."""
@@ -167,6 +185,9 @@ class EmailView(QWebEngineView):
         self._remote = remote_images
         self._scrollbars = scrollbars
         self._key = f"v{next(_keys)}"
+        self._shown = False   # a page of ours finished loading and is still there to patch
+        self.loadStarted.connect(lambda: setattr(self, "_shown", False))
+        self.loadFinished.connect(lambda ok: setattr(self, "_shown", bool(ok)))
         self._make_page()
 
     def _make_page(self) -> None:
@@ -176,6 +197,8 @@ class EmailView(QWebEngineView):
         old = getattr(self, "_page", None)
         self.setPage(page)
         self._page = page  # keep a Python reference; the view does not own a set page
+        self._shown = False
+        page.renderProcessTerminated.connect(lambda *_a: setattr(self, "_shown", False))
         if old is not None:
             old.deleteLater()
 
@@ -200,6 +223,29 @@ class EmailView(QWebEngineView):
         self.page().load(url)
         if previous:
             store.pages.pop(previous, None)
+
+    def patch_email_html(self, html: str, done: Callable[[], None]) -> bool:
+        """Show this HTML by replacing the shown document's content in place: no new page, no
+        blank frame, the scroll position kept. False (nothing done) when there is no loaded
+        page to patch; then use set_email_html. `done` runs once the new content is laid out.
+
+        The document keeps the Content-Security-Policy of its first load (a policy cannot be
+        taken back), and the request interceptor still blocks everything remote."""
+        key = getattr(self, "_current_key", None)
+        if not self._shown or key is None or len(html) > PATCH_MAX_CHARS:
+            return False
+        # A reload (say, after a renderer crash) must get the current content.
+        profiles().store.pages[key] = with_csp(html, self._remote).encode("utf-8")
+
+        def patched(result) -> None:
+            if isinstance(result, (int, float)):
+                done()
+            elif getattr(self, "_current_key", None) == key:
+                self.set_email_html(html)  # the script failed: load the page (loadFinished reports)
+
+        self.page().runJavaScript(_PATCH_JS % json.dumps(html), QWebEngineScript.ScriptWorldId.ApplicationWorld,
+                                  patched)
+        return True
 
     def release(self) -> None:
         """Forget the stored HTML. Pages are children of their view, so deleting views before
