@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .merge import CompiledTemplate, MergeSyntaxError, RenderError, parse, parse_segments
+from .merge import CompiledTemplate, MergeSyntaxError, RenderError, parse, parse_segments, recipient_runtime
 from .merge.ast import Node
 from .merge.dialects import ExportContext, ExportError, get_dialect
 from .pipeline import BuildError, BuildResult
@@ -66,40 +66,56 @@ class CompiledEmail:
     def render(self, recipient: dict[str, Any] | None = None, *, links: dict[str, str] | None = None,
                mark_missing: bool = False) -> PersonalEmail:
         """The email for one recipient. `mark_missing` highlights absent fields (previews only)."""
-        data = recipient or {}
-        parts = {}
-        missing: dict[str, None] = {}
-        defaulted: dict[str, None] = {}
+        # One runtime for the four parts: it collects the missing and defaulted fields in part
+        # order. Only the HTML part can mark a missing field (the runtime marks in HTML only).
+        runtime = recipient_runtime(recipient, self.variables, links, mark_missing)
         try:
-            for name, template in (("subject", self._subject), ("preheader", self._preheader),
-                                   ("html", self._html), ("text", self._text)):
-                rendered = template.render(data, self.variables, links,
-                                           mark_missing=mark_missing and name == "html")
-                parts[name] = rendered.text
-                missing.update(dict.fromkeys(rendered.missing))
-                defaulted.update(dict.fromkeys(rendered.defaulted))
+            subject = self._subject.run(runtime)
+            preheader = self._preheader.run(runtime)
+            html = self._html.run(runtime)
+            text = tidy_text(self._text.run(runtime))
         except RenderError as e:
             raise BuildError(str(e)) from None
-        # Tags on lines of their own leave blank runs behind in the text part.
-        text = re.sub(r"[ \t]+\n", "\n", parts["text"])
-        text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n" if text.strip() else ""
-        text = fit_underlines(text)
-        return PersonalEmail(parts["html"], text, parts["subject"], parts["preheader"],
-                             tuple(missing), tuple(d for d in defaulted if d not in missing))
+        return PersonalEmail(html, text, subject, preheader, *runtime.report())
+
+
+_TRAILING_BLANKS = re.compile(r"[ \t]+\n")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def tidy_text(text: str) -> str:
+    """The text part once rendered: tags on lines of their own leave blank runs behind, and
+    filled-in headings need their underlines fitted. Each pass runs only when it has work."""
+    if " \n" in text or "\t\n" in text:
+        text = _TRAILING_BLANKS.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANK_RUN.sub("\n\n", text)
+    text = text.strip()
+    return fit_underlines(text + "\n") if text else ""
 
 
 _UNDERLINED = re.compile(r"^(?P<title>[^\n]+)\n(?P<rule>={3,}|-{3,})$", re.M)
 
 
+def _fit(m: re.Match[str]) -> str:
+    title = m.group("title")
+    if set(title.strip()) <= {"-", "="}:
+        return m.group(0)
+    return f"{title}\n{m.group('rule')[0] * len(title)}"
+
+
 def fit_underlines(text: str) -> str:
     """Heading underlines in the text part match the heading once merge tags are filled in."""
-    def fit(m: re.Match[str]) -> str:
-        title = m.group("title")
-        if set(title.strip()) <= {"-", "="}:
-            return m.group(0)
-        return f"{title}\n{m.group('rule')[0] * len(title)}"
-
-    return _UNDERLINED.sub(fit, text)
+    # Every underline starts a line with "===" or "---": the pattern runs only from the heading
+    # line before the first such line to the end of the last one (both line boundaries, so `^`
+    # and `$` match there as they would in the whole text).
+    first = [i for i in (text.find("\n==="), text.find("\n---")) if i >= 0]
+    if not first:
+        return text
+    begin = text.rfind("\n", 0, min(first)) + 1
+    end = text.find("\n", max(text.rfind("\n==="), text.rfind("\n---")) + 1)
+    end = len(text) if end < 0 else end
+    return text[:begin] + _UNDERLINED.sub(_fit, text[begin:end]) + text[end:]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -25,6 +26,10 @@ DEFAULT_LINKS = {
     "preferences": "https://example.com/preferences?preview=1",
 }
 _HEADER_JUNK = re.compile(r"[\r\n\x00\u202a-\u202e\u2066-\u2069]")
+# An output tag, compiled: (index of its field in the paths or -1, the constant it shows when
+# there is no field, soft (1 when a default covers an absent field), its filters as
+# (Runtime.f_* function, arguments) pairs, the index `out` gets (-1 inside an attribute)).
+_Tag = tuple[int, Any, int, tuple[tuple[Callable[..., Any], tuple[Any, ...]], ...], int]
 
 
 class RenderError(RuntimeError):
@@ -79,6 +84,8 @@ def _text(v: Any) -> str:
 class Runtime:
     """Per-render state handed to the template: field lookup, filters, the missing-field log.
 
+    One runtime serves one recipient; `CompiledTemplate.run` points `paths`, `mode` and `tags`
+    at its own part before it renders, so the four parts of an email share the log.
     Only public methods: the sandbox refuses underscore attributes anyway.
     """
 
@@ -88,6 +95,12 @@ class Runtime:
         self.paths, self.mode, self.mark_missing = paths, mode, mark_missing
         self.missing: dict[str, None] = {}
         self.soft_missing: dict[str, None] = {}   # absent, but with a default or only tested
+        self.tags: list[_Tag] = []                # the output tags of the part being rendered
+
+    def report(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(missing, defaulted): fields shown without a default that are absent, and absent
+        fields covered by a default or only tested (those not also missing)."""
+        return tuple(self.missing), tuple(n for n in self.soft_missing if n not in self.missing)
 
     # lookups
     def _walk(self, value: Any, path: tuple[str, ...]) -> Any:
@@ -125,6 +138,23 @@ class Runtime:
         return []
 
     # output
+    def show(self, k: int) -> Any:
+        """Output tag k, whole: its field (or constant), its filters, then `out`. One call per tag."""
+        ref, value, soft, filters, mark = self.tags[k]
+        if ref >= 0:
+            value = self.get(ref, soft)
+        for f, args in filters:
+            value = f(self, value, *args)
+        return self.out(value, mark)
+
+    def show_item(self, loop_value: Any, k: int) -> Any:
+        """Output tag k on a loop variable (`<< item:name >>`), whole."""
+        ref, _, soft, filters, mark = self.tags[k]
+        value = self.item(loop_value, ref, soft)
+        for f, args in filters:
+            value = f(self, value, *args)
+        return self.out(value, mark)
+
     def out(self, value: Any, index: int) -> Any:
         if (index >= 0 and isinstance(value, str) and not value.strip() and value
                 is not MISSING and self.paths[index][0] != "link"):
@@ -217,6 +247,7 @@ class _Gen:
         self.literals: list[Any] = []
         self.paths: list[tuple[str, tuple[str, ...], str]] = []
         self.consts: list[Any] = []
+        self.tags: list[_Tag] = []
         self.loops: dict[str, str] = {}   # loop variable name -> jinja identifier
         self.loop_sources: dict[str, str] = {}
         self.counter = 0
@@ -229,19 +260,24 @@ class _Gen:
         self.consts.append(value)
         return f"C[{len(self.consts) - 1}]"
 
-    def ref(self, ref: Ref, soft: bool = False) -> tuple[str, int]:
-        flag = ", 1" if soft else ""
+    def path(self, ref: Ref) -> tuple[str | None, int]:
+        """Registers a field: (the jinja loop variable it is read from, or None; its index in paths)."""
         if ref.ns in self.loops:
             name = f"{self.loop_sources[ref.ns]}[]" + ("." + ".".join(ref.path) if ref.path else "")
             self.paths.append((ref.ns, ref.path, name))
-            return f"m_item({self.loops[ref.ns]}, {len(self.paths) - 1}{flag})", len(self.paths) - 1
+            return self.loops[ref.ns], len(self.paths) - 1
         self.paths.append((ref.ns, ref.path, ref.name))
-        return f"m_get({len(self.paths) - 1}{flag})", len(self.paths) - 1
+        return None, len(self.paths) - 1
+
+    def ref(self, ref: Ref, soft: bool = False) -> str:
+        flag = ", 1" if soft else ""
+        loop, index = self.path(ref)
+        return f"m_item({loop}, {index}{flag})" if loop else f"m_get({index}{flag})"
 
     def expr(self, e: Expr, as_bool: bool = False) -> str:
         if isinstance(e, Ref):
             # In a condition an absent field is an answer (false), not a gap in the email.
-            code = self.ref(e, soft=True)[0]
+            code = self.ref(e, soft=True)
             return f"m_truthy({code})" if as_bool else code
         if isinstance(e, Const):
             code = self.const(e.value)
@@ -260,17 +296,19 @@ class _Gen:
             if isinstance(node, Text):
                 out.append("{{ " + self.lit(node.value) + " }}")
             elif isinstance(node, Output):
+                # One runtime call per tag (Runtime.show): the lookup, the filters and `out` run
+                # as plain Python rather than as a sandboxed call each.
                 if isinstance(node.expr, Ref):
-                    has_default = any(f.name == "default" for f in node.filters)
-                    code, index = self.ref(node.expr, soft=has_default)
+                    loop, index = self.path(node.expr)
+                    soft, value = any(f.name == "default" for f in node.filters), None
                 else:
-                    code, index = self.const(node.expr.value), -1
-                for f in node.filters:
-                    args = "".join(", " + self.const(a) for a in f.args)
-                    code = f"m_f_{f.name}({code}{args})"
+                    loop, index, soft, value = None, -1, False, node.expr.value
+                filters = tuple((getattr(Runtime, f"f_{f.name}"), tuple(f.args)) for f in node.filters)
                 # A missing field is only marked where a <mark> element can go.
                 mark_index = -1 if node.in_attr else index
-                out.append("{{ m_out(" + code + f", {mark_index}) }}}}")
+                self.tags.append((index, value, 1 if soft else 0, filters, mark_index))
+                k = len(self.tags) - 1
+                out.append(f"{{{{ m_show_item({loop}, {k}) }}}}" if loop else f"{{{{ m_show({k}) }}}}")
             elif isinstance(node, If):
                 for i, (cond, body) in enumerate(node.branches):
                     word = "if" if i == 0 else "elif"
@@ -279,7 +317,7 @@ class _Gen:
                     out.append("{% else %}" + self.nodes(node.else_body))
                 out.append("{% endif %}")
             elif isinstance(node, For):
-                iterable = self.ref(node.iterable)[0]
+                iterable = self.ref(node.iterable)
                 self.counter += 1
                 ident = f"v{self.counter}"
                 saved = (self.loops.get(node.var), self.loop_sources.get(node.var))
@@ -294,8 +332,7 @@ class _Gen:
         return "".join(out)
 
 
-_RUNTIME_NAMES = ("get", "item", "iter", "out", "truthy", "cmp", "f_default", "f_upper", "f_lower",
-                  "f_capitalize", "f_title", "f_trim", "f_truncate", "f_number", "f_urlencode")
+_RUNTIME_NAMES = ("get", "item", "iter", "show", "show_item", "truthy", "cmp")
 _ENVS: dict[bool, ImmutableSandboxedEnvironment] = {}
 
 
@@ -322,33 +359,64 @@ class CompiledTemplate:
         gen = _Gen(mode)
         self.source = gen.nodes(nodes)
         self.mode = mode
-        self._literals, self._consts, self._paths = gen.literals, gen.consts, gen.paths
+        self._literals, self._consts, self._paths, self._tags = gen.literals, gen.consts, gen.paths, gen.tags
+        self._names = tuple(n for n in _RUNTIME_NAMES if f"m_{n}(" in self.source)
         self._template = _env(mode == "html").from_string(self.source)
-        self.static = not gen.paths and not gen.consts  # no tags at all: output is the literal
+        self.static = not gen.paths and not gen.consts and not gen.tags  # no tags at all: output is the literal
+        # Runtime.out strips header junk from every value, so a whole header needs the pass only
+        # when its own text has some.
+        self._strip_header = mode == "header" and any(_HEADER_JUNK.search(t) for t in gen.literals)
+        # A part without tags renders the same for everyone: once, here.
+        self._constant = self._generate(recipient_runtime(), sys.maxsize) if self.static else None
 
     def render(self, data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
                links: dict[str, str] | None = None, *, mark_missing: bool = False,
                max_chars: int = MAX_OUTPUT_CHARS) -> Rendered:
-        runtime = Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, self._paths,
-                          self.mode, mark_missing)
+        runtime = recipient_runtime(data, variables, links, mark_missing)
+        return Rendered(self.run(runtime, max_chars), *runtime.report())
+
+    def run(self, runtime: Runtime, max_chars: int = MAX_OUTPUT_CHARS) -> str:
+        """This part for the recipient of `runtime` (see `recipient_runtime`), whose missing and
+        defaulted fields collect what it lacks: one runtime can render every part of an email."""
+        if self._constant is not None:
+            text, size = self._constant
+            if size > max_chars:
+                raise _too_big(max_chars)
+            return text
+        return self._generate(runtime, max_chars)[0]
+
+    def _generate(self, runtime: Runtime, max_chars: int) -> tuple[str, int]:
+        runtime.paths, runtime.mode, runtime.tags = self._paths, self.mode, self._tags
         parts: list[str] = []
         size = 0
         try:
             # Bound methods as plain names: the sandbox then checks one call, not an attribute
-            # lookup and a call, per tag (about twice as fast per recipient).
-            names = {f"m_{n}": getattr(runtime, n) for n in _RUNTIME_NAMES}
-            for piece in self._template.generate(L=self._literals, C=self._consts, **names):
+            # lookup and a call, per tag. Only the names the code uses, in a shared context: the
+            # template sees these and nothing else (no jinja globals), and no copy is made per call.
+            context: dict[str, Any] = {"L": self._literals, "C": self._consts}
+            for n in self._names:
+                context[f"m_{n}"] = getattr(runtime, n)
+            for piece in self._template.root_render_func(self._template.new_context(context, shared=True)):
                 size += len(piece)
                 if size > max_chars:
-                    raise RenderError(f"the personalised email would be over {max_chars // 1_048_576} MB; "
-                                      "check loops over long lists")
+                    raise _too_big(max_chars)
                 parts.append(piece)
         except RenderError:
             raise
         except Exception as e:  # the sandbox or a filter on odd data: a message, not a crash
             raise RenderError(f"could not personalise the email: {e}") from None
         text = "".join(parts)
-        if self.mode == "header":
+        if self._strip_header:
             text = _HEADER_JUNK.sub("", text)
-        soft = tuple(n for n in runtime.soft_missing if n not in runtime.missing)
-        return Rendered(text, tuple(runtime.missing), soft)
+        return text, size
+
+
+def recipient_runtime(data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
+                      links: dict[str, str] | None = None, mark_missing: bool = False) -> Runtime:
+    """The state one recipient's render needs; `CompiledTemplate.run` renders parts with it."""
+    return Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, [], "html", mark_missing)
+
+
+def _too_big(max_chars: int) -> RenderError:
+    return RenderError(f"the personalised email would be over {max_chars // 1_048_576} MB; "
+                       "check loops over long lists")
