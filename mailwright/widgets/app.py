@@ -25,9 +25,29 @@ def prepare_environment(offscreen: bool) -> None:
         os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    wanted = ["--disable-background-networking"]
+    if _no_gpu():
+        # Without a screen or a GPU, Chromium would emulate one in software (Mesa llvmpipe:
+        # ~60 MB in our process) only to composite pages it draws as well without: the same
+        # pixels, as `mailwright preview` and the tests already render.
+        wanted.append("--disable-gpu")
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-    if "--disable-background-networking" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --disable-background-networking").strip()
+    for flag in wanted:
+        if flag not in flags.split():
+            flags += " " + flag
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
+
+
+def _no_gpu() -> bool:
+    """Offscreen (no screen at all), or Linux with no GPU device node (a server, a container,
+    a VM without graphics): any GL there would be software rendering."""
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] == "offscreen":
+        return True
+    return sys.platform.startswith("linux") and not any(os.path.exists(node) for node in GPU_NODES)
+
+
+# Where Linux shows a GPU: DRM (Intel, AMD, nouveau, nvidia-drm), NVIDIA's own driver, WSL2.
+GPU_NODES = ("/dev/dri", "/dev/nvidiactl", "/dev/dxg")
 
 
 def run_editor(argv: list[str]) -> int:

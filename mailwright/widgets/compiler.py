@@ -2,6 +2,11 @@
 
 Results come back on the Qt thread through a signal. A native crash of the compiler costs
 one error message (app/worker.py restarts the child); the window never waits for a compile.
+
+The window's other background jobs (checks, the previews' export build) run in the same
+child through `lane()`: one Python process with lxml, MJML, jinja2 and pydantic loaded,
+not one per kind of job (~45 MB each). Design compiles go first; each kind keeps its own
+"latest wins".
 """
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..app.worker import CompileWorker, JobCancelled
+from ..app.worker import CompileWorker, JobCancelled, WorkerLane
 
 
 class Compiler(QObject):
@@ -22,10 +27,16 @@ class Compiler(QObject):
 
     DEBOUNCE_MS = 60
 
+    BUILD = "mailwright.app.pipeline:build_job"
+    # Imported by the child at start, so the first check does not pay for it.
+    PRELOAD = ("mailwright.app.checks:check_job", "mailwright.app.preview_html:build_preview_job")
+
     def __init__(self, parent: QObject | None = None, *, in_process: bool = False) -> None:
         super().__init__(parent)
-        self._worker: CompileWorker | None = None
+        self._process: CompileWorker | None = None   # the child, shared by every lane
+        self._worker: WorkerLane | CompileWorker | None = None   # design compiles (None: in this process)
         self._in_process = in_process
+        self._closed = False
         self._pending: tuple[int, str, bool] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -36,7 +47,19 @@ class Compiler(QObject):
         self._tickets = 0
         if not in_process:
             # Start the child now so the first compile does not pay for its start-up.
-            self._worker = CompileWorker("mailwright.app.pipeline:build_job", timeout=60)
+            self._process = CompileWorker(self.BUILD, timeout=60, preload=self.PRELOAD)
+            self._worker = self._process.lane(self.BUILD, timeout=60, priority=0)
+
+    def lane(self, func: str, *, timeout: float = 60, failure: str = "The template could not be compiled",
+             priority: int = 10) -> WorkerLane:
+        """Another kind of background job ("package.module:function") in the compile worker's
+        process, after design compiles (lower `priority` first). With `in_process` compiles
+        (tests) the first lane starts the worker process."""
+        if self._closed:
+            raise RuntimeError("the compiler is closed")
+        if self._process is None or self._process.closed:
+            self._process = CompileWorker(func, timeout=timeout, preload=self.PRELOAD)
+        return self._process.lane(func, timeout=timeout, failure=failure, priority=priority)
 
     def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False,
                 recipient: dict | None = None) -> int:
@@ -85,7 +108,12 @@ class Compiler(QObject):
         self.finished.emit(revision, result)
 
     def close(self) -> None:
+        """Stop the worker process (every lane's unfinished job fails with JobCancelled)."""
+        self._closed = True
         self._timer.stop()
         if self._worker is not None:
             self._worker.close()
             self._worker = None
+        if self._process is not None:
+            self._process.close()
+            self._process = None

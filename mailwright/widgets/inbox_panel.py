@@ -176,6 +176,14 @@ class InboxPanel(QWidget):
         self.view = EmailView(html_page)
         self.view.setObjectName("inbox-html")
         self.view.linkClicked.connect(self._link_clicked)
+        # A web view that is shown starts a renderer process (~80 MB) even with nothing loaded,
+        # and a dock tabbed behind another counts as shown: the view stays hidden until the
+        # first message is shown.
+        self.view.hide()
+        self.view_placeholder = QLabel("Select a message to see it here.", html_page)
+        self.view_placeholder.setObjectName("inbox-html-placeholder")
+        self.view_placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.view_placeholder.setStyleSheet("color:#6b7280")
         hl = QVBoxLayout(html_page)
         hl.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -183,6 +191,7 @@ class InboxPanel(QWidget):
         row.addWidget(self.html_note, 1)
         hl.addLayout(row)
         hl.addWidget(self.view, 1)
+        hl.addWidget(self.view_placeholder, 1)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.text_view = self._text_tab("inbox-text", mono)
         self.headers_view = self._text_tab("inbox-headers", mono)
@@ -331,14 +340,17 @@ class InboxPanel(QWidget):
         self.current_id = msg_id
         self.delete_button.setEnabled(msg_id is not None)
         if msg_id is None or self.inbox is None:
-            # Until a message is shown the view loads nothing, so no renderer process (≈90 MB)
-            # starts for a panel the user may never open.
+            # Until a message is shown the view stays hidden (see __init__): no renderer process
+            # for a panel the user may never open.
             if getattr(self.view, "_current_key", None):
                 self.view.set_email_html("<p style='font-family:sans-serif;color:#6b7280'>Select a message.</p>")
             for view in (self.text_view, self.headers_view, self.raw_view):
                 view.setPlainText("")
             self.html_note.setText("")
             return
+        if self.view.isHidden():
+            self.view_placeholder.hide()
+            self.view.show()
         try:
             raw = self.inbox.raw(msg_id)
             msg = self.inbox.read(msg_id)

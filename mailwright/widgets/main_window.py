@@ -706,15 +706,14 @@ class MainWindow(QMainWindow):
 
     # --- checks ----------------------------------------------------------------------------
     def _run_checks(self) -> None:
-        """Checks run in their own worker process after each compile; the UI never waits."""
+        """Checks run after each compile in the compile worker's process; the UI never waits."""
         if self.session is None or self._closed:
             return
-        if getattr(self, "_check_worker", None) is None:
-            from ..app.worker import CompileWorker
-
-            self._check_worker = CompileWorker("mailwright.app.checks:check_job", timeout=60)
         revision = self.session.history.revision
         try:
+            if getattr(self, "_check_worker", None) is None:
+                self._check_worker = self.compiler.lane("mailwright.app.checks:check_job",
+                                                        failure="The checks were interrupted")
             future = self._check_worker.submit(self._snapshot(), self.session.name)
         except RuntimeError:  # the window is closing
             return

@@ -3,8 +3,8 @@ compiled once per edit, and the chosen recipient.
 
 The design canvas shows the design build (with node ids). Previews need the export build with
 its merge-tag table, so each recipient costs one render (~0.1 ms), never one MJML compile.
-That build runs in its own worker process (a native compiler crash costs a message, not the
-editor) and only while something needs it (the preview is open or recipients are loaded).
+That build runs in the compile worker's process (a native compiler crash costs a message, not
+the editor) and only while something needs it (the preview is open or recipients are loaded).
 """
 from __future__ import annotations
 
@@ -123,12 +123,24 @@ class PreviewState(QObject):
                 return
             self._on_delivered(revision, result, "")
             return
-        if self._worker is None:
-            from ..app.worker import CompileWorker
-
-            self._worker = CompileWorker("mailwright.app.preview_html:build_preview_job", timeout=60)
-        future = self._worker.submit(kind, text, source)
+        try:
+            if self._worker is None:
+                self._worker = self._make_worker()
+            future = self._worker.submit(kind, text, source)
+        except RuntimeError:  # the window is closing
+            return
         future.add_done_callback(lambda f, r=revision: self._from_worker(r, f))
+
+    def _make_worker(self):
+        """A lane in the window's compile worker process (one process for every background
+        build), or a worker of our own when there is no window compiler."""
+        job = "mailwright.app.preview_html:build_preview_job"
+        lane = getattr(getattr(self.parent(), "compiler", None), "lane", None)
+        if lane is not None:
+            return lane(job, priority=5)
+        from ..app.worker import CompileWorker
+
+        return CompileWorker(job, timeout=60)
 
     def _from_worker(self, revision: int, future) -> None:
         from ..app.worker import JobCancelled

@@ -219,3 +219,121 @@ def test_run_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(list((tmp_path / "mailwright-crashes").glob("crash-*.json"))) == 1
     with pytest.raises(JobTimeout):
         run_isolated(f"{H}:sleep_for", 30, timeout=0.3)
+
+
+# --- lanes: several kinds of job in one child ----------------------------------------------------
+
+
+def _wait_running(future: concurrent.futures.Future) -> None:
+    deadline = time.monotonic() + WAIT
+    while not future.running():  # wait until the child has it
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+def test_lanes_share_one_child(worker: CompileWorker) -> None:
+    other = worker.lane(f"{H}:crash_on")
+    a = worker.submit("compile").result(WAIT)
+    b = other.submit("check").result(WAIT)
+    assert a["pid"] == b["pid"] == worker.pid == other.pid
+    assert b["args"] == ["check"]
+
+
+def test_latest_wins_per_lane_and_lanes_run_by_priority(tmp_path: Path) -> None:
+    with make("sleep_for", tmp_path) as w:
+        checks = w.lane(f"{H}:sleep_for", priority=10)
+        preview = w.lane(f"{H}:sleep_for", priority=5)
+        order: list[str] = []
+        first = w.submit(0.4, "first")
+        _wait_running(first)
+        old_check = checks.submit(0.0, "old check")
+        check = checks.submit(0.0, "check")
+        old_build = w.submit(0.0, "old build")
+        build = w.submit(0.0, "build")
+        shown = preview.submit(0.0, "preview")
+        for fut in (check, build, shown):
+            fut.add_done_callback(lambda f: order.append(f.result()))
+        # A newer job replaces only the waiting job of its own lane.
+        for fut in (old_check, old_build):
+            with pytest.raises(JobCancelled):
+                fut.result(WAIT)
+        assert first.result(WAIT) == "first"
+        assert (build.result(WAIT), shown.result(WAIT), check.result(WAIT)) == ("build", "preview", "check")
+        assert order == ["build", "preview", "check"]   # priority 0, then 5, then 10
+
+
+def test_a_crash_in_one_lane_costs_that_job_only(tmp_path: Path) -> None:
+    with make("crash_on", tmp_path) as w:
+        checks = w.lane(f"{H}:echo", failure="The checks were interrupted")
+        before = w.submit("warm").result(WAIT)["pid"]
+        crashing = w.submit("crash")
+        waiting = checks.submit("after the crash")   # waits while the crash happens
+        with pytest.raises(WorkerCrashed) as info:
+            crashing.result(WAIT)
+        assert str(info.value).startswith("The template could not be compiled: the compiler process crashed "
+                                          "(signal SIGSEGV). The editor is fine")
+        after = waiting.result(WAIT)
+        assert after["args"] == ["after the crash"] and after["pid"] != before
+        assert w.submit("fine").result(WAIT)["pid"] == after["pid"]   # both lanes in the new child
+    with make("echo", tmp_path) as w:
+        checks = w.lane(f"{H}:crash_on", failure="The checks were interrupted")
+        with pytest.raises(WorkerCrashed, match=r"^The checks were interrupted: the compiler process crashed"):
+            checks.submit("crash").result(WAIT)
+        assert w.submit("ok").result(WAIT)["args"] == ["ok"]
+
+
+def test_a_missing_lane_function_fails_its_jobs_only(worker: CompileWorker) -> None:
+    missing = worker.lane(f"{H}:does_not_exist")
+    with pytest.raises(AttributeError):
+        missing.submit().result(WAIT)
+    assert worker.submit("still fine").result(WAIT)["args"] == ["still fine"]
+    with pytest.raises(ValueError):
+        worker.lane("no_colon_here")
+
+
+def test_closing_a_lane_leaves_the_child_and_other_lanes(tmp_path: Path) -> None:
+    with make("sleep_for", tmp_path) as w:
+        checks = w.lane(f"{H}:sleep_for")
+        running = checks.submit(0.3, "running")
+        _wait_running(running)
+        pid = w.pid
+        waiting = checks.submit(0.0, "waiting")
+        checks.close()
+        for fut in (running, waiting):
+            with pytest.raises(JobCancelled):
+                fut.result(WAIT)
+        with pytest.raises(RuntimeError, match="closed"):
+            checks.submit(0.0, "after close")
+        assert w.submit(0.0, "ok").result(WAIT) == "ok"
+        assert w.pid == pid   # no restart
+        checks.close()  # idempotent
+    with pytest.raises(RuntimeError, match="closed"):
+        w.lane(f"{H}:echo")
+    checks.close()  # after the worker closed: nothing to do
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="reads /proc")
+def test_a_worker_is_one_process(tmp_path: Path) -> None:
+    """One child per worker, however many lanes: no helper process beside it (multiprocessing's
+    spawn would add its resource tracker, ~13 MB)."""
+
+    def python_children() -> set[int]:
+        out = set()
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+                cmdline = Path(f"/proc/{entry.name}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == os.getpid() and b"QtWebEngine" not in cmdline:
+                out.add(int(entry.name))
+        return out
+
+    before = python_children()
+    with make("echo", tmp_path) as w:
+        lanes = [w.lane(f"{H}:echo") for _ in range(3)]
+        pids = {lane.submit().result(WAIT)["pid"] for lane in lanes} | {w.submit().result(WAIT)["pid"]}
+        assert pids == {w.pid}
+        assert python_children() - before == pids
