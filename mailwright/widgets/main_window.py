@@ -741,6 +741,12 @@ class MainWindow(QMainWindow):
             item.setToolTip(f.get("hint") or "")
             item.setData(Qt.ItemDataRole.UserRole, f["location"])
             self.checks.addItem(item)
+        if not findings:
+            # Say so where the user looks, not only in the status bar; the row selects nothing.
+            item = QListWidgetItem("✓  No problems found: size, links, images, contrast, merge tags and "
+                                   "client support all pass")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.checks.addItem(item)
         self.warn_label.setText(f"{errors} errors · {warnings} warnings" if findings else "No problems found")
         self.warn_label.setStyleSheet("color:#b91c1c;" if errors else "")
 
