@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QMessageBox, QToolBar, QWidget)
 
@@ -91,8 +91,8 @@ class MainWindow(QMainWindow):
 
         self.checks = QListWidget(self)
         self.checks.setObjectName("checks")
-        self.checks.itemActivated.connect(lambda item: self.select(item.data(Qt.ItemDataRole.UserRole)))
-        self.checks.itemClicked.connect(lambda item: self.select(item.data(Qt.ItemDataRole.UserRole)))
+        self.checks.itemActivated.connect(self._check_chosen)
+        self.checks.itemClicked.connect(self._check_chosen)
         self._dock("Checks", self.checks, Qt.DockWidgetArea.BottomDockWidgetArea, "dock-checks")
         self.recipients_placeholder = QLabel("Load recipients to preview each person's email (coming with "
                                              "the preview workspace).", self)
@@ -719,6 +719,11 @@ class MainWindow(QMainWindow):
             return
         future.add_done_callback(lambda f, r=revision: self._checks_done.emit(r, f))
 
+    def _check_chosen(self, item: QListWidgetItem) -> None:
+        location = item.data(Qt.ItemDataRole.UserRole)
+        if location:  # the "No problems found" row points nowhere
+            self.select(location)
+
     def _show_checks(self, revision: int, future) -> None:
         from ..app.worker import JobCancelled
 
@@ -745,7 +750,8 @@ class MainWindow(QMainWindow):
             # Say so where the user looks, not only in the status bar; the row selects nothing.
             item = QListWidgetItem("✓  No problems found: size, links, images, contrast, merge tags and "
                                    "client support all pass")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setForeground(QColor("#15803d"))
             self.checks.addItem(item)
         self.warn_label.setText(f"{errors} errors · {warnings} warnings" if findings else "No problems found")
         self.warn_label.setStyleSheet("color:#b91c1c;" if errors else "")

@@ -21,7 +21,12 @@ def test_a_clean_email_says_so_in_the_dock(make_window, qtbot):
     window = make_window(Session.open(EVENT))
     qtbot.waitUntil(lambda: window.warn_label.text() == "No problems found", timeout=RENDER_TIMEOUT)
     assert len(_rows(window)) == 1 and "No problems found" in _rows(window)[0]
-    assert window.checks.item(0).flags() == Qt.ItemFlag.NoItemFlags   # nothing to select
+    item = window.checks.item(0)
+    assert not item.flags() & Qt.ItemFlag.ItemIsSelectable   # nothing to select
+    block = next(window.session.doc.iter_blocks())
+    window.select(block.id)
+    window.checks.itemClicked.emit(item)                       # a click keeps the selection
+    assert window.canvas.selection == block.id
 
 
 def test_findings_replace_the_clean_row(make_window, qtbot):
