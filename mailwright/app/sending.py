@@ -23,7 +23,7 @@ import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.headerregistry import Address
 from email import policy as email_policy
 from email import utils as email_utils
@@ -50,6 +50,10 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_DEADLINE = 120.0
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_MESSAGES = 50
+# Seconds before each retry of the recipients a server refused for now (4xx): rate limits and
+# "try again shortly" replies usually pass within seconds. Greylisting wants minutes; after the
+# last retry the report still says "temporary; try later".
+RETRY_DELAYS: tuple[float, ...] = (2.0, 6.0)
 # What we say in EHLO: an address literal, so the machine's name does not leak and no slow
 # reverse DNS lookup (socket.getfqdn) runs before every send.
 EHLO_NAME = "[127.0.0.1]"
@@ -711,12 +715,15 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                   password: Secret | None = None, *, timeout: float = DEFAULT_TIMEOUT,
                   deadline: float = DEFAULT_DEADLINE, cancel: threading.Event | None = None,
                   progress: Callable[[int, int, list[RecipientResult]], None] | None = None,
-                  ssl_context: ssl.SSLContext | None = None) -> SendReport:
+                  ssl_context: ssl.SSLContext | None = None,
+                  retry_delays: Sequence[float] = RETRY_DELAYS) -> SendReport:
     """Send the messages over one connection and report what happened to each recipient.
 
     Never raises for a network or server problem: the report says it. ``progress(done,
     total, results_of_that_message)`` is called after each message. ``ssl_context`` replaces
-    the default verifying context (e.g. one that also trusts a test CA).
+    the default verifying context (e.g. one that also trusts a test CA). Recipients refused
+    for now (4xx) are sent the message again after each of ``retry_delays`` (seconds), within
+    the deadline; the others are never sent it twice.
     """
     if isinstance(messages, EmailMessage):
         messages = [messages]
@@ -767,19 +774,21 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
         return report
     log.debug("connected to %s (%s)", profile.address, "; ".join(s.message for s in steps))
     reconnected = False
+    retry = _Retry(retry_delays)
     try:
         i = 0
         while i < len(messages):
             msg, (mail_from, rcpts) = messages[i], envelopes[i]
             why = session.why_stopped()
-            if why:
+            if why and not retry.active:
                 report.cancelled = why == "cancelled"
                 report.error = why
                 fail_all(i, f"not sent: {why}")
                 break
-            if session.client is None or session.client.sock is None:
-                # 421 or a drop closed the connection: reconnect once for the rest.
-                if reconnected:
+            if not why and (session.client is None or session.client.sock is None):
+                # 421 or a drop closed the connection: reconnect once for the rest, and for
+                # each retry (a 421 is a "for now" refusal too; retries are few).
+                if reconnected and not retry.active:
                     report.error = "the connection was lost and could not be reopened"
                     fail_all(i, "not sent: the connection to the server was lost")
                     break
@@ -791,9 +800,25 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                                     ssl_context=ssl_context, steps=[])
                 except _Stop as e:
                     report.error = e.message
+                    if retry.active:
+                        report.results.extend(retry.give_up(rcpts))
+                        i += 1
                     fail_all(i, f"not sent: {e.message}")
                     break
-            results = _send_one(session, profile, msg, mail_from, rcpts, i + 1)
+            if why:  # stopped while a retry was waiting: the last answers stand
+                results = retry.give_up(rcpts)
+            else:
+                results = _send_one(session, profile, msg, mail_from, retry.pending or rcpts, i + 1)
+                delay = retry.schedule(results, session.remaining())
+                if delay is not None:
+                    log.debug("message %d: %d recipient(s) refused for now; retrying in %.1f s",
+                              i + 1, len(retry.pending), delay)
+                    if cancel is not None:
+                        cancel.wait(delay)
+                    else:
+                        time.sleep(delay)
+                    continue
+                results = retry.finish(results, rcpts)
             report.results.extend(results)
             log.debug("message %d/%d: %d accepted, %d failed", i + 1, len(messages),
                       sum(r.ok for r in results), sum(not r.ok for r in results))
@@ -808,6 +833,62 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
     if report.error is None and session.why_stopped() == "cancelled":
         report.cancelled = True
     return report
+
+
+class _Retry:
+    """The retries of one message: who is still to be tried, and what is already final."""
+
+    def __init__(self, delays: Sequence[float]) -> None:
+        self.delays = tuple(delays)
+        self._reset()
+
+    def _reset(self) -> None:
+        self.attempts = 0
+        self.pending: list[str] = []             # recipients the next attempt goes to
+        self.final: list[RecipientResult] = []   # answers that will not change
+        self.last: list[RecipientResult] = []    # the latest "for now" refusals
+        self.first_words: dict[str, str] = {}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.pending)
+
+    def schedule(self, results: list[RecipientResult], remaining: float) -> float | None:
+        """The delay before the next attempt, or None when these results are the last."""
+        temporary = [r for r in results if r.status == "temporary"]
+        if not temporary or self.attempts >= len(self.delays):
+            return None
+        delay = self.delays[self.attempts]
+        if delay + 5 > remaining:  # no time left in the send's deadline to wait and try again
+            return None
+        self.attempts += 1
+        for r in temporary:
+            self.first_words.setdefault(r.address, r.message)
+        self.final += [r for r in results if r.status != "temporary"]
+        self.last = temporary
+        self.pending = [r.address for r in temporary]
+        return delay
+
+    def finish(self, results: list[RecipientResult], rcpts: list[str]) -> list[RecipientResult]:
+        """Everything this message ended with, in the order of its recipients."""
+        tries = self.attempts + 1
+        out = list(self.final)
+        for r in results:
+            if r.address in self.first_words:
+                if r.ok:
+                    retries = f"{self.attempts} retr{'y' if self.attempts == 1 else 'ies'}"
+                    r = replace(r, message=f"accepted after {retries} (first try: {self.first_words[r.address]})")
+                elif r.status == "temporary":
+                    r = replace(r, message=f"{r.message} (tried {tries} times)")
+            out.append(r)
+        order = {address: n for n, address in enumerate(rcpts)}
+        out.sort(key=lambda r: order.get(r.address, len(order)))
+        self._reset()
+        return out
+
+    def give_up(self, rcpts: list[str]) -> list[RecipientResult]:
+        """The send stopped while a retry was waiting: the latest refusals are the answer."""
+        return self.finish(self.last, rcpts)
 
 
 def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from: str,

@@ -54,6 +54,7 @@ class Sink:
     """An aiosmtpd server that records envelopes, raw messages and every command it was sent."""
 
     def __init__(self, *, rcpt_codes: dict[str, str] | None = None, data_reply: str | None = None,
+                 busy_for: dict[str, int] | None = None,
                  tls_context: ssl.SSLContext | None = None, implicit_tls: ssl.SSLContext | None = None,
                  auth_ok: bool | None = None, auth_require_tls: bool = True, smtputf8: bool = True) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
@@ -61,11 +62,16 @@ class Sink:
         self.peers: list[tuple] = []
         self.logins: list[tuple[bytes, bytes]] = []
         self.rcpt_codes = rcpt_codes or {}
+        self.busy_for = dict(busy_for or {})   # address prefix -> how many RCPTs get a 451 first
         self.data_reply = data_reply
         sink = self
 
         class Handler:
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                for prefix, left in sink.busy_for.items():
+                    if address.startswith(prefix) and left > 0:
+                        sink.busy_for[prefix] = left - 1
+                        return "451 4.7.1 Rate limited, try again shortly"
                 for prefix, reply in sink.rcpt_codes.items():
                     if address.startswith(prefix):
                         return reply
@@ -509,11 +515,45 @@ def test_drop_mid_data_is_unknown_and_not_retried(zoe):
     assert [c.upper() for c in server.commands].count(b"DATA") == 1
 
 
+def test_a_recipient_refused_for_now_is_retried_and_the_others_get_one_copy(zoe):
+    with Sink(busy_for={"busy@": 1}) as sink:
+        msg = simple(zoe, to=["ok@example.com", "busy@example.com"])
+        report = send_messages(msg, sink.profile(), timeout=5, retry_delays=(0.05, 0.05))
+        assert [m[1] for m in sink.messages] == [["ok@example.com"], ["busy@example.com"]]
+    assert report.ok and [r.address for r in report.results] == ["ok@example.com", "busy@example.com"]
+    busy = report.results[1]
+    assert busy.status == "sent" and "accepted after 1 retry" in busy.message and "451" in busy.message
+
+
+def test_a_recipient_still_refused_after_the_retries_is_temporary(zoe):
+    with Sink(busy_for={"busy@": 10}) as sink:
+        report = send_messages(simple(zoe, to="busy@example.com"), sink.profile(), timeout=5,
+                               retry_delays=(0.05, 0.05))
+        assert sink.messages == [] and sink.busy_for["busy@"] == 7   # three tries
+    [result] = report.results
+    assert result.status == "temporary" and "try later" in result.message and "tried 3 times" in result.message
+
+
+def test_cancelling_during_a_retry_wait_keeps_the_answers(zoe):
+    cancel = threading.Event()
+    with Sink(busy_for={"busy@": 10}) as sink:
+        threading.Timer(0.3, cancel.set).start()
+        start = time.monotonic()
+        report = send_messages([simple(zoe, to=["ok@example.com", "busy@example.com"]),
+                                simple(zoe, to="later@example.com")],
+                               sink.profile(), timeout=5, cancel=cancel, retry_delays=(30.0,))
+        assert time.monotonic() - start < 5
+    by = {r.address: r for r in report.results}
+    assert by["ok@example.com"].ok
+    assert by["busy@example.com"].status == "temporary"
+    assert by["later@example.com"].status == "not sent" and report.cancelled
+
+
 def test_refused_recipients_are_reported_one_by_one(zoe):
     codes = {"busy@": "450 4.2.1 Mailbox busy", "nouser@": "550 5.1.1 No such user"}
     with Sink(rcpt_codes=codes) as sink:
         msg = simple(zoe, to=["ok@example.com", "busy@example.com", "nouser@example.com"])
-        report = send_messages(msg, sink.profile(), timeout=5)
+        report = send_messages(msg, sink.profile(), timeout=5, retry_delays=())
         assert sink.messages[0][1] == ["ok@example.com"]
         by = {r.address: r for r in report.results}
         assert not report.ok and report.error is None

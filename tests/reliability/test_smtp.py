@@ -180,7 +180,8 @@ def test_row28_a_drop_during_the_login_is_reported_and_nothing_is_sent(certs):
 ])
 def test_row29_each_refusal_is_reported_per_recipient(code, status, words):
     with Sink(rcpt_codes={"bad@": code}) as sink:
-        report = send_messages(message(["ok@example.com", "bad@example.com"]), sink.profile(), timeout=5)
+        report = send_messages(message(["ok@example.com", "bad@example.com"]), sink.profile(), timeout=5,
+                               retry_delays=())
         assert [m[1] for m in sink.messages] == [["ok@example.com"]]  # partial success is kept
     by = {r.address: r for r in report.results}
     assert by["ok@example.com"].ok and by["ok@example.com"].status == "sent"
@@ -198,10 +199,20 @@ def test_row29_data_refused_with_554_fails_every_recipient():
 
 def test_row29_a_421_reconnects_for_the_next_message():
     with Scripted("421-at-mail") as server:
-        report = send_messages([message("a@example.com"), message("b@example.com")], server.profile(), timeout=3)
+        report = send_messages([message("a@example.com"), message("b@example.com")], server.profile(), timeout=3,
+                               retry_delays=())
     first, second = report.results
     assert first.status == "temporary" and first.code == 421 and "try later" in first.message
     assert second.ok and server.connections == 2 and len(server.delivered) == 1
+
+
+def test_row29_a_421_is_retried_on_a_new_connection():
+    with Scripted("421-at-mail") as server:
+        report = send_messages([message("a@example.com"), message("b@example.com")], server.profile(), timeout=3,
+                               retry_delays=(0.05,))
+    first, second = report.results
+    assert first.ok and "accepted after 1 retry" in first.message and "421" in first.message
+    assert second.ok and server.connections == 2 and len(server.delivered) == 2
 
 
 # --- row 30: bad TLS ------------------------------------------------------------------------------
