@@ -716,14 +716,17 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                   deadline: float = DEFAULT_DEADLINE, cancel: threading.Event | None = None,
                   progress: Callable[[int, int, list[RecipientResult]], None] | None = None,
                   ssl_context: ssl.SSLContext | None = None,
-                  retry_delays: Sequence[float] = RETRY_DELAYS) -> SendReport:
+                  retry_delays: Sequence[float] | None = None,
+                  retrying: Callable[[int, list[str], float], None] | None = None) -> SendReport:
     """Send the messages over one connection and report what happened to each recipient.
 
     Never raises for a network or server problem: the report says it. ``progress(done,
     total, results_of_that_message)`` is called after each message. ``ssl_context`` replaces
     the default verifying context (e.g. one that also trusts a test CA). Recipients refused
-    for now (4xx) are sent the message again after each of ``retry_delays`` (seconds), within
-    the deadline; the others are never sent it twice.
+    for now (4xx) are sent the message again after each of ``retry_delays`` (seconds; default
+    ``RETRY_DELAYS``), within
+    the deadline; the others are never sent it twice. ``retrying(message_number, recipients,
+    delay)`` is called before each wait.
     """
     if isinstance(messages, EmailMessage):
         messages = [messages]
@@ -774,7 +777,7 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
         return report
     log.debug("connected to %s (%s)", profile.address, "; ".join(s.message for s in steps))
     reconnected = False
-    retry = _Retry(retry_delays)
+    retry = _Retry(RETRY_DELAYS if retry_delays is None else retry_delays)
     try:
         i = 0
         while i < len(messages):
@@ -813,6 +816,11 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                 if delay is not None:
                     log.debug("message %d: %d recipient(s) refused for now; retrying in %.1f s",
                               i + 1, len(retry.pending), delay)
+                    if retrying is not None:
+                        try:
+                            retrying(i + 1, list(retry.pending), delay)
+                        except Exception:  # noqa: BLE001 - a broken listener must not stop the send
+                            log.exception("send retry callback failed")
                     if cancel is not None:
                         cancel.wait(delay)
                     else:

@@ -676,8 +676,14 @@ class SendDialog(QDialog):
 
                 return SendReport(error="cancelled", cancelled=True, server=profile.address), notes
             bridge.stage.emit(f"Connecting to {profile.address}…")
+            def retrying(number: int, recipients: list[str], delay: float) -> None:
+                who = recipients[0] if len(recipients) == 1 else f"{len(recipients)} recipients"
+                bridge.stage.emit(f"Message {number}: the server refused {who} for now; "
+                                  f"trying again in {delay:.0f} s…")
+
             report = send_messages(messages, profile, password, timeout=timeout, cancel=cancel,
-                                   progress=lambda done, total, results: bridge.progress.emit(done, total, results))
+                                   progress=lambda done, total, results: bridge.progress.emit(done, total, results),
+                                   retrying=retrying)
             return report, notes
 
         self._cancel = cancel

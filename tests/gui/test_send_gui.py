@@ -73,13 +73,17 @@ class FakeKeyring:
 class Sink:
     """aiosmtpd on 127.0.0.1 recording messages; RCPT replies by address prefix."""
 
-    def __init__(self, rcpt_codes: dict[str, str] | None = None) -> None:
+    def __init__(self, rcpt_codes: dict[str, str] | None = None, busy_once: str | None = None) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
         codes = rcpt_codes or {}
+        busy = [busy_once] if busy_once else []   # an address prefix refused with 451, once
         sink = self
 
         class Handler:
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if busy and address.startswith(busy[0]):
+                    busy.clear()
+                    return "451 4.7.1 Slow down"
                 for prefix, reply in codes.items():
                     if address.startswith(prefix):
                         return reply
@@ -371,6 +375,27 @@ def test_a_refused_recipient_shows_in_the_results(qtbot, send_window, env):
     assert dialog.status.text().startswith("Partly sent: 1 of 2 recipient(s) accepted")
     assert len(sink.messages) == 1 and sink.messages[0][1] == ["ok@example.com"]
     assert send_window.inbox_panel.message_ids() == []   # not the local inbox
+
+
+def test_a_recipient_refused_for_now_is_retried_and_the_dialog_says_so(qtbot, send_window, env, monkeypatch):
+    from mailwright.app import sending
+    from mailwright.widgets.send_dialog import SendDialog
+
+    monkeypatch.setattr(sending, "RETRY_DELAYS", (0.6,))
+    with Sink(busy_once="busy@") as sink:
+        env["profiles"].save(Profile(name="Busy server", host="127.0.0.1", port=sink.port, security="none"))
+        dialog = SendDialog(send_window)
+        qtbot.addWidget(dialog)
+        assert dialog.select_profile("Busy server")
+        dialog.to_edit.setPlainText("busy@example.com")
+        seen: list[str] = []
+        dialog._bridge.stage.connect(seen.append)
+        report = wait_sent(qtbot, dialog)
+    assert report.ok
+    assert any("refused busy@example.com for now; trying again in 1 s" in s for s in seen), seen
+    [line] = dialog.result_lines()
+    assert line.startswith("✓ busy@example.com — accepted after 1 retry") and "451" in line
+    assert len(sink.messages) == 1
 
 
 def test_cancel_stops_a_send_to_a_server_that_never_answers_without_freezing(qtbot, send_window, env):
