@@ -169,7 +169,12 @@ def run(args: argparse.Namespace) -> int:
                                 assets_dir=src.parent / "assets")
     except (AddressError, ValueError) as e:
         raise CliError(str(e)) from None
-    report = send_messages([message], profile, password, timeout=args.timeout, ssl_context=context)
+    def retrying(_number: int, recipients: list[str], delay: float) -> None:
+        print(f"mailwright: {', '.join(recipients)}: refused for now; trying again in {delay:.0f} s",
+              file=sys.stderr)
+
+    report = send_messages([message], profile, password, timeout=args.timeout, ssl_context=context,
+                           retrying=retrying)
     for warning in report.warnings:
         print(f"mailwright: warning: {warning}", file=sys.stderr)
     if report.ok:
