@@ -87,6 +87,29 @@ def test_import_real_world_mjml(work: Path, name: str) -> None:
         words((work / "orig.html").read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("name", ["order_confirmation", "promotion"])
+def test_build_mjml_then_import_gives_the_template_back(work: Path, name: str) -> None:
+    shutil.copy(ROOT / "examples" / f"{name}.mwt", work / f"{name}.mwt")
+    built = run("build", f"{name}.mwt", "-o", "a.html", "--mjml", "a.mjml", cwd=work)
+    assert built.returncode == 0, built.stderr
+    result = run("import", "a.mjml", "-o", "back.mwt", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\d+ editable \(.*\), 0 kept as written$", result.stderr, re.M), result.stderr
+    kinds = {"order_confirmation": ("1 footer", "1 line_items"), "promotion": ("1 footer", "4 product", "1 hero")}
+    for kind in kinds[name]:
+        assert kind in result.stderr
+    # A receipt is transactional: a setting MJML does not carry, so the report says to set it again.
+    assert ("mark it so in the settings" in result.stderr) == (name == "order_confirmation")
+    again = run("build", "back.mwt", "-o", "b.html", "--mjml", "b.mjml", cwd=work)
+    assert again.returncode == 0, again.stderr
+    assert (work / "b.mjml").read_text(encoding="utf-8") == (work / "a.mjml").read_text(encoding="utf-8")
+    original = json.loads((work / f"{name}.mwt").read_text(encoding="utf-8"))
+    back = json.loads((work / "back.mwt").read_text(encoding="utf-8"))
+    assert back["settings"]["theme"] == original["settings"]["theme"]
+    assert [[[b["type"] for b in c["blocks"]] for c in r["columns"]] for r in back["rows"]] == \
+        [[[b["type"] for b in c["blocks"]] for c in r["columns"]] for r in original["rows"]]
+
+
 def test_import_html(work: Path) -> None:
     (work / "mail.html").write_text(
         "<html lang='de'><head><title>Hallo << data:name >></title></head><body>"

@@ -18,6 +18,8 @@ import re
 import lxml.html
 from lxml import etree
 
+from ._values import four_sides
+
 _CLASS = re.compile(r"""(\s+)class=(["'])(.*?)\2""", re.S)
 _STYLE = re.compile(r"""style=(["'])(.*?)\1""", re.S)
 _DECIMAL = re.compile(r"(?<![\w.#])(\d+)\.(\d+)")
@@ -43,14 +45,7 @@ def _expand(value: str) -> list[str] | None:
     parts = value.split()
     if not 1 <= len(parts) <= 4:
         return None
-    parts = [_length(p) for p in parts]
-    if len(parts) == 1:
-        return parts * 4
-    if len(parts) == 2:
-        return [parts[0], parts[1], parts[0], parts[1]]
-    if len(parts) == 3:
-        return [parts[0], parts[1], parts[2], parts[1]]
-    return parts
+    return four_sides([_length(p) for p in parts])
 
 
 def canonical_style(style: str) -> str:

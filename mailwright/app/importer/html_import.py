@@ -28,7 +28,8 @@ from lxml import etree
 
 from ..document import Document
 from ._source import ImportFailed, TaggedText, _OPEN
-from .mjml_import import ImportReport, NAMED_COLORS
+from ._values import NAMED_COLORS
+from .mjml_import import ImportReport
 
 _ZERO_WIDTH = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u034f\u00ad"}
 _PREHEADER_CLASS = re.compile(r"preheader|preview", re.I)

@@ -38,6 +38,18 @@ mj-body width / bg       settings.width / settings.background_color
 mjml lang / dir          settings.lang / settings.dir
 =======================  ==================================================================
 
+MJML that Mailwright wrote (`mailwright build --mjml`) comes back as the document it was
+(_native.py): a head that is exactly Mailwright's head for a theme gives that theme and its
+settings overrides (no reset below; what follows it is the document's head MJML); elements
+marked mw-footer / mw-video / mw-line-items / mw-html and the image, texts and button marked
+mw-product become footer, video, line items, HTML and product card blocks when the block,
+rendered with the props read back, writes exactly those elements; values the renderer
+computed (a heading's theme size, an image's column width, the rich-text paragraph margins)
+are stored as the document had them. `<mj-raw>` logic tags around one section or block
+(`<% if … %>`, `<% for … %>`, then their end tags) become its condition and repeat.
+Merge-language tags that open in one element and close in another (in any MJML) keep those
+elements together in one raw block or row, so every block builds on its own.
+
 The theme's own head (mj-attributes for sections, text, buttons, ...) would restyle whatever
 the source leaves to MJML's defaults, so `head_mjml` starts with an `mj-attributes` reset to
 MJML's defaults (or the source's mj-all values) for exactly the attributes the theme sets.
@@ -63,7 +75,10 @@ from pydantic import ValidationError
 from ..document import BLOCK_MODELS, Document, Row, Settings, resolve_fields
 from ..layout_fields import ROW_FIELDS
 from ._compare import body_of, canonical_fragment, fragments
+from ._native import MARKERS, NativeBlocks, native_theme
 from ._source import El, ImportFailed, Scanner, TaggedText
+from ._values import NoMap as _NoMap
+from ._values import _choice, _color, _num, _px, _px_int, _px_num, _split_sides
 
 # MJML's defaults for the attributes the importer reads (mjml 4 / MRML).
 FONT_DEFAULT = "Ubuntu, Helvetica, Arial, sans-serif"
@@ -95,24 +110,12 @@ MJML_DEFAULTS: dict[str, dict[str, str]] = {
     "mj-all": {"font-family": FONT_DEFAULT},
 }
 
-NAMED_COLORS = {
-    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff",
-    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
-    "orange": "#ffa500", "purple": "#800080", "navy": "#000080", "teal": "#008080",
-    "maroon": "#800000", "olive": "#808000", "lime": "#00ff00", "aqua": "#00ffff",
-    "fuchsia": "#ff00ff", "lightgray": "#d3d3d3", "lightgrey": "#d3d3d3",
-    "darkgray": "#a9a9a9", "darkgrey": "#a9a9a9", "whitesmoke": "#f5f5f5",
-}
-
-_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
 _THEME_ATTR = re.compile(r"<(mj-[a-z-]+)((?:\s+[a-z-]+=\"[^\"]*\")*)\s*/>")
 _MARK = "mwimp"
 _HEAD_VALUE_TAGS = ("mj-title", "mj-preview")
-
-
-class _NoMap(Exception):
-    """This element (or section) cannot be held by the candidate; the message says why."""
+_SPANNING = "merge-language tags that open in one element and close in another keep them together as written"
+_OPENS = re.compile(r"<%-?\s*(?:if|for)\b")
+_CLOSES = re.compile(r"<%-?\s*end(?:if|for)\b")
 
 
 @dataclass
@@ -132,68 +135,6 @@ class ImportReport:
         return (f"{rows} row{'s' * (rows != 1)}, {blocks} block{'s' * (blocks != 1)}: "
                 f"{sum(self.editable.values())} editable{f' ({kinds})' if kinds else ''}, "
                 f"{len(self.raw)} kept as written")
-
-
-# --- small value parsers --------------------------------------------------------------------
-
-def _num(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else round(value, 4)
-
-
-def _px(value: str | None) -> float | None:
-    if value is None:
-        return None
-    m = _PX.match(value)
-    return float(m.group(1)) if m else None
-
-
-def _px_int(value: str | None, lo: float, hi: float) -> int:
-    v = _px(value)
-    if v is None or not v.is_integer() or not lo <= v <= hi:
-        raise _NoMap(f"value {value!r}")
-    return int(v)
-
-
-def _px_num(value: str | None, lo: float, hi: float) -> int | float:
-    v = _px(value)
-    if v is None or not lo <= v <= hi:
-        raise _NoMap(f"value {value!r}")
-    return _num(v)
-
-
-def _color(value: str | None, *, optional: bool = False) -> str | None:
-    if value is None or value.strip() == "":
-        if optional:
-            return None
-        raise _NoMap("no colour")
-    v = value.strip()
-    if _HEX.match(v) or v == "transparent":
-        return v.lower()
-    if v.lower() in NAMED_COLORS:
-        return NAMED_COLORS[v.lower()]
-    raise _NoMap(f"colour {value!r}")
-
-
-def _choice(value: str | None, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise _NoMap(f"value {value!r}")
-    return value  # type: ignore[return-value]
-
-
-def _split_sides(value: str | None) -> list[float] | None:
-    if value is None or not value.strip():
-        return [0.0] * 4
-    parts = [_px(p) for p in value.split()]
-    if not 1 <= len(parts) <= 4 or any(p is None for p in parts):
-        return None
-    p = [float(x) for x in parts]  # type: ignore[arg-type]
-    if len(p) == 1:
-        return p * 4
-    if len(p) == 2:
-        return [p[0], p[1], p[0], p[1]]
-    if len(p) == 3:
-        return [p[0], p[1], p[2], p[1]]
-    return p
 
 
 # --- the attribute cascade ------------------------------------------------------------------
@@ -258,6 +199,41 @@ class BlockPlan:
     type: str = "mjml"
     props: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
+    els: list[El] = field(default_factory=list)  # the elements it holds (el first)
+    condition: str | None = None
+    repeat: str | None = None
+
+    def __post_init__(self) -> None:
+        self.els = self.els or [self.el]
+
+
+@dataclass
+class Unit:
+    """The elements one block will hold (a product card's several), and the merge-language tags
+    Mailwright writes around a block with a condition or a repeat: `<mj-raw><% if … %></mj-raw>`
+    before it, `<mj-raw><% endif %></mj-raw>` after (app/mjml_render.py `_wrap_logic`)."""
+
+    els: list[El]
+    wrap: tuple[El, El] | None = None
+    condition: str | None = None
+    repeat: str | None = None
+
+    @property
+    def key(self) -> int:
+        return id(self.els[0])
+
+    @property
+    def start(self) -> int:
+        return (self.wrap[0] if self.wrap else self.els[0]).start
+
+    @property
+    def end(self) -> int:
+        return (self.wrap[1] if self.wrap else self.els[-1]).end
+
+    def pieces(self) -> list["Unit"]:
+        """Every element alone, the logic tags included (how a unit no block holds is kept)."""
+        els = [self.wrap[0], *self.els, self.wrap[1]] if self.wrap else self.els
+        return [Unit([el]) for el in els]
 
 
 @dataclass
@@ -266,6 +242,7 @@ class ColumnPlan:
     width: int | float
     props: dict[str, Any]
     blocks: list[BlockPlan] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # its elements as blocks will hold them
 
 
 @dataclass
@@ -278,9 +255,12 @@ class RowPlan:
     block: BlockPlan | None = None   # a row-level block (hero) when not raw
     group: El | None = None          # the source's mj-group, if any
     source_columns: list[El] = field(default_factory=list)  # in source order
+    condition: str | None = None     # from Mailwright's logic tags around the section
+    repeat: str | None = None
+    last: El | None = None           # a raw row holding several body elements: the last one
 
 
-class _Importer:
+class _Importer(NativeBlocks):
     def __init__(self, text: str, source: str) -> None:
         self.source = source
         self.t = TaggedText(text)
@@ -290,6 +270,9 @@ class _Importer:
         self.head_tok: list[str] = []
         self.head_orig: list[str] = []
         self.inline_css: list[str] = []
+        self.head_kids: list[El] = []   # head elements but title and preview, in order
+        self.native = False             # the head is Mailwright's own for a theme (_native.py)
+        self.col_width = 0.0            # content width of the column being mapped, in px
         self._mark = 0
 
     # -- entry -------------------------------------------------------------------------------
@@ -313,9 +296,10 @@ class _Importer:
                     else:
                         preheader = value
                     continue
+                self.head_kids.append(child)
                 if child.tag == "mj-attributes":
                     self.cascade.learn(child)
-                if child.tag == "mj-style" and (child.get("inline") or "").lower() == "inline":
+                if _inline_style(child):
                     # Inlined by the build (settings.inline_css), as `mailwright build` does for .mjml.
                     self.inline_css.append(self.t.span(child.open_end, child.close_start))
                     continue
@@ -333,9 +317,24 @@ class _Importer:
         self.real_head = _head(self.doc_base, self.ctx)
         self.orig_head = "<mj-head>" + "".join(self.head_tok) + "</mj-head>"
         self.body_width = settings.width
-        plans = [self._map_body_child(child) for child in self.body.children]
+        plans, kids, i = [], self.body.children, 0
+        while i < len(kids):
+            logic = self._logic(kids[i], kids[i + 2]) if i + 2 < len(kids) else None
+            together = self._tags_close_at(kids, i, lambda el: (el.start, el.end))
+            if logic and not self._logic_tags(kids[i + 1]):  # a row with a condition or repeat
+                plans.append(self._map_body_child(kids[i + 1]))
+                plans[-1].condition, plans[-1].repeat = logic
+                i += 3
+            elif together > i + 1:
+                plans.append(RowPlan(kids[i], raw=True, last=kids[together - 1], reason=_SPANNING))
+                i = together
+            else:
+                plans.append(self._map_body_child(kids[i]))
+                i += 1
         if self.body.comments:
             self.notes.append(f"{self.body.comments} comment(s) between sections not kept")
+        if self.native:
+            self.notes += self.not_carried()
         if len(subject) > 2000 or len(preheader) > 2000:
             self.notes.append("subject or preheader cut to 2000 characters")
         return self._assemble(plans, subject[:2000], preheader[:2000], settings)
@@ -378,6 +377,20 @@ class _Importer:
         for name, _ in root.attrs:
             if name not in ("lang", "dir"):
                 self._note(root, f"<mjml {name}> is not kept")
+        base = {k: v for k, v in data.items() if k in ("width", "lang", "dir")}
+        native = native_theme(self.head_kids, body, self.t, base)
+        if native is not None:
+            # Mailwright's own head: its theme and overrides; what follows is the document's head MJML.
+            self.native = True
+            data, n = native
+            own = [el for el in self.head_kids[n:] if not _inline_style(el)]
+            if own and len(own) == len(self.head_kids) - n:
+                data["head_mjml"] = self.t.span(own[0].start, own[-1].end)
+            elif own:
+                data["head_mjml"] = "\n".join(self.t.span(el.start, el.end) for el in own)
+            if self.inline_css:
+                data["inline_css"] = "\n".join(css.strip("\n") for css in self.inline_css)
+            return Settings.model_validate(data)
         # Buttons and menus write the theme's body font, headings its heading font: both set
         # to what the source's own buttons and text use.
         buttons = [e for e in _walk(body) if e.tag == "mj-button"]
@@ -437,13 +450,16 @@ class _Importer:
         except _NoMap as e:
             return RowPlan(el, raw=True, reason=f"a Hero block cannot hold it ({e})")
         plan = BlockPlan(el, "hero", props)
+        # The row's hide-on-device options are classes on the hero (it renders instead of a section).
+        classes = (self.cascade.value(el, "css-class") or "").split()
+        row_props = {f"hide_on_{cls[8:]}": True for cls in ("mw-hide-mobile", "mw-hide-desktop") if cls in classes}
         a, b = self._marks()
         orig = f"<mj-raw><!--{_MARK}-{a}-a--></mj-raw>{self.t.text[el.start:el.end]}<mj-raw><!--{_MARK}-{a}-b--></mj-raw>"
         from ..mjml_render import render_row
 
         try:
             block = self._block_model(plan, "v1")
-            row = Row.model_validate({"id": "v0", "columns": [{"id": "v2", "blocks": [block]}]})
+            row = Row.model_validate({"id": "v0", "props": row_props, "columns": [{"id": "v2", "blocks": [block]}]})
             model = (f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
                      f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>")
         except (ValidationError, ValueError) as e:
@@ -452,7 +468,7 @@ class _Importer:
         got_m = fragments(self._compile(self.real_head, model) or "", _MARK).get(str(b))
         if got_o is None or got_m is None or canonical_fragment(got_o, rows=False) != canonical_fragment(got_m, rows=False):
             return RowPlan(el, raw=True, reason="a Hero block would not reproduce it exactly")
-        return RowPlan(el, block=plan)
+        return RowPlan(el, props=row_props, block=plan)
 
     def _marks(self) -> tuple[int, int]:
         self._mark += 2
@@ -476,14 +492,32 @@ class _Importer:
             return RowPlan(sec, raw=True, reason=f"a row cannot hold this section ({e})")
         if not self._skeleton_matches(plan):
             return RowPlan(sec, raw=True, reason="a row would not reproduce this section's layout exactly")
-        # Candidates for every element, tried in rounds until each is verified or raw.
-        pending: dict[int, list[BlockPlan]] = {}
+        # Units: the elements one block will hold (several for a product card), keyed by the first.
         chosen: dict[int, BlockPlan] = {}
+        hints: dict[int, str] = {}
+        widths = self._content_widths(plan)
+        try:
+            for col in plan.columns:
+                self.col_width = widths[id(col.el)]
+                col.units = self._units(col.el.children, chosen, hints)
+        except _NoMap as e:
+            return RowPlan(sec, raw=True, reason=f"a row cannot hold this section ({e})")
+        products = [k for k, p in chosen.items() if p.type == "product"]
+        if products:  # product cards first, each verified as one unit (everything else as written)
+            everything = {u.key: chosen.get(u.key) or BlockPlan(u.els[0]) for col in plan.columns for u in col.units}
+            verdict = self._verify_blocks(plan, everything)
+            for key in [k for k in products if not verdict.get(k)]:
+                self._split(plan, chosen.pop(key), hints)
+        # Candidates for every other element, tried in rounds until each is verified or raw.
+        pending: dict[int, list[BlockPlan]] = {}
         for col in plan.columns:
-            for child in col.el.children:
-                cands, why = self._candidates(child)
-                pending[id(child)] = cands
-                chosen[id(child)] = BlockPlan(child, reason=why)
+            self.col_width = widths[id(col.el)]
+            for unit in col.units:
+                if unit.key in chosen:
+                    continue
+                cands, why = self._candidates(unit.els[0])
+                pending[unit.key] = cands
+                chosen[unit.key] = BlockPlan(unit.els[0], reason=hints.get(unit.key) or why)
         for _ in range(3):
             trying = {k: v[0] for k, v in pending.items() if v}
             if not trying:
@@ -501,17 +535,132 @@ class _Importer:
         for key, plan_ in list(chosen.items()):
             if verdict.get(key):
                 continue
-            if plan_.type != "mjml":
+            if plan_.type == "product":
+                del chosen[key]
+                for el in self._split(plan, plan_, hints):
+                    chosen[id(el)] = BlockPlan(el, reason=hints.get(id(el)) or self._candidates(el)[1])
+            elif plan_.type != "mjml":
                 chosen[key] = BlockPlan(plan_.el, reason=f"a {REGISTRY[plan_.type].label} block would not "
                                                            "reproduce it exactly")
             else:
                 self._note(plan_.el, f"<{plan_.el.tag}> may look slightly different (the theme's head)")
         for col in plan.columns:
-            col.blocks = [chosen[id(child)] for child in col.el.children]
+            col.blocks = [chosen[unit.key] for unit in col.units]
+            for unit, block in zip(col.units, col.blocks):
+                block.condition, block.repeat = unit.condition, unit.repeat
         dropped = sec.comments + (plan.group.comments if plan.group else 0) + sum(c.comments for c in plan.source_columns)
         if dropped:
             self._note(sec, f"{dropped} comment(s) between elements not kept")
         return plan
+
+    def _content_widths(self, plan: RowPlan) -> dict[int, float]:
+        """Each column's content width in px (what blocks in it see as ctx.column_width)."""
+        from ..layout_fields import COLUMN_FIELDS
+
+        row_width = self.body_width - 2 * resolve_fields(ROW_FIELDS, plan.props, self.theme)["padding_x"]
+        out = {}
+        for col in plan.columns:
+            p = resolve_fields(COLUMN_FIELDS, col.props, self.theme)
+            out[id(col.el)] = row_width * col.width / 100 - 2 * p["padding"] - 2 * p["border_width"]
+        return out
+
+    def _units(self, kids: list[El], chosen: dict[int, BlockPlan], hints: dict[int, str]) -> list[Unit]:
+        """The column's elements in units: a product card's elements together, others alone;
+        Mailwright's logic tags around one of them go with it."""
+        units = self._product_units(kids, chosen, hints)
+        out, i = [], 0
+        while i < len(units):
+            logic = self._logic(units[i].els[0], units[i + 2].els[0]) if i + 2 < len(units) else None
+            if logic and len(units[i].els) == len(units[i + 2].els) == 1 and not self._logic_tags(units[i + 1].els[0]):
+                unit = units[i + 1]
+                unit.wrap, (unit.condition, unit.repeat) = (units[i].els[0], units[i + 2].els[0]), logic
+                out.append(unit)
+                i += 3
+            else:
+                out.append(units[i])
+                i += 1
+        grouped, i = [], 0
+        while i < len(out):
+            together = self._tags_close_at(out, i, lambda u: (u.start, u.end))
+            if together < 0:
+                raise _NoMap("merge-language tags that open in one column and close outside it")
+            if together == i + 1:
+                grouped.append(out[i])
+            else:  # kept as written, in one raw block
+                els = [el for unit in out[i:together] for piece in unit.pieces() for el in piece.els]
+                for unit in out[i:together]:
+                    chosen.pop(unit.key, None)
+                grouped.append(Unit(els))
+                chosen[id(els[0])] = BlockPlan(els[0], reason=_SPANNING, els=els)
+            i = max(together, i + 1)
+        return grouped
+
+    def _tags_close_at(self, items: list, i: int, span) -> int:
+        """Where the merge-language if/for tags opened from items[i] on are all closed again:
+        i + 1 when items[i] closes its own, the index after the item that closes them, or -1
+        when they are not closed in this list (or it closes more than it opens)."""
+        token = re.compile(re.escape(self.t.tokens.prefix) + r"\d{5}Z")
+        depth = 0
+        for j in range(i, len(items)):
+            start, end = span(items[j])
+            for m in token.finditer(self.t.text, start, end):
+                tag = self.t.plain(m.group(0))
+                depth += 1 if _OPENS.match(tag) else -1 if _CLOSES.match(tag) else 0
+                if depth < 0:
+                    return -1
+            if depth == 0:
+                return j + 1
+        return -1
+
+    def _logic_tags(self, el: El) -> str | None:
+        """The merge-language tags an mj-raw holds and nothing else (plain form), or None."""
+        inner = self.t.text[el.open_end:el.close_start]
+        if el.tag != "mj-raw" or not re.fullmatch(rf"(?:{re.escape(self.t.tokens.prefix)}\d{{5}}Z)+", inner):
+            return None
+        return self.t.plain(inner)
+
+    def _logic(self, before: El, after: El) -> tuple[str | None, str | None] | None:
+        """(condition, repeat) when `before` and `after` are the tags Mailwright writes around
+        a row or block with a condition and/or a repeat."""
+        opening, closing = self._logic_tags(before), self._logic_tags(after)
+        m = re.fullmatch(r"(?:<% if (.+?) %>)?(?:<% for (.+?) %>)?", opening or "", re.S)
+        if not m or not (m.group(1) or m.group(2)):
+            return None
+        if closing != ("<% endfor %>" if m.group(2) else "") + ("<% endif %>" if m.group(1) else ""):
+            return None
+        return m.group(1), m.group(2)
+
+    def _product_units(self, kids: list[El], chosen: dict[int, BlockPlan], hints: dict[int, str]) -> list[Unit]:
+        units, i, failed = [], 0, ""
+        while i < len(kids):
+            n = 0
+            if "mw-product" in (self.cascade.value(kids[i], "css-class") or "").split():
+                if kids[i].tag != "mj-image":  # the rest of a card that did not match
+                    hints[id(kids[i])] = failed or "a Product card block cannot hold it (no image before it)"
+                else:
+                    try:
+                        props, n = self.product_at(kids[i:])
+                        self.renders_as("product", props, kids[i:i + n])
+                        chosen[id(kids[i])] = BlockPlan(kids[i], "product", self._validated("product", props),
+                                                        els=kids[i:i + n])
+                    except _NoMap as e:
+                        failed = hints[id(kids[i])] = f"a Product card block cannot hold it ({e})"
+                        n = 0
+            units.append(Unit(kids[i:i + max(n, 1)]))
+            i += max(n, 1)
+        return units
+
+    def _split(self, plan: RowPlan, product: BlockPlan, hints: dict[int, str]) -> list[El]:
+        """A product card that does not reproduce its elements: back to one unit each (its
+        logic tags too); returns those elements."""
+        for el in product.els:
+            hints[id(el)] = "a Product card block would not reproduce it exactly"
+        for col in plan.columns:
+            for at, unit in enumerate(col.units):
+                if unit.key == id(product.el):
+                    col.units[at:at + 1] = pieces = unit.pieces()
+                    return [p.els[0] for p in pieces]
+        return []
 
     def _skeleton(self, sec: El) -> RowPlan:
         c = self.cascade
@@ -680,8 +829,9 @@ class _Importer:
         return Row.model_validate({"id": "vr", "props": plan.props, "columns": columns})
 
     def _verify_blocks(self, plan: RowPlan, blocks: dict[int, BlockPlan]) -> dict[int, bool]:
-        """Compile the section as written and as rows/blocks (each element between markers)
-        and say, per element, whether its block produces the same HTML."""
+        """Compile the section as written and as rows/blocks (each unit of elements between
+        markers) and say, per unit (keyed by its first element), whether its block produces
+        the same HTML."""
         text = self.t.text
         marks: dict[int, int] = {}
 
@@ -690,11 +840,13 @@ class _Importer:
                 marks[id(child)] = len(marks) + 1
             return marks[id(child)]
 
+        units = {id(cp.el): cp.units for cp in plan.columns}
+
         def orig_column(_: int, col: El) -> str:
             parts = [self._open_tag(col)]
-            for child in col.children:
-                k = mark(child)
-                parts.append(f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>{text[child.start:child.end]}"
+            for unit in units[id(col)]:
+                k = mark(unit.els[0])
+                parts.append(f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>{text[unit.start:unit.end]}"
                              f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>")
             parts.append("</mj-column>")
             return "".join(parts)
@@ -704,11 +856,12 @@ class _Importer:
 
         def model_blocks(cp: ColumnPlan) -> list[dict[str, Any]]:
             out = []
-            for child in cp.el.children:
-                k = mark(child)
+            for unit in cp.units:
+                k = mark(unit.els[0])
                 out.append({"id": f"vm{next(counter)}", "type": "mjml",
                             "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>"}})
-                out.append(self._block_model(blocks[id(child)], f"vb{next(counter)}"))
+                out.append({**self._block_model(blocks[unit.key], f"vb{next(counter)}"),
+                            "condition": unit.condition, "repeat": unit.repeat})
                 out.append({"id": f"vm{next(counter)}", "type": "mjml",
                             "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>"}})
             return out
@@ -729,43 +882,60 @@ class _Importer:
 
     def _block_model(self, plan: BlockPlan, block_id: str) -> dict[str, Any]:
         if plan.type == "mjml":
-            props = {"mjml": self.t.span(plan.el.start, plan.el.end)}
+            props = {"mjml": self.t.span(plan.el.start, plan.els[-1].end)}
         else:
             props = plan.props
-        return {"id": block_id, "type": plan.type, "props": props}
+        return {"id": block_id, "type": plan.type, "props": props, "condition": plan.condition,
+                "repeat": plan.repeat}
 
     # -- candidates ------------------------------------------------------------------------------
 
     def _candidates(self, el: El) -> tuple[list[BlockPlan], str]:
         """Blocks that might hold the element, best first, and why it is raw if none does."""
+        classes = (self.cascade.value(el, "css-class") or "").split()
+        # A Mailwright composite block's own element: that block first (and its reason, if not).
+        composite = [(t, getattr(self, f"_{t}")) for t, marker in MARKERS.items()
+                     if marker in classes and t != "product"]  # a product card spans elements: _units
         builders = {
-            "mj-text": (("heading", self._heading), ("text", self._text)),
+            "mj-text": (*composite, ("heading", self._heading), ("text", self._text)),
+            "mj-table": tuple(composite),
             "mj-button": (("button", self._button),),
             "mj-image": (("image", self._image),),
             "mj-divider": (("divider", self._divider),),
             "mj-spacer": (("spacer", self._spacer),),
             "mj-social": (("social", self._social),),
             "mj-navbar": (("menu", self._menu),),
-        }.get(el.tag)
-        if builders is None:
+        }.get(el.tag) or ()
+        if not builders:
             return [], {"mj-table": "a table is kept as written (its attributes included)",
                         "mj-raw": "raw HTML is kept as written"}.get(el.tag, f"<{el.tag}> is kept as written")
         out, reasons = [], []
         for block_type, build in builders:
             try:
                 props = build(el)
+                if block_type in MARKERS:
+                    self.renders_as(block_type, props, [el])
+                elif self.native:
+                    props = self.native_props(block_type, props)
             except _NoMap as e:
                 reasons.append(f"a {REGISTRY[block_type].label} block cannot hold it ({e})")
                 continue
-            props = self._minimal(REGISTRY[block_type].fields, props)
             try:
-                BLOCK_MODELS[block_type].model_validate({"id": "v", "type": block_type, "props": props})
-            except ValidationError as e:
-                reasons.append(f"a {REGISTRY[block_type].label} block cannot hold it "
-                               f"({'.'.join(map(str, e.errors()[0]['loc']))}: {e.errors()[0]['msg']})")
+                props = self._validated(block_type, props)
+            except _NoMap as e:
+                reasons.append(f"a {REGISTRY[block_type].label} block cannot hold it ({e})")
                 continue
             out.append(BlockPlan(el, block_type, props))
-        return out, (reasons[-1] if reasons else "")
+        return out, (reasons[0] if composite and reasons else reasons[-1] if reasons else "")
+
+    def _validated(self, block_type: str, props: dict[str, Any]) -> dict[str, Any]:
+        """The props as stored (overrides only), valid for the block's model, or NoMap."""
+        props = self._minimal(REGISTRY[block_type].fields, props)
+        try:
+            BLOCK_MODELS[block_type].model_validate({"id": "v", "type": block_type, "props": props})
+        except ValidationError as e:
+            raise _NoMap(f"{'.'.join(map(str, e.errors()[0]['loc']))}: {e.errors()[0]['msg']}") from None
+        return props
 
     def _inner(self, el: El) -> str:
         return self.t.text[el.open_end:el.close_start]
@@ -819,7 +989,7 @@ class _Importer:
         py, px_ = c.symmetric(el, "padding", 120)
         iy, ix = c.symmetric(el, "inner-padding", 120)
         return {
-            "label": self._plain_inner(el), "href": self.t.plain(c.value(el, "href") or ""),
+            "label": self.label_of(self._inner(el)), "href": self.t.plain(c.value(el, "href") or ""),
             "align": _choice(c.value(el, "align"), ("left", "center", "right")),
             "background_color": _color(c.value(el, "background-color")),
             "text_color": _color(c.value(el, "color")),
@@ -930,7 +1100,7 @@ class _Importer:
         c = self.cascade
         if c.value(el, "mode") != "fixed-height":
             raise _NoMap("fluid height")
-        self._no_classes(el, ("mw-hero",))
+        self._no_classes(el, ("mw-hero", "mw-hide-mobile", "mw-hide-desktop"))
         py, px_ = c.symmetric(el, "padding", 200)
         props: dict[str, Any] = {
             "background_url": self.t.plain(c.value(el, "background-url") or ""),
@@ -953,7 +1123,7 @@ class _Importer:
             props["text_color"] = _color(c.value(kids[0], "color"))
             kids.pop(0)
         if kids and kids[0].tag == "mj-button":
-            props["button_label"] = self._plain_inner(kids[0])
+            props["button_label"] = self.label_of(self._inner(kids[0]))
             props["button_url"] = self.t.plain(c.value(kids[0], "href") or "")
             props["button_color"] = _color(c.value(kids[0], "background-color"))
             props["button_text_color"] = _color(c.value(kids[0], "color"))
@@ -982,13 +1152,15 @@ class _Importer:
             if plan.raw or plan.block is not None:
                 col_id, block_id = next_id("c"), next_id("b")
                 if plan.raw:
+                    end = (plan.last or plan.el).end
                     block = {"id": block_id, "type": "mjml",
-                             "props": {"mjml": self.t.span(plan.el.start, plan.el.end), "fills_row": True}}
+                             "props": {"mjml": self.t.span(plan.el.start, end), "fills_row": True}}
                     raw.append((block_id, plan.el.tag, plan.reason))
                 else:
                     block = self._block_model(plan.block, block_id)
                     editable[plan.block.type] += 1
-                rows.append({"id": row_id, "columns": [{"id": col_id, "width": 100, "blocks": [block]}]})
+                rows.append({"id": row_id, "props": plan.props, "condition": plan.condition, "repeat": plan.repeat,
+                             "columns": [{"id": col_id, "width": 100, "blocks": [block]}]})
                 continue
             columns = []
             for cp in plan.columns:
@@ -1002,7 +1174,8 @@ class _Importer:
                     else:
                         editable[bp.type] += 1
                 columns.append({"id": col_id, "width": cp.width, "props": cp.props, "blocks": blocks})
-            rows.append({"id": row_id, "props": plan.props, "columns": columns})
+            rows.append({"id": row_id, "props": plan.props, "condition": plan.condition, "repeat": plan.repeat,
+                         "columns": columns})
         data = {"subject": subject, "preheader": preheader,
                 "settings": settings.model_dump(), "rows": rows}
         try:
@@ -1029,6 +1202,10 @@ def import_mjml(text: str, source: str = "<mjml>") -> ImportReport:
 
 def mjml_to_document(text: str, source: str = "<mjml>") -> Document:
     return import_mjml(text, source).document
+
+
+def _inline_style(el: El) -> bool:
+    return el.tag == "mj-style" and (el.get("inline") or "").lower() == "inline"
 
 
 def _walk(el: El):
