@@ -33,7 +33,8 @@ def render(b: BlockData, ctx: Ctx) -> str:
             "color": b["color"],
             "font-size": px(b["font_size"]),
             "font-family": font_stack(ctx.theme.fonts["body"]),
-            "text-transform": "uppercase" if b["uppercase"] else None,
+            # MJML navbar links are uppercase by default: "off" must be written out.
+            "text-transform": "uppercase" if b["uppercase"] else "none",
             "padding": pad(6, b["link_padding_x"]),
         })
         links.append(f"<mj-navbar-link{attrs}>{ctx.text(item.get('label') or '')}</mj-navbar-link>")
