@@ -20,6 +20,7 @@ _DROP = {"script", "style", "iframe", "object", "embed", "noscript", "template",
          "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta", "base"}
 _SPAN_CSS = {"color", "background-color", "font-weight", "font-style", "text-decoration", "font-size"}
 _ALIGN_CSS = {"text-align"}
+_LINK_CSS = {"color", "text-decoration", "font-weight"}  # a link's own colour beats the theme's
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
 _CSS_DECL = re.compile(r"\s*([a-zA-Z-]+)\s*:\s*([^;]+)")
 _CSS_VALUE_OK = re.compile(r"^[#\w\s.,%()'-]+$")
@@ -113,6 +114,9 @@ def _emit(el: etree._Element, parts: list) -> None:
             attrs += f' title="{escape_attr(el.get("title"))}"'
         if el.get("target") == "_blank":
             attrs += ' target="_blank"'
+        css = _filter_css(el.get("style", ""), _LINK_CSS)
+        if css:
+            attrs += f' style="{escape_attr(css)}"'
     elif tag == "span":
         css = _filter_css(el.get("style", ""), _SPAN_CSS)
         if not css:
