@@ -261,8 +261,15 @@ class MjmlOutput:
     @property
     def source(self) -> str:
         """The MJML with merge tags restored (what `build --mjml` writes); a tag inside an
-        attribute is written with `&quot;`/`&amp;` so the file stays well-formed."""
-        return self.tokens.restore(self.mjml)
+        attribute is written with `&quot;`/`&amp;` so the file stays well-formed. The CSS to
+        inline goes in as `<mj-style inline="inline">`, so the file builds to the same email."""
+        mjml = self.mjml
+        css = self.inline_css.strip()
+        if css:
+            css = css.replace("</", "<\\/")  # CSS cannot close the element early
+            style = f'<mj-style inline="inline">{css}</mj-style>'
+            mjml = mjml.replace("</mj-head>", style + "</mj-head>", 1)
+        return self.tokens.restore(mjml)
 
 
 def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<document>") -> MjmlOutput:
