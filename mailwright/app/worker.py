@@ -652,6 +652,9 @@ class CompileWorker:
                     JobTimeout(
                         f"The template took longer than {timeout:g} s to compile "
                         "and was stopped. The editor is fine."
+                        if job.lane.failure == _COMPILE_FAILURE else
+                        f"{job.lane.failure}: the job took longer than {timeout:g} s "
+                        "and was stopped. The editor is fine."
                     ),
                 )
                 return

@@ -186,6 +186,14 @@ def test_timeout_kills_the_job_and_the_worker_recovers(tmp_path: Path) -> None:
         assert w.submit(0.01, "ok").result(WAIT) == "ok"
 
 
+def test_a_timeout_in_another_lane_names_that_lane(tmp_path: Path) -> None:
+    with make("echo", tmp_path) as w:
+        checks = w.lane(f"{H}:sleep_for", timeout=0.5, failure="The checks were interrupted")
+        with pytest.raises(JobTimeout, match=r"^The checks were interrupted: the job took longer than 0.5 s"):
+            checks.submit(60, "never").result(WAIT)
+        assert w.submit("ok").result(WAIT)["args"] == ["ok"]
+
+
 def test_close_cancels_the_running_job_and_stops_the_child(tmp_path: Path) -> None:
     w = make("sleep_for", tmp_path)
     running = w.submit(60, "x")
