@@ -9,6 +9,12 @@ exact. Remote images stay off unless the user turns them on (https only).
 
 Everything shown comes from the export build of the document personalised for the chosen
 recipient (widgets/preview_state.py); the HTML variants are made by app/preview_html.py.
+
+A frame loads a page for its first email and for a variant change (scheme, images, remote
+images). After that an edit, another recipient or sender replaces the shown document's content
+in place (EmailView.patch_email_html): no new page, no blank frame, the scroll kept; forced
+dark is a page setting and stays on. A frame's `shown` signal says when a requested email is on
+screen either way; `pending` is True until the latest one is.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ import html as htmllib
 
 from PySide6.QtCore import QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPainterPath
-from PySide6.QtWebEngineCore import QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QScrollArea, QSizePolicy, QSpinBox, QTabWidget, QToolButton,
                                QVBoxLayout, QWidget)
@@ -25,6 +31,7 @@ from ..app.preview_html import SCHEME_LABELS, SCHEMES, Scheme, preview_html, sni
 from .email_view import EmailView
 from .preview_state import PreviewState, state_for
 
+APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 DEFAULT_WIDTHS = ((375, "Mobile"), (768, "Tablet"), (1024, "Desktop"))
 MIN_WIDTH, MAX_WIDTH = 200, 3000
 REMOTE_NOTE = ("Remote images are loaded from the sender's servers (https only). That reveals to them, "
@@ -128,6 +135,7 @@ class PreviewFrame(QFrame):
 
     removeRequested = Signal(object)
     variantChanged = Signal(object)
+    shown = Signal(object)   # a requested email is on screen, after a page load or an in-place patch
 
     def __init__(self, width: int, scheme: Scheme = "light", images: bool = True, *,
                  remote_images: bool = False, parent: QWidget | None = None) -> None:
@@ -138,9 +146,14 @@ class PreviewFrame(QFrame):
         self.scheme: Scheme = scheme
         self.images = images
         self.zoom = 1.0
-        self.html = ""            # the HTML last loaded (after the variant's rewrite)
-        self.requested = 0        # loads asked for / finished: the frame is up to date when equal
+        self.html = ""            # the HTML last shown (after the variant's rewrite)
+        self.requested = 0        # emails asked for / shown: the frame is up to date when equal
         self.finished = 0
+        self.loads = 0            # new pages loaded (an edit patches the page in place instead)
+        self._epoch = 0           # bumps when the view gets a new page (remote images on/off)
+        self._loading = 0         # the request a page load in flight shows (0: none)
+        self._page_variant: tuple[Scheme, bool] | None = None   # what the page was loaded for
+        self._restore_y = 0.0     # scroll (CSS px) to restore once the new page is loaded
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -185,6 +198,7 @@ class PreviewFrame(QFrame):
         layout.addWidget(self.inbox, 0, Qt.AlignmentFlag.AlignHCenter)
         self.view = PreviewView(self, remote_images=remote_images)
         self.view.setObjectName(f"preview-view-{width}")
+        self.view.loadStarted.connect(self._load_started)
         self.view.loadFinished.connect(self._loaded)
         layout.addWidget(self.view, 1, Qt.AlignmentFlag.AlignHCenter)
         self._apply_size()
@@ -214,34 +228,70 @@ class PreviewFrame(QFrame):
             self.variantChanged.emit(self)
 
     def set_remote_images(self, on: bool) -> None:
-        self.view.set_remote_images(on)   # a new page: loads of the old one never finish
-        self.requested = self.finished = 0
+        page = self.view.page()
+        self.view.set_remote_images(on)
+        if self.view.page() is not page:
+            # A new page: what the old one had in flight never reports, and it has nothing to patch.
+            self._epoch += 1
+            self.requested = self.finished = 0
+            self._loading = 0
+            self._page_variant = None
 
     @property
     def pending(self) -> bool:
         return self.finished < self.requested
 
     def show_email(self, html: str, *, sender: str, subject: str, preheader: str) -> None:
-        self.view.set_force_dark(self.scheme == "forced")
         self.html = preview_html(html, self.scheme, images=self.images)
         self.inbox.set_message(sender, subject, preheader, dark=self.scheme != "light")
-        # Keep the reader's place: an edit re-renders the frame, it should not jump to the top.
+        self.requested += 1
+        token, epoch = self.requested, self._epoch
+        # An edit (or another recipient) in the same variant replaces the shown document's
+        # content in place: no new page, no blank frame, the reader's place kept. The variant's
+        # rewrite lives in the HTML (head styles included), forced dark in the page's settings.
+        if (not self._loading and self._page_variant == (self.scheme, self.images)
+                and self.view.patch_email_html(self.html, lambda: self._shown(token, epoch))):
+            return
+        self._load(token)
+
+    def _load(self, token: int) -> None:
+        """A new page: the first email, a variant change (forced dark and images are then right
+        from the first paint, and loadFinished waits for the images), or a load in flight."""
+        self.view.set_force_dark(self.scheme == "forced")
+        # Keep the reader's place: the new page starts at the top.
         position = self.view.page().scrollPosition()   # in device pixels: divide by the zoom
         if position.y() > 0:
             self._restore_y = position.y() / max(self.view.zoomFactor(), 0.01)
-        self.requested += 1
+        self._page_variant = (self.scheme, self.images)
+        self._loading = token
+        self.loads += 1
         self.view.set_email_html(self.html)
 
-    _restore_y = 0.0
+    def _load_started(self) -> None:
+        if not self._loading:
+            # Not ours: email_view loading the page after a patch script failed (or a reload).
+            self._loading = self.requested
 
-    def _loaded(self, _ok: bool) -> None:
-        self.finished = min(self.requested, self.finished + 1)
-        if self._restore_y > 0 and not self.pending:
-            from PySide6.QtWebEngineCore import QWebEngineScript
+    def _loaded(self, ok: bool) -> None:
+        # QtWebEngine reports one start and one finish per busy spell (a load replaced by a newer
+        # one says nothing), so "finished and not loading" means the latest load is done.
+        if self.view.page().isLoading():
+            return
+        token, self._loading = self._loading or self.requested, 0
+        epoch = self._epoch
+        y, self._restore_y = self._restore_y, 0.0
+        if ok and y > 0:
+            self.view.page().runJavaScript(f"window.scrollTo(0, {y:.0f})", APP_WORLD,
+                                           lambda _r: self._shown(token, epoch))
+        else:
+            self._shown(token, epoch)
 
-            self.view.page().runJavaScript(f"window.scrollTo(0, {float(self._restore_y):.0f})",
-                                           QWebEngineScript.ScriptWorldId.ApplicationWorld)
-            self._restore_y = 0.0
+    def _shown(self, token: int, epoch: int) -> None:
+        """The email of request `token` (and every earlier one) is on screen, laid out."""
+        if epoch != self._epoch:
+            return   # from the page set_remote_images replaced
+        self.finished = max(self.finished, min(token, self.requested))
+        self.shown.emit(self)
 
     def release(self) -> None:
         self.view.release()
@@ -422,7 +472,7 @@ class PreviewWorkspace(QWidget):
                              remote_images=self.remote_images, parent=self.strip)
         frame.removeRequested.connect(self.remove_frame)
         frame.variantChanged.connect(self._render_frame)
-        frame.view.loadFinished.connect(self._frame_loaded)
+        frame.shown.connect(self._frame_loaded)
         frame.view.linkClicked.connect(self._link_clicked)
         self.strip_layout.insertWidget(self.strip_layout.count() - 1, frame, 0)
         self.frames.append(frame)
@@ -525,8 +575,8 @@ class PreviewWorkspace(QWidget):
         frame.show_email(email.html, sender=self.sender_edit.text().strip() or "Sender",
                          subject=email.subject, preheader=snippet(email.preheader, email.text))
 
-    def _frame_loaded(self, _ok: bool) -> None:
-        # Frames connect their own counter first, so this sees the frame's updated state.
+    def _frame_loaded(self, _frame: PreviewFrame) -> None:
+        # A frame counts what it shows before it says so: this sees every frame's current state.
         if not any(f.pending for f in self.frames):
             self.rendered.emit()
 
