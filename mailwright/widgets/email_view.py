@@ -220,6 +220,7 @@ class EmailView(QWebEngineView):
         url = QUrl(f"mwemail://{key}/")
         self.page().allowed_url = url
         self._current_key = key
+        self._shown = False  # loadStarted comes later: no patch may go to the page being replaced
         self.page().load(url)
         if previous:
             store.pages.pop(previous, None)
@@ -236,12 +237,15 @@ class EmailView(QWebEngineView):
             return False
         # A reload (say, after a renderer crash) must get the current content.
         profiles().store.pages[key] = with_csp(html, self._remote).encode("utf-8")
+        self._latest_patch = html
 
         def patched(result) -> None:
             if isinstance(result, (int, float)):
                 done()
             elif getattr(self, "_current_key", None) == key:
-                self.set_email_html(html)  # the script failed: load the page (loadFinished reports)
+                # The script failed: load the page instead, with the newest HTML patched in
+                # (a later patch may have run already); loadFinished reports.
+                self.set_email_html(self._latest_patch)
 
         self.page().runJavaScript(_PATCH_JS % json.dumps(html), QWebEngineScript.ScriptWorldId.ApplicationWorld,
                                   patched)
