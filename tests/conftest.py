@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import tempfile
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never touch the user's real data or config folders (autosaves, inbox, profiles).
 os.environ.setdefault("MAILWRIGHT_DATA_DIR", tempfile.mkdtemp(prefix="mailwright-test-data-"))
@@ -22,3 +24,27 @@ try:  # the email view's custom scheme must be registered before any QApplicatio
     register_scheme()
 except ImportError:  # Qt not installed: GUI tests skip themselves
     pass
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch):
+    """A modal dialog nobody answers would hang the run (seen once at a teardown, where
+    pytest-timeout did not end it): fail at once instead, in every folder of tests. Tests that
+    expect a dialog patch it themselves (later patches win)."""
+    try:
+        from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+    except ImportError:  # Qt not installed: no dialog can open
+        return
+
+    def refuse(what):
+        def modal(*args, **kwargs):
+            shown = [a for a in args if isinstance(a, str)]
+            raise AssertionError(f"unexpected modal {what}: {shown[:2]}")
+        return modal
+
+    for name in ("question", "warning", "critical", "information", "about"):
+        monkeypatch.setattr(QMessageBox, name, refuse(f"QMessageBox.{name}"))
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: refuse("QMessageBox")(box.text()))
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, refuse(f"QFileDialog.{name}"))
+    monkeypatch.setattr(QInputDialog, "getText", refuse("QInputDialog.getText"))

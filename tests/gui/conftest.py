@@ -79,26 +79,6 @@ def _forget_changes(window) -> None:
         window.session.recovered = False
 
 
-@pytest.fixture(autouse=True)
-def no_unexpected_dialogs(monkeypatch):
-    """A modal dialog nobody answers would hang the run: fail at once instead. Tests that
-    expect a dialog patch it themselves (later patches win)."""
-    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-
-    def refuse(what):
-        def modal(*args, **kwargs):
-            shown = [a for a in args if isinstance(a, str)]
-            raise AssertionError(f"unexpected modal {what}: {shown[:2]}")
-        return modal
-
-    for name in ("question", "warning", "critical", "information", "about"):
-        monkeypatch.setattr(QMessageBox, name, refuse(f"QMessageBox.{name}"))
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: refuse("QMessageBox")(box.text()))
-    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
-        monkeypatch.setattr(QFileDialog, name, refuse(f"QFileDialog.{name}"))
-    monkeypatch.setattr(QInputDialog, "getText", refuse("QInputDialog.getText"))
-
-
 @pytest.fixture
 def window(make_window):
     return make_window()

@@ -37,7 +37,9 @@ def open_window(qtbot, tmp_path):
         window = MainWindow(Session(doc), in_process_compile=in_process,
                             settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
         windows.append(window)
-        qtbot.addWidget(window)
+        # pytest-qt closes its widgets before fixtures tear down: forget the edits first, or
+        # closing would ask about unsaved changes.
+        qtbot.addWidget(window, before_close_func=_forget_changes)
         window.resize(1200, 800)
         with qtbot.waitSignal(window.rendered, timeout=TIMEOUT):
             window.show()
@@ -58,6 +60,12 @@ def open_window(qtbot, tmp_path):
             preview.close()
         window.close()
         _delete_now(window)
+
+
+def _forget_changes(window) -> None:
+    if window.session is not None:
+        window.session.history.mark_saved()
+        window.session.recovered = False
 
 
 def _delete_now(widget) -> None:
