@@ -650,10 +650,7 @@ class CompileWorker:
                 _fail(
                     job.future,
                     JobTimeout(
-                        f"The template took longer than {timeout:g} s to compile "
-                        "and was stopped. The editor is fine."
-                        if job.lane.failure == _COMPILE_FAILURE else
-                        f"{job.lane.failure}: the job took longer than {timeout:g} s "
+                        f"{job.lane.failure}: it took longer than {timeout:g} s "
                         "and was stopped. The editor is fine."
                     ),
                 )
