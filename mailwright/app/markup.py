@@ -80,6 +80,11 @@ def _sanitize(html: str, paragraph_gap: int) -> str:
 _sanitize_cached = functools.lru_cache(maxsize=1024)(_sanitize)
 
 
+def clear_cache() -> None:
+    """Forget the sanitised texts kept so far."""
+    _sanitize_cached.cache_clear()
+
+
 def _emit_children(el: etree._Element, parts: list) -> None:
     if el.text:
         parts.append(escape_text(el.text))
@@ -141,13 +146,12 @@ def _emit(el: etree._Element, parts: list) -> None:
 
 # --- raw HTML -----------------------------------------------------------------------------
 
-_TAG = re.compile(
-    r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)"
-    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
-    r"\s*(/?)>",
-    re.S,
-)
-_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.S)
+# An attribute (name, optional value in any quoting) and a run of them: shared with the MJML
+# importer (importer/_source.py), which reads tags the same way.
+ATTR_PATTERN = r"[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+ATTRS_PATTERN = rf"((?:\s+{ATTR_PATTERN})*)"
+ATTR_RE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.S)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)" + ATTRS_PATTERN + r"\s*(/?)>", re.S)
 _RAWTEXT = {"style", "script"}
 
 
@@ -156,7 +160,7 @@ def _normalise_tag(m: re.Match[str]) -> str:
     if close:
         return f"</{name}>"
     out = []
-    for a in _ATTR.finditer(attrs):
+    for a in ATTR_RE.finditer(attrs):
         key, value = a.group(1), a.group(2)
         if value is None:
             out.append(f" {key}")

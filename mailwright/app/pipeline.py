@@ -49,9 +49,9 @@ class BuildResult:
 
 def clear_caches() -> None:
     """Forget what earlier builds cached (the benchmark's cold builds; tests)."""
-    from .markup import _sanitize_cached
+    from . import markup
 
-    _sanitize_cached.cache_clear()
+    markup.clear_cache()
 
 
 def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:

@@ -20,7 +20,20 @@ def test_a_javascript_link_is_unlinked_keeping_its_text() -> None:
     assert "<a" not in out and "Click" in out
 
 
-def test_the_cache_gives_the_same_answer_twice() -> None:
-    html = '<p>Hi <strong>there</strong></p><ul><li>one</li></ul>'
+def test_long_texts_past_the_cache_are_cleaned_alike() -> None:
+    """Texts over the cache's size limit take the uncached path: same allow-list, same spacing."""
+    paragraph = '<p>Para <a href="javascript:x()">bad</a> <script>alert(1)</script>text</p>'
+    short = sanitize_rich_text(paragraph * 2)
+    long = sanitize_rich_text(paragraph * 400)
+    assert len(paragraph * 400) > 8_000
+    for out in (short, long):
+        assert "javascript" not in out and "<script" not in out and "alert" not in out
+        assert out.count('style="margin:0 0 12px;"') == out.count("<p ") - 1   # last one: margin 0
+    assert long.startswith(short.split("</p>")[0])
+
+
+def test_the_paragraph_gap_is_part_of_the_answer() -> None:
+    html = "<p>Hi <strong>there</strong></p><ul><li>one</li></ul>"
     assert sanitize_rich_text(html) == sanitize_rich_text(html)
-    assert sanitize_rich_text(html, paragraph_gap=20) != sanitize_rich_text(html)
+    assert "0 0 20px" in sanitize_rich_text(html, paragraph_gap=20)
+    assert "0 0 20px" not in sanitize_rich_text(html)

@@ -17,6 +17,7 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 
+from ..markup import ATTR_RE, ATTRS_PATTERN
 from ..storage import DocumentError
 from ..tokens import TAG_RE, TokenTable, choose_prefix
 
@@ -76,18 +77,12 @@ ENDING_TAGS = frozenset({
     "mj-html-attribute",
 })
 
-_OPEN = re.compile(
-    r"<([A-Za-z][A-Za-z0-9:_.-]*)"
-    r"((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)"
-    r"\s*(/?)>",
-    re.S,
-)
-_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.S)
+_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:_.-]*)" + ATTRS_PATTERN + r"\s*(/?)>", re.S)
 
 
 def parse_attrs(source: str) -> list[tuple[str, str]]:
     out = []
-    for m in _ATTR.finditer(source):
+    for m in ATTR_RE.finditer(source):
         value = m.group(2)
         if value is None:
             value = ""
