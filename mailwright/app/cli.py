@@ -1,8 +1,11 @@
 """The `mailwright` command line (DESIGN.md §8).
 
-Exit codes: 0 success; 1 check errors or a failed send; 2 bad usage or bad input. Bad input
-gives one message on stderr naming the file and the place; never a traceback. This module
-never imports Qt: the editor is imported lazily, only when a window is asked for.
+Exit codes: 0 success; 1 check errors or a failed send; 2 bad usage or bad input; 3 an
+internal error (a bug of ours: CI must not read it as a failed check). Bad input gives one
+message on stderr naming the file and the place; never a traceback (`--debug` prints one for
+an internal error). Output never fails once the work is done: stdout and stderr write what
+their encoding cannot hold as escapes. This module never imports Qt: the editor is imported
+lazily, only when a window is asked for.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `mailwright build x | head`
 # Commands that live in their own modules: each module defines
 # `add_parser(subparsers) -> None` and `run(args) -> int`, and raises CliError for bad input.
 EXTERNAL_COMMANDS = {
@@ -58,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     for module in _external_modules().values():
         module.add_parser(sub)
     sub.add_parser("themes", help="list the themes, one per line")
+    for command in (parser, *sub.choices.values()):
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="on an internal error, print the traceback")
     return parser
 
 
@@ -134,14 +141,30 @@ def _recipient(args: argparse.Namespace) -> tuple[str, dict]:
         raise CliError(str(e)) from None
 
 
-def _stdout(text: str) -> None:
-    # The HTML declares charset=UTF-8: write UTF-8 bytes whatever the locale's encoding.
+def _refuse_overwriting_inputs(inputs: dict, outputs: dict) -> None:
+    """Exit 2 before any work when an output is one of the inputs (see outputs.py)."""
+    from .outputs import OutputClash, check_outputs
+
+    try:
+        check_outputs(inputs, outputs)
+    except OutputClash as e:
+        raise CliError(str(e)) from None
+
+
+def _stdout(text: str, *, json: bool = False) -> None:
+    """UTF-8 bytes on stdout whatever the locale's encoding (the HTML declares charset=UTF-8).
+
+    A file name that is not UTF-8 goes out as its own bytes, or as a `\\udcXX` escape in
+    JSON so that the output stays valid JSON.
+    """
+    from .streams import ERRORS
+
     out = getattr(sys.stdout, "buffer", None)
     if out is None:  # a text-only stream (e.g. redirected in a test)
         sys.stdout.write(text)
     else:
         sys.stdout.flush()
-        out.write(text.encode("utf-8"))
+        out.write(text.encode("utf-8", "backslashreplace" if json else ERRORS))
         out.flush()
 
 
@@ -157,6 +180,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise CliError("--row and --email choose a recipient from --data FILE")
     if args.field_map and not args.esp:
         raise CliError("--field-map goes with --esp NAME")
+    _refuse_overwriting_inputs(
+        {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
+        {"-o": args.output, "--text": args.text, "--mjml": args.mjml})
     result = build_file(src, variables=_variables(args.var))
     html, text = result.html, result.text
     if args.data:
@@ -226,9 +252,35 @@ def _open_editor(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--debug")):
         return _open_editor(argv)
+    from .streams import make_streams_safe
+
+    make_streams_safe()
     args = _parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`| head`): nothing more can be said to it, and Python would
+        # otherwise complain again while flushing at exit.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as e:  # a bug of ours: still no traceback unless asked for
+        from .streams import shorten
+
+        if debug:
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        print(f"mailwright: internal error ({type(e).__name__}: {shorten(str(e))}); please report it"
+              f"{'' if debug else ' (run again with --debug for the details)'}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
     from ..themes import ThemeError
     from .pipeline import BuildError
     from .storage import DocumentError
@@ -236,17 +288,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         handlers = {"build": _cmd_build, "blocks": _cmd_blocks, "themes": _cmd_themes, "dialects": _cmd_dialects}
         handlers.update({name: m.run for name, m in _external_modules().items()})
+        if args.command is None:
+            _parser().print_help()
+            return EXIT_BAD_INPUT
         if args.command not in handlers:
             raise CliError(f"'{args.command}' is not available in this version")
         return handlers[args.command](args)
     except (CliError, DocumentError, BuildError, ThemeError) as e:
         print(f"mailwright: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
-    except Exception as e:  # a bug of ours: still no traceback for the user
-        print(f"mailwright: internal error ({type(e).__name__}: {e}); please report it", file=sys.stderr)
-        return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -49,5 +49,8 @@ def run(args: argparse.Namespace) -> int:
         for warning in recipients.warnings:
             print(f"mailwright: {warning}", file=sys.stderr)
     report = check_file(src, recipients=recipients)
-    _stdout(report.to_json() if args.format == "json" else report.to_text())
+    if args.format == "json":
+        _stdout(report.to_json(), json=True)
+    else:
+        _stdout(report.to_text())
     return EXIT_FAILED if report.errors else EXIT_OK

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from .cli import EXIT_OK, CliError, _field_map
+from .cli import EXIT_OK, CliError, _field_map, _refuse_overwriting_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: a bundle is a zip file; name it with .zip")
     if args.field_map and not args.esp:
         raise CliError("--field-map goes with --esp NAME")
+    _refuse_overwriting_inputs({"the source": src, "the --field-map file": args.field_map}, {"--bundle": out})
     utm = parse_utm(args.utm) if args.utm is not None else None
     try:
         report = export_bundle(src, out, esp=args.esp, field_map=_field_map(args.field_map),

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import EXIT_OK, CliError
+from .cli import EXIT_OK, CliError, _refuse_overwriting_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -32,12 +32,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{src}: cannot import this kind of file; give an .mjml or .html file")
     if out.suffix.lower() != ".mwt":
         raise CliError(f"{out}: the output is a Mailwright document; name it with .mwt")
-    try:
-        same = out.exists() and src.exists() and out.resolve() == src.resolve()
-    except OSError:
-        same = False
-    if same:
-        raise CliError(f"{out}: that is the source file; choose another output name")
+    _refuse_overwriting_inputs({"the source": src}, {"-o": out})
     report = import_report(src)
     try:
         save_document(report.document, out)

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import EXIT_FAILED, EXIT_OK, CliError
+from .cli import EXIT_FAILED, EXIT_OK, CliError, _refuse_overwriting_inputs
 
 MIN_WIDTH, MAX_WIDTH = 200, 3000
 
@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--data needs --row N to choose the recipient to personalise with")
     if out.parent and not out.parent.exists():
         raise CliError(f"{out}: the folder {out.parent} does not exist")
+    _refuse_overwriting_inputs({"the source": src, "the --data file": args.data}, {"-o": out})
 
     row = None
     if args.data:

@@ -235,8 +235,12 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
     suffix = src.suffix.lower()
     if suffix not in (".mwt", ".mjml"):
         raise ExportError(f"{src}: export takes a .mwt document or an .mjml file")
-    if out.exists() and src.exists() and out.resolve() == src.resolve():
-        raise ExportError(f"{out}: the bundle would overwrite the source; choose another name")
+    from .outputs import OutputClash, check_outputs
+
+    try:
+        check_outputs({"the source": src}, {"the bundle": out})
+    except OutputClash as e:
+        raise ExportError(str(e)) from None
     if asset_base_url is not None and not re.match(r"^https?://[^\s/]+", asset_base_url):
         raise ExportError(f"--asset-base-url {asset_base_url!r}: give an http(s) URL such as "
                           "https://cdn.example.com/spring")

@@ -1,0 +1,58 @@
+"""Refuse to write an output over one of the command's own inputs.
+
+`build news.mwt -o news.mwt` used to replace the template with HTML. Any output that is an input
+(the same path, a symlink to it, or a hard link of it) is refused before anything is built, and
+so are two outputs that are one file (the second would silently replace the first).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping
+
+__all__ = ["OutputClash", "check_outputs", "same_file"]
+
+
+class OutputClash(ValueError):
+    """An output would overwrite an input or another output; the message says which."""
+
+
+def _identity(path: Path) -> tuple[int, int] | str | None:
+    """What makes two paths one file: (device, inode) when it exists, else the resolved path."""
+    try:
+        info = os.stat(path)
+        return (info.st_dev, info.st_ino)
+    except (OSError, ValueError):
+        pass
+    try:
+        return str(Path(os.path.abspath(path)).resolve())
+    except (OSError, ValueError, RuntimeError):
+        return None
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """True when writing `a` would change the file `b` (same path, symlink or hard link)."""
+    ida, idb = _identity(Path(a)), _identity(Path(b))
+    return ida is not None and ida == idb
+
+
+def check_outputs(inputs: Mapping[str, str | os.PathLike[str] | None],
+                  outputs: Mapping[str, str | os.PathLike[str] | None]) -> None:
+    """Raise :class:`OutputClash` when an output is an input or two outputs are one file.
+
+    `inputs` and `outputs` map a label the user recognises ("the source", "--text") to a path;
+    None entries are ignored.
+    """
+    ins = [(label, Path(p)) for label, p in inputs.items() if p is not None]
+    outs = [(label, Path(p)) for label, p in outputs.items() if p is not None]
+    for out_label, out in outs:
+        for in_label, src in ins:
+            if same_file(out, src):
+                how = "" if os.path.abspath(out) == os.path.abspath(src) else " (through a link)"
+                raise OutputClash(f"{out}: {out_label} is {in_label}{how}; writing it would destroy "
+                                  f"{src}. Choose another output name")
+    for i, (label_a, a) in enumerate(outs):
+        for label_b, b in outs[i + 1:]:
+            if same_file(a, b):
+                raise OutputClash(f"{b}: {label_a} and {label_b} are the same file; "
+                                  "give each output its own name")
