@@ -154,7 +154,11 @@ class ExportDialog(QDialog):
         if not out:
             return ""
         from ..app.atomic import atomic_write_text
+        from ..app.outputs import check_outputs
 
+        # The file dialog's "Replace?" does not say that the file is the template itself.
+        check_outputs({"the template": session.path, "the field map": self.field_map.text().strip() or None},
+                      {"the export": out})
         atomic_write_text(out, text, backup=False)
         self.window.statusBar().showMessage(f"Exported {out}", 5000)
         return out
