@@ -14,6 +14,7 @@ import re
 import unicodedata
 from email.headerregistry import Address
 from typing import Iterable
+from .messages import ShortMessage
 
 __all__ = ["AddressError", "parse_address", "parse_addresses", "clean_header_text", "BIDI_CONTROLS"]
 
@@ -26,7 +27,7 @@ _LOCAL_DOMAINS = ("localhost",)
 MAX_ADDRESS_LENGTH = 320
 
 
-class AddressError(ValueError):
+class AddressError(ShortMessage, ValueError):
     """A bad address. ``str(err)`` names the address and the reason."""
 
     def __init__(self, address: str, reason: str) -> None:

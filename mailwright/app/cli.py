@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Sequence
+from .messages import ShortMessage
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `mailwright build x | head`
@@ -29,7 +30,7 @@ EXTERNAL_COMMANDS = {
 COMMANDS = ("build", "blocks", "themes", "dialects", *EXTERNAL_COMMANDS)
 
 
-class CliError(Exception):
+class CliError(ShortMessage, Exception):
     """Bad input: printed as one line, exit 2."""
 
 
@@ -269,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as e:  # a bug of ours: still no traceback unless asked for
-        from .streams import shorten
+        from .messages import shorten
 
         if debug:
             import traceback

@@ -15,9 +15,10 @@ from pydantic import ValidationError
 
 from ..blocks import REGISTRY
 from .document import BLOCK_MODELS, BlockBase, Column, Document, Row, Settings
+from .messages import ShortMessage
 
 
-class CommandError(ValueError):
+class CommandError(ShortMessage, ValueError):
     """A command that cannot apply (unknown id, invalid value); the document is unchanged."""
 
 

@@ -204,12 +204,22 @@ class Document(Node):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Document":
-        seen: set[str] = set()
-        for node in self.iter_nodes():
+        seen: dict[str, str] = {}
+        for path, node in self.iter_node_paths():
             if node.id in seen:
-                raise ValueError(f"id {node.id!r} is used twice; every row, column and block needs its own id")
-            seen.add(node.id)
+                raise ValueError(f"{path}.id: id {node.id!r} is used twice (also at {seen[node.id]}.id); "
+                                 "every row, column and block needs its own id")
+            seen[node.id] = path
         return self
+
+    def iter_node_paths(self):
+        """(JSON path, node) for every row, column and block, in document order."""
+        for r, row in enumerate(self.rows):
+            yield f"rows[{r}]", row
+            for c, column in enumerate(row.columns):
+                yield f"rows[{r}].columns[{c}]", column
+                for b, block in enumerate(column.blocks):
+                    yield f"rows[{r}].columns[{c}].blocks[{b}]", block
 
     def iter_nodes(self):
         for row in self.rows:

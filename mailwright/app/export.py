@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from urllib.request import url2pathname
+from .messages import ShortMessage
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".avif"})
 MAX_ASSET_BYTES = 20 * 1024 * 1024
@@ -32,7 +33,7 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 RESERVED = frozenset({"email.html", "email.txt", "email.mjml", "manifest.json"})
 
 
-class ExportError(ValueError):
+class ExportError(ShortMessage, ValueError):
     """An export that cannot be made; the message says why."""
 
 

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from .addresses import clean_header_text
 from .atomic import atomic_write_bytes, atomic_write_text
+from .messages import ShortMessage
 
 __all__ = ["Inbox", "InboxError", "InboxMessage", "default_store", "free_port", "running_inbox_port",
            "DATA_ENV", "MAX_MESSAGES", "DATA_SIZE_LIMIT"]
@@ -40,7 +41,7 @@ SERVER_FILE = ".inbox-server.json"          # written while an inbox serves this
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
 
-class InboxError(Exception):
+class InboxError(ShortMessage, Exception):
     """The inbox could not start or a message could not be found; the message is for the user."""
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Optional
+from .messages import ShortMessage
 
 __all__ = [
     "MAX_SOURCE_BYTES",
@@ -77,7 +78,7 @@ _TOKEN = re.compile(
 )
 
 
-class LimitError(ValueError):
+class LimitError(ShortMessage, ValueError):
     """An input or output is over a safety limit. Subclasses ValueError so callers that
     already treat bad input as ValueError keep working.
 

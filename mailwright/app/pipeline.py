@@ -17,9 +17,10 @@ from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
 from .plaintext import html_to_text
 from .tokens import TAG_RE, TokenError, TokenTable, choose_prefix
+from .messages import ShortMessage
 
 
-class BuildError(ValueError):
+class BuildError(ShortMessage, ValueError):
     """A build failed for a reason the user can fix; the message names the source and place."""
 
 
@@ -97,7 +98,8 @@ def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: s
     try:
         html = tokens.restore(html_tokens)
     except TokenError as e:
-        raise BuildError(f"{source}: {e}") from None
+        where = e.origin if getattr(e.origin, "line", 0) else source  # a merge Pos, when known
+        raise BuildError(f"{where}: {e}") from None
     return html, tokens.restore_plain(text_tokens), html_tokens, text_tokens
 
 
@@ -114,12 +116,45 @@ def build_document(doc: Document, *, source: str = "<document>", design: bool = 
     except MergeSyntaxError as e:
         raise BuildError(str(e)) from None
     out = document_to_mjml(doc, design=design, source=source)
-    html = compile_mjml(out.mjml, source=source)
+    try:
+        html = compile_mjml(out.mjml, source=source)
+    except InputLimitError:
+        raise
+    except BuildError as e:
+        where = _failing_node(doc, source)
+        if where:
+            raise BuildError(str(e).replace(f"{source}: ", f"{source}: {where}: ", 1)) from None
+        raise
     html, text, html_tokens, text_tokens = _finish(html, out.tokens, needs_inlining=out.needs_inlining,
                                                    extra_css=out.inline_css, source=source, with_text=with_text)
     return BuildResult(html=html, text=text, mjml=out.source, subject=doc.subject, preheader=doc.preheader,
                        html_tokens=html_tokens, text_tokens=text_tokens, tokens=out.tokens,
                        variables=tuple(sorted(doc.variables.items())), source=source)
+
+
+def _failing_node(doc: Document, source: str) -> str:
+    """The JSON path of the block (else the row) whose MJML does not compile, for the message.
+
+    MRML gives no position for most errors, and a position in generated MJML means nothing to
+    the user; compiling each block alone (only after a failure) finds the one to fix."""
+    def fails(rows: list) -> bool:
+        try:
+            compile_mjml(document_to_mjml(doc.model_copy(update={"rows": rows}), source=source).mjml,
+                         source=source)
+        except BuildError:
+            return True
+        return False
+
+    for r, row in enumerate(doc.rows):
+        for c, column in enumerate(row.columns):
+            for b, block in enumerate(column.blocks):
+                alone = row.model_copy(update={"columns": [column.model_copy(update={"blocks": [block]})]})
+                if fails([alone]):
+                    return f"rows[{r}].columns[{c}].blocks[{b}] (the {block.type} block {block.id!r})"
+    for r, row in enumerate(doc.rows):
+        if fails([row]):
+            return f"rows[{r}] (row {row.id!r})"
+    return ""
 
 
 # --- .mjml sources --------------------------------------------------------------------------
@@ -187,12 +222,14 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     try:
         etree.fromstring(tokenized.encode("utf-8"), parser)
     except etree.XMLSyntaxError:
-        err = parser.error_log[0] if len(parser.error_log) else None
-        if err is not None and not any(f"<{v}" in err.message or f" {v} " in err.message for v in _VOID):
+        # HTML void elements (<br>, <img>) are fine for MJML but unclosed for XML: skip those.
+        void = re.compile(r"tag mismatch: (?:%s) line" % "|".join(_VOID))
+        err = next((e for e in parser.error_log if not void.search(e.message)), None)
+        if err is not None:
             lines = tokenized.split("\n")
             offset = sum(len(l) + 1 for l in lines[: err.line - 1]) + max(err.column - 1, 0)
             line, col = omap.line_col(offset)
-            return f"{line}:{col}: {err.message.strip()}"
+            return f"{line}:{col}: {' '.join(err.message.split())}"
     return ""
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import SaveError, atomic_write_text
+from .messages import ShortMessage
 
 __all__ = [
     "SECURITY", "SECURITY_LABELS", "LOCAL_INBOX", "Profile", "ProfileError", "Preset", "PRESETS",
@@ -41,7 +42,7 @@ _MAX_FILE = 1024 * 1024
 _SECRET_KEYS = {"password", "secret", "token", "api_key", "apikey", "key"}
 
 
-class ProfileError(ValueError):
+class ProfileError(ShortMessage, ValueError):
     """A bad profile or profile file; the message is for the user."""
 
 

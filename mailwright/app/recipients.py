@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
+from .messages import ShortMessage
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -58,7 +59,7 @@ _SEP_LINE = re.compile(r'^"?sep=(.)"?\r?\n?$')
 _JSON_CONST = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.S)
 
 
-class RecipientsError(ValueError):
+class RecipientsError(ShortMessage, ValueError):
     """A recipients file that cannot be used; the message says where and what to do."""
 
     def __init__(self, message: str, *, source: str = "", row: int | None = None,

@@ -27,6 +27,7 @@ from .clipboard import _paste, _select
 from .commands import Command, CommandError, block_from_json, dump, fresh_ids, row_from_json
 from .document import BlockBase, Document
 from .storage import DocumentError, parse_json
+from .messages import ShortMessage
 
 __all__ = [
     "SAVED_FORMAT", "SAVED_VERSION", "SavedBlock", "SavedBlockError", "delete_saved", "get_saved",
@@ -44,7 +45,7 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lp
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
-class SavedBlockError(ValueError):
+class SavedBlockError(ShortMessage, ValueError):
     """A saved-block operation that cannot be done; the message is for the user."""
 
 

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from ..blocks import REGISTRY
 from .atomic import atomic_write_text
 from .document import CURRENT_VERSION, FORMAT, Document
+from .messages import ShortMessage
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A real template nests about 12 levels; deeper JSON loads but cannot be saved again
@@ -20,7 +21,7 @@ MAX_JSON_DEPTH = 100
 _JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
-class DocumentError(ValueError):
+class DocumentError(ShortMessage, ValueError):
     """A document that cannot be loaded; the message names the file and the place in it."""
 
 
@@ -172,7 +173,15 @@ def document_from_data(data: Any, source: str) -> Document:
 def loads_document(text: str, source: str = "<document>") -> Document:
     if text.startswith("\ufeff"):
         text = text[1:]
-    return document_from_data(parse_json(text, source), source)
+    data = parse_json(text, source)
+    if not isinstance(data, dict):
+        start = len(text) - len(text.lstrip())
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(type(data), "a number")
+        raise DocumentError(f"{source}:{line}:{col}: not a Mailwright template: the file holds {kind}, "
+                            "and a template is a JSON object ({\"format\": \"mailwright\", …})")
+    return document_from_data(data, source)
 
 
 def read_text_capped(path: Path, limit: int = MAX_FILE_BYTES) -> str:

@@ -1,4 +1,4 @@
-"""Terminal output that cannot fail, and user values kept short in messages.
+"""Terminal output that cannot fail.
 
 A test send that was delivered used to exit 1 with "internal error (UnicodeEncodeError)" when
 stdout was ASCII (`PYTHONIOENCODING=ascii`, some CI consoles), so a retrying pipeline sent it
@@ -12,11 +12,9 @@ import codecs
 import io
 import sys
 
-__all__ = ["make_streams_safe", "shorten", "ERRORS"]
+__all__ = ["make_streams_safe", "ERRORS"]
 
 ERRORS = "mailwright-safe"
-# How much of a user's value a message quotes: enough to recognise it, never a 6 MB line.
-SHOWN_CHARS = 200
 
 
 def _safe(err: UnicodeError) -> tuple[str | bytes, int]:
@@ -44,11 +42,3 @@ def make_streams_safe() -> None:
                 stream.reconfigure(errors=ERRORS)
             except (ValueError, io.UnsupportedOperation):  # closed or detached
                 pass
-
-
-def shorten(value: str, limit: int = SHOWN_CHARS) -> str:
-    """`value` as a message may quote it: at most `limit` characters, saying how much was cut."""
-    if len(value) <= limit:
-        return value
-    head = value[: limit - 40]
-    return f"{head}… ({len(value) - len(head):,} more characters)"

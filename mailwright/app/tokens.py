@@ -30,7 +30,11 @@ def _inside_markup(html: str, pos: int) -> bool:
 
 
 class TokenError(RuntimeError):
-    """A merge tag did not survive compilation."""
+    """A merge tag did not survive compilation; `origin` is where it was written (or None)."""
+
+    def __init__(self, origin: object, message: str) -> None:
+        super().__init__(message)
+        self.origin = origin
 
 
 def choose_prefix(*texts: str) -> str:
@@ -121,10 +125,11 @@ class TokenTable:
 
     def check(self, html: str) -> None:
         found = {int(i) for i in self._token_re.findall(html)}
-        missing = [self.tags[i] for i in range(len(self.tags)) if i not in found]
+        lost = [i for i in range(len(self.tags)) if i not in found]
+        missing = [self.tags[i] for i in lost]
         if missing:
             shown = ", ".join(repr(t) for t in missing[:3])
-            raise TokenError(
+            raise TokenError(self.origins[lost[0]],
                 f"merge tag{'s' if len(missing) > 1 else ''} {shown} did not survive compilation; "
                 "check that it is not inside an attribute MJML rewrites (such as a width or a colour)"
             )

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ..app.messages import ShortMessage
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent)$")
 
@@ -139,7 +140,7 @@ OVERRIDES = {
 }
 
 
-class ThemeError(ValueError):
+class ThemeError(ShortMessage, ValueError):
     pass
 
 

@@ -258,6 +258,8 @@ def test_duplicate_ids_are_refused() -> None:
     message = load_error(data)
     assert message.startswith("file.mwt: ")
     assert "'b1'" in message and "used twice" in message
+    assert message.startswith("file.mwt: rows[2].columns[0].blocks[1].id: ")
+    assert "(also at rows[0].columns[0].blocks[0].id)" in message
 
 
 def test_one_problem_is_shown_and_the_rest_are_counted() -> None:
@@ -347,8 +349,11 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 
 @pytest.mark.parametrize("value", [[], "text", 3, None])
 def test_a_json_value_that_is_not_an_object(value: Any) -> None:
-    assert load_error(json.dumps(value)) == \
-        "file.mwt: not a Mailwright template (the file must hold a JSON object)"
+    text = json.dumps(value)
+    kind = {"[]": "a list", '"text"': "a string", "3": "a number", "null": "null"}[text]
+    assert load_error(text) == (f"file.mwt:1:1: not a Mailwright template: the file holds {kind}, "
+                                'and a template is a JSON object ({"format": "mailwright", …})')
+    assert load_error("\n  " + text).startswith("file.mwt:2:3: ")
 
 
 @pytest.mark.parametrize("fmt", [None, "mjml-editor-project", "Mailwright", 1])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Union
+from ..messages import ShortMessage, shorten_values
 
 NAMESPACES = ("data", "var", "link")
 LINKS = ("unsubscribe", "view_online", "preferences")
@@ -21,13 +22,13 @@ class Pos:
         return f"{self.source}:{self.line}:{self.col}" if self.line else self.source
 
 
-class MergeSyntaxError(ValueError):
+class MergeSyntaxError(ShortMessage, ValueError):
     """A tag the language does not accept; the message starts with the position."""
 
     def __init__(self, message: str, pos: Pos) -> None:
         super().__init__(f"{pos}: {message}")
         self.pos = pos
-        self.reason = message
+        self.reason = shorten_values(message)
 
 
 # --- expressions ----------------------------------------------------------------------------

@@ -316,7 +316,9 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
             continue
         tag, pos = seg.text, seg.pos
         if len(tag) > MAX_TAG:
-            raise MergeSyntaxError(f"merge tag longer than {MAX_TAG} characters", pos)
+            # A repeat's tag starts before its text (column -6): point at the text itself.
+            at = pos if pos.col >= 1 or not pos.line else Pos(pos.source, pos.line, 1)
+            raise MergeSyntaxError(f"merge tag longer than {MAX_TAG} characters", at)
         if tag == "\\<<":
             current().append(Output(Const("<<"), (), pos, seg.in_attr))
             continue

@@ -17,6 +17,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Ref, Text
+from ..messages import ShortMessage
 
 Mode = Literal["html", "text", "header"]
 MAX_OUTPUT_CHARS = 20 * 1024 * 1024
@@ -32,7 +33,7 @@ _HEADER_JUNK = re.compile(r"[\r\n\x00\u202a-\u202e\u2066-\u2069]")
 _Tag = tuple[int, Any, int, tuple[tuple[Callable[..., Any], tuple[Any, ...]], ...], int]
 
 
-class RenderError(RuntimeError):
+class RenderError(ShortMessage, RuntimeError):
     pass
 
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Pos, Ref, Text
+from ...messages import ShortMessage
 
 Part = Literal["html", "text", "header"]
 
 
-class ExportError(ValueError):
+class ExportError(ShortMessage, ValueError):
     """The dialect cannot express a construct; the message names the tag and its position."""
 
     def __init__(self, dialect: str, what: str, pos: Pos | None, hint: str = "") -> None:
