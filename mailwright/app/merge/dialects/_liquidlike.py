@@ -473,6 +473,19 @@ class JinjaFamily(CurlyDialect):
     filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capitalize", "title": "title",
                     "trim": "trim", "truncate": "truncate", "urlencode": "urlencode"}
     reserved_names = frozenset({"loop", "true", "false", "none", "self", "super", "varargs", "kwargs"})
+    # Jinja's `a.b` tries the attribute first: `order.items` is dict.items, a method, and a loop
+    # over it raises TypeError. Names that are attributes of the values data holds are written
+    # as `order['items']`, which tries the key first.
+    attribute_names = frozenset(n for t in (dict, list, str, int, float) for n in dir(t) if not n.startswith("_"))
+
+    def access(self, base: str, segments: list[str], ref: Ref) -> str:
+        out = base
+        for seg in segments:
+            if seg in self.attribute_names:
+                out += f"['{seg}']"
+            else:
+                out = super().access(out, [seg], ref)
+        return out
 
     def truncate_args(self, n: int) -> str:
         # killwords=true (cut mid-word like ours), end '…', leeway 0 (Jinja 2.9+).
