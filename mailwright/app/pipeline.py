@@ -63,6 +63,8 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
         raise InputLimitError(str(e)) from None
     from mjml import mjml2html
 
+    if "\r" in mjml:  # MRML refuses a CR inside mj-head or mj-navbar (a raw block pasted from Windows)
+        mjml = mjml.replace("\r\n", "\n").replace("\r", "\n")
     try:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
@@ -240,6 +242,10 @@ def build_mjml_text(text: str, *, source: str = "<mjml>",
 
     if text.startswith("\ufeff"):
         text = text[1:]
+    if "\r" in text:
+        # Windows editors save CRLF, and MRML refuses a CR inside mj-head or mj-navbar. Lines and
+        # columns in messages stay the user's (a CR only ever ends a line).
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         parse(text, source, markup=True)  # every tag checked where it was written
     except MergeSyntaxError as e:
