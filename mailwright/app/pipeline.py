@@ -65,16 +65,49 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
 
     if "\r" in mjml:  # MRML refuses a CR inside mj-head or mj-navbar (a raw block pasted from Windows)
         mjml = mjml.replace("\r\n", "\n").replace("\r", "\n")
+    written = mjml
+    mjml = neutralise_attribute_values(mjml)
     try:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
     except Exception as e:  # MRML raises ValueError/OSError with its own wording
+        if mjml != written:  # the message's byte offsets must point into what the user wrote
+            try:
+                mjml2html(written, fonts={})
+            except Exception as original:
+                e = original
         raise BuildError(f"{source}: MJML could not be compiled: {e}") from None
+    if _ESCAPED_BREAK_IN_ATTR.search(html) and not _ESCAPED_BREAK_IN_ATTR.search(mjml):
+        # The guard behind flatten_attribute_breaks: a browser drops a style written "\n color:…".
+        raise BuildError(f"{source}: the compiler wrote a line break inside an attribute as a literal \\n; "
+                         "write the attribute on one line")
     try:
         check_output_size(html, source)
     except ValueError as e:
         raise BuildError(str(e)) from None
     return html
+
+
+# A quoted attribute value holding a tab, a line break or a backslash, inside a start tag.
+_AWKWARD_ATTR = re.compile(r"""=\s*(?:"[^"<>]*[\t\n\\][^"<>]*"|'[^'<>]*[\t\n\\][^'<>]*')""")
+_ESCAPED_BREAK_IN_ATTR = re.compile(r"""=\s*(?:"[^"<>]*\\[nt][^"<>]*"|'[^'<>]*\\[nt][^'<>]*')""")
+
+
+def neutralise_attribute_values(mjml: str) -> str:
+    """Attribute values as MRML can copy them: tabs and line breaks become spaces, and a
+    backslash becomes `&#92;`.
+
+    MRML writes attribute values with a debug format: a line break comes out as the two
+    characters `\\n`, so `<h1 style="\n color:#fff;\n font-size:55px">` lost both declarations
+    in every browser, and every backslash is doubled (`C:\\new` became `C:\\\\new`). A space is
+    what a browser makes of a break in a style or class; the entity reads as the backslash."""
+    if "\n" not in mjml and "\t" not in mjml and "\\" not in mjml:
+        return mjml
+
+    def fix(m: re.Match[str]) -> str:
+        return m.group(0).replace("\n", " ").replace("\t", " ").replace("\\", "&#92;")
+
+    return _AWKWARD_ATTR.sub(fix, mjml)
 
 
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt\s*=)", re.I)

@@ -1,4 +1,5 @@
-"""Issue 13 item 1: files saved by Windows editors (CRLF, or a lone CR) build like LF files."""
+"""Issue 13 items 1-2: files saved by Windows editors (CRLF, or a lone CR) build like LF files, and
+attribute values written over several lines or with backslashes reach the HTML as written."""
 from __future__ import annotations
 
 import json
@@ -31,3 +32,26 @@ def test_a_raw_mjml_block_pasted_with_crlf_builds() -> None:
     data["rows"][1]["columns"][0]["blocks"].append({"id": "nav9", "type": "mjml", "props": {"mjml": navbar}})
     html = build_document(loads_document(json.dumps(data), "n.mwt"), source="n.mwt").html
     assert "Home" in html and "\r" not in html
+
+
+def test_a_style_written_over_several_lines_reaches_the_html_intact() -> None:
+    """issue 13 item 2: MRML wrote the line breaks as a literal \\n and browsers dropped the style."""
+    text = ('<mjml><mj-body><mj-section><mj-column><mj-text><h1 style="\n  color:#ffffff;\n  font-size:55px">Sale'
+            '</h1></mj-text><mj-button href="https://x.test"><span style="\n\tcolor: red;\n">Go</span></mj-button>'
+            '</mj-column></mj-section></mj-body></mjml>')
+    html = build_mjml_text(text, source="sale.mjml").html
+    assert '<h1 style="   color:#ffffff;   font-size:55px">' in html
+    assert '<span style="  color: red; ">' in html
+    assert "\\n" not in html and "\\t" not in html
+
+
+def test_a_literal_backslash_n_the_user_wrote_is_kept() -> None:
+    text = '<mjml><mj-body><mj-text><p title="C:\\new">x</p></mj-text></mj-body></mjml>'
+    # MRML doubled every backslash of an attribute; the entity reads as the one the user wrote.
+    assert 'title="C:&#92;new"' in build_mjml_text(text, source="t.mjml").html
+
+
+def test_an_mrml_error_in_a_file_with_backslashes_still_points_at_the_users_line() -> None:
+    text = '<mjml>\n<mj-body>\n<mj-text><p title="a\\b\\c\\d">x</p></mj-text>\n<mj-text>a < b</mj-text></mj-body></mjml>'
+    with pytest.raises(BuildError, match=r"^t\.mjml:4:12: "):
+        build_mjml_text(text, source="t.mjml")
