@@ -66,7 +66,7 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     if "\r" in mjml:  # MRML refuses a CR inside mj-head or mj-navbar (a raw block pasted from Windows)
         mjml = mjml.replace("\r\n", "\n").replace("\r", "\n")
     written = mjml
-    mjml = neutralise_attribute_values(mjml)
+    mjml = drop_wrapper_comments(neutralise_attribute_values(mjml))
     try:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
@@ -108,6 +108,40 @@ def neutralise_attribute_values(mjml: str) -> str:
         return m.group(0).replace("\n", " ").replace("\t", " ").replace("\\", "&#92;")
 
     return _AWKWARD_ATTR.sub(fix, mjml)
+
+
+_COMMENT_OR_MJ_TAG = re.compile(r"<!--.*?-->|<(/?)(mj-[\w-]+)\b[^>]*?(/?)>", re.S)
+
+
+def drop_wrapper_comments(mjml: str) -> str:
+    """Remove the comments written directly inside an `mj-wrapper`, between its sections.
+
+    MRML puts such a comment inside the Outlook conditional comment it opens there, so the
+    comment's `-->` ends it early and every other client shows a stray `<tr><td>` and
+    `<![endif]-->` (a 13 px shift). node MJML keeps the comment outside; it never shows, so
+    dropping it gives the same email. Conditional comments the author wrote are kept."""
+    if "<mj-wrapper" not in mjml or "<!--" not in mjml:
+        return mjml
+    stack: list[str] = []
+    cut: list[tuple[int, int]] = []
+    for m in _COMMENT_OR_MJ_TAG.finditer(mjml):
+        if m.group(2) is None:  # a comment
+            if stack and stack[-1] == "mj-wrapper" and not m.group(0).startswith("<!--[if"):
+                cut.append(m.span())
+        elif m.group(1):  # a closing tag
+            if m.group(2) in stack:
+                while stack.pop() != m.group(2):
+                    pass
+        elif not m.group(3):  # an opening tag that is not self-closing
+            stack.append(m.group(2))
+    if not cut:
+        return mjml
+    pieces, last = [], 0
+    for start, end in cut:
+        pieces.append(mjml[last:start])
+        last = end
+    pieces.append(mjml[last:])
+    return "".join(pieces)
 
 
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt\s*=)", re.I)

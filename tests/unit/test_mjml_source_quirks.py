@@ -55,3 +55,29 @@ def test_an_mrml_error_in_a_file_with_backslashes_still_points_at_the_users_line
     text = '<mjml>\n<mj-body>\n<mj-text><p title="a\\b\\c\\d">x</p></mj-text>\n<mj-text>a < b</mj-text></mj-body></mjml>'
     with pytest.raises(BuildError, match=r"^t\.mjml:4:12: "):
         build_mjml_text(text, source="t.mjml")
+
+
+WRAPPER = """<mjml><mj-body>
+  <mj-wrapper background-color="#eeeeee" padding="10px">
+    <!-- Header section -->
+    <mj-section><mj-column><mj-text>One <!-- kept --></mj-text></mj-column></mj-section>
+    <!-- Body section -->
+    <mj-section><mj-column><mj-text>Two</mj-text></mj-column></mj-section>
+  </mj-wrapper>
+</mj-body></mjml>"""
+
+
+def test_comments_between_the_sections_of_a_wrapper_leave_no_stray_markup() -> None:
+    """issue 13 item 4: MRML put them inside its Outlook conditional comment, whose end they
+    ended early: a stray <tr><td> and <![endif]--> showed in every other client. node MJML's
+    HTML has the same elements as the MJML without the comments."""
+    import re
+
+    def outside_comments(html: str) -> str:
+        return re.sub(r"<!--.*?-->", "", html, flags=re.S)
+
+    with_comments = build_mjml_text(WRAPPER, source="w.mjml").html
+    without = build_mjml_text(WRAPPER.replace("<!-- Header section -->", "").replace("<!-- Body section -->", ""),
+                              source="w.mjml").html
+    assert outside_comments(with_comments) == outside_comments(without)
+    assert "<!-- kept -->" in with_comments  # comments inside content stay
