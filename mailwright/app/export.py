@@ -247,7 +247,7 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
                           "https://cdn.example.com/spring")
     source_text = read_text_capped(src)
     if suffix == ".mjml":
-        result = build_mjml_text(source_text, source=str(src))
+        result = build_mjml_text(source_text, source=str(src), base_dir=src.parent)
     else:
         result = build_document(loads_document(source_text, str(src)), source=str(src))
     params = utm_params(utm or {})

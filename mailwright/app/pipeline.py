@@ -302,10 +302,13 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     return ""
 
 
-def build_mjml_text(text: str, *, source: str = "<mjml>",
-                    variables: dict[str, str] | None = None) -> BuildResult:
-    """An MJML source (merge tags allowed anywhere) → final HTML and text."""
-    from .merge import MergeSyntaxError, parse
+def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, str] | None = None,
+                    base_dir: str | Path | None = None) -> BuildResult:
+    """An MJML source (merge tags allowed anywhere) → final HTML and text.
+
+    `base_dir` is the folder of the source file: `<mj-include>` paths are resolved there (and
+    must stay inside it); without it an mj-include is refused."""
+    from .mjml_include import IncludeError, expand_includes
 
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -313,6 +316,26 @@ def build_mjml_text(text: str, *, source: str = "<mjml>",
         # Windows editors save CRLF, and MRML refuses a CR inside mj-head or mj-navbar. Lines and
         # columns in messages stay the user's (a CR only ever ends a line).
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        text, lines = expand_includes(text, source, Path(base_dir) if base_dir is not None else None)
+    except IncludeError as e:
+        raise BuildError(str(e)) from None
+    if lines is None:
+        return _build_expanded_mjml(text, source=source, variables=variables)
+    try:
+        return _build_expanded_mjml(text, source=source, variables=variables)
+    except BuildError as e:
+        # A position in the expanded text → the file and line where the user wrote it.
+        m = re.match(re.escape(source) + r":(\d+):(\d+):", str(e))
+        if m is None or isinstance(e, InputLimitError):
+            raise
+        label, line = lines.where(int(m.group(1)))
+        raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end():]) from None
+
+
+def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None) -> BuildResult:
+    from .merge import MergeSyntaxError, parse
+
     try:
         parse(text, source, markup=True)  # every tag checked where it was written
     except MergeSyntaxError as e:
@@ -359,7 +382,7 @@ def build_file(path: str | Path, *, variables: dict[str, str] | None = None) -> 
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
-        return build_mjml_text(read_text_capped(p), source=str(p), variables=variables)
+        return build_mjml_text(read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent)
     doc = load_document(p)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})

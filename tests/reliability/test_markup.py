@@ -226,10 +226,12 @@ def test_row04_mj_include_reads_no_file_and_fetches_nothing(tmp_path, monkeypatc
             for form in (f'<mj-include path="{path}" />', f'<mj-include path="{path}" type="html" />'):
                 for text, source in ((mjml(f"<mj-section><mj-column>{form}</mj-column></mj-section>"), "inc.mjml"),
                                      (mjml("", head=form), "head.mjml"), (mjml(form), "body.mjml")):
-                    with pytest.raises(BuildError) as info:
-                        build_mjml_text(text, source=source)
-                    assert str(info.value).startswith(f"{source}:") and "SECRET" not in str(info.value)
-                    assert "root:" not in str(info.value)
+                    # As text (no folder), and as a file in sub/ whose includes must stay in sub/.
+                    for base_dir in (None, tmp_path / "sub"):
+                        with pytest.raises(BuildError) as info:
+                            build_mjml_text(text, source=source, base_dir=base_dir)
+                        assert str(info.value).startswith(f"{source}:") and "SECRET" not in str(info.value)
+                        assert "root:" not in str(info.value)
                 # In a document's raw MJML block too.
                 with pytest.raises(BuildError):
                     build_document(raw_mjml_doc(form), source="inc.mwt")

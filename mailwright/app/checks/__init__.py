@@ -129,7 +129,7 @@ def check_mjml_text(text: str, *, source: str = "<mjml>", recipients: Any = None
         text = text[1:]
     merge_findings, cleaned = collect_mjml_errors(text, source)
     try:
-        result = build_mjml_text(cleaned, source=source, variables=variables)
+        result = build_mjml_text(cleaned, source=source, variables=variables, base_dir=_base_dir(source))
     except BuildError as e:
         finding = _unbuildable(e, source)
         if finding is None:
