@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--esp", metavar="NAME", help="write merge tags in this ESP's syntax (see `mailwright dialects`)")
     build.add_argument("--field-map", metavar="MAP.json",
                        help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
+    build.add_argument("--no-web-fonts", action="store_true",
+                       help="for an .mjml file: do not link the web fonts MJML links by default (Ubuntu, "
+                            "Open Sans, Lato, Roboto, Droid Sans) when the email uses them")
     sub.add_parser("blocks", help="list the block types, one per line")
     sub.add_parser("dialects", help="list the ESP dialects, one per line")
     for module in _external_modules().values():
@@ -184,7 +187,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     _refuse_overwriting_inputs(
         {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
         {"-o": args.output, "--text": args.text, "--mjml": args.mjml})
-    result = build_file(src, variables=_variables(args.var))
+    result = build_file(src, variables=_variables(args.var), web_fonts=not args.no_web_fonts)
     html, text = result.html, result.text
     if args.data:
         from .personalise import CompiledEmail
@@ -212,8 +215,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.output:
         size = len(html.encode("utf-8"))
         note = "  (over Gmail's 102 KB clipping limit)" if size > 102 * 1024 else ""
-        print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}", file=sys.stderr)
+        print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}{_fonts_note(src, args, result)}", file=sys.stderr)
     return EXIT_OK
+
+
+def _fonts_note(src: Path, args: argparse.Namespace, result) -> str:
+    """What `build` did about MJML's default web fonts (an .mjml source only)."""
+    if src.suffix.lower() != ".mjml":
+        return ""
+    if args.no_web_fonts:
+        return "; web fonts left out (--no-web-fonts)"
+    if result.web_fonts:
+        return f"; web fonts linked as MJML does: {', '.join(result.web_fonts)} (--no-web-fonts leaves them out)"
+    return "; no MJML web font used"
 
 
 def _cmd_dialects(_: argparse.Namespace) -> int:

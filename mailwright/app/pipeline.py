@@ -42,6 +42,7 @@ class BuildResult:
     tokens: TokenTable | None = None
     variables: tuple[tuple[str, str], ...] = ()
     source: str = ""
+    web_fonts: tuple[str, ...] = ()   # the MJML default families linked (an .mjml source only)
 
     @property
     def html_bytes(self) -> int:
@@ -303,11 +304,12 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
 
 
 def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, str] | None = None,
-                    base_dir: str | Path | None = None) -> BuildResult:
+                    base_dir: str | Path | None = None, web_fonts: bool = True) -> BuildResult:
     """An MJML source (merge tags allowed anywhere) → final HTML and text.
 
     `base_dir` is the folder of the source file: `<mj-include>` paths are resolved there (and
-    must stay inside it); without it an mj-include is refused."""
+    must stay inside it); without it an mj-include is refused. `web_fonts`: link MJML's default
+    web fonts the email uses, as node MJML does (web_fonts.py)."""
     from .mjml_include import IncludeError, expand_includes
 
     if text.startswith("\ufeff"):
@@ -321,9 +323,9 @@ def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, s
     except IncludeError as e:
         raise BuildError(str(e)) from None
     if lines is None:
-        return _build_expanded_mjml(text, source=source, variables=variables)
+        return _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
     try:
-        return _build_expanded_mjml(text, source=source, variables=variables)
+        return _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
     except BuildError as e:
         # A position in the expanded text → the file and line where the user wrote it.
         m = re.match(re.escape(source) + r":(\d+):(\d+):", str(e))
@@ -333,7 +335,8 @@ def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, s
         raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end():]) from None
 
 
-def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None) -> BuildResult:
+def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None,
+                         web_fonts: bool) -> BuildResult:
     from .merge import MergeSyntaxError, parse
 
     try:
@@ -361,6 +364,12 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
     needs = bool(inline_parts) or bool(body and re.search(r"<style\b", stripped[body.start():], re.I))
     html, plain, html_tokens, text_tokens = _finish(html, tokens, needs_inlining=needs,
                                                     extra_css="\n".join(inline_parts), source=source)
+    fonts: list[str] = []
+    if web_fonts:
+        from .web_fonts import declared_fonts, fonts_used, link_fonts
+
+        fonts = fonts_used(html_tokens, declared_fonts(text))
+        html, html_tokens = link_fonts(html, fonts), link_fonts(html_tokens, fonts)
     title = _TITLE.search(text)
     preview = _PREVIEW.search(text)
     return BuildResult(
@@ -368,11 +377,12 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
         subject=htmllib.unescape(title.group(1).strip()) if title else "",
         preheader=htmllib.unescape(preview.group(1).strip()) if preview else "",
         html_tokens=html_tokens, text_tokens=text_tokens, tokens=tokens,
-        variables=tuple(sorted((variables or {}).items())), source=source,
+        variables=tuple(sorted((variables or {}).items())), source=source, web_fonts=tuple(fonts),
     )
 
 
-def build_file(path: str | Path, *, variables: dict[str, str] | None = None) -> BuildResult:
+def build_file(path: str | Path, *, variables: dict[str, str] | None = None,
+               web_fonts: bool = True) -> BuildResult:
     """Build a `.mwt` document or an `.mjml` file, by extension.
 
     `variables` (from `--var NAME=VALUE`) give `var:` values to an `.mjml` source and
@@ -382,7 +392,8 @@ def build_file(path: str | Path, *, variables: dict[str, str] | None = None) -> 
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
-        return build_mjml_text(read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent)
+        return build_mjml_text(read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent,
+                               web_fonts=web_fonts)
     doc = load_document(p)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})

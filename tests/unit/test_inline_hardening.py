@@ -167,7 +167,9 @@ def test_mjml_source_raw_and_inline_style_fetch_nothing(spy: http.server.Threadi
     assert re.search(r"color:\s*red", _style_of(html, "x"))
     y = re.search(r'<p class="y"[^>]*>', html)
     assert y and re.search(r"color:\s*(#ff0000|#f00|red)", y.group(0)), "the .y rule was not inlined"
-    assert "@import" not in html
+    # The only @import left is the web font node MJML links for the default Ubuntu family.
+    assert re.findall(r"@import[^;]*", html) == ["@import url(https://fonts.googleapis.com/css?family=Ubuntu:300,400,500,700)"]
+    assert "@import" not in build_mjml_text(source, web_fonts=False).html
 
 
 def test_cssutils_fetcher_is_disabled(spy: http.server.ThreadingHTTPServer) -> None:

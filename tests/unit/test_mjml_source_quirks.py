@@ -81,3 +81,39 @@ def test_comments_between_the_sections_of_a_wrapper_leave_no_stray_markup() -> N
                               source="w.mjml").html
     assert outside_comments(with_comments) == outside_comments(without)
     assert "<!-- kept -->" in with_comments  # comments inside content stay
+
+
+PLAIN = "<mjml><mj-body><mj-section><mj-column><mj-text>{}</mj-text></mj-column></mj-section></mj-body></mjml>"
+UBUNTU = "https://fonts.googleapis.com/css?family=Ubuntu:300,400,500,700"
+
+
+def test_mjml_default_fonts_are_linked_as_node_mjml_links_them() -> None:
+    """issue 13 item 5: MJML's default font is Ubuntu, and node links it; documents keep their theme's rule."""
+    result = build_mjml_text(PLAIN.format("Hi"), source="p.mjml")
+    head = result.html.split("</head>")[0]
+    assert f'<link href="{UBUNTU}" rel="stylesheet" type="text/css">' in head
+    assert f"@import url({UBUNTU});" in head and result.web_fonts == ("Ubuntu",)
+    assert UBUNTU in result.html_tokens  # personalised and ESP exports get it too
+    assert "googleapis" not in build_mjml_text(PLAIN.format("Hi"), source="p.mjml", web_fonts=False).html
+
+
+def test_a_family_counts_in_any_case_and_one_the_author_declares_is_theirs() -> None:
+    text = PLAIN.replace("<mj-text>", '<mj-text font-family="open Sans, Arial">').format("Hi")
+    assert build_mjml_text(text, source="o.mjml").web_fonts == ("Open Sans",)
+    declared = text.replace("<mjml>", '<mjml><mj-head><mj-font name="Open Sans" href="https://cdn.test/os.css" />'
+                                      "</mj-head>")
+    assert build_mjml_text(declared, source="o.mjml").web_fonts == ()
+    arial = PLAIN.replace("<mj-text>", '<mj-text font-family="Arial">').format("Hi")
+    assert build_mjml_text(arial, source="a.mjml").web_fonts == ()
+
+
+def test_build_says_which_fonts_it_linked(tmp_path, capsys) -> None:
+    from mailwright.app.cli import main
+
+    src = tmp_path / "p.mjml"
+    src.write_text(PLAIN.format("Hi"), encoding="utf-8")
+    assert main(["build", str(src), "-o", str(tmp_path / "p.html")]) == 0
+    assert "web fonts linked as MJML does: Ubuntu (--no-web-fonts leaves them out)" in capsys.readouterr().err
+    assert main(["build", str(src), "-o", str(tmp_path / "p.html"), "--no-web-fonts"]) == 0
+    assert "web fonts left out (--no-web-fonts)" in capsys.readouterr().err
+    assert "googleapis" not in (tmp_path / "p.html").read_text(encoding="utf-8")
