@@ -37,8 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--subject-prefix", metavar="TEXT", default="[TEST] ",
                    help='put this before the subject (default: "[TEST] ")')
     p.add_argument("--cafile", metavar="PATH", help="also trust this CA certificate (e.g. a test server's)")
-    p.add_argument("--timeout", metavar="SECONDS", type=float, default=30.0,
-                   help="time limit for each step (default 30)")
+    p.add_argument("--timeout", metavar="SECONDS", default="30",
+                   help="time limit for each step of the SMTP conversation, in total (default 30)")
 
 
 def _server(text: str) -> tuple[str, int]:
@@ -50,6 +50,18 @@ def _server(text: str) -> tuple[str, int]:
     if not 1 <= port <= 65535:
         raise CliError(f"--smtp {text!r}: the port must be from 1 to 65535")
     return host, port
+
+
+def _seconds(text: str, option: str) -> float:
+    """A number of seconds given on the command line: NaN, infinity, 0 and negative are refused."""
+    from .smtp_steps import MAX_TIMEOUT, check_seconds
+
+    try:
+        return check_seconds(text)
+    except ValueError:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise CliError(f"{option} {shown!r}: give a number of seconds more than 0 and at most "
+                       f"{MAX_TIMEOUT:g}, e.g. {option} 30") from None
 
 
 def _profile(args: argparse.Namespace):
@@ -126,8 +138,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--row chooses a recipient from --data FILE")
     if args.data and args.row is None:
         raise CliError("--data needs --row N to choose the recipient to personalise with")
-    if args.timeout <= 0:
-        raise CliError("--timeout must be more than 0 seconds")
+    timeout = _seconds(args.timeout, "--timeout")
     profile = _profile(args)
     local = profile.local
     to, bad = parse_addresses(args.to, allow_localhost=local)
@@ -173,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailwright: {', '.join(recipients)}: refused for now; trying again in {delay:.0f} s",
               file=sys.stderr)
 
-    report = send_messages([message], profile, password, timeout=args.timeout, ssl_context=context,
+    report = send_messages([message], profile, password, timeout=timeout, ssl_context=context,
                            retrying=retrying)
     for warning in report.warnings:
         print(f"mailwright: warning: {warning}", file=sys.stderr)

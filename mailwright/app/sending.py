@@ -7,7 +7,10 @@ hardening.md §7 and bad-inputs.md rows 24-30, 37:
 - Certificates are verified (``ssl.create_default_context()``); STARTTLS is mandatory when
   chosen (the server must offer it, before any login); a login is only sent encrypted;
   security ``none`` is for a server on this computer, without login.
-- Every step has a timeout, the whole send has a deadline, and ``cancel`` stops it.
+- Every step (connect, TLS handshake, greeting, each command and its reply, the message's
+  upload, the reply after it) must finish within ``timeout`` seconds in total (the upload also
+  gets a second per 32 KB), replies are bounded (smtp_steps.py: 2 KB a line, 64 KB a reply),
+  the whole send has a deadline, and ``cancel`` stops it.
 - ``send_message``'s refused-recipients dict is read: partial success is not success. Reply
   codes become plain words; a connection lost after DATA started is "unknown; not retried".
 - No SMTP debug output, ever (it prints ``AUTH PLAIN <base64>``).
@@ -36,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 from .addresses import AddressError, clean_header_text, parse_address, parse_addresses
 from .profiles import Profile, ProfileError, is_loopback
 from .secrets import Secret, register_login
+from .smtp_steps import StepFailed, StepLimits, check_seconds
 
 __all__ = [
     "AddressError", "parse_address", "parse_addresses", "OutgoingMessage", "build_message",
@@ -57,6 +61,9 @@ RETRY_DELAYS: tuple[float, ...] = (2.0, 6.0)
 # What we say in EHLO: an address literal, so the machine's name does not leak and no slow
 # reverse DNS lookup (socket.getfqdn) runs before every send.
 EHLO_NAME = "[127.0.0.1]"
+# A step the socket timeouts could not stop (a TLS handshake trickled record by record) is
+# stopped by the watchdog this long after its limit.
+WATCHDOG_GRACE = 0.25
 
 
 # --- building the message ---------------------------------------------------------------------
@@ -392,11 +399,11 @@ class _Tracking:
         return f"{self.user} {hmac.HMAC(key, challenge, 'md5').hexdigest()}"  # type: ignore[attr-defined]
 
 
-class _SMTP(_Tracking, smtplib.SMTP):
+class _SMTP(_Tracking, StepLimits, smtplib.SMTP):
     pass
 
 
-class _SMTPS(_Tracking, smtplib.SMTP_SSL):
+class _SMTPS(_Tracking, StepLimits, smtplib.SMTP_SSL):
     pass
 
 
@@ -439,6 +446,7 @@ class _Session:
         self.client: _SMTP | _SMTPS | None = None
         self.aborted: str | None = None     # "cancelled" | "deadline"
         self.tls_version: str | None = None
+        self.step_failure: StepFailed | None = None   # what the watchdog stopped
         self._finished = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="mailwright-smtp-watchdog", daemon=True)
         self._watchdog.start()
@@ -452,10 +460,19 @@ class _Session:
             if time.monotonic() >= self.deadline_at:
                 self._abort("deadline")
                 return
+            client = self.client
+            if client is not None and client.overdue(WATCHDOG_GRACE):
+                self.step_failure = client.failure("timeout")
+                client.waiting = False
+                self._shut(client)
 
     def _abort(self, reason: str) -> None:
         self.aborted = reason
-        client = self.client
+        self._shut(self.client)
+
+    @staticmethod
+    def _shut(client: Any) -> None:
+        """Wake whatever waits on the socket (the connection is unusable afterwards)."""
         sock = getattr(client, "sock", None) if client is not None else None
         if sock is not None:
             try:
@@ -470,7 +487,7 @@ class _Session:
             return
         try:
             if client.sock is not None and not self.aborted:
-                client.sock.settimeout(min(self.timeout, 5.0))
+                client.step_seconds = min(self.timeout, 5.0)
                 client.quit()
         except (smtplib.SMTPException, OSError):
             pass
@@ -512,6 +529,7 @@ class _Session:
             # smtplib takes the TLS server name (SNI, certificate check) from _host, which only
             # its constructor sets; we connect separately so the watchdog can reach the socket.
             self.client._host = p.host
+            self.client.step_seconds, self.client.limit_at = self.timeout, self.deadline_at
             code, banner = self.client.connect(p.host, p.port)
         except ssl.SSLCertVerificationError as e:
             steps.append(Step("connect", True, f"Reached {where}."))
@@ -520,9 +538,14 @@ class _Session:
                                f"any login. {_cert_hint(p)}") from None
         except ssl.SSLError as e:
             steps.append(Step("connect", True, f"Reached {where}."))
+            if self._failed_words(e):
+                raise _Stop("tls", self._connect_words(e, t)) from None
             raise _Stop("tls", f"TLS could not be set up with {where} ({e.reason or e}). Port 465 usually "
                                f"expects SSL/TLS and 587 STARTTLS: check the security setting.") from None
         except (smtplib.SMTPException, OSError) as e:
+            if self.client is not None and self.client.step == "tls":  # SSL/TLS: the handshake timed out
+                steps.append(Step("connect", True, f"Reached {where}."))
+                raise _Stop("tls", self._lost_words(e, "during the TLS handshake")) from None
             raise _Stop("connect", self._connect_words(e, t)) from None
         if code != 220:
             raise _Stop("connect", f"{where} did not greet properly: {describe_reply(code, banner)[1]}", code)
@@ -546,6 +569,8 @@ class _Session:
                                    f"({e.verify_message or e.reason}), so the connection was stopped before "
                                    f"any login. {_cert_hint(p)}") from None
             except ssl.SSLError as e:
+                if self._failed_words(e):
+                    raise _Stop("tls", self._lost_words(e, "during STARTTLS")) from None
                 raise _Stop("tls", f"STARTTLS failed with {where} ({e.reason or e}).") from None
             except smtplib.SMTPResponseException as e:
                 raise _Stop("tls", f"{where} refused STARTTLS: {describe_reply(e.smtp_code, e.smtp_error)[1]}",
@@ -634,6 +659,11 @@ class _Session:
             return f"the server name {p.host!r} could not be found (check the host, and the network)"
         if isinstance(e, ConnectionRefusedError):
             return f"nothing answers at {where} (connection refused): check the host and port"
+        words = self._failed_words(e)
+        if words and words.startswith("no answer") and p.security != "tls":
+            return f"{words}. If this port expects SSL/TLS (usually 465), choose SSL/TLS."
+        if words:
+            return words
         if _is_timeout(e):
             hint = (" If this port expects SSL/TLS (usually 465), choose SSL/TLS."
                     if p.security != "tls" else "")
@@ -642,10 +672,20 @@ class _Session:
             return f"{where} closed the connection before greeting"
         return f"could not connect to {where} ({_server_text(e) or type(e).__name__})"
 
+    def _failed_words(self, e: BaseException) -> str | None:
+        """What a step over its time or size limit did, or None if ``e`` is something else."""
+        failure = e if isinstance(e, StepFailed) else self.step_failure
+        if failure is None and self.client is not None and _is_timeout(e):
+            failure = self.client.failure("timeout")
+        return failure.words(self.profile.address) if failure is not None else None
+
     def _lost_words(self, e: BaseException, when: str) -> str:
         why = self.why_stopped()
         if why:
             return why
+        words = self._failed_words(e)
+        if words:
+            return words
         if _is_timeout(e):
             return f"{self.profile.address} stopped answering {when} (no reply within {self.step_timeout():g} s)"
         return f"the connection to {self.profile.address} was lost {when} ({_server_text(e) or type(e).__name__})"
@@ -668,7 +708,10 @@ def _open(profile: Profile, password: Secret | None, *, timeout: float, deadline
 def test_connection(profile: Profile, password: Secret | None = None, *, timeout: float = 15.0,
                     ssl_context: ssl.SSLContext | None = None,
                     cancel: threading.Event | None = None) -> list[Step]:
-    """Connect, secure and log in, then quit; each step in plain words (the last failed if any)."""
+    """Connect, secure and log in, then quit; each step in plain words (the last failed if any).
+
+    ``timeout`` is each step's limit (ValueError unless more than 0 and at most an hour)."""
+    timeout = check_seconds(timeout)
     steps: list[Step] = []
     try:
         profile = profile.validated()
@@ -726,8 +769,11 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
     for now (4xx) are sent the message again after each of ``retry_delays`` (seconds; default
     ``RETRY_DELAYS``), within
     the deadline; the others are never sent it twice. ``retrying(message_number, recipients,
-    delay)`` is called before each wait.
+    delay)`` is called before each wait. ``timeout`` is each step's limit and ``deadline`` the
+    whole send's (ValueError unless each is more than 0 and at most an hour).
     """
+    timeout = check_seconds(timeout)
+    deadline = check_seconds(deadline, "the deadline")
     if isinstance(messages, EmailMessage):
         messages = [messages]
     messages = list(messages)
@@ -955,6 +1001,9 @@ def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from:
         if client.data_started:
             text = ("unknown: the connection was lost after the message was handed over, so it may "
                     "have been delivered; not retried")
+            words = session._failed_words(e)
+            if words:
+                text = f"unknown: {words}, so it may have been delivered; not retried"
             if why:
                 text = f"unknown ({why} after the message was handed over; it may have been delivered); not retried"
             client.close()

@@ -651,6 +651,15 @@ def test_cli_send_failures_and_bad_input(tmp_path, subprocess_env):
     assert r.returncode == 2 and "no SMTP profile named 'Nope'" in r.stderr and "'Marketing'" in r.stderr
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "soon"])
+def test_cli_send_refuses_a_timeout_that_is_not_a_positive_number(value, subprocess_env):
+    r = run_cli("send", "examples/newsletter.mwt", "--to", "a@example.com", "--smtp", "127.0.0.1:9",
+                "--security", "none", f"--timeout={value}", env=subprocess_env)
+    assert r.returncode == 2, r.stderr
+    [line] = r.stderr.strip().splitlines()
+    assert "--timeout" in line and "number of seconds more than 0" in line, line
+
+
 def test_cli_send_with_tls_and_cafile(certs, subprocess_env):
     with Sink(tls_context=server_context(certs), auth_ok=True) as sink:
         args = ("send", "examples/welcome.mwt", "--to", "you@example.com", "--smtp", f"127.0.0.1:{sink.port}",

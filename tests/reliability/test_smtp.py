@@ -7,6 +7,7 @@ adds the rest of each row.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import socket
@@ -21,7 +22,7 @@ from aiosmtpd.smtp import AuthResult
 from mailwright.app.personalise import PersonalEmail
 from mailwright.app.profiles import Profile
 from mailwright.app.secrets import Secret
-from mailwright.app.sending import build_message, send_messages
+from mailwright.app.sending import SendReport, build_message, send_messages
 from mailwright.app.sending import test_connection as check_connection
 from tests.e2e.test_sending import PASSWORD, USER, Sink, make_certs, server_context, trusting
 
@@ -43,6 +44,8 @@ class Scripted:
 
     modes: "drop-after-ehlo", "stall-after-data" (takes the whole message, never answers),
     "421-at-mail" (closes with 421 on the first MAIL, works on the next connection)."""
+
+    conn_timeout: float | None = None   # the server's own wait for the client (None: for ever)
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
@@ -75,7 +78,7 @@ class Scripted:
                 continue
             except OSError:
                 return
-            conn.settimeout(None)
+            conn.settimeout(self.conn_timeout)
             self.connections += 1
             with conn:
                 try:
@@ -264,3 +267,179 @@ def test_row30_expired_or_misnamed_certificates_stop_before_any_login(tmp_path, 
     expected = "expired" if case == "expired" else "mismatch"
     assert expected in report.error.lower(), report.error
     assert [s.name for s in steps][-1] == "tls" and not steps[-1].ok
+
+
+# --- row 27: servers that answer too slowly or too much (issue 14, item 6) ------------------------
+
+class Trickling(Scripted):
+    """A raw SMTP server on loopback that drips one step's answer, or never stops sending it,
+    until the client hangs up. modes: "greeting" (one byte every 0.2 s, never a line end),
+    "slow-ehlo" (a complete "250-" line every 0.2 s, never the last one), "endless-ehlo"
+    ("250-" lines as fast as it can), "long-line" (a 10 KB EHLO reply line), "after-data"
+    (takes the message, then drips its reply one byte every 0.2 s), "tls" (implicit TLS: drips
+    a TLS record a byte every 0.2 s) and "starttls" (the same after agreeing to STARTTLS)."""
+
+    conn_timeout = 5.0
+
+    def profile(self) -> Profile:
+        security = self.mode if self.mode in ("tls", "starttls") else "none"
+        return dataclasses.replace(super().profile(), security=security)
+
+    def _drip(self, conn: socket.socket, chunk: bytes, every: float) -> None:
+        while not self.release.is_set():
+            conn.sendall(chunk)
+            if every:
+                self.release.wait(every)
+
+    def _session(self, conn: socket.socket) -> None:
+        if self.mode == "greeting":
+            conn.sendall(b"220 ")
+            return self._drip(conn, b"x", 0.2)
+        if self.mode == "tls":
+            return self._drip_tls(conn)
+        conn.sendall(b"220 slow.test ESMTP\r\n")
+        f = conn.makefile("rb")
+        for line in f:
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                if self.mode == "slow-ehlo":
+                    return self._drip(conn, b"250-slow.test\r\n", 0.2)
+                if self.mode == "endless-ehlo":
+                    return self._drip(conn, (b"250-" + b"x" * 60 + b"\r\n") * 100, 0)
+                if self.mode == "long-line":
+                    conn.sendall(b"250-" + b"x" * 10240 + b"\r\n250 8BITMIME\r\n")
+                    continue
+                conn.sendall(b"250-slow.test\r\n250-STARTTLS\r\n250 8BITMIME\r\n")
+            elif verb == b"STAR":
+                conn.sendall(b"220 go ahead\r\n")
+                return self._drip_tls(conn)
+            elif verb == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                for body in f:
+                    if body == b".\r\n":
+                        break
+                return self._drip(conn, b"2", 0.2)
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
+
+    def _drip_tls(self, conn: socket.socket) -> None:
+        conn.recv(4096)  # the ClientHello
+        conn.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16 KB ...
+        self._drip(conn, b"\x02", 0.2)            # ... that arrives a byte at a time
+
+
+def _timed_send(server: Trickling, timeout: float = 1) -> tuple[float, SendReport]:
+    start = time.monotonic()
+    report = send_messages(message(), server.profile(), timeout=timeout, deadline=10)
+    return time.monotonic() - start, report
+
+
+@pytest.mark.parametrize("mode, words", [
+    ("greeting", "the server's greeting did not finish within 1 s"),
+    ("slow-ehlo", "did not finish answering EHLO within 1 s"),
+    ("long-line", "sent a reply line over 2 KB to EHLO; stopped"),
+])
+def test_row27_a_server_answering_too_slowly_or_too_much_is_stopped_naming_the_step(mode, words):
+    with Trickling(mode) as server:
+        elapsed, report = _timed_send(server)
+    assert elapsed < 1 * 2 + 2, elapsed  # was: the whole deadline (120 s for the CLI)
+    assert not report.ok and report.results[0].status == "not sent"
+    assert words in report.error and "refused" not in report.error, report.error
+
+
+@pytest.mark.parametrize("stop", ["cancel", "deadline"])
+def test_row27_cancel_and_the_whole_send_deadline_still_stop_a_trickled_greeting(stop):
+    cancel = threading.Event()
+    timer = threading.Timer(0.5, cancel.set)
+    with Trickling("greeting") as server:
+        start = time.monotonic()
+        if stop == "cancel":
+            timer.start()
+        report = send_messages(message(), server.profile(), timeout=5, deadline=1 if stop == "deadline" else 10,
+                               cancel=cancel)
+        elapsed = time.monotonic() - start
+    timer.cancel()
+    assert elapsed < 3, elapsed  # well before the 5 s step limit
+    if stop == "cancel":
+        assert report.cancelled and report.error == "cancelled", report.error
+    else:
+        assert "took longer than its time limit (1 s)" in report.error, report.error
+
+
+def test_row27_a_connection_test_names_the_greeting_step():
+    with Trickling("greeting") as server:
+        start = time.monotonic()
+        steps = check_connection(server.profile(), timeout=1)
+        elapsed = time.monotonic() - start
+    assert elapsed < 4, elapsed
+    assert steps[-1].name == "connect" and not steps[-1].ok
+    assert "greeting did not finish within 1 s" in steps[-1].message, steps[-1].message
+
+
+def test_row27_endless_ehlo_lines_stop_at_64_kb_with_bounded_memory():
+    import tracemalloc
+
+    with Trickling("endless-ehlo") as server:
+        msg = message()
+        tracemalloc.start()
+        try:
+            start = time.monotonic()
+            report = send_messages(msg, server.profile(), timeout=2, deadline=10)
+            elapsed = time.monotonic() - start
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert elapsed < 2 * 2 + 2, elapsed
+    assert "sent a reply over 64 KB to EHLO; stopped" in report.error, report.error
+    assert peak < 4 * 1024 * 1024, f"{peak / 1e6:.1f} MB"  # was: growing until the deadline
+
+
+def test_row27_a_final_reply_dripped_after_the_message_is_unknown_after_the_timeout():
+    with Trickling("after-data") as server:
+        elapsed, report = _timed_send(server)
+    assert elapsed < 4, elapsed
+    [result] = report.results
+    assert result.status == "unknown" and "may have been delivered" in result.message
+    assert "within 1 s" in result.message and "the message" in result.message, result.message
+
+
+def test_row27_cli_send_to_a_trickling_server_exits_1_naming_the_step():
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    env.pop("MAILWRIGHT_SMTP_PASSWORD", None)
+    with Trickling("greeting") as server:
+        start = time.monotonic()
+        r = subprocess.run([sys.executable, "-m", "mailwright", "send", "examples/newsletter.mwt",
+                            "--to", "a@example.com", "--smtp", f"127.0.0.1:{server.port}", "--security", "none",
+                            "--timeout", "1"], cwd=root, capture_output=True, text=True, encoding="utf-8",
+                           timeout=30, env=env)
+        elapsed = time.monotonic() - start
+    assert r.returncode == 1, r.stderr
+    assert "greeting did not finish within 1 s" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert elapsed < 10, elapsed  # an interpreter start and a build, plus the 1 s step
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_row27_a_tls_handshake_trickled_byte_by_byte_stops_after_the_timeout(security):
+    with Trickling(security) as server:
+        elapsed, report = _timed_send(server)
+        steps = check_connection(server.profile(), timeout=1)
+    assert elapsed < 4, elapsed
+    assert "the TLS handshake with 127.0.0.1" in report.error and "did not finish within 1 s" in report.error, \
+        report.error
+    assert steps[-1].name == "tls" and not steps[-1].ok and "handshake" in steps[-1].message, steps
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 0, -1])
+def test_row27_a_timeout_that_is_not_a_positive_number_is_refused(value):
+    with pytest.raises(ValueError, match="number of seconds"):
+        send_messages(message(), Profile(name="raw", host="127.0.0.1", port=9, security="none"), timeout=value)
+    with pytest.raises(ValueError, match="number of seconds"):
+        check_connection(Profile(name="raw", host="127.0.0.1", port=9, security="none"), timeout=value)
