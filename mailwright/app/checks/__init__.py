@@ -48,6 +48,7 @@ def run_checks(result: BuildResult, doc: Document | None = None, *, recipients: 
     from .links import check_links, check_unsubscribe
     from .merge import check_missing_fields, collect_merge_errors
     from .size import check_size
+    from .stripped import check_stripped
 
     source = source if source is not None else (result.source or "<email>")
     mapped = design_result
@@ -67,7 +68,7 @@ def run_checks(result: BuildResult, doc: Document | None = None, *, recipients: 
     if doc is not None:
         findings += collect_merge_errors(doc, source)[0]
     for group in (check_size, check_links, check_unsubscribe, check_images, check_missing_fields,
-                  check_contrast, check_css_support, check_headers):
+                  check_contrast, check_css_support, check_headers, check_stripped):
         findings += group(ctx)
     return sort_findings(findings, ctx.order)
 

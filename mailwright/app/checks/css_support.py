@@ -334,7 +334,7 @@ def html_features(tree, locate=lambda el: "html") -> dict[str, list[tuple[str, f
     """feature slug → one entry per element using it: (location, the signatures of its uses)."""
     found: dict[str, list[tuple[str, frozenset]]] = {}
     for el in tree.iter():
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or _is_mjml_font_link(el):
             continue
         uses: list[tuple[str, tuple]] = list(element_features(el))
         if el.tag.lower() == "style":
@@ -353,6 +353,22 @@ def html_features(tree, locate=lambda el: "html") -> dict[str, list[tuple[str, f
         for slug, sigs in by_slug.items():
             found.setdefault(slug, []).append((where, frozenset(sigs)))
     return found
+
+
+def _is_mjml_font_link(el) -> bool:
+    """The web-font <link> and @import MJML writes for its default families (web_fonts.py):
+    MJML's own output, like the rest of the baseline; a client without them shows the fallback."""
+    from ..web_fonts import MJML_DEFAULT_FONTS
+
+    tag = el.tag.lower()
+    if tag == "link":
+        return el.get("href") in MJML_DEFAULT_FONTS.values()
+    if tag == "style" and "@import" in (el.text or ""):
+        rest = el.text
+        for url in MJML_DEFAULT_FONTS.values():
+            rest = rest.replace(f"@import url({url});", "")
+        return not rest.strip()
+    return False
 
 
 # --- the baseline: what Mailwright and MJML write themselves ---------------------------------------
