@@ -3,7 +3,8 @@
 Each text-bearing block's resolved colour (override, else theme) is compared with the colour
 actually behind it: the block's own background (a hero, a button), else its column's, else its
 row's, else the body's. Normal text needs 4.5:1; large text (24px, or 18.66px and bold) 3:1.
-Colours given as merge tags, and raw HTML/MJML blocks, are not judged.
+Colours given as merge tags are not judged; raw HTML/MJML blocks and .mjml sources are judged
+from the HTML they build to (contrast_html.py).
 """
 from __future__ import annotations
 
@@ -150,10 +151,14 @@ def _background(row: Row, column: Column | None, theme: Any) -> str:
 
 
 def check_contrast(ctx: CheckContext) -> list[Finding]:
+    from .contrast_html import check_contrast_html
+
     doc, theme = ctx.doc, ctx.theme
     if doc is None or theme is None:
-        return []
-    out = []
+        return check_contrast_html(ctx)  # an .mjml source: only its HTML tells
+    # Raw HTML/MJML blocks are judged from the HTML they build to; every other block by its model.
+    judged = {"html"} | {n.id for n in doc.iter_nodes() if getattr(n, "type", None) not in ("html", "mjml")}
+    out = check_contrast_html(ctx, judged)
     for row in doc.rows:
         for column in row.columns:
             bg = _background(row, None if row.hero is not None else column, theme)
