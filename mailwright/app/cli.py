@@ -38,7 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mailwright",
         description="Email templates that render everywhere: build, preview, personalise, export.",
+        epilog="`mailwright FILE` (a .mwt, .mjml or .html file) or `mailwright` alone opens the editor. "
+               "`mailwright COMMAND -h` explains a command.",
     )
+    parser.add_argument("-V", "--version", action="version", version=f"mailwright {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = sub.add_parser("build", help="build a .mwt or .mjml file into email HTML",
                            description="Build a .mwt document or an .mjml file into email HTML. "
@@ -70,6 +73,29 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help="on an internal error, print the traceback")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mailwright")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "unknown (not installed)"
+
+
+def _unknown_command(word: str) -> str | None:
+    """The message for a first argument that is neither a command nor a file, else None."""
+    import difflib
+    import os
+
+    if word.startswith("-") or os.path.exists(word) or Path(word).suffix or os.sep in word or "/" in word:
+        return None
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if close:
+        return f"unknown command {word!r} (did you mean {close[0]!r}?)"
+    return (f"unknown command {word!r}; the commands are {', '.join(COMMANDS)}. "
+            "To open a file in the editor: mailwright FILE.mwt")
 
 
 def _external_modules() -> dict:
@@ -267,7 +293,13 @@ def _open_editor(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--debug")):
+    top_level = ("-h", "--help", "--debug", "-V", "--version")
+    if argv and argv[0] not in COMMANDS and argv[0] not in top_level:
+        unknown = _unknown_command(argv[0])
+        if unknown:
+            print(f"mailwright: {unknown}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in top_level):
         return _open_editor(argv)
     from .streams import make_streams_safe
 
