@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .cli import EXIT_OK, CliError, _field_map, _refuse_overwriting_inputs
+from .messages import shorten
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{out}: {listing}; {report.html_bytes / 1024:.1f} KB of HTML"
           f"{f' for {args.esp}' if args.esp else ''}", file=sys.stderr)
     for ref in report.missing:
-        print(f"{out}: warning: local image {ref!r} not found (left as written)", file=sys.stderr)
-    for ref in report.skipped:
-        print(f"{out}: warning: {ref!r} is not an image file under 20 MB; not bundled", file=sys.stderr)
+        print(f"{out}: warning: local image {shorten(ref)!r} not found (left as written)", file=sys.stderr)
+    for ref, reason in report.refused:
+        print(f"{out}: warning: {shorten(ref)!r} {reason}; not bundled (left as written)", file=sys.stderr)
     return EXIT_OK

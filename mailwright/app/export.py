@@ -6,7 +6,8 @@ A bundle holds:
     email.txt        the plain-text part (same)
     email.mjml       the MJML (generated for a .mwt; the source itself for an .mjml)
     <source>         the .mwt or .mjml file exported, as it is on disk
-    images/<name>    every local image the email references (paths relative to the source)
+    images/<name>    every local image the email references (paths relative to the source; only
+                     real images inside the source's folder, see local_files.py)
     manifest.json    subject, preheader, ESP, UTM parameters and which file came from where
 
 Local images are referenced as `images/<name>` in email.html and email.mjml, or as
@@ -25,9 +26,9 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from urllib.request import url2pathname
+from .local_files import Refusal, check_local_image
 from .messages import ShortMessage
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp", ".ico", ".avif"})
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 RESERVED = frozenset({"email.html", "email.txt", "email.mjml", "manifest.json"})
@@ -132,33 +133,31 @@ def _local_path(ref: str, base: Path) -> Path | None:
 
 @dataclass
 class Assets:
+    """The local images an email references, as the shared rule (local_files.py) allows them:
+    only real images really under the document's folder (`base`), symlinks resolved."""
     base: Path
     names: dict[str, str] = field(default_factory=dict)      # reference as written → bundle name
     files: dict[str, Path] = field(default_factory=dict)     # bundle name → file
     missing: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)    # reference as written → why not bundled
 
     def collect(self, html: str) -> None:
         refs = [m.group(3) for m in _REF_ATTR.finditer(html)] + [m.group(3) for m in _CSS_URL.finditer(html)]
         by_path: dict[Path, str] = {}
         for ref in refs:
-            if ref in self.names or ref in self.missing or ref in self.skipped:
+            if ref in self.names or ref in self.missing or ref in self.refused:
                 continue
             path = _local_path(ref, self.base)
             if path is None:
                 continue
-            try:
-                resolved = path.resolve()
-                ok = resolved.is_file()
-                size = resolved.stat().st_size if ok else 0
-            except OSError:
-                ok, size = False, 0
-            if not ok:
-                self.missing.append(ref)
+            found = check_local_image(path, self.base, max_bytes=MAX_ASSET_BYTES)
+            if isinstance(found, Refusal):
+                if found.kind == "missing":
+                    self.missing.append(ref)
+                else:
+                    self.refused[ref] = found.reason
                 continue
-            if resolved.suffix.lower() not in IMAGE_SUFFIXES or size > MAX_ASSET_BYTES:
-                self.skipped.append(ref)
-                continue
+            resolved = found.path
             if resolved in by_path:
                 self.names[ref] = by_path[resolved]
                 continue
@@ -208,7 +207,8 @@ class BundleReport:
     subject: str
     images: dict[str, str]           # bundle name → reference as written
     missing: tuple[str, ...]         # local references with no file
-    skipped: tuple[str, ...]         # local files that are not images, or too large
+    # local references not bundled and why: outside the document's folder, not an image, too large
+    refused: tuple[tuple[str, str], ...]
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -295,4 +295,4 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
         raise ExportError(str(e)) from None
     return BundleReport(out, tuple(sorted(entries)), len(entries["email.html"]), subject,
                         {name: ref for ref, name in assets.names.items()},
-                        tuple(assets.missing), tuple(assets.skipped))
+                        tuple(assets.missing), tuple(assets.refused.items()))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html as htmllib
 import logging
-import mimetypes
 import re
 import smtplib
 import socket
@@ -37,6 +36,7 @@ from typing import Any, Callable, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .addresses import AddressError, clean_header_text, parse_address, parse_addresses
+from .local_files import Refusal, check_local_image
 from .profiles import Profile, ProfileError, is_loopback
 from .secrets import Secret, register_login
 from .smtp_steps import StepFailed, StepLimits, check_seconds
@@ -141,31 +141,27 @@ def _embed_images(html: str, assets_dir: Path | None, domain: str
             warn_once(raw, f"image {raw!r} is a local path but the document's assets folder is unknown; "
                            "it is left as is and will not show")
             return None
-        candidate = (base.parent / path_text).resolve()
-        if candidate != base and base not in candidate.parents:
-            warn_once(raw, f"image {raw!r} is not in the document's assets folder; it is left as is "
-                           "and will not show")
+        # the rule export --bundle shares (local_files.py): really inside assets/, a real image
+        found = check_local_image(base.parent / path_text, base, max_bytes=MAX_IMAGE_BYTES,
+                                  where="the document's assets folder")
+        if isinstance(found, Refusal):
+            if found.kind == "outside":
+                warn_once(raw, f"image {raw!r} is not in the document's assets folder; it is left as is "
+                               "and will not show")
+            elif found.kind == "missing":
+                warn_once(raw, f"image {raw!r} was not found in the assets folder; it will not show")
+            elif found.kind == "too-large":
+                warn_once(raw, f"image {raw!r} is {found.size / 1024 / 1024:.1f} MB; images over "
+                               f"{MAX_IMAGE_BYTES // 1024 // 1024} MB are not embedded (host it instead)")
+            else:
+                warn_once(raw, f"{raw!r} {found.reason}; it is left as is")
             return None
+        candidate = found.path
         if candidate in by_path:
             return "cid:" + by_path[candidate]
-        try:
-            size = candidate.stat().st_size
-            if not candidate.is_file():
-                raise FileNotFoundError
-        except OSError:
-            warn_once(raw, f"image {raw!r} was not found in the assets folder; it will not show")
-            return None
-        if size > MAX_IMAGE_BYTES:
-            warn_once(raw, f"image {raw!r} is {size / 1024 / 1024:.1f} MB; images over "
-                           f"{MAX_IMAGE_BYTES // 1024 // 1024} MB are not embedded (host it instead)")
-            return None
-        mime = mimetypes.guess_type(candidate.name)[0] or ""
-        if not mime.startswith("image/"):
-            warn_once(raw, f"{raw!r} is not an image file; it is left as is")
-            return None
         data = candidate.read_bytes()
         cid = make_msgid("img", domain=domain)[1:-1]
-        maintype, subtype = mime.split("/", 1)
+        maintype, subtype = found.mime.split("/", 1)
         parts.append((cid, data, maintype, subtype, candidate.name))
         by_path[candidate] = cid
         return "cid:" + cid

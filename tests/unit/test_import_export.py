@@ -403,7 +403,7 @@ def test_bundle_contents_and_relative_image_paths(project: Path) -> None:
     assert "url('images/hero.jpg')" in html
     assert 'src="https://cdn.example.com/remote.png"' in html
     assert 'src="img/missing.png"' in html and report.missing == ("img/missing.png",)
-    assert "notes.txt" in report.skipped and b"secret" not in b"".join(files.values())
+    assert "notes.txt" in dict(report.refused) and b"secret" not in b"".join(files.values())
     mjml = files["email.mjml"].decode()
     assert 'src="images/logo.png"' in mjml and "img/logo.png" not in mjml
     assert "Hi << data:firstname >>" in html  # merge tags as written without --esp
