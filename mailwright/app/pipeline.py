@@ -16,7 +16,8 @@ from .inline import InlineError, inline_css
 from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
 from .plaintext import html_to_text
-from .tokens import TAG_RE, TokenError, TokenTable, choose_prefix
+from .textpos import LineCounter
+from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, choose_prefix
 from .messages import ShortMessage
 
 
@@ -154,6 +155,14 @@ def ensure_alt(html: str) -> str:
     return _IMG_WITHOUT_ALT.sub('<img alt=""', html)
 
 
+def _check_tag_count(tokens: TokenTable, source: str) -> None:
+    """Refuse more different merge tags than tokens can number (they came back as "did not
+    survive compilation")."""
+    if len(tokens.tags) > MAX_TAGS:
+        raise InputLimitError(f"{source}: {len(tokens.tags):,} different merge tags is over the limit of "
+                              f"{MAX_TAGS:,} in one email; use fewer different tags")
+
+
 def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: str,
             source: str, with_text: bool = True) -> tuple[str, str, str, str]:
     """Inline when needed, then restore tags: (html, text, html with tokens, text with tokens)."""
@@ -186,6 +195,7 @@ def build_document(doc: Document, *, source: str = "<document>", design: bool = 
     except MergeSyntaxError as e:
         raise BuildError(str(e)) from None
     out = document_to_mjml(doc, design=design, source=source)
+    _check_tag_count(out.tokens, source)
     try:
         html = compile_mjml(out.mjml, source=source)
     except InputLimitError:
@@ -245,9 +255,9 @@ class _OffsetMap:
         pieces, last, shift = [], 0, 0
         from .merge.ast import Pos
 
+        lines = LineCounter(original)
         for m in TAG_RE.finditer(original):
-            line = original.count("\n", 0, m.start()) + 1
-            col = m.start() - (original.rfind("\n", 0, m.start()) + 1) + 1
+            line, col = lines.line_col(m.start())
             token = tokens.token(htmllib.unescape(m.group(0)), Pos(tokens.source, line, col))
             pieces.append(original[last:m.start()])
             pieces.append(token)
@@ -345,6 +355,7 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
         raise BuildError(str(e)) from None
     tokens = TokenTable(choose_prefix(text), source)
     omap = _OffsetMap(text, tokens)
+    _check_tag_count(tokens, source)
     tokenized = omap.text
     inline_parts = [m.group(1) for m in _INLINE_STYLE.finditer(tokenized)]
     # mjml-python ignores inline="inline"; we take those styles out and inline them ourselves.

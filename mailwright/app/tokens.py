@@ -12,6 +12,8 @@ import re
 # `\<<` is the escape for a literal "<<"; it is protected too so MRML never sees a bare "<".
 TAG_RE = re.compile(r"\\<<|<<.{0,2000}?>>|<%.{0,2000}?%>|<#.{0,2000}?#>", re.S)
 _TAG_START = re.compile(r"<[A-Za-z!/?]")
+# Different tags one email may hold: a token carries five digits (MWTAG00012Z).
+MAX_TAGS = 100_000
 
 
 def _inside_markup(html: str, pos: int) -> bool:
@@ -27,6 +29,42 @@ def _inside_markup(html: str, pos: int) -> bool:
         return False
     gt = html.find(">", pos)
     return gt != -1 and html.find("<", pos, gt) == -1
+
+
+class _MarkupScan:
+    """`_inside_markup` for positions met in increasing order, in time linear in the document.
+
+    Tokens in one long text (83,000 tags in a paragraph) each searched back to the paragraph's
+    `<p>`: quadratic. This keeps the last `<` and `>` seen and the next ones ahead instead."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.at = 0
+        self.last_lt = self.last_gt = -1
+        self.next_lt = self.next_gt = -1   # the next "<" / ">" at or after `at` (len: none)
+
+    def inside(self, pos: int) -> bool:
+        html = self.html
+        if pos < self.at:
+            return _inside_markup(html, pos)
+        lt = html.rfind("<", self.at, pos)
+        if lt >= 0:
+            self.last_lt = lt
+        gt = html.rfind(">", self.at, pos)
+        if gt >= 0:
+            self.last_gt = gt
+        self.at = pos
+        lt = self.last_lt
+        if lt < 0 or self.last_gt >= lt or not _TAG_START.match(html, lt):
+            return False
+        end = len(html)
+        if self.next_gt < pos:
+            found = html.find(">", pos)
+            self.next_gt = end if found < 0 else found
+        if self.next_lt < pos:
+            found = html.find("<", pos)
+            self.next_lt = end if found < 0 else found
+        return self.next_gt < end and self.next_lt >= self.next_gt
 
 
 class TokenError(RuntimeError):
@@ -84,9 +122,11 @@ class TokenTable:
             return html
         self.check(html)
 
+        scan = _MarkupScan(html)
+
         def sub(m: re.Match[str]) -> str:
             tag = self.tags[int(m.group(1))]
-            if _inside_markup(html, m.start()):
+            if scan.inside(m.start()):
                 return tag.replace("&", "&amp;").replace('"', "&quot;")
             return tag
 
@@ -105,10 +145,11 @@ class TokenTable:
             self.check(html)
         out: list = []
         last = 0
+        scan = _MarkupScan(html)
         for m in self._token_re.finditer(html):
             if m.start() > last:
                 out.append(html[last:m.start()])
-            in_attr = markup and _inside_markup(html, m.start())
+            in_attr = markup and scan.inside(m.start())
             index = int(m.group(1))
             origin = self.origins[index] or Pos("<compiled>", 0, 0)
             out.append(TagSeg(self.tags[index], origin, in_attr))

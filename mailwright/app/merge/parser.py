@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Union
 
+from ..textpos import LineCounter
 from ..tokens import TAG_RE
 from .ast import (LINKS, NAMESPACES, BoolOp, Compare, Const, Expr, Filter, For, If, MergeSyntaxError, Node,
                   Not, Output, Pos, Ref, Text)
@@ -61,10 +62,11 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
     """
     out: list[Segment] = []
     last = 0
+    lines = LineCounter(text)
     for m in TAG_RE.finditer(text):
         if m.start() > last:
             out.append(text[last:m.start()])
-        ln, col = _line_col(text, m.start())
+        ln, col = lines.line_col(m.start())
         tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
         out.append(TagSeg(tag, Pos(source, ln + line - 1, col)))
         last = m.end()
