@@ -12,6 +12,14 @@ import threading
 
 from lxml import etree
 
+from .css_prune import document_names, prune_css
+
+# Selectors premailer may still inline once the rules that match nothing are dropped (a real
+# email has a few hundred). Each costs a CSS parse and a query over every element: 10,000 took
+# 4.4 s on a 10 KB email; 10,000 over 10,000 elements took 23 s, hence the second limit
+# (25 million selector-element checks: about 6 s).
+MAX_INLINE_SELECTORS = 10_000
+MAX_INLINE_CHECKS = 25_000_000
 _SENTINEL = "<!--mailwright-end-->"
 _IMPORT = re.compile(r"@import\b[^;]*;?", re.I)
 _HEAD_STYLE = re.compile(r"<style\b", re.I)
@@ -48,6 +56,69 @@ def strip_imports(css: str) -> str:
     return _IMPORT.sub("", css)
 
 
+def _premailer_reads(style: etree._Element) -> bool:
+    """Whether premailer inlines this <style> (its own test: media, data-premailer)."""
+    media = style.get("media")
+    return not (media and media not in ("all", "screen")) and style.get("data-premailer") != "ignore"
+
+
+def _prune(root: etree._Element, css_text: str) -> str:
+    """Drop the rules that match nothing from the <style> elements premailer reads and from
+    `css_text` (returned); refuse more work than MAX_INLINE_SELECTORS / MAX_INLINE_CHECKS."""
+    names = document_names(root.iter())
+    selectors = 0
+    for style in root.iter("style"):
+        if style.text and _premailer_reads(style):
+            pruned = prune_css(style.text, names)
+            if pruned.dropped:
+                style.text = pruned.css
+            selectors += pruned.selectors
+    pruned = prune_css(css_text, names)
+    selectors += pruned.selectors
+    if selectors > MAX_INLINE_SELECTORS:
+        raise InlineError(f"{selectors:,} CSS selectors to inline (rules that match nothing in this email "
+                          f"left out) is over the limit of {MAX_INLINE_SELECTORS:,}; "
+                          "remove rules the email does not need")
+    if selectors * names.elements > MAX_INLINE_CHECKS:
+        raise InlineError(f"{selectors:,} CSS selectors to inline into {names.elements:,} elements is over "
+                          f"the limit of {MAX_INLINE_CHECKS:,} selector checks (selectors x elements); "
+                          "remove rules the email does not need or shorten the email")
+    return pruned.css
+
+
+def _freeze_namespaces(sheet: object) -> None:
+    """Give a parsed sheet a fixed copy of its @namespace map.
+
+    cssutils recomputes the map from all the sheet's rules each time a selector is read, which
+    made reading n rules cost n² steps. Nothing adds rules while premailer reads the sheet, so a
+    copy gives the same answers."""
+    try:
+        from cssutils.util import _SimpleNamespaces
+
+        sheet._namespaces = _SimpleNamespaces(getattr(sheet, "_log", None),  # type: ignore[attr-defined]
+                                              dict(sheet.namespaces))  # type: ignore[attr-defined]
+    except Exception:  # another cssutils version: keep its own (slower) map
+        pass
+
+
+_premailer_class: type | None = None
+
+
+def _premailer() -> type:
+    global _premailer_class
+    if _premailer_class is None:
+        from premailer import Premailer
+
+        class FrozenNamespacePremailer(Premailer):
+            def _parse_css_string(self, css_body, validate=True):  # type: ignore[no-untyped-def]
+                sheet = super()._parse_css_string(css_body, validate=validate)
+                _freeze_namespaces(sheet)
+                return sheet
+
+        _premailer_class = FrozenNamespacePremailer
+    return _premailer_class
+
+
 def _mark_head_styles(html: str) -> str:
     """Tell premailer to leave MJML's head styles alone (they hold the responsive rules)."""
     m = _HEAD_END.search(html)
@@ -65,7 +136,6 @@ def inline_css(html: str, extra_css: str = "") -> str:
     message instead of letting premailer's exceptions through.
     """
     _configure_once()
-    from premailer import Premailer
     from premailer.premailer import ExternalFileLoadingError
 
     doctype_match = re.match(r"\s*(<!doctype[^>]*>)", html, re.I)
@@ -80,7 +150,8 @@ def inline_css(html: str, extra_css: str = "") -> str:
         # huge_tree: without it libxml2 silently drops any text node or attribute over
         # ~10 MB and everything after it.
         root = etree.fromstring(marked, etree.HTMLParser(huge_tree=True))
-        premailer = Premailer(
+        css_text = _prune(root, strip_imports(extra_css))
+        premailer = _premailer()(
             allow_network=False,
             allow_loading_external_files=False,
             disable_link_rewrites=True,
@@ -91,12 +162,14 @@ def inline_css(html: str, extra_css: str = "") -> str:
             align_floating_images=False,
             disable_validation=True,
             cache_css_parsing=False,
-            css_text=[strip_imports(extra_css)] if extra_css.strip() else None,
+            css_text=[css_text] if extra_css.strip() else None,
         )
         tree = premailer.transform(root)
         # Serialise the element, not the tree: lxml would write its own HTML 4 doctype.
         element = tree.getroot() if hasattr(tree, "getroot") else tree
         out = etree.tostring(element, method="html", encoding="unicode")
+    except InlineError:
+        raise
     except ExternalFileLoadingError as e:
         raise InlineError(f"a stylesheet link was refused (no files are read while inlining): {e}") from None
     except Exception as e:  # premailer/cssutils raise many types; all mean "could not inline"
