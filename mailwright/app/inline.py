@@ -66,19 +66,23 @@ def _prune(root: etree._Element, css_text: str) -> str:
     """Drop the rules that match nothing from the <style> elements premailer reads and from
     `css_text` (returned); refuse more work than MAX_INLINE_SELECTORS / MAX_INLINE_CHECKS."""
     names = document_names(root.iter())
-    selectors = 0
+    selectors, whole = 0, False
     for style in root.iter("style"):
         if style.text and _premailer_reads(style):
             pruned = prune_css(style.text, names)
             if pruned.dropped:
                 style.text = pruned.css
             selectors += pruned.selectors
+            whole = whole or pruned.whole
     pruned = prune_css(css_text, names)
     selectors += pruned.selectors
+    whole = whole or pruned.whole
     if selectors > MAX_INLINE_SELECTORS:
-        raise InlineError(f"{selectors:,} CSS selectors to inline (rules that match nothing in this email "
-                          f"left out) is over the limit of {MAX_INLINE_SELECTORS:,}; "
-                          "remove rules the email does not need")
+        why = ("; the CSS could not be read rule by rule (look for an unclosed brace or string, a stray "
+               "';' or '}', or a backslash before a brace), so no rule was left out" if whole else
+               " (rules that match nothing in this email left out)")
+        raise InlineError(f"{'about ' if whole else ''}{selectors:,} CSS selectors to inline is over the limit of "
+                          f"{MAX_INLINE_SELECTORS:,}{why}; remove rules the email does not need")
     if selectors * names.elements > MAX_INLINE_CHECKS:
         raise InlineError(f"{selectors:,} CSS selectors to inline into {names.elements:,} elements is over "
                           f"the limit of {MAX_INLINE_CHECKS:,} selector checks (selectors x elements); "

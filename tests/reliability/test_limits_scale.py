@@ -17,7 +17,7 @@ import pytest
 
 from mailwright.app import inline
 from mailwright.app.document import Document
-from mailwright.app.pipeline import build_mjml_text
+from mailwright.app.pipeline import BuildError, build_mjml_text
 from mailwright.app.storage import dumps_document
 
 PYTHON = sys.executable
@@ -150,6 +150,15 @@ def test_more_css_to_inline_than_the_limit_is_refused_with_file_count_and_limit(
     assert done.returncode == 2
     assert str(src) in done.stderr and f"{n:,}" in done.stderr and f"{inline.MAX_INLINE_SELECTORS:,}" in done.stderr
     assert "internal error" not in done.stderr and not (tmp_path / "out.html").exists()
+
+
+def test_css_that_cannot_be_split_into_rules_still_meets_the_limit_and_says_why() -> None:
+    css = ".m1 { color: red };\n" + "\n".join(f".c{i} {{ color: red }}" for i in range(inline.MAX_INLINE_SELECTORS))
+    with pytest.raises(BuildError) as refused:
+        build_mjml_text(mjml(css), source="stray.mjml")
+    message = str(refused.value)
+    assert message.startswith("stray.mjml: ") and "could not be read rule by rule" in message
+    assert f"{inline.MAX_INLINE_SELECTORS:,}" in message
 
 
 # --- merge tags ---------------------------------------------------------------------------------
