@@ -20,7 +20,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "it receives as an .eml file. Send to it with --smtp 127.0.0.1:PORT --security none "
                     "or --profile \"Local test inbox\". Ctrl+C stops it.")
     p.add_argument("--port", metavar="N", type=int, help="listen on this port (default: a free one)")
-    p.add_argument("--store", metavar="DIR", help="keep messages in this folder (default: the user data folder)")
+    p.add_argument("--store", metavar="DIR",
+                   help="keep messages in this folder (default: the user data folder); the inbox keeps its "
+                        "newest 200 and deletes only messages it stored there itself, never other files")
 
 
 _print_lock = threading.Lock()

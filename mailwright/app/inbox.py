@@ -6,6 +6,11 @@ binding a socket to port 0 first (aiosmtpd 1.4.6 cannot bind port 0 itself), wit
 size limit kept. Messages are stored as ``.eml`` files in the user data folder (outside any
 project), capped in number, oldest dropped. A small JSON file next to each message keeps the
 envelope (MAIL FROM, RCPT TO) and the time it arrived.
+
+The store may be a folder of the user's own mail (``--store DIR``): the cap counts and drops
+only the messages listed in the inbox's index (inbox_index.py), never anything else there and
+never the message that just arrived. Messages an older version kept (its naming and envelope
+file, but no index) are listed and kept; other files are neither listed nor touched.
 """
 from __future__ import annotations
 
@@ -15,22 +20,21 @@ import email.policy
 import json
 import logging
 import os
-import re
 import socket
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from pathlib import Path
 from typing import Any, Callable
 
 from .addresses import clean_header_text
 from .atomic import atomic_write_bytes, atomic_write_text
+from .inbox_index import INDEX_FILE, StoreIndex, is_own_id
 from .messages import ShortMessage
 
-__all__ = ["Inbox", "InboxError", "InboxMessage", "default_store", "free_port", "running_inbox_port",
-           "DATA_ENV", "MAX_MESSAGES", "DATA_SIZE_LIMIT"]
+__all__ = ["Inbox", "InboxError", "InboxMessage", "MessageTooDeep", "default_store", "free_port",
+           "running_inbox_port", "DATA_ENV", "MAX_MESSAGES", "MAX_PART_DEPTH", "DATA_SIZE_LIMIT", "INDEX_FILE"]
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +42,16 @@ DATA_ENV = "MAILWRIGHT_DATA_DIR"
 MAX_MESSAGES = 200
 DATA_SIZE_LIMIT = 32 * 1024 * 1024          # aiosmtpd's default, kept explicitly
 SERVER_FILE = ".inbox-server.json"          # written while an inbox serves this store
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
+MAX_PART_DEPTH = 100                        # parts inside parts; real mail nests a few levels
+_ENVELOPE_KEYS = ("received_at", "mail_from", "rcpt_tos")
 
 
 class InboxError(ShortMessage, Exception):
     """The inbox could not start or a message could not be found; the message is for the user."""
+
+
+class MessageTooDeep(InboxError):
+    """A stored message nests its parts too deeply to parse and walk safely (its raw source is fine)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class InboxMessage:
     rcpt_tos: tuple[str, ...]
     subject: str
     size: int = 0
+    own: bool = True               # False: kept by an older version; listed, never deleted
 
     def line(self) -> str:
         """One line for a terminal: time, from, to, subject."""
@@ -144,6 +154,7 @@ class Inbox:
         self.on_message = on_message
         self._controller: Any = None
         self._lock = threading.RLock()
+        self._index = StoreIndex(self.store)
 
     # --- server ----------------------------------------------------------------------------
 
@@ -235,23 +246,37 @@ class Inbox:
 
     def _store(self, mail_from: Any, rcpt_tos: Any, content: bytes) -> InboxMessage:
         received = datetime.now(timezone.utc)
+        headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(content)
+        try:
+            subject = clean_header_text(str(headers.get("subject", "") or ""))
+        except Exception:  # noqa: BLE001 - a malformed header still gets stored
+            subject = ""
         with self._lock:
-            msg_id = f"{time.time_ns():020d}-{os.urandom(3).hex()}"
+            own = self._own_ids()
+            msg_id = self._index.new_id(own)
+            while self._taken(msg_id):   # never write over a file already there
+                msg_id = self._index.new_id([msg_id])
             path = self.store / f"{msg_id}.eml"
-            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(content)
-            try:
-                subject = clean_header_text(str(headers.get("subject", "") or ""))
-            except Exception:  # noqa: BLE001 - a malformed header still gets stored
-                subject = ""
             message = InboxMessage(msg_id, path, received, _envelope_text(mail_from),
                                    tuple(_envelope_text(r) for r in rcpt_tos or ()), subject[:500],
                                    len(content))
-            atomic_write_bytes(path, content, backup=False)
             meta = {"received_at": received.isoformat(), "mail_from": message.mail_from,
                     "rcpt_tos": list(message.rcpt_tos), "subject": message.subject, "size": message.size}
-            atomic_write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False) + "\n",
-                              backup=False)
-            self._enforce_cap()
+            try:
+                atomic_write_bytes(path, content, backup=False)
+                atomic_write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False) + "\n",
+                                  backup=False)
+                own.append(msg_id)
+                # The index is written before anything is dropped: a crash in between leaves
+                # messages unlisted (kept), never listed ones missing.
+                keep, drop = own[-self.max_messages:], own[:-self.max_messages]
+                self._index.write(keep)
+            except BaseException:
+                self._remove(path)   # not in the index: the sender is told to try again
+                raise
+            for old in drop:
+                if old != msg_id:
+                    self._remove(self.store / f"{old}.eml")
         return message
 
     def _notify(self, message: InboxMessage) -> None:
@@ -263,20 +288,39 @@ class Inbox:
         except Exception:  # noqa: BLE001 - a broken listener must not lose mail
             log.exception("test inbox: the on_message callback failed")
 
-    def _eml_files(self) -> list[Path]:
-        try:
-            files = [p for p in self.store.iterdir()
-                     if p.suffix == ".eml" and _ID.match(p.stem) and p.is_file()]
-        except FileNotFoundError:
-            return []
-        return sorted(files, key=lambda p: p.name, reverse=True)   # ids sort by arrival
+    def _own_ids(self) -> list[str]:
+        """The ids in the index whose message is still there, oldest first (hold the lock)."""
+        return [i for i in self._index.read() if (self.store / f"{i}.eml").is_file()]
 
-    def _enforce_cap(self) -> None:
-        for old in self._eml_files()[self.max_messages:]:
-            self._remove(old)
+    def _taken(self, msg_id: str) -> bool:
+        return any(os.path.lexists(self.store / f"{msg_id}{ext}") for ext in (".eml", ".json"))
+
+    def _listed(self) -> tuple[list[str], list[str]]:
+        """(own ids, ids an older version kept), each newest first (hold the lock)."""
+        own = self._own_ids()
+        known = set(own)
+        earlier = []
+        try:
+            for p in self.store.iterdir():
+                if p.suffix == ".eml" and is_own_id(p.stem) and p.stem not in known and self._kept_earlier(p):
+                    earlier.append(p.stem)
+        except FileNotFoundError:
+            pass
+        return own[::-1], sorted(earlier, reverse=True)
 
     @staticmethod
-    def _remove(path: Path) -> None:
+    def _kept_earlier(path: Path) -> bool:
+        """An older version's message: its naming, a regular file, its envelope file matching it."""
+        try:
+            if not path.is_file() or path.is_symlink():
+                return False
+            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            return (isinstance(meta, dict) and all(k in meta for k in _ENVELOPE_KEYS)
+                    and meta.get("size") == path.stat().st_size)
+        except (OSError, ValueError):
+            return False
+
+    def _remove(self, path: Path) -> None:
         for p in (path, path.with_suffix(".json")):
             try:
                 p.unlink()
@@ -284,37 +328,50 @@ class Inbox:
                 pass
 
     def _path(self, msg_id: str) -> Path:
-        if not isinstance(msg_id, str) or not _ID.match(msg_id):
-            raise InboxError(f"no message {msg_id!r} in the test inbox")
+        """The file of a listed message; anything else in the store is not the inbox's."""
+        if not is_own_id(msg_id):
+            raise InboxError(f"no message {str(msg_id)[:80]!r} in the test inbox")
         path = self.store / f"{msg_id}.eml"
         if not path.is_file():
             raise InboxError(f"no message {msg_id!r} in the test inbox (deleted?)")
+        if msg_id not in self._index.read() and not self._kept_earlier(path):
+            raise InboxError(f"no message {msg_id!r} in the test inbox ({path} was not stored by it)")
         return path
 
-    def _describe(self, path: Path) -> InboxMessage:
+    def has(self, msg_id: str) -> bool:
+        """True while the message is in the inbox (the cap drops the oldest)."""
+        try:
+            with self._lock:
+                self._path(msg_id)
+        except (InboxError, OSError):
+            return False
+        return True
+
+    def _describe(self, path: Path, own: bool = True) -> InboxMessage:
         try:
             meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
             return InboxMessage(path.stem, path, datetime.fromisoformat(meta["received_at"]),
                                 str(meta.get("mail_from", "")), tuple(map(str, meta.get("rcpt_tos", ()))),
-                                str(meta.get("subject", "")), int(meta.get("size", 0)))
+                                str(meta.get("subject", "")), int(meta.get("size", 0)), own)
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        # A message without its envelope file (copied in by hand): read the headers.
+        # Its envelope file is gone or damaged: read the headers.
         stat = path.stat()
         with path.open("rb") as f:
             headers = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
         to = [_envelope_text(a) for a in (headers.get_all("to") or [])]
         return InboxMessage(path.stem, path, datetime.fromtimestamp(stat.st_mtime, timezone.utc),
                             _envelope_text(headers.get("from", "")), tuple(to),
-                            clean_header_text(str(headers.get("subject", "") or "")), stat.st_size)
+                            clean_header_text(str(headers.get("subject", "") or "")), stat.st_size, own)
 
     def list_messages(self) -> list[InboxMessage]:
-        """The stored messages, newest first."""
+        """The inbox's messages, newest first, then those an older version kept (newest first)."""
         with self._lock:
+            own, earlier = self._listed()
             out = []
-            for path in self._eml_files():
+            for msg_id in own + earlier:
                 try:
-                    out.append(self._describe(path))
+                    out.append(self._describe(self.store / f"{msg_id}.eml", own=msg_id not in earlier))
                 except OSError:  # deleted meanwhile
                     continue
             return out
@@ -329,18 +386,55 @@ class Inbox:
 
         Line endings are normalised to ``\n`` as a mail client shows them; :meth:`raw` gives
         the bytes exactly as received (CRLF).
+
+        A message whose parts nest more than MAX_PART_DEPTH levels deep raises
+        :class:`MessageTooDeep` (the parser and every walk over its parts recurse per level).
         """
-        data = self.raw(msg_id).replace(b"\r\n", b"\n")
-        return email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[return-value]
+        with self._lock:
+            path = self._path(msg_id)
+            data = path.read_bytes().replace(b"\r\n", b"\n")
+        try:
+            msg = email.message_from_bytes(data, policy=email.policy.default)
+            deep = _depth_over(msg, MAX_PART_DEPTH)
+        except RecursionError:
+            deep = True
+        if deep:
+            raise MessageTooDeep(f"{path}: this message nests its parts more than {MAX_PART_DEPTH} levels "
+                                 "deep, too deep to show; read its raw source instead")
+        return msg  # type: ignore[return-value]
 
     def delete(self, msg_id: str) -> None:
+        """Delete one of the inbox's own messages; one an older version kept is refused."""
         with self._lock:
-            self._remove(self._path(msg_id))
+            path = self._path(msg_id)
+            if msg_id not in self._index.read():
+                raise InboxError(f"{path}: kept by an earlier version of Mailwright, so the test inbox "
+                                 "does not delete it; delete the file yourself if you no longer need it")
+            self._forget([msg_id])
 
     def clear(self) -> None:
+        """Delete every message the inbox stored; nothing else in the store is touched."""
         with self._lock:
-            for path in self._eml_files():
-                self._remove(path)
+            self._forget(self._own_ids())
+
+    def _forget(self, ids: list[str]) -> None:
+        gone = set(ids)
+        self._index.write([i for i in self._index.read() if i not in gone])
+        for msg_id in ids:
+            self._remove(self.store / f"{msg_id}.eml")
+
+
+def _depth_over(msg: Message, limit: int) -> bool:
+    """True when parts nest more than `limit` levels (iterative: no recursion to run out of)."""
+    stack = [(msg, 1)]
+    while stack:
+        part, depth = stack.pop()
+        if depth > limit:
+            return True
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((p, depth + 1) for p in payload if isinstance(p, Message))
+    return False
 
 
 def running_inbox_port(store: str | os.PathLike[str] | None = None, *, timeout: float = 0.5) -> int | None:

@@ -9,11 +9,16 @@ The panel lists time, recipient and subject, newest first, and updates live: the
 ``on_message`` on aiosmtpd's thread, and a queued signal carries it to the Qt thread. A
 message shows as HTML (the hardened :class:`EmailView`; remote images off unless the user
 turns them on, inline ``cid:`` images shown from the message itself), text, headers and raw
-source.
+source. A message nested too deeply to parse safely, or one that cannot be shown for any
+other reason, shows its headers and raw source with a note saying why: showing never raises.
+Messages an earlier version kept are listed but cannot be deleted here (the inbox deletes
+only what it stored itself).
 """
 from __future__ import annotations
 
 import base64
+import email.parser
+import email.policy
 import html as htmllib
 import logging
 import re
@@ -29,13 +34,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDock
                                QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from .docks import put_in_dock
-from ..app.inbox import Inbox, InboxError, InboxMessage, default_store
+from ..app.inbox import Inbox, InboxError, InboxMessage, MessageTooDeep, default_store
 
 log = logging.getLogger(__name__)
 
 __all__ = ["InboxPanel", "install", "inbox_of", "message_html", "message_text", "message_headers"]
 
 ROLE = Qt.ItemDataRole.UserRole
+OWN_ROLE = Qt.ItemDataRole.UserRole + 1     # False: kept by an earlier version, not deletable here
+EARLIER_NOTE = "Kept by an earlier version of Mailwright: the test inbox does not delete it."
 RAW_SHOWN = 2 * 1024 * 1024          # the raw source tab shows at most this much
 INLINE_IMAGE_LIMIT = 5 * 1024 * 1024  # cid: images above this are not shown inline
 REMOTE_WARNING = ("Remote images are loaded from the internet: the sender (and any tracker) learns "
@@ -144,7 +151,7 @@ class InboxPanel(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setObjectName("inbox-clear")
-        self.clear_button.setToolTip("Delete every message in the test inbox")
+        self.clear_button.setToolTip("Delete every message the test inbox stored")
         self.clear_button.clicked.connect(self.clear)
         top = QHBoxLayout()
         top.addWidget(self.address_label, 1)
@@ -252,11 +259,14 @@ class InboxPanel(QWidget):
     def _on_arrived(self, message: InboxMessage) -> None:
         if self._find(message.id) is None:
             self.list.insertTopLevelItem(0, self._item(message))
-            cap = self.inbox.max_messages if self.inbox is not None else 0
-            while cap and self.list.topLevelItemCount() > cap:   # the inbox dropped its oldest
-                old = self.list.takeTopLevelItem(self.list.topLevelItemCount() - 1)
-                if old is not None and old.data(0, ROLE) == self.current_id:
-                    self._show(None)
+            # The inbox dropped its oldest own messages to keep its cap (not the bottom rows:
+            # messages an earlier version kept are listed last and stay).
+            for i in reversed(range(self.list.topLevelItemCount())):
+                item = self.list.topLevelItem(i)
+                if item.data(0, OWN_ROLE) and self.inbox is not None and not self.inbox.has(item.data(0, ROLE)):
+                    self.list.takeTopLevelItem(i)
+                    if item.data(0, ROLE) == self.current_id:
+                        self._show(None)
             self._resize_columns()
         self.messageArrived.emit(message)
 
@@ -264,9 +274,13 @@ class InboxPanel(QWidget):
         to = ", ".join(message.rcpt_tos)
         item = QTreeWidgetItem([_when(message.received_at), to, message.subject or "(no subject)"])
         item.setData(0, ROLE, message.id)
+        item.setData(0, OWN_ROLE, message.own)
         item.setToolTip(0, message.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"))
         item.setToolTip(1, f"From {message.mail_from or '<>'} to {to}")
-        item.setToolTip(2, message.subject)
+        item.setToolTip(2, message.subject if message.own else f"{message.subject}\n{EARLIER_NOTE}")
+        if not message.own:
+            for column in range(3):
+                item.setForeground(column, Qt.GlobalColor.darkGray)
         return item
 
     def _find(self, msg_id: str) -> QTreeWidgetItem | None:
@@ -322,9 +336,12 @@ class InboxPanel(QWidget):
         ids = self.message_ids()
         return self.select(ids[0]) if ids else False
 
+    def _deletable(self) -> bool:
+        return any(item.data(0, OWN_ROLE) for item in self.list.selectedItems())
+
     def _selection_changed(self) -> None:
         items = self.list.selectedItems()
-        self.delete_button.setEnabled(bool(items))
+        self.delete_button.setEnabled(self._deletable())
         current = self.list.currentItem()
         if current is not None and current.isSelected():
             self._show(current.data(0, ROLE))
@@ -338,7 +355,7 @@ class InboxPanel(QWidget):
         if msg_id == self.current_id and msg_id is not None:
             return
         self.current_id = msg_id
-        self.delete_button.setEnabled(msg_id is not None)
+        self.delete_button.setEnabled(msg_id is not None and self._deletable())
         if msg_id is None or self.inbox is None:
             # Until a message is shown the view stays hidden (see __init__): no renderer process
             # for a panel the user may never open.
@@ -353,25 +370,57 @@ class InboxPanel(QWidget):
             self.view.show()
         try:
             raw = self.inbox.raw(msg_id)
-            msg = self.inbox.read(msg_id)
         except (InboxError, OSError) as e:
             self.html_note.setText(str(e))
             self.view.set_email_html("")
             return
-        html = message_html(msg)
-        if html is None:
-            self.view.set_email_html("<p style='font-family:sans-serif;color:#6b7280'>This message has no "
-                                     "HTML part; see the Text tab.</p>")
+        self._show_raw(raw)
+        try:
+            msg = self.inbox.read(msg_id)
+            html = message_html(msg)
+            text, headers = message_text(msg), message_headers(msg)
+        except MessageTooDeep as e:
+            self._show_unparsed(raw, str(e))
+        except (InboxError, OSError) as e:
+            self.html_note.setText(str(e))
+            self.view.set_email_html("")
+            return
+        except Exception as e:  # noqa: BLE001 - whatever a hostile message does, it is still shown
+            log.exception("test inbox: could not show message %s", msg_id)
+            self._show_unparsed(raw, f"This message could not be shown ({type(e).__name__}); its headers and "
+                                     "raw source are in the other tabs.")
         else:
-            self.view.set_email_html(html)
-        self.html_note.setText("" if self.remote_images.isChecked() else "Remote images are not loaded.")
-        self.text_view.setPlainText(message_text(msg))
-        self.headers_view.setPlainText(message_headers(msg))
+            if html is None:
+                self.view.set_email_html("<p style='font-family:sans-serif;color:#6b7280'>This message has no "
+                                         "HTML part; see the Text tab.</p>")
+            else:
+                self.view.set_email_html(html)
+            note = "" if self.remote_images.isChecked() else "Remote images are not loaded."
+            item = self._find(msg_id)
+            if item is not None and not item.data(0, OWN_ROLE):
+                note = f"{note} {EARLIER_NOTE}".strip()
+            self.html_note.setText(note)
+            self.text_view.setPlainText(text)
+            self.headers_view.setPlainText(headers)
+        self.messageShown.emit(msg_id)
+
+    def _show_raw(self, raw: bytes) -> None:
         shown = raw[:RAW_SHOWN].decode("utf-8", "replace").replace("\r\n", "\n")
         if len(raw) > RAW_SHOWN:
             shown += f"\n\n[… {len(raw) - RAW_SHOWN:,} more bytes not shown]"
         self.raw_view.setPlainText(shown)
-        self.messageShown.emit(msg_id)
+
+    def _show_unparsed(self, raw: bytes, why: str) -> None:
+        """A message that cannot be parsed safely: the reason, its top-level headers, its raw source."""
+        paragraph = f"<p style='font-family:sans-serif;color:#b91c1c'>{htmllib.escape(why)}</p>"
+        self.view.set_email_html(paragraph)
+        self.html_note.setText(why)
+        self.text_view.setPlainText(why)
+        try:  # headers only: no parts, no recursion
+            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+            self.headers_view.setPlainText(message_headers(headers))  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001
+            self.headers_view.setPlainText("")
 
     def _remote_toggled(self, on: bool) -> None:
         self.view.set_remote_images(on)
@@ -389,7 +438,7 @@ class InboxPanel(QWidget):
     def delete_selected(self) -> None:
         if self.inbox is None:
             return
-        ids = [item.data(0, ROLE) for item in self.list.selectedItems()]
+        ids = [item.data(0, ROLE) for item in self.list.selectedItems() if item.data(0, OWN_ROLE)]
         for msg_id in ids:
             try:
                 self.inbox.delete(msg_id)
