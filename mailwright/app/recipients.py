@@ -57,6 +57,12 @@ _DELIM_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 _SEP_LINE = re.compile(r'^"?sep=(.)"?\r?\n?$')
 # Finds NaN/Infinity outside strings, to locate the value parse_constant refused.
 _JSON_CONST = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(-?Infinity|NaN)', re.S)
+# Lists and objects inside one recipient's value: order items with options are 3 deep. Deeper
+# data is refused at load, so nothing that walks a row (checks, previews, sends) can recurse
+# without bound (500 levels once crashed `check --data` with a RecursionError).
+MAX_VALUE_DEPTH = 32
+# Brackets outside strings, to locate where JSON too deep for the parser itself goes too deep.
+_JSON_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[{])|[\]}]', re.S)
 
 
 class RecipientsError(ShortMessage, ValueError):
@@ -601,7 +607,10 @@ def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
         where = f"{_line_col(text, found.start(1))}: " if found else ""
         fail(f"{where}{exc.name} is not valid JSON; use null or a number")
     except RecursionError:
-        fail("the JSON is nested too deeply")
+        pos = _too_deep_position(text, MAX_VALUE_DEPTH + 2)
+        where = f"{_line_col(text, pos)}: " if pos >= 0 else ""
+        fail(f"{where}the JSON is nested too deeply; a recipient's values may hold lists and objects "
+             f"at most {MAX_VALUE_DEPTH} levels deep")
     except ValueError as exc:  # e.g. an integer with more digits than Python allows
         fail(f"invalid JSON: {exc}")
 
@@ -621,11 +630,51 @@ def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
         if not isinstance(item, dict):
             fail(f"{prefix}[{i}]: each recipient must be an object, not {_json_type(item)} "
                  f"(this is row {i + 1})")
+        deep = _too_deep(item, MAX_VALUE_DEPTH)
+        if deep is not None:
+            fail(f"row {i + 1} ({prefix}[{i}]{deep}): the value holds lists and objects nested more than "
+                 f"{MAX_VALUE_DEPTH} levels deep; a recipient's value may nest at most {MAX_VALUE_DEPTH} "
+                 "levels: flatten the data")
         fields.update(dict.fromkeys(item))
     if not data:
         out.add("empty", "the file has no recipients")
     _warn_duplicate_emails(data, tuple(fields), out)
     return Recipients(source, tuple(fields), tuple(data), out.result(), encoding, None)
+
+
+def _too_deep(row: dict[str, Any], limit: int) -> str | None:
+    """The JSON path (`.order.items[0]…`) where a value of `row` goes deeper than `limit`
+    lists/objects, or None. Iterative: the point is not to recurse on such data."""
+    stack: list[tuple[Any, int, str]] = [(v, 1, _step(k)) for k, v in row.items() if type(v) in (list, dict)]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > limit:
+            return path if len(path) <= 40 else path[:40] + "…"
+        items = value.items() if type(value) is dict else enumerate(value)
+        for key, child in items:
+            if type(child) in (list, dict):
+                # the path is kept only while short: it is for the message, not for walking
+                stack.append((child, depth + 1, path + _step(key) if len(path) <= 40 else path))
+    return None
+
+
+def _step(key: Any) -> str:
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f".{key}" if re.fullmatch(r"[A-Za-z_][\w-]*", key) else f"[{json.dumps(key)}]"
+
+
+def _too_deep_position(text: str, limit: int) -> int:
+    """The offset of the first `[` or `{` deeper than `limit`, outside strings; -1 if none."""
+    depth = 0
+    for m in _JSON_BRACKET.finditer(text):
+        if m.group(1):
+            depth += 1
+            if depth > limit:
+                return m.start()
+        elif m.group() in ("]", "}"):
+            depth -= 1
+    return -1
 
 
 def _json_type(value: Any) -> str:

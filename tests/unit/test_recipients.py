@@ -486,3 +486,27 @@ def test_any_bytes_give_recipients_or_a_recipients_error(data: bytes) -> None:
             parse(data, "any")
         except RecipientsError:
             pass
+
+
+# --- values nested too deep (issue 14 item 8) -----------------------------------------------------
+
+def _nest(levels: int) -> object:
+    value: object = "x"
+    for i in range(levels):
+        value = [value] if i % 2 else {"a b": value}
+    return value
+
+
+def test_a_value_nested_over_32_levels_is_refused_with_its_row_and_path() -> None:
+    text = json.dumps({"recipients": [{"email": "a@example.com"}, {"email": "b@example.com", "order": _nest(33)}]})
+    with pytest.raises(RecipientsError) as info:
+        parse_json(text, "people.json")
+    message = str(info.value)
+    assert message.startswith('people.json: row 2 (recipients[1].order["a b"][0]'), message
+    assert "more than 32 levels deep" in message and len(message) < 400
+
+
+def test_a_value_nested_32_levels_loads_and_is_kept_as_written() -> None:
+    value = _nest(32)
+    recipients = parse_json(json.dumps([{"email": "a@example.com", "order": value}]), "people.json")
+    assert recipients.rows[0]["order"] == value

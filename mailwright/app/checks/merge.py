@@ -170,7 +170,9 @@ def collect_mjml_errors(text: str, source: str = "<mjml>") -> tuple[list[Finding
 # --- missing-field ---------------------------------------------------------------------------
 
 def _blank_to_none(value: Any) -> Any:
-    """Empty strings become absent values, so "empty without a default" counts as missing."""
+    """Empty strings become absent values, so "empty without a default" counts as missing.
+
+    Recursive: the recipients loader refuses values nested over MAX_VALUE_DEPTH (32) levels."""
     if isinstance(value, dict):
         return {k: _blank_to_none(v) for k, v in value.items()}
     if isinstance(value, list):
