@@ -14,7 +14,7 @@ from ..blocks.base import BlockData, escape_attr, escape_text, font_stack, pad, 
 from ..themes import Theme, load_theme
 from .document import BlockBase, Column, Document, Row, resolve_fields
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
-from .markup import normalise_raw_html, sanitize_rich_text
+from .markup import normalise_raw_html, sanitize_rich_text, strip_controls
 from .tokens import TokenTable, choose_prefix
 
 MOBILE_BREAKPOINT = 480  # px, MJML's default
@@ -39,7 +39,11 @@ class RenderContext:
 
         return Pos(f"{self.source}: {self.node_id}" if self.node_id else self.source, 0, 0)
 
+    # Every string of the document enters the MJML through the methods below, which strip the
+    # control characters no email can carry (markup.strip_controls): a label holding one made
+    # a document that could not be built. The MJML as a whole is stripped once more at the end.
     def protect(self, value: str) -> str:
+        value = strip_controls(value)
         if "<" not in value:  # no merge tag (each one, like the escape \<<, holds a "<")
             return value
         return self.tokens.protect(value, origin=self._origin())
@@ -53,21 +57,24 @@ class RenderContext:
         for key, value in pairs.items():
             if value is None or (value == "" and key not in keep_empty):
                 continue
-            value = str(value)
+            value = strip_controls(str(value))
             if "<" in value:
                 value = self.protect(value)
             out.append(f' {key}="{escape_attr(value)}"')
         return "".join(out)
 
     def rich(self, html: str) -> str:
+        html = strip_controls(html)
         return sanitize_rich_text(self.tokens.protect(html, markup=True, origin=self._origin()))
 
     def raw_html(self, html: str) -> str:
+        html = strip_controls(html)
         if "<style" in html.lower():
             self.needs_inlining = True
         return normalise_raw_html(self.tokens.protect(html, markup=True, origin=self._origin()))
 
     def raw_mjml(self, mjml: str) -> str:
+        mjml = strip_controls(mjml)
         if "<style" in mjml.lower() or "inline=" in mjml.lower():
             self.needs_inlining = True
         out = self.tokens.protect(mjml, markup=True, origin=self._origin())
@@ -299,8 +306,9 @@ def _render_document(doc: Document, prefix: str, *, design: bool,
         rows = DESIGN_EMPTY_DOCUMENT
     body_attrs = ctx.attrs({"width": px(width), "background-color": theme.colors["background"]})
     root_attrs = ctx.attrs({"lang": doc.settings.lang, "dir": doc.settings.dir})
-    mjml = f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n"
-    inline_css = doc.settings.inline_css or ""
+    # a renderer that writes a prop without the context's methods still gives buildable MJML
+    mjml = strip_controls(f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n")
+    inline_css = strip_controls(doc.settings.inline_css or "")
     needle = prefix.lower()
     clean = mjml.lower().count(needle) == tokens.emitted and needle not in inline_css.lower()
     return MjmlOutput(mjml=mjml, tokens=tokens,
