@@ -132,6 +132,58 @@ def _element_span(source: str, tag: str, index: int) -> tuple[int, int] | None:
                     depth += 1
 
 
+# A comment (skipped: Outlook's conditional comments are kept as written) or a script's tag.
+_SCRIPT_TAG = re.compile(r"<!--.*?(?:-->|\Z)|<(/?)script\b", re.I | re.S)
+# HTML ends a script at the first `</script` however the code reads (a `<` in it included).
+_SCRIPT_CLOSE = re.compile(r"</script\b[^>]*>", re.I)
+_STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.I | re.S)
+# In a style sheet: a merge tag (kept), `<!--` (allowed in CSS) or a lone `<` (escaped).
+_STYLE_LT = re.compile(r"<<.*?>>|<!--|<", re.S)
+
+
+def _drop_scripts(html: str) -> tuple[str, int]:
+    """The HTML without its `<script>` elements (and stray `</script>`), and how many.
+
+    Email clients never run scripts, and a script's code (`if (a < b)`) is not markup, so
+    the build could not read the block it sat in. An unclosed `<script>` loses its tag only:
+    the content after it is the user's email, not code to throw away.
+    """
+    out: list[str] = []
+    pos = count = 0
+    search = 0
+    while (m := _SCRIPT_TAG.search(html, search)) is not None:
+        if m.group(0).startswith("<!--"):
+            search = m.end()
+            continue
+        tag = _OPEN.match(html, m.start()) if not m.group(1) else None
+        opened = tag.end() if tag is not None else (html.find(">", m.start()) + 1 or len(html))
+        # `<script/>` is no empty element in HTML: its content runs to `</script>` all the same
+        close = _SCRIPT_CLOSE.search(html, opened) if not m.group(1) else None
+        out.append(html[pos:m.start()])
+        pos = search = close.end() if close is not None else opened
+        count += 1
+    out.append(html[pos:])
+    return "".join(out), count
+
+
+def _escape_style_lt(html: str) -> tuple[str, int]:
+    """`<` inside `<style>` written as the CSS escape `\\3c `, and how many: the build reads a
+    `<` there as the start of a tag. Merge tags and `<!--` (valid in a style sheet) are kept."""
+    count = 0
+
+    def lone(m: re.Match[str]) -> str:
+        nonlocal count
+        if m.group(0) != "<":
+            return m.group(0)
+        count += 1
+        return "\\3c "
+
+    def sheet(m: re.Match[str]) -> str:
+        return m.group(1) + _STYLE_LT.sub(lone, m.group(2)) + m.group(3)
+
+    return _STYLE.sub(sheet, html), count
+
+
 def _width(body: Any) -> int:
     widths = []
     for el in body.iter("table", "td", "div", "center"):
@@ -201,6 +253,12 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
         written = t.span(start, cut[0]) + t.span(cut[1], end)
     if body_tag is None:
         written = re.sub(r"<!doctype[^>]*>|</?html\b[^>]*>|<head\b.*?</head\s*>", "", written, flags=re.I | re.S)
+    # Scripts: dropped from the body; the head's were never carried (only styles are).
+    written, scripts = _drop_scripts(written)
+    scripts += _drop_scripts(head_region)[1]
+    if scripts:
+        notes.append(f"{source}: dropped {scripts} <script> element{'s' * (scripts != 1)}: "
+                     "email clients never run them")
 
     # Styles and Outlook conditional comments from <head>, in order.
     carried = []
@@ -214,6 +272,10 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     if body_style and body_style.strip():
         written = f'<div style="{htmllib.escape(t.plain(body_style), quote=True)}">{written}</div>'
     html = "\n".join(carried + [written.strip("\n")])
+    html, escaped = _escape_style_lt(html)
+    if escaped:
+        notes.append(f"{source}: {escaped} '<' in <style> written as the CSS escape \\3c "
+                     "(a '<' there cannot be built)")
 
     title = root.find(".//title")
     subject = " ".join(t.plain(title.text_content()).split()) if title is not None else ""
@@ -242,5 +304,7 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     try:
         document = Document.model_validate(data)
     except ValidationError as e:
-        raise ImportFailed(f"{source}: cannot be imported: {e.errors()[0]['msg']}") from None
+        from ._invalid import invalid_document
+
+        raise invalid_document(e, data, source) from None
     return ImportReport(document, source, Counter(), [("b1", "html", "HTML is kept as written")], notes)

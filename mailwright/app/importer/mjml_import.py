@@ -75,6 +75,7 @@ from pydantic import ValidationError
 from ..document import BLOCK_MODELS, Document, Row, Settings, resolve_fields
 from ..layout_fields import ROW_FIELDS
 from ._compare import body_of, canonical_fragment, fragments
+from ._invalid import invalid_document, props_problem
 from ._native import MARKERS, NativeBlocks, native_theme
 from ._source import El, ImportFailed, Scanner, TaggedText
 from ._values import NoMap as _NoMap
@@ -463,7 +464,8 @@ class _Importer(NativeBlocks):
             model = (f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
                      f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>")
         except (ValidationError, ValueError) as e:
-            return RowPlan(el, raw=True, reason=f"a Hero block cannot hold it ({e.__class__.__name__})")
+            why = props_problem(e) if isinstance(e, ValidationError) else str(e)
+            return RowPlan(el, raw=True, reason=f"a Hero block cannot hold it ({why})")
         got_o = fragments(self._compile(self.orig_head, orig) or "", _MARK).get(str(a))
         got_m = fragments(self._compile(self.real_head, model) or "", _MARK).get(str(b))
         if got_o is None or got_m is None or canonical_fragment(got_o, rows=False) != canonical_fragment(got_m, rows=False):
@@ -934,7 +936,7 @@ class _Importer(NativeBlocks):
         try:
             BLOCK_MODELS[block_type].model_validate({"id": "v", "type": block_type, "props": props})
         except ValidationError as e:
-            raise _NoMap(f"{'.'.join(map(str, e.errors()[0]['loc']))}: {e.errors()[0]['msg']}") from None
+            raise _NoMap(props_problem(e)) from None
         return props
 
     def _inner(self, el: El) -> str:
@@ -1180,8 +1182,8 @@ class _Importer(NativeBlocks):
                 "settings": settings.model_dump(), "rows": rows}
         try:
             document = Document.model_validate(data)
-        except ValidationError as e:  # a bug of ours; say where
-            raise ImportFailed(f"{self.source}: the imported document is not valid: {e.errors()[0]['msg']}") from None
+        except ValidationError as e:  # a size limit the source went over, or a bug of ours
+            raise invalid_document(e, data, self.source) from None
         return ImportReport(document, self.source, editable, raw, self.notes)
 
 
