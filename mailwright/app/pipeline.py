@@ -17,7 +17,7 @@ from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
 from .plaintext import html_to_text
 from .textpos import LineCounter
-from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, choose_prefix
+from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, _MarkupScan, choose_prefix
 from .messages import ShortMessage
 
 
@@ -79,8 +79,8 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
             except Exception as original:
                 e = original
         raise BuildError(f"{source}: MJML could not be compiled: {e}") from None
-    if _ESCAPED_BREAK_IN_ATTR.search(html) and not _ESCAPED_BREAK_IN_ATTR.search(mjml):
-        # The guard behind flatten_attribute_breaks: a browser drops a style written "\n color:…".
+    if "\\" in html and _ESCAPED_BREAK_IN_ATTR.search(html) and not _ESCAPED_BREAK_IN_ATTR.search(mjml):
+        # The guard behind neutralise_attribute_values: a browser drops a style written "\n color:…".
         raise BuildError(f"{source}: the compiler wrote a line break inside an attribute as a literal \\n; "
                          "write the attribute on one line")
     try:
@@ -91,6 +91,7 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
 
 
 # A quoted attribute value holding a tab, a line break or a backslash, inside a start tag.
+_AWKWARD_CHAR = re.compile(r"[\t\n\\]")
 _AWKWARD_ATTR = re.compile(r"""=\s*(?:"[^"<>]*[\t\n\\][^"<>]*"|'[^'<>]*[\t\n\\][^'<>]*')""")
 _ESCAPED_BREAK_IN_ATTR = re.compile(r"""=\s*(?:"[^"<>]*\\[nt][^"<>]*"|'[^'<>]*\\[nt][^'<>]*')""")
 
@@ -103,13 +104,29 @@ def neutralise_attribute_values(mjml: str) -> str:
     characters `\\n`, so `<h1 style="\n color:#fff;\n font-size:55px">` lost both declarations
     in every browser, and every backslash is doubled (`C:\\new` became `C:\\\\new`). A space is
     what a browser makes of a break in a style or class; the entity reads as the backslash."""
-    if "\n" not in mjml and "\t" not in mjml and "\\" not in mjml:
+    # Only the start tags holding such a character are rewritten: a document's MJML has none (a
+    # whole-text pass cost half of MRML's own time on every edit), and text content is left alone.
+    if "\t" not in mjml and "\\" not in mjml and mjml.find("\n", 0, len(mjml) - 1) < 0:
+        return mjml  # one-character searches: far cheaper than any regex over the whole text
+    scan = _MarkupScan(mjml)
+    tags: list[tuple[int, int]] = []
+    for m in _AWKWARD_CHAR.finditer(mjml):
+        at = m.start()
+        if (tags and at < tags[-1][1]) or not scan.inside(at):
+            continue
+        tags.append((mjml.rfind("<", 0, at), mjml.find(">", at) + 1))
+    if not tags:
         return mjml
 
     def fix(m: re.Match[str]) -> str:
         return m.group(0).replace("\n", " ").replace("\t", " ").replace("\\", "&#92;")
 
-    return _AWKWARD_ATTR.sub(fix, mjml)
+    pieces, last = [], 0
+    for start, end in tags:
+        pieces += [mjml[last:start], _AWKWARD_ATTR.sub(fix, mjml[start:end])]
+        last = end
+    pieces.append(mjml[last:])
+    return "".join(pieces)
 
 
 _COMMENT_OR_MJ_TAG = re.compile(r"<!--.*?-->|<(/?)(mj-[\w-]+)\b[^>]*?(/?)>", re.S)
@@ -332,14 +349,12 @@ def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, s
         text, lines = expand_includes(text, source, Path(base_dir) if base_dir is not None else None)
     except IncludeError as e:
         raise BuildError(str(e)) from None
-    if lines is None:
-        return _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
     try:
         return _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
     except BuildError as e:
         # A position in the expanded text → the file and line where the user wrote it.
         m = re.match(re.escape(source) + r":(\d+):(\d+):", str(e))
-        if m is None or isinstance(e, InputLimitError):
+        if lines is None or m is None or isinstance(e, InputLimitError):
             raise
         label, line = lines.where(int(m.group(1)))
         raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end():]) from None
