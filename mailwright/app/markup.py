@@ -13,19 +13,6 @@ from lxml import etree
 
 from ..blocks.base import escape_attr, escape_text
 
-# --- characters no email can carry ----------------------------------------------------------
-
-# C0 controls but tab, LF and CR, DEL, and the non-characters U+FFFE/U+FFFF: no email client
-# shows them, XML forbids most of them (lxml raises "All strings must be XML compatible") and
-# MRML cannot parse a template that holds one ("unable to parse next template").
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def strip_controls(text: str) -> str:
-    """`text` without the characters above (the same string when it has none, the usual case)."""
-    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
-
-
 # --- rich text ------------------------------------------------------------------------------
 
 _KEEP = {"p", "br", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "span", "sup", "sub"}

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..blocks import REGISTRY
-from ..blocks.base import BlockData, escape_attr, escape_text, font_stack, pad, px
+from ..blocks.base import BlockData, escape_attr, escape_text, font_stack, pad, px, strip_controls
 from ..themes import Theme, load_theme
 from .document import BlockBase, Column, Document, Row, resolve_fields
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
-from .markup import normalise_raw_html, sanitize_rich_text, strip_controls
+from .markup import normalise_raw_html, sanitize_rich_text
 from .tokens import TokenTable, choose_prefix
 
 MOBILE_BREAKPOINT = 480  # px, MJML's default
@@ -39,9 +39,9 @@ class RenderContext:
 
         return Pos(f"{self.source}: {self.node_id}" if self.node_id else self.source, 0, 0)
 
-    # Every string of the document enters the MJML through the methods below, which strip the
-    # control characters no email can carry (markup.strip_controls): a label holding one made
-    # a document that could not be built. The MJML as a whole is stripped once more at the end.
+    # Control characters no email can carry (blocks.base.strip_controls) are left out by the
+    # escaping every text and attribute goes through; the methods below strip them too where a
+    # string goes on unescaped (to the tag table, the sanitiser's lxml, raw HTML or MJML).
     def protect(self, value: str) -> str:
         value = strip_controls(value)
         if "<" not in value:  # no merge tag (each one, like the escape \<<, holds a "<")
@@ -57,7 +57,7 @@ class RenderContext:
         for key, value in pairs.items():
             if value is None or (value == "" and key not in keep_empty):
                 continue
-            value = strip_controls(str(value))
+            value = str(value)
             if "<" in value:
                 value = self.protect(value)
             out.append(f' {key}="{escape_attr(value)}"')
@@ -306,8 +306,7 @@ def _render_document(doc: Document, prefix: str, *, design: bool,
         rows = DESIGN_EMPTY_DOCUMENT
     body_attrs = ctx.attrs({"width": px(width), "background-color": theme.colors["background"]})
     root_attrs = ctx.attrs({"lang": doc.settings.lang, "dir": doc.settings.dir})
-    # a renderer that writes a prop without the context's methods still gives buildable MJML
-    mjml = strip_controls(f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n")
+    mjml = f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n"
     inline_css = strip_controls(doc.settings.inline_css or "")
     needle = prefix.lower()
     clean = mjml.lower().count(needle) == tokens.emitted and needle not in inline_css.lower()

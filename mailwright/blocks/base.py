@@ -102,13 +102,26 @@ class Ctx(Protocol):
 
 # --- small pure helpers -------------------------------------------------------------------
 
+# C0 controls but tab, LF and CR, DEL, and the non-characters U+FFFE/U+FFFF: no email client
+# shows them, XML forbids most of them (lxml raises "All strings must be XML compatible") and
+# MRML cannot parse a template that holds one ("unable to parse next template"). Escaping for
+# MJML leaves them out, so a label holding one still builds.
+_CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff"
+_CONTROLS = re.compile(f"[{_CONTROL_CHARS}]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without the characters above (the same string when it has none, the usual case)."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
 def escape_text(value: str) -> str:
-    """Escape text for XML content (MJML text nodes)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape text for XML content (MJML text nodes); control characters are left out."""
+    return strip_controls(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 _WS = re.compile(r"[\r\n\t]+")
-_ATTR_SPECIAL = re.compile(r'[\r\n\t&<>"]')
+_ATTR_SPECIAL = re.compile(f'[\\r\\n\\t&<>"{_CONTROL_CHARS}]')
 
 
 def escape_attr(value: str) -> str:
@@ -120,7 +133,7 @@ def escape_attr(value: str) -> str:
     """
     if not _ATTR_SPECIAL.search(value):
         return value  # most values (sizes, colours, classes) need nothing
-    value = _WS.sub(" ", value)
+    value = _WS.sub(" ", strip_controls(value))
     return (
         value.replace("&", "&amp;")
         .replace("<", "&lt;")
