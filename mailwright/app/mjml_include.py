@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .limits import MAX_SOURCE_BYTES
 from .markup import ATTR_RE
+from .textpos import line_col
 
 __all__ = ["IncludeError", "LineMap", "MAX_DEPTH", "expand_includes"]
 
@@ -60,11 +61,6 @@ class _State:
     root: Path
     budget: int
     read: int = 0
-
-
-def _line_col(text: str, offset: int, first_line: int = 1) -> tuple[int, int]:
-    line = first_line + text.count("\n", 0, offset)
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _attrs(raw: str) -> dict[str, str]:
@@ -141,9 +137,9 @@ def _expand(text: str, label: str, first_line: int, folder: Path, in_head: bool,
     for m in _INCLUDE.finditer(text):
         if any(a <= m.start() < b for a, b in comments):
             continue  # a commented-out include stays a comment
-        line, col = _line_col(text, m.start(), first_line)
+        line, col = line_col(text, m.start(), first_line)
         where = f"{label}:{line}:{col}"
-        here.append(_Piece(text[last:m.start()], label, _line_col(text, last, first_line)[0]))
+        here.append(_Piece(text[last:m.start()], label, line_col(text, last, first_line)[0]))
         last = m.end()
         if len(stack) > MAX_DEPTH:
             raise IncludeError(f"{where}: mj-include nests more than {MAX_DEPTH} files deep")
@@ -170,18 +166,18 @@ def _expand(text: str, label: str, first_line: int, folder: Path, in_head: bool,
             if _ROOT_TAG.search(content):
                 hm, bm = _HEAD.search(content), _BODY.search(content)
                 if hm:
-                    inner, inner_head = _expand(hm.group(1), sub, _line_col(content, hm.start(1))[0],
+                    inner, inner_head = _expand(hm.group(1), sub, line_col(content, hm.start(1))[0],
                                                 path.parent, True, stack + (path,), state, root_label)
                     (here if placed_in_head else head).extend(inner + inner_head)
                 parts = [(bm.group(1), bm.start(1))] if bm else []
             else:
                 parts = [(content, 0)]
             for part, at in parts:
-                inner, inner_head = _expand(part, sub, _line_col(content, at)[0], path.parent, placed_in_head,
+                inner, inner_head = _expand(part, sub, line_col(content, at)[0], path.parent, placed_in_head,
                                             stack + (path,), state, root_label)
                 here.extend(inner)
                 head.extend(inner_head)
-    here.append(_Piece(text[last:], label, _line_col(text, last, first_line)[0]))
+    here.append(_Piece(text[last:], label, line_col(text, last, first_line)[0]))
     return here, head
 
 
@@ -194,7 +190,7 @@ def expand_includes(text: str, source: str, base_dir: Path | None,
         return text, None
     if base_dir is None:
         m = _INCLUDE.search(text)
-        line, col = _line_col(text, m.start() if m else 0)
+        line, col = line_col(text, m.start() if m else 0)
         raise IncludeError(f"{source}:{line}:{col}: mj-include works in an .mjml file on disk (its paths are "
                            "relative to the file); save the MJML as a file first")
     root = Path(base_dir).resolve()

@@ -175,9 +175,9 @@ def loads_document(text: str, source: str = "<document>") -> Document:
         text = text[1:]
     data = parse_json(text, source)
     if not isinstance(data, dict):
-        start = len(text) - len(text.lstrip())
-        line = text.count("\n", 0, start) + 1
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        from .textpos import line_col
+
+        line, col = line_col(text, len(text) - len(text.lstrip()))
         kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(type(data), "a number")
         raise DocumentError(f"{source}:{line}:{col}: not a Mailwright template: the file holds {kind}, "
                             "and a template is a JSON object ({\"format\": \"mailwright\", …})")

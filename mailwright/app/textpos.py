@@ -1,9 +1,14 @@
-"""Line and column of many offsets in one text, in time linear in the text (issue 14 item 5).
+"""Line and column of an offset in a text, and of many offsets in time linear in the text.
 
 `text.count("\\n", 0, i)` per merge tag made 83,000 tags in one block cost seconds; offsets met
 in increasing order only count the newlines since the previous one.
 """
 from __future__ import annotations
+
+
+def line_col(text: str, offset: int, first_line: int = 1) -> tuple[int, int]:
+    """1-based (line, column) of `offset` in `text`, whose first line is `first_line`."""
+    return first_line + text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 class LineCounter:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Union
 
-from ..textpos import LineCounter
+from ..textpos import LineCounter, line_col
 from ..tokens import TAG_RE
 from .ast import (LINKS, NAMESPACES, BoolOp, Compare, Const, Expr, Filter, For, If, MergeSyntaxError, Node,
                   Not, Output, Pos, Ref, Text)
@@ -49,11 +49,6 @@ class TagSeg:
 Segment = Union[str, TagSeg]
 
 
-def _line_col(text: str, index: int) -> tuple[int, int]:
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
-
-
 def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) -> list[Segment]:
     """Split a string into literal text and tags, each tag with its line and column.
 
@@ -79,7 +74,7 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
             if m:
                 # Find its position in the original text for the message.
                 idx = text.find(seg)
-                ln, col = _line_col(text, idx + m.start())
+                ln, col = line_col(text, idx + m.start())
                 what = "<<" if seg[m.start():m.start() + 2] == "<<" else "<%"
                 close = ">>" if what == "<<" else "%>"
                 raise MergeSyntaxError(
