@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sys
 import threading
 
 from .cli import EXIT_OK, CliError
@@ -29,13 +28,9 @@ _print_lock = threading.Lock()
 
 
 def _say(text: str) -> None:
-    """A line on stdout, whatever the terminal's encoding, flushed at once."""
+    """A line on stdout, flushed at once (the CLI made the stream safe for any encoding)."""
     with _print_lock:
-        out = sys.stdout
-        encoding = getattr(out, "encoding", None) or "utf-8"
-        safe = text.encode(encoding, "replace").decode(encoding, "replace")
-        out.write(safe + "\n")
-        out.flush()
+        print(text, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,9 +58,8 @@ def _seconds(text: str, option: str) -> float:
 
     try:
         return check_seconds(text)
-    except ValueError:
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise CliError(f"{option} {shown!r}: give a number of seconds more than 0 and at most "
+    except ValueError:  # CliError shortens a long value itself
+        raise CliError(f"{option} {text!r}: give a number of seconds more than 0 and at most "
                        f"{MAX_TIMEOUT:g}, e.g. {option} 30") from None
 
 
