@@ -403,6 +403,10 @@ class Inbox:
                                  "deep, too deep to show; read its raw source instead")
         return msg  # type: ignore[return-value]
 
+    def read_headers(self, msg_id: str) -> EmailMessage:
+        """Only the message's top-level headers: no parts, so no recursion, whatever it holds."""
+        return email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(self.raw(msg_id))  # type: ignore[return-value]
+
     def delete(self, msg_id: str) -> None:
         """Delete one of the inbox's own messages; one an older version kept is refused."""
         with self._lock:

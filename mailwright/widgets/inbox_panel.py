@@ -17,8 +17,6 @@ only what it stored itself).
 from __future__ import annotations
 
 import base64
-import email.parser
-import email.policy
 import html as htmllib
 import logging
 import re
@@ -380,14 +378,14 @@ class InboxPanel(QWidget):
             html = message_html(msg)
             text, headers = message_text(msg), message_headers(msg)
         except MessageTooDeep as e:
-            self._show_unparsed(raw, str(e))
+            self._show_unparsed(msg_id, str(e))
         except (InboxError, OSError) as e:
             self.html_note.setText(str(e))
             self.view.set_email_html("")
             return
         except Exception as e:  # noqa: BLE001 - whatever a hostile message does, it is still shown
             log.exception("test inbox: could not show message %s", msg_id)
-            self._show_unparsed(raw, f"This message could not be shown ({type(e).__name__}); its headers and "
+            self._show_unparsed(msg_id, f"This message could not be shown ({type(e).__name__}); its headers and "
                                      "raw source are in the other tabs.")
         else:
             if html is None:
@@ -410,16 +408,15 @@ class InboxPanel(QWidget):
             shown += f"\n\n[… {len(raw) - RAW_SHOWN:,} more bytes not shown]"
         self.raw_view.setPlainText(shown)
 
-    def _show_unparsed(self, raw: bytes, why: str) -> None:
+    def _show_unparsed(self, msg_id: str, why: str) -> None:
         """A message that cannot be parsed safely: the reason, its top-level headers, its raw source."""
         paragraph = f"<p style='font-family:sans-serif;color:#b91c1c'>{htmllib.escape(why)}</p>"
         self.view.set_email_html(paragraph)
         self.html_note.setText(why)
         self.text_view.setPlainText(why)
-        try:  # headers only: no parts, no recursion
-            headers = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
-            self.headers_view.setPlainText(message_headers(headers))  # type: ignore[arg-type]
-        except Exception:  # noqa: BLE001
+        try:
+            self.headers_view.setPlainText(message_headers(self.inbox.read_headers(msg_id)))
+        except Exception:  # noqa: BLE001 - the reason is already shown; headers are a bonus
             self.headers_view.setPlainText("")
 
     def _remote_toggled(self, on: bool) -> None:
