@@ -130,3 +130,8 @@ def test_the_cli_builds_and_exports_a_project_with_includes(tmp_path: Path, caps
     finally:
         os.chdir(Path(__file__).parent)
     assert "Header for" in (tmp_path / "out.html").read_text(encoding="utf-8")
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "out.zip") as bundle:  # the bundle's email is whole, partials included
+        assert "Header for" in bundle.read("email.html").decode("utf-8")
+        assert 'alt="Logo"' in bundle.read("email.html").decode("utf-8")

@@ -117,3 +117,10 @@ def test_build_says_which_fonts_it_linked(tmp_path, capsys) -> None:
     assert main(["build", str(src), "-o", str(tmp_path / "p.html"), "--no-web-fonts"]) == 0
     assert "web fonts left out (--no-web-fonts)" in capsys.readouterr().err
     assert "googleapis" not in (tmp_path / "p.html").read_text(encoding="utf-8")
+
+
+def test_text_that_looks_like_an_attribute_is_left_as_written() -> None:
+    """Only start tags are rewritten: `= "a\\b"` in the copy keeps its backslash and line break."""
+    text = '<mjml><mj-body><mj-text><p>path = "C:\\new\nline"</p></mj-text></mj-body></mjml>'
+    html = build_mjml_text(text, source="t.mjml").html
+    assert 'path = "C:\\new\nline"' in html.replace("&quot;", '"')
