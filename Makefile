@@ -39,7 +39,20 @@ examples: $(RUN_STAMP)
 	done
 	@echo "Open the HTML in a browser: $$(pwd)/$(OUT)/"
 
-test: $(TEST_STAMP)
+# Real template engines the export tests render with (tests only): handlebars.js from npm into
+# tests/.node/ (gitignored), as `make bench` installs node mjml. Without npm a notice, and the
+# tests that need it skip with the reason.
+HANDLEBARS_VERSION := 4.7.8
+NODE_TEST := tests/.node
+NODE_TEST_STAMP := $(NODE_TEST)/.stamp-handlebars-$(HANDLEBARS_VERSION)
+
+$(NODE_TEST_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix $(NODE_TEST) handlebars@$(HANDLEBARS_VERSION) --save-exact --no-audit --no-fund --loglevel=error \
+			&& touch $@; \
+	else echo "npm not found: handlebars.js not installed; the tests that render with it skip"; fi
+
+test: $(TEST_STAMP) $(NODE_TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 # Speed and memory against the reference MJML compiler (installed into bench/node/ with npm):
