@@ -46,9 +46,18 @@ def _style_blocks(html: str):
         yield m.group(2)
 
 
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+
+
 def has_dark_styles(html: str) -> bool:
-    """True when the email has its own dark-mode rules (`@media (prefers-color-scheme: dark)`)."""
-    return any(_DARK_FEATURE.search(css) for css in _style_blocks(html))
+    """True when the email has its own dark-mode rules: an `@media` rule of one of its style
+    sheets whose condition holds `prefers-color-scheme: dark` (a comment or text saying so is not)."""
+    for css in _style_blocks(html):
+        if not _DARK_FEATURE.search(css):
+            continue   # the usual case: one search, no comment stripping
+        if any(_DARK_FEATURE.search(m.group(1)) for m in _MEDIA_PRELUDE.finditer(_CSS_COMMENT.sub("", css))):
+            return True
+    return False
 
 
 def declares_dark(html: str) -> bool:

@@ -183,4 +183,13 @@ def load_theme(name: str) -> Theme:
     return parse_theme(text, f"{name}.json")
 
 
-__all__ = ["Theme", "ThemeError", "OVERRIDES", "available_themes", "load_theme", "parse_theme"]
+def display_name(name: str) -> str:
+    """How a theme is named to people, the same everywhere (toolbar, inspector, CLI, undo labels):
+    its label ("Midnight"), or the name as written when it is not a built-in theme."""
+    try:
+        return load_theme(name).label
+    except ThemeError:
+        return name
+
+
+__all__ = ["Theme", "ThemeError", "OVERRIDES", "available_themes", "display_name", "load_theme", "parse_theme"]

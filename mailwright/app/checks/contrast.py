@@ -150,6 +150,41 @@ def _background(row: Row, column: Column | None, theme: Any) -> str:
     return theme.colors["background"]
 
 
+def _worst(block: BlockBase, bg: str, theme: Any) -> tuple[float, float, TextSample] | None:
+    """The block's text sample furthest below its WCAG AA ratio: (ratio, needed, sample)."""
+    spec = REGISTRY.get(block.type)
+    if spec is None:
+        return None
+    p = resolve_fields(spec.fields, block.props, theme)
+    worst: tuple[float, float, TextSample] | None = None
+    for s in _samples(block, p, bg, theme):
+        ratio = contrast_ratio(s.color, s.background)
+        if ratio is None:
+            continue
+        need = LARGE if is_large(s.size, s.bold) else NORMAL
+        if ratio + 1e-9 < need and (worst is None or ratio / need < worst[0] / worst[1]):
+            worst = (ratio, need, s)
+    return worst
+
+
+def _judged_blocks(doc: Any, theme: Any) -> Iterator[tuple[BlockBase, tuple[float, float, TextSample]]]:
+    for row in doc.rows:
+        for column in row.columns:
+            bg = _background(row, None if row.hero is not None else column, theme)
+            for block in column.blocks:
+                worst = _worst(block, bg, theme)
+                if worst is not None:
+                    yield block, worst
+
+
+def contrast_problems(doc: Any) -> list[str]:
+    """Ids of the blocks whose text fails WCAG AA under the document's theme, from the model only
+    (no build: cheap enough to run on every theme change; raw HTML/MJML blocks are not judged)."""
+    from ..mjml_render import resolved_theme
+
+    return [block.id for block, _ in _judged_blocks(doc, resolved_theme(doc))]
+
+
 def check_contrast(ctx: CheckContext) -> list[Finding]:
     from .contrast_html import check_contrast_html
 
@@ -159,30 +194,13 @@ def check_contrast(ctx: CheckContext) -> list[Finding]:
     # Raw HTML/MJML blocks are judged from the HTML they build to; every other block by its model.
     judged = {"html"} | {n.id for n in doc.iter_nodes() if getattr(n, "type", None) not in ("html", "mjml")}
     out = check_contrast_html(ctx, judged)
-    for row in doc.rows:
-        for column in row.columns:
-            bg = _background(row, None if row.hero is not None else column, theme)
-            for block in column.blocks:
-                spec = REGISTRY.get(block.type)
-                if spec is None:
-                    continue
-                p = resolve_fields(spec.fields, block.props, theme)
-                worst: tuple[float, float, TextSample] | None = None
-                for s in _samples(block, p, bg, theme):
-                    ratio = contrast_ratio(s.color, s.background)
-                    if ratio is None:
-                        continue
-                    need = LARGE if is_large(s.size, s.bold) else NORMAL
-                    if ratio + 1e-9 < need and (worst is None or ratio / need < worst[0] / worst[1]):
-                        worst = (ratio, need, s)
-                if worst is not None:
-                    ratio, need, s = worst
-                    size = f"{s.size:g}px{' bold' if s.bold else ''}" if s.size else "text"
-                    kind = "large" if need == LARGE else "normal"
-                    out.append(Finding(
-                        "warning", "contrast",
-                        f"{s.what} {s.color} on {s.background} has a contrast of {ratio:.2f}:1; WCAG AA needs "
-                        f"{need:g}:1 for {kind} text ({size})", block.id,
-                        "darken the text or lighten the background (or the reverse); large text "
-                        "(24px, or 18.66px bold) needs only 3:1"))
+    for block, (ratio, need, s) in _judged_blocks(doc, theme):
+        size = f"{s.size:g}px{' bold' if s.bold else ''}" if s.size else "text"
+        kind = "large" if need == LARGE else "normal"
+        out.append(Finding(
+            "warning", "contrast",
+            f"{s.what} {s.color} on {s.background} has a contrast of {ratio:.2f}:1; WCAG AA needs "
+            f"{need:g}:1 for {kind} text ({size})", block.id,
+            "darken the text or lighten the background (or the reverse); large text "
+            "(24px, or 18.66px bold) needs only 3:1"))
     return out
