@@ -7,7 +7,7 @@ RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 OUT    := out
 
-.PHONY: run test bench clean golden screenshot examples
+.PHONY: run test bench corpus clean golden screenshot examples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,13 @@ test: $(TEST_STAMP) $(NODE_TEST_STAMP)
 # prints a table and writes bench/results.json. Not part of `make test`; CI does not run it.
 bench: $(TEST_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+# MJML fidelity on a folder of templates you have (it fetches none): build with Mailwright and
+# with node mjml (bench/node/, as `make bench`), import and rebuild; prints a table and writes
+# bench/corpus-results.json. Usage: make corpus DIR=path/to/templates
+corpus: $(TEST_STAMP)
+	@test -n "$(DIR)" || { echo "usage: make corpus DIR=path/to/folder/of/mjml/templates" >&2; exit 2; }
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/corpus.py "$(DIR)"
 
 # Rewrite the golden MJML/HTML files from the current output (review the diff before committing).
 golden: $(TEST_STAMP)
