@@ -12,6 +12,7 @@ from typing import Any
 from .merge import CompiledTemplate, MergeSyntaxError, RenderError, parse, parse_segments, recipient_runtime
 from .merge.ast import Node
 from .merge.dialects import ExportContext, ExportError, get_dialect
+from .merge.semantics import MAILWRIGHT, Rules
 from .pipeline import BuildError, BuildResult
 
 
@@ -64,11 +65,12 @@ class CompiledEmail:
         self._preheader = CompiledTemplate(trees.preheader, "header")
 
     def render(self, recipient: dict[str, Any] | None = None, *, links: dict[str, str] | None = None,
-               mark_missing: bool = False) -> PersonalEmail:
-        """The email for one recipient. `mark_missing` highlights absent fields (previews only)."""
+               mark_missing: bool = False, esp: str | None = None) -> PersonalEmail:
+        """The email for one recipient. `mark_missing` highlights absent fields (previews only).
+        `esp`: render as that ESP's engine reads values where it differs (docs/merge-semantics.md)."""
         # One runtime for the four parts: it collects the missing and defaulted fields in part
         # order. Only the HTML part can mark a missing field (the runtime marks in HTML only).
-        runtime = recipient_runtime(recipient, self.variables, links, mark_missing)
+        runtime = recipient_runtime(recipient, self.variables, links, mark_missing, esp_rules(esp))
         try:
             subject = self._subject.run(runtime)
             preheader = self._preheader.run(runtime)
@@ -77,6 +79,16 @@ class CompiledEmail:
         except RenderError as e:
             raise BuildError(str(e)) from None
         return PersonalEmail(html, text, subject, preheader, *runtime.report())
+
+
+def esp_rules(esp: str | None) -> Rules:
+    """How the ESP's engine reads values (Mailwright's own semantics without an ESP)."""
+    if not esp:
+        return MAILWRIGHT
+    try:
+        return get_dialect(esp).rules
+    except ValueError as e:
+        raise BuildError(str(e)) from None
 
 
 _TRAILING_BLANKS = re.compile(r"[ \t]+\n")

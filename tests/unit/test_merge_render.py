@@ -31,29 +31,40 @@ def test_every_missing_field_is_collected_not_just_the_first():
     assert r.defaulted == ("data:city", "data:vip")
 
 
-@pytest.mark.parametrize("value", [None, "", "   "])
+@pytest.mark.parametrize("value", [None, "", [], 0, False])
 def test_default_applies_to_missing_null_and_empty(value):
     data = {} if value is None else {"n": value}
     assert render('<< data:n | default("there") >>', data).text == "there"
     assert render('<< data:n | default("there") >>', {"n": None}).text == "there"
 
 
+@pytest.mark.parametrize("value", ["   ", "0", "no", "false"])
+def test_default_keeps_text_that_is_not_empty_as_every_engine_does(value):
+    # issue 12 item 3: Jinja, Liquid, Django and Handlebars all keep "   "; `trim` first to drop it.
+    assert render('<< data:n | default("there") >>', {"n": value}, mode="text").text == value
+    assert render('<< data:n | trim | default("there") >>', {"n": "   "}, mode="text").text == "there"
+
+
 def test_filters():
     d = {"n": "  zoë o'neil  ", "p": "1234.5", "q": "a b&c"}
     assert render("<< data:n | trim | upper >>", d, mode="text").text == "ZOË O'NEIL"
-    assert render("<< data:n | trim | title >>", d, mode="text").text == "Zoë O'Neil"
+    # title and capitalize as Jinja (and Liquid's capitalize) do: the rest of a word lower-cased.
+    assert render("<< data:n | trim | title >>", d, mode="text").text == "Zoë O'neil"
     assert render("<< data:n | trim | capitalize >>", d, mode="text").text == "Zoë o'neil"
-    assert render("<< data:p | number(2) >>", d).text == "1,234.50"
-    assert render("<< data:n | trim | truncate(5) >>", d, mode="text").text == "zoë…"
+    assert render("<< data:m | capitalize >>", {"m": "mcDONALD élan"}, mode="text").text == "Mcdonald élan"
+    assert render("<< data:p | number(2) >>", d).text == "1234.50"
+    assert render("<< data:n | trim | truncate(5) >>", d, mode="text").text == "zoë …"
     assert render("<< data:q | urlencode >>", d).text == "a%20b%26c"
 
 
 def test_conditions_compare_csv_text_as_numbers_and_missing_as_false():
+    # issue 12 items 2 and 4: text is true unless it is ""; text with a number compares with a number.
     t = '<% if data:seats > 5 and data:plan == "pro" %>big<% elif data:seats %>small<% else %>none<% endif %>'
     assert render(t, {"seats": "12", "plan": "pro"}).text == "big"
     assert render(t, {"seats": "3", "plan": "pro"}).text == "small"
     assert render(t, {}).text == "none"
-    assert render("<% if data:vip %>y<% else %>n<% endif %>", {"vip": "false"}).text == "n"
+    assert render("<% if data:vip %>y<% else %>n<% endif %>", {"vip": "false"}).text == "y"
+    assert render("<% if data:vip %>y<% else %>n<% endif %>", {"vip": ""}).text == "n"
     assert render("<% if data:vip %>y<% else %>n<% endif %>", {"vip": "Yes"}).text == "y"
     assert render('<% if "b" in data:tags %>y<% endif %>', {"tags": ["a", "b"]}).text == "y"
     assert render('<% if not (data:a or data:b) %>y<% endif %>', {}).text == "y"

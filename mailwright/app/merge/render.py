@@ -6,17 +6,17 @@ text is ever parsed as jinja. Values are autoescaped in HTML and never rendered 
 """
 from __future__ import annotations
 
-import math
 import re
 import sys
-import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal
 
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from . import semantics as sem
 from .ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Ref, Text
+from .semantics import MAILWRIGHT, MISSING, Rules
 from ..messages import ShortMessage
 
 Mode = Literal["html", "text", "header"]
@@ -37,51 +37,6 @@ class RenderError(ShortMessage, RuntimeError):
     pass
 
 
-class _Missing:
-    """A field the recipient does not have: renders empty, is falsy, and is recorded."""
-
-    __slots__ = ()
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __str__(self) -> str:
-        return ""
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING = _Missing()
-_FALSE_WORDS = {"", "false", "no", "0", "off", "n"}
-
-
-def _number(v: Any) -> float | None:
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        return float(v)
-    if isinstance(v, str):
-        try:
-            f = float(v.strip().replace(",", "")) if v.strip() else None
-        except ValueError:
-            return None
-        return f if f is not None and math.isfinite(f) else None
-    return None
-
-
-def _text(v: Any) -> str:
-    if v is None or v is MISSING:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, (dict, list, tuple)):
-        return ""
-    return str(v)
-
-
 class Runtime:
     """Per-render state handed to the template: field lookup, filters, the missing-field log.
 
@@ -91,8 +46,10 @@ class Runtime:
     """
 
     def __init__(self, data: dict[str, Any], variables: dict[str, Any], links: dict[str, str],
-                 paths: list[tuple[str, tuple[str, ...], str]], mode: Mode, mark_missing: bool) -> None:
+                 paths: list[tuple[str, tuple[str, ...], str]], mode: Mode, mark_missing: bool,
+                 rules: Rules = MAILWRIGHT) -> None:
         self.data, self.variables, self.links = data, variables, links
+        self.rules = rules            # whose semantics: Mailwright's, or an ESP engine's
         self.paths, self.mode, self.mark_missing = paths, mode, mark_missing
         self.missing: dict[str, None] = {}
         self.soft_missing: dict[str, None] = {}   # absent, but with a default or only tested
@@ -122,7 +79,8 @@ class Runtime:
         value = self._walk(root, path)
         if value is MISSING or value is None:
             (self.soft_missing if soft else self.missing)[name] = None
-            return MISSING
+            # A null stays null where the engine prints it ("None" in Jinja and Django).
+            return None if value is None and self.rules.text_style == "python" else MISSING
         return value
 
     def item(self, loop_value: Any, index: int, soft: int = 0) -> Any:
@@ -130,7 +88,8 @@ class Runtime:
         value = self._walk(loop_value, path) if path else loop_value
         if value is MISSING or value is None:
             (self.soft_missing if soft else self.missing)[name] = None
-            return MISSING
+            # A null stays null where the engine prints it ("None" in Jinja and Django).
+            return None if value is None and self.rules.text_style == "python" else MISSING
         return value
 
     def iter(self, value: Any) -> list:
@@ -161,83 +120,53 @@ class Runtime:
                 is not MISSING and self.paths[index][0] != "link"):
             # An empty cell shown without a default is as good as missing: the checks count it
             # (bad-inputs.md row 15), so the preview marks it and the render reports it too.
+            # Unmarked, it is shown as it is ("   "): that is what every ESP sends.
             self.missing[self.paths[index][2]] = None
-            value = MISSING
+            if self.mark_missing:
+                value = MISSING
         if value is MISSING and self.mark_missing and self.mode == "html" and index >= 0:
             name = self.paths[index][2]
             return Markup('<mark class="mw-missing" style="background:#fde68a;color:#92400e;">') + escape(
                 name) + Markup("</mark>")
-        text = _text(value)
+        text = sem.text(value, self.rules)
         if self.mode == "header":
             text = _HEADER_JUNK.sub("", text)
         return text
 
-    # conditions
+    # conditions (semantics.py defines them)
     def truthy(self, value: Any) -> bool:
-        if value is MISSING or value is None:
-            return False
-        if isinstance(value, str):
-            return value.strip().lower() not in _FALSE_WORDS
-        if isinstance(value, (list, dict, tuple)):
-            return len(value) > 0
-        return bool(value)
+        return sem.truthy(value)
 
-    def cmp(self, op: str, a: Any, b: Any) -> bool:
-        if op in ("in", "not in"):
-            if isinstance(b, (list, tuple)):
-                found = any(_text(x) == _text(a) for x in b)
-            elif isinstance(b, str):
-                found = _text(a) in b
-            else:
-                found = False
-            return found if op == "in" else not found
-        na, nb = _number(a), _number(b)
-        if na is not None and nb is not None:
-            x, y = na, nb
-        else:
-            if a is MISSING or b is MISSING:
-                return op == "!=" if (a is MISSING) != (b is MISSING) else op in ("==", "<=", ">=")
-            x, y = _text(a), _text(b)
-            if op not in ("==", "!="):
-                x, y = x.lower(), y.lower()
-        return {"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+    def cmp(self, op: str, a: Any, b: Any, numeric: int = 0) -> bool:
+        return sem.compare(op, a, b, bool(numeric), self.rules)
 
     # filters
     def f_default(self, value: Any, fallback: Any) -> Any:
-        if value is MISSING or value is None or (isinstance(value, str) and not value.strip()):
-            return fallback
-        return value
+        return sem.f_default(value, fallback, self.rules)
 
     def f_upper(self, v: Any) -> Any:
-        return _text(v).upper() if v is not MISSING else v
+        return sem.f_upper(v, self.rules)
 
     def f_lower(self, v: Any) -> Any:
-        return _text(v).lower() if v is not MISSING else v
+        return sem.f_lower(v, self.rules)
 
     def f_capitalize(self, v: Any) -> Any:
-        t = _text(v)
-        return (t[:1].upper() + t[1:]) if v is not MISSING else v
+        return sem.f_capitalize(v, self.rules)
 
     def f_title(self, v: Any) -> Any:
-        return _text(v).title() if v is not MISSING else v
+        return sem.f_title(v, self.rules)
 
     def f_trim(self, v: Any) -> Any:
-        return _text(v).strip() if v is not MISSING else v
+        return sem.f_trim(v, self.rules)
 
     def f_truncate(self, v: Any, n: int) -> Any:
-        t = _text(v)
-        if v is MISSING or len(t) <= n:
-            return v if v is MISSING else t
-        return t[: max(0, n - 1)].rstrip() + "…"
+        return sem.f_truncate(v, n, self.rules)
 
     def f_number(self, v: Any, decimals: int = 0) -> Any:
-        n = _number(v)
-        if n is None:
-            return v
-        return f"{n:,.{min(decimals, 10)}f}"
+        return sem.f_number(v, decimals)
 
     def f_urlencode(self, v: Any) -> Any:
-        return urllib.parse.quote(_text(v), safe="") if v is not MISSING else v
+        return sem.f_urlencode(v, self.rules)
 
 
 # --- code generation ------------------------------------------------------------------------
@@ -284,7 +213,10 @@ class _Gen:
             code = self.const(e.value)
             return f"m_truthy({code})" if as_bool else code
         if isinstance(e, Compare):
-            return f"m_cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
+            # A number written on either side: both are read as numbers ("7" > 5).
+            numeric = sem.number_written(*(x.value for x in (e.left, e.right) if isinstance(x, Const)))
+            return (f"m_cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)}"
+                    + (", 1)" if numeric else ")"))
         if isinstance(e, BoolOp):
             return f"({self.expr(e.left, True)} {e.op} {self.expr(e.right, True)})"
         if isinstance(e, Not):
@@ -372,8 +304,8 @@ class CompiledTemplate:
 
     def render(self, data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
                links: dict[str, str] | None = None, *, mark_missing: bool = False,
-               max_chars: int = MAX_OUTPUT_CHARS) -> Rendered:
-        runtime = recipient_runtime(data, variables, links, mark_missing)
+               max_chars: int = MAX_OUTPUT_CHARS, rules: Rules = MAILWRIGHT) -> Rendered:
+        runtime = recipient_runtime(data, variables, links, mark_missing, rules)
         return Rendered(self.run(runtime, max_chars), *runtime.report())
 
     def run(self, runtime: Runtime, max_chars: int = MAX_OUTPUT_CHARS) -> str:
@@ -413,9 +345,12 @@ class CompiledTemplate:
 
 
 def recipient_runtime(data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
-                      links: dict[str, str] | None = None, mark_missing: bool = False) -> Runtime:
-    """The state one recipient's render needs; `CompiledTemplate.run` renders parts with it."""
-    return Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, [], "html", mark_missing)
+                      links: dict[str, str] | None = None, mark_missing: bool = False,
+                      rules: Rules = MAILWRIGHT) -> Runtime:
+    """The state one recipient's render needs; `CompiledTemplate.run` renders parts with it.
+    `rules`: whose semantics (Mailwright's, or an ESP's: `get_dialect(name).rules`)."""
+    return Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, [], "html", mark_missing,
+                   rules)
 
 
 def _too_big(max_chars: int) -> RenderError:

@@ -24,12 +24,15 @@ import re
 from ..ast import BoolOp, Compare, Const, Expr, For, If, Not, Output, Ref
 from .base import ExportContext, ExportError, describe, expr_pos
 from ._tagdialect import FLIP, NEGATE, TagDialect, XContext
+from ..semantics import Rules
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _OPEN = re.compile(r"(\\*)\{\{")
 
 
 class HandlebarsLike(TagDialect):
+    # Handlebars.js prints 7.0 as 7 and a list as a,b.
+    rules = Rules(name="Handlebars", text_style="js")
     # {{{x}}} in the text part and subject: the ESP HTML-escapes {{x}}.
     raw_in_text = True
     # How a recipient field is reached inside {{#each}}: "@root." or "../" (once per open loop).

@@ -38,11 +38,13 @@ Shared rules:
 """
 from __future__ import annotations
 
+import dataclasses
 import html as htmllib
 import re
 from typing import Any
 
 from ..ast import BoolOp, Compare, Const, Expr, Filter, For, If, Node, Not, Output, Pos, Ref
+from ..semantics import Rules, is_number, number_written
 from .base import Dialect, ExportContext, ExportError, apply_static_filter, describe, expr_pos
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -293,7 +295,7 @@ class CurlyDialect(Dialect):
                 rt = _runtime()
                 a = left.value if left.value is not None else ""
                 b = right.value if right.value is not None else ""
-                return Const(rt.cmp(e.op, a, b))
+                return Const(rt.cmp(e.op, a, b, number_written(left.value, right.value)))
             return Compare(e.op, left, right)
         if isinstance(e, BoolOp):
             return BoolOp(e.op, self.fold(e.left, ctx), self.fold(e.right, ctx))
@@ -362,6 +364,8 @@ class LiquidFamily(CurlyDialect):
     filter_names = {"upper": "upcase", "lower": "downcase", "capitalize": "capitalize",
                     "trim": "strip", "truncate": "truncate", "urlencode": "url_encode"}
     elif_word = "elsif"
+    # Liquid's `default` keeps the number 0 (it replaces nil, false and empty strings/lists).
+    rules = Rules(name="Liquid", default_replaces_zero=False)
     reserved_names = frozenset({"forloop", "tablerowloop", "empty", "blank", "nil", "true", "false"})
 
     def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
@@ -371,6 +375,9 @@ class LiquidFamily(CurlyDialect):
         if f.name == "truncate":
             # Ours counts the ellipsis in the length and uses "…": so does `truncate: n, '…'`.
             return f"truncate: {int(f.args[0])}, '\u2026'"
+        if f.name == "urlencode":
+            # url_encode writes a space as + and / as %2F; ours: %20 and / (as Jinja, Django).
+            return "url_encode | replace: '+', '%20' | replace: '%2F', '/'"
         return name
 
     def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
@@ -420,13 +427,46 @@ class LiquidFamily(CurlyDialect):
                 raise ExportError(self.label, f"'not in' in {where}", expr_pos(e) or n.pos,
                                   "Liquid has no 'not in' inside a condition: make it the whole condition "
                                   "(it is then written as {% unless … contains … %})")
+            numbers = [isinstance(x, Const) and is_number(x.value) for x in (e.left, e.right)]
+            if e.op != "in" and any(numbers) and not all(numbers):
+                return self.number_test(e, ctx, n, where)
             left, right = self.operand(e.left, ctx, n, where), self.operand(e.right, ctx, n, where)
             if e.op == "in":
                 return f"{right} contains {left}"
             return f"{left} {e.op} {right}"
         if isinstance(e, Const):
             return self.bool_const(e)
+        if isinstance(e, Ref):
+            return self.truth_test(e, ctx, n, where)
         return self.operand(e, ctx, n, where)
+
+    # Liquid's own truth (only nil and false are false) and comparisons (text with a number is
+    # an error) differ from ours: such a test is captured before the `{% if %}` as a flag that
+    # holds '1' when ours holds, and the condition tests the flag.
+    def flag(self, ctx: ExportContext, body: str) -> str:
+        name = f"_mw{len(ctx.prelude) + 1}"
+        ctx.prelude.append(self.tag(f"capture {name}") + body + self.tag("endcapture"))
+        return f"{name} == '1'"
+
+    def truth_test(self, e: Ref, ctx: ExportContext, n: If, where: str) -> str:
+        """`x` as a condition: false for nil, false, '', an empty list and 0, as ours."""
+        x = self.operand(e, ctx, n, where)
+        return self.flag(ctx, self.tag(f"if {x} == 0 or {x} == empty") + self.tag(f"elsif {x}") + "1"
+                         + self.tag("endif"))
+
+    def number_test(self, e: Compare, ctx: ExportContext, n: If, where: str) -> str:
+        """`x > 5`: x read as a number when it is one or text of digits ('7', '-2.5'); else the
+        comparison is false ('!=' true). `| plus: 0` alone would read any text as 0."""
+        ref, const, op = e.left, e.right, e.op
+        if isinstance(ref, Const):
+            ref, const, op = const, ref, {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op)
+        x = self.operand(ref, ctx, n, where)
+        c = self.operand(const, ctx, n, where)
+        rest = "".join(f" | remove: '{ch}'" for ch in "0123456789.-")
+        number = (self.tag(f"assign _mws = {x} | strip") + self.tag(f"assign _mwc = _mws{rest}")
+                  + self.tag("if _mws != '' and _mwc == ''") + self.tag("assign _mwn = _mws | plus: 0")
+                  + self.tag(f"if _mwn {op} {c}") + "1" + self.tag("endif"))
+        return self.flag(ctx, number + (self.tag("else") + "1" if op == "!=" else "") + self.tag("endif"))
 
     def _negated(self, cond: Expr, ctx: ExportContext) -> Expr | None:
         """For a condition that is a whole negation, the condition it negates."""
@@ -439,22 +479,27 @@ class LiquidFamily(CurlyDialect):
         return None
 
     def if_node(self, n: If, ctx: ExportContext) -> str:
+        # The flags the conditions need are captured first, then the if tags test them.
+        inner = dataclasses.replace(ctx, prelude=[])
+        out = self.if_tags(n, inner)
+        return "".join(inner.prelude) + out
+
+    def if_tags(self, n: If, ctx: ExportContext) -> str:
         # A branch whose whole condition is `not X` (or `a not in b`) is written with X and the
         # branches swapped: `{% unless X %}` alone, `{% if X %}<the rest>{% else %}…` with elifs.
         for i, (cond, body) in enumerate(n.branches):
             negated = self._negated(cond, ctx)
             if negated is None:
                 continue
-            where = f"<% {'if' if i == 0 else 'elif'} {show(cond)} %>"
-            test = self._cond(negated, ctx, n, where)
-            if i == 0 and len(n.branches) == 1:
+            if i > 0:
+                rest = If(n.branches[i:], n.else_body, n.pos)
+                return super().if_node(If(n.branches[:i], (rest,), n.pos), ctx)
+            test = self._cond(negated, ctx, n, f"<% if {show(cond)} %>")
+            if len(n.branches) == 1:
                 out = self.tag(f"unless {test}") + self.export(body, ctx)
                 if n.else_body is not None:
                     out += self.tag("else") + self.export(n.else_body, ctx)
                 return out + self.tag("endunless")
-            if i > 0:
-                rest = If(n.branches[i:], n.else_body, n.pos)
-                return super().if_node(If(n.branches[:i], (rest,), n.pos), ctx)
             if len(n.branches) > 1:
                 rest_nodes: tuple[Node, ...] = (If(n.branches[1:], n.else_body, n.pos),)
             else:
@@ -473,6 +518,8 @@ class JinjaFamily(CurlyDialect):
     filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capitalize", "title": "title",
                     "trim": "trim", "truncate": "truncate", "urlencode": "urlencode"}
     reserved_names = frozenset({"loop", "true", "false", "none", "self", "super", "varargs", "kwargs"})
+    # Jinja prints a value with str(): None, True, 7.0, ['a'].
+    rules = Rules(name="Jinja", text_style="python", bool_is_number=True)
     # Jinja's `a.b` tries the attribute first: `order.items` is dict.items, a method, and a loop
     # over it raises TypeError. Names that are attributes of the values data holds are written
     # as `order['items']`, which tries the key first.
@@ -488,8 +535,9 @@ class JinjaFamily(CurlyDialect):
         return out
 
     def truncate_args(self, n: int) -> str:
-        # killwords=true (cut mid-word like ours), end '…', leeway 0 (Jinja 2.9+).
-        return f"truncate({n}, true, '\u2026', 0)"
+        # killwords=true (cut mid-word like ours), end '…', leeway 0 (Jinja 2.9+); `string`
+        # first: Jinja's truncate takes the len() of its value, a TypeError for a number.
+        return f"string | truncate({n}, true, '\u2026', 0)"
 
     def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
         name = self.filter_names.get(f.name)
@@ -522,10 +570,22 @@ class JinjaFamily(CurlyDialect):
             inner = self._cond(e.operand, ctx, n, where)
             return f"not ({inner})" if isinstance(e.operand, (BoolOp, Compare)) else f"not {inner}"
         if isinstance(e, Compare):
+            # A number written on one side: the other is read as a number ("7" > 5); what is
+            # no number becomes NaN, so the comparison is false ('!=' true), as ours. `in` on a
+            # value that holds no items (a number, null) is false, not a TypeError.
+            numeric = e.op not in ("in", "not in") and any(
+                isinstance(x, Const) and is_number(x.value) for x in (e.left, e.right))
             sides = []
             for side in (e.left, e.right):
                 if isinstance(side, (Ref, Const)):
-                    sides.append(self.operand(side, ctx, n, where))
+                    code = self.operand(side, ctx, n, where)
+                    if numeric and isinstance(side, Ref):
+                        # (NaN by a second |float: Jinja would fold a constant 'NaN'|float into
+                        # its Python source as `nan`, a NameError.)
+                        code += "|default('')|float('NaN')|float"
+                    if e.op in ("in", "not in") and side is e.right and isinstance(side, Ref):
+                        code = f"({code} if {code} is iterable else '')"
+                    sides.append(code)
                 else:
                     sides.append(f"({self._cond(side, ctx, n, where)})")
             return f"{sides[0]} {e.op} {sides[1]}"
@@ -548,6 +608,9 @@ class DjangoFamily(CurlyDialect):
     filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capfirst", "title": "title",
                     "truncate": "truncatechars", "urlencode": "urlencode", "number": "floatformat"}
     reserved_names = frozenset({"forloop", "block", "True", "False", "None"})
+    # Django's title is Python's str.title with two fixes ("O'Neil", "Jean.Paul"); text is never
+    # a number in its comparisons ("7" > 5 is false), and no filter of it reads decimals.
+    rules = Rules(name="Django", title="django", text_compares_as_number=False, text_style="python")
 
     def filter_sep(self) -> str:
         return "|"
@@ -594,8 +657,11 @@ class DjangoFamily(CurlyDialect):
         if f.name == "truncate":
             return f"truncatechars:{int(f.args[0])}"
         if f.name == "number":
-            # floatformat:d rounds to d decimals; it adds no thousands separators (ours does).
+            # floatformat:d rounds half up to d decimals, without thousands separators: ours.
             return f"floatformat:{int(f.args[0]) if f.args else 0}"
+        if f.name == "capitalize":
+            # capfirst keeps the rest as written; ours (Liquid's, Jinja's) lower-cases it.
+            return "lower" + self.filter_sep() + "capfirst"
         return name
 
     def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:

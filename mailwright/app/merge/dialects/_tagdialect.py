@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Pos, Ref, Text
+from ..semantics import number_written
 from .base import Dialect, ExportContext, ExportError, describe, expr_pos
 
 # Where a tag sits in the HTML: outside any tag, in a tag between attributes, in a "…" or '…'
@@ -251,7 +252,7 @@ class TagDialect(Dialect):
                 raise ExportError(self.label, f"{e.name} in the condition <% if {describe(e)} %>", e.pos,
                                   "a special link is not a value to test")
             if e.ns == "var":
-                from ..render import MISSING
+                from ..semantics import MISSING
 
                 value: Any = ctx.variables
                 for seg in e.path:
@@ -270,8 +271,8 @@ class TagDialect(Dialect):
         if isinstance(e, Compare):
             left, right = self.fold(e.left, ctx, n), self.fold(e.right, ctx, n)
             if isinstance(left, Const) and isinstance(right, Const):
-                return Const(rt.cmp(e.op, left.value, right.value))
-            from ..render import MISSING
+                return Const(rt.cmp(e.op, left.value, right.value, number_written(left.value, right.value)))
+            from ..semantics import MISSING
 
             for side in (left, right):
                 if isinstance(side, Const) and side.value is MISSING:

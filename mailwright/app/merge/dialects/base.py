@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from ..ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Pos, Ref, Text
 from ...messages import ShortMessage
+from ..semantics import MAILWRIGHT, Rules
 
 Part = Literal["html", "text", "header"]
 
@@ -35,6 +36,8 @@ class ExportContext:
     field_map: dict[str, str] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
     loops: dict[str, Ref] = field(default_factory=dict)   # loop variable -> the list it walks
+    # Tags a condition needs written before its `{% if %}` (Liquid: tests captured as flags).
+    prelude: list[str] = field(default_factory=list)
 
 
 def describe(node: Output | Ref | Expr) -> str:
@@ -75,6 +78,9 @@ class Dialect:
     label = "Base"
     description = ""
     supports_loops = True
+    # How the ESP's engine reads values where its export cannot reproduce ours (semantics.py):
+    # the preview "as this ESP" follows them and `check --esp` warns about data they change.
+    rules: Rules = MAILWRIGHT
 
     # --- entry point --------------------------------------------------------------------
     def export(self, nodes: tuple[Node, ...], ctx: ExportContext) -> str:

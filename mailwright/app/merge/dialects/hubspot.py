@@ -18,6 +18,7 @@ from __future__ import annotations
 from ..ast import For, Output, Ref
 from ._liquidlike import JinjaFamily
 from .base import ExportContext, ExportError, describe
+from ..semantics import Rules
 
 LINKS = {"unsubscribe": "{{ unsubscribe_link }}", "view_online": "{{ view_as_page_url }}",
          "preferences": "{{ unsubscribe_link }}"}
@@ -30,6 +31,8 @@ class HubSpot(JinjaFamily):
     literal_breakers = ("}}",)
     literal_breakers_tag = ("%}",)
     reserved_names = JinjaFamily.reserved_names | {"contact", "company", "owner", "content", "site_settings"}
+    # Jinjava (Java) prints null as nothing and booleans as true/false: Mailwright's own text.
+    rules = Rules(name="HubSpot")
 
     def filter_sep(self) -> str:
         return "|"

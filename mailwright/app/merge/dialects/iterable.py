@@ -18,6 +18,7 @@ from __future__ import annotations
 from ..ast import Output
 from ._handlebarslike import HandlebarsLike, helper_string
 from ._tagdialect import XContext
+from ..semantics import Rules
 
 
 class Iterable(HandlebarsLike):
@@ -28,6 +29,9 @@ class Iterable(HandlebarsLike):
     root_in_loop = "../"
     compare_helpers = {"==": "ifEq", ">": "ifGt", ">=": "ifGte", "<": "ifLt", "<=": "ifLte"}
     filter_helpers = {"upper": "upper", "lower": "lower", "capitalize": "capitalizeFirst", "title": "capitalize"}
+    # Handlebars.java's capitalizeFirst and capitalize (fully=false) keep the rest of each word
+    # as written: the preview as Iterable does too.
+    rules = Rules(name="Iterable", capitalize="keep", title="words-keep")
     block_filters = {"urlencode": "urlEncode"}
     helper_names = HandlebarsLike.helper_names | {"defaultIfEmpty", "ifEq", "ifGt", "ifGte", "ifLt", "ifLte",
                                                   "upper", "lower", "capitalize", "capitalizeFirst", "urlEncode"}
