@@ -294,7 +294,8 @@ def print_table(results: dict[str, dict[str, Any]], total: dict[str, Any]) -> No
         print("style properties differing most (elements):",
               ", ".join(f"{k} {v}" for k, v in total["top_style_differences"].items()))
     if total["top_raw_reasons"]:
-        print("blocks kept as written, top reasons:", "; ".join(f"{k}: {v}" for k, v in total["top_raw_reasons"].items()))
+        reasons = "; ".join(f"{k}: {v}" for k, v in total["top_raw_reasons"].items())
+        print("blocks kept as written, top reasons:", reasons)
     worst = sorted((r["styles_equal_pct"], name) for name, r in results.items() if r["styles_equal_pct"] is not None)
     if worst:
         print("lowest style agreement:", ", ".join(f"{name} {pct:g}%" for pct, name in worst[:5]))
@@ -312,7 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", help="a folder of .mjml templates (searched recursively)")
     parser.add_argument("--no-node", action="store_true", help="do not build with node mjml (no comparison)")
     parser.add_argument("--diff", action="store_true", help="print where texts differ (template text: not saved)")
-    parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default bench/corpus-results.json)")
+    parser.add_argument("--out", default=str(RESULTS),
+                        help="where to write the JSON (default bench/corpus-results.json)")
     args = parser.parse_args(argv)
     folder = Path(args.folder).expanduser()
     if not folder.is_dir():

@@ -8,6 +8,7 @@ the visible text; and the visible text is the one the port's own expected HTML s
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 from mailwright.app.importer import ImportFailed, import_report
 from mailwright.app.pipeline import BuildError, build_document, build_file
 from tests.support import public_corpus
-from tests.support.fidelity import literal_breaks, visible_text
+from tests.support.fidelity import literal_breaks, style_agreement, visible_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -128,3 +129,39 @@ def test_visible_text_is_the_ports_expected_output(corpus, name):
     assert expected, f"no expected HTML for {name}"
     html = build_file(_file(corpus, name)).html
     assert visible_text(html) == visible_text(expected[0].read_text(encoding="utf-8"))
+
+
+# --- `make corpus` on a folder (no network: node mjml left out) --------------------------------
+
+def test_make_corpus_measures_a_folder_with_includes_and_saves_no_template_text(tmp_path):
+    folder = tmp_path / "templates"
+    (folder / "partials").mkdir(parents=True)
+    (folder / "partials" / "header.mjml").write_text(
+        "<mj-section><mj-column><mj-text>Header words</mj-text></mj-column></mj-section>", encoding="utf-8")
+    (folder / "main.mjml").write_text(
+        '<mjml><mj-body><mj-include path="./partials/header.mjml" />\r\n<mj-section><mj-column>'
+        '<mj-text style="\n  color:#fff;\n  font-size:55px">Secret-Words-123</mj-text>'
+        '</mj-column></mj-section></mj-body></mjml>', encoding="utf-8")
+    (folder / "broken.mjml").write_text("<mjml><mj-body><mj-section></mj-body></mjml>", encoding="utf-8")
+    out = tmp_path / "results.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "corpus.py"), str(folder), "--no-node", "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"^TOTAL\s+1/2\b", proc.stdout, re.M), proc.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(data["files"]) == ["broken.mjml", "main.mjml"]
+    assert data["partials_not_measured"] == [str(Path("partials") / "header.mjml")]
+    main = data["files"]["main.mjml"]
+    assert main["builds"] and main["literal_breaks"] == 0
+    assert data["files"]["broken.mjml"]["build_error"].startswith(str(folder / "broken.mjml") + ":")
+    assert "Secret-Words-123" not in out.read_text(encoding="utf-8")
+    assert data["reference"]["unavailable_because"] == "--no-node"
+
+
+def test_style_agreement_aligns_elements_so_one_extra_wrapper_shifts_nothing():
+    reference = '<body><table style="width:100%"><tr><td style="color: #FFF ;padding:0">x</td></tr></table></body>'
+    candidate = ('<body><div><table style="width:100%;"><tr><td style="padding:0;color:#fff">x</td></tr></table>'
+                 '</div><!--[if mso]><p>Outlook only</p><![endif]--></body>')
+    agreement = style_agreement(reference, candidate)
+    assert (agreement.equal, agreement.total) == (4, 5)   # body, table, tr, td equal; the div has no partner
+    assert visible_text(candidate) == "x"
