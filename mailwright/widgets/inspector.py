@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QScrollArea, QSizePolicy, QToolButton,
+from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QToolButton,
                                QVBoxLayout, QWidget)
 
 from ..app.commands import Command, SetDocField, SetNodeAttr, SetProp, locate, node_kind, set_columns
@@ -26,7 +26,8 @@ from ..app.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from ..app.mjml_render import resolved_theme
 from ..blocks import REGISTRY
 from ..blocks.base import Field
-from ..themes import OVERRIDES, available_themes, load_theme
+from ..app.theme_reset import hand_set_styles, reset_to_theme
+from ..themes import OVERRIDES, available_themes, display_name
 from .field_editors import (BoolEditor, ChoiceEditor, ColorEditor, EditorContext, ExpressionEditor, FieldEditor,
                             FontFamilyEditor, LayoutEditor, NumberEditor, TextEditor, VariablesEditor, editor_for)
 
@@ -167,6 +168,7 @@ class Inspector(QWidget):
         self._read: Callable[[], dict[str, tuple[Any, bool]]] = dict
         self._committing: FieldEditor | None = None
         self._logic: _Collapsible | None = None
+        self._reset_button: QPushButton | None = None
         self._ctx = EditorContext()
         self._ctx.status = self.status.emit
         self._ctx.dialog_parent = self
@@ -268,6 +270,7 @@ class Inspector(QWidget):
             return
         doc = self._session.doc
         self._ctx.theme_colors = dict(resolved_theme(doc).colors)
+        self._refresh_reset_button()
         snapshot = self._read()
         for name, binding in self._bindings.items():
             if name not in snapshot:
@@ -391,6 +394,7 @@ class Inspector(QWidget):
                 self._build_row()
             else:
                 self._build_column()
+        self._add_reset_button()
         self._body.addStretch(1)
         old = self._scroll.takeWidget()
         self._scroll.setWidget(container)
@@ -398,6 +402,44 @@ class Inspector(QWidget):
             old.hide()
             old.deleteLater()
         self.refresh()
+
+    # --- Reset to theme ---------------------------------------------------------------------------
+    def _add_reset_button(self) -> None:
+        """"Reset colours to theme" for the block, row, column or (nothing selected) the email."""
+        self._reset_button = None
+        if self._session is None:
+            return
+        button = QPushButton("Reset colours to theme")
+        button.setObjectName("reset-to-theme")
+        button.clicked.connect(self.reset_to_theme)
+        self._body.insertWidget(0, button)
+        self._reset_button = button
+
+    def _refresh_reset_button(self) -> None:
+        button = self._reset_button
+        if button is None or not _qt_alive(button):
+            return
+        try:
+            count = len(hand_set_styles(self._session.doc, self._target))
+        except ValueError:
+            count = 0
+        where = "this email" if self._target is None else f"this {node_kind(self._session.doc, self._target)}"
+        button.setEnabled(count > 0)
+        button.setToolTip(f"Clear the {count} colour{'s' if count != 1 else ''} set by hand in {where} so the "
+                          f"{display_name(self._session.doc.settings.theme)} theme's apply (one undo step)"
+                          if count else f"Nothing in {where} is set by hand: the theme's colours apply")
+
+    def reset_to_theme(self) -> bool:
+        """Clear the hand-set colours (and, for the email, typefaces) of the target: one command."""
+        if self._session is None:
+            return False
+        command = reset_to_theme(self._session.doc, self._target)
+        if command is None:
+            return False
+        self._session.history.seal()
+        self._session.history.push(command)
+        self._session.history.seal()
+        return True
 
     def _section(self, title: str | None = None) -> QFormLayout:
         if title:
@@ -539,8 +581,9 @@ class Inspector(QWidget):
             "settings.width", v if v is not None else WIDTH.default, "Change email width"))
         self._add_row(look, width)
         theme = ChoiceEditor(THEME, self._ctx, resettable=False,
-                             labels={name: load_theme(name).label for name in available_themes()})
-        self._bind("settings.theme", theme, doc_field("settings.theme", "Change theme"))
+                             labels={name: display_name(name) for name in available_themes()})
+        self._bind("settings.theme", theme, lambda value, mergeable: SetDocField(
+            "settings.theme", value, f"Switch theme to {display_name(value)}"))
         self._add_row(look, theme)
         font = FontFamilyEditor(FONT, self._ctx)
         self._bind("settings.font_family", font, doc_field("settings.font_family", "Change font"),

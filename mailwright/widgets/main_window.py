@@ -21,12 +21,13 @@ from ..app.selection import move_command, parent_of, step
 from ..app.session import ExternalChange, Session
 from ..app.storage import DocumentError
 from ..blocks import REGISTRY
-from ..themes import available_themes
+from ..themes import available_themes, display_name
 from .canvas import Canvas
 from .compiler import Compiler
 from .inspector import Inspector
 from .layers import Layers
 from .palette import Palette
+from .workspace import Workspace
 
 GMAIL_CLIP = 102 * 1024
 CLIP_MIME = "application/x-mailwright-nodes+json"
@@ -75,7 +76,8 @@ class MainWindow(QMainWindow):
         self.canvas.barAction.connect(self._bar_action)
         self.canvas.rendered.connect(self.rendered)
         self.canvas.linkClicked.connect(self._link_clicked)
-        self.setCentralWidget(self.canvas)
+        self.workspace = Workspace(self.canvas, lambda command: self.push(command), self)   # Design | Preview
+        self.setCentralWidget(self.workspace)
 
         self.palette = Palette(self)
         self.palette.activated.connect(self._append)
@@ -263,9 +265,10 @@ class MainWindow(QMainWindow):
         tb.addAction(self.a_mobile)
         self.theme_box = QComboBox(self)
         self.theme_box.setObjectName("theme-picker")
-        self.theme_box.addItems(available_themes())
+        for name in available_themes():
+            self.theme_box.addItem(display_name(name), name)
         self.theme_box.setToolTip("Theme")
-        self.theme_box.activated.connect(lambda _i: self._set_theme(self.theme_box.currentText()))
+        self.theme_box.activated.connect(lambda _i: self._set_theme(self.theme_box.currentData()))
         tb.addWidget(QLabel(" Theme ", self))
         tb.addWidget(self.theme_box)
         tb.addSeparator()
@@ -286,6 +289,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe = session.history.subscribe(self._on_change)
         self._autosaver = Autosaver()
         self.inspector.set_session(session)
+        self.workspace.set_session(session)
         self.inspector.set_save_handler(self.save_as)
         self.selection = None
         self._refresh_all(compile_now=True)
@@ -307,7 +311,7 @@ class MainWindow(QMainWindow):
         self.a_redo.setEnabled(session.history.can_redo())
         self.a_undo.setText(f"&Undo {session.history.undo_label()}".strip())
         self.a_redo.setText(f"&Redo {session.history.redo_label()}".strip())
-        self.theme_box.setCurrentText(session.doc.settings.theme)
+        self.theme_box.setCurrentIndex(self.theme_box.findData(session.doc.settings.theme))
         self.layers.rebuild(session.doc, self.selection)
         self._sync_selection_views()
         self.compiler.request(session.history.revision, self._snapshot(), immediate=compile_now,
@@ -462,7 +466,7 @@ class MainWindow(QMainWindow):
         from ..app.commands import SetDocField
 
         if self.session and name != self.session.doc.settings.theme:
-            self.push(SetDocField("settings.theme", name, f"Switch theme to {name}"))
+            self.push(SetDocField("settings.theme", name, f"Switch theme to {display_name(name)}"))
 
     def _toggle_mobile(self) -> None:
         self.canvas.set_mobile(self.a_mobile.isChecked())

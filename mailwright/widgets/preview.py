@@ -27,13 +27,16 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel
                                QPushButton, QScrollArea, QSizePolicy, QSpinBox, QTabWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
-from ..app.preview_html import SCHEME_LABELS, SCHEMES, Scheme, preview_html, snippet
+from ..app.preview_html import SCHEME_LABELS, SCHEMES, Scheme, has_dark_styles, preview_html, snippet
 from .email_view import EmailView
+from .preview_recipients import RecipientStepper
 from .preview_state import PreviewState, state_for
 
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 DEFAULT_WIDTHS = ((375, "Mobile"), (768, "Tablet"), (1024, "Desktop"))
 MIN_WIDTH, MAX_WIDTH = 200, 3000
+NO_DARK_NOTE = ("This email has no dark styles (no @media (prefers-color-scheme: dark) rule): clients that "
+                "honour the reader's dark mode show it as in Light.")
 REMOTE_NOTE = ("Remote images are loaded from the sender's servers (https only). That reveals to them, "
                "and to any tracking pixel, that the email was opened, from which IP address and when.")
 
@@ -193,6 +196,12 @@ class PreviewFrame(QFrame):
         self.images_box.toggled.connect(lambda on: self.set_variant(self.scheme, on))
         controls.addWidget(self.images_box)
         layout.addLayout(controls)
+        self.dark_note = QLabel(NO_DARK_NOTE, self)
+        self.dark_note.setObjectName("frame-no-dark-styles")
+        self.dark_note.setWordWrap(True)
+        self.dark_note.setStyleSheet("color:#1e3a8a;background:#dbeafe;padding:3px;border-radius:3px;")
+        self.dark_note.hide()
+        layout.addWidget(self.dark_note)
 
         self.inbox = InboxRow(self)
         layout.addWidget(self.inbox, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -215,6 +224,7 @@ class PreviewFrame(QFrame):
         self.view.setFixedWidth(pixels)
         self.inbox.setFixedWidth(pixels)
         self.setMinimumWidth(pixels + 10)
+        self.dark_note.setFixedWidth(pixels)
 
     # --- content -------------------------------------------------------------------------------
     def set_variant(self, scheme: Scheme, images: bool) -> None:
@@ -243,6 +253,8 @@ class PreviewFrame(QFrame):
 
     def show_email(self, html: str, *, sender: str, subject: str, preheader: str) -> None:
         self.html = preview_html(html, self.scheme, images=self.images)
+        # A "dark" frame of an email without dark styles looks exactly like the light one: say why.
+        self.dark_note.setVisible(self.scheme == "dark" and not has_dark_styles(html))
         self.inbox.set_message(sender, subject, preheader, dark=self.scheme != "light")
         self.requested += 1
         token, epoch = self.requested, self._epoch
@@ -322,10 +334,13 @@ class PreviewWorkspace(QWidget):
         for s in SCHEMES:
             self.scheme_box.addItem(SCHEME_LABELS[s], s)
         self.scheme_box.activated.connect(lambda i: self.set_scheme(SCHEMES[i]))
+        # Compact: the workspace shares the window with the docks.
+        self.scheme_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.scheme_box.setMinimumContentsLength(14)
         bar.addWidget(self.scheme_box)
-        self.side_by_side = QCheckBox("Light and dark side by side", self)
+        self.side_by_side = QCheckBox("Light + dark", self)
         self.side_by_side.setObjectName("side-by-side")
-        self.side_by_side.setToolTip("Show each width twice: light and the chosen dark variant")
+        self.side_by_side.setToolTip("Light and dark side by side: each width twice, light and the chosen dark variant")
         self.side_by_side.toggled.connect(lambda _on: self.reset_frames())
         bar.addWidget(self.side_by_side)
         self.images_box = QCheckBox("Images", self)
@@ -334,42 +349,50 @@ class PreviewWorkspace(QWidget):
         self.images_box.setToolTip("Untick: every frame shows alt text where images were")
         self.images_box.toggled.connect(self.set_images)
         bar.addWidget(self.images_box)
-        self.remote_box = QCheckBox("Load remote images", self)
+        self.remote_box = QCheckBox("Remote images", self)
         self.remote_box.setObjectName("remote-images")
         self.remote_box.setToolTip(REMOTE_NOTE)
         self.remote_box.toggled.connect(self.set_remote_images)
         bar.addWidget(self.remote_box)
-        bar.addSpacing(12)
+        # The frame widths sit beside the Devices/Code tabs (a corner of the tab bar).
+        sizes_box = QWidget(self)
+        sizes = QHBoxLayout(sizes_box)
+        sizes.setContentsMargins(0, 0, 0, 2)
+        sizes.setSpacing(4)
         self.width_box = QSpinBox(self)
         self.width_box.setObjectName("add-width")
         self.width_box.setRange(MIN_WIDTH, MAX_WIDTH)
         self.width_box.setValue(414)
         self.width_box.setSuffix(" px")
-        bar.addWidget(self.width_box)
+        sizes.addWidget(self.width_box)
         add = QPushButton("Add width", self)
         add.setObjectName("add-width-button")
         add.clicked.connect(lambda: self.add_frame(self.width_box.value()))
-        bar.addWidget(add)
+        sizes.addWidget(add)
         reset = QPushButton("Reset", self)
         reset.setToolTip("Back to mobile, tablet and desktop")
         reset.clicked.connect(lambda: self.reset_frames(DEFAULT_WIDTHS))
-        bar.addWidget(reset)
+        sizes.addWidget(reset)
         self.fit_box = QCheckBox("Zoom to fit", self)
         self.fit_box.setObjectName("zoom-to-fit")
         self.fit_box.setToolTip("Scale the frames so all fit; the email still lays out at each exact width")
         self.fit_box.toggled.connect(lambda _on: self.fit())
-        bar.addWidget(self.fit_box)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("From:", self))
+        sizes.addWidget(self.fit_box)
         self.sender_edit = QLineEdit(self)
         self.sender_edit.setObjectName("sender-name")
         self.sender_edit.setPlaceholderText("Sender name")
         self.sender_edit.setMaximumWidth(160)
         self.sender_edit.setText(self._setting("preview/sender", "Your Company"))
         self.sender_edit.editingFinished.connect(self._sender_changed)
-        bar.addWidget(self.sender_edit)
         bar.addStretch(1)
         outer.addLayout(bar)
+        # Who reads it: the recipient stepper with what their row lacks, and the sender's name.
+        who = QHBoxLayout()
+        self.recipients = RecipientStepper(state, self)
+        who.addWidget(self.recipients, 1)
+        who.addWidget(QLabel("From:", self))
+        who.addWidget(self.sender_edit)
+        outer.addLayout(who)
 
         self.status = QLabel(self)
         self.status.setObjectName("preview-status")
@@ -384,6 +407,7 @@ class PreviewWorkspace(QWidget):
         outer.addWidget(self.remote_note)
 
         self.tabs = QTabWidget(self)
+        self.tabs.setCornerWidget(sizes_box, Qt.Corner.TopRightCorner)
         self.tabs.setObjectName("preview-tabs")
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
@@ -394,7 +418,7 @@ class PreviewWorkspace(QWidget):
         self.strip_layout.setSpacing(10)
         self.strip_layout.addStretch(1)
         self.scroll.setWidget(self.strip)
-        self.tabs.addTab(self.scroll, "Preview")
+        self.tabs.addTab(self.scroll, "Devices")
         from .code_view import CodeView
 
         self.code = CodeView(self)
@@ -587,20 +611,9 @@ class PreviewWorkspace(QWidget):
             parts.append(f'<span style="color:#b91c1c">⛔ {htmllib.escape(state.error)}</span>')
         if state.compiled is None and not state.error:
             parts.append("Building the email…")
-        email = state.personal() if state.compiled is not None else None
-        if state.recipient is None:
-            parts.append("No recipient chosen: merge fields without a default are "
-                         '<mark style="background:#fde68a">marked</mark>. Load recipients in the '
-                         "Recipients panel to see each person's email.")
-        else:
-            parts.append(f"Recipient: <b>{htmllib.escape(state.recipient_label or 'chosen row')}</b>")
-            if email is not None and email.missing:
-                names = ", ".join(htmllib.escape(n) for n in email.missing)
-                parts.append(f'<span style="color:#92400e">Missing for this recipient: <b>{names}</b> '
-                             "(marked in the preview only)</span>")
-            elif email is not None:
-                parts.append("Every field this email uses is present.")
+        # Who the email is for and what their row lacks: the recipient strip above.
         self.status.setText(" · ".join(parts))
+        self.status.setVisible(bool(parts))
 
     # --- code ----------------------------------------------------------------------------------
     def show_code(self) -> None:
@@ -641,18 +654,32 @@ class PreviewWorkspace(QWidget):
             f.release()
 
 
+def _make_workspace(window) -> PreviewWorkspace:
+    workspace = PreviewWorkspace(state_for(window), window, settings=getattr(window, "settings", None))
+    panel = getattr(window, "recipients_panel", None)
+    if panel is not None:
+        workspace.recipients.bind(panel)
+    window._mw_preview = workspace
+    return workspace
+
+
 def open_preview(window) -> PreviewWorkspace:
-    """Ctrl+P: show the window's preview workspace (created on first use)."""
-    workspace = getattr(window, "_mw_preview", None)
-    if workspace is None:
-        state = state_for(window)
-        workspace = PreviewWorkspace(state, window, settings=getattr(window, "settings", None))
-        workspace.setWindowFlag(Qt.WindowType.Window, True)
-        workspace.resize(QSize(1500, 950))
-        window._mw_preview = workspace
-    workspace.show()
-    workspace.raise_()
-    workspace.activateWindow()
+    """Ctrl+P: show the window's preview workspace (created on first use) in its Preview tab;
+    a window without the tabs gets it as a window of its own."""
+    tabs = getattr(window, "workspace", None)
+    if tabs is not None and hasattr(tabs, "show_preview"):
+        if tabs.make_preview is None:
+            tabs.make_preview = lambda: _make_workspace(window)
+        workspace = tabs.show_preview()
+    else:
+        workspace = getattr(window, "_mw_preview", None)
+        if workspace is None:
+            workspace = _make_workspace(window)
+            workspace.setWindowFlag(Qt.WindowType.Window, True)
+            workspace.resize(QSize(1500, 950))
+        workspace.show()
+        workspace.raise_()
+        workspace.activateWindow()
     workspace.state.use("preview", True)
     workspace.render_all()
     return workspace
@@ -663,6 +690,15 @@ def install(window) -> None:
     (Ctrl+P already calls `open_preview` through MainWindow.preview.)"""
     if getattr(window, "a_code_view", None) is not None:
         return   # installed already
+    tabs = getattr(window, "workspace", None)
+    if tabs is not None and hasattr(tabs, "toggle_preview"):
+        # The Preview tab is made on first show, by a click on it as well as by Ctrl+P.
+        tabs.make_preview = lambda: _make_workspace(window)
+        # Ctrl+P flips between Design and Preview (both are tabs of this window now).
+        preview_action = getattr(window, "a_preview", None)
+        if preview_action is not None:
+            preview_action.triggered.disconnect()
+            preview_action.triggered.connect(lambda _=False: tabs.toggle_preview())
     action = QAction("&Code (MJML and HTML)", window)
     action.setObjectName("code-view")
     action.setShortcut(QKeySequence("Ctrl+U"))

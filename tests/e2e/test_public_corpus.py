@@ -160,7 +160,7 @@ def test_make_corpus_measures_a_folder_with_includes_and_saves_no_template_text(
 
 def test_style_agreement_aligns_elements_so_one_extra_wrapper_shifts_nothing():
     reference = '<body><table style="width:100%"><tr><td style="color: #FFF ;padding:0">x</td></tr></table></body>'
-    candidate = ('<body><div><table style="width:100%;"><tr><td style="padding:0;color:#fff">x</td></tr></table>'
+    candidate = ('<body><div><table style="width:100%;"><tr><td style="padding:0;color:#ffffff">x</td></tr></table>'
                  '</div><!--[if mso]><p>Outlook only</p><![endif]--></body>')
     agreement = style_agreement(reference, candidate)
     assert (agreement.equal, agreement.total) == (4, 5)   # body, table, tr, td equal; the div has no partner

@@ -154,7 +154,8 @@ def test_window_shows_panes_and_html_size(window):
     for name in ("dock-palette", "dock-layers", "dock-inspector", "dock-checks"):
         dock = window.findChild(QDockWidget, name)
         assert dock is not None and dock.isVisible(), name
-    assert window.centralWidget() is window.canvas and window.canvas.view.width() > 400
+    assert window.centralWidget() is window.workspace and window.workspace.currentWidget().isAncestorOf(window.canvas)
+    assert window.canvas.view.width() > 400
     labels = {item.text(0) for item in window.palette.items()}
     assert {"2 columns", "Heading", "Text", "Button", "Image", "Hero"} <= labels
     assert [window.layers.topLevelItem(i).data(0, ROLE) for i in range(window.layers.topLevelItemCount())] == \
@@ -482,7 +483,7 @@ def _move_row(qtbot, window):
 
 def _theme(qtbot, window):
     box = window.theme_box
-    index = box.findText("midnight")
+    index = box.findData("midnight")
     box.setCurrentIndex(index)
     box.activated.emit(index)
 
@@ -503,7 +504,7 @@ def test_undo_and_redo_of_each_command_kind(qtbot, window, edit):
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.a_redo.trigger()
     assert dump(window) == changed
-    assert window.theme_box.currentText() == window.session.doc.settings.theme
+    assert window.theme_box.currentData() == window.session.doc.settings.theme
 
 
 def test_a_whole_session_undone_returns_the_original(qtbot, window):
@@ -527,7 +528,11 @@ def test_theme_picker_restyles_the_canvas(qtbot, window):
     # the page around the email is painted in the midnight background
     qtbot.waitUntil(lambda: window.canvas.view.grab().toImage().pixelColor(4, 4).name() == "#020617",
                     timeout=5000)
-    assert window.a_undo.text().replace("&", "") == "Undo Switch theme to midnight"
+    # One name per theme everywhere: the toolbar, the inspector and the undo label say "Midnight".
+    assert window.a_undo.text().replace("&", "") == "Undo Switch theme to Midnight"
+    assert window.theme_box.currentText() == "Midnight"
+    inspector_box = window.inspector.editor("settings.theme").focus_widget()
+    assert inspector_box.currentText() == "Midnight"
 
 
 def test_mobile_width_toggle(qtbot, window):

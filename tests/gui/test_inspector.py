@@ -222,7 +222,7 @@ def test_email_settings_theme_change(qtbot, inspector, session):
     assert theme.combo.currentData() == "classic"
     theme.select("bold")
     assert session.doc.settings.theme == "bold"
-    assert session.history.undo_label() == "Change theme"
+    assert session.history.undo_label() == "Switch theme to Bold"   # the same words as the toolbar
     primary = inspector.editor("settings.primary_color")
     assert load_theme("bold").colors["primary"] in primary.hex.placeholderText()
     session.history.undo()

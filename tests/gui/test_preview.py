@@ -408,7 +408,7 @@ def test_switching_recipients_updates_previews_and_missing_fields(qtbot, workspa
     assert "data:firstname" in panel.missing_label.text()
     frame = workspace.frame(375)
     assert js(frame, "document.querySelectorAll('mark.mw-missing').length") >= 1
-    assert "data:firstname" in workspace.status.text()
+    assert "data:firstname" in workspace.recipients.missing.text()   # the preview's own missing-field list
     assert "mw-missing" not in workspace.state.result.html  # exports never carry the mark
     rerender(qtbot, workspace, lambda: panel.set_row(21))   # lacks plan (21 = 3 x 7)
     assert panel.missing_fields() == ("data:plan",)

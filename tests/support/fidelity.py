@@ -70,17 +70,20 @@ def _declarations(style: str) -> list[str]:
 
 
 _SPACED_PUNCT = re.compile(r"\s*([,!])\s*")
+_SHORT_HEX = re.compile(r"#([0-9a-f])([0-9a-f])([0-9a-f])\b")
 
 
 def parse_style(style: str | None) -> dict[str, str]:
     """A style attribute as {property: value}; the last declaration of a property wins, case,
-    whitespace and the spacing around commas and `!important` do not count."""
+    whitespace, the spacing around commas and `!important`, and `#fff` for `#ffffff` do not
+    count (a browser computes the same style from both)."""
     out: dict[str, str] = {}
     for decl in _declarations(style or ""):
         name, sep, value = decl.partition(":")
         if not sep:
             continue
         value = _SPACED_PUNCT.sub(r"\1", " ".join(value.split())).lower()
+        value = _SHORT_HEX.sub(r"#\1\1\2\2\3\3", value)
         out[name.strip().lower()] = value
     return out
 
