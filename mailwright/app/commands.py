@@ -464,8 +464,14 @@ class History:
 
     # listeners
     def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Add a listener; the function returned removes it (calling it again does nothing)."""
         self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def _notify(self, change: Change) -> None:
         self.revision += 1

@@ -200,10 +200,7 @@ class Inspector(QWidget):
     def set_session(self, session: Any) -> None:
         """Show a document (or none); listens to its history until the next call."""
         if self._unsubscribe is not None:
-            try:
-                self._unsubscribe()
-            except ValueError:
-                pass
+            self._unsubscribe()
             self._unsubscribe = None
         self._session = session
         self._ctx.session = session

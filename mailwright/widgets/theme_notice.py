@@ -68,10 +68,7 @@ class ThemeNotice(QFrame):
 
     def set_session(self, session: Any) -> None:
         if self._unsubscribe is not None:
-            try:
-                self._unsubscribe()
-            except ValueError:
-                pass
+            self._unsubscribe()
         self._session = session
         self._theme = session.doc.settings.theme if session is not None else None
         self.fix = None

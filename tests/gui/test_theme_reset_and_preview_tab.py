@@ -19,7 +19,7 @@ from mailwright.app.pipeline import build_document, build_mjml_text  # noqa: E40
 from mailwright.app.session import Session  # noqa: E402
 from mailwright.app.storage import dumps_document  # noqa: E402
 from tests.gui.conftest import RENDER_TIMEOUT  # noqa: E402
-from tests.gui.test_preview import DARK_MJML, body_text, show, two_column_doc  # noqa: E402
+from tests.gui.test_preview import DARK_MJML, _delete_now, body_text, show, two_column_doc  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -159,3 +159,4 @@ def test_the_dark_frame_says_when_the_email_has_no_dark_styles(qtbot):
     finally:
         ws.release()
         ws.close()
+        _delete_now(ws)
