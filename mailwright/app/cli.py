@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="a template variable (var:NAME); repeatable")
     build.add_argument("--link", metavar="NAME=URL", action="append", default=[],
                        help="test URL for link:unsubscribe, link:view_online or link:preferences with --data")
-    build.add_argument("--esp", metavar="NAME", help="write merge tags in this ESP's syntax (see `mailwright dialects`)")
+    build.add_argument("--esp", metavar="NAME", help="write merge tags in this ESP's syntax (see `mailwright dialects`); "
+                                                      "with --data: render as that ESP would")
     build.add_argument("--field-map", metavar="MAP.json",
                        help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
     build.add_argument("--no-web-fonts", action="store_true",
@@ -156,6 +157,20 @@ def _field_map(path: str | None) -> dict[str, str]:
     return data
 
 
+def _esp_reads_data(esp: str | None, data: str | None, needs: str) -> None:
+    """`--esp NAME` with `--data`: the ESP must be known and there must be data (else exit 2)."""
+    if not esp:
+        return
+    from .merge.dialects import get_dialect
+
+    if not data:
+        raise CliError(f"--esp goes with --data FILE{needs}")
+    try:
+        get_dialect(esp)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+
+
 def _recipient(args: argparse.Namespace) -> tuple[str, dict]:
     from .recipients import RecipientsError, load_recipients
 
@@ -204,8 +219,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
     src = Path(args.src)
     if src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
-    if args.data and args.esp:
-        raise CliError("--data renders for one recipient and --esp exports for an ESP: choose one")
+    if args.data and args.esp and args.field_map:
+        raise CliError("--field-map renames fields in an export; with --data the email is rendered for one "
+                       "recipient (as --esp would show it): leave out --field-map")
     if (args.row is not None or args.email) and not args.data:
         raise CliError("--row and --email choose a recipient from --data FILE")
     if args.field_map and not args.esp:
@@ -219,9 +235,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         from .personalise import CompiledEmail
 
         who, row = _recipient(args)
-        email = CompiledEmail(result).render(row, links=_links(args.link))
+        email = CompiledEmail(result).render(row, links=_links(args.link), esp=args.esp)
         html, text = email.html, email.text
-        print(f"{src}: personalised for {who}; subject: {email.subject}", file=sys.stderr)
+        # With --esp: rendered as that ESP's engine reads the values (docs/merge-semantics.md).
+        how = f" as {args.esp} shows it" if args.esp else ""
+        print(f"{src}: personalised for {who}{how}; subject: {email.subject}", file=sys.stderr)
         if email.missing:
             print(f"{src}: {who} lacks {', '.join(email.missing)} (shown empty)", file=sys.stderr)
     elif args.esp:

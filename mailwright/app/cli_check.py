@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import EXIT_FAILED, EXIT_OK, CliError
+from .cli import EXIT_FAILED, EXIT_OK, CliError, _esp_reads_data
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -27,6 +27,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("src", metavar="SRC", help="a .mwt document or an .mjml file")
     p.add_argument("--data", metavar="FILE",
                    help="recipients (.csv or .json): report merge fields they lack, with the rows")
+    p.add_argument("--esp", metavar="NAME",
+                   help="with --data: also warn where this ESP reads the recipients' values otherwise than "
+                        "Mailwright's preview (see `mailwright dialects`)")
     p.add_argument("--format", choices=("text", "json"), default="text",
                    help="text (one line per finding and a summary; the default) or json (stable, for CI)")
 
@@ -38,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     src = Path(args.src)
     if src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
+    _esp_reads_data(args.esp, args.data, ": it checks how that ESP reads the recipients' values")
     recipients = None
     if args.data:
         from .recipients import RecipientsError, load_recipients
@@ -48,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(str(e)) from None
         for warning in recipients.warnings:
             print(f"mailwright: {warning}", file=sys.stderr)
-    report = check_file(src, recipients=recipients)
+    report = check_file(src, recipients=recipients, esp=args.esp)
     if args.format == "json":
         _stdout(report.to_json(), json=True)
     else:

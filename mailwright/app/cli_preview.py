@@ -1,4 +1,4 @@
-"""`mailwright preview SRC -o OUT.png [--width PX] [--dark] [--no-images] [--data FILE --row N]`.
+"""`mailwright preview SRC -o OUT.png [--width PX] [--dark] [--no-images] [--data FILE --row N [--esp NAME]]`.
 
 A full-height PNG of the email at exactly PX CSS pixels wide (device pixel ratio 1), drawn by
 the same hardened web view as the editor's previews: no page JavaScript, no network (remote
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .cli import EXIT_FAILED, EXIT_OK, CliError, _refuse_overwriting_inputs
+from .cli import EXIT_FAILED, EXIT_OK, CliError, _esp_reads_data, _refuse_overwriting_inputs
 
 MIN_WIDTH, MAX_WIDTH = 200, 3000
 
@@ -32,6 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--no-images", action="store_true", help="images blocked: show alt text where images were")
     p.add_argument("--data", metavar="FILE", help="recipients (.csv or .json) to personalise from")
     p.add_argument("--row", metavar="N", type=int, help="the data row to personalise with (1-based)")
+    p.add_argument("--esp", metavar="NAME", help="with --data: personalise as this ESP would (how its engine "
+                                                  "reads the values; see `mailwright dialects`)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--row chooses a recipient from --data FILE")
     if args.data and args.row is None:
         raise CliError("--data needs --row N to choose the recipient to personalise with")
+    _esp_reads_data(args.esp, args.data, " --row N: it personalises as that ESP would")
     if out.parent and not out.parent.exists():
         raise CliError(f"{out}: the folder {out.parent} does not exist")
     _refuse_overwriting_inputs({"the source": src, "the --data file": args.data}, {"-o": out})
@@ -68,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     result = build_file(src)
     html = result.html
     if row is not None:
-        personal = CompiledEmail(result).render(row)
+        personal = CompiledEmail(result).render(row, esp=args.esp)
         html = personal.html
         if personal.missing:
             print(f"{src}: row {args.row} lacks {', '.join(personal.missing)} (shown empty)", file=sys.stderr)

@@ -32,17 +32,20 @@ def _base_dir(source: str) -> Path | None:
 
 
 def run_checks(result: BuildResult, doc: Document | None = None, *, recipients: Any = None,
-               source: str | None = None, design_result: BuildResult | None = None) -> list[Finding]:
+               source: str | None = None, design_result: BuildResult | None = None,
+               esp: str | None = None) -> list[Finding]:
     """Every check on a built email, in a deterministic order (errors first, then by code and place).
 
     `result` is the build that is sent (its size is what Gmail sees); a design-mode build is
     accepted too (its id classes are discounted). With `doc`, findings name the block they come
     from (a design-mode build is made for that unless `design_result` is given) and contrast is
-    checked. `recipients` (app.recipients.Recipients) enables missing-field. `source` is the
+    checked. `recipients` (app.recipients.Recipients) enables missing-field and data-meaning
+    (`esp`: also how that ESP reads the values). `source` is the
     document's path: local images are looked up next to it.
     """
     from .contrast import check_contrast
     from .css_support import check_css_support
+    from .data_meaning import check_data_meaning
     from .headers import check_headers
     from .images import check_images
     from .links import check_links, check_unsubscribe
@@ -63,12 +66,12 @@ def run_checks(result: BuildResult, doc: Document | None = None, *, recipients: 
             except BuildError:
                 mapped = result
     ctx = CheckContext(result=result, doc=doc, source=source, mapped=mapped, recipients=recipients,
-                       base_dir=_base_dir(source))
+                       base_dir=_base_dir(source), esp=esp)
     findings: list[Finding] = []
     if doc is not None:
         findings += collect_merge_errors(doc, source)[0]
     for group in (check_size, check_links, check_unsubscribe, check_images, check_missing_fields,
-                  check_contrast, check_css_support, check_headers, check_stripped):
+                  check_data_meaning, check_contrast, check_css_support, check_headers, check_stripped):
         findings += group(ctx)
     return sort_findings(findings, ctx.order)
 
@@ -89,7 +92,8 @@ def _report(findings: list[Finding], doc: Document | None, result: BuildResult |
                        html_bytes=production_bytes(result) if result is not None else 0, source=source)
 
 
-def check_document(doc: Document, *, source: str = "<document>", recipients: Any = None) -> CheckReport:
+def check_document(doc: Document, *, source: str = "<document>", recipients: Any = None,
+                   esp: str | None = None) -> CheckReport:
     """Check a document: merge-tag errors become findings, then the rest is built and checked.
 
     Raises BuildError only for input that cannot be built at all (e.g. raw MJML that MJML rejects).
@@ -106,7 +110,8 @@ def check_document(doc: Document, *, source: str = "<document>", recipients: Any
         if finding is None:
             raise
         return _report(merge_findings + [finding] + _document_only(fixed, source), fixed, None, source)
-    findings = merge_findings + run_checks(result, fixed, recipients=recipients, source=source, design_result=design)
+    findings = merge_findings + run_checks(result, fixed, recipients=recipients, source=source, design_result=design,
+                                           esp=esp)
     return _report(findings, fixed, result, source)
 
 
@@ -121,7 +126,7 @@ def _document_only(doc: Document, source: str) -> list[Finding]:
 
 
 def check_mjml_text(text: str, *, source: str = "<mjml>", recipients: Any = None,
-                    variables: dict[str, str] | None = None) -> CheckReport:
+                    variables: dict[str, str] | None = None, esp: str | None = None) -> CheckReport:
     """Check an MJML source (locations are "html": there are no block ids to point to)."""
     from ..pipeline import build_mjml_text
     from .merge import collect_mjml_errors
@@ -136,17 +141,18 @@ def check_mjml_text(text: str, *, source: str = "<mjml>", recipients: Any = None
         if finding is None:
             raise
         return _report(merge_findings + [finding], None, None, source)
-    return _report(merge_findings + run_checks(result, None, recipients=recipients, source=source), None, result, source)
+    findings = run_checks(result, None, recipients=recipients, source=source, esp=esp)
+    return _report(merge_findings + findings, None, result, source)
 
 
-def check_file(path: str | Path, *, recipients: Any = None) -> CheckReport:
+def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = None) -> CheckReport:
     """Check a `.mwt` document or an `.mjml` file. DocumentError/BuildError: it cannot be read or built."""
     from ..storage import load_document, read_text_capped
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
-        return check_mjml_text(read_text_capped(p), source=str(p), recipients=recipients)
-    return check_document(load_document(p), source=str(p), recipients=recipients)
+        return check_mjml_text(read_text_capped(p), source=str(p), recipients=recipients, esp=esp)
+    return check_document(load_document(p), source=str(p), recipients=recipients, esp=esp)
 
 
 def check_job(document_json: str, source: str = "<document>") -> list[dict[str, str]]:

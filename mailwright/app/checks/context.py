@@ -43,6 +43,7 @@ class CheckContext:
     mapped: BuildResult                 # the build parsed for locations (design mode when possible)
     recipients: Any = None
     base_dir: Path | None = None
+    esp: str | None = None              # check --esp NAME: the ESP whose reading of values matters
 
     # --- the document ----------------------------------------------------------------------
     @cached_property

@@ -12,7 +12,7 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 CODES: tuple[str, ...] = (
     "merge-syntax", "gmail-clip", "style-size", "no-unsubscribe", "empty-link", "bad-url",
     "insecure-link", "missing-field", "missing-alt", "image-width", "image-weight", "contrast",
-    "css-support", "subject-length", "preheader-missing", "client-strips",
+    "css-support", "subject-length", "preheader-missing", "client-strips", "data-meaning",
 )
 
 

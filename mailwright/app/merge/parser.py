@@ -276,6 +276,9 @@ class _Parser:
             if kind == "int" and args and (not isinstance(args[0], int) or isinstance(args[0], bool)
                                            or not 0 <= args[0] <= 100000):
                 raise MergeSyntaxError(f"filter {tok.value!r} needs a whole number", fpos)
+            if tok.value == "truncate" and args == [0]:
+                # Engines disagree on nothing left (Liquid "…", Django "", Jinja fails).
+                raise MergeSyntaxError("filter 'truncate' needs a length of at least 1, e.g. truncate(40)", fpos)
             if kind == "text" and args and isinstance(args[0], bool):
                 raise MergeSyntaxError(f"filter {tok.value!r} needs a string or a number", fpos)
             filters.append(Filter(tok.value, tuple(args), fpos))
