@@ -165,9 +165,11 @@ def clash_fix(doc: Document, max_rounds: int = 6) -> ClashFix:
     (if it still fails) the hand-set background behind it; repeated, since clearing a band's
     colour can make another block on it fail. The document is not changed.
     """
-    work = doc.model_copy(deep=True)
-    failing = contrast_problems(work)
+    failing = contrast_problems(doc)
     first = len(failing)
+    if not failing:
+        return ClashFix(0, (), 0)   # the usual case: no copy
+    work = doc.model_copy(deep=True)
     chosen: list[Prop] = []
     for _ in range(max_rounds):
         if not failing:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from typing import Any, Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from ..app.theme_reset import ClashFix, clash_fix
@@ -47,6 +48,11 @@ class ThemeNotice(QFrame):
         self._theme: str | None = None
         self.fix: ClashFix | None = None
         self._dismissed = False
+        # While shown, edits re-count after a pause (a 200-row email takes ~0.1 s to judge).
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(300)
+        self._later.timeout.connect(self.evaluate)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 5, 6, 5)
         self.label = QLabel(self)
@@ -84,10 +90,12 @@ class ThemeNotice(QFrame):
         if switched:
             self._dismissed = False
         if change.kind == "reset":
+            self._later.stop()
             self.hide()
-        elif switched or self.isVisible():
-            # A new theme: say it at once. Shown already: follow the edits (hide once fixed).
-            self.evaluate()
+        elif switched or change.kind in ("undo", "redo") and not self.isHidden():
+            self.evaluate()   # a new theme (or a step back): say it at once
+        elif not self.isHidden():
+            self._later.start()   # shown already: follow the edits, hide once fixed
         elif change.kind in ("undo", "redo") and not self._dismissed:
             # Undoing the reset brings the clashes back: say so again (only when a click fixes it).
             self.evaluate(only_fixable=True)
@@ -99,6 +107,7 @@ class ThemeNotice(QFrame):
 
     def evaluate(self, only_fixable: bool = False) -> None:
         """Count the clashes under the document's current theme and show or hide the bar."""
+        self._later.stop()
         if self._session is None:
             return
         fix = clash_fix(self._session.doc)
@@ -116,7 +125,9 @@ class ThemeNotice(QFrame):
         if self._session is None or self.fix is None:
             return False
         command = clash_fix(self._session.doc).command(self._session.doc)
-        return command is not None and bool(self._push(command))
+        done = command is not None and bool(self._push(command))
+        self.evaluate()   # at once: the bar goes (or says what is left)
+        return done
 
 
 __all__ = ["ThemeNotice", "notice_text"]

@@ -67,6 +67,37 @@ def test_a_theme_switch_that_clashes_says_so_at_once_and_one_click_resets_the_co
     assert notice.isHidden()
 
 
+def test_the_bar_follows_hand_edits_and_stays_hidden_once_dismissed(qtbot, make_window, newsletter):
+    from mailwright.app.theme_reset import clash_fix
+
+    window = make_window(Session.open(newsletter))
+    notice = window.workspace.theme_notice
+    pick_theme(window, "midnight")
+    assert notice.isVisible()
+    window.push(reset_to_theme_of(window, "b6"))   # one colour fixed by hand: the count follows
+    qtbot.waitUntil(lambda: "Reset the 13 colours" in notice.button.text(), timeout=5000)
+    window.push(clash_fix(window.session.doc).command(window.session.doc))   # the rest, another way
+    qtbot.waitUntil(notice.isHidden, timeout=5000)
+    window.a_undo.trigger()
+    assert notice.isVisible()
+    from PySide6.QtWidgets import QToolButton
+
+    click(notice.findChild(QToolButton, "theme-notice-close"))
+    assert notice.isHidden()
+    window.a_undo.trigger()
+    window.a_redo.trigger()
+    assert notice.isHidden(), "dismissed: quiet until the next theme change"
+    pick_theme(window, "bold")
+    pick_theme(window, "midnight")
+    assert notice.isVisible()
+
+
+def reset_to_theme_of(window, node_id: str):
+    from mailwright.app.theme_reset import reset_to_theme
+
+    return reset_to_theme(window.session.doc, node_id)
+
+
 def test_inspector_reset_to_theme_on_a_block_a_row_and_the_email(qtbot, make_window, newsletter):
     window = make_window(Session.open(newsletter))
     doc = window.session.doc
