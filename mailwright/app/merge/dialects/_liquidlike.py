@@ -7,9 +7,12 @@ Three families, and every ESP module subclasses one of them:
   `and`/`or` from right to left without precedence: a condition that mixes them is refused,
   never silently regrouped; a whole condition `not X` (or `a not in b`) is written as
   `{% unless X %}`, or, with elif branches, as `{% if X %}` with the branches swapped.
-  Liquid does not autoescape: values in the HTML part are piped through `escape`.
+  Liquid does not autoescape: values in the HTML part are piped through `escape`. Liquid's
+  truth (only nil and false are false) and its comparisons of text with numbers (an error)
+  differ from ours (semantics.py): such tests are captured as flags before the `{% if %}`.
 * `JinjaFamily` (generic Jinja, HubSpot HubL): `{{ x | default('a', true) }}`, filters with
-  `name(args)`, full expressions (`not`, `in`, parentheses).
+  `name(args)`, full expressions (`not`, `in`, parentheses); a field compared with a written
+  number is read with `|float` (NaN when it is none, so the comparison is false).
 * `DjangoFamily` (Klaviyo, Brevo): `{{ x|default:'a' }}`, one-argument filters `name:arg`,
   `and`/`or`/`not`/`in` with Django's precedence but no parentheses (`not (a and b)` is
   rewritten as `not a or not b`; other groupings are refused).
