@@ -1,4 +1,5 @@
-"""The preview workspace (Ctrl+P): the email as readers get it, side by side at exact widths.
+"""The preview workspace (Ctrl+P, the editor's Preview tab): the email as readers get it, side
+by side at exact widths, for the recipient its stepper chose.
 
 Frames at exact CSS pixel widths (mobile 375, tablet 768, desktop 1024 with the email centred,
 plus any width the user adds), each with an inbox-row mock above it (sender, subject, preheader
@@ -687,7 +688,8 @@ def open_preview(window) -> PreviewWorkspace:
 
 def install(window) -> None:
     """Add View > Code (Ctrl+U) to a MainWindow: opens the preview workspace on its Code tab.
-    (Ctrl+P already calls `open_preview` through MainWindow.preview.)"""
+    In a window with the Design | Preview tabs, Ctrl+P flips between them and the Preview tab
+    makes the workspace when first shown."""
     if getattr(window, "a_code_view", None) is not None:
         return   # installed already
     tabs = getattr(window, "workspace", None)
