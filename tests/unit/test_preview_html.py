@@ -110,3 +110,23 @@ def test_build_preview_job_keeps_the_merge_table() -> None:
                                        "</mj-text></mj-column></mj-section></mj-body></mjml>", "t.mjml")
     assert "Hi Ann" in CompiledEmail(result).render({"name": "Ann"}).html
     assert build_mjml_text  # the same pipeline as `mailwright build`
+
+
+def test_dark_styles_are_read_from_the_built_html() -> None:
+    """The Dark frame's note: an email has dark styles only when its built HTML holds an @media
+    rule on prefers-color-scheme: dark (a comment or a sentence saying so does not count)."""
+    from pathlib import Path
+
+    from mailwright.app.pipeline import build_document, build_mjml_text
+    from mailwright.app.storage import load_document
+
+    doc = load_document(Path(__file__).resolve().parents[2] / "examples" / "newsletter.mwt")
+    assert not has_dark_styles(build_document(doc).html)
+    doc.settings.head_mjml = ("<mj-style>@media screen and (prefers-color-scheme: dark) "
+                              "{ .x { color: #fff !important } }</mj-style>")
+    assert has_dark_styles(build_document(doc).html)
+    commented = build_mjml_text("<mjml><mj-head><mj-style>/* @media (prefers-color-scheme: dark) { } */ .a{color:red}"
+                                "</mj-style></mj-head><mj-body><mj-section><mj-column><mj-text>x</mj-text>"
+                                "</mj-column></mj-section></mj-body></mjml>").html
+    assert not has_dark_styles(commented)
+    assert not has_dark_styles("<style>.a{color:red}</style><p>@media (prefers-color-scheme: dark)</p>")
