@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="`mailwright FILE` (a .mwt, .mjml or .html file) or `mailwright` alone opens the editor. "
                "`mailwright COMMAND -h` explains a command.",
     )
-    parser.add_argument("-V", "--version", action="version", version=f"mailwright {_version()}")
+    parser.add_argument("-V", "--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = sub.add_parser("build", help="build a .mwt or .mjml file into email HTML",
                            description="Build a .mwt document or an .mjml file into email HTML. "
@@ -74,6 +74,18 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help="on an internal error, print the traceback")
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, its number read only when asked for (importlib.metadata costs ~20 ms a start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"mailwright {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def _version() -> str:
