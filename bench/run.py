@@ -58,6 +58,8 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]] | None] = {
     "cold_start_s": ("<= 1.5", lambda v: v <= 1.5),
     "rss_mb": ("<= 600", lambda v: v <= 600),
     "send_100_s": ("<= 3", lambda v: v <= 3),
+    "cli_build_over_bare_python": ("<= 4", lambda v: v <= 4),
+    "pipeline_over_bare_compile": ("<= 3", lambda v: v <= 3),
 }
 STARTER_GOAL_MS = 5.0       # document -> final HTML, per starter (issue budget)
 RENDER_GOAL_US = 100.0      # personalised render per recipient: 10,000/s (the brief: "well under 0.2 ms")
@@ -360,6 +362,82 @@ def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
                 "mjml2html(the document's MJML) in one warm node process; mjml_python_alone = mjml2html of "
                 "mjml-python on the same MJML (merge tags as tokens), i.e. the compiler step by itself",
     }
+
+
+# --- 1b. pipeline overhead: the whole build vs the compile step alone -----------------------------
+
+def bench_pipeline(quick: bool) -> dict[str, Any]:
+    """Per starter and the 200-row document: build_document (cold caches) over mjml2html of the
+    same MJML, both timed in the same loop (interleaved, so load on the machine hits both)."""
+    from mjml import mjml2html
+
+    from mailwright.app.mjml_render import document_to_mjml
+    from mailwright.app.pipeline import build_document, clear_caches
+    from mailwright.app.storage import load_document
+
+    docs = [(p.name, load_document(p)) for p in starters()]
+    docs.append(("generated-200-rows", generated_document(200)))
+    per: dict[str, Any] = {}
+    for name, doc in docs:
+        runs = (5 if quick else 25) if name.endswith(".mwt") else (3 if quick else 11)
+        mjml = document_to_mjml(doc).mjml
+        for _ in range(3):  # warm-up: imports, regexes
+            build_document(doc)
+            mjml2html(mjml, fonts={})
+        whole: list[float] = []
+        bare: list[float] = []
+        for _ in range(runs):
+            whole += time_calls(lambda: build_document(doc), 1, before=clear_caches)
+            bare += time_calls(lambda: mjml2html(mjml, fonts={}), 1)
+        w, b = median(whole), median(bare)
+        per[name] = {"pipeline_ms": r(w, 3), "bare_compile_ms": r(b, 3), "ratio": r(w / b, 2), "runs": runs}
+    worst = max(per, key=lambda k: per[k]["ratio"])
+    return {"worst_ratio": per[worst]["ratio"], "worst_input": worst, "per_input": per,
+            "what": "median of build_document(doc) with caches cleared (validation, document -> MJML, "
+                    "limits, mjml-python, alt fix, plain text, tags restored) over the median of mjml2html "
+                    "alone on the same MJML, per input; the headline is the worst input"}
+
+
+# --- 1c. start-up: `mailwright build` vs a bare Python ------------------------------------------
+
+def bench_cli_start(quick: bool, tmp: Path) -> dict[str, Any]:
+    """`mailwright build examples/newsletter.mwt -o OUT` against `python -c pass`, alternated.
+
+    Bytecode is cached in a private folder (PYTHONPYCACHEPREFIX), as an installed package has
+    its .pyc files: PYTHONDONTWRITEBYTECODE would otherwise make every run compile the sources."""
+    import resource
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    build = [sys.executable, "-m", "mailwright", "build", str(EXAMPLES / PREVIEW_STARTER), "-o", str(tmp / "x.html")]
+    bare = [sys.executable, "-c", "pass"]
+    runs = 5 if quick else 21
+
+    def one(cmd: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
+        wall = (time.perf_counter() - t0) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[1:3])} failed ({proc.returncode}): {proc.stderr.strip()[-300:]}")
+        return wall, (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000
+
+    for _ in range(2):  # warm-up: the disk cache and the bytecode cache
+        one(bare)
+        one(build)
+    walls: dict[str, list[float]] = {"bare": [], "build": []}
+    cpus: dict[str, list[float]] = {"bare": [], "build": []}
+    for _ in range(runs):
+        for key, cmd in (("bare", bare), ("build", build)):
+            wall, cpu = one(cmd)
+            walls[key].append(wall)
+            cpus[key].append(cpu)
+    return {"runs": runs, "build_ms_p50": r(median(walls["build"]), 1), "bare_python_ms_p50": r(median(walls["bare"]), 1),
+            "ratio": r(median(walls["build"]) / median(walls["bare"]), 2),
+            "cpu_ratio": r(median(cpus["build"]) / median(cpus["bare"]), 2),
+            "build_cpu_ms_p50": r(median(cpus["build"]), 1), "bare_python_cpu_ms_p50": r(median(cpus["bare"]), 1),
+            "command": f"mailwright build examples/{PREVIEW_STARTER} -o OUT.html vs python -c pass (wall, median)"}
 
 
 def bench_edit_200_rows(quick: bool) -> dict[str, Any]:
@@ -683,6 +761,9 @@ def table_rows(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             rows.append((f"  compile {name}", text, f"<= {STARTER_GOAL_MS:g} ms", "pass" if ok else "FAIL"))
         else:
             rows.append((f"  compile {name}", text, "—", ""))
+    for name, e in res["detail"].get("pipeline", {}).get("per_input", {}).items():
+        rows.append((f"  pipeline/compile {name}", f"×{e['ratio']:g} ({e['pipeline_ms']:.2f} / {e['bare_compile_ms']:.2f} ms)",
+                     "<= 3", "pass" if e["ratio"] <= 3 else "FAIL"))
     alone = res["detail"].get("compile", {}).get("mjml_python_alone_speedup")
     if alone is not None:
         rows.append(("  mjml-python alone vs node (geomean)", f"×{alone:g}", "—", ""))
@@ -725,8 +806,8 @@ def main() -> int:
     parser.add_argument("--markdown", action="store_true", help="print the README table from bench/results.json")
     parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default bench/results.json)")
     parser.add_argument("--only", action="append", metavar="STEP",
-                        help="run only this step (repeatable): compile, export_inline, batch, send, preview, "
-                             "cold_start, rss; the JSON then goes to bench/results-partial.json unless --out")
+                        help="run only this step (repeatable): compile, pipeline, cli_start, export_inline, batch, "
+                             "send, preview, cold_start, rss; the JSON then goes to bench/results-partial.json unless --out")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(Path(args.out).read_text(encoding="utf-8"))))
@@ -740,6 +821,8 @@ def main() -> int:
         tmp = Path(tmpdir)
         steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [
             ("compile", lambda: bench_compile(args.quick, tmp)),
+            ("pipeline", lambda: bench_pipeline(args.quick)),
+            ("cli_start", lambda: bench_cli_start(args.quick, tmp)),
             ("export_inline", lambda: bench_export_inline(args.quick)),
             ("batch", lambda: bench_batch(args.quick)),
             ("send", lambda: bench_send(args.quick, tmp)),
@@ -787,6 +870,8 @@ def main() -> int:
         "cold_start_s": pick("cold_start", "cold_start_s", "median_s"),
         "rss_mb": pick("rss", "rss_mb", "median_peak_rss_mb"),
         "send_100_s": pick("send", "send_100_s", "median_s"),
+        "cli_build_over_bare_python": pick("cli_start", "cli_build_over_bare_python", "ratio"),
+        "pipeline_over_bare_compile": pick("pipeline", "pipeline_over_bare_compile", "worst_ratio"),
     }
     if res["compile_speedup_vs_mjml_node"] is None and compile_ and "error" not in compile_:
         reasons["compile_speedup_vs_mjml_node"] = compile_.get("speedup_reason") or "unknown"
