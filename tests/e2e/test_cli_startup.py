@@ -1,0 +1,51 @@
+"""Issue 16 item 4: a command imports only what it needs (a start is mostly imports).
+
+Each check runs a fresh interpreter and lists the heavy modules it ended up holding; no timing.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+# Run main() like the `mailwright` script does, then say which heavy top-level packages loaded.
+_PROBE = """
+import json, sys
+from mailwright.app.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as e:  # argparse's --version and --help exit
+    code = e.code
+heavy = {"pydantic", "jinja2", "premailer", "lxml", "mjml", "ssl", "PySide6", "cssutils"}
+print(json.dumps({"code": code, "loaded": sorted({m.split(".")[0] for m in sys.modules} & heavy)}),
+      file=sys.stderr)
+"""
+
+
+def _loaded(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None), proc.stderr
+    return set(report["loaded"])
+
+
+def test_version_loads_no_model_compiler_or_network_stack() -> None:
+    assert _loaded("--version") == set()
+
+
+def test_a_build_loads_neither_the_merge_renderer_nor_the_css_inliner(tmp_path: Path) -> None:
+    # The newsletter has merge tags: they are checked and kept, never rendered, in a build.
+    loaded = _loaded("build", str(EXAMPLES / "newsletter.mwt"), "-o", str(tmp_path / "out.html"))
+    assert (tmp_path / "out.html").stat().st_size > 10_000
+    assert "jinja2" not in loaded and "premailer" not in loaded and "cssutils" not in loaded, loaded
+    assert "ssl" not in loaded and "PySide6" not in loaded, loaded
+
+
+def test_an_mjml_build_loads_neither_the_merge_renderer_nor_qt(tmp_path: Path) -> None:
+    loaded = _loaded("build", str(EXAMPLES / "hello.mjml"), "-o", str(tmp_path / "out.html"))
+    assert "jinja2" not in loaded and "PySide6" not in loaded and "ssl" not in loaded, loaded
