@@ -1,8 +1,9 @@
 """Where a drop on the canvas lands, and the command that puts it there (pure; no Qt).
 
 The canvas reports what is under the pointer as a list of hits, innermost first (block,
-column, row), each with its rectangle in view coordinates. From that and the pointer's y, this
-module decides the insertion point and the indicator line, so the same logic is testable
+column, row), each with its rectangle in view coordinates, and for drops the rectangles of every
+drawn node. From those and the pointer, `place` decides the insertion point and the indicator
+line together, so the line always shows where the drop lands and the logic is testable
 without a window.
 """
 from __future__ import annotations
@@ -92,44 +93,102 @@ def _kind(doc: Document, node_id: str) -> str | None:
     return "block" if loc.block else "column" if loc.column else "row"
 
 
-def _row_target(doc: Document, hits: list[Hit], y: float) -> DropTarget:
-    for hit in hits:
-        if _kind(doc, hit.id) == "row" or (_kind(doc, hit.id) == "block" and locate(doc, hit.id).row.hero):
-            loc = locate(doc, hit.id)
-            x, top, w, h = hit.rect
-            after = y > top + h / 2
-            line_y = top + h - LINE / 2 if after else top - LINE / 2
-            return DropTarget("row", loc.row_index + (1 if after else 0), None, (x, line_y, w, LINE))
-    return DropTarget("row", len(doc.rows), None, (0, 0, 0, 0))
+def _distance(rect: Rect, x: float, y: float) -> float:
+    """How far the point is from the rectangle (0 inside)."""
+    rx, ry, rw, rh = rect
+    dx = max(rx - x, 0.0, x - (rx + rw))
+    dy = max(ry - y, 0.0, y - (ry + rh))
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def _row_rect(rects: dict[str, Rect], row) -> Rect | None:
+    # A hero row (and its column) is drawn by its hero block alone.
+    return rects.get(row.id) or (rects.get(row.hero.id) if row.hero is not None else None)
+
+
+def _between_rows(doc: Document, rects: dict[str, Rect], y: float, width: float) -> DropTarget:
+    drawn = [(i, r) for i, row in enumerate(doc.rows) if (r := _row_rect(rects, row)) is not None]
+    if not drawn:
+        x, top, w, h = rects.get(EMPTY_DOC, (0.0, 0.0, width, 0.0))
+        return DropTarget("row", len(doc.rows), None, (x, top + h / 2 - LINE / 2, w, LINE))
+    index, rect = min(drawn, key=lambda d: _distance((0, d[1][1], 1, d[1][3]), 0, y))
+    x, top, w, h = rect
+    after = y > top + h / 2
+    line_y = top + h - LINE / 2 if after else top - LINE / 2
+    return DropTarget("row", index + (1 if after else 0), None, (x, line_y, w, LINE))
+
+
+def _in_column(doc: Document, rects: dict[str, Rect], x: float, y: float) -> DropTarget | None:
+    """The nearest column drawn (a hero row under the pointer means a new row instead), and
+    the place in it by the blocks' middles."""
+    best = None
+    for row in doc.rows:
+        rrect = _row_rect(rects, row)
+        if row.hero is not None:
+            if rrect is not None and _distance(rrect, x, y) == 0:
+                return None
+            continue
+        for column in row.columns:
+            crect = rects.get(column.id)
+            if crect is not None and (best is None or _distance(crect, x, y) < best[0]):
+                best = (_distance(crect, x, y), column, crect)
+    if best is None:
+        return None
+    _, column, (cx, ctop, cw, ch) = best
+    drawn = [(i, rects[b.id]) for i, b in enumerate(column.blocks) if b.id in rects]
+    if not drawn:
+        return DropTarget("column", len(column.blocks), column.id, (cx, ctop + ch / 2 - LINE / 2, cw, LINE))
+    for n, (i, (_, top, _, h)) in enumerate(drawn):
+        if y < top + h / 2:
+            if n == 0:
+                return DropTarget("column", i, column.id, (cx, top - LINE / 2, cw, LINE))
+            _, (_, ptop, _, ph) = drawn[n - 1]
+            return DropTarget("column", i, column.id, (cx, ptop + ph - LINE / 2, cw, LINE))
+    i, (_, top, _, h) = drawn[-1]
+    return DropTarget("column", i + 1, column.id, (cx, top + h - LINE / 2, cw, LINE))
+
+
+EMPTY_DOC = "__empty-doc"   # the rectangle of the "drop a layout here" notice of an empty document
+
+
+def place(doc: Document, rects: dict[str, Rect], x: float, y: float, payload: Payload,
+          width: float = 600.0) -> DropTarget | None:
+    """Where a drop at (x, y) lands, and its indicator line: one answer for both.
+
+    `rects` holds every drawn node's rectangle in view coordinates (ids as in the design
+    build). Any point, the grey margin included, maps to the nearest valid place: between the
+    rows for layouts, heroes and rows, else the nearest column, at the gap nearest the pointer.
+    None when nothing valid is there: the move would leave everything where it is, or the
+    payload names a node that no longer exists.
+    """
+    moving = None
+    if payload.kind in ("move-block", "move-row"):
+        try:
+            moving = locate(doc, payload.node_id)
+        except CommandError:
+            return None
+        if payload.kind == "move-block" and moving.block is None:
+            return None
+    row_level = payload.row_level or (moving is not None and moving.block is not None and moving.block.fills_row)
+    target = None if row_level else _in_column(doc, rects, x, y)
+    if target is None:
+        target = _between_rows(doc, rects, y, width)
+    if moving is not None:
+        if target.kind == "row" and payload.kind == "move-row" and target.index in (moving.row_index,
+                                                                                      moving.row_index + 1):
+            return None
+        if (target.kind == "column" and moving.block is not None and target.column_id == moving.column.id
+                and target.index in (moving.block_index, moving.block_index + 1)):
+            return None
+    return target
 
 
 def drop_target(doc: Document, hits: list[Hit], y: float, payload: Payload) -> DropTarget:
-    """The insertion point for a drop at height `y` over `hits` (innermost first)."""
-    hits = [h for h in hits if _kind(doc, h.id) is not None]
-    if payload.row_level or not hits:
-        return _row_target(doc, hits, y)
-    first = hits[0]
-    kind = _kind(doc, first.id)
-    if kind == "block":
-        loc = locate(doc, first.id)
-        if loc.row.hero is not None:
-            return _row_target(doc, hits, y)
-        x, top, w, h = first.rect
-        after = y > top + h / 2
-        column_hit = next((hh for hh in hits if hh.id == loc.column.id), None)
-        cx, _, cw, _ = column_hit.rect if column_hit else (x, 0, w, 0)
-        line_y = top + h - LINE / 2 if after else top - LINE / 2
-        return DropTarget("column", loc.block_index + (1 if after else 0), loc.column.id, (cx, line_y, cw, LINE))
-    if kind == "column":
-        loc = locate(doc, first.id)
-        x, top, w, h = first.rect
-        blocks = loc.column.blocks
-        # Over the column's padding or empty space: before the first block when in the top
-        # part, else at the end.
-        index = 0 if (blocks and y < top + min(24, h / 4)) else len(blocks)
-        line_y = top + (0 if index == 0 and blocks else h) - LINE / 2
-        return DropTarget("column", index, loc.column.id, (x, line_y, w, LINE))
-    return _row_target(doc, hits, y)
+    """`place` from the nodes under the pointer only (innermost first); with no hits, a new
+    row at the end. For callers without a layout, such as "add after the selection"."""
+    rects = {h.id: h.rect for h in hits}
+    x = hits[0].rect[0] + hits[0].rect[2] / 2 if hits else 0.0
+    return place(doc, rects, x, y, payload) or DropTarget("row", len(doc.rows))
 
 
 def drop_command(doc: Document, payload: Payload, target: DropTarget) -> Command:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
-from ..app.drop import DropTarget, Hit, Payload, drop_target
+from ..app.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
 from .email_view import EmailView
 
 MIME_PAYLOAD = "application/x-mailwright-drop"
@@ -42,6 +42,32 @@ RECTS_JS = _RECT_FN + """
 (function(ids){var out={};for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out[ids[i]]=r;}
  return JSON.stringify(out);})(%s)
 """
+# Every drawn node's rectangle (and the empty document's notice), for drops: `place` needs the
+# whole layout to find the nearest valid place from anywhere, the grey margin included.
+LAYOUT_JS = """
+(function(){var out={},els=document.querySelectorAll('[class*="mw-id-"],.mw-empty-doc');
+ for(var i=0;i<els.length;i++){var q=els[i].getBoundingClientRect(); if(q.width===0&&q.height===0)continue;
+  var c=els[i].getAttribute('class')||'',re=/mw-id-([A-Za-z0-9_-]+)/g,m,ids=[];
+  while((m=re.exec(c)))ids.push(m[1]); if(/\bmw-empty-doc\b/.test(c))ids.push('%s');
+  for(var k=0;k<ids.length;k++){var o=out[ids[k]];
+   if(!o){out[ids[k]]=[q.left,q.top,q.right,q.bottom];}
+   else{o[0]=Math.min(o[0],q.left);o[1]=Math.min(o[1],q.top);o[2]=Math.max(o[2],q.right);o[3]=Math.max(o[3],q.bottom);}}}
+ for(var id in out){var o=out[id];out[id]=[o[0],o[1],o[2]-o[0],o[3]-o[1]];}
+ return JSON.stringify(out);})()
+""" % EMPTY_DOC
+# Auto-scroll while dragging: within EDGE px of the top or bottom edge the canvas scrolls, up
+# to MAX_SPEED px per 16 ms tick at the very edge (linear with closeness).
+AUTOSCROLL_EDGE = 48
+AUTOSCROLL_MAX_SPEED = 28
+
+
+def autoscroll_speed(y: float, height: float) -> int:
+    """Pixels per tick for a drag at height `y` in a view `height` tall (negative: up)."""
+    if y < AUTOSCROLL_EDGE:
+        return -max(1, round(AUTOSCROLL_MAX_SPEED * (AUTOSCROLL_EDGE - max(y, 0.0)) / AUTOSCROLL_EDGE))
+    if y > height - AUTOSCROLL_EDGE:
+        return max(1, round(AUTOSCROLL_MAX_SPEED * (min(y, height) - (height - AUTOSCROLL_EDGE)) / AUTOSCROLL_EDGE))
+    return 0
 
 
 def _json(result, empty):
@@ -157,6 +183,15 @@ class Canvas(QWidget):
         self.selection: str | None = None
         self.last_hits: list[Hit] = []
         self.drop: DropTarget | None = None
+        self.drop_refused = False           # the latest answer: nothing valid under the pointer
+        self._layout: dict | None = None    # every drawn node's rectangle during a drag
+        self._drag: tuple[QPoint, Payload] | None = None
+        self._reveal: str | None = None     # a selected node to scroll to once it is drawn
+        self._autoscroll = QTimer(self)
+        self._autoscroll.setInterval(16)
+        self._autoscroll.timeout.connect(self._autoscroll_tick)
+        self._scroll_speed = 0
+        self._scrolling = False             # one scroll step in flight at a time
         self._filtered: QObject | None = None
         self._press: QPoint | None = None
         self._press_id: str | None = None   # what the pressed point hit (answered asynchronously)
@@ -196,6 +231,7 @@ class Canvas(QWidget):
     def _patched(self, generation: int) -> None:
         if generation != self._generation:
             return  # a newer HTML is on its way; it will say when it is shown
+        self._reveal_pending()
         self.refresh_selection()
         self.rendered.emit()
 
@@ -218,6 +254,7 @@ class Canvas(QWidget):
             scroll, self._restore_scroll = self._restore_scroll, None
 
         def done(_result=None) -> None:
+            self._reveal_pending()
             self.refresh_selection()
             if ok:
                 self.rendered.emit()
@@ -279,17 +316,31 @@ class Canvas(QWidget):
     def set_selection(self, node_id: str | None) -> None:
         changed = node_id != self.selection
         self.selection = node_id
+        self._reveal = None
         if changed and node_id:
             self.ensure_visible(node_id)
         self.refresh_selection()
 
     def ensure_visible(self, node_id: str) -> None:
-        """Scroll the canvas so a node chosen elsewhere (layers, checks, keys) is in view."""
+        """Scroll the canvas so a node chosen elsewhere (layers, checks, keys) is in view; a
+        node not drawn yet (just dropped, the build still running) is scrolled to once it is."""
         element = json.dumps("mw-id-" + self._element_id(node_id))
-        script = ("(function(c){var e=document.getElementsByClassName(c)[0]; if(!e) return;"
+        script = ("(function(c){var e=document.getElementsByClassName(c)[0]; if(!e) return false;"
                   "var r=e.getBoundingClientRect(); if(r.top<0||r.bottom>window.innerHeight)"
-                  "{window.scrollBy(0, r.top - Math.max(16,(window.innerHeight-r.height)/2));}})(%s)" % element)
-        self.view.page().runJavaScript(script, APP_WORLD, lambda _r: self.refresh_selection())
+                  "{window.scrollBy(0, r.top - Math.max(16,(window.innerHeight-r.height)/2));} return true;})(%s)"
+                  % element)
+
+        def done(found) -> None:
+            if found is not True and self.selection == node_id:
+                self._reveal = node_id
+            self.refresh_selection()
+
+        self.view.page().runJavaScript(script, APP_WORLD, done)
+
+    def _reveal_pending(self) -> None:
+        node_id, self._reveal = self._reveal, None
+        if node_id is not None and node_id == self.selection:
+            self.ensure_visible(node_id)
 
     def _element_id(self, node_id: str) -> str:
         """The id the page carries for a node: a hero row (and its column) is drawn by its
@@ -345,6 +396,8 @@ class Canvas(QWidget):
             return False
         if t == QEvent.Type.MouseMove:
             pos = event.position().toPoint()
+            if self._drag is not None:   # a refused release ends a drag without a drop event
+                self.clear_drop()
             if (self._press is not None and (pos - self._press).manhattanLength() > 8
                     and self._press_id is not None and self._press_id == self.selection):
                 self._start_move_drag()
@@ -370,8 +423,16 @@ class Canvas(QWidget):
             return True
         elif t in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if event.mimeData().hasFormat(MIME_PAYLOAD):
-                event.acceptProposedAction()
-                self.drag_move(event.position().toPoint(), self._payload(event.mimeData()))
+                pos, payload = event.position().toPoint(), self._payload(event.mimeData())
+                self._drag = (pos, payload)
+                self._set_autoscroll(pos)
+                if self._layout is not None:
+                    self._place(pos, payload)   # at once from the last layout: line and cursor now
+                if t == QEvent.Type.DragMove and self.drop_refused:
+                    event.ignore()              # the "not here" cursor; a release does nothing
+                else:
+                    event.acceptProposedAction()
+                self.drag_move(pos, payload)
                 return True
         elif t == QEvent.Type.DragLeave:
             self.clear_drop()
@@ -412,35 +473,71 @@ class Canvas(QWidget):
 
     # --- drops (public so tests can drive them at a position) -------------------------------
     def drag_move(self, pos: QPoint, payload: Payload, then: Callable[[], None] | None = None) -> None:
-        """Work out (asynchronously) where `payload` would land at `pos`; sets `drop` and
+        """Work out (asynchronously, from the page's current layout) where `payload` would
+        land at `pos`; sets `drop` (None and `drop_refused` when nothing is valid there) and
         the indicator line, then calls `then`."""
         generation = self._drop_generation
 
-        def show(hits: list[Hit]) -> None:
-            doc = self.doc_provider() if self.doc_provider else None
-            if doc is None or generation != self._drop_generation:
+        def show(result) -> None:
+            if generation != self._drop_generation:
                 return  # dropped or left meanwhile
-            self.drop = drop_target(doc, hits, pos.y(), payload)
-            line = self.drop.line
-            self.overlay.line = QRectF(*line) if line[2] > 0 else None
-            self.overlay.update()
+            self._layout = {k: tuple(float(v) for v in r) for k, r in _json(result, {}).items()}
+            self._place(pos, payload)
             if then is not None:
                 then()
 
-        self.hit_test(pos, show)
+        self.view.page().runJavaScript(LAYOUT_JS, APP_WORLD, show)
+
+    def _place(self, pos: QPoint, payload: Payload) -> None:
+        doc = self.doc_provider() if self.doc_provider else None
+        if doc is None:
+            return
+        self.drop = place(doc, self._layout or {}, pos.x(), pos.y(), payload, float(self.view.width()))
+        self.drop_refused = self.drop is None
+        line = self.drop.line if self.drop is not None else (0, 0, 0, 0)
+        self.overlay.line = QRectF(*line) if line[2] > 0 else None
+        self.overlay.update()
 
     def finish_drop(self, payload: Payload) -> None:
         target = self.drop
-        if target is None:
-            doc = self.doc_provider() if self.doc_provider else None
-            if doc is None:
-                return
-            target = drop_target(doc, self.last_hits, 0, payload)
         self.clear_drop()
-        self.dropRequested.emit(payload, target)
+        if target is not None:   # nothing valid at the drop point: the drop does nothing
+            self.dropRequested.emit(payload, target)
 
     def clear_drop(self) -> None:
         self._drop_generation += 1
         self.drop = None
+        self.drop_refused = False
+        self._layout = None
+        self._drag = None
+        self._autoscroll.stop()
+        self._scroll_speed = 0
         self.overlay.line = None
         self.overlay.update()
+
+    # --- scrolling during a drag -----------------------------------------------------------
+    def _set_autoscroll(self, pos: QPoint) -> None:
+        self._scroll_speed = autoscroll_speed(pos.y(), self.view.height())
+        if self._scroll_speed and not self._autoscroll.isActive():
+            self._autoscroll.start()
+        elif not self._scroll_speed:
+            self._autoscroll.stop()
+
+    def _autoscroll_tick(self) -> None:
+        if self._drag is None or not self._scroll_speed:
+            self._autoscroll.stop()
+            return
+        self.scroll_during_drag(self._scroll_speed)
+
+    def scroll_during_drag(self, dy: int) -> None:
+        """Scroll the page by `dy` px and show where the drag now lands."""
+        if self._scrolling:
+            return
+        self._scrolling = True
+
+        def done(_r=None) -> None:
+            self._scrolling = False
+            if self._drag is not None:
+                self.drag_move(*self._drag)
+
+        self.view.page().runJavaScript("window.scrollBy(0,%d)" % dy, APP_WORLD, done)

@@ -1,0 +1,60 @@
+"""The canvas gestures in a real X11 server (Xvfb) driven by xdotool: a real QDrag from the
+palette, auto-scroll at the bottom edge, a drop in the grey margin, the landed block in view.
+
+Skipped, with the reason, when Xvfb or xdotool is missing (`apt-get install -y xvfb xdotool`).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
+                                reason="needs Xvfb and xdotool (apt-get install -y xvfb xdotool)")
+
+
+@pytest.fixture
+def display(tmp_path):
+    for number in range(90, 130):
+        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
+            break
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.skip("Xvfb did not start")
+        time.sleep(0.05)
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def drive(display: str, scenario: str, document: Path, out: Path) -> dict:
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    done = subprocess.run([sys.executable, "-m", "tests.gui.x11_drive", scenario, str(document), str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, f"the editor did not report (exit {done.returncode}):\n{done.stderr[-2000:]}"
+    return json.loads(lines[-1][7:])
+
+
+def test_a_real_drag_scrolls_at_the_edge_and_lands_from_the_margin_in_view(display, tmp_path):
+    doc = tmp_path / "newsletter.mwt"
+    doc.write_bytes((ROOT / "examples" / "newsletter.mwt").read_bytes())
+    result = drive(display, "drag", doc, tmp_path)
+    assert result["scroll_after_edge"] > result["scroll_before_edge"] + 300, result
+    assert result["line_in_margin"] is not None, "the margin shows an insertion line"
+    assert len(result["added"]) == 1 and result["selection"] == result["added"][0]
+    top, bottom, height = json.loads(result["landed_rect"])
+    assert 0 <= top and bottom <= height, "the block that landed is in view"
