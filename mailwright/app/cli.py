@@ -62,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                                                       "with --data: render as that ESP would")
     build.add_argument("--field-map", metavar="MAP.json",
                        help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
+    build.add_argument("--allow-raw-values", action="store_true",
+                       help="with --esp ses: export although SES inserts recipient values into the HTML "
+                            "unescaped (escape <, & and quotes in your data before sending)")
     build.add_argument("--no-web-fonts", action="store_true",
                        help="for an .mjml file: do not link the web fonts MJML links by default (Ubuntu, "
                             "Open Sans, Lato, Roboto, Droid Sans) when the email uses them")
@@ -257,9 +260,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     elif args.esp:
         from .personalise import export_for_esp
 
-        exported = export_for_esp(result, args.esp, _field_map(args.field_map))
+        exported = export_for_esp(result, args.esp, _field_map(args.field_map),
+                                  allow_raw_values=args.allow_raw_values)
         html, text = exported.html, exported.text
         print(f"{src}: exported for {args.esp}; subject: {exported.subject}", file=sys.stderr)
+        from .merge.dialects import get_dialect as dialect_of
+
+        note = dialect_of(args.esp).export_note
+        if note:
+            print(f"{src}: {note}", file=sys.stderr)
     if args.output:
         _write(args.output, html)
     else:

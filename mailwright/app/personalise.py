@@ -138,8 +138,10 @@ class EspExport:
     preheader: str
 
 
-def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, str] | None = None) -> EspExport:
-    """The email with every merge tag written in the ESP's syntax (HTML, text, subject, preheader)."""
+def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, str] | None = None,
+                   *, allow_raw_values: bool = False) -> EspExport:
+    """The email with every merge tag written in the ESP's syntax (HTML, text, subject, preheader).
+    `allow_raw_values`: for an ESP that does not HTML-escape values (SES), export them anyway."""
     try:
         dialect = get_dialect(dialect_name)
     except ValueError as e:
@@ -150,7 +152,8 @@ def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, 
     try:
         for name, tree, part in (("html", trees.html, "html"), ("text", trees.text, "text"),
                                  ("subject", trees.subject, "header"), ("preheader", trees.preheader, "header")):
-            out[name] = dialect.export(tree, ExportContext(part, dict(field_map or {}), variables))
+            ctx = ExportContext(part, dict(field_map or {}), variables, refuse_raw_values=not allow_raw_values)
+            out[name] = dialect.finish_part(dialect.export(tree, ctx), ctx)
     except ExportError as e:
         message = str(e)
         raise BuildError(message if message.startswith(result.source) else f"{result.source}: {message}") from None

@@ -36,6 +36,9 @@ class ExportContext:
     field_map: dict[str, str] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
     loops: dict[str, Ref] = field(default_factory=dict)   # loop variable -> the list it walks
+    # An ESP that does not HTML-escape values (SES) refuses them in the HTML part. Set by
+    # export_for_esp unless the user vouches for the data (build --allow-raw-values).
+    refuse_raw_values: bool = False
     # Tags a condition needs written before its `{% if %}` (Liquid: tests captured as flags).
     prelude: list[str] = field(default_factory=list)
 
@@ -78,6 +81,8 @@ class Dialect:
     label = "Base"
     description = ""
     supports_loops = True
+    # Said after `build --esp NAME` exports (e.g. what the user must do before sending).
+    export_note = ""
     # How the ESP's engine reads values where its export cannot reproduce ours (semantics.py):
     # the preview "as this ESP" follows them and `check --esp` warns about data they change.
     rules: Rules = MAILWRIGHT
@@ -85,6 +90,10 @@ class Dialect:
     # --- entry point --------------------------------------------------------------------
     def export(self, nodes: tuple[Node, ...], ctx: ExportContext) -> str:
         return "".join(self.node(n, ctx) for n in nodes)
+
+    def finish_part(self, code: str, ctx: ExportContext) -> str:
+        """A whole exported part, last step (Django dialects: unescaped outside the HTML)."""
+        return code
 
     def node(self, n: Node, ctx: ExportContext) -> str:
         if isinstance(n, Text):

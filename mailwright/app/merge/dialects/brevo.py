@@ -13,14 +13,21 @@ Conditions: `{% if %}…{% else %}…{% endif %}`; elif branches are written as 
 the form the reference documents.
 Filters: upper, lower, capfirst, title, truncatechars, urlencode, floatformat. Refused: trim.
 Links: `{{ unsubscribe }}`, `{{ mirror }}`, `{{ update_profile }}`.
-Literal `{{`/`{%` in text: `&#123;` in HTML; refused in the subject and plain text (no escape
-documented).
+Literal `{{`/`{%` in text: `&#123;` in HTML; in the subject and plain text the text is wrapped
+in `{% verbatim %}…{% endverbatim %}` (Brevo help: "The verbatim tag allows you to use double
+curly brackets in your email templates without them being recognized as a template language
+element").
+Brevo "escapes the HTML (and JS) content of all variables" by default (Brevo help, "Disable
+auto-escaping and display double curly brackets"), in every part: the plain-text part and the
+subject are wrapped in `{% autoescape off %}…{% endautoescape %}`, the tag that help page
+documents, so `Tom & Jerry` is not shown as `Tom &amp; Jerry` there.
 """
 from __future__ import annotations
 
 from ..ast import For, If, Node, Output, Ref
 from ._liquidlike import DjangoFamily, is_ident
 from .base import ExportContext, ExportError
+from .klaviyo import unescaped_outside_html
 
 LINKS = {"unsubscribe": "{{ unsubscribe }}", "view_online": "{{ mirror }}", "preferences": "{{ update_profile }}"}
 
@@ -56,6 +63,9 @@ class Brevo(DjangoFamily):
                 ctx = ExportContext(ctx.part, {**ctx.field_map, **lists}, ctx.variables, ctx.loops)
         return super().export(nodes, ctx)
 
+    def finish_part(self, code: str, ctx: ExportContext) -> str:
+        return unescaped_outside_html(code, ctx)
+
     def field_code(self, ref: Ref, ctx: ExportContext) -> str:
         dotted = ".".join(ref.path)
         mapped = ctx.field_map.get(dotted)
@@ -87,6 +97,9 @@ class Brevo(DjangoFamily):
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
         return LINKS[which]
+
+    def escape_delimiter_plain(self, run: str, ctx: ExportContext, around: str = "") -> str:
+        return "{% verbatim %}" + run + "{% endverbatim %}"
 
 
 DIALECT = Brevo()

@@ -9,6 +9,8 @@ Filters: upper, lower, capfirst (our capitalize), title, truncatechars, urlencod
 Conditions: and/or/not/in as Django reads them, without parentheses.
 Links: `{% unsubscribe_link %}`, `{% web_view_link %}`, `{% manage_preferences_link %}`.
 Literal `{{`/`{%`/`{#` in text: `&#123;` in HTML, `{% templatetag openbrace %}` in plain text.
+The plain-text part and the subject are wrapped in `{% autoescape off %}…{% endautoescape %}`:
+Django autoescapes every part alike, which would show `Tom &amp; Jerry` in plain text.
 """
 from __future__ import annotations
 
@@ -22,12 +24,24 @@ LINKS = {"unsubscribe": "{% unsubscribe_link %}", "view_online": "{% web_view_li
          "preferences": "{% manage_preferences_link %}"}
 
 
+def unescaped_outside_html(code: str, ctx: ExportContext) -> str:
+    """A text part or subject as Django shows it: values unescaped (they are plain text there).
+
+    A part without tags stays as it is."""
+    if ctx.part == "html" or "{" not in code:
+        return code
+    return "{% autoescape off %}" + code + "{% endautoescape %}"
+
+
 class Klaviyo(DjangoFamily):
     name = "klaviyo"
     label = "Klaviyo"
     description = "Klaviyo (Django): {{ first_name|default:'there' }}, {{ person|lookup:'name' }}"
     reserved_names = DjangoFamily.reserved_names | {"person", "event", "organization", "first_name",
                                                     "last_name", "email"}
+
+    def finish_part(self, code: str, ctx: ExportContext) -> str:
+        return unescaped_outside_html(code, ctx)
 
     def default_field_name(self, name: str) -> str:
         return DEFAULT_NAMES.get(name, name)

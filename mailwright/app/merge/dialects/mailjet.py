@@ -16,6 +16,11 @@
 * Loops: `{% for item in var:items %}{{item.name}}{% endfor %}`. Loop items take no default
   (none is documented for them): a default on one is refused.
 * Filters: urlencode → `UrlEncode(…)`; the others are refused.
+* Escaping: the reference documents no automatic escaping of printed values and offers the
+  function `Escape()` for HTML (dev.mailjet.com "Template language reference", Functions), so
+  values in the HTML part are written `{{Escape(var:firstname:"")}}`.
+* A loop over a Send API variable runs inside `{% if var:items:false %}`: a list the recipient
+  lacks would otherwise be a template error.
 * Unsubscribe: `{{mj:unsub_link}}`. View online is refused: `[[PERMALINK]]` belongs to campaigns
   and is reported stripped from transactional sends, and `var:` exists only in those. No
   preferences link.
@@ -84,6 +89,10 @@ class Mailjet(TagDialect):
     def output(self, n: Output, ctx: ExportContext) -> str:
         assert isinstance(ctx, XContext) and isinstance(n.expr, Ref)
         func = "UrlEncode" if self.value_filters(n, {"urlencode": "UrlEncode"}) else None
+        if func is None and ctx.part == "html":
+            # The reference documents no automatic escaping and offers Escape() "to escape HTML":
+            # values in the HTML part go through it (a URL-encoded value has nothing to escape).
+            func = "Escape"
         name, takes_default = self.var_name(n.expr, ctx)
         fallback = self.fallback_text(n)
 
@@ -99,10 +108,12 @@ class Mailjet(TagDialect):
         shown = None
         if fallback:
             shown = self.escape_value(fallback, ctx)
-        inline = (self.state_of(n, ctx) is None and not (func and fallback)
-                  and not (shown and _UNSAFE_IN_STRING & set(shown)))
+        # Inside Escape() the default is escaped with the value: written as it is.
+        literal = fallback if func == "Escape" else shown
+        inline = (self.state_of(n, ctx) is None and not (func == "UrlEncode" and fallback)
+                  and not (literal and _UNSAFE_IN_STRING & set(literal)))
         if inline:
-            return "{{" + wrap(f'{name}:"{shown or ""}"') + "}}"
+            return "{{" + wrap(f'{name}:"{literal or ""}"') + "}}"
         pieces = ["{% if " + name + ":false %}", "{{" + wrap(name) + "}}"]
         if shown:
             pieces += ["{% else %}", shown]
@@ -180,9 +191,13 @@ class Mailjet(TagDialect):
     # --- loops ------------------------------------------------------------------------------
     def for_node(self, n: For, ctx: ExportContext) -> str:
         assert isinstance(ctx, XContext)
-        name, _ = self.var_name(n.iterable, ctx)
-        return self.cat(["{% for " + n.var + " in " + name + " %}", self.body(n.body, ctx.enter_loop(n)),
-                         "{% endfor %}"], ctx)
+        name, takes_default = self.var_name(n.iterable, ctx)
+        loop = ["{% for " + n.var + " in " + name + " %}", self.body(n.body, ctx.enter_loop(n)), "{% endfor %}"]
+        if takes_default:
+            # A missing variable without a default is a template error that blocks the message:
+            # the loop runs only when the list is there (`:false`, the reference's truth table).
+            loop = ["{% if " + name + ":false %}"] + loop + ["{% endif %}"]
+        return self.cat(loop, ctx)
 
 
 DIALECT = Mailjet()
