@@ -7,8 +7,9 @@
   characters and underscores"). Audience fields are flat: a dotted path needs a field map.
 * Default: there is no inline default (Mailchimp's defaults are set per audience field), so
   `*|IF:FNAME|**|FNAME|**|ELSE:|*there*|END:IF|*`.
-* Conditions: `*|IF:FNAME|*` (has a value), `*|IFNOT:FNAME|*`, `*|IF:PLAN=pro|*`,
-  `*|IF:PLAN!=pro|*`, `*|ELSEIF:…|*`, `*|ELSE:|*`, `*|END:IF|*`. `<`, `>`, `<=`, `>=`, `in`,
+* Conditions: `*|IF:FNAME|*` (has a value), `*|IFNOT:FNAME|*`, `*|IF:PLAN=pro|*`; `!=` is
+  written `*|IF:PLAN=pro|*` with the branches swapped (Mailchimp: with no value for the field
+  the condition "will evaluate as false", which for `!=` would show the wrong branch), `*|ELSEIF:…|*`, `*|ELSE:|*`, `*|END:IF|*`. `<`, `>`, `<=`, `>=`, `in`,
   and/or, and comparing two fields are refused.
 * No loops (refused with the loop's position).
 * Filters: upper → `*|UPPER:FNAME|*`, lower → `*|LOWER:…|*`, title → `*|TITLE:…|*`,
@@ -117,12 +118,22 @@ class Mailchimp(TagDialect):
     def chain(self, branches: list, else_body, ctx: XContext, n: If) -> str:
         state = self.state_of(n, ctx)
         cond, body = branches[0]
-        pieces = [self._tag(f"*|{self.test(cond, ctx, n)}|*", cond, state, n), self.body(body, ctx)]
+        head = self.test(cond, ctx, n)
+        if "!=" in head:
+            # "When using a condition like *|IF:MERGE=x|*, and no value for MERGE is provided,
+            # the condition will evaluate as false" - so would IF:MERGE!=x, where ours is true:
+            # written as IF:MERGE=x with the branches swapped.
+            tail = self.chain(branches[1:], else_body, ctx, n) if branches[1:] else (
+                self.body(else_body, ctx) if else_body is not None else None)
+            pieces = [self._tag(f"*|{head.replace('!=', '=', 1)}|*", cond, state, n), tail or "",
+                      "*|ELSE:|*", self.body(body, ctx), "*|END:IF|*"]
+            return self.cat(pieces, ctx)
+        pieces = [self._tag(f"*|{head}|*", cond, state, n), self.body(body, ctx)]
         rest = branches[1:]
         while rest:
             head = self.test(rest[0][0], ctx, n)
-            if head.startswith("IFNOT:"):
-                break  # no ELSEIFNOT: nest it in the ELSE
+            if head.startswith("IFNOT:") or "!=" in head:
+                break  # no ELSEIFNOT, and != must swap: nest it in the ELSE
             pieces += [self._tag(f"*|ELSE{head}|*", rest[0][0], state, n), self.body(rest[0][1], ctx)]
             rest = rest[1:]
         tail = self.chain(rest, else_body, ctx, n) if rest else (

@@ -1,0 +1,69 @@
+"""A Campaign Monitor personalization-tag interpreter for the tests (no public renderer exists).
+
+Each rule is from Campaign Monitor's help ("Personalization tags", "Conditional content"):
+* `[firstname]` inserts the subscriber's field; custom fields are written without spaces
+  (`Date of birth` -> `[Dateofbirth]`); `[firstname,fallback=there]` shows the fallback when the
+  field is empty.
+* `[if:field=value]…[elseif:field=value]…[else]…[endif]`: equality with a written value.
+* `[unsubscribe]`, `[webversion]`: the unsubscribe and web-version URLs.
+Tag names are matched without regard to case, as the help's examples mix `[FirstName]` and
+`[firstname]`. Escaping of values is not documented: values are HTML-escaped in the HTML part,
+the way its editor shows them (an assumption, stated).
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from .esp_values import Branches, esp_text
+
+LINKS = {"unsubscribe": "https://example.com/u", "webversion": "https://example.com/v"}
+_TAG = re.compile(r"\[(if:[^\]]*|elseif:[^\]]*|else|endif|[^\[\],\s]+(?:,fallback=[^\]]*)?)\]", re.I)
+
+
+
+def fields_of(data: dict[str, Any]) -> dict[str, str]:
+    """A subscriber's fields as Campaign Monitor names them in tags (no spaces, any case)."""
+    return {re.sub(r"\s+", "", k).lower(): esp_text(v) for k, v in data.items()}
+
+
+def render(template: str, data: dict[str, Any], part: str = "html") -> str:
+    fields = fields_of(data)
+    out: list[str] = []
+    blocks = Branches()
+    pos = 0
+
+    def test(cond: str) -> bool:
+        name, _, value = cond.partition("=")
+        return fields.get(name.strip().lower(), "") == value
+
+    for m in _TAG.finditer(template):
+        if blocks.showing():
+            out.append(template[pos:m.start()])
+        pos = m.end()
+        tag = m.group(1)
+        low = tag.lower()
+        if low.startswith("if:"):
+            blocks.open(test(tag[3:]))
+        elif low.startswith("elseif:"):
+            blocks.elseif(lambda: test(tag[7:]))
+        elif low == "else":
+            blocks.else_()
+        elif low == "endif":
+            blocks.close()
+        elif not blocks.showing():
+            continue
+        elif low in LINKS:
+            out.append(LINKS[low])
+        else:
+            name, _, fallback = tag.partition(",fallback=")
+            value = fields.get(name.lower(), "")
+            if value:
+                out.append(html.escape(value, quote=True) if part == "html" else value)
+            else:
+                out.append(fallback)  # written by the template author: already markup
+    if blocks.showing():
+        out.append(template[pos:])
+    blocks.check_closed("[if:…]")
+    return "".join(out)
