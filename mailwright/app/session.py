@@ -43,6 +43,7 @@ class Session:
         # A recovered document opens as modified and is never written over its original
         # without the user choosing Save or Save As.
         self.recovered = False
+        self._template_folder: Path | None = None
 
     @property
     def doc(self) -> Document:
@@ -51,6 +52,12 @@ class Session:
     @property
     def dirty(self) -> bool:
         return self.history.dirty or self.recovered
+
+    @property
+    def folder(self) -> Path | None:
+        """Where the document's relative image sources are read from: its file's folder (a
+        new document from a starter: the starter's folder until it is saved)."""
+        return self.path.parent if self.path else self._template_folder
 
     @property
     def name(self) -> str:
@@ -77,7 +84,9 @@ class Session:
     @classmethod
     def new(cls, template: Path | None = None) -> "Session":
         doc = load_document(template) if template else Document()
-        return cls(doc, None, title=(template.stem if template else "Untitled") + ".mwt")
+        session = cls(doc, None, title=(template.stem if template else "Untitled") + ".mwt")
+        session._template_folder = template.parent if template else None
+        return session
 
     def changed_on_disk(self) -> bool:
         if not self.path:

@@ -18,6 +18,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from ..app.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
+from ..blocks.image import PLACEHOLDER as IMAGE_STAND_IN
 from .email_view import EmailView
 
 MIME_PAYLOAD = "application/x-mailwright-drop"
@@ -55,6 +56,27 @@ LAYOUT_JS = """
  for(var id in out){var o=out[id];out[id]=[o[0],o[1],o[2]-o[0],o[3]-o[1]];}
  return JSON.stringify(out);})()
 """ % EMPTY_DOC
+# An Image block without a picture yet (no source, or the block's default stand-in URL, which
+# the canvas does not load) is drawn as a grey box with an icon and its size, at its real width
+# and half as tall (80-320 px). Only on the canvas: the page's DOM is changed from the isolated
+# world after each render; the built HTML is untouched.
+PLACEHOLDER_JS = """
+(function(stand_in){var imgs=document.getElementsByTagName('img'),n=0;
+ for(var i=0;i<imgs.length;i++){var im=imgs[i],src=im.getAttribute('src');
+  if(src!==null&&src!==''&&src!==stand_in)continue;
+  var w=parseInt(im.getAttribute('width'))||im.parentElement.clientWidth||300,
+      h=Math.max(80,Math.min(320,Math.round(w/2))),label='Image \u00b7 '+w+' \u00d7 '+h+' px',
+      cx=w/2,cy=h/2-10;
+  var svg='<svg xmlns="http://www.w3.org/2000/svg" width="'+w+'" height="'+h+'" viewBox="0 0 '+w+' '+h+'">'+
+   '<rect width="100%%" height="100%%" fill="#e5e7eb"/>'+
+   '<rect x="'+(cx-22)+'" y="'+(cy-18)+'" width="44" height="34" rx="4" fill="none" stroke="#9ca3af" stroke-width="3"/>'+
+   '<circle cx="'+(cx-9)+'" cy="'+(cy-6)+'" r="4" fill="#9ca3af"/>'+
+   '<path d="M'+(cx-19)+' '+(cy+13)+' L'+(cx-5)+' '+(cy)+' L'+(cx+3)+' '+(cy+7)+' L'+(cx+10)+' '+(cy+1)+' L'+(cx+19)+' '+(cy+13)+' Z" fill="#9ca3af"/>'+
+   '<text x="50%%" y="'+(cy+40)+'" font-family="sans-serif" font-size="13" fill="#4b5563" text-anchor="middle">'+label+'</text></svg>';
+  im.setAttribute('src','data:image/svg+xml,'+encodeURIComponent(svg));
+  im.setAttribute('data-mw-placeholder',label); im.style.height=h+'px'; n++;}
+ return n;})(%s)
+""" % json.dumps(IMAGE_STAND_IN)
 # Auto-scroll while dragging: within EDGE px of the top or bottom edge the canvas scrolls, up
 # to MAX_SPEED px per 16 ms tick at the very edge (linear with closeness).
 AUTOSCROLL_EDGE = 48
@@ -163,6 +185,7 @@ class Canvas(QWidget):
         super().__init__(parent)
         self.setObjectName("canvas")
         self.doc_provider: Callable[[], object] | None = None   # returns the current Document
+        self.folder_provider: Callable[[], object] | None = None  # the folder of its local images
         self.names: Callable[[str], str] = lambda node_id: node_id
         self.view = EmailView(self)
         self.view.setObjectName("canvas-view")
@@ -215,6 +238,7 @@ class Canvas(QWidget):
     def set_html(self, html: str) -> None:
         self._generation += 1
         generation = self._generation
+        self.view.set_base(self.folder_provider() if self.folder_provider else None)
         # After an edit the content is replaced in place: no blank frame, and the reader stays
         # where they were. A full load only when there is no page yet (or it is loading).
         if self.view.patch_email_html(html, lambda: self._patched(generation)):
@@ -231,9 +255,13 @@ class Canvas(QWidget):
     def _patched(self, generation: int) -> None:
         if generation != self._generation:
             return  # a newer HTML is on its way; it will say when it is shown
-        self._reveal_pending()
-        self.refresh_selection()
-        self.rendered.emit()
+
+        def shown(_n=None) -> None:
+            self._reveal_pending()
+            self.refresh_selection()
+            self.rendered.emit()
+
+        self.view.page().runJavaScript(PLACEHOLDER_JS, APP_WORLD, shown)
 
     def set_mobile(self, mobile: bool) -> None:
         self.mobile = mobile
@@ -259,8 +287,14 @@ class Canvas(QWidget):
             if ok:
                 self.rendered.emit()
 
-        if ok and scroll and (scroll[0] or scroll[1]):
-            self.view.page().runJavaScript("window.scrollTo(%f,%f)" % scroll, APP_WORLD, done)
+        def placeholders(_n=None) -> None:
+            if ok and scroll and (scroll[0] or scroll[1]):
+                self.view.page().runJavaScript("window.scrollTo(%f,%f)" % scroll, APP_WORLD, done)
+            else:
+                done()
+
+        if ok:
+            self.view.page().runJavaScript(PLACEHOLDER_JS, APP_WORLD, placeholders)
         else:
             done()
 

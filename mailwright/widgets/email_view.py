@@ -12,7 +12,9 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import (QWebEnginePage, QWebEngineProfile, QWebEngineScript, QWebEngineSettings,
@@ -20,6 +22,9 @@ from PySide6.QtWebEngineCore import (QWebEnginePage, QWebEngineProfile, QWebEngi
                                      QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
+
+from ..app.export import MAX_ASSET_BYTES
+from ..app.local_files import LocalImage, check_local_image
 
 SCHEME = b"mwemail"
 _registered = False
@@ -51,22 +56,47 @@ def with_csp(html: str, remote_images: bool) -> str:
 
 
 class _Store(QWebEngineUrlSchemeHandler):
-    """Serves documents by key from memory."""
+    """Serves documents by key from memory, and the local images their document references
+    (`assets/hero.png` resolves to mwemail://KEY/assets/hero.png): only from the document's
+    folder, by the rules `send` and `export --bundle` use (app/local_files.py)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pages: dict[str, bytes] = {}
+        self.bases: dict[str, Path] = {}   # page key -> the folder its local images are in
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
-        key = job.requestUrl().host()
+        url = job.requestUrl()
+        key = url.host()
+        if url.path() not in ("", "/"):
+            self._image(job, key, url.path())
+            return
         data = self.pages.get(key)
         if data is None:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
+        self._reply(job, b"text/html;charset=utf-8", data)
+
+    def _image(self, job: QWebEngineUrlRequestJob, key: str, path: str) -> None:
+        base = self.bases.get(key)
+        relative = unquote(path).lstrip("/")
+        found = check_local_image(base / relative, base, max_bytes=MAX_ASSET_BYTES) if base else None
+        if not isinstance(found, LocalImage):
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)   # the image shows as missing
+            return
+        try:
+            data = found.path.read_bytes()
+        except OSError:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        self._reply(job, found.mime.encode("ascii"), data)
+
+    @staticmethod
+    def _reply(job: QWebEngineUrlRequestJob, mime: bytes, data: bytes) -> None:
         buffer = QBuffer(job)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        job.reply(b"text/html;charset=utf-8", buffer)
+        job.reply(mime, buffer)
 
 
 class _Interceptor(QWebEngineUrlRequestInterceptor):
@@ -185,6 +215,7 @@ class EmailView(QWebEngineView):
         self._remote = remote_images
         self._scrollbars = scrollbars
         self._key = f"v{next(_keys)}"
+        self._base: Path | None = None   # the folder local images are read from
         self._shown = False   # a page of ours finished loading and is still there to patch
         self.loadStarted.connect(lambda: setattr(self, "_shown", False))
         self.loadFinished.connect(lambda ok: setattr(self, "_shown", bool(ok)))
@@ -211,12 +242,27 @@ class EmailView(QWebEngineView):
             self._remote = on
             self._make_page()
 
+    def set_base(self, folder: Path | None) -> None:
+        """Read the email's local images (relative sources) from this folder; None: none."""
+        self._base = folder
+        key = getattr(self, "_current_key", None)
+        if key:
+            self._set_store_base(key)
+
+    def _set_store_base(self, key: str) -> None:
+        bases = profiles().store.bases
+        if self._base is None:
+            bases.pop(key, None)
+        else:
+            bases[key] = self._base
+
     def set_email_html(self, html: str) -> None:
         """Show this HTML (any size)."""
         store = profiles().store
         key = f"{self._key}-{next(_keys)}"
         previous = getattr(self, "_current_key", None)
         store.pages[key] = with_csp(html, self._remote).encode("utf-8")
+        self._set_store_base(key)
         url = QUrl(f"mwemail://{key}/")
         self.page().allowed_url = url
         self._current_key = key
@@ -224,6 +270,7 @@ class EmailView(QWebEngineView):
         self.page().load(url)
         if previous:
             store.pages.pop(previous, None)
+            store.bases.pop(previous, None)
 
     def patch_email_html(self, html: str, done: Callable[[], None]) -> bool:
         """Show this HTML by replacing the shown document's content in place: no new page, no
@@ -257,3 +304,4 @@ class EmailView(QWebEngineView):
         key = getattr(self, "_current_key", None)
         if key:
             profiles().store.pages.pop(key, None)
+            profiles().store.bases.pop(key, None)

@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         # panes
         self.canvas = Canvas(self)
         self.canvas.doc_provider = lambda: self.session.doc if self.session else None
+        self.canvas.folder_provider = lambda: self.session.folder if self.session else None
         self.canvas.names = self._node_name
         self.canvas.selected.connect(self.select)
         self.canvas.dropRequested.connect(self._drop)
@@ -718,7 +719,9 @@ class MainWindow(QMainWindow):
             if getattr(self, "_check_worker", None) is None:
                 self._check_worker = self.compiler.lane("mailwright.app.checks:check_job",
                                                         failure="The checks were interrupted")
-            future = self._check_worker.submit(self._snapshot(), self.session.name)
+            folder = self.session.folder   # local images are looked for next to the document
+            future = self._check_worker.submit(self._snapshot(),
+                                               str(folder / self.session.name) if folder else self.session.name)
         except RuntimeError:  # the window is closing
             return
         future.add_done_callback(lambda f, r=revision: self._checks_done.emit(r, f))
