@@ -28,6 +28,7 @@ EXTERNAL_COMMANDS = {
     "export": "cli_export",
 }
 COMMANDS = ("build", "blocks", "themes", "dialects", *EXTERNAL_COMMANDS)
+ENCODING_COMMANDS = ("build", "check", "import", "preview", "send")  # the commands that read text files
 
 
 class CliError(ShortMessage, Exception):
@@ -46,10 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build a .mwt or .mjml file into email HTML",
                            description="Build a .mwt document or an .mjml file into email HTML. "
                                        "Merge tags are kept as written.")
-    build.add_argument("src", metavar="SRC", help="a .mwt document or an .mjml file")
-    build.add_argument("-o", "--output", metavar="OUT.html", help="write the HTML here (default: stdout)")
-    build.add_argument("--text", metavar="OUT.txt", help="also write the plain-text alternative")
-    build.add_argument("--mjml", metavar="OUT.mjml", help="also write the generated MJML")
+    build.add_argument("src", metavar="SRC", nargs="+",
+                       help="a .mwt document or an .mjml file; several, folders (searched for .mwt and "
+                            ".mjml) and globs build each into -o FOLDER/; - reads standard input")
+    build.add_argument("-o", "--output", metavar="OUT.html",
+                       help="write the HTML here (default: stdout); a folder (existing, or ending in /) "
+                            "gets NAME.html per input")
+    build.add_argument("--text", metavar="OUT.txt", help="also write the plain-text alternative (a folder: NAME.txt)")
+    build.add_argument("--mjml", metavar="OUT.mjml", help="also write the generated MJML (a folder: NAME.mjml)")
+    build.add_argument("--from", dest="source_kind", choices=("mwt", "mjml"),
+                       help="what standard input holds with SRC -: a .mwt document or MJML (default: sniffed)")
+    build.add_argument("--watch", action="store_true",
+                       help="build, then build again on every save (of the inputs and their mj-include "
+                            "partials) until Ctrl-C")
     build.add_argument("--data", metavar="FILE", help="recipients (.csv or .json): render for one of them")
     who = build.add_mutually_exclusive_group()
     who.add_argument("--row", metavar="N", type=int, help="the recipient on data row N (1-based)")
@@ -73,9 +83,15 @@ def _parser() -> argparse.ArgumentParser:
     for module in _external_modules().values():
         module.add_parser(sub)
     sub.add_parser("themes", help="list the themes, one per line")
-    for command in (parser, *sub.choices.values()):
+    for name, command in (("", parser), *sub.choices.items()):
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="on an internal error, print the traceback")
+                             help="on an internal error, print the traceback; log every step on stderr")
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="say on stderr what the command does (also in the log file)")
+        if name in ENCODING_COMMANDS:
+            command.add_argument("--encoding", metavar="NAME",
+                                 help="read input files that are not UTF-8 in this encoding (e.g. cp1250, "
+                                      "shift_jis) instead of guessing it")
     return parser
 
 
@@ -229,10 +245,20 @@ def _stdout(text: str, *, json: bool = False) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from . import cli_build_many
+
+    if cli_build_many.is_many(args):
+        return cli_build_many.run(args)
+    args.src = args.src[0]
+    return _build_one(args)
+
+
+def _build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
+    """One input into -o/--text/--mjml files or stdout (`stdin_text`: SRC was -)."""
     from .pipeline import build_file
 
     src = Path(args.src)
-    if src.suffix.lower() not in (".mwt", ".mjml"):
+    if stdin_text is None and src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
     if args.data and args.esp and args.field_map:
         raise CliError("--field-map renames fields in an export; with --data the email is rendered for one "
@@ -244,7 +270,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     _refuse_overwriting_inputs(
         {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
         {"-o": args.output, "--text": args.text, "--mjml": args.mjml})
-    result = build_file(src, variables=_variables(args.var), web_fonts=not args.no_web_fonts)
+    if stdin_text is None:
+        result = build_file(src, variables=_variables(args.var), web_fonts=not args.no_web_fonts)
+    else:
+        from .cli_build_many import build_stdin
+
+        result = build_stdin(stdin_text, args)
     html, text = result.html, result.text
     if args.data:
         from .personalise import CompiledEmail
@@ -345,8 +376,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     make_streams_safe()
     args = _parser().parse_args(argv)
     debug = getattr(args, "debug", False)
+    from .logs import log_command
+
+    log = log_command(args.command or "", argv, verbose=getattr(args, "verbose", False), debug=debug)
     try:
-        return _run(args)
+        code = _run(args)
+        log.info("exit %s", code)
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -357,10 +393,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # a bug of ours: still no traceback unless asked for
         from .messages import shorten
 
+        log.exception("internal error")
+
         if debug:
             import traceback
 
             traceback.print_exc(file=sys.stderr)
+        from .logs import log_file
+
+        if log_file():
+            print(f"mailwright: the details are in the log {log_file()}", file=sys.stderr)
         print(f"mailwright: internal error ({type(e).__name__}: {shorten(str(e))}); please report it"
               f"{'' if debug else ' (run again with --debug for the details)'}", file=sys.stderr)
         return EXIT_INTERNAL
@@ -368,6 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from ..themes import ThemeError
+    from .encodings import EncodingError
     from .pipeline import BuildError
     from .storage import DocumentError
 
@@ -379,8 +422,15 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
         if args.command not in handlers:
             raise CliError(f"'{args.command}' is not available in this version")
+        if getattr(args, "encoding", None):
+            from .encodings import use_encoding
+
+            use_encoding(args.encoding)
+        from .encodings import set_reporter
+
+        set_reporter(lambda message: print(f"mailwright: {message}", file=sys.stderr))
         return handlers[args.command](args)
-    except (CliError, DocumentError, BuildError, ThemeError) as e:
+    except (CliError, DocumentError, BuildError, ThemeError, EncodingError) as e:
         print(f"mailwright: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

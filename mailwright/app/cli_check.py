@@ -24,7 +24,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                     "fields the recipients lack), contrast, CSS/HTML support per client (caniemail), "
                     "subject and preheader. Exit 0 without errors, 1 with errors (warnings do not fail), "
                     "2 for bad input.")
-    p.add_argument("src", metavar="SRC", help="a .mwt document or an .mjml file")
+    p.add_argument("src", metavar="SRC", nargs="+",
+                   help="a .mwt document or an .mjml file; several, folders (searched for .mwt and .mjml) "
+                        "and globs are each checked, with one summary")
     p.add_argument("--data", metavar="FILE",
                    help="recipients (.csv or .json): report merge fields they lack, with the rows")
     p.add_argument("--esp", metavar="NAME",
@@ -35,26 +37,85 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .cli_build_many import expand  # the same folders and globs as build
+
+    one = len(args.src) == 1 and (Path(args.src[0]).suffix.lower() in (".mwt", ".mjml")
+                                  or not (Path(args.src[0]).is_dir() or "*" in args.src[0]))
+    if one:  # the one-file output, unchanged
+        src = Path(args.src[0])
+        recipients = _recipients(args)
+        return _check_one(src, args, recipients)
+    inputs = expand(args.src)
+    recipients = _recipients(args)
+    return _check_many(inputs, args, recipients)
+
+
+def _recipients(args: argparse.Namespace):
+    _esp_reads_data(args.esp, args.data, ": it checks how that ESP reads the recipients' values")
+    if not args.data:
+        return None
+    from .recipients import RecipientsError, load_recipients
+
+    try:
+        recipients = load_recipients(args.data)
+    except RecipientsError as e:
+        raise CliError(str(e)) from None
+    for warning in recipients.warnings:
+        print(f"mailwright: {warning}", file=sys.stderr)
+    return recipients
+
+
+def _check_one(src: Path, args: argparse.Namespace, recipients) -> int:
     from .checks import check_file
     from .cli import _stdout
 
-    src = Path(args.src)
     if src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
-    _esp_reads_data(args.esp, args.data, ": it checks how that ESP reads the recipients' values")
-    recipients = None
-    if args.data:
-        from .recipients import RecipientsError, load_recipients
-
-        try:
-            recipients = load_recipients(args.data)
-        except RecipientsError as e:
-            raise CliError(str(e)) from None
-        for warning in recipients.warnings:
-            print(f"mailwright: {warning}", file=sys.stderr)
     report = check_file(src, recipients=recipients, esp=args.esp)
     if args.format == "json":
         _stdout(report.to_json(), json=True)
     else:
         _stdout(report.to_text())
     return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int:
+    """Each input's findings, then one summary; a file that cannot be checked is counted too.
+
+    JSON: {"files": [{"file", "findings", "summary"} or {"file", "error"}], "summary": {...}}.
+    """
+    import json
+
+    from ..themes import ThemeError
+    from .checks import check_file
+    from .cli import EXIT_BAD_INPUT, _stdout
+    from .encodings import EncodingError
+    from .pipeline import BuildError
+    from .storage import DocumentError
+
+    worst, files, errors, warnings, unreadable, failed = EXIT_OK, [], 0, 0, 0, 0
+    for src in inputs:
+        try:
+            report = check_file(src, recipients=recipients, esp=args.esp)
+        except (CliError, DocumentError, BuildError, ThemeError, EncodingError) as e:
+            print(f"mailwright: {e}", file=sys.stderr)
+            files.append({"file": str(src), "error": str(e)})
+            unreadable += 1
+            worst = max(worst, EXIT_BAD_INPUT)
+            continue
+        errors += report.errors
+        warnings += report.warnings
+        failed += bool(report.errors)
+        worst = max(worst, EXIT_FAILED if report.errors else EXIT_OK)
+        if args.format == "json":
+            files.append({"file": str(src), **report.to_dict()})
+        else:
+            _stdout(f"== {src}\n{report.to_text()}")
+    summary = {"files": len(inputs), "files_with_errors": failed, "files_unreadable": unreadable,
+               "errors": errors, "warnings": warnings}
+    if args.format == "json":
+        _stdout(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n", json=True)
+    else:
+        _stdout(f"checked {len(inputs)} files: {errors} errors ({failed} files), {warnings} warnings"
+                f"{f'; {unreadable} could not be checked' if unreadable else ''}\n")
+    return worst

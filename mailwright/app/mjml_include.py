@@ -115,9 +115,16 @@ def _read(path: Path, state: _State, where: str, ref: str) -> str:
         raise IncludeError(f"{where}: mj-include {ref!r}: the template and its includes are over the "
                            f"{state.budget // (1024 * 1024)} MB limit")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise IncludeError(f"{where}: mj-include {ref!r}: not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            from .encodings import EncodingError, decode_file
+
+            try:
+                text = decode_file(data, f"{where}: mj-include {ref!r}")
+            except EncodingError as e:
+                raise IncludeError(str(e)) from None
     except OSError as e:
         raise IncludeError(f"{where}: mj-include {ref!r}: cannot be read ({e.strerror or e})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -267,6 +267,11 @@ def _looks_like_json(data: bytes) -> bool:
 
 # ------------------------------------------------------------------------------------------ CSV
 
+_LABELS = {"cp1252": "Windows-1252 (cp1252)", "latin-1": "Latin-1", "iso8859-1": "Latin-1",
+           "cp1250": "Windows-1250 (cp1250, Central European)", "cp1251": "Windows-1251 (cp1251, Cyrillic)",
+           "cp932": "Shift_JIS (cp932)", "shift_jis": "Shift_JIS"}
+
+
 def _decode(data: bytes, out: _Warnings) -> tuple[str, str]:
     """(text, encoding). Never raises: latin-1 maps every byte."""
     if data.startswith(codecs.BOM_UTF8):
@@ -296,15 +301,23 @@ def _decode(data: bytes, out: _Warnings) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for enc, label in (("cp1252", "Windows-1252 (cp1252)"), ("latin-1", "Latin-1")):
+    from .encodings import forced_encoding, guess
+
+    forced = forced_encoding()
+    if forced:
         try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        out.add("encoding", f"the file is not UTF-8; it was read as {label}. If accented "
-                "letters look wrong, re-export it as \"CSV UTF-8\"")
-        return text, enc
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+            return data.decode(forced), forced
+        except UnicodeDecodeError as exc:
+            out.add("encoding", f"the file is not valid {forced} near byte {exc.start:,} (--encoding); "
+                    "unreadable characters were replaced by \ufffd")
+            return data.decode(forced, errors="replace"), forced
+    # charset-normalizer's candidates and the common code pages, the cleanest reading first
+    # (encodings.py); latin-1 reads any bytes.
+    enc = guess(data) or "latin-1"
+    label = _LABELS.get(enc, enc)
+    out.add("encoding", f"the file is not UTF-8; it was read as {label}. If letters look wrong, give "
+            "its encoding with --encoding NAME or re-export it as \"CSV UTF-8\"")
+    return data.decode(enc, errors="replace"), enc
 
 
 def _guess_bomless_utf16(data: bytes) -> str | None:

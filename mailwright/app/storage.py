@@ -208,9 +208,14 @@ def read_text_capped(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raise DocumentError(f"{path}: cannot be read ({e.strerror or e})") from None
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise DocumentError(f"{path}:{line}: not UTF-8 text (byte {e.start})") from None
+    except UnicodeDecodeError:
+        pass
+    from .encodings import EncodingError, decode_file
+
+    try:
+        return decode_file(data, str(path))
+    except EncodingError as e:
+        raise DocumentError(str(e)) from None
 
 
 def load_document(path: str | Path) -> Document:

@@ -418,8 +418,9 @@ def test_a_pipe_is_refused_instead_of_hanging(tmp_path: Path) -> None:
 
 
 def test_non_utf8_bytes_give_the_line(tmp_path: Path) -> None:
-    p = tmp_path / "latin1.mwt"
-    p.write_bytes(b'{\n  "format": "mailwright",\n  "subject": "caf\xe9"\n}\n')
+    # Binary (a NUL) is no text in any encoding; a cp1252 file is read with a warning (issue 16).
+    p = tmp_path / "binary.mwt"
+    p.write_bytes(b'{\n  "format": "mailwright",\n  "subject": "caf\xe9\x00"\n}\n')
     with pytest.raises(DocumentError) as info:
         load_document(p)
     assert str(info.value).startswith(f"{p}:3: not UTF-8 text")

@@ -1,0 +1,102 @@
+"""Issue 16 item 2: many inputs in one build or check, standard input, the worst exit code."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def mw(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "mailwright", *args], cwd=cwd, input=stdin,
+                          capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    for name in ("welcome.mwt", "newsletter.mwt", "hello.mjml"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    (tmp_path / "templates").mkdir()
+    shutil.copy(EXAMPLES / "promotion.mwt", tmp_path / "templates" / "promotion.mwt")
+    return tmp_path
+
+
+def test_files_and_a_folder_build_into_an_output_folder_as_one_file_builds(work: Path) -> None:
+    result = mw("build", "welcome.mwt", "hello.mjml", "templates", "-o", "out/", "--text", "txt/", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["hello.html", "promotion.html", "welcome.html"]
+    assert sorted(p.name for p in (work / "txt").iterdir()) == ["hello.txt", "promotion.txt", "welcome.txt"]
+    assert b"built 3 inputs into out/" in result.stderr
+    single = mw("build", "welcome.mwt", "-o", "single.html", cwd=work)
+    assert single.returncode == 0
+    assert (work / "single.html").read_bytes() == (work / "out" / "welcome.html").read_bytes()
+
+
+def test_a_glob_is_expanded(work: Path) -> None:
+    result = mw("build", "*.mwt", "-o", "out/", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["newsletter.html", "welcome.html"]
+
+
+def test_two_inputs_with_one_name_are_refused_before_anything_is_written(work: Path) -> None:
+    shutil.copy(work / "welcome.mwt", work / "templates" / "welcome.mwt")
+    result = mw("build", "welcome.mwt", "templates", "-o", "out/", cwd=work)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "welcome.mwt" in err and "templates/welcome.mwt" in err and "welcome.html" in err
+    assert not (work / "out").exists()
+
+
+def test_an_output_folder_that_holds_an_input_name_is_refused(work: Path) -> None:
+    (work / "x.html").mkdir()
+    shutil.copy(work / "welcome.mwt", work / "x.html" / "welcome.html.mwt")
+    bad = work / "src"
+    bad.mkdir()
+    # out/welcome.html would be the input itself, through a link
+    (work / "out").mkdir()
+    (work / "out" / "welcome.html").symlink_to(work / "welcome.mwt")
+    result = mw("build", "welcome.mwt", "newsletter.mwt", "-o", "out/", cwd=work)
+    assert result.returncode == 2
+    assert b"would destroy" in result.stderr
+    assert (work / "welcome.mwt").read_bytes() == (EXAMPLES / "welcome.mwt").read_bytes()
+
+
+def test_one_bad_input_fails_the_run_but_the_others_are_built(work: Path) -> None:
+    (work / "templates" / "broken.mwt").write_text("{not json")
+    result = mw("build", "welcome.mwt", "templates", "-o", "out/", cwd=work)
+    assert result.returncode == 2
+    assert b"broken.mwt:1:" in result.stderr
+    assert sorted(p.name for p in (work / "out").iterdir()) == ["promotion.html", "welcome.html"]
+
+
+def test_several_inputs_need_a_folder_output(work: Path) -> None:
+    result = mw("build", "welcome.mwt", "newsletter.mwt", "-o", "both.html", cwd=work)
+    assert result.returncode == 2 and b"end it with /" in result.stderr
+
+
+def test_standard_input_builds_as_the_file_does(work: Path) -> None:
+    from_file = mw("build", "welcome.mwt", cwd=work)
+    piped = mw("build", "-", cwd=work, stdin=(work / "welcome.mwt").read_bytes())
+    assert piped.returncode == 0 and piped.stdout == from_file.stdout
+    mjml = mw("build", "-", "--from", "mjml", cwd=work, stdin=(work / "hello.mjml").read_bytes())
+    assert mjml.returncode == 0 and mjml.stdout == mw("build", "hello.mjml", cwd=work).stdout
+
+
+def test_check_takes_many_inputs_with_one_summary_and_the_worst_exit_code(work: Path) -> None:
+    (work / "templates" / "broken.mwt").write_text("{not json")
+    result = mw("check", "welcome.mwt", "hello.mjml", "templates", cwd=work)
+    assert result.returncode == 2
+    out = result.stdout.decode()
+    assert "== welcome.mwt" in out and "== hello.mjml" in out
+    assert out.strip().splitlines()[-1].startswith("checked 4 files: ")
+    assert "1 could not be checked" in out
+    as_json = mw("check", "welcome.mwt", "templates/promotion.mwt", "--format", "json", cwd=work)
+    data = json.loads(as_json.stdout)
+    assert as_json.returncode == (1 if data["summary"]["errors"] else 0)
+    assert [f["file"] for f in data["files"]] == ["welcome.mwt", "templates/promotion.mwt"]
+    assert data["summary"]["files"] == 2

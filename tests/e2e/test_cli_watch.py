@@ -1,0 +1,75 @@
+"""Issue 16 item 3: build --watch rebuilds on every save, says so in one line, survives a bad
+save, and Ctrl-C ends it with exit 0. A real subprocess and real files."""
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+class Lines:
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.q: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stderr:
+            self.q.put(line)
+
+    def wait_for(self, word: str, timeout: float = 8.0) -> str:
+        end = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < end:
+            try:
+                line = self.q.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if word in line:
+                return line
+        raise AssertionError(f"no line with {word!r} in {timeout} s; saw {seen}")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child")
+def test_watch_rebuilds_on_save_and_survives_a_bad_one(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "welcome.mwt", tmp_path / "welcome.mwt")
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "parts" / "footer.mjml").write_text("<mj-text>Old footer</mj-text>\n")
+    (tmp_path / "hello.mjml").write_text(
+        "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text>"
+        '<mj-include path="parts/footer.mjml" /></mj-column></mj-section></mj-body></mjml>\n')
+    proc = subprocess.Popen([sys.executable, "-m", "mailwright", "build", "welcome.mwt", "hello.mjml",
+                             "-o", "out/", "--watch"], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines = Lines(proc)
+    try:
+        assert "out/welcome.html" in lines.wait_for("built in", timeout=20)
+        lines.wait_for("watching")
+        (tmp_path / "welcome.mwt").write_text("{broken")
+        line = lines.wait_for("error in")
+        assert line.startswith("[") and "welcome.mwt:1:" in line
+        assert proc.poll() is None, "a bad save must not end the watch"
+        shutil.copy(EXAMPLES / "welcome.mwt", tmp_path / "welcome.mwt")
+        lines.wait_for("built in")
+        (tmp_path / "parts" / "footer.mjml").write_text("<mj-text>New footer</mj-text>\n")
+        lines.wait_for("built in")
+        deadline = time.monotonic() + 5
+        while "New footer" not in (tmp_path / "out" / "hello.html").read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "New footer" in (tmp_path / "out" / "hello.html").read_text()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
