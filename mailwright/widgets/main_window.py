@@ -53,7 +53,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main-window")
         self.resize(1440, 900)
-        self.settings = settings or QSettings("Mailwright", "Mailwright")
+        if settings is None:
+            from .app import editor_settings
+
+            settings = editor_settings()
+        self.settings = settings
         self.session: Session | None = None
         self.selection: str | None = None
         self._unsubscribe = None
@@ -74,6 +78,8 @@ class MainWindow(QMainWindow):
         self.canvas.names = self._node_name
         self.canvas.selected.connect(self.select)
         self.canvas.dropRequested.connect(self._drop)
+        self.canvas.commandRequested.connect(lambda command: self.push(command))   # text edited in place
+        self.canvas.historySeal.connect(lambda: self.session and self.session.history.seal())
         self.canvas.barAction.connect(self._bar_action)
         self.canvas.rendered.connect(self.rendered)
         self.canvas.linkClicked.connect(self._link_clicked)
@@ -116,6 +122,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.size_label)
 
         self._make_actions()
+        from .disk_watch import DiskWatch
+
+        self.disk_watch = DiskWatch(self)   # reload, or ask, when another program changes the file
         self._autosaver = None
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
@@ -289,6 +298,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self._unsubscribe = session.history.subscribe(self._on_change)
         self._autosaver = Autosaver()
+        self.disk_watch.follow(session.path)
         self.inspector.set_session(session)
         self.workspace.set_session(session)
         self.inspector.set_save_handler(self.save_as)
@@ -673,6 +683,7 @@ class MainWindow(QMainWindow):
         return self._save_to(Path(path), force=True)
 
     def _saved(self) -> None:
+        self.disk_watch.follow(self.session.path)   # Save As: now this file
         if self._autosaver is not None:
             try:
                 self._autosaver.discard()
