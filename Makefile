@@ -7,7 +7,7 @@ RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
 OUT    := out
 
-.PHONY: run test bench corpus clean golden screenshot examples
+.PHONY: run test bench corpus clean golden screenshot examples dist lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,21 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@ $(RUN_STAMP)
 
-# The editor on a starter template. Without a display (a server, CI) Qt falls back to the
-# offscreen platform: use `make screenshot` there to see the window as a PNG.
+# The editor on a starter template. Without a display (a server, CI) it says so in one line and
+# fails: use `make screenshot` there to see the window as a PNG.
 run: $(RUN_STAMP)
-	$(BIN)/mailwright examples/newsletter.mwt
+	@$(BIN)/mailwright examples/newsletter.mwt
+
+# The wheel into dist/, for `pipx install dist/mailwright-*.whl`. Built with the venv's own
+# setuptools (no isolated build environment to download).
+dist: $(RUN_STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'setuptools>=68' wheel
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	@ls dist/mailwright-*.whl
+
+# The lint gate alone (make test runs it too, as tests/unit/test_lint.py).
+lint: $(TEST_STAMP)
+	$(BIN)/python -m ruff check mailwright
 
 screenshot: $(RUN_STAMP)
 	@mkdir -p $(OUT)
@@ -72,4 +83,4 @@ golden: $(TEST_STAMP)
 	MAILWRIGHT_UPDATE_GOLDEN=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/golden
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis dist build

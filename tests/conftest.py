@@ -11,8 +11,14 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never touch the user's real data or config folders (autosaves, inbox, profiles).
-os.environ.setdefault("MAILWRIGHT_DATA_DIR", tempfile.mkdtemp(prefix="mailwright-test-data-"))
-os.environ.setdefault("MAILWRIGHT_CONFIG_DIR", tempfile.mkdtemp(prefix="mailwright-test-config-"))
+# Made here only when not given, and removed at the end of the session (they used to pile up
+# in /tmp by the hundred).
+_MADE_DIRS = []
+for _var, _prefix in (("MAILWRIGHT_DATA_DIR", "mailwright-test-data-"),
+                      ("MAILWRIGHT_CONFIG_DIR", "mailwright-test-config-")):
+    if not os.environ.get(_var):
+        os.environ[_var] = tempfile.mkdtemp(prefix=_prefix)
+        _MADE_DIRS.append(os.environ[_var])
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Chromium refuses to start as root with its sandbox on; the shipped app keeps it on.
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
@@ -24,6 +30,13 @@ try:  # the email view's custom scheme must be registered before any QApplicatio
     register_scheme()
 except ImportError:  # Qt not installed: GUI tests skip themselves
     pass
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import shutil
+
+    for folder in _MADE_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,23 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="open the window offscreen, save a PNG of it once the canvas has rendered, exit")
     parser.add_argument("--size", default="1440x900", metavar="WxH", help="window size for --screenshot")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="Linux: add Mailwright to the desktop's applications menu (a .desktop file and "
+                             "an icon under $XDG_DATA_HOME, ~/.local/share by default), then exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the editor does on stderr too")
+    parser.add_argument("--debug", action="store_true", help="log every step on stderr")
     return parser.parse_args(argv)
+
+
+def no_display() -> str | None:
+    """Why no window can be shown here, or None. Only Linux can lack a display server."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the editor's window cannot be "
+            "shown; run it on a desktop, or see it as a picture: mailwright FILE --screenshot OUT.png "
+            "(make screenshot)")
 
 
 def prepare_environment(offscreen: bool) -> None:
@@ -50,8 +66,30 @@ def _no_gpu() -> bool:
 GPU_NODES = ("/dev/dri", "/dev/nvidiactl", "/dev/dxg")
 
 
+ICON = Path(__file__).resolve().parent / "resources" / "mailwright.svg"
+
+
+def editor_settings():
+    """The editor's QSettings: editor.ini in the config folder of the profiles
+    (MAILWRIGHT_CONFIG_DIR for tests), not Qt's own per-platform place."""
+    from PySide6.QtCore import QSettings
+
+    from ..app.profiles import config_dir
+
+    return QSettings(str(config_dir() / "editor.ini"), QSettings.Format.IniFormat)
+
+
 def run_editor(argv: list[str]) -> int:
     args = _parse(argv)
+    if args.install_desktop_entry:
+        from .desktop_entry import install_desktop_entry
+
+        return install_desktop_entry()
+    if not args.screenshot:
+        reason = no_display()
+        if reason:
+            print(f"mailwright: {reason}", file=sys.stderr)
+            return 2
     size = None
     if args.screenshot:
         try:
@@ -65,22 +103,37 @@ def run_editor(argv: list[str]) -> int:
         return 2
     prepare_environment(offscreen=bool(args.screenshot))
 
+    from ..app.logs import setup_logging
+
+    log = setup_logging(verbose=args.verbose, debug=args.debug).getChild("editor")
+    log.info("editor starting (%s)", " ".join(argv))
     from .email_view import register_scheme
 
     register_scheme()
     from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Mailwright")
     app.setOrganizationName("Mailwright")
+    app.setDesktopFileName("mailwright")  # Wayland: the window's icon comes from mailwright.desktop
+    app.setWindowIcon(QIcon(str(ICON)))
+    from .crash import install_excepthook
+
+    install_excepthook(headless=bool(args.screenshot))
     from .main_window import MainWindow
 
-    settings = None
+    scratch = None
     if args.screenshot:
-        # A screenshot shows the default layout, never the user's remembered one.
-        settings = QSettings("Mailwright", "Mailwright-screenshot")
-        settings.clear()
+        # A screenshot shows the default layout, never the user's remembered one, and leaves
+        # no settings behind: a throwaway ini file.
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="mailwright-screenshot-")
+        settings = QSettings(str(Path(scratch.name) / "editor.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = editor_settings()
     window = MainWindow(settings=settings)
     if os.environ.get("MAILWRIGHT_TIMING") == "1":  # for bench/run.py: when the canvas showed a build
         import time
@@ -116,4 +169,7 @@ def run_editor(argv: list[str]) -> int:
     QTimer.singleShot(60_000, lambda: (print("mailwright: the canvas did not render in time", file=sys.stderr),
                                        app.quit()))
     app.exec()
+    settings.sync()
+    if scratch is not None:
+        scratch.cleanup()
     return status["code"]
