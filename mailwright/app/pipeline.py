@@ -73,12 +73,13 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
     except Exception as e:  # MRML raises ValueError/OSError with its own wording
+        error = e
         if mjml != written:  # the message's byte offsets must point into what the user wrote
             try:
                 mjml2html(written, fonts={})
             except Exception as original:
-                e = original
-        raise BuildError(f"{source}: MJML could not be compiled: {e}") from None
+                error = original
+        raise BuildError(f"{source}: MJML could not be compiled: {error}") from None
     if "\\" in html and _ESCAPED_BREAK_IN_ATTR.search(html) and not _ESCAPED_BREAK_IN_ATTR.search(mjml):
         # The guard behind neutralise_attribute_values: a browser drops a style written "\n color:…".
         raise BuildError(f"{source}: the compiler wrote a line break inside an attribute as a literal \\n; "

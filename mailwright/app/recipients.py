@@ -578,7 +578,7 @@ def _line_col(text: str, pos: int) -> str:
 
 
 def _decode_json(data: bytes, source: str) -> tuple[str, str]:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),  # noqa: B007 (used after break)
                      (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             break

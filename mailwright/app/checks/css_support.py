@@ -399,7 +399,7 @@ def _baseline_document() -> dict[str, Any]:
         n += 1
         return f"{prefix}{n}"
 
-    for block_type, spec in REGISTRY.items():
+    for block_type in REGISTRY:
         for props in variants.get(block_type, [{}]):
             block = {"id": nid("b"), "type": block_type, "props": props}
             rows.append({"id": nid("r"), "columns": [{"id": nid("c"), "blocks": [block]}]})

@@ -103,7 +103,7 @@ def check_data_meaning(ctx: CheckContext) -> list[Finding]:
                            f'{name} is "{first}" for {_who(rows)} in {src}: a condition on it holds, as in every '
                            "ESP (any text but an empty one is true)", "html",
                            f'leave the cell empty for "no", or compare: <% if {name} == "yes" %>'))
-    for name, rows, first in _rows(recipients, defaulted, lambda v: isinstance(v, str) and v and not v.strip()):
+    for name, rows, _first in _rows(recipients, defaulted, lambda v: isinstance(v, str) and v and not v.strip()):
         out.append(Finding("warning", "data-meaning",
                            f"{name} is blank (only spaces) for {_who(rows)} in {src}: its default does not apply "
                            "to spaces, in the preview or any ESP", "html",
