@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
 
 from ..app.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
 from ..blocks.image import PLACEHOLDER as IMAGE_STAND_IN
+from .canvas_text import EDITABLE, EXEC_JS, POLL_MS, READ_JS, SAVE_RANGE_JS, START_JS, tag_html
 from .email_view import EmailView
 
 MIME_PAYLOAD = "application/x-mailwright-drop"
@@ -138,14 +139,15 @@ class _Overlay(QWidget):
         p.end()
 
 
-class _SelectionBar(QWidget):
-    """The small toolbar on the selected node."""
+class _Pill(QWidget):
+    """A small solid toolbar of text buttons drawn over the canvas. Its buttons never take the
+    focus: the canvas keeps its keys, and a text edited in place keeps its selection."""
 
     action = Signal(str)
 
-    ACTIONS = (("up", "▲", "Move up (Alt+Up)"), ("down", "▼", "Move down (Alt+Down)"),
-               ("duplicate", "❐", "Duplicate (Ctrl+D)"), ("save", "★", "Save as block"),
-               ("delete", "✕", "Delete (Del)"))
+    ACTIONS: tuple[tuple[str, str, str], ...] = ()
+    PREFIX = "bar"
+    COLOURS = ("#2563eb", "#1d4ed8")   # background, hover
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -153,17 +155,44 @@ class _SelectionBar(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # one solid pill, not loose buttons
-        self.setStyleSheet("QWidget{background:#2563eb;border-radius:4px;} QToolButton{color:white;border:none;"
-                           "padding:1px 5px;font-size:11px;} QToolButton:hover{background:#1d4ed8;}")
+        self.setStyleSheet(f"QWidget{{background:{self.COLOURS[0]};border-radius:4px;}} QToolButton{{color:white;"
+                           f"border:none;padding:1px 5px;font-size:11px;}} "
+                           f"QToolButton:hover{{background:{self.COLOURS[1]};}}")
+        self.buttons: dict[str, QToolButton] = {}
         for name, text, tip in self.ACTIONS:
             button = QToolButton(self)
             button.setText(text)
             button.setToolTip(tip)
-            button.setObjectName(f"bar-{name}")
+            button.setObjectName(f"{self.PREFIX}-{name}")
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, n=name: self.action.emit(n))
             layout.addWidget(button)
+            self.buttons[name] = button
         self.adjustSize()
         self.hide()
+
+
+class _SelectionBar(_Pill):
+    """The small toolbar on the selected node."""
+
+    ACTIONS = (("up", "▲", "Move up (Alt+Up)"), ("down", "▼", "Move down (Alt+Down)"),
+               ("duplicate", "❐", "Duplicate (Ctrl+D)"), ("save", "★", "Save as block"),
+               ("delete", "✕", "Delete (Del)"))
+
+
+class _TextBar(_Pill):
+    """The toolbar of an edit in place: bold, italic, link, merge tag, done."""
+
+    ACTIONS = (("bold", "B", "Bold (Ctrl+B)"), ("italic", "I", "Italic (Ctrl+I)"),
+               ("link", "Link", "Link the selected text"), ("tag", "{ }", "Insert a merge tag"),
+               ("done", "✓", "Done (Esc)"))
+    PREFIX = "text"
+    COLOURS = ("#f97316", "#ea580c")
+
+    def set_rich(self, rich: bool) -> None:
+        for name in ("bold", "italic", "link"):
+            self.buttons[name].setVisible(rich)
+        self.adjustSize()
 
 
 class Canvas(QWidget):
@@ -178,6 +207,9 @@ class Canvas(QWidget):
     barAction = Signal(str)                # up/down/duplicate/save/delete on the selection
     rendered = Signal()                    # the latest HTML finished loading
     linkClicked = Signal(QUrl)
+    commandRequested = Signal(object)      # a Command from an edit in place
+    historySeal = Signal()                 # an edit in place starts or ends: its own undo step
+    editingChanged = Signal(object)        # the node edited in place, or None
 
     MOBILE_WIDTH = 375
 
@@ -194,6 +226,16 @@ class Canvas(QWidget):
         self.overlay = _Overlay(self.view)
         self.bar = _SelectionBar(self.view)
         self.bar.action.connect(self.barAction)
+        self.text_bar = _TextBar(self.view)
+        self.text_bar.action.connect(self._text_action)
+        self.editing: str | None = None     # the node whose text is edited in place
+        self._edit: tuple[str, str, bool] | None = None   # its (prop, selector, rich)
+        self._edit_value: str | None = None  # the value last reported
+        self._edit_rect: QRectF | None = None
+        self._held_html: str | None = None   # a render that arrived during the edit
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(lambda: self._read_edit(False))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -236,6 +278,9 @@ class Canvas(QWidget):
 
     # --- content -------------------------------------------------------------------------
     def set_html(self, html: str) -> None:
+        if self.editing is not None:
+            self._held_html = html   # replacing the page would take the text from under the caret
+            return
         self._generation += 1
         generation = self._generation
         self.view.set_base(self.folder_provider() if self.folder_provider else None)
@@ -349,6 +394,8 @@ class Canvas(QWidget):
     # --- selection -------------------------------------------------------------------------
     def set_selection(self, node_id: str | None) -> None:
         changed = node_id != self.selection
+        if self.editing is not None and node_id != self.editing:
+            self.finish_edit()   # chosen elsewhere (layers, keys): the edit ends and is kept
         self.selection = node_id
         self._reveal = None
         if changed and node_id:
@@ -415,8 +462,13 @@ class Canvas(QWidget):
                 if y < 0:
                     y = int(min(rect.bottom() + 2, self.view.height() - bar.height()))
                 bar.move(x, y)
-                bar.show()
-                bar.raise_()
+                if self.editing == node_id:
+                    bar.hide()
+                    if self._edit_rect is not None:   # the text is editable now
+                        self._place_text_bar(rect)
+                else:
+                    bar.show()
+                    bar.raise_()
             self.overlay.update()
 
         self.rects([element_id], show)
@@ -428,6 +480,10 @@ class Canvas(QWidget):
             if t == QEvent.Type.Resize:
                 QTimer.singleShot(0, self, self._fit_overlay)
             return False
+        if self.editing is not None:
+            handled = self._editing_event(t, event)
+            if handled is not None:
+                return handled
         if t == QEvent.Type.MouseMove:
             pos = event.position().toPoint()
             if self._drag is not None:   # a refused release ends a drag without a drop event
@@ -454,6 +510,12 @@ class Canvas(QWidget):
             self._press = None
             return True
         elif t == QEvent.Type.MouseButtonDblClick:
+            pos = event.position().toPoint()
+            self.hit_test(pos, lambda hits: hits and self.start_edit(hits[0].id, pos))
+            return True
+        elif (t == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+              and self.selection and self._editable(self.selection)):
+            self.start_edit(self.selection)
             return True
         elif t in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if event.mimeData().hasFormat(MIME_PAYLOAD):
@@ -479,6 +541,190 @@ class Canvas(QWidget):
                 self.drag_move(event.position().toPoint(), payload, then=lambda: self.finish_drop(payload))
                 return True
         return super().eventFilter(obj, event)
+
+    # --- text edited in place ----------------------------------------------------------------
+    def _editable(self, node_id: str) -> tuple[str, str, bool] | None:
+        doc = self.doc_provider() if self.doc_provider else None
+        node = doc.find(node_id) if doc is not None else None
+        return EDITABLE.get(getattr(node, "type", ""))
+
+    def start_edit(self, node_id: str, pos: QPoint | None = None) -> None:
+        """Edit the text of a text, heading or button block on the canvas."""
+        spec = self._editable(node_id)
+        if spec is None or self.editing is not None:
+            return
+        if node_id != self.selection:
+            self.selected.emit(node_id)
+        self.editing, self._edit, self._edit_value = node_id, spec, None
+        self.historySeal.emit()   # what came before is its own undo step
+        x, y = (pos.x(), pos.y()) if pos is not None else (-1, -1)
+        script = START_JS % (json.dumps(node_id), json.dumps(spec[1]), "true" if spec[2] else "false", x, y)
+
+        def started(result) -> None:
+            rect = _json(result, [])
+            if self.editing != node_id:
+                return
+            if not rect:
+                self.editing = self._edit = None   # not drawn (hidden on desktop?): nothing to edit
+                return
+            self._edit_rect = QRectF(*rect)
+            self.view.focusProxy() and self.view.focusProxy().setFocus(Qt.FocusReason.OtherFocusReason)
+            self.text_bar.set_rich(spec[2])
+            self._poll.start()
+            self.editingChanged.emit(node_id)
+            self.refresh_selection()
+
+        self.view.page().runJavaScript(script, APP_WORLD, started)
+
+    def finish_edit(self, then: Callable[[], None] | None = None) -> None:
+        """End the edit in place: the text is stored (one undo step) and the canvas re-rendered."""
+        if self.editing is None:
+            if then is not None:
+                then()
+            return
+        self._poll.stop()
+        node_id = self.editing
+        # Keys still on their way to the page land first: read until two reads agree.
+        last: list = [None, 0]
+
+        def settle(result=None) -> None:
+            if self.editing != node_id:
+                return
+            if result is not None and result == last[0] or last[1] >= 8:
+                self._read_edit(True, then)
+                return
+            last[0], last[1] = result, last[1] + 1
+            QTimer.singleShot(40, self, lambda: self.view.page().runJavaScript(READ_JS % "false", APP_WORLD, settle))
+
+        settle()
+
+    def _read_edit(self, finish: bool, then: Callable[[], None] | None = None) -> None:
+        node_id, spec = self.editing, self._edit
+        if node_id is None or spec is None:
+            return
+        if finish:
+            self._poll.stop()
+
+        def read(result) -> None:
+            data = _json(result, {})
+            if data and self.editing == node_id:
+                self._report(node_id, spec, data)
+                if data.get("rect"):
+                    self._edit_rect = QRectF(*data["rect"])
+            if finish and self.editing == node_id:
+                self.editing = self._edit = self._edit_rect = None
+                self.text_bar.hide()
+                self.historySeal.emit()
+                self.editingChanged.emit(None)
+                held, self._held_html = self._held_html, None
+                if held is not None:
+                    self.set_html(held)
+                self.refresh_selection()
+                if then is not None:
+                    then()
+
+        self.view.page().runJavaScript(READ_JS % ("true" if finish else "false"), APP_WORLD, read)
+
+    def _report(self, node_id: str, spec: tuple[str, str, bool], data: dict) -> None:
+        prop, _, rich = spec
+        if rich:
+            from ..app.richtext_clean import clean_rich_html
+
+            value = clean_rich_html(str(data.get("html", "")), link_color=None)
+        else:
+            value = " ".join(str(data.get("text", "")).split())   # one line, as the field holds it
+        if self._edit_value is None:
+            self._edit_value = self._current(node_id, prop)
+        if value == self._edit_value:
+            return
+        self._edit_value = value
+        from ..app.commands import SetProp
+
+        self.commandRequested.emit(SetProp(node_id, prop, value, "Edit text on the canvas"))
+
+    def _current(self, node_id: str, prop: str) -> str:
+        doc = self.doc_provider() if self.doc_provider else None
+        node = doc.find(node_id) if doc is not None else None
+        from ..blocks import REGISTRY
+
+        if node is None:
+            return ""
+        value = getattr(node.props, prop, None) if not isinstance(node.props, dict) else node.props.get(prop)
+        if value is None:
+            field = next((f for f in REGISTRY[node.type].fields if f.name == prop), None)
+            value = field.default if field is not None else ""
+        return str(value)
+
+    def _editing_event(self, t: QEvent.Type, event: QEvent) -> bool | None:
+        """Events while a text is edited: the text gets the keys and the mouse; Esc or a
+        press outside ends the edit. None: handle as usual."""
+        if t == QEvent.Type.ShortcutOverride:
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if event.key() == Qt.Key.Key_Escape or not ctrl or event.key() in (
+                    Qt.Key.Key_B, Qt.Key.Key_I, Qt.Key.Key_U, Qt.Key.Key_A, Qt.Key.Key_C, Qt.Key.Key_V,
+                    Qt.Key.Key_X, Qt.Key.Key_Z, Qt.Key.Key_Y, Qt.Key.Key_Left, Qt.Key.Key_Right):
+                event.accept()   # the text's key, not the window's shortcut (Del, arrows, Ctrl+Z)
+                return True      # (the render widget would ignore it again for Esc)
+            return False
+        if t == QEvent.Type.KeyPress:
+            key = event.key()
+            if key == Qt.Key.Key_Escape or (key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                                            and self._edit is not None and not self._edit[2]):
+                self.finish_edit()
+                return True
+            if self._edit is not None and self._edit[2] is False and key == Qt.Key.Key_Tab:
+                return True
+            return False
+        if t == QEvent.Type.MouseButtonPress:
+            inside = self._edit_rect is not None and self._edit_rect.adjusted(-3, -3, 3, 3).contains(
+                event.position())
+            if inside:
+                return False   # the browser places the caret, selects words
+            self.finish_edit()
+            return None        # and the press selects what is there
+        if t in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick):
+            return False
+        return None
+
+    def _place_text_bar(self, rect: QRectF) -> None:
+        bar = self.text_bar
+        bar.adjustSize()
+        x = int(min(max(0.0, rect.left()), self.view.width() - bar.width()))
+        y = int(rect.top() - bar.height() - 6)
+        if y < 0:
+            y = int(min(rect.bottom() + 6, self.view.height() - bar.height()))
+        bar.move(x, y)
+        bar.show()
+        bar.raise_()
+
+    def _text_action(self, name: str) -> None:
+        if self.editing is None:
+            return
+        page = self.view.page()
+        if name == "done":
+            self.finish_edit()
+        elif name in ("bold", "italic"):
+            page.runJavaScript(EXEC_JS % (json.dumps(name), "null"), APP_WORLD)
+        elif name in ("link", "tag"):
+            page.runJavaScript(SAVE_RANGE_JS, APP_WORLD, lambda _r, n=name: self._ask_and_insert(n))
+
+    def _ask_and_insert(self, name: str) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        page = self.view.page()
+        if name == "link":
+            url, ok = QInputDialog.getText(self, "Link", "Link address (https://…, mailto:… or a merge tag):",
+                                           text="https://")
+            if ok and url.strip() and url.strip() != "https://":
+                page.runJavaScript(EXEC_JS % (json.dumps("createLink"), json.dumps(url.strip())), APP_WORLD)
+        else:
+            tag, ok = QInputDialog.getText(self, "Merge tag", "Field (data:…, var:… or link:…):",
+                                           text="data:firstname")
+            if ok and tag.strip():
+                page.runJavaScript(EXEC_JS % (json.dumps("insertHTML"), json.dumps(tag_html(tag))), APP_WORLD)
+        proxy = self.view.focusProxy()
+        if proxy is not None:
+            proxy.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _select_from_hits(self, hits: list[Hit]) -> None:
         node_id = hits[0].id if hits else None

@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
         self.canvas.names = self._node_name
         self.canvas.selected.connect(self.select)
         self.canvas.dropRequested.connect(self._drop)
+        self.canvas.commandRequested.connect(lambda command: self.push(command))   # text edited in place
+        self.canvas.historySeal.connect(lambda: self.session and self.session.history.seal())
         self.canvas.barAction.connect(self._bar_action)
         self.canvas.rendered.connect(self.rendered)
         self.canvas.linkClicked.connect(self._link_clicked)
