@@ -1,5 +1,6 @@
 """The canvas gestures in a real X11 server (Xvfb) driven by xdotool: a real QDrag from the
-palette, auto-scroll at the bottom edge, a drop in the grey margin, the landed block in view.
+palette, auto-scroll at the bottom edge, a drop in the grey margin, the landed block in view;
+a real double-click, typing and Esc editing a heading in place.
 
 Skipped, with the reason, when Xvfb or xdotool is missing (`apt-get install -y xvfb xdotool`).
 """
@@ -58,3 +59,13 @@ def test_a_real_drag_scrolls_at_the_edge_and_lands_from_the_margin_in_view(displ
     assert len(result["added"]) == 1 and result["selection"] == result["added"][0]
     top, bottom, height = json.loads(result["landed_rect"])
     assert 0 <= top and bottom <= height, "the block that landed is in view"
+
+
+def test_a_real_double_click_edits_a_heading_in_place_and_esc_keeps_it_as_one_step(display, tmp_path):
+    doc = tmp_path / "newsletter.mwt"
+    doc.write_bytes((ROOT / "examples" / "newsletter.mwt").read_bytes())
+    result = drive(display, "edit", doc, tmp_path)
+    assert result["editing"] == result["target"], "a double-click starts the edit"
+    assert result["live"].endswith(" today"), "the document follows while typing"
+    assert result["editing_after"] is None and result["final"] == result["live"]
+    assert result["undo_label"] == "Edit text on the canvas"

@@ -99,6 +99,30 @@ def main() -> int:
             None, None,
             lambda: shot("x11-drag-landed"),
         ]
+    elif scenario == "edit":
+        target = next(b for b in window.session.doc.iter_nodes() if getattr(b, "type", "") == "heading")
+        result["target"] = target.id
+        rect: dict = {}
+        steps += [
+            lambda: canvas.rects([target.id], lambda r: rect.update(r=r[target.id])),
+            None,
+            lambda: move_to(*view_point(int(rect["r"][0] + 40), int(rect["r"][1] + rect["r"][3] / 2))),
+            lambda: xdo("click", "--repeat", "2", "--delay", "80", "1"),
+            None, None, None,
+            lambda: record("editing", lambda: canvas.editing),
+            lambda: xdo("key", "End"),
+            lambda: xdo("type", "--delay", "30", " today"),
+            None, None, None, None,
+            lambda: record("live", lambda: window.session.doc.find(target.id).props.text),
+            lambda: shot("x11-edit-live"),
+            lambda: xdo("key", "Escape"),
+            None, None, None, None, None,
+            lambda: record("editing_after", lambda: canvas.editing),
+            lambda: record("final", lambda: window.session.doc.find(target.id).props.text),
+            lambda: record("undo_label", lambda: window.session.history.undo_label()
+                           if hasattr(window.session.history, "undo_label") else ""),
+            lambda: shot("x11-edit-done"),
+        ]
     else:
         raise SystemExit(f"unknown scenario {scenario}")
 
