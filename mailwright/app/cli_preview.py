@@ -34,13 +34,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--row", metavar="N", type=int, help="the data row to personalise with (1-based)")
     p.add_argument("--esp", metavar="NAME", help="with --data: personalise as this ESP would (how its engine "
                                                   "reads the values; see `mailwright dialects`)")
+    p.add_argument("--watch", action="store_true",
+                   help="draw the PNG again on every save of the source (or its partials) until Ctrl-C")
 
 
 def run(args: argparse.Namespace) -> int:
-    from .personalise import CompiledEmail
-    from .pipeline import build_file
-    from .preview_html import dark_variant
-
     src = Path(args.src)
     if src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
@@ -59,6 +57,21 @@ def run(args: argparse.Namespace) -> int:
     if out.parent and not out.parent.exists():
         raise CliError(f"{out}: the folder {out.parent} does not exist")
     _refuse_overwriting_inputs({"the source": src, "the --data file": args.data}, {"-o": out})
+
+    if args.watch:
+        from .watch import watch_builds
+
+        watch_args = argparse.Namespace(src=[str(src)], output=str(out), text=None, mjml=None,
+                                        data=args.data, field_map=None)
+        return watch_builds(watch_args, [src], lambda: _render(args, src, out))
+    return _render(args, src, out)
+
+
+def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
+    """Build the source and draw its PNG once (the whole command without --watch)."""
+    from .personalise import CompiledEmail
+    from .pipeline import build_file
+    from .preview_html import dark_variant
 
     row = None
     if args.data:

@@ -11,7 +11,7 @@ import argparse
 import io
 import sys
 import time
-from contextlib import redirect_stderr
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Callable
 
@@ -47,12 +47,33 @@ def _line(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+@contextmanager
+def _native_stderr_muted():
+    """Chromium's and Qt's own warnings (written to descriptor 2 by preview --watch) out of the lines."""
+    import os
+    import tempfile
+
+    try:
+        sys.__stderr__.flush()
+        saved = os.dup(2)
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _rebuild(build: Callable[[], int]) -> None:
     """One build; its stderr lines folded into one line with the time it took."""
     captured = io.StringIO()
     start = time.perf_counter()
     try:
-        with redirect_stderr(captured):
+        with _native_stderr_muted(), redirect_stderr(captured):
             code = build()
     except Exception as e:  # a bad save is an error line, never the end of the watch
         captured.write(f"mailwright: {e}\n")

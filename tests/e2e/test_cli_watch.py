@@ -73,3 +73,32 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_one(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child")
+def test_preview_watch_draws_the_png_again_on_save(tmp_path: Path) -> None:
+    pytest.importorskip("PySide6.QtWebEngineWidgets")
+    src = tmp_path / "hello.mjml"
+    tall = "".join(f"<mj-text>Line {i}</mj-text>" for i in range(30))
+    src.write_text(f"<mjml><mj-body><mj-section><mj-column>{tall}</mj-column></mj-section></mj-body></mjml>\n")
+    proc = subprocess.Popen([sys.executable, "-m", "mailwright", "preview", "hello.mjml", "-o", "p.png", "--watch"],
+                            cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines = Lines(proc)
+    try:
+        first = lines.wait_for("built in", timeout=60)
+        lines.wait_for("watching")
+        tall_height = int(first.split("600x")[1].split(" ")[0])
+        src.write_text("<mjml><mj-body><mj-section><mj-column><mj-text>One line</mj-text>"
+                       "</mj-column></mj-section></mj-body></mjml>\n")
+        second = lines.wait_for("built in", timeout=30)
+        assert int(second.split("600x")[1].split(" ")[0]) < tall_height
+        from PySide6.QtGui import QImage
+
+        assert QImage(str(tmp_path / "p.png")).height() < tall_height
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
