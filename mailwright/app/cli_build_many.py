@@ -32,7 +32,9 @@ class Job:
 
 
 def is_folder_output(value: str | None) -> bool:
-    return bool(value) and (value.endswith(("/", os.sep)) or Path(value).is_dir())
+    if not value:
+        return False
+    return value.endswith(("/", os.sep)) or Path(value).is_dir()
 
 
 def is_many(args: argparse.Namespace) -> bool:

@@ -80,7 +80,7 @@ class DiskWatch(QObject):
     def reload(self) -> None:
         session = self.window.session
         self.bar.hide()
-        if session is None:
+        if session is None or session.path is None:
             return
         try:
             session.reload()
