@@ -1,9 +1,9 @@
 """The log file of the editor and the command line, and `--verbose` / `--debug` on stderr.
 
-One rotating file, `mailwright.log` (1 MB, 3 old copies), in platformdirs' user log folder;
+One file, `mailwright.log` (rotated at 1 MB, 3 old copies kept), in platformdirs' user log folder;
 `MAILWRIGHT_LOG_DIR` chooses another folder, and `MAILWRIGHT_CONFIG_DIR` (tests) puts it in
-`logs/` there, so a test run never writes into the user's folders. Every record goes through
-the secrets redaction (secrets.install_log_redaction) before any handler sees it.
+`logs/` there, so a test run never writes into the user's folders. Once a secret exists, every
+record goes through the secrets redaction (secrets.install_log_redaction) before any handler.
 """
 from __future__ import annotations
 
@@ -35,21 +35,43 @@ def log_file() -> Path | None:
     return _state["file"]
 
 
-def setup_logging(*, verbose: bool = False, debug: bool = False) -> logging.Logger:
-    """The `mailwright` logger, writing to the log file and (verbose/debug) to stderr. Idempotent."""
-    from .secrets import install_log_redaction
+def _rotate(path: Path) -> None:
+    """mailwright.log over MAX_BYTES becomes mailwright.log.1 (… .3, the oldest dropped).
 
-    install_log_redaction()
+    Checked when a process opens the log (each command, each editor start), not on every record:
+    logging.handlers costs a CLI start ~6 ms, and one run never writes a megabyte.
+    """
+    try:
+        if path.stat().st_size < MAX_BYTES:
+            return
+    except OSError:
+        return
+    for n in range(BACKUPS - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{n}")
+        if older.exists():
+            os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
+    os.replace(path, path.with_name(f"{path.name}.1"))
+
+
+def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = False) -> logging.Logger:
+    """The `mailwright` logger, writing to the log file and (verbose/debug) to stderr. Idempotent.
+
+    Redaction: a secret is only known once app/secrets.py made it, and that module installs the
+    redaction itself (send, the editor's send dialog); `redact=True` (the editor) installs it now.
+    """
+    if redact or "mailwright.app.secrets" in sys.modules:
+        from .secrets import install_log_redaction
+
+        install_log_redaction()
     logger = logging.getLogger("mailwright")
     logger.setLevel(logging.DEBUG if debug else logging.INFO)
     if not any(getattr(h, "_mailwright", False) for h in logger.handlers):
         try:
-            from logging.handlers import RotatingFileHandler
-
             folder = log_dir()
             folder.mkdir(parents=True, exist_ok=True)
-            handler = RotatingFileHandler(folder / LOG_NAME, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                          encoding="utf-8", errors="backslashreplace", delay=True)
+            _rotate(folder / LOG_NAME)
+            handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", errors="backslashreplace",
+                                          delay=True)
             handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
             handler._mailwright = True  # type: ignore[attr-defined]
             logger.addHandler(handler)

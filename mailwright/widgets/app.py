@@ -105,7 +105,7 @@ def run_editor(argv: list[str]) -> int:
 
     from ..app.logs import setup_logging
 
-    log = setup_logging(verbose=args.verbose, debug=args.debug).getChild("editor")
+    log = setup_logging(verbose=args.verbose, debug=args.debug, redact=True).getChild("editor")
     log.info("editor starting (%s)", " ".join(argv))
     from .email_view import register_scheme
 
