@@ -209,6 +209,8 @@ def _recipient(args: argparse.Namespace) -> tuple[str, dict]:
         raise CliError("--data needs --row N or --email ADDR to choose the recipient")
     try:
         recipients = load_recipients(args.data)
+        for warning in recipients.warnings:  # e.g. which encoding a file not in UTF-8 was read in
+            print(f"mailwright: {args.data}: {warning}", file=sys.stderr)
         if args.row is not None:
             return f"row {args.row}", recipients.row(args.row)
         number, row = recipients.by_email(args.email)

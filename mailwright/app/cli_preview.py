@@ -78,7 +78,10 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
         from .recipients import RecipientsError, load_recipients
 
         try:
-            row = load_recipients(args.data).row(args.row)
+            recipients = load_recipients(args.data)
+            for warning in recipients.warnings:
+                print(f"mailwright: {args.data}: {warning}", file=sys.stderr)
+            row = recipients.row(args.row)
         except RecipientsError as e:
             raise CliError(str(e)) from None
     result = build_file(src)

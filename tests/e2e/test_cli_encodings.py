@@ -65,3 +65,12 @@ def test_binary_is_still_refused_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "b.mjml").write_bytes(b"<mjml>\x00\xff\xfe\x00\x81</mjml>")
     result = mw("build", "b.mjml", cwd=tmp_path)
     assert result.returncode == 2 and "b.mjml:1: not UTF-8 text" in result.stderr
+
+
+def test_build_for_a_recipient_in_a_cp1250_file_says_the_encoding_and_shows_the_name(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "welcome.mwt", tmp_path / "w.mwt")
+    (tmp_path / "pl.csv").write_bytes("email,firstname\nanna@x.pl,Łucja Żółćńska\n".encode("cp1250"))
+    result = mw("build", "w.mwt", "--data", "pl.csv", "--row", "1", "-o", "w.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pl.csv: the file is not UTF-8; it was read as Windows-1250" in result.stderr
+    assert "Łucja" in (tmp_path / "w.html").read_text(encoding="utf-8")
