@@ -15,9 +15,11 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen
 from PySide6.QtWebEngineCore import QWebEngineScript
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from ..app.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
+from ..app.remote_images import RemoteImages, bar_text, remote_images
 from ..blocks.image import PLACEHOLDER as IMAGE_STAND_IN
 from .canvas_text import EDITABLE, EXEC_JS, POLL_MS, READ_JS, SAVE_RANGE_JS, START_JS, tag_html
 from .email_view import EmailView
@@ -195,6 +197,29 @@ class _TextBar(_Pill):
         self.adjustSize()
 
 
+class _ImagesBar(QFrame):
+    """'This email loads images from N sites' with the two ways to show them."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("remote-images-bar")
+        self.setStyleSheet("#remote-images-bar{background:#fef3c7;border-bottom:1px solid #f59e0b;}"
+                           "QLabel{color:#78350f;}")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        layout.addWidget(self.label, 1)
+        self.document = QPushButton("Show images in this document", self)
+        self.document.setObjectName("remote-images-document")
+        self.sites = QPushButton("Always for these sites", self)
+        self.sites.setObjectName("remote-images-sites")
+        layout.addWidget(self.document)
+        layout.addWidget(self.sites)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)   # a strip, not half the canvas
+        self.hide()
+
+
 class Canvas(QWidget):
     """Shows the design build of the document and turns gestures into requests.
 
@@ -238,12 +263,19 @@ class Canvas(QWidget):
         self._poll.timeout.connect(lambda: self._read_edit(False))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.images_bar = _ImagesBar(self)
+        self.images_bar.document.clicked.connect(self._show_images_in_document)
+        self.images_bar.sites.clicked.connect(self._show_images_from_sites)
+        outer.addWidget(self.images_bar)
+        self._remote = RemoteImages((), 0)
+        self._unsaved_allowed: set[int] = set()   # unsaved documents (by session) shown with images
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(0)
         row.addWidget(self.view, 1)
         row.addStretch(0)
-        outer.addLayout(row)
+        outer.addLayout(row, 1)
         self._row = row
         self.selection: str | None = None
         self.last_hits: list[Hit] = []
@@ -284,6 +316,7 @@ class Canvas(QWidget):
         self._generation += 1
         generation = self._generation
         self.view.set_base(self.folder_provider() if self.folder_provider else None)
+        self._update_remote_images(html)
         # After an edit the content is replaced in place: no blank frame, and the reader stays
         # where they were. A full load only when there is no page yet (or it is loading).
         if self.view.patch_email_html(html, lambda: self._patched(generation)):
@@ -296,6 +329,65 @@ class Canvas(QWidget):
                 self._restore_scroll = (pos.x(), pos.y())
         self._loaded_html = html
         self.view.set_email_html(html)
+
+    # --- remote images -----------------------------------------------------------------------
+    SITES_KEY = "canvas/remote_image_sites"          # QSettings: sites always shown
+    DOCUMENTS_KEY = "canvas/remote_image_documents"  # QSettings: documents shown with their images
+
+    def _settings(self):
+        return getattr(self.window(), "settings", None)
+
+    def _stored(self, key: str) -> list[str]:
+        settings = self._settings()
+        value = settings.value(key, []) if settings is not None else []
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _document_key(self) -> str | int | None:
+        session = getattr(self.window(), "session", None)
+        if session is None:
+            return None
+        path = getattr(session, "path", None)
+        return str(path.resolve()) if path else id(session)
+
+    def allowed_image_hosts(self) -> frozenset[str]:
+        found = set(self._remote.hosts)
+        doc = self._document_key()
+        if (isinstance(doc, str) and doc in self._stored(self.DOCUMENTS_KEY)) or doc in self._unsaved_allowed:
+            return frozenset(found)
+        return frozenset(found & set(self._stored(self.SITES_KEY)))
+
+    def _update_remote_images(self, html: str) -> None:
+        self._remote = remote_images(html, frozenset({IMAGE_STAND_IN}))
+        allowed = self.allowed_image_hosts()
+        self.view.set_image_hosts(allowed)
+        text = bar_text(self._remote, allowed)
+        self.images_bar.label.setText(text)
+        blocked = any(h not in allowed for h in self._remote.hosts)
+        self.images_bar.document.setVisible(blocked)
+        self.images_bar.sites.setVisible(blocked)
+        self.images_bar.setVisible(bool(text))
+
+    def _remember(self, key: str, values: list[str]) -> None:
+        settings = self._settings()
+        if settings is not None:
+            settings.setValue(key, sorted(set(self._stored(key)) | set(values)))
+            settings.sync()
+
+    def _show_images_in_document(self) -> None:
+        doc = self._document_key()
+        if isinstance(doc, str):
+            self._remember(self.DOCUMENTS_KEY, [doc])
+        elif doc is not None:
+            self._unsaved_allowed.add(doc)
+        self._rerender()
+
+    def _show_images_from_sites(self) -> None:
+        self._remember(self.SITES_KEY, list(self._remote.hosts))
+        self._rerender()
+
+    def _rerender(self) -> None:
+        if self._loaded_html:
+            self.set_html(self._loaded_html)
 
     def _patched(self, generation: int) -> None:
         if generation != self._generation:

@@ -47,8 +47,10 @@ CSP = ("default-src 'none'; img-src data: cid: mwemail: {remote}; style-src 'uns
        "font-src data:; form-action 'none'; base-uri 'none'")
 
 
-def with_csp(html: str, remote_images: bool) -> str:
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP.format(remote="https:" if remote_images else "")}">'
+def with_csp(html: str, remote_images: bool, hosts: frozenset[str] = frozenset()) -> str:
+    """`hosts`: https sites whose images this page may show (remote images otherwise off)."""
+    remote = "https:" if remote_images else " ".join(f"https://{h}:*" for h in sorted(hosts))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP.format(remote=remote)}">'
     m = re.search(r"<head\b[^>]*>", html, re.I)
     if m:
         return html[:m.end()] + meta + html[m.end():]
@@ -103,9 +105,11 @@ class _Interceptor(QWebEngineUrlRequestInterceptor):
     """Blocks everything but our own scheme and data: (https images when allowed). Tiny on
     purpose: the profile waits while it runs."""
 
-    def __init__(self, allow_remote_images: bool, parent: QObject | None = None) -> None:
+    def __init__(self, allow_remote_images: bool, parent: QObject | None = None,
+                 hosts: dict[str, frozenset[str]] | None = None) -> None:
         super().__init__(parent)
         self.allow_remote_images = allow_remote_images
+        self.hosts = hosts if hosts is not None else {}   # page key -> https image sites it may load
         self.blocked: list[str] = []   # for tests and the "remote content blocked" notice
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
@@ -113,8 +117,8 @@ class _Interceptor(QWebEngineUrlRequestInterceptor):
         scheme = url.scheme()
         if scheme in ("mwemail", "data", "blob", "about"):
             return
-        if (self.allow_remote_images and scheme == "https"
-                and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage):
+        if (scheme == "https" and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage
+                and (self.allow_remote_images or url.host() in self.hosts.get(info.firstPartyUrl().host(), ()))):
             return
         self.blocked.append(url.toString())
         info.block(True)
@@ -129,11 +133,12 @@ class _Profiles(QObject):
         self.store = _Store(self)
         self.profiles: dict[bool, QWebEngineProfile] = {}
         self.interceptors: dict[bool, _Interceptor] = {}
+        self.hosts: dict[str, frozenset[str]] = {}   # page key -> https image sites allowed there
         for remote in (False, True):
             profile = QWebEngineProfile(self)  # no storage name: off the record
             profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
             profile.setPersistentCookiesPolicy(QWebEngineProfile.PersistentCookiesPolicy.NoPersistentCookies)
-            interceptor = _Interceptor(remote, self)
+            interceptor = _Interceptor(remote, self, self.hosts)
             profile.setUrlRequestInterceptor(interceptor)
             profile.installUrlSchemeHandler(SCHEME, self.store)
             self.profiles[remote] = profile
@@ -216,6 +221,8 @@ class EmailView(QWebEngineView):
         self._scrollbars = scrollbars
         self._key = f"v{next(_keys)}"
         self._base: Path | None = None   # the folder local images are read from
+        self._hosts: frozenset[str] = frozenset()         # https image sites the user allowed
+        self._page_hosts: frozenset[str] = frozenset()    # … that the shown page was loaded with
         self._shown = False   # a page of ours finished loading and is still there to patch
         self.loadStarted.connect(lambda: setattr(self, "_shown", False))
         self.loadFinished.connect(lambda ok: setattr(self, "_shown", bool(ok)))
@@ -256,12 +263,19 @@ class EmailView(QWebEngineView):
         else:
             bases[key] = self._base
 
+    def set_image_hosts(self, hosts: frozenset[str]) -> None:
+        """Show https images from these sites (the next HTML shown loads them)."""
+        self._hosts = frozenset(hosts)
+
     def set_email_html(self, html: str) -> None:
         """Show this HTML (any size)."""
         store = profiles().store
         key = f"{self._key}-{next(_keys)}"
         previous = getattr(self, "_current_key", None)
-        store.pages[key] = with_csp(html, self._remote).encode("utf-8")
+        store.pages[key] = with_csp(html, self._remote, self._hosts).encode("utf-8")
+        self._page_hosts = self._hosts
+        if self._hosts:
+            profiles().hosts[key] = self._hosts
         self._set_store_base(key)
         url = QUrl(f"mwemail://{key}/")
         self.page().allowed_url = url
@@ -271,6 +285,7 @@ class EmailView(QWebEngineView):
         if previous:
             store.pages.pop(previous, None)
             store.bases.pop(previous, None)
+            profiles().hosts.pop(previous, None)
 
     def patch_email_html(self, html: str, done: Callable[[], None]) -> bool:
         """Show this HTML by replacing the shown document's content in place: no new page, no
@@ -280,10 +295,10 @@ class EmailView(QWebEngineView):
         The document keeps the Content-Security-Policy of its first load (a policy cannot be
         taken back), and the request interceptor still blocks everything remote."""
         key = getattr(self, "_current_key", None)
-        if not self._shown or key is None or len(html) > PATCH_MAX_CHARS:
-            return False
+        if not self._shown or key is None or len(html) > PATCH_MAX_CHARS or self._hosts != self._page_hosts:
+            return False   # (other image sites allowed: a new page, with its policy)
         # A reload (say, after a renderer crash) must get the current content.
-        profiles().store.pages[key] = with_csp(html, self._remote).encode("utf-8")
+        profiles().store.pages[key] = with_csp(html, self._remote, self._hosts).encode("utf-8")
         self._latest_patch = html
 
         def patched(result) -> None:
@@ -305,3 +320,4 @@ class EmailView(QWebEngineView):
         if key:
             profiles().store.pages.pop(key, None)
             profiles().store.bases.pop(key, None)
+            profiles().hosts.pop(key, None)
