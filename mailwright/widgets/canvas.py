@@ -9,11 +9,13 @@ drops. Decisions (what a drop does) live in app/drop.py.
 """
 from __future__ import annotations
 
+import ctypes
 import json
+import struct
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QPainter, QPen
+from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QColor, QCursor, QDrag, QFont, QGuiApplication, QPainter, QPen
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
                                QWidget)
@@ -287,6 +289,7 @@ class Canvas(QWidget):
         self._autoscroll = QTimer(self)
         self._autoscroll.setInterval(16)
         self._autoscroll.timeout.connect(self._autoscroll_tick)
+        self._wheel_filter: QAbstractNativeEventFilter | None = None
         self._scroll_speed = 0
         self._scrolling = False             # one scroll step in flight at a time
         self._filtered: QObject | None = None
@@ -613,6 +616,7 @@ class Canvas(QWidget):
             if event.mimeData().hasFormat(MIME_PAYLOAD):
                 pos, payload = event.position().toPoint(), self._payload(event.mimeData())
                 self._drag = (pos, payload)
+                self._watch_wheel()
                 self._set_autoscroll(pos)
                 if self._layout is not None:
                     self._place(pos, payload)   # at once from the last layout: line and cursor now
@@ -882,6 +886,7 @@ class Canvas(QWidget):
         self.drop_refused = False
         self._layout = None
         self._drag = None
+        self._unwatch_wheel()
         self._autoscroll.stop()
         self._scroll_speed = 0
         self.overlay.line = None
@@ -913,3 +918,65 @@ class Canvas(QWidget):
                 self.drag_move(*self._drag)
 
         self.view.page().runJavaScript("window.scrollBy(0,%d)" % dy, APP_WORLD, done)
+
+    def _watch_wheel(self) -> None:
+        # Qt's drag loop swallows wheel events (QBasicDrag's application event filter); on X11
+        # the wheel is a button 4/5 press, seen here before Qt turns it into an event.
+        if self._wheel_filter is None and QGuiApplication.platformName() == "xcb":
+            self._wheel_filter = _X11Wheel(self)
+            QTimer.singleShot(0, self, self._install_wheel_filter)
+
+    def _install_wheel_filter(self) -> None:
+        if self._wheel_filter is not None and self._drag is not None:
+            QCoreApplication.instance().installNativeEventFilter(self._wheel_filter)
+            self._wheel_installed = True
+
+    def _unwatch_wheel(self) -> None:
+        if self._wheel_filter is not None:
+            if getattr(self, "_wheel_installed", False):
+                QCoreApplication.instance().removeNativeEventFilter(self._wheel_filter)
+                self._wheel_installed = False
+            self._wheel_filter = None
+
+
+class _X11Wheel(QAbstractNativeEventFilter):
+    """Wheel notches over the canvas during a drag (X11 button 4 up, 5 down) scroll it: core
+    ButtonPress events, or XInput2 ones (a GenericEvent of type XI_ButtonPress), which the X
+    server reports once per device (master and slave: counted once, by their timestamp)."""
+
+    def __init__(self, canvas: "Canvas") -> None:
+        super().__init__()
+        self.canvas = canvas
+        self._last: tuple[int, int] | None = None
+
+    @staticmethod
+    def _wheel(message) -> tuple[int, int] | None:
+        """(button, time) of a wheel press, else None."""
+        raw = ctypes.string_at(int(message), 20)
+        kind = raw[0] & 0x7F
+        if kind == 4 and raw[1] in (4, 5):                     # core ButtonPress
+            return raw[1], struct.unpack_from("<I", raw, 4)[0]
+        if kind == 35:                                         # GenericEvent
+            event_type, = struct.unpack_from("<H", raw, 8)
+            when, detail = struct.unpack_from("<II", raw, 12)
+            if event_type == 4 and detail in (4, 5):            # XI_ButtonPress
+                return detail, when
+        return None
+
+    def nativeEventFilter(self, event_type, message):  # noqa: N802 (Qt API)
+        if bytes(event_type) != b"xcb_generic_event_t":
+            return False, 0
+        wheel = self._wheel(message)
+        if wheel is None:
+            return False, 0
+        if wheel == self._last:
+            return True, 0   # the same notch from the other device
+        self._last = wheel
+        canvas = self.canvas
+        if canvas._drag is None:
+            return False, 0
+        view = canvas.view
+        if view.rect().contains(view.mapFromGlobal(QCursor.pos())):
+            canvas.scroll_during_drag(-100 if wheel[0] == 4 else 100)
+            return True, 0
+        return False, 0

@@ -1,5 +1,5 @@
 """The canvas gestures in a real X11 server (Xvfb) driven by xdotool: a real QDrag from the
-palette, auto-scroll at the bottom edge, a drop in the grey margin, the landed block in view;
+palette, the wheel during the drag, auto-scroll at the bottom edge, a drop in the grey margin, the landed block in view;
 a real double-click, typing and Esc editing a heading in place.
 
 Skipped, with the reason, when Xvfb or xdotool is missing (`apt-get install -y xvfb xdotool`).
@@ -54,6 +54,9 @@ def test_a_real_drag_scrolls_at_the_edge_and_lands_from_the_margin_in_view(displ
     doc = tmp_path / "newsletter.mwt"
     doc.write_bytes((ROOT / "examples" / "newsletter.mwt").read_bytes())
     result = drive(display, "drag", doc, tmp_path)
+    # the wheel works during the drag: three notches down, one up
+    assert result["scroll_after_wheel"] >= result["scroll_before_wheel"] + 200, result
+    assert result["scroll_after_wheel_up"] < result["scroll_after_wheel"], result
     assert result["scroll_after_edge"] > result["scroll_before_edge"] + 300, result
     assert result["line_in_margin"] is not None, "the margin shows an insertion line"
     assert len(result["added"]) == 1 and result["selection"] == result["added"][0]

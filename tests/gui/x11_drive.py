@@ -77,6 +77,13 @@ def main() -> int:
             lambda: move_to(palette_point("Text")[0] + 30, palette_point("Text")[1]),
             lambda: move_to(*view_point(vw() // 2, vh() // 2)),
             lambda: move_to(*view_point(vw() // 2 + 5, vh() // 2)),
+            lambda: scroll_y("scroll_before_wheel"),
+            lambda: xdo("click", "5"), lambda: xdo("click", "5"), lambda: xdo("click", "5"),
+            None, None,
+            lambda: scroll_y("scroll_after_wheel"),
+            lambda: xdo("click", "4"),
+            None, None,
+            lambda: scroll_y("scroll_after_wheel_up"),
             lambda: scroll_y("scroll_before_edge"),
             # near the bottom edge: the canvas scrolls on its own
             lambda: move_to(*view_point(vw() // 2, vh() - 6)),
