@@ -63,8 +63,7 @@ _CACHE_MAX_CHARS = 8_000
 def _sanitize(html: str, paragraph_gap: int) -> str:
     if not html.strip():
         return ""
-    root = lxml.html.fragment_fromstring(html, create_parent="div",
-                                         parser=lxml.html.HTMLParser(huge_tree=True))
+    root = fragment_root(html)
     parts: list = []
     _emit_children(root, parts)
     # Spacing between blocks: margins on every paragraph/list but the last one.
@@ -75,6 +74,31 @@ def _sanitize(html: str, paragraph_gap: int) -> str:
         style = f"margin:{gap};" + ("padding-left:24px;" if tag != "p" else "") + (f"{css};" if css else "")
         parts[i] = f'<{tag} style="{escape_attr(style)}">'
     return "".join(parts)
+
+
+_FULL_PAGE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+
+
+def _html_fragment(html: str) -> etree._Element:
+    return lxml.html.fragment_fromstring(html, create_parent="div", parser=lxml.html.HTMLParser(huge_tree=True))
+
+
+def fragment_root(html: str) -> etree._Element:
+    """The tree `lxml.html.fragment_fromstring(html, create_parent="div")` gives, of plain lxml
+    elements: lxml.html looks up its element class in Python for every element, 15% of a
+    starter's document -> MJML step (the sanitiser reads only tags, attributes and text)."""
+    if _FULL_PAGE.match(html):  # lxml.html treats a whole page its own way: let it
+        return _html_fragment(html)
+    doc = etree.fromstring(f"<html><body>{html}</body></html>", etree.HTMLParser(huge_tree=True))
+    bodies = [] if doc is None else [e for e in doc if e.tag == "body"]
+    if len(bodies) != 1:  # what lxml.html refuses, refused with its own error
+        return _html_fragment(html)
+    body = bodies[0]
+    root = etree.Element("div")
+    if body.text and body.text.strip():  # leading white space is dropped, as lxml.html does
+        root.text = body.text
+    root.extend(list(body))
+    return root
 
 
 _sanitize_cached = functools.lru_cache(maxsize=1024)(_sanitize)
