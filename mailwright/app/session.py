@@ -102,6 +102,10 @@ class Session:
         same_file = self.path is not None and target.resolve() == self.path.resolve()
         if same_file and not force and self.changed_on_disk():
             raise ExternalChange(f"{target} was changed by another program since it was opened")
+        if self.folder is not None and target.parent.resolve() != self.folder.resolve():
+            from .carry_images import carry_images
+
+            carry_images(self.doc, self.folder, target.parent)   # its pictures come along
         save_document(self.doc, target)
         self.path = target
         self._disk = disk_state(target)
