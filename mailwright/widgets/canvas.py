@@ -706,7 +706,11 @@ class Canvas(QWidget):
             if data and self.editing == node_id:
                 self._report(node_id, spec, data)
                 if data.get("rect"):
-                    self._edit_rect = QRectF(*data["rect"])
+                    rect = QRectF(*data["rect"])
+                    if rect != self._edit_rect:   # the text grew or shrank: outline it where it is now
+                        self._edit_rect = rect
+                        if not finish:
+                            self.refresh_selection()
             if finish and self.editing == node_id:
                 self.editing = self._edit = self._edit_rect = None
                 self.text_bar.hide()
