@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .document import Document
-from .inline import InlineError, inline_css
 from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
 from .plaintext import html_to_text
@@ -185,6 +184,10 @@ def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: s
             source: str, with_text: bool = True) -> tuple[str, str, str, str]:
     """Inline when needed, then restore tags: (html, text, html with tokens, text with tokens)."""
     if needs_inlining:
+        # Imported only here: the inliner (logging, the CSS pruner, later premailer) is for
+        # the few emails with CSS to inline, and a command's start is mostly its imports.
+        from .inline import InlineError, inline_css
+
         try:
             html = inline_css(html, extra_css)
         except InlineError as e:
