@@ -35,6 +35,8 @@ CONSTRUCTS: dict[str, str] = {
     "or": "<p><% if data:vip or data:firstname %>EITHER<% else %>NEITHER<% endif %></p>",
     "not": "<p><% if not data:vip %>NOT VIP<% else %>VIP<% endif %></p>",
     "and/or mixed": "<p><% if data:vip and data:firstname or data:plan %>YES<% else %>NO<% endif %></p>",
+    "or/and mixed": "<p><% if data:vip or data:firstname and data:plan %>YES<% else %>NO<% endif %></p>",
+    "and/or groups": "<p><% if data:vip and data:firstname or data:plan and data:seats %>YES<% else %>NO<% endif %></p>",
     "==": '<p><% if data:plan == "pro" %>PRO<% else %>NOT PRO<% endif %></p>',
     "!=": '<p><% if data:plan != "pro" %>NOT PRO<% else %>PRO<% endif %></p>',
     ">": "<p><% if data:seats > 5 %>MANY<% else %>FEW<% endif %></p>",

@@ -1,6 +1,8 @@
 """Customer.io (Liquid): `{{customer.firstname | default: 'there' | escape}}`.
 
-Fields are customer attributes (`customer.<name>`, names as written or as mapped). A missing
+Fields are customer attributes (`customer.<name>`, names as written or as mapped; a name that
+is no identifier is written `customer["first name"]`). `and` mixed with `or` is written in the
+order Liquid reads it (see _liquid_exact.py). A missing
 attribute makes Customer.io fail the delivery ("a message won't render, and we'll log a Failed
 state"), so every output carries a default (`default: ''` when the tag has none).
 Links: `{% unsubscribe_url %}`, `{% view_in_browser_url %}`; `<< link:preferences >>` is refused:
@@ -10,16 +12,16 @@ the reference documents no preferences tag (public templates use
 from __future__ import annotations
 
 from ..ast import Filter, Output, Ref
-from ._liquidlike import LiquidFamily
+from ._liquid_exact import LiquidExact
 from .base import ExportContext, ExportError
 
 
-class CustomerIo(LiquidFamily):
+class CustomerIo(LiquidExact):
     name = "customerio"
     label = "Customer.io"
     description = "Customer.io Liquid: {{customer.firstname | default: 'there'}}, {% unsubscribe_url %}"
     out_open, out_close = "{{", "}}"
-    reserved_names = LiquidFamily.reserved_names | {"customer", "event", "trigger", "campaign", "journey",
+    reserved_names = LiquidExact.reserved_names | {"customer", "event", "trigger", "campaign", "journey",
                                                     "content", "snippets", "objects", "page"}
 
     def field_code(self, ref: Ref, ctx: ExportContext) -> str:
