@@ -11,6 +11,10 @@
   Monitor would close its condition there.
 * No loops (repeaters are an editor feature, not data loops): refused.
 * No filters.
+* Two fields that become one tag (`data:firstname` and `data:"first name"` are both
+  `[firstname]`) are refused, and so is literal text Campaign Monitor would read as a tag: a
+  `[field]` of the email's own fields, `[unsubscribe]`, `[webversion]`, `[if:…]`, `[elseif:…]`
+  (it documents no escape). Outlook's `<![endif]-->` comments are left alone.
 * Links: unsubscribe `[unsubscribe]` (the URL form, for an href; Campaign Monitor's
   `<unsubscribe>…</unsubscribe>` element wraps link text), view online `[webversion]`.
   Preferences is refused: only a `<preferences>` element is documented, no URL tag.
@@ -19,11 +23,13 @@ from __future__ import annotations
 
 import re
 
-from ..ast import Compare, Const, Expr, For, If, Not, Output, Ref, Text
+from ..ast import Compare, Const, Expr, For, If, Node, Not, Output, Ref, Text, iter_refs
 from .base import ExportContext, ExportError, describe, expr_pos
 from ._tagdialect import TagDialect, XContext
 
 _BAD_NAME = re.compile(r"[\[\],=:\s]")
+_LITERAL_TAG = re.compile(r"\[((?:if|elseif):[^\]]*|[^\[\]\s,]+(?:,fallback=[^\]]*)?)\]", re.I)
+_LINK_TAGS = {"unsubscribe", "webversion"}
 _CM_TAG = re.compile(r"\[(?:endif|else|elseif:[^\]]*|if:[^\]]*)\]", re.I)
 
 
@@ -51,6 +57,31 @@ class CampaignMonitor(TagDialect):
 
     def default_field_name(self, name: str) -> str:
         return re.sub(r"\s+", "", name)
+
+    def export(self, nodes: tuple[Node, ...], ctx: ExportContext) -> str:
+        # Two fields written as one tag would show one subscriber value for both: refused.
+        # Tags are compared without case, as Campaign Monitor matches them.
+        seen: dict[str, Ref] = {}
+        for ref in iter_refs(nodes):
+            if ref.ns != "data":
+                continue
+            segs = self.field_path(ref, ctx)
+            if len(segs) != 1:
+                continue  # refused where it is written
+            other = seen.setdefault(segs[0].lower(), ref)
+            if other.path != ref.path:
+                raise ExportError(self.label, f"both {other.name} and {ref.name} as [{segs[0]}]", ref.pos,
+                                  "Campaign Monitor field tags have no spaces, so the two fields would show the "
+                                  "same value; rename one, or map them to different names with --field-map")
+        fields = {k for k in seen}
+        for text in _texts(nodes):
+            for m in _LITERAL_TAG.finditer(text):
+                name = m.group(1).lower()
+                if name.startswith(("if:", "elseif:")) or name.split(",")[0] in fields | _LINK_TAGS:
+                    raise ExportError(self.label, f"the text {m.group(0)!r}", None,
+                                      "Campaign Monitor would read it as its own tag and documents no way to "
+                                      "escape it; reword it (e.g. without the square brackets)")
+        return super().export(nodes, ctx)
 
     def tag_name(self, ref: Ref, ctx: ExportContext) -> str:
         segs = self.field_path(ref, ctx)

@@ -1,0 +1,44 @@
+"""Refusals that are honest and complete (issue 12 item 7): a dialect refuses only what its ESP
+cannot say, never writes two fields as one tag, and never leaves text its ESP would read as a tag."""
+from __future__ import annotations
+
+import pytest
+
+from mailwright.app.merge import parse
+from mailwright.app.merge.dialects import ExportContext, ExportError, get_dialect
+from tests.support import campaignmonitor_engine
+
+
+def _export(dialect: str, src: str, part: str = "html") -> str:
+    return get_dialect(dialect).export(parse(src, "t.html"), ExportContext(part))
+
+
+def test_campaign_monitor_refuses_two_fields_written_as_one_tag() -> None:
+    src = '<< data:firstname >> and << data:"first name" >>'
+    with pytest.raises(ExportError) as e:
+        _export("campaignmonitor", src)
+    assert 'data:firstname and data:"first name" as [firstname]' in str(e.value)
+    assert str(e.value).startswith("t.html:1:")
+
+
+def test_campaign_monitor_refuses_literal_text_it_would_read_as_a_tag() -> None:
+    src = "Type [firstname] to greet, << data:firstname >>"
+    # What Campaign Monitor would send: the literal shows the subscriber's name too.
+    assert campaignmonitor_engine.render("Type [firstname] to greet, [firstname]", {"firstname": "Ana"}) \
+        == "Type Ana to greet, Ana"
+    for text in (src, "[if:plan=pro] is how CM writes it << data:plan >>", "Click [unsubscribe] << data:x >>"):
+        with pytest.raises(ExportError, match="would read it as its own tag"):
+            _export("campaignmonitor", text)
+
+
+def test_campaign_monitor_leaves_outlook_comments_and_other_brackets() -> None:
+    out = _export("campaignmonitor", "<!--[if mso]><b>x</b><![endif]--> [note] << data:firstname >>")
+    assert out == "<!--[if mso]><b>x</b><![endif]--> [note] [firstname]"
+
+
+@pytest.mark.parametrize("dialect", ["liquid", "customerio"])
+def test_liquid_field_names_with_spaces_and_mixed_and_or_are_exported(dialect: str) -> None:
+    assert '["first name"]' in _export(dialect, '<< data:"first name" >>')
+    assert "or" in _export(dialect, "<% if data:a and data:b or data:c %>Y<% endif %>", "text")
+    with pytest.raises(ExportError, match="groups on both sides"):
+        _export(dialect, "<% if data:a and data:b or data:c and data:d %>Y<% endif %>")
