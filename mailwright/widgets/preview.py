@@ -20,6 +20,8 @@ screen either way; `pending` is True until the latest one is.
 from __future__ import annotations
 
 import html as htmllib
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPainterPath
@@ -322,6 +324,7 @@ class PreviewWorkspace(QWidget):
         self.setWindowTitle("Preview — Mailwright")
         self.state = state
         self.settings = settings
+        self.folder_provider: Callable[[], Path | None] | None = None  # the document's folder
         self.frames: list[PreviewFrame] = []
         self.remote_images = False
 
@@ -597,6 +600,8 @@ class PreviewWorkspace(QWidget):
         if email is None:
             self._update_status()
             return
+        # Local (relative) images are read from the document's folder, as on the canvas.
+        frame.view.set_base(self.folder_provider() if self.folder_provider else None)
         frame.show_email(email.html, sender=self.sender_edit.text().strip() or "Sender",
                          subject=email.subject, preheader=snippet(email.preheader, email.text))
 
@@ -660,6 +665,7 @@ def _make_workspace(window) -> PreviewWorkspace:
     panel = getattr(window, "recipients_panel", None)
     if panel is not None:
         workspace.recipients.bind(panel)
+    workspace.folder_provider = lambda: getattr(getattr(window, "session", None), "folder", None)
     window._mw_preview = workspace
     return workspace
 

@@ -86,3 +86,22 @@ def test_local_images_are_served_only_from_the_documents_folder(qtbot, make_wind
     assert natural("../outside.png") == 0
     assert natural("assets/notes.png") == 0
     assert natural("/etc/hostname.png") == 0
+
+
+def test_the_preview_tab_shows_the_starters_local_pictures_too(qtbot, make_window):
+    import json
+
+    from mailwright.widgets.preview import APP_WORLD
+
+    window = make_window(Session.new(ROOT / "examples" / "newsletter.mwt"))
+    window.a_preview.trigger()
+    frame = window._mw_preview.frame(600) or window._mw_preview.frames[0]
+
+    def local_images() -> list:
+        out: dict = {}
+        frame.view.page().runJavaScript(IMAGES_JS, APP_WORLD, lambda r: out.update(r=r))
+        qtbot.waitUntil(lambda: "r" in out, timeout=5000)
+        return [i for i in json.loads(out["r"] or "[]") if (i[0] or "").startswith("assets/")]
+
+    qtbot.waitUntil(lambda: bool(local_images()) and all(nw > 0 for _, nw, *_ in local_images()),
+                    timeout=RENDER_TIMEOUT)
