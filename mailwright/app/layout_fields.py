@@ -19,6 +19,15 @@ ROW_FIELDS = (
     Field("reverse_on_mobile", "bool", "Reverse column order when stacked", default=False),
     Field("hide_on_mobile", "bool", "Hide on mobile", default=False),
     Field("hide_on_desktop", "bool", "Hide on desktop", default=False),
+    # Finer styling, empty by default (imported emails use them; the row writes what it always did).
+    Field("radius_top", "number", "Corner radius top", min=0, max=60, unit="px", advanced=True,
+          hint="the top corners only; empty: the corner radius"),
+    Field("radius_bottom", "number", "Corner radius bottom", min=0, max=60, unit="px", advanced=True,
+          hint="the bottom corners only; empty: the corner radius"),
+    *(Field(f"border_{side}", "text", f"Border {side}", default="", advanced=True,
+            hint="CSS border, e.g. 2px solid #e5e5e6") for side in ("top", "right", "bottom", "left")),
+    Field("css_class", "text", "CSS class", default="", advanced=True,
+          hint="class names for the email's own styles (head MJML)"),
 )
 
 COLUMN_FIELDS = (

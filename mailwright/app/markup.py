@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Callable
 
 import lxml.html
 from lxml import etree
@@ -26,6 +27,15 @@ _CSS_DECL = re.compile(r"\s*([a-zA-Z-]+)\s*:\s*([^;]+)")
 _CSS_VALUE_OK = re.compile(r"^[#\w\s.,%()'-]+$")
 
 
+# Markup kept as written (a Text block imported from MJML, `markup_as_written`): headings and
+# divs too, each element's own CSS from this list, and no paragraph margins of ours.
+_KEEP_WRITTEN = _KEEP | {"h1", "h2", "h3", "h4", "h5", "h6", "div"}
+_WRITTEN_CSS = _SPAN_CSS | _ALIGN_CSS | {
+    "margin", "margin-top", "margin-right", "margin-bottom", "margin-left", "padding", "padding-top",
+    "padding-right", "padding-bottom", "padding-left", "line-height", "font-family", "letter-spacing",
+    "text-transform", "display", "vertical-align", "white-space", "word-break"}
+
+
 def _filter_css(style: str, allowed: set[str]) -> str:
     out = []
     for m in _CSS_DECL.finditer(style or ""):
@@ -42,7 +52,7 @@ def _safe_href(href: str) -> str | None:
     return href
 
 
-def sanitize_rich_text(html: str, *, paragraph_gap: int = 12) -> str:
+def sanitize_rich_text(html: str, *, paragraph_gap: int = 12, as_written: bool = False) -> str:
     """Keep the rich-text subset (p, br, strong, em, u, a, lists, coloured spans) as MJML-safe
     markup. Unknown tags are unwrapped (their text stays), dangerous ones dropped with content,
     `javascript:` links unlinked. Paragraph and list margins are written inline so every client
@@ -52,9 +62,46 @@ def sanitize_rich_text(html: str, *, paragraph_gap: int = 12) -> str:
     text come back unchanged (a third of document → MJML on a large document). Long texts
     are not kept, so the cache stays a few megabytes at most.
     """
+    if as_written:
+        return _sanitize_written(html)
     if len(html) > _CACHE_MAX_CHARS:
         return _sanitize(html, paragraph_gap)
     return _sanitize_cached(html, paragraph_gap)
+
+
+def _sanitize_written(html: str) -> str:
+    """The same allow-list idea for markup kept as written: safe tags and CSS only, dangerous
+    ones dropped, `javascript:` links unlinked, but each element keeps its own spacing."""
+    if not html.strip():
+        return ""
+    root = lxml.html.fragment_fromstring(html, create_parent="div", parser=lxml.html.HTMLParser(huge_tree=True))
+    parts: list = []
+    _emit_children(root, parts, _emit_written)
+    return "".join(parts)
+
+
+def _emit_written(el: etree._Element, parts: list) -> None:
+    if not isinstance(el.tag, str):
+        return
+    tag = el.tag.lower()
+    if tag in _DROP:
+        return
+    if tag not in _KEEP_WRITTEN:
+        _emit_children(el, parts, _emit_written)
+        return
+    if tag == "br":
+        parts.append("<br />")
+        return
+    attrs = _link_attrs(el) if tag == "a" else ""
+    if attrs is None:
+        _emit_children(el, parts, _emit_written)
+        return
+    css = _filter_css(el.get("style", ""), _WRITTEN_CSS)
+    if css:
+        attrs += f' style="{escape_attr(css)}"'
+    parts.append(f"<{tag}{attrs}>")
+    _emit_children(el, parts, _emit_written)
+    parts.append(f"</{tag}>")
 
 
 _CACHE_MAX_CHARS = 8_000
@@ -109,13 +156,27 @@ def clear_cache() -> None:
     _sanitize_cached.cache_clear()
 
 
-def _emit_children(el: etree._Element, parts: list) -> None:
+def _emit_children(el: etree._Element, parts: list, emit: Callable[[etree._Element, list], None] | None = None) -> None:
+    emit = emit or _emit
     if el.text:
         parts.append(escape_text(el.text))
     for child in el:
-        _emit(child, parts)
+        emit(child, parts)
         if child.tail:
             parts.append(escape_text(child.tail))
+
+
+def _link_attrs(el: etree._Element) -> str | None:
+    """A link's href, title and target attributes; None when its href is unsafe (unlinked)."""
+    href = _safe_href(el.get("href", ""))
+    if href is None:
+        return None
+    attrs = f' href="{escape_attr(href)}"'
+    if el.get("title"):
+        attrs += f' title="{escape_attr(el.get("title"))}"'
+    if el.get("target") == "_blank":
+        attrs += ' target="_blank"'
+    return attrs
 
 
 def _emit(el: etree._Element, parts: list) -> None:
@@ -134,15 +195,11 @@ def _emit(el: etree._Element, parts: list) -> None:
         return
     attrs = ""
     if tag == "a":
-        href = _safe_href(el.get("href", ""))
-        if href is None:
+        link = _link_attrs(el)
+        if link is None:
             _emit_children(el, parts)
             return
-        attrs += f' href="{escape_attr(href)}"'
-        if el.get("title"):
-            attrs += f' title="{escape_attr(el.get("title"))}"'
-        if el.get("target") == "_blank":
-            attrs += ' target="_blank"'
+        attrs += link
         css = _filter_css(el.get("style", ""), _LINK_CSS)
         if css:
             attrs += f' style="{escape_attr(css)}"'

@@ -63,9 +63,9 @@ class RenderContext:
             out.append(f' {key}="{escape_attr(value)}"')
         return "".join(out)
 
-    def rich(self, html: str) -> str:
+    def rich(self, html: str, as_written: bool = False) -> str:
         html = strip_controls(html)
-        return sanitize_rich_text(self.tokens.protect(html, markup=True, origin=self._origin()))
+        return sanitize_rich_text(self.tokens.protect(html, markup=True, origin=self._origin()), as_written=as_written)
 
     def raw_html(self, html: str) -> str:
         html = strip_controls(html)
@@ -173,6 +173,16 @@ DESIGN_EMPTY_DOCUMENT = (
 )
 
 
+def _row_radius(p: dict[str, Any]) -> str | None:
+    """The corner radius; the top and bottom corners may have their own."""
+    top, bottom = p["radius_top"], p["radius_bottom"]
+    if top is None and bottom is None:
+        return px(p["border_radius"]) if p["border_radius"] else None
+    top = p["border_radius"] if top is None else top
+    bottom = p["border_radius"] if bottom is None else bottom
+    return f"{px(top)} {px(top)} {px(bottom)} {px(bottom)}"
+
+
 def render_row(row: Row, body_width: int, ctx: RenderContext) -> str:
     p = resolve_fields(ROW_FIELDS, row.props, ctx.theme)
     classes = tuple(c for c, on in (("mw-hide-mobile", p["hide_on_mobile"]),
@@ -195,24 +205,58 @@ def render_row(row: Row, body_width: int, ctx: RenderContext) -> str:
     if not p["stack_on_mobile"] and len(columns) > 1:
         inner = f"<mj-group{ctx.attrs({'direction': 'rtl' if reverse else None})}>{inner}</mj-group>"
     ctx.node_id = row.id
+    background = p["background_color"] or None
+    if background == "transparent" and ctx.theme.neutral:
+        background = None  # would override a background the source gives by class
     attrs = ctx.attrs({
-        "background-color": p["background_color"] or None,
+        "background-color": background,
         "background-url": p["background_image"] or None,
         "background-size": p["background_size"] if p["background_image"] else None,
         "background-repeat": "no-repeat" if p["background_image"] else None,
         "background-position": p["background_position"] if p["background_image"] else None,
         "padding": pad(p["padding_top"], p["padding_x"], p["padding_bottom"], p["padding_x"]),
         "full-width": "full-width" if p["full_width"] else None,
-        "border-radius": px(p["border_radius"]) if p["border_radius"] else None,
+        "border-radius": _row_radius(p),
+        **{f"border-{side}": p[f"border_{side}"] or None for side in ("top", "right", "bottom", "left")},
         "text-align": p["text_align"],
         "direction": "rtl" if reverse else None,
-        "css-class": ctx.css_class("mw-row", *classes),
+        "css-class": ctx.css_class("mw-row", *classes, p["css_class"]),
     })
     return _wrap_logic(row.condition, row.repeat, f"<mj-section{attrs}>{inner}</mj-section>", ctx, level="body")
 
 
+_HIDE_RULES = (
+    ".mw-hide-desktop { display: none; max-height: 0; overflow: hidden; mso-hide: all; } "
+    ".mw-hide-desktop-outlook { display: none; mso-hide: all; } "
+    f"@media only screen and (max-width: {MOBILE_BREAKPOINT - 1}px) {{ "
+    ".mw-hide-mobile { display: none !important; max-height: 0 !important; overflow: hidden !important; } "
+    ".mw-hide-desktop { display: block !important; max-height: none !important; overflow: visible !important; } }"
+)
+
+
+def _neutral_head(doc: Document, ctx: RenderContext) -> str:
+    """The head under a neutral theme: only what the document itself asks for (subject,
+    preheader, a link colour set in the settings, the hide-on-device rules its rows use, its
+    head MJML), so an imported email keeps MJML's defaults and its own head's look."""
+    rules = []
+    if doc.settings.link_color:
+        rules.append(f"a {{ color: {ctx.theme.colors['link']}; }} ")
+    if any(r.props.hide_on_mobile or r.props.hide_on_desktop for r in doc.rows):
+        rules.append(_HIDE_RULES)
+    parts = [
+        f"<mj-title>{ctx.text(doc.subject)}</mj-title>",
+        f"<mj-preview>{ctx.text(doc.preheader)}</mj-preview>" if doc.preheader else "",
+        *(f"<mj-font{ctx.attrs({'name': name, 'href': href})} />" for name, href in ctx.theme.web_fonts),
+        f"<mj-style>{''.join(rules)}</mj-style>" if rules else "",
+        ctx.raw_mjml(doc.settings.head_mjml) if doc.settings.head_mjml else "",
+    ]
+    return "<mj-head>" + "".join(parts) + "</mj-head>"
+
+
 def _head(doc: Document, ctx: RenderContext) -> str:
     t = ctx.theme
+    if t.neutral:
+        return _neutral_head(doc, ctx)
     body_font = font_stack(t.fonts["body"])
     heading_font = font_stack(t.fonts["heading"])
     parts = [
@@ -241,17 +285,7 @@ def _head(doc: Document, ctx: RenderContext) -> str:
         f"{classes}"
         "</mj-attributes>"
     )
-    bp = MOBILE_BREAKPOINT - 1
-    parts.append(
-        "<mj-style>"
-        f"a {{ color: {t.colors['link']}; }} "
-        ".mw-hide-desktop { display: none; max-height: 0; overflow: hidden; mso-hide: all; } "
-        ".mw-hide-desktop-outlook { display: none; mso-hide: all; } "
-        f"@media only screen and (max-width: {bp}px) {{ "
-        ".mw-hide-mobile { display: none !important; max-height: 0 !important; overflow: hidden !important; } "
-        ".mw-hide-desktop { display: block !important; max-height: none !important; overflow: visible !important; } }"
-        "</mj-style>"
-    )
+    parts.append(f"<mj-style>a {{ color: {t.colors['link']}; }} {_HIDE_RULES}</mj-style>")
     if doc.settings.head_mjml:
         parts.append(ctx.raw_mjml(doc.settings.head_mjml))
     return "<mj-head>" + "".join(p for p in parts if p) + "</mj-head>"
@@ -304,7 +338,10 @@ def _render_document(doc: Document, prefix: str, *, design: bool,
     rows = "".join(render_row(r, width, ctx) for r in doc.rows)
     if not rows and design:
         rows = DESIGN_EMPTY_DOCUMENT
-    body_attrs = ctx.attrs({"width": px(width), "background-color": theme.colors["background"]})
+    body_background = theme.colors["background"]
+    if body_background == "transparent" and theme.neutral:
+        body_background = None
+    body_attrs = ctx.attrs({"width": px(width), "background-color": body_background})
     root_attrs = ctx.attrs({"lang": doc.settings.lang, "dir": doc.settings.dir})
     mjml = f"<mjml{root_attrs}>{head}<mj-body{body_attrs}>{rows}</mj-body></mjml>\n"
     inline_css = strip_controls(doc.settings.inline_css or "")

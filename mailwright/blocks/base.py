@@ -46,6 +46,9 @@ class Field:
     unit: str = ""
     item_fields: tuple["Field", ...] = ()
     integer: bool = False
+    # Finer styling most emails leave alone (per-side padding, letter spacing, a CSS class):
+    # the inspector shows these in a folded "More styling" section.
+    advanced: bool = False
 
 
 Placement = Literal["column", "row"]
@@ -93,7 +96,7 @@ class Ctx(Protocol):
 
     def attrs(self, pairs: dict[str, Any]) -> str: ...
     def text(self, value: str) -> str: ...
-    def rich(self, html: str) -> str: ...
+    def rich(self, html: str, as_written: bool = False) -> str: ...
     def raw_html(self, html: str) -> str: ...
     def raw_mjml(self, mjml: str) -> str: ...
     def protect(self, value: str) -> str: ...
@@ -177,3 +180,66 @@ def items_of(value: Any) -> list[dict[str, Any]]:
         out.append(item if isinstance(item, dict) else item.model_dump())
     return out
 
+
+
+# --- fields several blocks share (all empty by default: the block writes what it always did) ---
+
+SIDES = ("top", "right", "bottom", "left")
+
+
+def side_fields(prefix: str = "padding", label: str = "Padding", limit: float = 120) -> tuple[Field, ...]:
+    """Per-side overrides of a block's `{prefix}_y`/`{prefix}_x` (empty: those values)."""
+    return tuple(
+        Field(f"{prefix}_{side}", "number", f"{label} {side}", min=0, max=limit, unit="px", advanced=True,
+              hint=f"empty: {label.lower()} {'top/bottom' if side in ('top', 'bottom') else 'left/right'}")
+        for side in SIDES)
+
+
+def side_values(b: "BlockData", prefix: str = "padding") -> tuple[float, float, float, float]:
+    """(top, right, bottom, left): each side's own value, else the symmetric one."""
+    y, x = b.props[f"{prefix}_y"], b.props[f"{prefix}_x"]
+    own = [b.props.get(f"{prefix}_{side}") for side in SIDES]
+    return tuple(v if v is not None else (y if i % 2 == 0 else x) for i, v in enumerate(own))  # type: ignore[return-value]
+
+
+def side_padding(b: "BlockData", prefix: str = "padding") -> str:
+    """The padding shorthand: `y x` as always, or four values when a side has its own."""
+    if all(b.props.get(f"{prefix}_{side}") is None for side in SIDES):
+        return pad(b.props[f"{prefix}_y"], b.props[f"{prefix}_x"])
+    return pad(*side_values(b, prefix))
+
+
+CSS_CLASS = Field("css_class", "text", "CSS class", default="", advanced=True,
+                  hint="class names for the email's own styles (head MJML)")
+
+FONT_WEIGHTS = ("", "normal", "bold", "100", "200", "300", "400", "500", "600", "700", "800", "900")
+
+# Text styling MJML's mj-text carries (text and heading blocks); MJML writes each on the text's box.
+TEXT_STYLE_FIELDS = (
+    Field("font_family", "text", "Font", default="", advanced=True, hint="a font stack; empty: the email's font"),
+    Field("font_weight", "choice", "Weight", default="", choices=FONT_WEIGHTS, advanced=True),
+    Field("font_style", "choice", "Style", default="", choices=("", "normal", "italic"), advanced=True),
+    Field("line_height_px", "number", "Line height (px)", min=1, max=200, unit="px", advanced=True,
+          hint="a fixed line height; empty: the relative line height"),
+    Field("letter_spacing", "number", "Letter spacing", min=-10, max=50, unit="px", advanced=True),
+    Field("text_transform", "choice", "Letter case", default="",
+          choices=("", "none", "uppercase", "lowercase", "capitalize"), advanced=True),
+    Field("text_decoration", "choice", "Decoration", default="",
+          choices=("", "none", "underline", "line-through"), advanced=True),
+    Field("background_color", "color", "Background colour", default="", advanced=True,
+          hint="behind the block (its padding included)"),
+)
+
+
+def text_style_attrs(b: "BlockData") -> dict[str, Any]:
+    """The mj-text attributes of TEXT_STYLE_FIELDS (None where a field is empty)."""
+    p = b.props
+    return {
+        "font-family": font_stack(p["font_family"]) if p["font_family"] else None,
+        "font-weight": p["font_weight"] or None,
+        "font-style": p["font_style"] or None,
+        "letter-spacing": px(p["letter_spacing"]) if p["letter_spacing"] is not None else None,
+        "text-transform": p["text_transform"] or None,
+        "text-decoration": p["text_decoration"] or None,
+        "container-background-color": p["background_color"] or None,
+    }

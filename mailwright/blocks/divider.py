@@ -1,7 +1,7 @@
 """Divider: a horizontal rule."""
 from __future__ import annotations
 
-from .base import BlockData, BlockSpec, Ctx, Field, pad, px
+from .base import CSS_CLASS, BlockData, BlockSpec, Ctx, Field, px, side_fields, side_padding
 
 FIELDS = (
     Field("color", "color", "Colour", theme="colors.border"),
@@ -11,6 +11,10 @@ FIELDS = (
     Field("align", "choice", "Alignment", default="center", choices=("left", "center", "right")),
     Field("padding_y", "number", "Padding top/bottom", theme="spacing.block_y", min=0, max=120, unit="px"),
     Field("padding_x", "number", "Padding left/right", theme="spacing.block_x", min=0, max=120, unit="px"),
+    Field("width_px", "number", "Width (px)", min=1, max=1200, unit="px", integer=True, advanced=True,
+          hint="a fixed width; empty: the width in % above"),
+    *side_fields(),
+    CSS_CLASS,
 )
 
 
@@ -19,10 +23,10 @@ def render(b: BlockData, ctx: Ctx) -> str:
         "border-color": b["color"],
         "border-width": px(b["thickness"]),
         "border-style": b["style"],
-        "width": f'{b["width"]}%',
+        "width": px(b["width_px"]) if b["width_px"] else f'{b["width"]}%',
         "align": b["align"],
-        "padding": pad(b["padding_y"], b["padding_x"]),
-        "css-class": ctx.css_class("mw-divider"),
+        "padding": side_padding(b),
+        "css-class": ctx.css_class("mw-divider", b["css_class"]),
     })
     return f"<mj-divider{attrs} />"
 

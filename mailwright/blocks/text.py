@@ -1,7 +1,8 @@
 """Text: rich paragraphs (bold, italic, underline, links, lists, coloured spans)."""
 from __future__ import annotations
 
-from .base import BlockData, BlockSpec, Ctx, Field, pad, px
+from .base import (CSS_CLASS, TEXT_STYLE_FIELDS, BlockData, BlockSpec, Ctx, Field, px, side_fields,
+                   side_padding, text_style_attrs)
 
 FIELDS = (
     Field("html", "richtext", "Text",
@@ -12,19 +13,27 @@ FIELDS = (
     Field("line_height", "number", "Line height", theme="sizes.line_height", min=1, max=3),
     Field("padding_y", "number", "Padding top/bottom", theme="spacing.block_y", min=0, max=120, unit="px"),
     Field("padding_x", "number", "Padding left/right", theme="spacing.block_x", min=0, max=120, unit="px"),
+    Field("markup_as_written", "bool", "Keep the text's own spacing", default=False, advanced=True,
+          hint="on: paragraphs keep the margins and styles they were written with (imported text); "
+               "off: even spacing between paragraphs"),
+    *TEXT_STYLE_FIELDS,
+    *side_fields(),
+    CSS_CLASS,
 )
 
 
 def render(b: BlockData, ctx: Ctx) -> str:
+    fixed = b["line_height_px"]
     attrs = ctx.attrs({
         "align": b["align"],
         "color": b["color"],
         "font-size": px(b["font_size"]),
-        "line-height": f'{b["line_height"]}',
-        "padding": pad(b["padding_y"], b["padding_x"]),
-        "css-class": ctx.css_class("mw-text"),
+        "line-height": px(fixed) if fixed is not None else f'{b["line_height"]}',
+        **text_style_attrs(b),
+        "padding": side_padding(b),
+        "css-class": ctx.css_class("mw-text", b["css_class"]),
     })
-    return f"<mj-text{attrs}>{ctx.rich(b['html'])}</mj-text>"
+    return f"<mj-text{attrs}>{ctx.rich(b['html'], as_written=b['markup_as_written'])}</mj-text>"
 
 
 SPEC = BlockSpec(

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 from ..app.messages import ShortMessage
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent)$")
@@ -58,8 +58,9 @@ class _Sizes(BaseModel):
     model_config = ConfigDict(extra="forbid")
     body: int = Field(ge=8, le=32)
     small: int = Field(ge=8, le=24)
-    line_height: float = Field(ge=1, le=3)
-    heading_line_height: float = Field(ge=1, le=3)
+    # int | float: a whole line height is written "1", as MJML's default (not "1.0")
+    line_height: Union[StrictInt, float] = Field(ge=1, le=3)
+    heading_line_height: Union[StrictInt, float] = Field(ge=1, le=3)
     h1: int = Field(ge=10, le=96)
     h2: int = Field(ge=10, le=96)
     h3: int = Field(ge=10, le=96)
@@ -87,6 +88,9 @@ class ThemeFile(BaseModel):
     name: str
     label: str
     description: str = ""
+    # A neutral theme writes no head of its own (no mj-attributes, no link colour) and no
+    # transparent backgrounds: the look is the source's own (imported MJML, mjml_render._head).
+    neutral: bool = False
     width: int = Field(ge=320, le=1200)
     colors: _Colors
     fonts: _Fonts
@@ -109,6 +113,7 @@ class Theme:
     button: dict[str, Any]
     spacing: dict[str, int]
     web_fonts: tuple[tuple[str, str], ...] = field(default=())
+    neutral: bool = False
 
     def get(self, key: str) -> Any:
         """A value by dotted key, e.g. "colors.primary"."""
@@ -150,7 +155,7 @@ def _from_file(data: ThemeFile) -> Theme:
         name=data.name, label=data.label, description=data.description, width=data.width,
         colors=data.colors.model_dump(), fonts=fonts, sizes=data.sizes.model_dump(),
         button=data.button.model_dump(), spacing=data.spacing.model_dump(),
-        web_fonts=tuple((w.name, w.href) for w in data.fonts.web),
+        web_fonts=tuple((w.name, w.href) for w in data.fonts.web), neutral=data.neutral,
     )
 
 

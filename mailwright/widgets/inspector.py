@@ -485,6 +485,12 @@ class Inspector(QWidget):
 
     def _prop_form(self, form: QFormLayout, owner: str, fields: tuple[Field, ...]) -> None:
         node_id = self._target
+        more = None
+        if any(f.advanced for f in fields):
+            # Finer styling (per-side padding, a CSS class, ...) folds away; open when one is set.
+            node = self._session.doc.find(node_id)
+            props = node.props.model_dump() if node is not None else {}
+            more = _Collapsible("More styling", any(props.get(f.name) is not None for f in fields if f.advanced))
         for f in fields:
             editor = editor_for(f, self._ctx)
 
@@ -495,7 +501,9 @@ class Inspector(QWidget):
                 return SetProp(node_id, f.name, None, f"Reset {owner.lower()} {f.label.lower()}", False)
 
             self._bind(f.name, editor, write, reset)
-            self._add_row(form, editor)
+            self._add_row(more.form if more is not None and f.advanced else form, editor)
+        if more is not None:
+            self._body.addWidget(more)
 
     def _logic_section(self, owner: str, expanded: bool) -> None:
         node_id = self._target

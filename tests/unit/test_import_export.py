@@ -167,7 +167,8 @@ def test_odd_formatting_classes_rtl_comments_and_unknown_elements() -> None:
     avatar = find_block(doc, "image", alt="Your avatar")
     assert avatar.props.src == '<< data:avatar_url | default("https://cdn.example.com/avatar.png") >>'
     assert find_block(doc, "button", label="Email us").props.full_width is True
-    assert any(e == "mj-text" and "css-class 'red-text'" in why for _, e, why in report.raw)
+    # A css-class the email's own styles use stays on an editable block (issue 13 item 6).
+    assert find_block(doc, "text", html="Has a css class").props.css_class == "red-text"
     assert any(e == "mj-unknown-thing" for _, e, _ in report.raw)
     assert any("comment" in n for n in report.notes)
 
@@ -215,7 +216,7 @@ def test_the_theme_does_not_restyle_what_the_source_leaves_to_mjml_defaults() ->
     assert "font-size:13px;line-height:1;text-align:left;color:#000000" in html  # MJML's text defaults
     assert "background:#414141" in html                                         # MJML's button colour
     assert "Ubuntu, Helvetica, Arial, sans-serif" in html
-    assert doc.settings.theme == "serif"  # its buttons, like MJML's, are not bold
+    assert doc.settings.theme == "neutral"  # MJML's own defaults; buttons not bold, as MJML's
 
 
 def test_mjml_import_errors_are_located() -> None:

@@ -191,7 +191,7 @@ KNOWN = ", ".join(REGISTRY)
         # a value of the wrong type
         (f"{BLOCK}.props.text", 5, f"file.mwt: {BLOCK}.props.text: must be text"),
         (f"{BLOCK}.props.font_size", "big", f"file.mwt: {BLOCK}.props.font_size: must be a whole number"),
-        (f"{BLOCK}.props.level", "h9", f"file.mwt: {BLOCK}.props.level: must be one of 'h1', 'h2' or 'h3'"),
+        (f"{BLOCK}.props.level", "h9", f"file.mwt: {BLOCK}.props.level: must be one of 'h1', 'h2', 'h3', 'h4', 'h5' or 'h6'"),
         (f"{BLOCK}.props", [], f"file.mwt: {BLOCK}.props: must be an object"),
         ("rows[1].columns", "two", "file.mwt: rows[1].columns: must be a list"),
         ("settings.width", 100, "file.mwt: settings.width: must be at least 320"),

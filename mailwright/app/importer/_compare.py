@@ -9,7 +9,11 @@ a reader sees are ignored here:
   `0` against `0px`, colour case, quotes around font names, 33.3333% against 33.33333333%,
 - character references against the characters they stand for (`&#183;` and `·`),
 - whitespace runs (one space) and whitespace at the start or end of a block box,
-- a `transparent` background against none (rows without a colour are written transparent).
+- a `transparent` background against none (rows without a colour are written transparent),
+- a colour name against its hex value (`grey` and `#808080`), `border:none` against `border:0`,
+- the order of an element's attributes.
+
+(Every build gives an image without alt an empty one; the importer compares built HTML.)
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from ._values import four_sides
+from ._values import NAMED_COLORS, four_sides
 
 _CLASS = re.compile(r"""(\s+)class=(["'])(.*?)\2""", re.S)
 _STYLE = re.compile(r"""style=(["'])(.*?)\1""", re.S)
@@ -70,6 +74,10 @@ def canonical_style(style: str) -> str:
             continue
         if prop in ("background", "background-color") and value == "transparent":
             continue
+        if value.lower() in NAMED_COLORS and (prop == "color" or prop.endswith("-color") or prop == "background"):
+            value = NAMED_COLORS[value.lower()]
+        if prop == "border" and value in ("none", "0", "0px"):
+            value = "0"
         if prop == "font-family":
             value = ", ".join(p.strip().strip("'\"") for p in value.replace("&quot;", "").split(","))
         decls.append((prop, value))
@@ -114,9 +122,10 @@ def _tidy(el: etree._Element) -> None:
                     last.tail = last.tail.rstrip()
             elif node.text:
                 node.text = node.text.rstrip()
-        for name, value in list(node.attrib.items()):
-            if name != "style":
-                node.set(name, " ".join(value.split()))
+        attrs = sorted(node.attrib.items())
+        node.attrib.clear()
+        for name, value in attrs:
+            node.set(name, value if name == "style" else " ".join(value.split()))
 
 
 def canonical_fragment(html: str, *, rows: bool = True) -> str:

@@ -20,7 +20,7 @@ mj-section               row: widths (%, px or an equal split), background colou
                          mobile, mw-hide-* classes; mj-group inside → don't stack on mobile
 mj-column                column: width, background, padding, vertical alignment, radius,
                          border
-mj-text                  heading (a single h1–h3), else text (rich html as written)
+mj-text                  heading (a single h1–h6), else text (rich html; its own margins kept)
 mj-button                button          mj-image     image         mj-divider   divider
 mj-spacer                spacer          mj-social    social icons  mj-navbar    menu
 mj-hero                  hero (headline, text, button), else the whole hero as raw MJML
@@ -50,12 +50,15 @@ are stored as the document had them. `<mj-raw>` logic tags around one section or
 Merge-language tags that open in one element and close in another (in any MJML) keep those
 elements together in one raw block or row, so every block builds on its own.
 
-The theme's own head (mj-attributes for sections, text, buttons, ...) would restyle whatever
-the source leaves to MJML's defaults, so `head_mjml` starts with an `mj-attributes` reset to
-MJML's defaults (or the source's mj-all values) for exactly the attributes the theme sets.
-What cannot be reset and stays visible in the markup only: sections without a background get
-`transparent`, columns get a zero-padding wrapper table, and links without a colour of their
-own take the theme's link colour. Comments between elements are not kept (comments inside
+Imports take the neutral theme (themes/neutral.json): it writes no head of its own (no
+mj-attributes, no link colour, no transparent backgrounds on rows and body), so the source's
+head MJML, kept verbatim in `head_mjml`, styles the blocks as it styled the source, and the
+theme's defaults are MJML's. Blocks hold what real templates set on their elements: per-side
+padding, a css-class, a text's line-height in px, letter-spacing, font, weight, case and
+background, its paragraphs' own margins (`markup_as_written`), an image's height and background,
+a button's border, width and inner padding per side, a divider's width in px, a row's side
+borders, corner radii per edge and css-class. What stays visible in the markup only: columns
+may get a zero-padding wrapper table. Comments between elements are not kept (comments inside
 kept-as-written elements are).
 """
 from __future__ import annotations
@@ -76,7 +79,7 @@ from ..document import BLOCK_MODELS, Document, Row, Settings, resolve_fields
 from ..layout_fields import ROW_FIELDS
 from ._compare import body_of, canonical_fragment, fragments
 from ._invalid import invalid_document, props_problem
-from ._native import MARKERS, NativeBlocks, native_theme
+from ._native import MARKERS, NativeBlocks, _font_list, native_theme
 from ._source import El, ImportFailed, Scanner, TaggedText
 from ._values import NoMap as _NoMap
 from ._values import _choice, _color, _num, _px, _px_int, _px_num, _split_sides
@@ -361,9 +364,7 @@ class _Importer(NativeBlocks):
             background = "transparent"
         if body.get("css-class"):
             self._note(body, f"mj-body css-class {body.get('css-class')!r} is not kept")
-        data: dict[str, Any] = {
-            "width": width, "background_color": background, "content_background": "transparent",
-        }
+        data: dict[str, Any] = {"width": width, "background_color": background}
         lang, direction = root.get("lang"), root.get("dir")
         if lang:
             if re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
@@ -392,47 +393,27 @@ class _Importer(NativeBlocks):
             if self.inline_css:
                 data["inline_css"] = "\n".join(css.strip("\n") for css in self.inline_css)
             return Settings.model_validate(data)
+        # The neutral theme adds nothing to the head (no mj-attributes, no link colour), so the
+        # source's own head MJML, kept verbatim, styles the imported email as it did the source.
+        data["theme"] = "neutral"
+        if data["background_color"] == "transparent":
+            del data["background_color"]  # the neutral theme's own: none written
         # Buttons and menus write the theme's body font, headings its heading font: both set
         # to what the source's own buttons and text use.
         buttons = [e for e in _walk(body) if e.tag == "mj-button"]
         fonts = Counter(self.cascade.value(b, "font-family") for b in buttons)
         font = fonts.most_common(1)[0][0] if fonts else self.cascade.head_value("mj-button", "font-family")
-        data["font_family"] = (font or FONT_DEFAULT)[:300]
-        data["heading_font_family"] = (self.cascade.head_value("mj-text", "font-family") or FONT_DEFAULT)[:300]
-        # The Button block writes the theme's button weight: choose the theme that matches.
-        weights = Counter(
-            "normal" if (self.cascade.value(b, "font-weight") or "normal") in ("normal", "400") else "bold"
-            for b in buttons)
-        data["theme"] = "serif" if weights["normal"] > weights["bold"] else "classic"
+        # Stored unquoted, as the settings hold fonts (the build quotes names with spaces).
+        font = _font_list(font or FONT_DEFAULT)
+        if font != FONT_DEFAULT:
+            data["font_family"] = font[:300]
+        heading_font = _font_list(self.cascade.head_value("mj-text", "font-family") or FONT_DEFAULT)
+        if heading_font != FONT_DEFAULT:
+            data["heading_font_family"] = heading_font[:300]
         if self.inline_css:
             data["inline_css"] = "\n".join(css.strip("\n") for css in self.inline_css)
-        data["head_mjml"] = (self._reset(data) + "\n".join(self.head_orig)) or None
+        data["head_mjml"] = "\n".join(self.head_orig) or None
         return Settings.model_validate(data)
-
-    def _reset(self, data: dict[str, Any]) -> str:
-        """mj-attributes putting back MJML's defaults (or the source's mj-all) for every
-        attribute the theme's head sets, so the theme restyles nothing the source left alone."""
-        from ..mjml_render import RenderContext, _head, resolved_theme
-        from ..tokens import TokenTable
-
-        probe = Document(settings=Settings.model_validate({**data, "head_mjml": None}))
-        head = _head(probe, RenderContext(theme=resolved_theme(probe), tokens=TokenTable("MWPROBE")))
-        block = re.search(r"<mj-attributes>(.*?)</mj-attributes>", head, re.S)
-        source_all = self.cascade.tags.get("mj-all", {})
-        parts = []
-        for m in _THEME_ATTR.finditer(block.group(1) if block else ""):
-            tag = m.group(1)
-            if tag == "mj-class":
-                continue
-            names = re.findall(r'([a-z-]+)="', m.group(2))
-            pairs = []
-            for name in names:
-                value = source_all.get(name, MJML_DEFAULTS.get(tag, {}).get(name))
-                if value is not None:
-                    pairs.append(f' {name}="{escape_attr(value)}"')
-            if pairs:
-                parts.append(f"<{tag}{''.join(pairs)} />")
-        return "<mj-attributes>" + "".join(parts) + "</mj-attributes>\n" if parts else ""
 
     # -- body ----------------------------------------------------------------------------------
 
@@ -477,11 +458,12 @@ class _Importer(NativeBlocks):
         return self._mark - 1, self._mark
 
     def _compile(self, head: str, body: str) -> str | None:
-        from ..pipeline import BuildError, compile_mjml
+        from ..pipeline import BuildError, compile_mjml, ensure_alt
 
         mjml = f'<mjml>{head}<mj-body width="{self.body_width}px">{body}</mj-body></mjml>'
         try:
-            return body_of(compile_mjml(mjml, source=self.source))
+            # ensure_alt: every build gives images an alt (the source's and the document's alike)
+            return body_of(ensure_alt(compile_mjml(mjml, source=self.source)))
         except BuildError:
             return None
 
@@ -899,7 +881,8 @@ class _Importer(NativeBlocks):
         composite = [(t, getattr(self, f"_{t}")) for t, marker in MARKERS.items()
                      if marker in classes and t != "product"]  # a product card spans elements: _units
         builders = {
-            "mj-text": (*composite, ("heading", self._heading), ("text", self._text)),
+            "mj-text": (*composite, ("heading", self._heading), ("text", self._text),
+                        *((("text", self._text_as_written),) if not self.native else ())),
             "mj-table": tuple(composite),
             "mj-button": (("button", self._button),),
             "mj-image": (("image", self._image),),
@@ -953,44 +936,160 @@ class _Importer(NativeBlocks):
             if cls not in allowed:
                 raise _NoMap(f"css-class {cls!r}")
 
-    def _text_common(self, el: El, aligns: tuple[str, ...]) -> dict[str, Any]:
+    def _css_class(self, el: El, marker: str) -> str:
+        """The element's css-class for a block's `css_class` field (the block adds its marker).
+
+        Mailwright's own MJML keeps today's rule: only its marker (a class there is a
+        composite block's, read by _native.py)."""
+        classes = [c for c in (self.cascade.value(el, "css-class") or "").split() if c != marker]
+        if self.native and classes:
+            raise _NoMap(f"css-class {classes[0]!r}")
+        if any(c.startswith("mw-") for c in classes):
+            raise _NoMap(f"css-class {next(c for c in classes if c.startswith('mw-'))!r}")
+        return " ".join(classes)
+
+    def _padding(self, el: El, props: dict[str, Any], prefix: str = "padding", name: str = "padding",
+                 limit: float = 120) -> None:
+        """`{prefix}_y`/`_x` from the element's padding, and a side's own value where it differs."""
+        t, r, b, l = self.cascade.sides(el, name)
+        if not all(0 <= v <= limit for v in (t, r, b, l)):
+            raise _NoMap(f"{name} {t:g} {r:g} {b:g} {l:g}")
+        if self.native and (t != b or l != r):
+            raise _NoMap(f"{name} {t:g} {r:g} {b:g} {l:g}")
+        props[f"{prefix}_y"], props[f"{prefix}_x"] = _num(t), _num(r)
+        if b != t:
+            props[f"{prefix}_bottom"] = _num(b)
+        if l != r:
+            props[f"{prefix}_left"] = _num(l)
+
+    def _own(self, el: El, name: str) -> str | None:
+        """An attribute the element sets itself or through its mj-class (what a block must
+        write); mj-attributes and MJML's defaults apply to the block's element as they did."""
+        own = el.get(name)
+        if own is not None:
+            return own
+        for cls in reversed((el.get("mj-class") or "").split()):
+            if name in self.cascade.classes.get(cls, {}):
+                return self.cascade.classes[cls][name]
+        return None
+
+    @staticmethod
+    def _font(value: str) -> str:
+        """A font-family as a block's `font_family` holds it: names unquoted (the block quotes
+        names with spaces when it writes them)."""
+        font = _font_list(value)
+        if not font or len(font) > 300:
+            raise _NoMap(f"font-family {value!r}")
+        return font
+
+    def _text_style(self, el: El) -> dict[str, Any]:
+        """The text styling fields shared by Text and Heading (blocks/base.py TEXT_STYLE_FIELDS)."""
+        from ...blocks.base import FONT_WEIGHTS
+
+        props: dict[str, Any] = {}
+        font = self._own(el, "font-family")
+        if font is not None:
+            props["font_family"] = self._font(font)
+        choices = {"font-weight": ("font_weight", FONT_WEIGHTS[1:]), "font-style": ("font_style", ("normal", "italic")),
+                   "text-transform": ("text_transform", ("none", "uppercase", "lowercase", "capitalize")),
+                   "text-decoration": ("text_decoration", ("none", "underline", "line-through"))}
+        for attr, (name, allowed) in choices.items():
+            value = self._own(el, attr)
+            if value is not None:
+                props[name] = _choice(value.strip(), allowed)
+        spacing = self._own(el, "letter-spacing")
+        if spacing is not None:
+            m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)(?:px)?\s*", spacing)
+            if not m or not -10 <= float(m.group(1)) <= 50:
+                raise _NoMap(f"letter-spacing {spacing!r}")
+            props["letter_spacing"] = _num(float(m.group(1)))
+        background = self.cascade.value(el, "container-background-color")
+        if background:
+            props["background_color"] = _color(background)
+        return props
+
+    def _line_height(self, el: El, props: dict[str, Any]) -> None:
+        lh = (self.cascade.value(el, "line-height") or "").strip()
+        fixed = re.fullmatch(r"(\d+(?:\.\d+)?)px", lh)
+        if fixed and 1 <= float(fixed.group(1)) <= 200:
+            props["line_height_px"] = _num(float(fixed.group(1)))
+        elif re.fullmatch(r"\d+(\.\d+)?", lh) and 1 <= float(lh) <= 3:
+            props["line_height"] = _num(float(lh))
+        else:
+            raise _NoMap(f"line-height {lh!r}")
+
+    def _text_common(self, el: El, aligns: tuple[str, ...], marker: str) -> dict[str, Any]:
         c = self.cascade
-        py, px_ = c.symmetric(el, "padding", 120)
-        return {
+        props = {
             "align": _choice(c.value(el, "align"), aligns),
             "color": _color(c.value(el, "color")),
-            "padding_y": py, "padding_x": px_,
+            "css_class": self._css_class(el, marker),
         }
+        self._padding(el, props)
+        if not self.native:
+            props.update(self._text_style(el))
+        return props
 
     def _heading(self, el: El) -> dict[str, Any]:
-        m = re.fullmatch(r"\s*<(h[123])(?:\s+style=\"[^\"]*\")?\s*>([^<]*)</\1>\s*", self._inner(el))
+        levels = "h[1-6]" if not self.native else "h[123]"
+        m = re.fullmatch(rf"\s*<({levels})(?:\s+style=\"([^\"]*)\")?\s*>([^<]*)</\1>\s*", self._inner(el))
         if not m:
-            raise _NoMap("not a single h1–h3 heading")
-        self._no_classes(el, ("mw-heading",))
-        props = self._text_common(el, ("left", "center", "right"))
-        props.update(level=m.group(1), text=" ".join(self.t.plain(htmllib.unescape(m.group(2))).split()),
+            raise _NoMap("not a single h1–h6 heading")
+        props = self._text_common(el, ("left", "center", "right"), "mw-heading")
+        props.update(level=m.group(1), text=" ".join(self.t.plain(htmllib.unescape(m.group(3))).split()),
                      font_size=_px_int(self.cascade.value(el, "font-size"), 10, 96))
+        if not self.native:
+            # The heading tag keeps the CSS it was written with (none: the browser's heading look).
+            props.update(theme_style=False, tag_style=htmllib.unescape(m.group(2) or ""))
+            line_height = self._own(el, "line-height")
+            if line_height is not None:
+                fixed = re.fullmatch(r"\s*(\d+(?:\.\d+)?)px\s*", line_height)
+                if not fixed or not 1 <= float(fixed.group(1)) <= 200:
+                    raise _NoMap(f"line-height {line_height!r}")
+                props["line_height_px"] = _num(float(fixed.group(1)))
         return props
 
     def _text(self, el: El) -> dict[str, Any]:
-        self._no_classes(el, ("mw-text",))
-        props = self._text_common(el, ("left", "center", "right", "justify"))
-        lh = (self.cascade.value(el, "line-height") or "").strip()
-        if not re.fullmatch(r"\d+(\.\d+)?", lh) or not 1 <= float(lh) <= 3:
-            raise _NoMap(f"line-height {lh!r}")
+        props = self._text_common(el, ("left", "center", "right", "justify"), "mw-text")
+        self._line_height(el, props)
+        if self.native and "line_height_px" in props:
+            raise _NoMap(f"line-height {self.cascade.value(el, 'line-height')!r}")
         props.update(html=self.t.span(el.open_end, el.close_start),
-                     font_size=_px_int(self.cascade.value(el, "font-size"), 8, 48), line_height=_num(float(lh)))
+                     font_size=_px_int(self.cascade.value(el, "font-size"), 8, 48))
         return props
+
+    def _text_as_written(self, el: El) -> dict[str, Any]:
+        """A Text block keeping its paragraphs' own margins and styles (the second try)."""
+        return {**self._text(el), "markup_as_written": True}
 
     def _button(self, el: El) -> dict[str, Any]:
         c = self.cascade
-        self._no_classes(el, ("mw-button",))
-        width = c.value(el, "width")
-        if width not in (None, "", "100%"):
-            raise _NoMap(f"width {width!r}")
-        py, px_ = c.symmetric(el, "padding", 120)
-        iy, ix = c.symmetric(el, "inner-padding", 120)
-        return {
+        props: dict[str, Any] = {"css_class": self._css_class(el, "mw-button")}
+        width = (c.value(el, "width") or "").strip()
+        if width not in ("", "100%"):
+            props["width"] = _px_int(width, 20, 1200)
+        self._padding(el, props)
+        self._padding(el, props, "inner_padding", "inner-padding")
+        border = (c.value(el, "border") or "").strip()
+        if border and border not in ("none", "0", "0px"):
+            m = re.fullmatch(r"(\d+)px\s+(solid|dashed|dotted)\s+(#[0-9a-fA-F]{3,6})", border)
+            if not m:
+                raise _NoMap(f"border {border!r}")
+            props.update(border_width=int(m.group(1)), border_style=m.group(2), border_color=_color(m.group(3)))
+        if not self.native:
+            font = self._own(el, "font-family")
+            if font is not None:
+                props["font_family"] = self._font(font)
+            weight = c.value(el, "font-weight")
+            if weight is not None and weight != self.theme.button.get("font_weight"):
+                props["font_weight"] = _choice(weight.strip(), ("normal", "bold", "100", "200", "300", "400", "500",
+                                                                "600", "700", "800", "900"))
+            line_height = self._own(el, "line-height")
+            if line_height is not None:
+                if not re.fullmatch(r"\d+(\.\d+)?", line_height.strip()) or not 1 <= float(line_height) <= 3:
+                    raise _NoMap(f"line-height {line_height!r}")
+                props["line_height"] = _num(float(line_height))
+        props.update({
             "label": self.label_of(self._inner(el)), "href": self.t.plain(c.value(el, "href") or ""),
             "align": _choice(c.value(el, "align"), ("left", "center", "right")),
             "background_color": _color(c.value(el, "background-color")),
@@ -998,44 +1097,52 @@ class _Importer(NativeBlocks):
             "border_radius": _px_num(c.value(el, "border-radius"), 0, 60),
             "font_size": _px_int(c.value(el, "font-size"), 10, 40),
             "full_width": width == "100%",
-            "inner_padding_y": iy, "inner_padding_x": ix,
-            "padding_y": py, "padding_x": px_,
-        }
+        })
+        return props
 
     def _image(self, el: El) -> dict[str, Any]:
         c = self.cascade
-        self._no_classes(el, ("mw-image",))
         src = c.value(el, "src")
         if not src:
             raise _NoMap("no src")
-        py, px_ = c.symmetric(el, "padding", 120)
+        props: dict[str, Any] = {"css_class": self._css_class(el, "mw-image")}
+        self._padding(el, props)
         width = c.value(el, "width")
         radius = c.value(el, "border-radius")
-        return {
+        height = (c.value(el, "height") or "auto").strip()
+        if height != "auto":
+            props["height"] = _px_int(height, 1, 2000)
+        background = c.value(el, "container-background-color")
+        if background:
+            props["background_color"] = _color(background)
+        props.update({
             "src": self.t.plain(src), "alt": self.t.plain(c.value(el, "alt") or ""),
             "href": self.t.plain(c.value(el, "href") or ""),
             "width": _px_int(width, 16, 1200) if width else None,
             "align": _choice(c.value(el, "align"), ("left", "center", "right")),
             "border_radius": _px_num(radius, 0, 200) if radius else 0,
             "fluid_on_mobile": c.value(el, "fluid-on-mobile") == "true",
-            "padding_y": py, "padding_x": px_,
-        }
+        })
+        return props
 
     def _divider(self, el: El) -> dict[str, Any]:
         c = self.cascade
-        self._no_classes(el, ("mw-divider",))
+        props: dict[str, Any] = {"css_class": self._css_class(el, "mw-divider")}
         width = (c.value(el, "width") or "").strip()
-        if not re.fullmatch(r"\d+%", width) or not 5 <= int(width[:-1]) <= 100:
+        if re.fullmatch(r"\d+%", width) and 5 <= int(width[:-1]) <= 100:
+            props["width"] = int(width[:-1])
+        elif re.fullmatch(r"\d+px", width) and not self.native:
+            props["width_px"] = _px_int(width, 1, 1200)
+        else:
             raise _NoMap(f"width {width!r}")
-        py, px_ = c.symmetric(el, "padding", 120)
-        return {
+        self._padding(el, props)
+        props.update({
             "color": _color(c.value(el, "border-color")),
             "thickness": _px_int(c.value(el, "border-width"), 1, 20),
             "style": _choice(c.value(el, "border-style"), ("solid", "dashed", "dotted")),
-            "width": int(width[:-1]),
             "align": _choice(c.value(el, "align"), ("left", "center", "right")),
-            "padding_y": py, "padding_x": px_,
-        }
+        })
+        return props
 
     def _spacer(self, el: El) -> dict[str, Any]:
         self._no_classes(el, ("mw-spacer",))
