@@ -42,3 +42,15 @@ def test_liquid_field_names_with_spaces_and_mixed_and_or_are_exported(dialect: s
     assert "or" in _export(dialect, "<% if data:a and data:b or data:c %>Y<% endif %>", "text")
     with pytest.raises(ExportError, match="groups on both sides"):
         _export(dialect, "<% if data:a and data:b or data:c and data:d %>Y<% endif %>")
+
+
+@pytest.mark.parametrize("dialect", ["handlebars", "mailgun", "ses", "iterable", "postmark", "mailchimp"])
+def test_and_or_are_nested_conditions_where_the_esp_tests_one_thing(dialect: str) -> None:
+    either = _export(dialect, "<% if data:a or data:b %>X<% else %>Y<% endif %>", "text")
+    both = _export(dialect, "<% if data:a and data:b %>X<% else %>Y<% endif %>", "text")
+    assert either.count("X") == 2 and both.count("Y") == 2  # the shared branch written twice
+
+
+def test_sendgrid_nests_and_or_its_helpers_cannot_take() -> None:
+    out = _export("sendgrid", '<% if data:a and data:plan == "pro" %>A<% else %>B<% endif %>', "text")
+    assert out == '{{#if a}}{{#equals plan "pro"}}A{{else}}B{{/equals}}{{else}}B{{/if}}'

@@ -21,6 +21,8 @@
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 import re
 
 from ..ast import Compare, Const, Expr, For, If, Node, Not, Output, Ref, Text, iter_refs
@@ -46,7 +48,7 @@ def _texts(nodes):
             yield from _texts(node.body)
 
 
-class CampaignMonitor(TagDialect):
+class CampaignMonitor(NestBoolOps, TagDialect):
     name = "campaignmonitor"
     label = "Campaign Monitor"
     description = ("Campaign Monitor: [field], [field,fallback=…], [if:field=value]…[elseif:…]…[else]…[endif], "
@@ -138,6 +140,8 @@ class CampaignMonitor(TagDialect):
 
     def if_node(self, n: If, ctx: ExportContext) -> str:
         assert isinstance(ctx, XContext)
+        if (nested := self.nest(n)) is not n:
+            return self.nested_if(n, nested, ctx)
         clash = next((m.group(0) for body in [b for _, b in n.branches] + [n.else_body or ()]
                       for t in _texts(body) for m in [_CM_TAG.search(t)] if m), None)
         if clash:

@@ -11,10 +11,12 @@
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 from ._handlebarslike import HandlebarsLike
 
 
-class Handlebars(HandlebarsLike):
+class Handlebars(NestBoolOps, HandlebarsLike):
     name = "handlebars"
     label = "Handlebars"
     description = ("Generic Handlebars: {{field}}, {{#if}}/{{else}}, {{#each}}; links as the fields "

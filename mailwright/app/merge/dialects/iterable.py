@@ -15,13 +15,15 @@
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 from ..ast import Output
 from ._handlebarslike import HandlebarsLike, helper_string
 from ._tagdialect import XContext
 from ..semantics import Rules
 
 
-class Iterable(HandlebarsLike):
+class Iterable(NestBoolOps, HandlebarsLike):
     name = "iterable"
     label = "Iterable"
     description = ("Iterable (Handlebars): {{field}}, {{defaultIfEmpty field \"…\"}}, {{#if}}, {{#ifEq}}/{{#ifGt}}…, "

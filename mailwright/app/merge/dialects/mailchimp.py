@@ -19,6 +19,8 @@
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 import re
 
 from ..ast import BoolOp, Compare, Const, Expr, If, Not, Output, Ref
@@ -32,7 +34,7 @@ MODIFIERS = {"upper": "UPPER", "lower": "LOWER", "title": "TITLE", "urlencode": 
 _NAME = re.compile(r"[A-Za-z0-9_]+\Z")
 
 
-class Mailchimp(TagDialect):
+class Mailchimp(NestBoolOps, TagDialect):
     name = "mailchimp"
     label = "Mailchimp"
     description = ("Mailchimp merge tags: *|FNAME|*, *|IF:…|*…*|ELSE:|*…*|END:IF|*, *|UNSUB|*; "
@@ -113,6 +115,8 @@ class Mailchimp(TagDialect):
 
     def if_node(self, n: If, ctx: ExportContext) -> str:
         assert isinstance(ctx, XContext)
+        if (nested := self.nest(n)) is not n:
+            return self.nested_if(n, nested, ctx)
         return self.chain(list(n.branches), n.else_body, ctx, n)
 
     def chain(self, branches: list, else_body, ctx: XContext, n: If) -> str:

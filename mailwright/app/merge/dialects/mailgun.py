@@ -11,10 +11,12 @@
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 from ._handlebarslike import HandlebarsLike
 
 
-class Mailgun(HandlebarsLike):
+class Mailgun(NestBoolOps, HandlebarsLike):
     name = "mailgun"
     label = "Mailgun"
     description = ("Mailgun stored templates (Handlebars): {{field}}, {{#if}}/{{else}}, {{#each}} "

@@ -22,6 +22,8 @@ its source (Parser.cs, ContextObject.cs, Tokenizer.cs):
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 import re
 
 from ..ast import BoolOp, Compare, Expr, For, If, Not, Output, Pos, Ref
@@ -32,7 +34,7 @@ _TOKEN = re.compile(r"\{\{[^{}]+?\}\}")
 _SEGMENT = re.compile(r"\w+\Z")
 
 
-class Postmark(TagDialect):
+class Postmark(NestBoolOps, TagDialect):
     name = "postmark"
     label = "Postmark"
     description = ("Postmark templates (Mustachio): {{field}}, sections {{#x}}/{{^x}} for if/else and "
@@ -123,6 +125,8 @@ class Postmark(TagDialect):
 
     def if_node(self, n: If, ctx: ExportContext) -> str:
         assert isinstance(ctx, XContext)
+        if (nested := self.nest(n)) is not n:
+            return self.nested_if(n, nested, ctx)
         return self.chain(list(n.branches), n.else_body, ctx, n)
 
     def chain(self, branches: list, else_body, ctx: XContext, n: If) -> str:

@@ -16,12 +16,14 @@
 """
 from __future__ import annotations
 
-from ..ast import Output
+from ._boolnest import NestBoolOps
+
+from ..ast import BoolOp, Output, Ref
 from ._handlebarslike import HandlebarsLike, helper_string
 from ._tagdialect import XContext
 
 
-class SendGrid(HandlebarsLike):
+class SendGrid(NestBoolOps, HandlebarsLike):
     name = "sendgrid"
     label = "SendGrid"
     description = ("SendGrid dynamic templates: {{field}}, {{insert field \"default=…\"}}, {{#if}}, "
@@ -36,6 +38,9 @@ class SendGrid(HandlebarsLike):
                                  "dynamic templates; link to your own hosted copy with a field instead "
                                  "(<< data:web_version_url >>)"}
     compare_hint = "use ==, !=, > or <"
+
+    def keeps(self, e: BoolOp) -> bool:
+        return isinstance(e.left, Ref) and isinstance(e.right, Ref)  # {{#and a b}}, {{#or a b}}
 
     def inline_default(self, path: str, fallback: str, n: Output, ctx: XContext) -> str | None:
         if not self.plain_default(fallback):

@@ -19,12 +19,14 @@
 """
 from __future__ import annotations
 
+from ._boolnest import NestBoolOps
+
 from ..ast import For, If, Node, Output, Ref
 from ._handlebarslike import HandlebarsLike
 from .base import ExportContext, ExportError, describe
 
 
-class SES(HandlebarsLike):
+class SES(NestBoolOps, HandlebarsLike):
     name = "ses"
     label = "Amazon SES"
     description = ("Amazon SES templates (Handlebars): {{field}}, {{#if}}/{{else}}, {{#each}}, "
