@@ -682,15 +682,31 @@ class _Importer(NativeBlocks):
             raise _NoMap("padding over 200px")
         props.update(padding_top=_num(t), padding_bottom=_num(b), padding_x=_num(l))
         props["full_width"] = c.value(sec, "full-width") == "full-width"
-        radius = c.value(sec, "border-radius")
-        if radius:
+        radius = (c.value(sec, "border-radius") or "").strip()
+        corners = radius.split()
+        if len(corners) == 4 and not self.native and corners[0] == corners[1] and corners[2] == corners[3]:
+            props["radius_top"], props["radius_bottom"] = (_px_num(v, 0, 60) for v in (corners[0], corners[2]))
+        elif radius:
             props["border_radius"] = _px_num(radius, 0, 60)
+        for side in ("top", "right", "bottom", "left"):
+            border = " ".join((c.value(sec, f"border-{side}") or "").split())
+            if border and border not in ("none", "0", "0px"):
+                if self.native or not re.fullmatch(r"\d+(\.\d+)?px (solid|dashed|dotted|double) #[0-9a-fA-F]{3,6}",
+                                                   border):
+                    raise _NoMap(f"border-{side} {border!r}")
+                props[f"border_{side}"] = border
         props["text_align"] = _choice(c.value(sec, "text-align"), ("left", "center", "right"))
+        own = []
         for cls in (c.value(sec, "css-class") or "").split():
             if cls in ("mw-hide-mobile", "mw-hide-desktop"):
                 props["hide_on_" + cls[8:]] = True
-            elif cls != "mw-row":
-                raise _NoMap(f"css-class {cls!r}")
+            elif cls.startswith("mw-") or self.native:
+                if cls != "mw-row":
+                    raise _NoMap(f"css-class {cls!r}")
+            else:
+                own.append(cls)
+        if own:
+            props["css_class"] = " ".join(own)
         reverse = c.value(sec, "direction") == "rtl"
         if reverse:
             if len(kids) < 2:
