@@ -303,14 +303,35 @@ class _OffsetMap:
         return line, col
 
 
+# Elements node MJML knows that mjml-python (MRML) refuses: say so, and what to write instead.
+_UNSUPPORTED_ELEMENTS = {
+    "mj-html-attributes": "mj-html-attributes is not supported by mjml-python, the compiler Mailwright "
+                          "uses: remove it and write those attributes in an mj-raw block instead",
+}
+
+
+def _unexpected_element_hint(span: str, message: str) -> str:
+    """What to do about MRML's "unexpected element" (it names neither the element nor the rule)."""
+    if "unexpected element" not in message:
+        return ""
+    name = re.match(r"<?/?([\w-]+)", span.strip())
+    if name is None:
+        return ""
+    element = name.group(1)
+    return _UNSUPPORTED_ELEMENTS.get(element, f"<{element}> is not allowed there: check MJML's nesting "
+                                              "rules (mj-section > mj-column > content) or remove it")
+
+
 def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     """Best-effort line/column for an MRML error (it reports none for most)."""
     m = re.search(r"at position (\d+):(\d+)", message)
     if m:
         byte_offset = int(m.group(1))
-        char_offset = len(tokenized.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+        raw = tokenized.encode("utf-8")
+        char_offset = len(raw[:byte_offset].decode("utf-8", "ignore"))
         line, col = omap.line_col(char_offset)
-        return f"{line}:{col}"
+        hint = _unexpected_element_hint(raw[byte_offset:int(m.group(2))].decode("utf-8", "ignore"), message)
+        return f"{line}:{col}" + (f": {hint}" if hint else "")
     bare = _BARE_LT.search(tokenized)
     if bare:
         line, col = omap.line_col(bare.start())

@@ -141,8 +141,10 @@ def check_mjml_text(text: str, *, source: str = "<mjml>", recipients: Any = None
         if finding is None:
             raise
         return _report(merge_findings + [finding], None, None, source)
+    from .unknown_elements import check_unknown_elements
+
     findings = run_checks(result, None, recipients=recipients, source=source, esp=esp)
-    return _report(merge_findings + findings, None, result, source)
+    return _report(merge_findings + findings + check_unknown_elements(cleaned), None, result, source)
 
 
 def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = None) -> CheckReport:

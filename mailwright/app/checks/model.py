@@ -13,6 +13,7 @@ CODES: tuple[str, ...] = (
     "merge-syntax", "gmail-clip", "style-size", "no-unsubscribe", "empty-link", "bad-url",
     "insecure-link", "missing-field", "missing-alt", "image-width", "image-weight", "contrast",
     "css-support", "subject-length", "preheader-missing", "client-strips", "data-meaning",
+    "unknown-element",
 )
 
 
