@@ -12,6 +12,7 @@ from typing import Any
 from .merge import CompiledTemplate, MergeSyntaxError, RenderError, parse, parse_segments, recipient_runtime
 from .merge.ast import Node
 from .merge.dialects import ExportContext, ExportError, get_dialect
+from .merge.dialects.refusals import all_refusals, listed
 from .merge.semantics import MAILWRIGHT, Rules
 from .pipeline import BuildError, BuildResult
 
@@ -149,12 +150,18 @@ def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, 
     trees = email_trees(result)
     variables = dict(result.variables)
     out = {}
-    try:
-        for name, tree, part in (("html", trees.html, "html"), ("text", trees.text, "text"),
-                                 ("subject", trees.subject, "header"), ("preheader", trees.preheader, "header")):
-            ctx = ExportContext(part, dict(field_map or {}), variables, refuse_raw_values=not allow_raw_values)
+    refused: list[str] = []
+    for name, tree, part in (("html", trees.html, "html"), ("text", trees.text, "text"),
+                             ("subject", trees.subject, "header"), ("preheader", trees.preheader, "header")):
+        def context(part: str = part) -> ExportContext:
+            return ExportContext(part, dict(field_map or {}), variables, refuse_raw_values=not allow_raw_values)
+
+        ctx = context()
+        try:
             out[name] = dialect.finish_part(dialect.export(tree, ctx), ctx)
-    except ExportError as e:
-        message = str(e)
-        raise BuildError(message if message.startswith(result.source) else f"{result.source}: {message}") from None
+        except ExportError as e:
+            # Every construct the ESP cannot express, not only the first.
+            refused += [m for m in all_refusals(dialect, tree, context, e) if m not in refused]
+    if refused:
+        raise BuildError(listed(refused, result.source))
     return EspExport(out["html"], out["text"], out["subject"], out["preheader"])

@@ -54,3 +54,22 @@ def test_and_or_are_nested_conditions_where_the_esp_tests_one_thing(dialect: str
 def test_sendgrid_nests_and_or_its_helpers_cannot_take() -> None:
     out = _export("sendgrid", '<% if data:a and data:plan == "pro" %>A<% else %>B<% endif %>', "text")
     assert out == '{{#if a}}{{#equals plan "pro"}}A{{else}}B{{/equals}}{{else}}B{{/if}}'
+
+
+def test_a_refused_export_lists_every_construct_the_esp_cannot_express(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    src = tmp_path / "two.mjml"
+    src.write_text("<mjml><mj-body><mj-section><mj-column><mj-text>"
+                   "<< data:order.total >> <% for item in data:items %><< item:name >><% endfor %>"
+                   " << data:firstname | truncate(3) >></mj-text></mj-column></mj-section></mj-body></mjml>\n",
+                   encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mailwright", "build", str(src), "--esp", "mailchimp"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    lines = [line for line in run.stderr.splitlines() if "Mailchimp cannot express" in line]
+    assert len(lines) == 3, run.stderr
+    assert any("data:order.total" in x for x in lines) and any("loop" in x for x in lines)
+    assert any("'truncate'" in x for x in lines)
+    assert all(str(src) in x for x in lines) and "Traceback" not in run.stderr
