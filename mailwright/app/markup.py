@@ -74,7 +74,7 @@ def _sanitize_written(html: str) -> str:
     ones dropped, `javascript:` links unlinked, but each element keeps its own spacing."""
     if not html.strip():
         return ""
-    root = lxml.html.fragment_fromstring(html, create_parent="div", parser=lxml.html.HTMLParser(huge_tree=True))
+    root = _html_fragment(drop_page_tags(html))
     parts: list = []
     _emit_children(root, parts, _emit_written)
     return "".join(parts)
@@ -130,12 +130,25 @@ def _html_fragment(html: str) -> etree._Element:
     return lxml.html.fragment_fromstring(html, create_parent="div", parser=lxml.html.HTMLParser(huge_tree=True))
 
 
+# Page-structure tags inside a fragment: lxml.html asserts on a second <body> ("too many
+# bodies", an internal error) and libxml2 drops the text after a stray </html><html>.
+_PAGE_TAG = re.compile(r"</?(?:html|body)\b[^>]*>", re.I)
+
+
+def drop_page_tags(html: str) -> str:
+    """A text's stray <html>/<body> tags removed, their content kept (a fragment has no page)."""
+    if "<" not in html or _FULL_PAGE.match(html) or not _PAGE_TAG.search(html):
+        return html
+    return _PAGE_TAG.sub("", html)
+
+
 def fragment_root(html: str) -> etree._Element:
     """The tree `lxml.html.fragment_fromstring(html, create_parent="div")` gives, of plain lxml
     elements: lxml.html looks up its element class in Python for every element, 15% of a
     starter's document -> MJML step (the sanitiser reads only tags, attributes and text)."""
     if _FULL_PAGE.match(html):  # lxml.html treats a whole page its own way: let it
         return _html_fragment(html)
+    html = drop_page_tags(html)
     doc = etree.fromstring(f"<html><body>{html}</body></html>", etree.HTMLParser(huge_tree=True))
     bodies = [] if doc is None else [e for e in doc if e.tag == "body"]
     if len(bodies) != 1:  # what lxml.html refuses, refused with its own error

@@ -2,11 +2,16 @@
 (issue 16 item 5: same output, without lxml.html's per-element class lookup)."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import lxml.html
 import pytest
 from lxml import etree
 
 from mailwright.app.markup import fragment_root, sanitize_rich_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shape(el: etree._Element) -> list:
@@ -31,3 +36,32 @@ def test_sanitised_text_is_unchanged_by_the_fast_parse() -> None:
     assert sanitize_rich_text(html) == (
         '<p style="margin:0 0 12px;text-align:center;">Hello <a href="https://example.com" style="color:red">you</a>'
         '</p><ul style="margin:0;padding-left:24px;"><li style="margin:0 0 4px;">x</li></ul>')
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("a</body><body>b", "ab"),                        # lxml.html: AssertionError "too many bodies"
+    ("<p>x</p></body><body><p>y</p>", "xy"),
+    ("</html><html>z", "z"),                          # libxml2 dropped the z
+    ("<BODY class=k>hello</BODY>", "hello"),
+])
+def test_stray_page_tags_in_a_text_keep_its_words(text, kept):
+    for as_written in (False, True):
+        out = sanitize_rich_text(text, as_written=as_written)
+        assert re.sub(r"<[^>]+>", "", out) == kept, (text, as_written, out)
+
+
+def test_a_document_whose_text_holds_a_second_body_builds(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    doc = json.loads((ROOT / "examples" / "password_reset.mwt").read_text(encoding="utf-8"))
+    block = next(b for r in doc["rows"] for c in r["columns"] for b in c["blocks"] if b["type"] == "text")
+    block["props"]["html"] = "<p>first</p></body><body><p>second</p>"
+    src = tmp_path / "bodies.mwt"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mailwright", "build", str(src), "-o", str(tmp_path / "o.html")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    html = (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert "first" in html and "second" in html
