@@ -318,8 +318,8 @@ def _build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
 
 
 def _fonts_note(src: Path, args: argparse.Namespace, result) -> str:
-    """What `build` did about MJML's default web fonts (an .mjml source only)."""
-    if src.suffix.lower() != ".mjml":
+    """What `build` did about MJML's default web fonts (an .mjml source, or an imported document)."""
+    if src.suffix.lower() != ".mjml" and not result.web_fonts:
         return ""
     if args.no_web_fonts:
         return "; web fonts left out (--no-web-fonts)"

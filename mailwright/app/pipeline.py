@@ -18,6 +18,7 @@ from .plaintext import html_to_text
 from .textpos import LineCounter
 from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, _MarkupScan, choose_prefix
 from .messages import ShortMessage
+from ..themes import load_theme
 
 
 class BuildError(ShortMessage, ValueError):
@@ -42,7 +43,7 @@ class BuildResult:
     tokens: TokenTable | None = None
     variables: tuple[tuple[str, str], ...] = ()
     source: str = ""
-    web_fonts: tuple[str, ...] = ()   # the MJML default families linked (an .mjml source only)
+    web_fonts: tuple[str, ...] = ()   # the MJML default families linked (.mjml, or a neutral-theme import)
 
     @property
     def html_bytes(self) -> int:
@@ -67,7 +68,7 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     if "\r" in mjml:  # MRML refuses a CR inside mj-head or mj-navbar (a raw block pasted from Windows)
         mjml = mjml.replace("\r\n", "\n").replace("\r", "\n")
     written = mjml
-    mjml = drop_wrapper_comments(neutralise_attribute_values(mjml))
+    mjml = drop_stray_text(drop_wrapper_comments(neutralise_attribute_values(mjml)))
     try:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
@@ -153,14 +154,49 @@ def drop_wrapper_comments(mjml: str) -> str:
                     pass
         elif not m.group(3):  # an opening tag that is not self-closing
             stack.append(m.group(2))
+    return _without(mjml, cut)
+
+
+def _without(text: str, cut: list[tuple[int, int]]) -> str:
+    """The text less these (start, end) spans, given in order."""
     if not cut:
-        return mjml
+        return text
     pieces, last = [], 0
     for start, end in cut:
-        pieces.append(mjml[last:start])
+        pieces.append(text[last:start])
         last = end
-    pieces.append(mjml[last:])
+    pieces.append(text[last:])
     return "".join(pieces)
+
+
+# Elements whose children are only MJML elements: node MJML leaves text written directly in
+# them out of the email (a stray character between two columns), mjml-python prints it.
+_ELEMENT_ONLY = frozenset({"mj-body", "mj-wrapper", "mj-section", "mj-group"})
+_STRAY_TEXT_HINT = re.compile(r"(?:<mj-(?:body|section|wrapper|group)\b[^>]*|"
+                              r"</mj-(?:column|section|group|wrapper)\s*)>\s*[^<\s]")
+
+
+def drop_stray_text(mjml: str) -> str:
+    """Leave out text written directly inside mj-body, mj-wrapper, mj-section or mj-group, as
+    node MJML does (ticketshop's stray "a" between two columns showed in Mailwright's email)."""
+    if not _STRAY_TEXT_HINT.search(mjml):
+        return mjml  # a document's MJML never has any: one search, no scan
+    stack: list[str] = []
+    cut: list[tuple[int, int]] = []
+    last_end = 0
+    for m in _COMMENT_OR_MJ_TAG.finditer(mjml):
+        if stack and stack[-1] in _ELEMENT_ONLY and mjml[last_end:m.start()].strip():
+            cut.append((last_end, m.start()))
+        last_end = m.end()
+        if m.group(2) is None:
+            continue
+        if m.group(1):
+            if m.group(2) in stack:
+                while stack.pop() != m.group(2):
+                    pass
+        elif not m.group(3):
+            stack.append(m.group(2))   # inside mj-text or mj-raw nothing is cut: the top is theirs
+    return _without(mjml, cut)
 
 
 _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt\s*=)", re.I)
@@ -204,10 +240,12 @@ def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: s
 
 
 def build_document(doc: Document, *, source: str = "<document>", design: bool = False,
-                   with_text: bool = True) -> BuildResult:
+                   with_text: bool = True, web_fonts: bool = True) -> BuildResult:
     """A document → final HTML, text, MJML, subject and preheader (merge tags kept as written).
 
-    `with_text=False` skips the plain-text part (the design canvas does not show it)."""
+    `with_text=False` skips the plain-text part (the design canvas does not show it). Under the
+    neutral theme (an imported MJML email) MJML's default web fonts the email uses are linked as
+    node MJML links them for the source, unless `web_fonts` is False."""
     from .merge import MergeSyntaxError
     from .merge.validate import validate_document
 
@@ -228,9 +266,15 @@ def build_document(doc: Document, *, source: str = "<document>", design: bool = 
         raise
     html, text, html_tokens, text_tokens = _finish(html, out.tokens, needs_inlining=out.needs_inlining,
                                                    extra_css=out.inline_css, source=source, with_text=with_text)
+    fonts: list[str] = []
+    if web_fonts and load_theme(doc.settings.theme).neutral:
+        from .web_fonts import declared_fonts, fonts_used, link_fonts
+
+        fonts = fonts_used(html_tokens, declared_fonts(out.mjml))
+        html, html_tokens = link_fonts(html, fonts), link_fonts(html_tokens, fonts)
     return BuildResult(html=html, text=text, mjml=out.source, subject=doc.subject, preheader=doc.preheader,
                        html_tokens=html_tokens, text_tokens=text_tokens, tokens=out.tokens,
-                       variables=tuple(sorted(doc.variables.items())), source=source)
+                       variables=tuple(sorted(doc.variables.items())), source=source, web_fonts=tuple(fonts))
 
 
 def _failing_node(doc: Document, source: str) -> str:
@@ -260,7 +304,7 @@ def _failing_node(doc: Document, source: str) -> str:
 
 # --- .mjml sources --------------------------------------------------------------------------
 
-_INLINE_STYLE = re.compile(r"<mj-style\b[^>]*\binline\s*=\s*[\"']inline[\"'][^>]*>(.*?)</mj-style>", re.S | re.I)
+_INLINE_STYLE = re.compile(r"<mj-style\b[^>]*\binline\s*=\s*[\"']inline[\"'][^>]*>(.*?)</mj-style\s*>", re.S | re.I)
 _TITLE = re.compile(r"<mj-title\b[^>]*>(.*?)</mj-title>", re.S | re.I)
 _PREVIEW = re.compile(r"<mj-preview\b[^>]*>(.*?)</mj-preview>", re.S | re.I)
 _BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
@@ -448,7 +492,7 @@ def build_file(path: str | Path, *, variables: dict[str, str] | None = None,
     doc = load_document(p)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
-    return build_document(doc, source=str(p))
+    return build_document(doc, source=str(p), web_fonts=web_fonts)
 
 
 def build_job(kind: str, text: str, source: str = "<document>", design: bool = False,

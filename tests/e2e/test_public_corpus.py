@@ -41,10 +41,7 @@ PARTIALS = ("_footer", "_header")   # what mj-include-body includes; not emails 
 # mjml-python (MRML) has no mj-html-attributes: the build is refused, clearly (checked below).
 REFUSED = {"mj-html-attributes"}
 
-IMPORT_XFAIL = {
-    "mj-include-body": "importing a file that uses mj-include fails: the importer builds the text without its "
-                       "folder, so the include is refused with 'save the MJML as a file first' (reported)",
-}
+IMPORT_XFAIL: dict[str, str] = {}   # mj-include-body imports since its partials are read from its folder
 EXPECTED_XFAIL = {
     "mj-html-attributes": "mjml-python (MRML) does not know mj-html-attributes, so Mailwright refuses the file",
 }

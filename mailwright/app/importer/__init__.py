@@ -29,7 +29,7 @@ def import_report(path: str | Path) -> ImportReport:
     if suffix == ".mjml":
         from .mjml_import import import_mjml
 
-        return import_mjml(text, str(p))
+        return import_mjml(text, str(p), base_dir=p.parent)
     from .html_import import import_html
 
     return import_html(text, str(p))

@@ -68,6 +68,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ...blocks import REGISTRY
@@ -1310,19 +1311,34 @@ class _Importer(NativeBlocks):
         return ImportReport(document, self.source, editable, raw, self.notes)
 
 
-def import_mjml(text: str, source: str = "<mjml>") -> ImportReport:
+def import_mjml(text: str, source: str = "<mjml>", base_dir: str | Path | None = None) -> ImportReport:
     """Import MJML source text (merge tags allowed anywhere) as a document, with a report.
 
     The source must compile: it is built first, so a broken file gets the build's located
-    error message rather than a half-import.
+    error message rather than a half-import. `base_dir` is the source file's folder: its
+    `<mj-include>` partials are read from there (by the build's rules) and become part of the
+    document, which has no includes of its own.
     """
+    from ..mjml_include import IncludeError, expand_includes
     from ..pipeline import BuildError, build_mjml_text
 
     try:
-        build_mjml_text(text, source=source)
+        build_mjml_text(text, source=source, base_dir=base_dir)
     except BuildError as e:
         raise ImportFailed(str(e)) from None
-    return _Importer(text, source).run()
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        expanded, lines = expand_includes(text, source, Path(base_dir) if base_dir is not None else None)
+    except IncludeError as e:  # the build above already read them: only a file changed meanwhile
+        raise ImportFailed(str(e)) from None
+    report = _Importer(expanded, source).run()
+    if lines is not None:
+        partials = sorted({label for label, _ in lines.origins if label != source})
+        which = f"partial {partials[0]} was" if len(partials) == 1 else f"partials {', '.join(partials)} were"
+        report.notes.append(f"the mj-include {which} copied into the document (a document holds its whole email)")
+    return report
 
 
 def mjml_to_document(text: str, source: str = "<mjml>") -> Document:
