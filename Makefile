@@ -32,9 +32,10 @@ dist: $(RUN_STAMP)
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 	@ls dist/mailwright-*.whl
 
-# The lint gate alone (make test runs it too, as tests/unit/test_lint.py).
+# The lint and type gates alone (make test runs them too: tests/unit/test_lint.py, test_types.py).
 lint: $(TEST_STAMP)
 	$(BIN)/python -m ruff check mailwright
+	$(BIN)/python -m mypy
 
 screenshot: $(RUN_STAMP)
 	@mkdir -p $(OUT)
