@@ -22,6 +22,7 @@ from __future__ import annotations
 import html as htmllib
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import quote
 
 from PySide6.QtCore import QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPainterPath
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel
                                QPushButton, QScrollArea, QSizePolicy, QSpinBox, QTabWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
+from ..app.merge.dialects import DIALECTS, get_dialect
 from ..app.preview_html import SCHEME_LABELS, SCHEMES, Scheme, has_dark_styles, preview_html, snippet
 from .email_view import EmailView
 from .preview_recipients import RecipientStepper
@@ -325,6 +327,9 @@ class PreviewWorkspace(QWidget):
         self.state = state
         self.settings = settings
         self.folder_provider: Callable[[], Path | None] | None = None  # the document's folder
+        # The open document's file (None: untitled): the "Preview as" choice is kept per file.
+        self.document_provider: Callable[[], Path | None] | None = None
+        self._esp_document: object = ()   # the document whose choice the box shows
         self.frames: list[PreviewFrame] = []
         self.remote_images = False
 
@@ -388,6 +393,16 @@ class PreviewWorkspace(QWidget):
         self.sender_edit.setMaximumWidth(160)
         self.sender_edit.setText(self._setting("preview/sender", "Your Company"))
         self.sender_edit.editingFinished.connect(self._sender_changed)
+        bar.addWidget(QLabel("Preview as:", self))
+        self.esp_box = QComboBox(self)
+        self.esp_box.setObjectName("preview-as-esp")
+        self.esp_box.setToolTip("Show every frame as this ESP's engine reads the recipient's values "
+                                "(e.g. Klaviyo compares the text \"7\" with 5 as false); remembered per document")
+        self.esp_box.addItem("Mailwright", "")
+        for name in DIALECTS:
+            self.esp_box.addItem(get_dialect(name).label, name)
+        self.esp_box.activated.connect(lambda i: self.set_esp(self.esp_box.itemData(i) or None))
+        bar.addWidget(self.esp_box)
         bar.addStretch(1)
         outer.addLayout(bar)
         # Who reads it: the recipient stepper with what their row lacks, and the sender's name.
@@ -459,6 +474,35 @@ class PreviewWorkspace(QWidget):
         if self.settings is not None:
             self.settings.setValue("preview/sender", self.sender_edit.text())
         self.render_all()
+
+    # --- preview as an ESP ----------------------------------------------------------------------
+    def _esp_key(self) -> str | None:
+        path = self.document_provider() if self.document_provider else None
+        return f"preview/esp/{quote(str(Path(path).resolve()), safe='')}" if path else None
+
+    def set_esp(self, esp: str | None) -> None:
+        """Every frame as this ESP's engine reads the values (None: Mailwright's own meaning),
+        remembered for the open document."""
+        index = max(0, self.esp_box.findData(esp or ""))
+        self.esp_box.setCurrentIndex(index)
+        key = self._esp_key()
+        if self.settings is not None and key is not None:
+            self.settings.setValue(key, esp or "")
+        self.state.set_esp(esp)
+
+    def _restore_esp(self) -> None:
+        """Another document is open: show it as the ESP chosen for it last time."""
+        document = self.document_provider() if self.document_provider else None
+        if document == self._esp_document:
+            return
+        self._esp_document = document
+        key = self._esp_key()
+        saved = str(self.settings.value(key) or "") if self.settings is not None and key else ""
+        if saved and self.esp_box.findData(saved) < 0:
+            saved = ""   # a name this version does not know
+        if key is not None:
+            self.esp_box.setCurrentIndex(max(0, self.esp_box.findData(saved)))
+            self.state.set_esp(saved or None)
 
     # --- frames --------------------------------------------------------------------------------
     def _widths(self) -> list[int]:
@@ -586,6 +630,7 @@ class PreviewWorkspace(QWidget):
 
     # --- rendering -----------------------------------------------------------------------------
     def _state_changed(self) -> None:
+        self._restore_esp()
         self._render_timer.start()
 
     def render_all(self) -> None:
@@ -666,6 +711,8 @@ def _make_workspace(window) -> PreviewWorkspace:
     if panel is not None:
         workspace.recipients.bind(panel)
     workspace.folder_provider = lambda: getattr(getattr(window, "session", None), "folder", None)
+    workspace.document_provider = lambda: getattr(getattr(window, "session", None), "path", None)
+    workspace._restore_esp()
     window._mw_preview = workspace
     return workspace
 

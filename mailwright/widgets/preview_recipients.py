@@ -92,12 +92,16 @@ class RecipientStepper(QWidget):
             self.missing.setText("")
             return
         missing = self.missing_fields()
+        # Which engine's reading the frames show (the "Preview as" choice).
+        esp = self.state.esp_label()
+        as_esp = f" · as {htmllib.escape(esp)} shows it" if esp else ""
         if missing:
             names = ", ".join(f"<b>{htmllib.escape(n)}</b>" for n in missing)
             self.missing.setText(f'<span style="color:#92400e">⚠ Missing for this recipient: {names} '
-                                 "(marked in the preview only)</span>")
+                                 f"(marked in the preview only){as_esp}</span>")
         else:
-            self.missing.setText('<span style="color:#15803d">✓ Every field this email uses is present.</span>')
+            self.missing.setText('<span style="color:#15803d">✓ Every field this email uses is present'
+                                 f"{as_esp}.</span>")
 
 
 __all__ = ["RecipientStepper"]

@@ -37,6 +37,7 @@ class PreviewState(QObject):
         self.error = ""                      # the last build error ("" when the build is good)
         self.recipient: dict[str, Any] | None = None
         self.recipient_label = ""            # e.g. "row 3 of 12 (zoe@example.com)"
+        self.esp: str | None = None          # "Preview as": the ESP whose engine reads the values
         self.revision = -1                   # bumps with every new result
         self.source = "<document>"
         self._wanted = -1                    # the latest build asked for
@@ -44,7 +45,7 @@ class PreviewState(QObject):
         self.document_revision = -1
         self._pending: tuple[int, str, str, str] | None = None
         self._users: set[str] = set()
-        self._cache: tuple[int, int, Any] | None = None
+        self._cache: tuple[tuple[int, int, str | None], Any] | None = None
         self._delivered.connect(self._on_delivered)
 
     # --- inputs -------------------------------------------------------------------------------
@@ -82,6 +83,23 @@ class PreviewState(QObject):
         self.recipientChanged.emit(self.recipient)
         self.changed.emit()
 
+    def set_esp(self, esp: str | None) -> None:
+        """Preview as this ESP's engine reads values (None: Mailwright's own semantics)."""
+        esp = esp or None
+        if esp == self.esp:
+            return
+        self.esp = esp
+        self._cache = None
+        self.changed.emit()
+
+    def esp_label(self) -> str:
+        """The chosen ESP's name as people know it ("" without one)."""
+        if not self.esp:
+            return ""
+        from ..app.merge.dialects import get_dialect
+
+        return get_dialect(self.esp).label
+
     def use(self, user: str, active: bool = True) -> None:
         """A consumer says it needs (or no longer needs) the build."""
         if active:
@@ -96,15 +114,15 @@ class PreviewState(QObject):
         """The email for the current recipient, missing fields marked (preview only), or None."""
         if self.compiled is None:
             return None
-        key = (self.revision, id(self.recipient))
-        if self._cache is not None and self._cache[:2] == key:
-            return self._cache[2]
+        key = (self.revision, id(self.recipient), self.esp)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
         try:
-            email = self.compiled.render(self.recipient or {}, mark_missing=True)
+            email = self.compiled.render(self.recipient or {}, mark_missing=True, esp=self.esp)
         except BuildError as e:
             self.error = str(e)
             return None
-        self._cache = (*key, email)
+        self._cache = (key, email)
         return email
 
     # --- building -----------------------------------------------------------------------------
