@@ -134,6 +134,7 @@ def _mjml_of(doc: Document, sel: _Selection) -> str:
             parts.append(render_row(row, width, ctx))
             continue
         # The block as it renders in its own column (image widths depend on it).
+        assert loc.column is not None  # a selected block is always in its column
         row_props = resolve_fields(ROW_FIELDS, loc.row.props, theme)
         col_props = resolve_fields(COLUMN_FIELDS, loc.column.props, theme)
         ctx.column_width = _column_content_width(width - 2 * row_props["padding_x"], loc.column, col_props)
@@ -309,6 +310,7 @@ def _paste(doc: Document, kind: str, nodes: Sequence[dict[str, Any]], target_id:
                    and not (loc.block is not None and loc.block.fills_row)
                    and not any(_fills_row(b) for b in blocks))
     if into_column:
+        assert loc is not None and loc.column is not None  # into_column says so
         column = loc.column
         start = loc.block_index + 1 if loc.block is not None else len(column.blocks)
         for i, block in enumerate(blocks):

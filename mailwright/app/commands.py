@@ -99,7 +99,7 @@ class SetProp(Command):
     mergeable: bool = True
 
     @property
-    def merge_key(self) -> tuple | None:  # type: ignore[override]
+    def merge_key(self) -> tuple | None:  # type: ignore[override]  # a property over the base's plain attribute
         return ("prop", self.node_id, self.name) if self.mergeable else None
 
     def apply(self, doc: Document) -> Command:
@@ -122,7 +122,7 @@ class SetProp(Command):
         return SetProp(self.node_id, self.name, old, self.label, self.mergeable)
 
 
-def _revalidate_row(doc: Document, index: int, undo: Callable[[], None]) -> None:
+def _revalidate_row(doc: Document, index: int, undo: Callable[[], object]) -> None:
     try:
         Row.model_validate(doc.rows[index].model_dump())
     except ValidationError as e:
@@ -140,7 +140,7 @@ class SetNodeAttr(Command):
     label: str = "Change property"
 
     @property
-    def merge_key(self) -> tuple | None:  # type: ignore[override]
+    def merge_key(self) -> tuple | None:  # type: ignore[override]  # a property over the base's plain attribute
         return ("attr", self.node_id, self.name)
 
     def apply(self, doc: Document) -> Command:
@@ -170,7 +170,7 @@ class SetDocField(Command):
     label: str = "Change email settings"
 
     @property
-    def merge_key(self) -> tuple | None:  # type: ignore[override]
+    def merge_key(self) -> tuple | None:  # type: ignore[override]  # a property over the base's plain attribute
         return ("doc", self.path)
 
     def apply(self, doc: Document) -> Command:
@@ -212,14 +212,15 @@ class InsertBlock(Command):
 
     def apply(self, doc: Document) -> Command:
         loc = locate(doc, self.column_id)
-        if loc.column is None or loc.block is not None:
+        column = loc.column
+        if column is None or loc.block is not None:
             raise CommandError(f"{self.column_id!r} is not a column")
         block = block_from_json(self.block)
         if doc.find(block.id) is not None:
             raise CommandError(f"id {block.id!r} is already used")
-        index = max(0, min(self.index, len(loc.column.blocks)))
-        loc.column.blocks.insert(index, block)
-        _revalidate_row(doc, loc.row_index, lambda: loc.column.blocks.pop(index))
+        index = max(0, min(self.index, len(column.blocks)))
+        column.blocks.insert(index, block)
+        _revalidate_row(doc, loc.row_index, lambda: column.blocks.pop(index))
         return RemoveNode(block.id, self.label)
 
 
@@ -232,7 +233,8 @@ class InsertRow(Command):
     def apply(self, doc: Document) -> Command:
         row = row_from_json(self.row)
         ids = {n.id for n in doc.iter_nodes()}
-        clash = [n.id for n in [row, *row.columns, *[b for c in row.columns for b in c.blocks]] if n.id in ids]
+        nodes: list[Row | Column | BlockBase] = [row, *row.columns, *[b for c in row.columns for b in c.blocks]]
+        clash = [n.id for n in nodes if n.id in ids]
         if clash:
             raise CommandError(f"id {clash[0]!r} is already used")
         index = max(0, min(self.index, len(doc.rows)))
@@ -250,6 +252,7 @@ class RemoveNode(Command):
     def apply(self, doc: Document) -> Command:
         loc = locate(doc, self.node_id)
         if loc.block is not None:
+            assert loc.column is not None  # a block is always located in its column
             data = dump(loc.block)
             loc.column.blocks.pop(loc.block_index)
             return InsertBlock(loc.column.id, loc.block_index, data, self.label)
@@ -269,24 +272,26 @@ class MoveBlock(Command):
 
     def apply(self, doc: Document) -> Command:
         src = locate(doc, self.block_id)
-        if src.block is None:
+        src_column = src.column
+        if src.block is None or src_column is None:
             raise CommandError(f"{self.block_id!r} is not a block")
         dst = locate(doc, self.column_id)
-        if dst.column is None or dst.block is not None:
+        dst_column = dst.column
+        if dst_column is None or dst.block is not None:
             raise CommandError(f"{self.column_id!r} is not a column")
-        block = src.column.blocks.pop(src.block_index)
-        index = max(0, min(self.index, len(dst.column.blocks)))
-        dst.column.blocks.insert(index, block)
+        block = src_column.blocks.pop(src.block_index)
+        index = max(0, min(self.index, len(dst_column.blocks)))
+        dst_column.blocks.insert(index, block)
 
         def undo() -> None:
-            dst.column.blocks.pop(index)
-            src.column.blocks.insert(src.block_index, block)
+            dst_column.blocks.pop(index)
+            src_column.blocks.insert(src.block_index, block)
 
         try:
             _revalidate_row(doc, dst.row_index, undo)
         except CommandError:
             raise
-        return MoveBlock(self.block_id, src.column.id, src.block_index, self.label)
+        return MoveBlock(self.block_id, src_column.id, src.block_index, self.label)
 
 
 @dataclass

@@ -6,7 +6,8 @@ the theme's value". Unknown keys anywhere survive a load/save round trip (`extra
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Optional, Union
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Optional, Union
 
 from pydantic import (BaseModel, ConfigDict, Discriminator, Field as PField, StrictBool, StrictInt,
                       create_model, field_validator, model_serializer, model_validator)
@@ -15,7 +16,7 @@ from ..blocks import REGISTRY
 from ..blocks.base import BlockSpec, Field
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
 
-FORMAT = "mailwright"
+FORMAT: Final = "mailwright"
 CURRENT_VERSION = 1
 MAX_TEXT = 2_000_000  # characters in one prop; a guard against absurd files, not a style rule
 
@@ -30,6 +31,10 @@ class Props(BaseModel):
     """Base of generated props models: None-valued fields are not written (only overrides)."""
 
     model_config = ConfigDict(extra="allow")
+
+    if TYPE_CHECKING:
+        # The fields are made at run time from the block's declarations: mypy cannot see them.
+        def __getattr__(self, name: str) -> Any: ...
 
     @model_serializer(mode="wrap")
     def _drop_unset(self, handler: Any) -> dict[str, Any]:
@@ -46,7 +51,7 @@ def _annotation(f: Field) -> Any:
     if f.kind == "bool":
         return StrictBool
     if f.kind == "choice":
-        return Literal[f.choices]  # type: ignore[valid-type]
+        return Literal[f.choices]
     if f.kind == "number":
         # int | float keeps a hand-written 50 as 50 in the file (no "50.0" diff noise).
         base = int if f.integer else Union[StrictInt, float]
@@ -103,28 +108,33 @@ def _block_model(spec: BlockSpec) -> type[BlockBase]:
     return create_model(
         f"{spec.type.title().replace('_', '')}Block",
         __base__=BlockBase,
-        type=(Literal[spec.type], ...),  # type: ignore[valid-type]
+        type=(Literal[spec.type], ...),  # type: ignore[arg-type]  # a Literal built at run time
         props=(props, PField(default_factory=props)),
     )
 
 
 BLOCK_MODELS: dict[str, type[BlockBase]] = {t: _block_model(s) for t, s in REGISTRY.items()}
-AnyBlock = Annotated[Union[tuple(BLOCK_MODELS.values())], Discriminator("type")]  # type: ignore[valid-type]
-
-RowProps = props_model("RowProps", ROW_FIELDS)
-ColumnProps = props_model("ColumnProps", COLUMN_FIELDS)
+if TYPE_CHECKING:
+    # Models built at run time: mypy sees their common bases.
+    AnyBlock = BlockBase
+    RowProps = Props
+    ColumnProps = Props
+else:
+    AnyBlock = Annotated[Union[tuple(BLOCK_MODELS.values())], Discriminator("type")]
+    RowProps = props_model("RowProps", ROW_FIELDS)
+    ColumnProps = props_model("ColumnProps", COLUMN_FIELDS)
 
 
 class Column(Node):
     id: NodeId
     width: Annotated[Union[StrictInt, float], PField(gt=0, le=100)] = 100
-    props: ColumnProps = PField(default_factory=ColumnProps)  # type: ignore[valid-type]
+    props: ColumnProps = PField(default_factory=ColumnProps)
     blocks: list[AnyBlock] = PField(default_factory=list)
 
 
 class Row(Node):
     id: NodeId
-    props: RowProps = PField(default_factory=RowProps)  # type: ignore[valid-type]
+    props: RowProps = PField(default_factory=RowProps)
     condition: Optional[str] = None
     repeat: Optional[str] = None
     columns: Annotated[list[Column], PField(min_length=1, max_length=4)]
@@ -221,19 +231,19 @@ class Document(Node):
                 for b, block in enumerate(column.blocks):
                     yield f"rows[{r}].columns[{c}].blocks[{b}]", block
 
-    def iter_nodes(self):
+    def iter_nodes(self) -> Iterator[Row | Column | BlockBase]:
         for row in self.rows:
             yield row
             for column in row.columns:
                 yield column
                 yield from column.blocks
 
-    def iter_blocks(self):
+    def iter_blocks(self) -> Iterator[BlockBase]:
         for row in self.rows:
             for column in row.columns:
                 yield from column.blocks
 
-    def find(self, node_id: str) -> Node | None:
+    def find(self, node_id: str) -> Row | Column | BlockBase | None:
         for node in self.iter_nodes():
             if node.id == node_id:
                 return node

@@ -177,7 +177,7 @@ def place(doc: Document, rects: dict[str, Rect], x: float, y: float, payload: Pa
         if target.kind == "row" and payload.kind == "move-row" and target.index in (moving.row_index,
                                                                                       moving.row_index + 1):
             return None
-        if (target.kind == "column" and moving.block is not None and target.column_id == moving.column.id
+        if (target.kind == "column" and moving.block is not None and moving.column is not None and target.column_id == moving.column.id
                 and target.index in (moving.block_index, moving.block_index + 1)):
             return None
     return target
@@ -211,6 +211,7 @@ def drop_command(doc: Document, payload: Payload, target: DropTarget) -> Command
             raise CommandError(f"{payload.node_id!r} is not a block")
         if target.kind == "column" and not loc.block.fills_row:
             index = target.index
+            assert loc.column is not None  # a located block is always in its column
             if target.column_id == loc.column.id and index > loc.block_index:
                 index -= 1
             return MoveBlock(payload.node_id, target.column_id or "", index)

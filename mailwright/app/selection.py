@@ -17,6 +17,7 @@ def parent_of(doc: Document, node_id: str | None) -> str | None:
     except CommandError:
         return None
     if loc.block is not None:
+        assert loc.column is not None  # a located block is always in its column
         return loc.column.id
     if loc.column is not None:
         return loc.row.id
@@ -59,6 +60,7 @@ def move_command(doc: Document, node_id: str, delta: int) -> Command | None:
     at the edges of a multi-column row) or a row among rows. None when it cannot move."""
     loc = locate(doc, node_id)
     if loc.block is not None:
+        assert loc.column is not None  # a located block is always in its column
         blocks = loc.column.blocks
         target = loc.block_index + delta
         if 0 <= target < len(blocks):

@@ -22,7 +22,7 @@ from typing import Iterable
 from ..blocks.base import Field
 from ..themes import OVERRIDES
 from .checks.contrast import _HEX, contrast_problems
-from .commands import Batch, CommandError, SetDocField, SetProp, locate
+from .commands import Batch, Command, CommandError, SetDocField, SetProp, locate
 from .document import BlockBase, Column, Document, Row
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
 
@@ -85,7 +85,10 @@ def _nodes_in(doc: Document, scope: str | None) -> list[Row | Column | BlockBase
         return [loc.block]
     if loc.column is not None:
         return [loc.column, *loc.column.blocks]
-    return [loc.row, *[n for c in loc.row.columns for n in (c, *c.blocks)]]
+    nodes: list[Row | Column | BlockBase] = [loc.row]
+    for c in loc.row.columns:
+        nodes += [c, *c.blocks]
+    return nodes
 
 
 def hand_set_styles(doc: Document, scope: str | None = None) -> list[Prop]:
@@ -110,7 +113,7 @@ def _clear(doc: Document, node_id: str, name: str, label: str) -> SetDocField | 
 
 def reset_command(doc: Document, props: Iterable[Prop], label: str) -> Batch | None:
     """One undo step clearing these props (None when there is nothing to clear)."""
-    commands = [_clear(doc, node_id, name, label) for node_id, name in props]
+    commands: list[Command] = [_clear(doc, node_id, name, label) for node_id, name in props]
     return Batch(commands, label) if commands else None
 
 
@@ -151,6 +154,7 @@ class ClashFix:
 def _behind(doc: Document, block_id: str) -> list[Prop]:
     """The hand-set background actually behind a block: its column's, else its row's."""
     loc = locate(doc, block_id)
+    assert loc.column is not None  # a located block is always in its column
     if loc.row.hero is None:
         own = [p for p in hand_set_colours(loc.column) if p[1] == "background_color"]
         if own:
@@ -177,6 +181,7 @@ def clash_fix(doc: Document, max_rounds: int = 6) -> ClashFix:
         new: list[Prop] = []
         for block_id in failing:
             loc = locate(work, block_id)
+            assert loc.block is not None  # the ids come from the contrast check's blocks
             own = hand_set_colours(loc.block)
             new += own if own else _behind(work, block_id)
         new = [p for p in dict.fromkeys(new) if p not in chosen]
