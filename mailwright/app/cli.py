@@ -431,7 +431,10 @@ def _run(args: argparse.Namespace) -> int:
         from .encodings import set_reporter
 
         set_reporter(lambda message: print(f"mailwright: {message}", file=sys.stderr))
-        return handlers[args.command](args)
+        from .progress import terminal_bar
+
+        with terminal_bar():  # loops over recipients draw a bar when stderr is a terminal
+            return handlers[args.command](args)
     except (CliError, DocumentError, BuildError, ThemeError, EncodingError) as e:
         print(f"mailwright: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -5,7 +5,7 @@ bad input (an unreadable file, a document that fails to load or build, unreadabl
 The JSON format is stable and documented in the README:
 
     {"findings": [{"severity", "code", "message", "location", "hint"}, ...],
-     "summary": {"errors", "warnings", "html_bytes"}}
+     "summary": {"errors", "warnings", "html_bytes"[, "recipients" (with --data: rows checked)]}}
 """
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int
 
     from ..themes import ThemeError
     from .checks import check_file
+    from .checks.model import recipients_count
     from .cli import EXIT_BAD_INPUT, _stdout
     from .encodings import EncodingError
     from .pipeline import BuildError
@@ -113,9 +114,12 @@ def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int
             _stdout(f"== {src}\n{report.to_text()}")
     summary = {"files": len(inputs), "files_with_errors": failed, "files_unreadable": unreadable,
                "errors": errors, "warnings": warnings}
+    if recipients is not None:
+        summary["recipients"] = len(recipients.rows)
     if args.format == "json":
         _stdout(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n", json=True)
     else:
-        _stdout(f"checked {len(inputs)} files: {errors} errors ({failed} files), {warnings} warnings"
+        against = f" against {recipients_count(len(recipients.rows))}" if recipients is not None else ""
+        _stdout(f"checked {len(inputs)} files{against}: {errors} errors ({failed} files), {warnings} warnings"
                 f"{f'; {unreadable} could not be checked' if unreadable else ''}\n")
     return worst

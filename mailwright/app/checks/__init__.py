@@ -86,10 +86,14 @@ def _unbuildable(e: BuildError, source: str) -> Finding | None:
                    "html", "move the merge tag out of that attribute (MJML rewrites widths, colours and sizes)")
 
 
-def _report(findings: list[Finding], doc: Document | None, result: BuildResult | None, source: str) -> CheckReport:
+def _report(findings: list[Finding], doc: Document | None, result: BuildResult | None, source: str,
+            recipients: Any = None) -> CheckReport:
     order = {node.id: i for i, node in enumerate(doc.iter_nodes())} if doc is not None else {}
+    # Recipients count as checked when an email was built to render for them.
+    checked = len(recipients.rows) if recipients is not None and result is not None else None
     return CheckReport(tuple(sort_findings(findings, order)),
-                       html_bytes=production_bytes(result) if result is not None else 0, source=source)
+                       html_bytes=production_bytes(result) if result is not None else 0, source=source,
+                       recipients=checked)
 
 
 def check_document(doc: Document, *, source: str = "<document>", recipients: Any = None,
@@ -112,7 +116,7 @@ def check_document(doc: Document, *, source: str = "<document>", recipients: Any
         return _report(merge_findings + [finding] + _document_only(fixed, source), fixed, None, source)
     findings = merge_findings + run_checks(result, fixed, recipients=recipients, source=source, design_result=design,
                                            esp=esp)
-    return _report(findings, fixed, result, source)
+    return _report(findings, fixed, result, source, recipients)
 
 
 def _document_only(doc: Document, source: str) -> list[Finding]:
@@ -144,7 +148,7 @@ def check_mjml_text(text: str, *, source: str = "<mjml>", recipients: Any = None
     from .unknown_elements import check_unknown_elements
 
     findings = run_checks(result, None, recipients=recipients, source=source, esp=esp)
-    return _report(merge_findings + findings + check_unknown_elements(cleaned), None, result, source)
+    return _report(merge_findings + findings + check_unknown_elements(cleaned), None, result, source, recipients)
 
 
 def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = None) -> CheckReport:

@@ -124,6 +124,7 @@ def _esp_findings(ctx: CheckContext, numbers: list[Ref]) -> list[Finding]:
     from ..personalise import CompiledEmail
     from ..pipeline import BuildError
     from ..plaintext import html_to_text
+    from ..progress import counted
 
     recipients = ctx.recipients
     dialect = get_dialect(ctx.esp)
@@ -143,7 +144,7 @@ def _esp_findings(ctx: CheckContext, numbers: list[Ref]) -> list[Finding]:
         return out
     differ: list[int] = []
     example = ""
-    for n, row in enumerate(recipients.rows, 1):
+    for n, row in counted(recipients.rows, f"reading recipients as {label}"):
         try:
             ours, theirs = email.render(row), email.render(row, esp=ctx.esp)
         except BuildError:

@@ -231,6 +231,7 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
         return []
     from ..personalise import CompiledEmail, email_trees
     from ..pipeline import BuildError
+    from ..progress import counted
 
     try:
         email = CompiledEmail(ctx.result)
@@ -239,7 +240,7 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
         return []  # merge-syntax reports it
     missing: dict[str, list[int]] = {}
     failed: list[tuple[int, str]] = []
-    for n, row in enumerate(recipients.rows, 1):
+    for n, row in counted(recipients.rows, "checking recipients"):
         try:
             rendered = email.render(_blank_to_none(row))
         except BuildError as e:

@@ -68,11 +68,12 @@ def sort_findings(findings: Iterable[Finding], order: dict[str, int] | None = No
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The findings for one email and the size of its HTML."""
+    """The findings for one email, the size of its HTML and how many recipients were checked."""
 
     findings: tuple[Finding, ...]
     html_bytes: int = 0
     source: str = ""
+    recipients: int | None = None  # rows the email was rendered for (None: no --data)
 
     @property
     def errors(self) -> int:
@@ -87,10 +88,10 @@ class CheckReport:
         return sum(f.severity == "info" for f in self.findings)
 
     def to_dict(self) -> dict:
-        return {
-            "findings": [f.to_dict() for f in self.findings],
-            "summary": {"errors": self.errors, "warnings": self.warnings, "html_bytes": self.html_bytes},
-        }
+        summary = {"errors": self.errors, "warnings": self.warnings, "html_bytes": self.html_bytes}
+        if self.recipients is not None:  # only with --data: the keys without it stay as documented
+            summary["recipients"] = self.recipients
+        return {"findings": [f.to_dict() for f in self.findings], "summary": summary}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -99,7 +100,9 @@ class CheckReport:
         parts = [plural(self.errors, "error"), plural(self.warnings, "warning")]
         if self.infos:
             parts.append(f"{self.infos} info")
-        return f"{self.source + ': ' if self.source else ''}{', '.join(parts)}; {self.html_bytes / 1024:.1f} KB of HTML"
+        checked = f"; checked {recipients_count(self.recipients)}" if self.recipients is not None else ""
+        return (f"{self.source + ': ' if self.source else ''}{', '.join(parts)}; "
+                f"{self.html_bytes / 1024:.1f} KB of HTML{checked}")
 
     def to_text(self) -> str:
         lines = [f.line() for f in self.findings]
@@ -109,6 +112,11 @@ class CheckReport:
 
 def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def recipients_count(n: int) -> str:
+    """`100,000 recipients`: thousands grouped, as a person reads a large count."""
+    return f"{n:,} recipient{'' if n == 1 else 's'}"
 
 
 def capped_list(items: list, limit: int = 4, *, noun: str = "") -> str:
