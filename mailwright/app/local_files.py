@@ -93,6 +93,7 @@ def _describe(head: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "its content is a PDF document"
     sample = head[:4096]
+    text: str | None
     try:
         text = sample.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -123,7 +123,8 @@ def render_block(block: BlockBase, ctx: RenderContext) -> str:
 def _wrap_logic(condition: str | None, repeat: str | None, mjml: str, ctx: RenderContext,
                 level: str) -> str:
     """Conditions and repeats as merge-language tags around the node (rendered per recipient)."""
-    opening, closing = [], []
+    opening: list[str] = []
+    closing: list[str] = []
     if condition:
         opening.append(f"<% if {condition} %>")
         closing.insert(0, "<% endif %>")
@@ -338,7 +339,7 @@ def _render_document(doc: Document, prefix: str, *, design: bool,
     rows = "".join(render_row(r, width, ctx) for r in doc.rows)
     if not rows and design:
         rows = DESIGN_EMPTY_DOCUMENT
-    body_background = theme.colors["background"]
+    body_background: str | None = theme.colors["background"]
     if body_background == "transparent" and theme.neutral:
         body_background = None
     body_attrs = ctx.attrs({"width": px(width), "background-color": body_background})

@@ -5,6 +5,7 @@ import json
 import re
 import stat
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Callable
 
 from pydantic import ValidationError
@@ -114,7 +115,7 @@ def json_path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _friendly(err: dict[str, Any]) -> str:
+def _friendly(err: Mapping[str, Any]) -> str:
     kind, ctx = err["type"], err.get("ctx", {})
     if kind == "less_than_equal":
         return f"must be at most {ctx['le']}"

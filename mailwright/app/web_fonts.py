@@ -11,6 +11,7 @@ theme names its web fonts.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 __all__ = ["MJML_DEFAULT_FONTS", "declared_fonts", "fonts_used", "link_fonts"]
 
@@ -36,7 +37,7 @@ def declared_fonts(mjml: str) -> set[str]:
     return {m.group(1).strip() for m in _MJ_FONT.finditer(mjml)}
 
 
-def fonts_used(html: str, declared: set[str] = frozenset()) -> list[str]:
+def fonts_used(html: str, declared: AbstractSet[str] = frozenset()) -> list[str]:
     """The default MJML families the email's body uses, in MJML's order, less those declared."""
     body = _BODY.search(html)
     content = body.group(0) if body else html

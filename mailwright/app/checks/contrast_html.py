@@ -11,7 +11,8 @@ preheader) is skipped.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator, Set as AbstractSet
+from typing import Any
 
 from .contrast import LARGE, NORMAL, contrast_ratio, is_large
 from .context import CheckContext
@@ -60,7 +61,7 @@ def _has_text(el) -> bool:
     return any((child.tail or "").strip() for child in el)
 
 
-def _samples(ctx: CheckContext) -> Iterator[tuple[object, str, str, float | None, bool]]:
+def _samples(ctx: CheckContext) -> Iterator[tuple[Any, str, str, float | None, bool]]:
     """(element, colour, background, size px, bold) for each element holding visible text."""
     body = ctx.tree.find("body")
     if body is None:
@@ -97,7 +98,7 @@ def _samples(ctx: CheckContext) -> Iterator[tuple[object, str, str, float | None
     yield from walk(body, "#000000", "#ffffff", None, False)
 
 
-def check_contrast_html(ctx: CheckContext, judged_by_model: set[str] = frozenset()) -> list[Finding]:
+def check_contrast_html(ctx: CheckContext, judged_by_model: AbstractSet[str] = frozenset()) -> list[Finding]:
     """Contrast of the text in the built HTML, one finding (the worst) per colour pair and place.
 
     Places in `judged_by_model` (block ids the model-based check covers) are skipped."""

@@ -23,7 +23,7 @@ from typing import Any, Iterator
 
 from .context import CheckContext
 from .css import Declaration, parse_declarations, parse_stylesheet
-from .model import Finding, capped_list
+from .model import Finding, Severity, capped_list
 
 # The clients the check speaks for, each as the caniemail platforms that make it up.
 MAJOR_CLIENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -506,7 +506,7 @@ def check_css_support(ctx: CheckContext) -> list[Finding]:
             title = f"HTML {title}"
         # Outlook for Windows lacks most of CSS and email developers plan for it: info. A gap in
         # any other major client is a warning.
-        severity = "info" if unsupported == [OUTLOOK_WINDOWS] else "warning"
+        severity: Severity = "info" if unsupported == [OUTLOOK_WINDOWS] else "warning"
         out.append(Finding(severity, "css-support",
                            f"{title}: {'; '.join(parts)} ({used})", where, hint))
     return out

@@ -127,6 +127,7 @@ def _esp_findings(ctx: CheckContext, numbers: list[Ref]) -> list[Finding]:
     from ..progress import counted
 
     recipients = ctx.recipients
+    assert ctx.esp is not None  # called only when an ESP is chosen
     dialect = get_dialect(ctx.esp)
     rules, label = dialect.rules, dialect.label
     out: list[Finding] = []

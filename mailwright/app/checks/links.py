@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 import urllib.parse
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from .context import CheckContext
-from .model import Finding, capped_list, plural
+from .model import Finding, Severity, capped_list, plural
 
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
 LINK_SCHEMES = ("http", "https", "mailto", "tel", "sms")
@@ -30,7 +30,7 @@ UNSUBSCRIBE_WORDS = ("unsubscribe", "opt out", "opt-out", "optout", "abmelden", 
 class UrlRef:
     kind: str        # "link" (a/area href) or "image" (img src, background, CSS url())
     url: str         # as in the tokenised HTML (merge tags as tokens)
-    element: object
+    element: Any  # an lxml element (lxml ships no types)
     attr: str
 
 
@@ -59,7 +59,7 @@ def _scheme(url: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def url_problem(ctx: CheckContext, ref: UrlRef) -> tuple[str, str] | None:
+def url_problem(ctx: CheckContext, ref: UrlRef) -> tuple[Severity, str] | None:
     """(severity, reason) when a URL is malformed; None when fine or not checkable."""
     url = ref.url.strip()
     if not url or ctx.only_tags(url):
@@ -85,7 +85,7 @@ def url_problem(ctx: CheckContext, ref: UrlRef) -> tuple[str, str] | None:
     if scheme == "data":
         return None
     if re.search(r"\s", plain):
-        severity = "error" if scheme in ("http", "https") else "warning"
+        severity: Severity = "error" if scheme in ("http", "https") else "warning"
         return severity, "it contains a space or line break; encode spaces as %20"
     if _BAD_PERCENT.search(plain):
         return "warning", "it contains a '%' that starts no %XX escape; write it as %25"

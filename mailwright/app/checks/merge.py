@@ -17,7 +17,7 @@ from ..merge import MergeSyntaxError, parse, parse_expression, parse_repeat
 from ..merge.ast import Pos, Ref, iter_refs
 from ..tokens import TAG_RE
 from .context import CheckContext
-from .model import Finding, capped_list, plural
+from .model import Finding, Severity, capped_list, plural
 
 PLACEHOLDER = '<< "" >>'        # a valid tag that renders nothing: stands in for a bad one
 MAX_PER_FIELD = 5
@@ -270,7 +270,7 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
             continue
         if len(rows) == total:
             who = "every recipient" if total > 1 else "the recipient"
-            severity = "error"
+            severity: Severity = "error"
         else:
             who = f"{plural(len(rows), 'recipient')} ({capped_list(rows, 3, noun='row' if len(rows) == 1 else 'rows')})"
             severity = "warning"

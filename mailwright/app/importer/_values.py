@@ -65,7 +65,7 @@ def _color(value: str | None, *, optional: bool = False) -> str | None:
 def _choice(value: str | None, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise NoMap(f"value {value!r}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _split_sides(value: str | None) -> list[float] | None:

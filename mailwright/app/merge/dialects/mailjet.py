@@ -4,15 +4,17 @@
   written: without one, a missing variable is a template error and the message is blocked.
   A field map value `data:FIRSTNAME` selects a stored contact property instead
   (`{{data:FIRSTNAME:""}}`).
-* Default: `{{var:firstname:"there"}}` (HTML-escaped in the HTML part).
-* Inside an HTML attribute a `"` would end the attribute, and Mailjet documents no other quote:
-  there the tag is `{% if var:firstname:false %}{{var:firstname}}{% else %}there{% endif %}`
-  (the `:false` default is from Mailjet's own truth table) - same for a default that holds
-  characters a string cannot (`"`, braces, `%`, backslash, line breaks).
+* Default: `{% if var:firstname:false %}{{var:firstname}}{% else %}there{% endif %}` (the
+  `:false` default is from Mailjet's own truth table). Not `{{var:firstname:"there"}}`: that
+  default is documented for a variable that is not defined, and `default` also covers a blank
+  value and 0. The test needs no quotes: inside an HTML attribute, where a `"` would end the
+  attribute, a value without a default is written the same way.
 * Conditions: `{% if var:vip:false %}…{% elseif … %}…{% else %}…{% endif %}` with `==`, `!=`,
   `<`, `<=`, `>`, `>=`, `and`, `or`, `not` (all documented). Compared fields get a default of
-  the constant's type (`""`, `0`, `false`). `in` is refused; a string comparison inside an
-  HTML attribute is refused (it needs double quotes).
+  the constant's type (`""`, `0`, `false`). A comparison with a number is guarded:
+  `(var:seats:"" != "" and var:seats:0 < 5)`, so a blank or missing field is no number (false,
+  `!=` true) as in the preview. `in` is refused; a string comparison, and so a comparison with
+  a number, inside an HTML attribute is refused (it needs double quotes).
 * Loops: `{% for item in var:items %}{{item.name}}{% endfor %}`. Loop items take no default
   (none is documented for them): a default on one is refused.
 * Filters: urlencode → `UrlEncode(…)`; the others are refused.
@@ -51,6 +53,7 @@ class Mailjet(TagDialect):
             return value
         if ctx.part != "html":
             m = _DANGER.search(value)
+            assert m is not None  # searched for just above
             raise ExportError(self.label, f"the text {value[m.start():m.start() + 2]!r} in the "
                               f"{'plain-text part' if ctx.part == 'text' else 'subject or preheader'}", None,
                               "Mailjet would read it as the start of a tag and documents no escape; reword it")
@@ -105,18 +108,14 @@ class Mailjet(TagDialect):
                                   "Mailjet documents no default for a loop item's field; leave it out or "
                                   "give the field a value in every item")
             return "{{" + wrap(name) + "}}"
-        shown = None
-        if fallback:
-            shown = self.escape_value(fallback, ctx)
-        # Inside Escape() the default is escaped with the value: written as it is.
-        literal = fallback if func == "Escape" else shown
-        inline = (self.state_of(n, ctx) is None and not (func == "UrlEncode" and fallback)
-                  and not (literal and _UNSAFE_IN_STRING & set(literal)))
-        if inline:
-            return "{{" + wrap(f'{name}:"{literal or ""}"') + "}}"
+        if not fallback and self.state_of(n, ctx) is None:
+            return "{{" + wrap(f'{name}:""') + "}}"
+        # A default is written as a test, not as `{{var:x:"there"}}`: that default is for a
+        # variable that is not defined, and `default` covers a blank value and 0 too. Inside an
+        # HTML attribute the test also stands in for `:""` (it needs no quotes).
         pieces = ["{% if " + name + ":false %}", "{{" + wrap(name) + "}}"]
-        if shown:
-            pieces += ["{% else %}", shown]
+        if fallback:
+            pieces += ["{% else %}", self.escape_value(fallback, ctx)]
         pieces.append("{% endif %}")
         return self.cat(pieces, ctx)
 
@@ -165,7 +164,14 @@ class Mailjet(TagDialect):
             left, right, op = e.left, e.right, e.op
             if isinstance(left, Const) and isinstance(right, Ref):
                 left, right, op = right, left, FLIP[op]
-            return f"{self.operand(left, right, ctx, cond, n)} {op} {self.operand(right, left, ctx, cond, n)}"
+            test = f"{self.operand(left, right, ctx, cond, n)} {op} {self.operand(right, left, ctx, cond, n)}"
+            if (isinstance(left, Ref) and isinstance(right, Const) and isinstance(right.value, (int, float))
+                    and not isinstance(right.value, bool) and self.var_name(left, ctx)[1]):
+                # A blank or missing field is no number: the comparison is false (`!=` true),
+                # where Mailjet would compare the `:0` default (or "") with the number.
+                name = self.var_name(left, ctx)[0]
+                return (f'({name}:"" == "" or {test})' if op == "!=" else f'({name}:"" != "" and {test})')
+            return test
         if isinstance(e, BoolOp):
             parts = []
             for side in (e.left, e.right):

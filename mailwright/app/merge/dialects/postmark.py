@@ -45,6 +45,7 @@ class Postmark(NestBoolOps, TagDialect):
             return value
         if ctx.part != "html":
             m = _TOKEN.search(value)
+            assert m is not None  # searched for just above
             raise ExportError(self.label, f"the text {m.group(0)!r} in the "
                               f"{'plain-text part' if ctx.part == 'text' else 'subject or preheader'}", None,
                               "Mustachio would read it as a tag and has no way to escape it; reword it")
