@@ -70,24 +70,6 @@ RECIPIENTS: dict[str, dict[str, Any]] = {
 LINKS = {"unsubscribe_url": "https://example.com/u", "view_online_url": "https://example.com/v",
          "preferences_url": "https://example.com/p"}
 
-# Cells that differ today because of semantics another change is settling (truthiness of
-# "no"/"false"/"0", whitespace defaults, numbers stored as text, the capitalize/title/urlencode/
-# number filters): one place, so they can be tightened as that lands.
-SEMANTICS = "semantics (#12 items 2-5)"
-XFAIL: dict[tuple[str, str, str], str] = {
-    # Mailchimp audience fields hold text: JSON false arrives as "false", which has a value.
-    ("mailchimp", "if/else", "HTML-special"): SEMANTICS,
-    ("mailchimp", "not", "HTML-special"): SEMANTICS,
-    ("mailchimp", "and", "HTML-special"): SEMANTICS,
-    # Mailjet: whether "" takes `var:x:"there"`'s default, and how a blank or missing value
-    # (written `var:seats:0`) orders against a number, is not documented.
-    ("mailjet", "default", "blanks"): SEMANTICS,
-    ("mailjet", "<", "blanks"): SEMANTICS,
-    ("mailjet", "<", "missing"): SEMANTICS,
-    # Iterable's urlEncode keeps ' (encodeURIComponent in the shim); ours writes %27.
-    ("iterable", "urlencode", "HTML-special"): SEMANTICS,
-}
-
 
 def visible(markup: str, part: str) -> str:
     text = html_to_text(markup) if part == "html" else markup
@@ -247,10 +229,7 @@ def _params():
     for dialect in DIALECTS:
         for construct in CONSTRUCTS:
             for recipient in RECIPIENTS:
-                reason = XFAIL.get((dialect, construct, recipient))
-                marks = [pytest.mark.xfail(strict=False, reason=reason)] if reason else []
-                yield pytest.param(dialect, construct, recipient, marks=marks,
-                                   id=f"{dialect}-{construct}-{recipient}")
+                yield pytest.param(dialect, construct, recipient, id=f"{dialect}-{construct}-{recipient}")
 
 
 @pytest.mark.parametrize(("dialect", "construct", "recipient"), list(_params()))

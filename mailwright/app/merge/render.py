@@ -81,7 +81,7 @@ class Runtime:
             (self.soft_missing if soft else self.missing)[name] = None
             # A null stays null where the engine prints it ("None" in Jinja and Django).
             return None if value is None and self.rules.text_style == "python" else MISSING
-        return value
+        return sem.stored(value, self.rules) if ns == "data" else value
 
     def item(self, loop_value: Any, index: int, soft: int = 0) -> Any:
         _, path, name = self.paths[index]

@@ -61,6 +61,12 @@ class Rules:
     text_style: str = "mailwright"
     # true and false read as the numbers 1 and 0 in a comparison with a number (Jinja's |float).
     bool_is_number: bool = False
+    # Fields hold text (Mailchimp's audience fields): a JSON true, false or number arrives as
+    # its text, so false and 0 are values ("false", "0") in a test and for `default`.
+    stored_as_text: bool = False
+    # What urlencode leaves as it is besides letters, digits and - . _ ~ (Mailwright: "/";
+    # Iterable's urlEncode reads as JavaScript's encodeURIComponent: ! * ' ( ), not "/").
+    urlencode_safe: str = "/"
 
 
 MAILWRIGHT = Rules()
@@ -115,6 +121,14 @@ def text(v: Any, rules: Rules = MAILWRIGHT) -> str:
     if isinstance(v, (dict, list, tuple)):
         return ""
     return str(v)
+
+
+def stored(v: Any, rules: Rules = MAILWRIGHT) -> Any:
+    """A recipient's value as the ESP holds it: the text of a boolean or number where its
+    fields hold text (Rules.stored_as_text), else the value itself."""
+    if rules.stored_as_text and isinstance(v, (bool, int, float)):
+        return text(v, rules)
+    return v
 
 
 def is_empty(v: Any) -> bool:
@@ -242,7 +256,7 @@ def f_number(v: Any, decimals: int = 0) -> Any:
 
 def f_urlencode(v: Any, rules: Rules = MAILWRIGHT) -> Any:
     """Percent-encoded for a URL: letters, digits, - . _ ~ and / stay; a space is %20."""
-    return v if v is MISSING else urllib.parse.quote(text(v, rules), safe="/")
+    return v if v is MISSING else urllib.parse.quote(text(v, rules), safe=rules.urlencode_safe)
 
 
 def f_default(v: Any, fallback: Any, rules: Rules = MAILWRIGHT) -> Any:

@@ -33,7 +33,9 @@ class Iterable(NestBoolOps, HandlebarsLike):
     filter_helpers = {"upper": "upper", "lower": "lower", "capitalize": "capitalizeFirst", "title": "capitalize"}
     # Handlebars.java's capitalizeFirst and capitalize (fully=false) keep the rest of each word
     # as written: the preview as Iterable does too.
-    rules = Rules(name="Iterable", capitalize="keep", title="words-keep")
+    # urlEncode: Iterable documents the helper, not its character set; read as JavaScript's
+    # encodeURIComponent (keeps ! * ' ( ), encodes "/"), as the matrix's shim does.
+    rules = Rules(name="Iterable", capitalize="keep", title="words-keep", urlencode_safe="!*'()")
     block_filters = {"urlencode": "urlEncode"}
     helper_names = HandlebarsLike.helper_names | {"defaultIfEmpty", "ifEq", "ifGt", "ifGte", "ifLt", "ifLte",
                                                   "upper", "lower", "capitalize", "capitalizeFirst", "urlEncode"}

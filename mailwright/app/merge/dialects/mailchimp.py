@@ -26,6 +26,7 @@ import re
 from ..ast import BoolOp, Compare, Const, Expr, If, Not, Output, Ref
 from .base import ExportContext, ExportError, describe, expr_pos
 from ._tagdialect import XContext, TagDialect
+from ..semantics import Rules
 
 DEFAULT_NAMES = {"firstname": "FNAME", "first_name": "FNAME", "lastname": "LNAME", "last_name": "LNAME",
                  "email": "EMAIL", "email_address": "EMAIL", "phone": "PHONE", "address": "ADDRESS",
@@ -40,6 +41,9 @@ class Mailchimp(NestBoolOps, TagDialect):
     description = ("Mailchimp merge tags: *|FNAME|*, *|IF:…|*…*|ELSE:|*…*|END:IF|*, *|UNSUB|*; "
                    "no loops; field names UPPERCASE (firstname → FNAME)")
     supports_loops = False
+    # Audience fields hold text: JSON false and 0 arrive as "false" and "0", which have a value
+    # (`*|IF:VIP|*` shows its branch); the preview as Mailchimp reads them so too.
+    rules = Rules(name="Mailchimp", stored_as_text=True)
     loop_hint = ("Mailchimp merge tags have no loops (only RSS/feed blocks); render per recipient instead "
                  "(build --data), or send the list as one ready-made field")
 
