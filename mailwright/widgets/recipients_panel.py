@@ -7,6 +7,7 @@ background thread and lists the rows with missing fields or errors.
 """
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHea
                                QToolButton, QVBoxLayout, QWidget)
 
 from .docks import put_in_dock
+from .encoding_choice import EncodingChoice
+from ..app.encodings import use_encoding
 from ..app.recipients import Recipients, RecipientsError, load_recipients
 
 
@@ -154,6 +157,8 @@ class RecipientsPanel(QWidget):
         self.state = state
         self.settings = settings
         self.recipients: Recipients | None = None
+        self.path: Path | None = None          # the file the rows came from
+        self.encoding: str | None = None       # the encoding the user chose for it (None: guessed)
         self.current = 0            # 1-based row number; 0: none
         self.problems: list[RowProblem] = []
         self._checker = _Checker(self)
@@ -208,6 +213,10 @@ class RecipientsPanel(QWidget):
         self.preview_button.clicked.connect(self.previewRequested)
         top.addWidget(self.preview_button)
         layout.addLayout(top)
+        # "Read as cp1250 — change…": shown for a file that is not UTF-8 (its encoding was guessed).
+        self.encoding_row = EncodingChoice(self)
+        self.encoding_row.chosen.connect(self.reload_as)
+        layout.addWidget(self.encoding_row)
 
         self.progress = QProgressBar(self)
         self.progress.setObjectName("recipients-progress")
@@ -264,26 +273,43 @@ class RecipientsPanel(QWidget):
         if path:
             self.load(path)
 
-    def load(self, path: str | Path) -> bool:
-        """Load a recipients file; shows the error and keeps the old rows when it fails."""
+    def load(self, path: str | Path, encoding: str | None = None, *, row: int = 1) -> bool:
+        """Load a recipients file (bytes not UTF-8 read in `encoding`, else in a guessed one) and
+        choose `row`; shows the error and keeps the old rows when it fails."""
+        def read() -> Recipients:
+            if encoding:  # for this read only: the context is a copy
+                use_encoding(encoding)
+            return load_recipients(path)
+
         try:
-            recipients = load_recipients(path)
+            recipients = contextvars.copy_context().run(read)
         except RecipientsError as e:
             self.file_label.setText(f'<span style="color:#b91c1c">{_esc(str(e))}</span>')
             return False
         if self.settings is not None:
             self.settings.setValue("recipients/last_dir", str(Path(path).resolve().parent))
-        self.set_recipients(recipients)
+        self.set_recipients(recipients, row=row)
+        self.path, self.encoding = Path(path), encoding
+        self.encoding_row.show_for(recipients.encoding, chosen=encoding is not None)
         return True
 
-    def set_recipients(self, recipients: Recipients | None) -> None:
+    def reload_as(self, encoding: str) -> bool:
+        """Read the same file again in `encoding` (the dock's list), keeping the chosen row."""
+        if self.path is None:
+            return False
+        return self.load(self.path, encoding, row=self.current)
+
+    def set_recipients(self, recipients: Recipients | None, *, row: int = 1) -> None:
+        """Show these rows and choose `row` (1-based; 0: nobody; beyond the rows: the first)."""
         self._checker.cancel()
         self.recipients = recipients
+        self.path = self.encoding = None  # load() names the file these rows came from
         self.problems = []
         self.problem_list.clear()
         self.check_label.setText("")
         self.progress.hide()
         self.model.set_recipients(recipients)
+        self.encoding_row.show_for(recipients.encoding if recipients is not None else None)
         if recipients is None:
             self.file_label.setText("No recipients loaded")
         else:
@@ -293,7 +319,8 @@ class RecipientsPanel(QWidget):
             self.file_label.setToolTip("\n".join(recipients.warnings))
         if self.state is not None:
             self.state.use("recipients", recipients is not None)
-        self.set_row(1 if recipients is not None and len(recipients) else 0)
+        total = len(recipients) if recipients is not None else 0
+        self.set_row((row if 0 <= row <= total else 1) if total else 0)
 
     # --- choosing ------------------------------------------------------------------------------
     def row_dict(self) -> dict | None:
