@@ -1,0 +1,22 @@
+"""Issue 16 item 9: CI runs the lint and type gate on its own, before the tests."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_ci_runs_make_lint_before_make_test_and_still_installs_xvfb() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    commands = [line.strip() for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert "set -euo pipefail" in commands  # a failing lint stops the run
+    assert "make lint" in commands and "make test" in commands
+    assert commands.index("make lint") < commands.index("make test")
+    assert re.search(r"apt-get install .*xvfb xdotool", script.replace("\\\n", " "))
+
+
+def test_make_lint_runs_ruff_and_mypy() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    assert "ruff check mailwright" in recipe and "mypy" in recipe
