@@ -39,6 +39,7 @@ def assert_clear(result: subprocess.CompletedProcess[str], code: int = 2) -> str
 @pytest.fixture()
 def work(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "examples" / "newsletter.mwt", tmp_path / "newsletter.mwt")
+    shutil.copytree(ROOT / "examples" / "assets", tmp_path / "assets")   # its pictures: no missing-file errors
     return tmp_path
 
 
