@@ -401,11 +401,11 @@ class Inbox:
         if deep:
             raise MessageTooDeep(f"{path}: this message nests its parts more than {MAX_PART_DEPTH} levels "
                                  "deep, too deep to show; read its raw source instead")
-        return msg  # type: ignore[return-value]
+        return msg
 
     def read_headers(self, msg_id: str) -> EmailMessage:
         """Only the message's top-level headers: no parts, so no recursion, whatever it holds."""
-        return email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(self.raw(msg_id))  # type: ignore[return-value]
+        return email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(self.raw(msg_id))
 
     def delete(self, msg_id: str) -> None:
         """Delete one of the inbox's own messages; one an older version kept is refused."""

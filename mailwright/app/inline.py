@@ -45,7 +45,7 @@ def _configure_once() -> None:
         import cssutils.util
 
         # cssutils fetches @import URLs (http, file, ftp) even with allow_network=False.
-        cssutils.util._defaultFetcher = lambda url: None  # type: ignore[attr-defined]
+        cssutils.util._defaultFetcher = lambda url: None
         cssutils.log.setLevel(logging.CRITICAL)
         logging.getLogger("CSSUTILS").setLevel(logging.CRITICAL)
         logging.getLogger("CSSUTILS").propagate = False
@@ -114,7 +114,7 @@ def _premailer() -> type:
         from premailer import Premailer
 
         class FrozenNamespacePremailer(Premailer):
-            def _parse_css_string(self, css_body, validate=True):  # type: ignore[no-untyped-def]
+            def _parse_css_string(self, css_body, validate=True):
                 sheet = super()._parse_css_string(css_body, validate=validate)
                 _freeze_namespaces(sheet)
                 return sheet

@@ -560,7 +560,7 @@ def _duplicate_key_position(text: str) -> int:
         strict, scan_once, object_hook, _pairs_hook, *rest = args
         return json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook, hook, *rest)
 
-    decoder.parse_object = parse_object  # type: ignore[assignment]
+    decoder.parse_object = parse_object
     decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         decoder.decode(text)

@@ -160,7 +160,7 @@ def _redact_record(record: logging.LogRecord) -> None:
         record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
     elif record.exc_text:
         record.exc_text = redact(record.exc_text)
-    record._mailwright_redacted = True  # type: ignore[attr-defined]
+    record._mailwright_redacted = True
 
 
 _installed = False

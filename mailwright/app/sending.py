@@ -32,14 +32,14 @@ from email import utils as email_utils
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, cast
 from urllib.parse import unquote, urlsplit
 
 from .addresses import AddressError, clean_header_text, parse_address, parse_addresses
 from .local_files import Refusal, check_local_image
 from .profiles import Profile, ProfileError, is_loopback
 from .secrets import Secret, register_login
-from .smtp_steps import StepFailed, StepLimits, check_seconds
+from .smtp_steps import SMTPMixinBase, StepFailed, StepLimits, check_seconds
 
 __all__ = [
     "AddressError", "parse_address", "parse_addresses", "OutgoingMessage", "build_message",
@@ -234,7 +234,8 @@ def build_message(email: Any, *, from_addr: Any, to: Any, reply_to: Any = None, 
     msg.set_content(text, cte=_cte(text))
     msg.add_alternative(html, subtype="html", cte=_cte(html))
     if images:
-        html_part = msg.get_payload()[1]
+        # after add_alternative the payload is the list [plain part, HTML part]
+        html_part = cast("list[EmailMessage]", msg.get_payload())[1]
         for cid, data, maintype, subtype, filename in images:
             html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline",
                                   filename=filename)
@@ -335,7 +336,7 @@ def describe_reply(code: int | None, text: Any = "") -> tuple[str, str]:
 
 # --- the SMTP connection ----------------------------------------------------------------------
 
-class _Tracking:
+class _Tracking(SMTPMixinBase):
     """Knows whether the message data was handed over (the server answered 354 to DATA)."""
 
     data_started = False
@@ -343,17 +344,17 @@ class _Tracking:
 
     def mail(self, *args: Any, **kwargs: Any) -> Any:
         self.data_started = False
-        return super().mail(*args, **kwargs)  # type: ignore[misc]
+        return super().mail(*args, **kwargs)
 
     def data(self, msg: Any) -> Any:
         self._in_data, self.data_started = True, False
         try:
-            return super().data(msg)  # type: ignore[misc]
+            return super().data(msg)
         finally:
             self._in_data = False
 
     def getreply(self) -> Any:
-        code, resp = super().getreply()  # type: ignore[misc]
+        code, resp = super().getreply()
         if self._in_data and code == 354:
             self.data_started = True
         return code, resp
@@ -370,10 +371,10 @@ class _Tracking:
         initial = authobject() if initial_response_ok else None
         if initial is not None:
             encoded = base64.b64encode(initial.encode("utf-8")).decode("ascii")
-            code, resp = self.docmd("AUTH", f"{mechanism} {encoded}")  # type: ignore[attr-defined]
+            code, resp = self.docmd("AUTH", f"{mechanism} {encoded}")
             rounds = 1
         else:
-            code, resp = self.docmd("AUTH", mechanism)  # type: ignore[attr-defined]
+            code, resp = self.docmd("AUTH", mechanism)
             rounds = 0
         while code == 334:
             rounds += 1
@@ -381,18 +382,18 @@ class _Tracking:
                 raise smtplib.SMTPException("the server kept asking for more login data")
             challenge = base64.decodebytes(resp)
             answer = base64.b64encode(authobject(challenge).encode("utf-8")).decode("ascii")
-            code, resp = self.docmd(answer)  # type: ignore[attr-defined]
+            code, resp = self.docmd(answer)
         if code in (235, 503):
             return code, resp
         raise smtplib.SMTPAuthenticationError(code, resp)
 
-    def auth_cram_md5(self, challenge: bytes | None = None) -> str | None:
+    def auth_cram_md5(self, challenge: bytes | None = None) -> str | None:  # type: ignore[override]  # None: no challenge
         import hmac
 
         if challenge is None:
             return None
-        key = self.password.encode("utf-8")  # type: ignore[attr-defined]
-        return f"{self.user} {hmac.HMAC(key, challenge, 'md5').hexdigest()}"  # type: ignore[attr-defined]
+        key = self.password.encode("utf-8")
+        return f"{self.user} {hmac.HMAC(key, challenge, 'md5').hexdigest()}"
 
 
 class _SMTP(_Tracking, StepLimits, smtplib.SMTP):
@@ -594,6 +595,7 @@ class _Session:
     def _ehlo(self, step: str) -> None:
         try:
             self._settimeout()
+            assert self.client is not None  # the greeting follows the connection
             code, resp = self.client.ehlo()
             if not 200 <= code <= 299:
                 code, resp = self.client.helo()
@@ -612,6 +614,7 @@ class _Session:
             return
         if p.security == "none":
             raise _Stop("login", "a login is never sent without encryption; choose STARTTLS or SSL/TLS")
+        assert self.client is not None  # the login follows the connection
         if not isinstance(self.client.sock, ssl.SSLSocket):  # defensive: never reached
             raise _Stop("login", "the connection is not encrypted, so the password was not sent")
         if self.password is None or not self.password.reveal():
@@ -642,7 +645,7 @@ class _Session:
         finally:
             # smtplib keeps the password on the object; drop it (tracebacks, crash reports).
             if self.client is not None:
-                self.client.password = None  # type: ignore[assignment]
+                self.client.password = None  # type: ignore[assignment]  # the stubs say str; cleared on purpose
         steps.append(Step("login", True, f"Logged in as {p.username}."))
 
     def _connect_words(self, e: BaseException, t: float) -> str:
@@ -995,15 +998,15 @@ def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from:
     except (smtplib.SMTPServerDisconnected, OSError) as e:
         why = session.why_stopped()
         if client.data_started:
-            text = ("unknown: the connection was lost after the message was handed over, so it may "
-                    "have been delivered; not retried")
-            words = session._failed_words(e)
-            if words:
-                text = f"unknown: {words}, so it may have been delivered; not retried"
+            outcome = ("unknown: the connection was lost after the message was handed over, so it may "
+                       "have been delivered; not retried")
+            failed = session._failed_words(e)
+            if failed:
+                outcome = f"unknown: {failed}, so it may have been delivered; not retried"
             if why:
-                text = f"unknown ({why} after the message was handed over; it may have been delivered); not retried"
+                outcome = f"unknown ({why} after the message was handed over; it may have been delivered); not retried"
             client.close()
-            return results + everyone(False, None, text, "unknown")
+            return results + everyone(False, None, outcome, "unknown")
         client.close()
         reason = why or session._lost_words(e, "while sending")
         return results + everyone(False, None, f"not sent: {reason}", "not sent")

@@ -73,7 +73,7 @@ class Session:
         p = Path(path)
         suffix = p.suffix.lower()
         if suffix in (".mjml", ".html", ".htm"):
-            from .importer import import_file  # type: ignore[import-not-found]
+            from .importer import import_file
 
             session = cls(import_file(p), None, title=p.stem + ".mwt")
             session.history.mark_saved()

@@ -21,7 +21,7 @@ import smtplib
 import socket
 import ssl
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["MAX_REPLY_LINE", "MAX_REPLY", "MAX_TIMEOUT", "UPLOAD_BYTES_PER_SECOND", "StepFailed",
            "StepLimits", "check_seconds", "step_words"]
@@ -84,8 +84,14 @@ class StepFailed(smtplib.SMTPServerDisconnected):
     def words(self, where: str) -> str:
         return step_words(where, self.step, self.kind, self.seconds, self.got)
 
+if TYPE_CHECKING:
+    # The mixins go before smtplib.SMTP in their classes: mypy reads them as its subclasses.
+    SMTPMixinBase = smtplib.SMTP
+else:
+    SMTPMixinBase = object
 
-class StepLimits:
+
+class StepLimits(SMTPMixinBase):
     """Mixin for smtplib.SMTP / SMTP_SSL (put it before them): each step within its time, each
     reply within its size. Set ``step_seconds`` and ``limit_at`` (the whole send's deadline,
     ``time.monotonic()``) before connecting."""
@@ -98,6 +104,7 @@ class StepLimits:
     step_got = 0                # bytes of the answer received in this step
     waiting = False             # a step is under way; between steps nothing is timed
     _buffer: bytearray | None = None
+    _host: str  # the TLS server name: smtplib.SMTP's constructor sets it (its stubs leave it out)
     _buffer_sock: Any = None
 
     # -- the clock --
@@ -126,13 +133,13 @@ class StepLimits:
 
     def _fail(self, kind: str) -> StepFailed:
         error = self.failure(kind)
-        self.close()  # type: ignore[attr-defined]
+        self.close()
         return error
 
     def close(self) -> None:
         self.waiting = False
         self._buffer, self._buffer_sock = None, None
-        super().close()  # type: ignore[misc]
+        super().close()
 
     # -- connecting --
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
@@ -163,7 +170,7 @@ class StepLimits:
     def _handshake(self, sock: socket.socket, context: ssl.SSLContext) -> ssl.SSLSocket:
         self.begin_step("tls")
         try:
-            secured = context.wrap_socket(sock, server_hostname=self._host,  # type: ignore[attr-defined]
+            secured = context.wrap_socket(sock, server_hostname=self._host,
                                           do_handshake_on_connect=False)
             self.sock = secured  # before the handshake, so a watchdog can stop one that drags on
             self._arm(secured)
@@ -177,18 +184,19 @@ class StepLimits:
     def starttls(self, keyfile: Any = None, certfile: Any = None,
                  context: ssl.SSLContext | None = None) -> tuple[int, bytes]:
         """smtplib's starttls, with the handshake as a step of its own."""
-        self.ehlo_or_helo_if_needed()  # type: ignore[attr-defined]
-        if not self.has_extn("starttls"):  # type: ignore[attr-defined]
+        self.ehlo_or_helo_if_needed()
+        if not self.has_extn("starttls"):
             raise smtplib.SMTPNotSupportedError("STARTTLS extension not supported by server.")
-        code, reply = self.docmd("STARTTLS")  # type: ignore[attr-defined]
+        code, reply = self.docmd("STARTTLS")
         if code != 220:
             raise smtplib.SMTPResponseException(code, reply)
-        self._handshake(self.sock, context or ssl.create_default_context())  # type: ignore[has-type]
+        assert self.sock is not None  # STARTTLS follows the greeting, on a connected socket
+        self._handshake(self.sock, context or ssl.create_default_context())
         self.end_step()
         self.file = None
         # RFC 3207: forget everything the server said before the handshake.
         self.helo_resp = self.ehlo_resp = None
-        self.esmtp_features = {}
+        self.esmtp_features: dict[str, str] = {}
         self.does_esmtp = False
         return code, reply
 
@@ -198,7 +206,7 @@ class StepLimits:
             self.begin_step(cmd.split(" ", 1)[0].upper())
         else:  # more of the same step: a login answer
             self.waiting = True
-        super().putcmd(cmd, args)  # type: ignore[misc]
+        super().putcmd(cmd, args)
 
     def send(self, s: Any) -> None:
         upload = self.step == "upload" and self.waiting
@@ -206,7 +214,7 @@ class StepLimits:
             self.begin_step("upload", math.ceil(len(s) / UPLOAD_BYTES_PER_SECOND))
         if self.waiting:
             self._arm(getattr(self, "sock", None))  # sendall: the socket timeout is the total
-        super().send(s)  # type: ignore[misc]
+        super().send(s)
         if upload:
             self.begin_step("message")  # the reply to the message: a step of its own
 

@@ -259,7 +259,7 @@ def _unpack_exception(payload: tuple) -> BaseException:
         _, type_name, message, tb = payload
         exc = RuntimeError(f"{type_name}: {message}" if message else type_name)
     try:
-        exc.worker_traceback = tb  # type: ignore[attr-defined]  # for logs, never shown
+        exc.worker_traceback = tb  # for logs, never shown
     except Exception:
         pass
     return exc

@@ -152,7 +152,7 @@ class TagDialect(Dialect):
         """Two adjacent pieces; override where a literal next to a tag changes the tag."""
         return left, right
 
-    def node(self, n: Node, ctx: ExportContext) -> str:  # type: ignore[override]
+    def node(self, n: Node, ctx: ExportContext) -> str:
         assert isinstance(ctx, XContext)
         if isinstance(n, Text):
             return self.text(n.value, ctx)
