@@ -101,7 +101,14 @@ def _liquid(code: str, row: dict, part: str) -> str:
     return liquid.Environment().from_string(code).render(**row, **LINKS)
 
 
+# Customer.io's own link tags (its Liquid reference), which python-liquid does not know.
+_CUSTOMERIO_LINKS = {"{% unsubscribe_url %}": LINKS["unsubscribe_url"],
+                     "{% view_in_browser_url %}": LINKS["view_online_url"]}
+
+
 def _customerio(code: str, row: dict, part: str) -> str:
+    for tag, url in _CUSTOMERIO_LINKS.items():
+        code = code.replace(tag, url)
     return liquid.Environment().from_string(code).render(customer=row)
 
 

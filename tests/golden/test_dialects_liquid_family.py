@@ -282,7 +282,9 @@ LOOP_SRC = "<% for item in data:items %>[<< item:name >>]<% endfor %>"
 
 @pytest.mark.parametrize("name, expected", [
     ("liquid", "{% for item in items %}[{{ item.name }}]{% endfor %}"),
-    ("jinja", "{% for item in items %}[{{ item.name }}]{% endfor %}"),
+    # Jinja would iterate a text by characters and a dict by its keys: a list only.
+    ("jinja", "{% for item in (items if items is iterable and items is not string and items is not mapping "
+              "else []) %}[{{ item.name }}]{% endfor %}"),
     ("customerio", "{% for item in customer.items %}[{{item.name | default: ''}}]{% endfor %}"),
     ("braze", "{% for item in custom_attribute.${items} %}[{{item.name}}]{% endfor %}"),
     ("klaviyo", "{% for item in person|lookup:'items' %}[{{ item.name }}]{% endfor %}"),

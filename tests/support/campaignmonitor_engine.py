@@ -7,7 +7,10 @@ Each rule is from Campaign Monitor's help ("Personalization tags", "Conditional 
 * `[if:field=value]…[elseif:field=value]…[else]…[endif]`: equality with a written value.
 * `[unsubscribe]`, `[webversion]`: the unsubscribe and web-version URLs.
 Tag names are matched without regard to case, as the help's examples mix `[FirstName]` and
-`[firstname]`. Escaping of values is not documented: values are HTML-escaped in the HTML part,
+`[firstname]`. `list_fields`: the custom fields of the subscriber list; a bracketed word that
+names none of them (`[Instagram]`, an image's alt text in the plain-text part) is left as
+written (an assumption, stated: the help documents tags for the list's fields only). Without
+it, every bracketed word is read as a field. Escaping of values is not documented: values are HTML-escaped in the HTML part,
 the way its editor shows them (an assumption, stated).
 """
 from __future__ import annotations
@@ -19,7 +22,9 @@ from typing import Any
 from .esp_values import Branches, esp_text
 
 LINKS = {"unsubscribe": "https://example.com/u", "webversion": "https://example.com/v"}
-_TAG = re.compile(r"\[(if:[^\]]*|elseif:[^\]]*|else|endif|[^\[\],\s]+(?:,fallback=[^\]]*)?)\]", re.I)
+# Not after "<!": `<![endif]-->` closes an Outlook conditional comment (MJML writes them), which
+# Campaign Monitor's own templates carry through untouched.
+_TAG = re.compile(r"(?<!<!)\[(if:[^\]]*|elseif:[^\]]*|else|endif|[^\[\],\s]+(?:,fallback=[^\]]*)?)\]", re.I)
 
 
 
@@ -28,8 +33,10 @@ def fields_of(data: dict[str, Any]) -> dict[str, str]:
     return {re.sub(r"\s+", "", k).lower(): esp_text(v) for k, v in data.items()}
 
 
-def render(template: str, data: dict[str, Any], part: str = "html") -> str:
+def render(template: str, data: dict[str, Any], part: str = "html",
+           list_fields: set[str] | None = None) -> str:
     fields = fields_of(data)
+    known = None if list_fields is None else {re.sub(r"\s+", "", f).lower() for f in list_fields}
     out: list[str] = []
     blocks = Branches()
     pos = 0
@@ -58,6 +65,9 @@ def render(template: str, data: dict[str, Any], part: str = "html") -> str:
             out.append(LINKS[low])
         else:
             name, _, fallback = tag.partition(",fallback=")
+            if known is not None and name.lower() not in known:
+                out.append(m.group(0))   # no field of the list: text
+                continue
             value = fields.get(name.lower(), "")
             if value:
                 out.append(html.escape(value, quote=True) if part == "html" else value)

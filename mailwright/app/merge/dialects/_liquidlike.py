@@ -537,6 +537,14 @@ class JinjaFamily(CurlyDialect):
                 out = super().access(out, [seg], ref)
         return out
 
+    def for_node(self, n: For, ctx: ExportContext) -> str:
+        # Real Jinja iterates a text by characters and a dict by its keys (and `order['items']`
+        # of an order without items is dict.items): the preview loops over a list only.
+        code = self.iterable_code(n, ctx)
+        test = f"{code} is iterable and {code} is not string and {code} is not mapping"
+        return (self.tag(f"for {self.loop_name(n.var)} in ({code} if {test} else [])")
+                + self.export(n.body, ctx) + self.tag("endfor"))
+
     def truncate_args(self, n: int) -> str:
         # killwords=true (cut mid-word like ours), end '…', leeway 0 (Jinja 2.9+); `string`
         # first: Jinja's truncate takes the len() of its value, a TypeError for a number.

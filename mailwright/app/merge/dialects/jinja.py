@@ -8,7 +8,7 @@ Everything in conditions is expressible (not, in, parentheses). Refused: the fil
 """
 from __future__ import annotations
 
-from ..ast import Output
+from ..ast import Output, Ref
 from ._liquidlike import JinjaFamily
 from .base import ExportContext, describe
 
@@ -23,6 +23,17 @@ class Jinja(JinjaFamily):
     # knows Python escapes: a `"` in an attribute can stay exact as \x22.
     literal_breakers = ()
     attr_double_quote = "\\x22"
+
+    def access(self, base: str, segments: list[str], ref: Ref) -> str:
+        # Real Jinja raises UndefinedError on `order.number` when the recipient has no
+        # `order` (a CSV row), where the preview shows a missing field: each step into a data
+        # field starts from `(x|default({}))`, so a missing step is undefined and prints nothing.
+        if ref.ns != "data" or not segments:
+            return super().access(base, segments, ref)
+        out = base
+        for seg in segments:
+            out = super().access(f"({out}|default({{}}))", [seg], ref)
+        return out
 
     def default_code(self, text: str, n: Output, ctx: ExportContext, *, escaped: bool) -> str:
         # Jinja escapes the default with the value at render time. In the HTML part the
