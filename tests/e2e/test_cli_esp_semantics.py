@@ -74,3 +74,21 @@ def test_esp_without_data_and_an_unknown_esp_are_usage_errors(files) -> None:
     assert r.returncode == 2 and "--esp goes with --data" in r.stderr
     r = run("build", src, "--data", data, "--row", "1", "--esp", "nope")
     assert r.returncode == 2 and "unknown ESP dialect" in r.stderr
+
+
+def test_mailchimp_reads_a_json_false_as_the_text_its_audience_fields_hold(tmp_path: Path) -> None:
+    # Mailchimp's fields hold text: JSON false arrives as "false", which has a value, so
+    # *|IF:VIP|* shows the VIP branch. The preview as Mailchimp shows it; check says so.
+    (tmp_path / "t.mjml").write_text(EMAIL.replace("<% if data:seats > 5 %>Team plan<% else %>Small plan<% endif %>"
+                                                   " in << data:city | title >>", ""), encoding="utf-8")
+    (tmp_path / "r.json").write_text(json.dumps([{"email": "a@x.com", "firstname": "Ann", "vip": False}]),
+                                     encoding="utf-8")
+    src, data = str(tmp_path / "t.mjml"), str(tmp_path / "r.json")
+    ours = run("build", src, "--data", data, "--row", "1")
+    mailchimp = run("build", src, "--data", data, "--row", "1", "--esp", "mailchimp")
+    assert ours.returncode == 0 and mailchimp.returncode == 0, mailchimp.stderr
+    assert "member" in ours.stdout and "VIP" not in ours.stdout
+    assert "VIP" in mailchimp.stdout
+    r = run("check", src, "--data", data, "--esp", "mailchimp", "--format", "json")
+    found = [f["message"] for f in json.loads(r.stdout)["findings"] if f["code"] == "data-meaning"]
+    assert any("Mailchimp shows 1 recipient (row 1) a different email" in m and '"VIP' in m for m in found), found
