@@ -12,6 +12,7 @@ from typing import Any
 from .merge import CompiledTemplate, MergeSyntaxError, RenderError, parse, parse_segments, recipient_runtime
 from .merge.ast import Node
 from .merge.dialects import ExportContext, ExportError, get_dialect
+from .merge.dialects.base import Part
 from .merge.dialects.refusals import all_refusals, listed
 from .merge.semantics import MAILWRIGHT, Rules
 from .pipeline import BuildError, BuildResult
@@ -151,9 +152,11 @@ def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, 
     variables = dict(result.variables)
     out = {}
     refused: list[str] = []
-    for name, tree, part in (("html", trees.html, "html"), ("text", trees.text, "text"),
-                             ("subject", trees.subject, "header"), ("preheader", trees.preheader, "header")):
-        def context(part: str = part) -> ExportContext:
+    parts: tuple[tuple[str, Any, Part], ...] = (
+        ("html", trees.html, "html"), ("text", trees.text, "text"),
+        ("subject", trees.subject, "header"), ("preheader", trees.preheader, "header"))
+    for name, tree, part in parts:
+        def context(part: Part = part) -> ExportContext:
             return ExportContext(part, dict(field_map or {}), variables, refuse_raw_values=not allow_raw_values)
 
         ctx = context()

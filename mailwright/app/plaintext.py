@@ -20,6 +20,7 @@ import html as _html
 import re
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -295,7 +296,7 @@ class _Walker:
         nodes = root.iter()
         # The open elements, innermost last, above two Nones: a row reads its grandparent
         # as open_els[-2], and the root's parent is None.
-        open_els: list[etree._Element | None] = [None, None]
+        open_els: list[Any] = [None, None]  # lxml elements (untyped) above the two Nones
         open_kinds: list[int] = [INLINE, INLINE]
         # This loop runs twice for every element of the page, so the common ones (inline,
         # block, para, table rows and cells) are handled here rather than in _enter/_leave,
@@ -325,9 +326,10 @@ class _Walker:
                 break
             else:  # el opens
                 tag = el.tag
-                kind = kinds.get(tag)
-                if kind is None:
-                    kind = kinds[tag] = _kind(tag)
+                known = kinds.get(tag)
+                if known is None:
+                    known = kinds[tag] = _kind(tag)
+                kind = known
                 if kind != SKIP:
                     style = el.get("style")
                     if style:
@@ -488,7 +490,7 @@ class _Walker:
         last = el[-1].tail if len(el) else el.text
         lead = " " if (el.text or "")[:1].isspace() else ""
         trail = " " if (last or "")[-1:].isspace() else ""
-        w.text(lead + (shown if same else f"{label} ({shown})") + trail)
+        w.text(lead + (shown if same and shown is not None else f"{label} ({shown})") + trail)
 
 
 def _joined(writer: _Writer) -> str:

@@ -558,10 +558,10 @@ def _duplicate_key_position(text: str) -> int:
                 raise _DuplicateKey(exc.key, start) from None
 
         strict, scan_once, object_hook, _pairs_hook, *rest = args
-        return json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook, hook, *rest)
+        return json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook, hook, *rest)  # type: ignore[attr-defined]  # the stdlib parser, not in the stubs
 
-    decoder.parse_object = parse_object
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]  # the hook py_make_scanner reads, not in the stubs
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]  # the pure-Python scanner, not in the stubs
     try:
         decoder.decode(text)
     except _DuplicateKey as exc:

@@ -212,8 +212,9 @@ def save_block(doc: Document, node_id: str, name: str) -> SavedBlock:
     folder = saved_blocks_dir()
     folder.mkdir(parents=True, exist_ok=True)
     _check_unique(clean)
-    saved = SavedBlock(name=clean, kind=kind, created=_now(), node=dump(node), path=_free_path(folder, clean))
-    atomic_write_text(saved.path, saved.to_json(), backup=False)
+    path = _free_path(folder, clean)
+    saved = SavedBlock(name=clean, kind=kind, created=_now(), node=dump(node), path=path)
+    atomic_write_text(path, saved.to_json(), backup=False)
     return saved
 
 
@@ -228,8 +229,9 @@ def _resolve(saved: SavedBlock | str) -> SavedBlock:
 def delete_saved(name: SavedBlock | str) -> None:
     """Delete a saved block by name (or SavedBlock); SavedBlockError if there is none."""
     saved = _resolve(name)
+    assert saved.path is not None  # a resolved block is one read from its file
     try:
-        saved.path.unlink()  # type: ignore[union-attr]
+        saved.path.unlink()
     except FileNotFoundError:
         pass
     except OSError as e:
@@ -239,16 +241,17 @@ def delete_saved(name: SavedBlock | str) -> None:
 def rename_saved(old: SavedBlock | str, new_name: str) -> SavedBlock:
     """Give a saved block a new name (its file gets the matching slug)."""
     saved = _resolve(old)
+    assert saved.path is not None  # a resolved block is one read from its file
     clean = validate_name(new_name)
     _check_unique(clean, ignore=saved.path)
-    folder = saved.path.parent  # type: ignore[union-attr]
+    folder = saved.path.parent
     target = saved.path if slugify(clean) == slugify(saved.name) else _free_path(folder, clean)
     renamed = SavedBlock(name=clean, kind=saved.kind, created=saved.created, node=saved.node, path=target)
     # The new file is complete before the old one goes: a failure never loses the block.
     atomic_write_text(target, renamed.to_json(), backup=False)
     if target != saved.path:
         try:
-            saved.path.unlink()  # type: ignore[union-attr]
+            saved.path.unlink()
         except FileNotFoundError:
             pass
     return renamed

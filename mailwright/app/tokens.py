@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .merge.ast import Pos  # imported when needed at run time: start-up cost
 
 # `\<<` is the escape for a literal "<<"; it is protected too so MRML never sees a bare "<".
 TAG_RE = re.compile(r"\\<<|<<.{0,2000}?>>|<%.{0,2000}?%>|<#.{0,2000}?#>", re.S)
@@ -70,7 +74,7 @@ class _MarkupScan:
 class TokenError(RuntimeError):
     """A merge tag did not survive compilation; `origin` is where it was written (or None)."""
 
-    def __init__(self, origin: object, message: str) -> None:
+    def __init__(self, origin: Pos | None, message: str) -> None:
         super().__init__(message)
         self.origin = origin
 
@@ -90,12 +94,12 @@ class TokenTable:
         self.prefix = prefix
         self.source = source      # the file the tags come from, for error positions
         self.tags: list[str] = []
-        self.origins: list[object] = []   # where each tag was first written (a merge Pos), or None
+        self.origins: list[Pos | None] = []   # where each tag was first written (a merge Pos), or None
         self._index: dict[str, int] = {}
         self.emitted = 0          # tokens handed out, repeats included (see mjml_render)
         self._token_re = re.compile(re.escape(prefix) + r"(\d{5})Z")
 
-    def token(self, tag: str, origin: object = None) -> str:
+    def token(self, tag: str, origin: Pos | None = None) -> str:
         self.emitted += 1
         index = self._index.get(tag)
         if index is None:
@@ -104,7 +108,7 @@ class TokenTable:
             self.origins.append(origin)
         return f"{self.prefix}{index:05d}Z"
 
-    def protect(self, text: str, *, markup: bool = False, origin: object = None) -> str:
+    def protect(self, text: str, *, markup: bool = False, origin: Pos | None = None) -> str:
         """Replace every merge tag in `text` by its token.
 
         With `markup=True` the text is HTML/MJML source, where a tag inside an attribute is

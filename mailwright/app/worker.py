@@ -209,6 +209,7 @@ def _child_main(
         except Exception:
             pass  # reported to the job that needs it, below
     conn.send(("ready", None, os.getpid()))
+    data: bytes | None  # None once a job has it: a large input is freed before the next job
     while True:
         try:
             data = conn.recv_bytes()
@@ -302,7 +303,8 @@ class _Child:
         try:
             if os.name == "posix" and not getattr(sys, "frozen", False):
                 fd = child_conn.fileno()
-                command = [sys.executable, *subprocess._args_from_interpreter_flags(), "-c", _BOOT, str(fd)]
+                command = [sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]  # private, as multiprocessing uses it
+                           "-c", _BOOT, str(fd)]
                 popen = subprocess.Popen(command, pass_fds=(fd,), stdin=subprocess.DEVNULL)
                 child = cls(parent_conn, popen=popen)
                 try:

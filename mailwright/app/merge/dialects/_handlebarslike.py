@@ -191,11 +191,11 @@ class HandlebarsLike(TagDialect):
         if isinstance(e, Compare):
             return self.compare(e, ctx, state, n)
         if isinstance(e, BoolOp):
-            helper = self.bool_helpers.get(e.op)
-            if helper and isinstance(e.left, Ref) and isinstance(e.right, Ref):
-                return helper, f"{self.ref_path(e.left, ctx)} {self.ref_path(e.right, ctx)}", False
-            hint = (f"its '{helper}' helper takes two fields, not conditions; nest the conditions instead"
-                    if helper else self.bool_hint)
+            bool_helper = self.bool_helpers.get(e.op)
+            if bool_helper and isinstance(e.left, Ref) and isinstance(e.right, Ref):
+                return bool_helper, f"{self.ref_path(e.left, ctx)} {self.ref_path(e.right, ctx)}", False
+            hint = (f"its '{bool_helper}' helper takes two fields, not conditions; nest the conditions instead"
+                    if bool_helper else self.bool_hint)
             raise self.cond_error(e, n, hint)
         raise self.cond_error(e, n, "a condition tests a field")
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import html as htmllib
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 from ..ast import BoolOp, Compare, Const, Expr, For, If, Node, Not, Output, Pos, Ref, Text
@@ -321,7 +322,7 @@ class TagDialect(Dialect):
         return ExportError(self.label, what or f"the condition <% if {describe(e)} %>", expr_pos(e) or n.pos, hint)
 
     # --- links ----------------------------------------------------------------------------
-    def link_tag(self, which: str, n: Output, table: dict[str, str | None], hints: dict[str, str]) -> str:
+    def link_tag(self, which: str, n: Output, table: Mapping[str, str | None], hints: Mapping[str, str]) -> str:
         """A special link from the dialect's table; None there means the ESP has none."""
         if self.other_filters(n):
             f = self.other_filters(n)[0]
