@@ -58,6 +58,7 @@ def native_theme(head: list[El], body: El, t: TaggedText, base: dict[str, Any]) 
     attributes = next((el for el in head[:style] if el.tag == "mj-attributes"), None) if style else None
     if attributes is None:
         return None
+    assert style is not None  # the mj-attributes was looked for before it
     written = "".join(t.text[el.start:el.end] for el in head[:style + 1])
     found: dict[str, Any] = {"background_color": body.get("background-color")}
     for el in attributes.children:
@@ -253,7 +254,9 @@ class NativeBlocks:
         slots = ("unsubscribe", "preferences", "view_online")
         if len(links) > 3:
             raise NoMap("more links than a footer writes")
-        orders = {0: [()], 1: [(0,), (2,), (1,)], 2: [(0, 2), (0, 1), (1, 2)], 3: [(0, 1, 2)]}[len(links)]
+        by_count: dict[int, list[tuple[int, ...]]] = {0: [()], 1: [(0,), (2,), (1,)], 2: [(0, 2), (0, 1), (1, 2)],
+                                                      3: [(0, 1, 2)]}
+        orders = by_count[len(links)]
 
         def named(order: tuple[int, ...]) -> int:
             return sum(slots[s].split("_")[0] in url for s, (url, _) in zip(order, links))

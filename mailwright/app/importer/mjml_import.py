@@ -856,7 +856,7 @@ class _Importer(NativeBlocks):
         counter = iter(range(1, 1_000_000))
 
         def model_blocks(cp: ColumnPlan) -> list[dict[str, Any]]:
-            out = []
+            out: list[dict[str, Any]] = []
             for unit in cp.units:
                 k = mark(unit.els[0])
                 out.append({"id": f"vm{next(counter)}", "type": "mjml",
@@ -1237,6 +1237,7 @@ class _Importer(NativeBlocks):
         kids = list(el.children)
         if kids and kids[0].tag == "mj-text" and re.fullmatch(r"\s*<h1[^>]*>[^<]*</h1>\s*", self._inner(kids[0])):
             m = re.search(r">([^<]*)<", self._inner(kids[0]))
+            assert m is not None  # the fullmatch above saw '<h1…>text</h1>'
             props["headline"] = " ".join(self.t.plain(htmllib.unescape(m.group(1))).split())
             props["text_color"] = _color(c.value(kids[0], "color"))
             props["align"] = _choice(c.value(kids[0], "align"), ("left", "center", "right"))
@@ -1283,6 +1284,7 @@ class _Importer(NativeBlocks):
                              "props": {"mjml": self.t.span(plan.el.start, end), "fills_row": True}}
                     raw.append((block_id, plan.el.tag, plan.reason))
                 else:
+                    assert plan.block is not None  # not raw, so a block (the test above)
                     block = self._block_model(plan.block, block_id)
                     editable[plan.block.type] += 1
                 rows.append({"id": row_id, "props": plan.props, "condition": plan.condition, "repeat": plan.repeat,

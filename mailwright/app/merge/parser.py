@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Union
 
 from ..textpos import LineCounter, line_col
@@ -70,12 +70,12 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
     # A "<<" that starts no tag (no closing ">>") is text that looks like a broken tag.
     for seg in out:
         if isinstance(seg, str):
-            m = re.search(r"(?<!\\)<<|<%", seg)
-            if m:
+            stray = re.search(r"(?<!\\)<<|<%", seg)
+            if stray:
                 # Find its position in the original text for the message.
                 idx = text.find(seg)
-                ln, col = line_col(text, idx + m.start())
-                what = "<<" if seg[m.start():m.start() + 2] == "<<" else "<%"
+                ln, col = line_col(text, idx + stray.start())
+                what = "<<" if seg[stray.start():stray.start() + 2] == "<<" else "<%"
                 close = ">>" if what == "<<" else "%>"
                 raise MergeSyntaxError(
                     f"'{what}' starts no merge tag (no closing '{close}'); to write '{what}' as text use \\{what}"
@@ -141,6 +141,11 @@ class _Lexer:
         self.i += 1
         return tok
 
+    def here(self) -> int:
+        """The offset of the next token, or the end of the tag."""
+        tok = self.peek()
+        return tok.offset if tok else len(self.inner)
+
     def accept(self, kind: str, value: str | None = None) -> _Tok | None:
         tok = self.peek()
         if tok and tok.kind == kind and (value is None or tok.value == value):
@@ -187,7 +192,7 @@ class _Parser:
         if tok.kind == "op" and tok.value == "(":
             inner = self.expr(lx)
             if not lx.accept("op", ")"):
-                raise MergeSyntaxError("missing ')'", lx.at(lx.peek().offset if lx.peek() else len(lx.inner)))
+                raise MergeSyntaxError("missing ')'", lx.at(lx.here()))
             return inner
         if tok.kind == "name":
             raise MergeSyntaxError(
@@ -229,9 +234,9 @@ class _Parser:
         return left
 
     def output(self, lx: _Lexer, pos: Pos, in_attr: bool) -> Output:
-        if lx.peek() is None:
-            raise MergeSyntaxError("empty merge tag", pos)
         first = lx.peek()
+        if first is None:
+            raise MergeSyntaxError("empty merge tag", pos)
         try:
             target = self.operand(lx)
         except MergeSyntaxError as e:
@@ -268,7 +273,7 @@ class _Parser:
                             break
                         if not lx.accept("op", ","):
                             raise MergeSyntaxError("expected ',' or ')' in the filter's arguments",
-                                                   lx.at(lx.peek().offset if lx.peek() else len(lx.inner)))
+                                                   lx.at(lx.here()))
             lo, hi, kind = FILTERS[tok.value]
             if not lo <= len(args) <= hi:
                 want = f"{lo}" if lo == hi else f"{lo} to {hi}"
@@ -293,7 +298,7 @@ class _Frame:
     kind: str                      # "root" | "if" | "for"
     pos: Pos
     body: list
-    branches: list | None = None   # if: [(cond, body)]
+    branches: list = field(default_factory=list)   # if: [(cond, body)]
     else_body: list | None = None
     var: str = ""
     iterable: Ref | None = None
@@ -377,7 +382,7 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
                                        lx.at(var.offset))
             if not lx.accept("name", "in"):
                 raise MergeSyntaxError("expected 'in' after the loop variable (for item in data:items)",
-                                       lx.at(lx.peek().offset if lx.peek() else len(inner)))
+                                       lx.at(lx.here()))
             it = lx.take()
             if it.kind != "ref":
                 raise MergeSyntaxError(f"a loop goes over a list field such as data:items, not {it.value!r}",
@@ -394,6 +399,7 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
                 raise MergeSyntaxError(_mismatch("endfor", top), pos)
             stack.pop()
             scopes.pop()
+            assert top.iterable is not None  # a for frame is made with its list
             current().append(For(top.var, top.iterable, tuple(top.body), top.pos))
     if len(stack) > 1:
         top = stack[-1]

@@ -169,6 +169,8 @@ def compare(op: str, a: Any, b: Any, numeric: bool = False, rules: Rules = MAILW
         else:
             found = False
         return found if op == "in" else not found
+    x: Any  # two Decimals or two strs by the comparison below
+    y: Any
     if numeric:
         x, y = as_number(a, rules), as_number(b, rules)
         if x is None or y is None:
@@ -184,7 +186,7 @@ def compare(op: str, a: Any, b: Any, numeric: bool = False, rules: Rules = MAILW
             return (same and a == b) == (op == "==")
         if not (isinstance(a, str) and isinstance(b, str)):
             return False
-        x, y = a, b  # type: ignore[assignment]
+        x, y = a, b
     return {"==": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
 
 
