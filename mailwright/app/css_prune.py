@@ -63,7 +63,7 @@ def document_names(elements: Iterable[object]) -> DocumentNames:
             continue
         count += 1
         tags.add(tag.lower())
-        get = el.get  # type: ignore[attr-defined]
+        get = el.get  # type: ignore[attr-defined]  # an element: it has a str tag
         names = get("class")
         if names:
             names = names.lower()
@@ -117,8 +117,8 @@ def prune_css(css: str, names: DocumentNames) -> Pruned:
     last = 0
     for m in _SCAN.finditer(css):
         kind = m.lastgroup
-        if depth == 0 and start < 0 and _NON_SPACE.search(css, last, m.start()):
-            start = _NON_SPACE.search(css, last, m.start()).start()  # type: ignore[union-attr]
+        if depth == 0 and start < 0 and (found := _NON_SPACE.search(css, last, m.start())):
+            start = found.start()
         last = m.end()
         if kind == "broken":
             return _left_whole(css)

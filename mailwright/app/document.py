@@ -57,7 +57,7 @@ def _annotation(f: Field) -> Any:
         base = int if f.integer else Union[StrictInt, float]
         return Annotated[base, PField(ge=f.min, le=f.max)]
     if f.kind == "items":
-        return list[props_model(f"Item_{f.name}", f.item_fields)]  # type: ignore[misc]
+        return list[props_model(f"Item_{f.name}", f.item_fields)]  # type: ignore[misc]  # a model made at run time
     raise ValueError(f"unknown field kind {f.kind!r}")
 
 

@@ -165,7 +165,7 @@ class Inbox:
     def start(self) -> int:
         """Start listening; returns the port. A busy explicit port is an InboxError."""
         if self._controller is not None:
-            return self.port  # type: ignore[return-value]
+            return self.port  # type: ignore[return-value]  # running, so the port is known
         self._prepare_store()
         from aiosmtpd.controller import Controller
 

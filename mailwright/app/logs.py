@@ -73,7 +73,7 @@ def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = 
             handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", errors="backslashreplace",
                                           delay=True)
             handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
-            handler._mailwright = True  # type: ignore[attr-defined]
+            handler._mailwright = True  # type: ignore[attr-defined]  # our marker: installed once
             logger.addHandler(handler)
             _state["file"] = folder / LOG_NAME
         except OSError:  # a read-only home: the command still runs, without a log
@@ -82,7 +82,7 @@ def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = 
         if not any(getattr(h, "_mailwright_stderr", False) for h in logger.handlers):
             err = logging.StreamHandler(sys.stderr)
             err.setFormatter(logging.Formatter("mailwright: %(message)s"))
-            err._mailwright_stderr = True  # type: ignore[attr-defined]
+            err._mailwright_stderr = True  # type: ignore[attr-defined]  # our marker: installed once
             logger.addHandler(err)
     return logger
 

@@ -373,12 +373,12 @@ def _join_split_tags(runs: list) -> list:
 
 
 def _join_stretch(stretch: list[_Run]) -> list[_Run]:
-    text = "".join(r.text for r in stretch)  # type: ignore[misc]
+    text = "".join(r.text for r in stretch)  # type: ignore[misc]  # a stretch holds str runs only
     bounds = []
     pos = 0
     for r in stretch:
-        bounds.append((pos, pos + len(r.text)))  # type: ignore[arg-type]
-        pos += len(r.text)  # type: ignore[arg-type]
+        bounds.append((pos, pos + len(r.text)))  # type: ignore[arg-type]  # str runs only
+        pos += len(r.text)  # type: ignore[arg-type]  # str runs only
     spans = [(m.start(), m.end()) for m in TAG_RE.finditer(text)]
     crossing = [(s, e) for s, e in spans if not any(a <= s and e <= b for a, b in bounds)]
     if not crossing:
@@ -387,14 +387,14 @@ def _join_stretch(stretch: list[_Run]) -> list[_Run]:
     # it takes the format at the tag's first character.
     fmts = []
     for r in stretch:
-        fmts.extend([r.fmt] * len(r.text))  # type: ignore[arg-type]
+        fmts.extend([r.fmt] * len(r.text))  # type: ignore[arg-type]  # str runs only
     for s, e in crossing:
         for k in range(s, e):
             fmts[k] = fmts[s]
     out: list[_Run] = []
     for k, ch in enumerate(text):
         if out and out[-1].fmt == fmts[k]:
-            out[-1].text += ch  # type: ignore[operator]
+            out[-1].text += ch  # type: ignore[operator]  # str runs only
         else:
             out.append(_Run(ch, fmts[k]))
     return out

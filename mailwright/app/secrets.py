@@ -73,7 +73,7 @@ class Secret:
             return NotImplemented
         return hmac.compare_digest(self._value.encode("utf-8"), other._value.encode("utf-8"))
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable on purpose: never a dict key
 
     def __reduce__(self) -> Any:
         raise TypeError("a Secret cannot be pickled or copied into a file")

@@ -292,7 +292,7 @@ class _Child:
         self.conn = conn
         self._popen = popen
         self._process = process
-        self.pid: Optional[int] = popen.pid if popen is not None else process.pid  # type: ignore[union-attr]
+        self.pid: Optional[int] = popen.pid if popen is not None else process.pid  # type: ignore[union-attr]  # popen or process is given
         self.waitables: list[Any] = [conn] if process is None else [conn, process.sentinel]
 
     @classmethod

@@ -33,7 +33,7 @@ def parse_color(value: Any) -> tuple[float, float, float] | None:
     h = m.group(1)
     if len(h) == 3:
         h = "".join(c * 2 for c in h)
-    return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+    return int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255
 
 
 def luminance(rgb: tuple[float, float, float]) -> float:

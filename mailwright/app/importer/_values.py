@@ -74,7 +74,7 @@ def _split_sides(value: str | None) -> list[float] | None:
     parts = [_px(p) for p in value.split()]
     if not 1 <= len(parts) <= 4 or any(p is None for p in parts):
         return None
-    return four_sides([float(x) for x in parts])  # type: ignore[arg-type]
+    return four_sides([float(x) for x in parts])  # type: ignore[arg-type]  # no None: checked above
 
 
 def four_sides(p: list) -> list:

@@ -261,7 +261,7 @@ class _Gen:
                 if saved[0] is None:
                     del self.loops[node.var], self.loop_sources[node.var]
                 else:
-                    self.loops[node.var], self.loop_sources[node.var] = saved  # type: ignore[assignment]
+                    self.loops[node.var], self.loop_sources[node.var] = saved  # type: ignore[assignment]  # saved as a pair: both set
         return "".join(out)
 
 

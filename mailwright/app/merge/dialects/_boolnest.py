@@ -31,7 +31,7 @@ class NestBoolOps:
     def if_node(self, n: If, ctx: ExportContext) -> str:
         nested = self.nest(n)
         if nested is n:
-            return super().if_node(n, ctx)  # type: ignore[misc]
+            return super().if_node(n, ctx)  # type: ignore[misc]  # a mixin: the dialect after it has if_node
         return self.nested_if(n, nested, ctx)
 
     def nested_if(self, n: If, nested: If, ctx: ExportContext) -> str:
@@ -40,7 +40,7 @@ class NestBoolOps:
         attr = getattr(ctx, "attr", None)
         if attr is not None and id(n) in attr:
             _copy_state(nested, attr, attr[id(n)])
-        return self.node(nested, ctx)  # type: ignore[attr-defined]
+        return self.node(nested, ctx)  # type: ignore[attr-defined]  # a mixin: the dialect has node()
 
     def nest(self, n: If) -> If:
         for i, (cond, body) in enumerate(n.branches):

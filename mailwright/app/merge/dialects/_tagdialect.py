@@ -258,7 +258,7 @@ class TagDialect(Dialect):
                 value: Any = ctx.variables
                 for seg in e.path:
                     value = value.get(seg) if isinstance(value, dict) else None
-                return Const(MISSING if value is None else value)  # type: ignore[arg-type]
+                return Const(MISSING if value is None else value)  # type: ignore[arg-type]  # any variable value, or the MISSING sentinel
             return e
         if isinstance(e, Const):
             return e

@@ -157,7 +157,7 @@ class Dialect:
         return self.escape_value(str(value), ctx)
 
     def const_output(self, n: Output, ctx: ExportContext) -> str:
-        value: Any = n.expr.value  # type: ignore[union-attr]
+        value: Any = n.expr.value  # type: ignore[union-attr]  # called for a Const output only
         for f in n.filters:
             if f.name != "default":
                 value = apply_static_filter(f.name, value, f.args)
