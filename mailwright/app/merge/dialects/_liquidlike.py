@@ -268,6 +268,7 @@ class CurlyDialect(Dialect):
     def output(self, n: Output, ctx: ExportContext) -> str:
         assert isinstance(n.expr, Ref)
         n = self.prepare(n, ctx)
+        assert isinstance(n.expr, Ref)  # prepare keeps the field
         code = self.ref_code(n.expr, ctx)
         parts = self.filter_chain(n, ctx)
         return self.out_open + code + "".join(self.filter_sep() + p for p in parts) + self.out_close
@@ -290,7 +291,7 @@ class CurlyDialect(Dialect):
                 value: Any = ctx.variables
                 for seg in e.path:
                     value = value.get(seg) if isinstance(value, dict) else None
-                return Const(value)  # type: ignore[arg-type]
+                return Const(value)
             return e
         if isinstance(e, Compare):
             left, right = self.fold(e.left, ctx), self.fold(e.right, ctx)
