@@ -130,7 +130,8 @@ def neutralise_attribute_values(mjml: str) -> str:
     return "".join(pieces)
 
 
-_COMMENT_OR_MJ_TAG = re.compile(r"<!--.*?-->|<(/?)(mj-[\w-]+)\b[^>]*?(/?)>", re.S)
+# An MJML tag may hold ">" inside a quoted attribute value: quotes are read as such.
+_COMMENT_OR_MJ_TAG = re.compile(r"""<!--.*?-->|<(/?)(mj-[\w-]+)\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S)
 
 
 def drop_wrapper_comments(mjml: str) -> str:

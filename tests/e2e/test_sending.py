@@ -10,6 +10,7 @@ import email
 import email.policy
 import ipaddress
 import json
+import shutil
 import logging
 import os
 import queue
@@ -261,11 +262,11 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
     """welcome.mwt + recipients.csv row 1, with a logo from the document's assets folder."""
     doc = json.loads(WELCOME.read_text(encoding="utf-8"))
     logo = doc["rows"][0]["columns"][0]["blocks"][0]
-    remote_src = doc["rows"][1]["columns"][0]["blocks"][0]["props"]["src"]
+    other_src = doc["rows"][1]["columns"][0]["blocks"][0]["props"]["src"]
     logo["props"]["src"] = "assets/logo.png"
     src = tmp_path / "welcome.mwt"
     src.write_text(json.dumps(doc), encoding="utf-8")
-    (tmp_path / "assets").mkdir()
+    shutil.copytree(WELCOME.parent / "assets", tmp_path / "assets")   # the starter's own pictures
     (tmp_path / "assets" / "logo.png").write_bytes(PNG)
     personal = CompiledEmail(build_file(src)).render(load_recipients(RECIPIENTS).row(1))
     msg = build_message(personal, from_addr="Tally <hello@tally.example>",
@@ -289,7 +290,8 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
     text_part, related = got.get_payload()
     assert text_part.get_content_type() == "text/plain"
     assert related.get_content_type() == "multipart/related"
-    html_part, image = related.get_payload()
+    html_part, *images = related.get_payload()   # the logo and the starter's own local pictures
+    image = next(i for i in images if i.get_content() == PNG)
     assert html_part.get_content_type() == "text/html" and image.get_content_type() == "image/png"
     text, html = text_part.get_content(), html_part.get_content()
     assert "Hi Zoë, welcome to Tally\n========================\n" in text
@@ -298,7 +300,8 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
     cid = image["Content-ID"].strip("<>")
     assert f'src="cid:{cid}"' in html and "assets/logo.png" not in html
     assert image.get_content() == PNG and image.get_content_disposition() == "inline"
-    assert remote_src.split("?")[0] in html  # remote images are left alone
+    # every local picture travels as a part of its own, named from the HTML by its cid
+    assert len(images) == html.count('src="cid:') and other_src not in html
 
 
 def test_several_recipients_and_messages_share_one_connection(zoe, welcome):

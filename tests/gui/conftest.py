@@ -86,8 +86,11 @@ def window(make_window):
 
 @pytest.fixture
 def newsletter(tmp_path) -> Path:
-    """A writable copy of the newsletter starter."""
+    """A writable copy of the newsletter starter, with its pictures."""
+    import shutil
+
     src = Path(__file__).resolve().parents[2] / "examples" / "newsletter.mwt"
     dst = tmp_path / "newsletter.mwt"
     dst.write_bytes(src.read_bytes())
+    shutil.copytree(src.parent / "assets", tmp_path / "assets", dirs_exist_ok=True)
     return dst

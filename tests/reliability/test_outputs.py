@@ -149,6 +149,7 @@ def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess
 def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes(tmp_path: Path) -> None:
     name = b"\xff\xfe.mwt"
     shutil.copyfile(NEWSLETTER, os.path.join(os.fsencode(tmp_path), name))
+    shutil.copytree(NEWSLETTER.parent / "assets", tmp_path / "assets")   # its pictures
     text = _cli("check", os.fsdecode(name), cwd=tmp_path)
     assert text.returncode == 0, text.stderr
     assert text.stdout.splitlines()[-1].startswith(b"\xff\xfe.mwt: 0 errors")
