@@ -120,22 +120,24 @@ class Layers(QTreeWidget):
             return
         if is_row:
             row_item = target_item
-            while row_item.parent() is not None:
-                row_item = row_item.parent()
+            while (up := row_item.parent()) is not None:
+                row_item = up
             index = self.indexOfTopLevelItem(row_item) + (1 if indicator == pos.BelowItem else 0)
             self.moveRequested.emit(Payload("move-row", node_id=node_id), DropTarget("row", index))
             return
         depth = 0
         probe = target_item
-        while probe.parent() is not None:
-            probe = probe.parent()
+        while (up := probe.parent()) is not None:
+            probe = up
             depth += 1
         if depth == 1:      # onto a column: append (or first when above)
             column_id = target_id
             index = 0 if indicator == pos.AboveItem else target_item.childCount()
         elif depth == 2:    # next to a block
-            column_id = target_item.parent().data(0, ROLE)
-            index = target_item.parent().indexOfChild(target_item) + (1 if indicator == pos.BelowItem else 0)
+            column_item = target_item.parent()
+            assert column_item is not None  # depth 2: a block under its column
+            column_id = column_item.data(0, ROLE)
+            index = column_item.indexOfChild(target_item) + (1 if indicator == pos.BelowItem else 0)
         else:               # onto a row: into its first column
             column_item = target_item.child(0)
             if column_item is None:

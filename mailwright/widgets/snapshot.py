@@ -283,7 +283,7 @@ def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme =
         if not image.save(buffer, "PNG"):
             raise SnapshotError("the picture could not be encoded as PNG")
         buffer.close()
-        png = bytes(data)
+        png = bytes(data.data())  # the stubs allow a memoryview; PySide6 gives bytes
         del app
     from ..app.atomic import atomic_write_bytes
 

@@ -81,7 +81,13 @@ class ThemeNotice(QFrame):
         self.hide()
         if session is not None:
             ref = weakref.ref(self)
-            self._unsubscribe = session.history.subscribe(lambda change: (ref() and ref()._on_change(change)))
+
+            def on_change(change: Any) -> None:
+                notice = ref()  # weak: the history does not keep a closed notice alive
+                if notice is not None:
+                    notice._on_change(change)
+
+            self._unsubscribe = session.history.subscribe(on_change)
 
     def _on_change(self, change: Any) -> None:
         doc = self._session.doc
