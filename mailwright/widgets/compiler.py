@@ -10,6 +10,7 @@ not one per kind of job (~45 MB each). Design compiles go first; each kind keeps
 """
 from __future__ import annotations
 
+import functools
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -37,7 +38,7 @@ class Compiler(QObject):
         self._worker: WorkerLane | CompileWorker | None = None   # design compiles (None: in this process)
         self._in_process = in_process
         self._closed = False
-        self._pending: tuple[int, str, bool] | None = None
+        self._pending: tuple[int, str, bool, dict | None] | None = None  # ticket, text, design, recipient
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.DEBOUNCE_MS)
@@ -94,7 +95,7 @@ class Compiler(QObject):
                 self.failed.emit(revision, str(e))
             return
         future = self._worker.submit("mwt", text, "document", design, recipient)
-        future.add_done_callback(lambda f, r=revision: self._deliver(r, f))
+        future.add_done_callback(functools.partial(self._deliver, revision))
 
     def _deliver(self, revision: int, future) -> None:
         # Runs on the worker's manager thread; signals hop to the Qt thread.

@@ -23,7 +23,7 @@ import re
 import threading
 from datetime import datetime
 from email.message import EmailMessage, Message
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
@@ -260,7 +260,7 @@ class InboxPanel(QWidget):
             # The inbox dropped its oldest own messages to keep its cap (not the bottom rows:
             # messages an earlier version kept are listed last and stay).
             for i in reversed(range(self.list.topLevelItemCount())):
-                item = self.list.topLevelItem(i)
+                item = self._at(i)
                 if item.data(0, OWN_ROLE) and self.inbox is not None and not self.inbox.has(item.data(0, ROLE)):
                     self.list.takeTopLevelItem(i)
                     if item.data(0, ROLE) == self.current_id:
@@ -281,9 +281,13 @@ class InboxPanel(QWidget):
                 item.setForeground(column, Qt.GlobalColor.darkGray)
         return item
 
+    def _at(self, i: int) -> QTreeWidgetItem:
+        """The listed item at row `i` (below topLevelItemCount(), so never None)."""
+        return cast(QTreeWidgetItem, self.list.topLevelItem(i))
+
     def _find(self, msg_id: str) -> QTreeWidgetItem | None:
         for i in range(self.list.topLevelItemCount()):
-            item = self.list.topLevelItem(i)
+            item = self._at(i)
             if item.data(0, ROLE) == msg_id:
                 return item
         return None
@@ -295,10 +299,10 @@ class InboxPanel(QWidget):
 
     def message_ids(self) -> list[str]:
         """The listed message ids, as shown (newest first)."""
-        return [self.list.topLevelItem(i).data(0, ROLE) for i in range(self.list.topLevelItemCount())]
+        return [self._at(i).data(0, ROLE) for i in range(self.list.topLevelItemCount())]
 
     def subjects(self) -> list[str]:
-        return [self.list.topLevelItem(i).text(2) for i in range(self.list.topLevelItemCount())]
+        return [self._at(i).text(2) for i in range(self.list.topLevelItemCount())]
 
     def refresh(self) -> None:
         """Re-read the stored messages (keeps the selection when it still exists)."""
@@ -415,6 +419,7 @@ class InboxPanel(QWidget):
         self.html_note.setText(why)
         self.text_view.setPlainText(why)
         try:
+            assert self.inbox is not None  # a message is shown from the inbox
             self.headers_view.setPlainText(message_headers(self.inbox.read_headers(msg_id)))
         except Exception:  # noqa: BLE001 - the reason is already shown; headers are a bonus
             self.headers_view.setPlainText("")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 from ..app.profiles import (LOCAL_INBOX, PRESETS, SECURITY, SECURITY_LABELS, Profile, ProfileError,
                             ProfileStore)
 from ..app.secrets import PasswordStore, Secret
-from .send_support import password_store, run_in_thread
+from .send_support import Task, password_store, run_in_thread
 
 __all__ = ["ProfilesDialog", "open_profiles_dialog", "step_line"]
 
@@ -52,7 +52,7 @@ class ProfilesDialog(QDialog):
         self.editing: str | None = None     # the saved profile in the form; None: a new one
         self.preset_key: str = CUSTOM
         self._loading = False
-        self._test_task = None
+        self._test_task: Task | None = None
         self._saved_profile: Profile | None = None
 
         # left: the list and the add/delete buttons
@@ -579,6 +579,6 @@ def open_profiles_dialog(window: QWidget | None = None) -> ProfilesDialog:
         pass
     dialog = ProfilesDialog(window)
     if window is not None:
-        window._mw_profiles_dialog = dialog
+        window._mw_profiles_dialog = dialog  # type: ignore[attr-defined]  # one dialog per window, kept on it
     dialog.show()
     return dialog

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QF
 from ..app.addresses import AddressError, parse_address, parse_addresses
 from ..app.profiles import LOCAL_INBOX, Profile, ProfileError, ProfileStore, local_inbox_profile
 from ..app.secrets import PasswordStore, Secret
-from .send_support import password_store, run_in_thread, split_addresses
+from .send_support import Task, password_store, run_in_thread, split_addresses
+
+if TYPE_CHECKING:  # imported when a send needs them: the dialog opens without them
+    from ..app.recipients import Recipients
+    from ..app.sending import SendReport
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +81,11 @@ class SendDialog(QDialog):
         self.profile_store = profiles or ProfileStore()
         self.passwords = passwords or password_store()
         self.settings = settings if settings is not None else getattr(window, "settings", None)
-        self.recipients = None                 # a Recipients loaded here (else the window's)
-        self.report = None                     # the last SendReport
+        self.recipients: Recipients | None = None   # loaded here (else the window's)
+        self.report: SendReport | None = None       # the last send's
         self.notes: list[str] = []             # missing fields and build warnings of the last send
         self._cancel: threading.Event | None = None
-        self._task = None
+        self._task: Task | None = None
         self._profile_key = LOCAL_KEY
         self._from_auto = True
         self._prompt_again: set[str] = set()   # profiles whose saved password was refused
@@ -383,7 +387,7 @@ class SendDialog(QDialog):
         panel = getattr(self.window_, "recipients_panel", None)
         try:
             row = panel.row_dict() if panel is not None else None
-            if row is not None:
+            if row is not None and panel is not None:
                 return row, panel.label()
         except (AttributeError, RuntimeError):
             pass
