@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -90,7 +91,7 @@ def run_editor(argv: list[str]) -> int:
         if reason:
             print(f"mailwright: {reason}", file=sys.stderr)
             return 2
-    size = None
+    size: tuple[int, int] | None = None
     if args.screenshot:
         try:
             w, h = (int(v) for v in args.size.lower().split("x"))
@@ -114,7 +115,7 @@ def run_editor(argv: list[str]) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))  # a widgets app, never a core one
     app.setApplicationName("Mailwright")
     app.setOrganizationName("Mailwright")
     app.setDesktopFileName("mailwright")  # Wayland: the window's icon comes from mailwright.desktop
@@ -150,6 +151,7 @@ def run_editor(argv: list[str]) -> int:
         window.show()
         return app.exec()
 
+    assert size is not None  # parsed above for --screenshot
     window.resize(*size)
     window.show()
     status = {"code": 1}
@@ -160,6 +162,7 @@ def run_editor(argv: list[str]) -> int:
         status["code"] = 0 if ok else 1
         if not ok:
             print(f"mailwright: could not write {out}", file=sys.stderr)
+        assert window.session is not None  # the window holds a document
         window.session.history.mark_saved()
         window.close()
         app.quit()

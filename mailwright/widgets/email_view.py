@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 from urllib.parse import unquote
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
@@ -175,7 +175,7 @@ class EmailPage(QWebEnginePage):
         settings.setUnknownUrlSchemePolicy(QWebEngineSettings.UnknownUrlSchemePolicy.DisallowUnknownUrlSchemes)
         self.allowed_url: QUrl | None = None
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type: QWebEnginePage.NavigationType,  # noqa: N802
+    def acceptNavigationRequest(self, url: QUrl, nav_type: QWebEnginePage.NavigationType,  # type: ignore[override]  # noqa: N802 - Qt passes a QUrl
                                 is_main_frame: bool) -> bool:
         if url.scheme() == "mwemail" and self.allowed_url is not None and url == self.allowed_url \
                 and nav_type != QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
@@ -184,7 +184,7 @@ class EmailPage(QWebEnginePage):
             self.linkClicked.emit(url)
         return False
 
-    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # noqa: N802
+    def createWindow(self, _type: QWebEnginePage.WebWindowType) -> None:  # type: ignore[override]  # noqa: N802 - None: no new windows
         return None
 
     def javaScriptConsoleMessage(self, *args) -> None:  # noqa: N802 (keep the console quiet)
@@ -278,7 +278,7 @@ class EmailView(QWebEngineView):
             profiles().hosts[key] = self._hosts
         self._set_store_base(key)
         url = QUrl(f"mwemail://{key}/")
-        self.page().allowed_url = url
+        cast(EmailPage, self.page()).allowed_url = url  # _make_page sets an EmailPage
         self._current_key = key
         self._shown = False  # loadStarted comes later: no patch may go to the page being replaced
         self.page().load(url)
