@@ -200,7 +200,7 @@ class CodeView(QWidget):
         self._count()
 
     def current(self) -> SourcePane:
-        return self.tabs.currentWidget()  # type: ignore[return-value]
+        return self.tabs.currentWidget()  # type: ignore[return-value]  # every tab is a SourcePane
 
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentWidget(self.panes[name])

@@ -540,7 +540,7 @@ def _format_action(method: Callable[..., Any]) -> Callable[..., Any]:
 def _qt_to_stored(qt_html: str, link_color: str | None = None) -> str:
     """QTextEdit.toHtml() to the document's compact rich text (app/richtext_clean.py)."""
     try:
-        from ..app.richtext_clean import clean_rich_html  # type: ignore[import-not-found]
+        from ..app.richtext_clean import clean_rich_html
     except ImportError:
         match = re.search(r"<body[^>]*>(.*)</body>", qt_html, re.S | re.I)
         return (match.group(1) if match else qt_html).strip()
@@ -554,7 +554,7 @@ def _qt_to_stored(qt_html: str, link_color: str | None = None) -> str:
 
 def _stored_to_qt(html: str) -> str:
     try:
-        from ..app.richtext_clean import rich_to_qt  # type: ignore[import-not-found]
+        from ..app.richtext_clean import rich_to_qt
     except ImportError:
         return html
     return rich_to_qt(html)
@@ -993,55 +993,55 @@ class _OptionalSpin:
     def set_unit(self, unit: str) -> None:
         self._unit = unit
         if not self._empty:
-            self.setSuffix(unit)  # type: ignore[attr-defined]
+            self.setSuffix(unit)  # type: ignore[attr-defined]  # a mixin: the spin box it goes into has it
 
     def set_empty(self, empty: bool) -> None:
         self._empty = empty
-        self.setSuffix("" if empty else self._unit)  # type: ignore[attr-defined]
+        self.setSuffix("" if empty else self._unit)  # type: ignore[attr-defined]  # a mixin: the spin box it goes into has it
         if empty:
-            self.lineEdit().setText("")  # type: ignore[attr-defined]
+            self.lineEdit().setText("")  # type: ignore[attr-defined]  # a mixin: the spin box it goes into has it
 
     def is_empty(self) -> bool:
         return self._empty
 
     def textFromValue(self, value):  # noqa: N802 (Qt name)
-        return "" if self._empty else super().textFromValue(value)  # type: ignore[misc]
+        return "" if self._empty else super().textFromValue(value)
 
     def validate(self, text, pos):
         from PySide6.QtGui import QValidator
 
         if text.strip() == "":
             return (QValidator.State.Acceptable, text, pos)
-        return super().validate(text, pos)  # type: ignore[misc]
+        return super().validate(text, pos)
 
     def valueFromText(self, text):  # noqa: N802 (Qt name)
         if text.strip() == "":
             self._empty = True
-            self.setSuffix("")  # type: ignore[attr-defined]
-            return self.value()  # type: ignore[attr-defined]
-        return super().valueFromText(text)  # type: ignore[misc]
+            self.setSuffix("")
+            return self.value()
+        return super().valueFromText(text)
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt name)
         if self._empty and event.text().strip():
             self._empty = False
-        super().keyPressEvent(event)  # type: ignore[misc]
+        super().keyPressEvent(event)
 
     def stepBy(self, steps):  # noqa: N802 (Qt name)
         if self._empty:
             self._empty = False
-            self.setSuffix(self._unit)  # type: ignore[attr-defined]
-        super().stepBy(steps)  # type: ignore[misc]
+            self.setSuffix(self._unit)
+        super().stepBy(steps)
 
     def wheelEvent(self, event):  # noqa: N802 (Qt name)
-        if self.hasFocus():  # type: ignore[attr-defined]
-            super().wheelEvent(event)  # type: ignore[misc]
+        if self.hasFocus():
+            super().wheelEvent(event)
         else:
             event.ignore()    # scrolling the inspector, not this value
 
     def focusOutEvent(self, event):  # noqa: N802 (Qt name)
-        super().focusOutEvent(event)  # type: ignore[misc]
-        if not self._empty and self.suffix() != self._unit:  # type: ignore[attr-defined]
-            self.setSuffix(self._unit)  # type: ignore[attr-defined]
+        super().focusOutEvent(event)
+        if not self._empty and self.suffix() != self._unit:
+            self.setSuffix(self._unit)
 
 
 class OptionalSpinBox(_OptionalSpin, QSpinBox):

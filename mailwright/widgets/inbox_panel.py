@@ -51,7 +51,7 @@ REMOTE_WARNING = ("Remote images are loaded from the internet: the sender (and a
 
 def _part_text(part: Message) -> str:
     try:
-        return part.get_content()  # type: ignore[attr-defined]
+        return part.get_content()  # type: ignore[attr-defined]  # parsed with policy.default: an EmailMessage
     except Exception:  # noqa: BLE001 - a bad charset: show what we can
         payload = part.get_payload(decode=True) or b""
         return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload)
@@ -236,9 +236,9 @@ class InboxPanel(QWidget):
 
     def _update_address(self) -> None:
         if self.port:
-            host = self.inbox.host  # type: ignore[union-attr]
+            host = self.inbox.host  # type: ignore[union-attr]  # a port means a running inbox
             self.address_label.setText(f"Local test inbox on {host}:{self.port}")
-            self.address_label.setToolTip(f"Messages are kept in {self.inbox.store}")  # type: ignore[union-attr]
+            self.address_label.setToolTip(f"Messages are kept in {self.inbox.store}")  # type: ignore[union-attr]  # running, as above
             self.address_label.setStyleSheet("")
         else:
             why = self.error or "it is not running"
@@ -493,7 +493,7 @@ def _stop_all() -> None:
 # aiosmtpd's server thread is not a daemon: an inbox left running would keep the process from
 # exiting. threading's own atexit hook runs before non-daemon threads are joined.
 try:
-    threading._register_atexit(_stop_all)  # type: ignore[attr-defined]
+    threading._register_atexit(_stop_all)  # type: ignore[attr-defined]  # private: runs before threads are joined
 except (AttributeError, RuntimeError):  # pragma: no cover - other Pythons
     import atexit
 

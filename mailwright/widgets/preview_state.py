@@ -178,7 +178,7 @@ class PreviewState(QObject):
         if result is None:
             self._fail(message or "the email could not be built")
             return
-        self.set_result(result)  # type: ignore[arg-type]
+        self.set_result(result)  # type: ignore[arg-type]  # the compiler delivers a BuildResult
 
     def _fail(self, message: str) -> None:
         self.error = message

@@ -331,11 +331,11 @@ class RecipientsPanel(QWidget):
     def label(self) -> str:
         if self.row_dict() is None:
             return ""
-        total = len(self.recipients)  # type: ignore[arg-type]
+        total = len(self.recipients)  # type: ignore[arg-type]  # a row means recipients are loaded
         label = f"row {self.current} of {total}"
-        column = self.recipients.email_field  # type: ignore[union-attr]
-        if column and self.row_dict().get(column):  # type: ignore[union-attr]
-            label += f" ({self.row_dict()[column]})"  # type: ignore[index]
+        column = self.recipients.email_field  # type: ignore[union-attr]  # loaded, as above
+        if column and self.row_dict().get(column):  # type: ignore[union-attr]  # a row, as above
+            label += f" ({self.row_dict()[column]})"  # type: ignore[index]  # a row, as above
         return label
 
     def step(self, delta: int) -> None:

@@ -19,7 +19,7 @@ def test_the_package_passes_mypy() -> None:
 def test_every_type_ignore_says_why() -> None:
     # A bare `# type: ignore[code]` hides a problem without telling the next reader what it is.
     bare = []
-    for path in sorted(p for part in ("app", "blocks", "themes") for p in (ROOT / "mailwright" / part).rglob("*.py")):
+    for path in sorted((ROOT / "mailwright").rglob("*.py")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if "# type: ignore" not in line:
                 continue
