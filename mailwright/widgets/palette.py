@@ -5,6 +5,8 @@ drop payload (app/drop.py) to the canvas.
 """
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -97,10 +99,10 @@ class Palette(QWidget):
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
         for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
+            group = _present(self.tree.topLevelItem(i))
             visible = 0
             for j in range(group.childCount()):
-                child = group.child(j)
+                child = _present(group.child(j))
                 hide = bool(needle) and needle not in child.text(0).lower() and needle not in child.toolTip(0).lower()
                 child.setHidden(hide)
                 visible += not hide
@@ -112,8 +114,13 @@ class Palette(QWidget):
             self.activated.emit(payload)
 
     def items(self) -> list[QTreeWidgetItem]:
-        out = []
+        out: list[QTreeWidgetItem] = []
         for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            out.extend(group.child(j) for j in range(group.childCount()))
+            group = _present(self.tree.topLevelItem(i))
+            out.extend(_present(group.child(j)) for j in range(group.childCount()))
         return out
+
+
+def _present(item: QTreeWidgetItem | None) -> QTreeWidgetItem:
+    """An item read at an index below its count: Qt returns None only past the end."""
+    return cast(QTreeWidgetItem, item)
