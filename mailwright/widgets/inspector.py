@@ -34,7 +34,7 @@ from .field_editors import (BoolEditor, ChoiceEditor, ColorEditor, EditorContext
 try:  # shiboken tells whether the C++ side of a widget still exists
     from shiboken6 import isValid as _qt_alive
 except ImportError:  # pragma: no cover
-    def _qt_alive(obj: object) -> bool:
+    def _qt_alive(obj: object) -> bool:  # type: ignore[misc]  # the stand-in when shiboken6 is missing
         return True
 
 
@@ -384,6 +384,7 @@ class Inspector(QWidget):
         elif self._target is None:
             self._build_settings()
         else:
+            assert self._key is not None  # computed with the target, above
             kind = self._key[1]
             if kind == "block":
                 self._build_block()
@@ -485,6 +486,7 @@ class Inspector(QWidget):
 
     def _prop_form(self, form: QFormLayout, owner: str, fields: tuple[Field, ...]) -> None:
         node_id = self._target
+        assert node_id is not None  # built only for a selected node
         more = None
         if any(f.advanced for f in fields):
             # Finer styling (per-side padding, a CSS class, ...) folds away; open when one is set.
@@ -507,14 +509,18 @@ class Inspector(QWidget):
 
     def _logic_section(self, owner: str, expanded: bool) -> None:
         node_id = self._target
+        assert node_id is not None  # built only for a selected node
         node = self._session.doc.find(node_id)
         section = _Collapsible("Show when / repeat", expanded or bool(node.condition or node.repeat))
         self._logic = section
         self._body.addWidget(section)
         for f in (CONDITION, REPEAT):
             editor = ExpressionEditor(f, self._ctx, scope=self._scope())
-            self._bind(f.name, editor, lambda value, mergeable, f=f: SetNodeAttr(
-                node_id, f.name, value, f"Change {owner.lower()} {'condition' if f is CONDITION else 'repeat'}"))
+            def write(value: Any, mergeable: bool, f: Field = f) -> Command:
+                return SetNodeAttr(node_id, f.name, value,
+                                   f"Change {owner.lower()} {'condition' if f is CONDITION else 'repeat'}")
+
+            self._bind(f.name, editor, write)
             self._add_row(section.form, editor)
 
     def _props_reader(self, fields: tuple[Field, ...], extra: Callable[[Any], dict[str, tuple[Any, bool]]]):
@@ -542,6 +548,7 @@ class Inspector(QWidget):
 
     def _build_row(self) -> None:
         row_id = self._target
+        assert row_id is not None  # built only for a selected node
         self._title.setText(f"Row · {row_id}")
         self._subtitle.setText("A band of the email: 1 to 4 columns side by side (stacked on phones).")
         form = self._section()
@@ -558,8 +565,10 @@ class Inspector(QWidget):
 
     def _build_column(self) -> None:
         column_id = self._target
+        assert column_id is not None  # built only for a selected node
         loc = locate(self._session.doc, column_id)
         self._title.setText(f"Column · {column_id}")
+        assert loc.column is not None  # the target is a column
         self._subtitle.setText(f"{loc.column.width:g}% of row {loc.row.id}; change the ratio on the row.")
         self._prop_form(self._section(), "column", COLUMN_FIELDS)
         self._read = self._props_reader(COLUMN_FIELDS, lambda n: {})
@@ -576,7 +585,7 @@ class Inspector(QWidget):
 
         message = self._section("Message")
         for f in (SUBJECT, PREHEADER):
-            editor = TextEditor(f, self._ctx, resettable=False)
+            editor: FieldEditor = TextEditor(f, self._ctx, resettable=False)
             self._bind(f.name, editor, doc_field(f.name, f"Change {f.label.lower()}"))
             self._add_row(message, editor)
 
