@@ -100,7 +100,8 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
     from .atomic import SaveError
 
     try:
-        info = snapshot_png(html, str(out), width=args.width, scheme=scheme, images=not args.no_images)
+        info = snapshot_png(html, str(out), width=args.width, scheme=scheme, images=not args.no_images,
+                            base=src.resolve().parent)   # its local pictures, as the canvas reads them
     except SnapshotError as e:
         print(f"mailwright: {src}: could not render the preview: {e}", file=sys.stderr)
         return EXIT_FAILED

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..app.preview_html import Scheme, preview_html
 
@@ -110,8 +111,9 @@ def run_script(view, script: str, timeout_ms: int = 10_000):
 
 
 def render_image(html: str, *, width: int = 600, scheme: Scheme = "light", images: bool = True,
-                 max_height: int = MAX_HEIGHT, timeout_ms: int = 60_000):
-    """Render the email; returns (QImage, Snapshot). Needs a QApplication (scheme registered)."""
+                 max_height: int = MAX_HEIGHT, timeout_ms: int = 60_000, base: Path | None = None):
+    """Render the email; returns (QImage, Snapshot). Needs a QApplication (scheme registered).
+    `base`: the folder its relative (local) images are read from, by the canvas' rules."""
     from PySide6.QtCore import QSize
     from PySide6.QtWebEngineCore import QWebEngineSettings
     from PySide6.QtWidgets import QApplication
@@ -122,6 +124,7 @@ def render_image(html: str, *, width: int = 600, scheme: Scheme = "light", image
     if app is None:
         raise SnapshotError("no QApplication")
     view = EmailView(None, remote_images=False, scrollbars=False)
+    view.set_base(base)
     try:
         view.page().settings().setAttribute(QWebEngineSettings.WebAttribute.ForceDarkMode, scheme == "forced")
         blocked_before = len(view.interceptor.blocked)
@@ -244,7 +247,7 @@ def quiet_stderr():
 
 
 def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme = "light",
-                 images: bool = True, max_height: int = MAX_HEIGHT) -> Snapshot:
+                 images: bool = True, max_height: int = MAX_HEIGHT, base: Path | None = None) -> Snapshot:
     """The whole job for the command line: start Qt offscreen, render, write the PNG.
 
     Raises SnapshotError when rendering fails and OSError when the PNG cannot be written.
@@ -272,7 +275,8 @@ def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme =
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mailwright"])
         try:
-            image, info = render_image(html, width=width, scheme=scheme, images=images, max_height=max_height)
+            image, info = render_image(html, width=width, scheme=scheme, images=images, max_height=max_height,
+                                       base=base)
         except SnapshotError as e:
             noise = captured().strip().splitlines()
             detail = f" (Qt said: {noise[-1][:200]})" if noise else ""

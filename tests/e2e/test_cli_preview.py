@@ -176,6 +176,19 @@ def test_no_images_shows_alt_text_boxes(work: Path) -> None:
     assert box and max(box) - min(box) >= 190
 
 
+def test_a_starters_local_pictures_are_drawn(work: Path) -> None:
+    import shutil
+
+    shutil.copy(EXAMPLES / "newsletter.mwt", work / "news.mwt")
+    shutil.copytree(EXAMPLES / "assets", work / "assets", dirs_exist_ok=True)
+    ok(run("preview", "news.mwt", "-o", "news.png", "--width", "600", cwd=work))
+    img = image(work / "news.png")
+    # the masthead picture (assets/…1200x720.png: flat #c8b898-ish with two soft circles) fills
+    # the band under the menu; without its folder the PNG showed a broken-image alt line there
+    band = {img.pixelColor(x, 300).name() for x in range(100, 500, 20)}
+    assert not band & {"#fdfbf6", "#ffffff"}, band
+
+
 # --- personalisation -----------------------------------------------------------------------------------
 
 def test_data_row_personalises_the_picture(work: Path) -> None:
