@@ -23,7 +23,7 @@ KINDS = (("html", "HTML file"), ("copy", "Copy HTML to the clipboard"), ("esp", 
 class ExportDialog(QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.window = window
+        self.window_ = window  # the editor (not QWidget.window(), which stays a method)
         self.setWindowTitle("Export")
         self.setObjectName("export-dialog")
         settings = window.settings
@@ -87,7 +87,7 @@ class ExportDialog(QDialog):
             self.field_map.setText(path)
 
     def _remember(self) -> None:
-        s = self.window.settings
+        s = self.window_.settings
         s.setValue("export/kind", self.kind())
         s.setValue("export/esp", self.dialect.currentText())
         s.setValue("export/field_map", self.field_map.text())
@@ -116,7 +116,7 @@ class ExportDialog(QDialog):
         """Export; `target` skips the file dialog (tests). Returns what was written (path or "clipboard")."""
         from ..app.pipeline import build_document
 
-        session = self.window.session
+        session = self.window_.session
         stem = Path(session.name).stem
         base = session.path.parent if session.path else Path.home()
         if kind == "bundle":
@@ -147,7 +147,7 @@ class ExportDialog(QDialog):
             text, ext, flt = result.html, "html", "HTML (*.html)"
         if kind == "copy":
             QApplication.clipboard().setText(text)
-            self.window.statusBar().showMessage("HTML copied to the clipboard", 4000)
+            self.window_.statusBar().showMessage("HTML copied to the clipboard", 4000)
             return "clipboard"
         suffix = f"-{self.dialect.currentText()}" if kind == "esp" else ""
         out = target or QFileDialog.getSaveFileName(self, "Export", str(base / f"{stem}{suffix}.{ext}"), flt)[0]
@@ -160,7 +160,7 @@ class ExportDialog(QDialog):
         check_outputs({"the template": session.path, "the field map": self.field_map.text().strip() or None},
                       {"the export": out})
         atomic_write_text(out, text, backup=False)
-        self.window.statusBar().showMessage(f"Exported {out}", 5000)
+        self.window_.statusBar().showMessage(f"Exported {out}", 5000)
         return out
 
 
