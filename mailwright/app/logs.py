@@ -53,6 +53,18 @@ def _rotate(path: Path) -> None:
     os.replace(path, path.with_name(f"{path.name}.1"))
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (main() swaps in a safe stream; a second
+    in-process run must not write to the first one's closed stream)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = False) -> logging.Logger:
     """The `mailwright` logger, writing to the log file and (verbose/debug) to stderr. Idempotent.
 
@@ -80,7 +92,7 @@ def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = 
             _state["file"] = None
     if verbose or debug:
         if not any(getattr(h, "_mailwright_stderr", False) for h in logger.handlers):
-            err = logging.StreamHandler(sys.stderr)
+            err = _CurrentStderr()
             err.setFormatter(logging.Formatter("mailwright: %(message)s"))
             err._mailwright_stderr = True  # type: ignore[attr-defined]  # our marker: installed once
             logger.addHandler(err)

@@ -161,6 +161,7 @@ def test_logging_filter_and_record_factory(caplog):
         install_log_redaction()
         install_log_redaction()  # idempotent
         caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger=logger.name)   # whatever an earlier CLI run set on "mailwright"
         logger.debug("login with %s", PASSWORD)
         try:
             raise ValueError(f"bad {PASSWORD}")
