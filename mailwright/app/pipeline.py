@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import html as htmllib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .document import Document
@@ -44,6 +44,7 @@ class BuildResult:
     variables: tuple[tuple[str, str], ...] = ()
     source: str = ""
     web_fonts: tuple[str, ...] = ()   # the MJML default families linked (.mjml, or a neutral-theme import)
+    includes: tuple[str, ...] = ()    # the mj-include partials read (an .mjml source), as labelled in messages
 
     @property
     def html_bytes(self) -> int:
@@ -420,7 +421,7 @@ def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, s
     except IncludeError as e:
         raise BuildError(str(e)) from None
     try:
-        return _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
+        result = _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
     except BuildError as e:
         # A position in the expanded text → the file and line where the user wrote it.
         m = re.match(re.escape(source) + r":(\d+):(\d+):", str(e))
@@ -428,6 +429,9 @@ def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, s
             raise
         label, line = lines.where(int(m.group(1)))
         raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end():]) from None
+    if lines is not None:
+        result = replace(result, includes=tuple(sorted({label for label, _ in lines.origins if label != source})))
+    return result
 
 
 def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None,

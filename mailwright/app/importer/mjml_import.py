@@ -1321,23 +1321,17 @@ def import_mjml(text: str, source: str = "<mjml>", base_dir: str | Path | None =
     `<mj-include>` partials are read from there (by the build's rules) and become part of the
     document, which has no includes of its own.
     """
-    from ..mjml_include import IncludeError, expand_includes
     from ..pipeline import BuildError, build_mjml_text
 
     try:
-        build_mjml_text(text, source=source, base_dir=base_dir)
+        built = build_mjml_text(text, source=source, base_dir=base_dir)
     except BuildError as e:
         raise ImportFailed(str(e)) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:
-        expanded, lines = expand_includes(text, source, Path(base_dir) if base_dir is not None else None)
-    except IncludeError as e:  # the build above already read them: only a file changed meanwhile
-        raise ImportFailed(str(e)) from None
-    report = _Importer(expanded, source).run()
-    if lines is not None:
-        partials = sorted({label for label, _ in lines.origins if label != source})
+    # The build's MJML is the source as the compiler read it: line endings normalised and every
+    # partial in place, so the partials are read once and the document holds the whole email.
+    report = _Importer(built.mjml, source).run()
+    if built.includes:
+        partials = built.includes
         which = f"partial {partials[0]} was" if len(partials) == 1 else f"partials {', '.join(partials)} were"
         report.notes.append(f"the mj-include {which} copied into the document (a document holds its whole email)")
     return report
