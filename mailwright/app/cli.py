@@ -202,15 +202,27 @@ def _esp_reads_data(esp: str | None, data: str | None, needs: str) -> None:
         raise CliError(str(e)) from None
 
 
-def _recipient(args: argparse.Namespace) -> tuple[str, dict]:
+def load_data(path: str):
+    """The --data file's recipients; its warnings (which encoding a file not in UTF-8 was read
+    in, an empty file, …) printed naming the file; a file that cannot be read is a CliError."""
     from .recipients import RecipientsError, load_recipients
+
+    try:
+        recipients = load_recipients(path)
+    except RecipientsError as e:
+        raise CliError(str(e)) from None
+    for warning in recipients.warnings:
+        print(f"mailwright: {path}: {warning}", file=sys.stderr)
+    return recipients
+
+
+def _recipient(args: argparse.Namespace) -> tuple[str, dict]:
+    from .recipients import RecipientsError
 
     if args.row is None and args.email is None:
         raise CliError("--data needs --row N or --email ADDR to choose the recipient")
+    recipients = load_data(args.data)
     try:
-        recipients = load_recipients(args.data)
-        for warning in recipients.warnings:  # e.g. which encoding a file not in UTF-8 was read in
-            print(f"mailwright: {args.data}: {warning}", file=sys.stderr)
         if args.row is not None:
             return f"row {args.row}", recipients.row(args.row)
         number, row = recipients.by_email(args.email)

@@ -54,15 +54,9 @@ def _recipients(args: argparse.Namespace):
     _esp_reads_data(args.esp, args.data, ": it checks how that ESP reads the recipients' values")
     if not args.data:
         return None
-    from .recipients import RecipientsError, load_recipients
+    from .cli import load_data
 
-    try:
-        recipients = load_recipients(args.data)
-    except RecipientsError as e:
-        raise CliError(str(e)) from None
-    for warning in recipients.warnings:
-        print(f"mailwright: {warning}", file=sys.stderr)
-    return recipients
+    return load_data(args.data)
 
 
 def _check_one(src: Path, args: argparse.Namespace, recipients) -> int:

@@ -75,12 +75,11 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
 
     row = None
     if args.data:
-        from .recipients import RecipientsError, load_recipients
+        from .cli import load_data
+        from .recipients import RecipientsError
 
+        recipients = load_data(args.data)
         try:
-            recipients = load_recipients(args.data)
-            for warning in recipients.warnings:
-                print(f"mailwright: {args.data}: {warning}", file=sys.stderr)
             row = recipients.row(args.row)
         except RecipientsError as e:
             raise CliError(str(e)) from None

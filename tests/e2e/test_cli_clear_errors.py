@@ -159,3 +159,11 @@ def test_a_4_mb_mjml_import_says_which_block_is_too_big(tmp_path: Path) -> None:
     message = assert_clear(run("import", "big.mjml", "-o", "big.mwt", cwd=tmp_path))
     assert message.startswith("mailwright: big.mjml: the MJML block 'b1' would hold 4.1 MB of MJML"), message
     assert "a block holds at most 2 MB (2,000,000 characters)" in message
+
+
+def test_a_warning_about_the_data_file_names_it_in_check(work: Path) -> None:
+    (work / "bom.csv").write_bytes(b"\xef\xbb\xbf\n")   # bad-inputs.md: a CSV that is only a BOM
+    result = run("check", "newsletter.mwt", "--data", "bom.csv", cwd=work)
+    assert "Traceback" not in result.stderr
+    assert "mailwright: bom.csv: the file is empty" in result.stderr, result.stderr
+    assert "checked 0 recipients" in result.stdout
