@@ -34,7 +34,8 @@ dist: $(RUN_STAMP)
 
 # The lint and type gates alone (make test runs them too: tests/unit/test_lint.py, test_types.py).
 lint: $(TEST_STAMP)
-	$(BIN)/python -m ruff check mailwright
+	$(BIN)/python -m ruff check mailwright tests bench tools
+	$(BIN)/python -m ruff format --check mailwright tests bench tools
 	$(BIN)/python -m mypy
 
 screenshot: $(RUN_STAMP)

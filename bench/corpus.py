@@ -19,6 +19,7 @@ bench/corpus-results.json. It fetches nothing itself (node `mjml` aside, as `mak
 The JSON holds figures, file names and error messages only, never text of the templates
 (a corpus may not be ours to copy); `--diff` prints the first difference to the terminal.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,13 +38,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "corpus-results.json"
-ERROR_CHARS = 240   # error messages in the table and JSON are cut to this
+ERROR_CHARS = 240  # error messages in the table and JSON are cut to this
 
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from tests.support.fidelity import (  # noqa: E402 - needs ROOT on sys.path
-    literal_breaks, style_agreement, tag_sequence, visible_text)
+    literal_breaks,
+    style_agreement,
+    tag_sequence,
+    visible_text,
+)
 
 # One node process compiles every file, each with its own path so that mj-include resolves
 # relative to it (mjml 5 ignores includes unless asked).
@@ -78,10 +83,11 @@ def log(msg: str) -> None:
 
 def short(message: str) -> str:
     message = " ".join(str(message).split())
-    return message if len(message) <= ERROR_CHARS else message[:ERROR_CHARS - 1] + "…"
+    return message if len(message) <= ERROR_CHARS else message[: ERROR_CHARS - 1] + "…"
 
 
 # --- which files -----------------------------------------------------------------------------
+
 
 def templates(folder: Path) -> tuple[list[Path], list[Path]]:
     """(files to measure, partials left out): a partial is a file another one includes, or a
@@ -103,6 +109,7 @@ def templates(folder: Path) -> tuple[list[Path], list[Path]]:
 
 # --- node mjml -----------------------------------------------------------------------------------
 
+
 def _bench_run():
     """bench/run.py as a module (its pinned version and npm install live there)."""
     spec = importlib.util.spec_from_file_location("mailwright_bench_run", BENCH / "run.py")
@@ -118,8 +125,9 @@ def node_builds(files: list[Path]) -> tuple[dict[str, Any], str | None, str | No
     if modules is None:
         return {}, version, reason
     try:
-        proc = subprocess.run(["node", "-e", NODE_SCRIPT, str(modules), *map(str, files)],
-                              capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            ["node", "-e", NODE_SCRIPT, str(modules), *map(str, files)], capture_output=True, text=True, timeout=900
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         return {}, version, f"node mjml did not run: {e}"
     if proc.returncode != 0:
@@ -130,6 +138,7 @@ def node_builds(files: list[Path]) -> tuple[dict[str, Any], str | None, str | No
 
 # --- one file ------------------------------------------------------------------------------------
 
+
 def _first_difference(a: str, b: str) -> int:
     n = min(len(a), len(b))
     return next((i for i in range(n) if a[i] != b[i]), n)
@@ -138,7 +147,7 @@ def _first_difference(a: str, b: str) -> int:
 def _excerpt(a: str, b: str) -> str:
     at = _first_difference(a, b)
     lo = max(at - 40, 0)
-    return f"…{a[lo:at + 60]!r}\n      vs …{b[lo:at + 60]!r}"
+    return f"…{a[lo : at + 60]!r}\n      vs …{b[lo : at + 60]!r}"
 
 
 def _tags_equal(a: str, b: str) -> bool:
@@ -171,18 +180,28 @@ def measure(path: Path, node: dict[str, Any] | None, diffs: list[str]) -> dict[s
         text, node_text = visible_text(html), visible_text(node_html)
         res["text_equal"] = text == node_text
         if not res["text_equal"]:
-            diffs.append(f"{path.name}: text differs from node's at character {_first_difference(text, node_text)}:"
-                         f"\n      {_excerpt(text, node_text)}")
+            diffs.append(
+                f"{path.name}: text differs from node's at character {_first_difference(text, node_text)}:"
+                f"\n      {_excerpt(text, node_text)}"
+            )
         res["tags_equal"] = _tags_equal(html, node_html)
         styles = style_agreement(node_html, html)
         res["styles_equal_pct"] = round(styles.percent, 1)
         res["elements"], res["elements_equal"] = styles.total, styles.equal
         res["style_differences"] = dict(styles.properties.most_common(5))
 
-    res.update(imports=False, import_error=None, blocks=None, editable=None, editable_pct=None,
-               rebuild_text_equal=None, rebuild_tags_equal=None, rebuild_literal_breaks=None)
+    res.update(
+        imports=False,
+        import_error=None,
+        blocks=None,
+        editable=None,
+        editable_pct=None,
+        rebuild_text_equal=None,
+        rebuild_tags_equal=None,
+        rebuild_literal_breaks=None,
+    )
     try:
-        report = import_report(path)   # what `mailwright import FILE` runs
+        report = import_report(path)  # what `mailwright import FILE` runs
         doc = report.document
         res["imports"] = True
         res["blocks"] = sum(1 for _ in doc.iter_blocks())
@@ -190,7 +209,7 @@ def measure(path: Path, node: dict[str, Any] | None, diffs: list[str]) -> dict[s
         res["editable_pct"] = round(100 * res["editable"] / res["blocks"], 1) if res["blocks"] else None
         res["raw_reasons"] = dict(Counter(_reason(why) for _id, _el, why in report.raw).most_common(5))
         rebuilt = build_document(doc, source=str(path)).html
-    except (BuildError, ValueError) as e:   # ImportFailed is a ValueError
+    except (BuildError, ValueError) as e:  # ImportFailed is a ValueError
         res["import_error"] = short(str(e))
         return res
     except Exception as e:  # noqa: BLE001
@@ -201,8 +220,10 @@ def measure(path: Path, node: dict[str, Any] | None, diffs: list[str]) -> dict[s
         a, b = visible_text(html), visible_text(rebuilt)
         res["rebuild_text_equal"] = a == b
         if a != b:
-            diffs.append(f"{path.name}: the imported document's text differs from the direct build at character "
-                         f"{_first_difference(a, b)}:\n      {_excerpt(b, a)}")
+            diffs.append(
+                f"{path.name}: the imported document's text differs from the direct build at character "
+                f"{_first_difference(a, b)}:\n      {_excerpt(b, a)}"
+            )
         res["rebuild_tags_equal"] = _tags_equal(html, rebuilt)
         res["rebuild_styles_equal_pct"] = round(style_agreement(html, rebuilt).percent, 1)
     return res
@@ -215,6 +236,7 @@ def _reason(why: str) -> str:
 
 
 # --- totals and the table ------------------------------------------------------------------------
+
 
 def _count(results: dict[str, dict[str, Any]], key: str) -> tuple[int, int]:
     values = [r[key] for r in results.values() if r.get(key) is not None]
@@ -270,29 +292,54 @@ def print_table(results: dict[str, dict[str, Any]], total: dict[str, Any]) -> No
     rows = [head]
     for name, r in results.items():
         editable = "–" if r["editable"] is None else f"{r['editable']}/{r['blocks']}"
-        rows.append((name, _yes(r["builds"]), _yes(r["node_builds"]), _yes(r["text_equal"]), _yes(r["tags_equal"]),
-                     _pct(r["styles_equal_pct"]), "–" if r["literal_breaks"] is None else str(r["literal_breaks"]),
-                     editable if r["imports"] else "NO", _yes(r["rebuild_text_equal"]),
-                     _yes(r["rebuild_tags_equal"])))
+        rows.append(
+            (
+                name,
+                _yes(r["builds"]),
+                _yes(r["node_builds"]),
+                _yes(r["text_equal"]),
+                _yes(r["tags_equal"]),
+                _pct(r["styles_equal_pct"]),
+                "–" if r["literal_breaks"] is None else str(r["literal_breaks"]),
+                editable if r["imports"] else "NO",
+                _yes(r["rebuild_text_equal"]),
+                _yes(r["rebuild_tags_equal"]),
+            )
+        )
 
     def frac(key: str) -> str:
         n, d = total[key]
         return f"{n}/{d}"
 
-    rows.append(("TOTAL", frac("builds"), frac("node_builds"), frac("text_equal"), frac("tags_equal"),
-                 _pct(total["styles_equal_pct"]), str(total["literal_breaks"]),
-                 f"{total['editable']}/{total['blocks']}", frac("rebuild_text_equal"), frac("rebuild_tags_equal")))
+    rows.append(
+        (
+            "TOTAL",
+            frac("builds"),
+            frac("node_builds"),
+            frac("text_equal"),
+            frac("tags_equal"),
+            _pct(total["styles_equal_pct"]),
+            str(total["literal_breaks"]),
+            f"{total['editable']}/{total['blocks']}",
+            frac("rebuild_text_equal"),
+            frac("rebuild_tags_equal"),
+        )
+    )
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     for n, row in enumerate(rows):
         if n in (1, len(rows) - 1):
             print("  ".join("-" * w for w in widths))
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    print(f"\neditable share {_pct(total['editable_pct'])}; inline styles equal to node's on "
-          f"{_pct(total['styles_equal_pct'])} of {total['elements_compared']} elements; literal \\n in attribute "
-          f"values: {total['literal_breaks']} (rebuilt documents: {total['rebuild_literal_breaks']})")
+    print(
+        f"\neditable share {_pct(total['editable_pct'])}; inline styles equal to node's on "
+        f"{_pct(total['styles_equal_pct'])} of {total['elements_compared']} elements; literal \\n in attribute "
+        f"values: {total['literal_breaks']} (rebuilt documents: {total['rebuild_literal_breaks']})"
+    )
     if total["top_style_differences"]:
-        print("style properties differing most (elements):",
-              ", ".join(f"{k} {v}" for k, v in total["top_style_differences"].items()))
+        print(
+            "style properties differing most (elements):",
+            ", ".join(f"{k} {v}" for k, v in total["top_style_differences"].items()),
+        )
     if total["top_raw_reasons"]:
         reasons = "; ".join(f"{k}: {v}" for k, v in total["top_raw_reasons"].items())
         print("blocks kept as written, top reasons:", reasons)
@@ -313,8 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", help="a folder of .mjml templates (searched recursively)")
     parser.add_argument("--no-node", action="store_true", help="do not build with node mjml (no comparison)")
     parser.add_argument("--diff", action="store_true", help="print where texts differ (template text: not saved)")
-    parser.add_argument("--out", default=str(RESULTS),
-                        help="where to write the JSON (default bench/corpus-results.json)")
+    parser.add_argument(
+        "--out", default=str(RESULTS), help="where to write the JSON (default bench/corpus-results.json)"
+    )
     args = parser.parse_args(argv)
     folder = Path(args.folder).expanduser()
     if not folder.is_dir():
@@ -352,8 +400,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.diff and diffs:
         print("\n" + "\n".join(diffs))
     shown = target.relative_to(ROOT) if target.resolve().is_relative_to(ROOT) else target
-    print(f"\n{len(files)} files measured ({len(partials)} partials left out) against node mjml "
-          f"{version or '(none)'}; wrote {shown} in {out['duration_s']} s")
+    print(
+        f"\n{len(files)} files measured ({len(partials)} partials left out) against node mjml "
+        f"{version or '(none)'}; wrote {shown} in {out['duration_s']} s"
+    )
     return 0
 
 

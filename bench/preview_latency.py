@@ -13,6 +13,7 @@ the very HTML the canvas just showed with setHtml until loadFinished.
 Samples interleave (editor, bare, editor, bare, …) so noise from other processes hits both
 sides alike; the first few of each are warm-up and are dropped. Prints one JSON object.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,15 @@ def main() -> int:
     parser.add_argument("file", help="a .mwt starter")
     parser.add_argument("--samples", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=4)
-    parser.add_argument("--idle-ms", type=int, default=350,
-                        help="quiet time between samples (lets the checks pass and timers settle)")
-    parser.add_argument("--debounce-ms", type=int, default=None,
-                        help="what-if: override the compiler's debounce (default: the shipped value)")
+    parser.add_argument(
+        "--idle-ms", type=int, default=350, help="quiet time between samples (lets the checks pass and timers settle)"
+    )
+    parser.add_argument(
+        "--debounce-ms",
+        type=int,
+        default=None,
+        help="what-if: override the compiler's debounce (default: the shipped value)",
+    )
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="mw-bench-preview-")
@@ -53,7 +59,7 @@ def main() -> int:
     from PySide6.QtWebEngineWidgets import QWebEngineView
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication(sys.argv[:1])
+    app = QApplication(sys.argv[:1])  # noqa: F841 (kept alive for the run)
     from mailwright.app.commands import SetProp
     from mailwright.app.session import Session
     from mailwright.widgets.main_window import MainWindow

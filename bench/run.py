@@ -11,6 +11,7 @@ run, and every figure is a median (or p95 where named) of repeated samples, neve
 The reference MJML compiler (npm package `mjml`, pinned below) is installed into bench/node/
 with npm when npm is available; without node or npm its figures are null, with the reason.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,9 @@ BENCH = ROOT / "bench"
 NODE_DIR = BENCH / "node"
 RESULTS = BENCH / "results.json"
 EXAMPLES = ROOT / "examples"
-MJML_VERSION = "5.4.1"      # the reference compiler, pinned
-PREVIEW_STARTER = "newsletter.mwt"   # what `make run` opens
-BATCH_STARTER = "welcome.mwt"        # its merge fields are the columns of examples/recipients.csv
+MJML_VERSION = "5.4.1"  # the reference compiler, pinned
+PREVIEW_STARTER = "newsletter.mwt"  # what `make run` opens
+BATCH_STARTER = "welcome.mwt"  # its merge fields are the columns of examples/recipients.csv
 RECIPIENTS = 10_000
 RECOMPILES = 50
 
@@ -61,11 +62,12 @@ GOALS: dict[str, tuple[str, Callable[[float], bool]] | None] = {
     "cli_build_over_bare_python": ("<= 4", lambda v: v <= 4),
     "pipeline_over_bare_compile": ("<= 3", lambda v: v <= 3),
 }
-STARTER_GOAL_MS = 5.0       # document -> final HTML, per starter (issue budget)
-RENDER_GOAL_US = 100.0      # personalised render per recipient: 10,000/s (the brief: "well under 0.2 ms")
+STARTER_GOAL_MS = 5.0  # document -> final HTML, per starter (issue budget)
+RENDER_GOAL_US = 100.0  # personalised render per recipient: 10,000/s (the brief: "well under 0.2 ms")
 
 
 # --- statistics --------------------------------------------------------------------------------
+
 
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
@@ -102,6 +104,7 @@ def log(msg: str) -> None:
 
 
 # --- machine -----------------------------------------------------------------------------------
+
 
 def machine() -> dict[str, Any]:
     cpu = ""
@@ -155,6 +158,7 @@ def loadavg() -> list[float] | None:
 
 # --- inputs ------------------------------------------------------------------------------------
 
+
 def starters() -> list[Path]:
     return sorted(EXAMPLES.glob("*.mwt"))
 
@@ -174,7 +178,7 @@ def generated_document(rows: int):
                 break
             row = copy.deepcopy(row)
 
-            def rename(node: Any) -> None:
+            def rename(node: Any, copy_no: int = copy_no) -> None:
                 if isinstance(node, dict):
                     if isinstance(node.get("id"), str) and ({"columns", "blocks", "type"} & node.keys()):
                         node["id"] = f"{node['id']}x{copy_no}"
@@ -186,7 +190,7 @@ def generated_document(rows: int):
                             cut = cut if cut >= 0 else len(value)
                             props[key] = f"{value[:cut]} ({copy_no}){value[cut:]}"
                     for v in node.values():
-                        rename(v)
+                        rename(v, copy_no)
                 elif isinstance(node, list):
                     for v in node:
                         rename(v)
@@ -214,6 +218,7 @@ def recipients(n: int) -> list[dict[str, Any]]:
 
 # --- the reference compiler --------------------------------------------------------------------
 
+
 def ensure_node_mjml() -> tuple[Path | None, str | None, str | None]:
     """(node_modules dir, installed version, reason when unavailable)."""
     node = shutil.which("node")
@@ -233,9 +238,21 @@ def ensure_node_mjml() -> tuple[Path | None, str | None, str | None]:
             return None, None, "npm is not installed (needed once to fetch the mjml package)"
         NODE_DIR.mkdir(parents=True, exist_ok=True)
         log(f"installing mjml@{MJML_VERSION} into {NODE_DIR.relative_to(ROOT)}/ with npm …")
-        proc = subprocess.run([npm, "install", "--prefix", str(NODE_DIR), f"mjml@{MJML_VERSION}",
-                               "--no-audit", "--no-fund", "--loglevel=error"],
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(NODE_DIR),
+                f"mjml@{MJML_VERSION}",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if proc.returncode != 0:
             tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
             return None, None, f"npm install mjml@{MJML_VERSION} failed: {' / '.join(tail)}"
@@ -252,9 +269,22 @@ def node_compile_times(modules: Path, files: list[Path], runs: dict[Path, int], 
     results: dict[str, Any] = {}
     meta: dict[str, Any] = {}
     for n, group in by_runs.items():
-        proc = subprocess.run(["node", str(BENCH / "mjml_node.js"), "--modules", str(modules), "--runs", str(n),
-                               "--warmup", str(warmup), *map(str, group)],
-                              capture_output=True, text=True, timeout=1800)
+        proc = subprocess.run(
+            [
+                "node",
+                str(BENCH / "mjml_node.js"),
+                "--modules",
+                str(modules),
+                "--runs",
+                str(n),
+                "--warmup",
+                str(warmup),
+                *map(str, group),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"bench/mjml_node.js failed: {proc.stderr.strip()[-500:]}")
         data = json.loads(proc.stdout)
@@ -264,6 +294,7 @@ def node_compile_times(modules: Path, files: list[Path], runs: dict[Path, int], 
 
 
 # --- 1. compile: Mailwright vs node mjml --------------------------------------------------------
+
 
 def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
     from mjml import mjml2html
@@ -284,20 +315,41 @@ def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
         result = build_document(doc, source=str(path))
         mjml_file = tmp / f"{path.stem}.mjml"
         mjml_file.write_text(result.mjml, encoding="utf-8")
-        inputs.append((path.name, lambda d=doc, s=str(path): build_document(d, source=s),
-                       mrml(document_to_mjml(doc).mjml), mjml_file, 5 if quick else 15))
+        inputs.append(
+            (
+                path.name,
+                lambda d=doc, s=str(path): build_document(d, source=s),
+                mrml(document_to_mjml(doc).mjml),
+                mjml_file,
+                5 if quick else 15,
+            )
+        )
     hello = EXAMPLES / "hello.mjml"
     hello_text = hello.read_text(encoding="utf-8")
     hello_tokens = TokenTable(choose_prefix(hello_text)).protect(hello_text, markup=True)
-    inputs.append((hello.name, lambda: build_mjml_text(hello_text, source=str(hello)), mrml(hello_tokens), hello,
-                   5 if quick else 15))
+    inputs.append(
+        (
+            hello.name,
+            lambda: build_mjml_text(hello_text, source=str(hello)),
+            mrml(hello_tokens),
+            hello,
+            5 if quick else 15,
+        )
+    )
     for rows, runs in ((50, 8), (200, 5)):
         doc = generated_document(rows)
         result = build_document(doc)
         mjml_file = tmp / f"generated-{rows}-rows.mjml"
         mjml_file.write_text(result.mjml, encoding="utf-8")
-        inputs.append((f"generated-{rows}-rows", lambda d=doc: build_document(d), mrml(document_to_mjml(doc).mjml),
-                       mjml_file, 2 if quick else runs))
+        inputs.append(
+            (
+                f"generated-{rows}-rows",
+                lambda d=doc: build_document(d),
+                mrml(document_to_mjml(doc).mjml),
+                mjml_file,
+                2 if quick else runs,
+            )
+        )
 
     modules, version, reason = ensure_node_mjml()
     rounds = 1 if quick else 3
@@ -305,7 +357,7 @@ def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
     alone: dict[str, list[float]] = {name: [] for name, *_ in inputs}
     node: dict[str, list[float]] = {name: [] for name, *_ in inputs}
     node_info: dict[str, Any] = {}
-    for _name, fn, fn_alone, _f, _n in inputs:   # warm-up (imports, caches)
+    for _name, fn, fn_alone, _f, _n in inputs:  # warm-up (imports, caches)
         for _ in range(3):
             fn()
             fn_alone()
@@ -317,8 +369,9 @@ def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
             alone[name] += time_calls(fn_alone, n)
         if modules is not None:
             try:
-                data = node_compile_times(modules, [f for *_x, f, _n in inputs],
-                                          {f: n for *_x, f, n in inputs}, warmup=3)
+                data = node_compile_times(
+                    modules, [f for *_x, f, _n in inputs], {f: n for *_x, f, n in inputs}, warmup=3
+                )
             except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as e:
                 reason, modules = str(e), None
                 continue
@@ -326,21 +379,30 @@ def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
             for name, *_x, f, _n in inputs:
                 res = data["results"][str(f)]
                 node[name] += res["samples_ms"]
-                node_info.setdefault("outputs", {})[name] = {"html_bytes": res["html_bytes"],
-                                                             "errors": res["errors"]}
+                node_info.setdefault("outputs", {})[name] = {"html_bytes": res["html_bytes"], "errors": res["errors"]}
 
     edit = bench_edit_200_rows(quick)
     per_input: dict[str, Any] = {}
     ratios, alone_ratios = [], []
     for name, *_ in inputs:
         m, a = median(mw[name]), median(alone[name])
-        entry: dict[str, Any] = {"mailwright_ms": r(m, 3), "mailwright_p95_ms": r(p95(mw[name]), 3),
-                                 "mailwright_samples": len(mw[name]), "mjml_python_alone_ms": r(a, 3)}
+        entry: dict[str, Any] = {
+            "mailwright_ms": r(m, 3),
+            "mailwright_p95_ms": r(p95(mw[name]), 3),
+            "mailwright_samples": len(mw[name]),
+            "mjml_python_alone_ms": r(a, 3),
+        }
         if node[name]:
             nm = median(node[name])
-            entry.update({"node_ms": r(nm, 3), "node_p95_ms": r(p95(node[name]), 3),
-                          "node_samples": len(node[name]), "speedup": r(nm / m, 2),
-                          "mjml_python_alone_speedup": r(nm / a, 1)})
+            entry.update(
+                {
+                    "node_ms": r(nm, 3),
+                    "node_p95_ms": r(p95(node[name]), 3),
+                    "node_samples": len(node[name]),
+                    "speedup": r(nm / m, 2),
+                    "mjml_python_alone_speedup": r(nm / a, 1),
+                }
+            )
             entry.update({f"node_{k}": v for k, v in node_info.get("outputs", {}).get(name, {}).items()})
             ratios.append(nm / m)
             alone_ratios.append(nm / a)
@@ -353,18 +415,23 @@ def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
         "compile_ms_200_rows": r(median(mw["generated-200-rows"]), 2),
         "after_one_edit_200_rows": edit,
         "per_input": per_input,
-        "reference": {"package": "mjml", "version": version, "node": node_info.get("node_version"),
-                      "installed_in": str(NODE_DIR.relative_to(ROOT)) + "/",
-                      "options": {"validationLevel": "soft"}},
+        "reference": {
+            "package": "mjml",
+            "version": version,
+            "node": node_info.get("node_version"),
+            "installed_in": str(NODE_DIR.relative_to(ROOT)) + "/",
+            "options": {"validationLevel": "soft"},
+        },
         "rounds": rounds,
         "what": "median ms per input; Mailwright = build_document(doc) (or build_mjml_text for .mjml): "
-                "validation, document -> MJML, mjml-python, alt fix, plain text, merge tags restored; node = "
-                "mjml2html(the document's MJML) in one warm node process; mjml_python_alone = mjml2html of "
-                "mjml-python on the same MJML (merge tags as tokens), i.e. the compiler step by itself",
+        "validation, document -> MJML, mjml-python, alt fix, plain text, merge tags restored; node = "
+        "mjml2html(the document's MJML) in one warm node process; mjml_python_alone = mjml2html of "
+        "mjml-python on the same MJML (merge tags as tokens), i.e. the compiler step by itself",
     }
 
 
 # --- 1b. pipeline overhead: the whole build vs the compile step alone -----------------------------
+
 
 def bench_pipeline(quick: bool) -> dict[str, Any]:
     """Per starter and the 200-row document: build_document (cold caches) over mjml2html of the
@@ -387,18 +454,23 @@ def bench_pipeline(quick: bool) -> dict[str, Any]:
         whole: list[float] = []
         bare: list[float] = []
         for _ in range(runs):
-            whole += time_calls(lambda: build_document(doc), 1, before=clear_caches)
-            bare += time_calls(lambda: mjml2html(mjml, fonts={}), 1)
+            whole += time_calls(lambda doc=doc: build_document(doc), 1, before=clear_caches)
+            bare += time_calls(lambda mjml=mjml: mjml2html(mjml, fonts={}), 1)
         w, b = median(whole), median(bare)
         per[name] = {"pipeline_ms": r(w, 3), "bare_compile_ms": r(b, 3), "ratio": r(w / b, 2), "runs": runs}
     worst = max(per, key=lambda k: per[k]["ratio"])
-    return {"worst_ratio": per[worst]["ratio"], "worst_input": worst, "per_input": per,
-            "what": "median of build_document(doc) with caches cleared (validation, document -> MJML, "
-                    "limits, mjml-python, alt fix, plain text, tags restored) over the median of mjml2html "
-                    "alone on the same MJML, per input; the headline is the worst input"}
+    return {
+        "worst_ratio": per[worst]["ratio"],
+        "worst_input": worst,
+        "per_input": per,
+        "what": "median of build_document(doc) with caches cleared (validation, document -> MJML, "
+        "limits, mjml-python, alt fix, plain text, tags restored) over the median of mjml2html "
+        "alone on the same MJML, per input; the headline is the worst input",
+    }
 
 
 # --- 1c. start-up: `mailwright build` vs a bare Python ------------------------------------------
+
 
 def bench_cli_start(quick: bool, tmp: Path) -> dict[str, Any]:
     """`mailwright build examples/newsletter.mwt -o OUT` against `python -c pass`, alternated.
@@ -433,11 +505,16 @@ def bench_cli_start(quick: bool, tmp: Path) -> dict[str, Any]:
             wall, cpu = one(cmd)
             walls[key].append(wall)
             cpus[key].append(cpu)
-    return {"runs": runs, "build_ms_p50": r(median(walls["build"]), 1), "bare_python_ms_p50": r(median(walls["bare"]), 1),
-            "ratio": r(median(walls["build"]) / median(walls["bare"]), 2),
-            "cpu_ratio": r(median(cpus["build"]) / median(cpus["bare"]), 2),
-            "build_cpu_ms_p50": r(median(cpus["build"]), 1), "bare_python_cpu_ms_p50": r(median(cpus["bare"]), 1),
-            "command": f"mailwright build examples/{PREVIEW_STARTER} -o OUT.html vs python -c pass (wall, median)"}
+    return {
+        "runs": runs,
+        "build_ms_p50": r(median(walls["build"]), 1),
+        "bare_python_ms_p50": r(median(walls["bare"]), 1),
+        "ratio": r(median(walls["build"]) / median(walls["bare"]), 2),
+        "cpu_ratio": r(median(cpus["build"]) / median(cpus["bare"]), 2),
+        "build_cpu_ms_p50": r(median(cpus["build"]), 1),
+        "bare_python_cpu_ms_p50": r(median(cpus["bare"]), 1),
+        "command": f"mailwright build examples/{PREVIEW_STARTER} -o OUT.html vs python -c pass (wall, median)",
+    }
 
 
 def bench_edit_200_rows(quick: bool) -> dict[str, Any]:
@@ -447,8 +524,9 @@ def bench_edit_200_rows(quick: bool) -> dict[str, Any]:
     from mailwright.app.storage import loads_document
 
     data = json.loads(generated_document(200).model_dump_json())
-    block = next(b for row in data["rows"] for col in row.get("columns", []) for b in col["blocks"]
-                 if b["type"] == "text")
+    block = next(
+        b for row in data["rows"] for col in row.get("columns", []) for b in col["blocks"] if b["type"] == "text"
+    )
     original = block["props"]["html"]
     versions = []
     for i in range(6 if quick else 20):
@@ -461,14 +539,15 @@ def bench_edit_200_rows(quick: bool) -> dict[str, Any]:
     for doc in versions:
         doc = doc.model_copy(update={"subject": doc.subject + " "})
         canvas += time_calls(lambda d=doc: build_document(d, design=True, with_text=False), 1)
-    return {"build_ms_p50": r(median(full), 2), "canvas_build_ms_p50": r(median(canvas), 2),
-            "samples": len(full)}
+    return {"build_ms_p50": r(median(full), 2), "canvas_build_ms_p50": r(median(canvas), 2), "samples": len(full)}
 
 
 # --- 2. export with premailer inlining ----------------------------------------------------------
 
-INLINE_CSS = ("p { margin: 0 0 12px; } a { color: #b45309; text-decoration: underline; } "
-              "h1, h2, h3 { letter-spacing: -0.01em; } td p:last-child { margin-bottom: 0; }")
+INLINE_CSS = (
+    "p { margin: 0 0 12px; } a { color: #b45309; text-decoration: underline; } "
+    "h1, h2, h3 { letter-spacing: -0.01em; } td p:last-child { margin-bottom: 0; }"
+)
 
 
 def bench_export_inline(quick: bool) -> dict[str, Any]:
@@ -484,22 +563,35 @@ def bench_export_inline(quick: bool) -> dict[str, Any]:
     samples = time_calls(lambda: build_document(doc), 10 if quick else 40)
     plain = load_document(EXAMPLES / PREVIEW_STARTER)
     without = time_calls(lambda: build_document(plain), 10 if quick else 40)
-    return {"document": f"examples/{PREVIEW_STARTER} with settings.inline_css set",
-            "p50_ms": r(median(samples), 2), "p95_ms": r(p95(samples), 2), "samples": len(samples),
-            "same_document_without_inlining_p50_ms": r(median(without), 2)}
+    return {
+        "document": f"examples/{PREVIEW_STARTER} with settings.inline_css set",
+        "p50_ms": r(median(samples), 2),
+        "p95_ms": r(p95(samples), 2),
+        "samples": len(samples),
+        "same_document_without_inlining_p50_ms": r(median(without), 2),
+    }
 
 
 # --- 3. preview latency (own process) -----------------------------------------------------------
 
+
 def bench_preview(quick: bool) -> dict[str, Any]:
     def run(extra: list[str]) -> dict[str, Any]:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-        proc = subprocess.run([sys.executable, str(BENCH / "preview_latency.py"), str(EXAMPLES / PREVIEW_STARTER),
-                               *extra], capture_output=True, text=True, timeout=900, env=env, cwd=ROOT)
+        proc = subprocess.run(
+            [sys.executable, str(BENCH / "preview_latency.py"), str(EXAMPLES / PREVIEW_STARTER), *extra],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=env,
+            cwd=ROOT,
+        )
         lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
         if proc.returncode != 0 or not lines:
-            raise RuntimeError(f"bench/preview_latency.py failed ({proc.returncode}): "
-                               f"{(lines[-1] if lines else proc.stderr.strip()[-400:])}")
+            raise RuntimeError(
+                f"bench/preview_latency.py failed ({proc.returncode}): "
+                f"{(lines[-1] if lines else proc.stderr.strip()[-400:])}"
+            )
         return json.loads(lines[-1])
 
     samples = "10" if quick else "40"
@@ -509,13 +601,17 @@ def bench_preview(quick: bool) -> dict[str, Any]:
         "starter": f"examples/{PREVIEW_STARTER}",
         "edit": data["edit"],
         "samples": len(editor),
-        "editor_p50_ms": r(median(editor), 1), "editor_p95_ms": r(p95(editor), 1),
-        "bare_chromium_p50_ms": r(median(bare), 1), "bare_chromium_p95_ms": r(p95(bare), 1),
+        "editor_p50_ms": r(median(editor), 1),
+        "editor_p95_ms": r(p95(editor), 1),
+        "bare_chromium_p50_ms": r(median(bare), 1),
+        "bare_chromium_p95_ms": r(p95(bare), 1),
         "ratio": r(median(editor) / median(bare), 2),
         "breakdown_p50_ms": {
             "push_and_views": r(median(data["push_ms"]), 1),
             "push_to_compiled_incl_debounce": r(median(data["to_compiled_ms"]), 1) if data["to_compiled_ms"] else None,
-            "compiled_to_rendered": r(median(editor) - median(data["to_compiled_ms"]), 1) if data["to_compiled_ms"] else None,
+            "compiled_to_rendered": r(median(editor) - median(data["to_compiled_ms"]), 1)
+            if data["to_compiled_ms"]
+            else None,
             "debounce": data["debounce_ms"],
         },
         "html_bytes": data["html_bytes"],
@@ -524,16 +620,19 @@ def bench_preview(quick: bool) -> dict[str, Any]:
     # What-if: the same measurement with the compile debounce at 0 ms (not the shipped setting).
     try:
         nd = run(["--samples", "10" if quick else "20", "--debounce-ms", "0"])
-        out["what_if_no_debounce"] = {"editor_p50_ms": r(median(nd["editor_ms"]), 1),
-                                      "bare_chromium_p50_ms": r(median(nd["bare_ms"]), 1),
-                                      "ratio": r(median(nd["editor_ms"]) / median(nd["bare_ms"]), 2),
-                                      "samples": len(nd["editor_ms"])}
+        out["what_if_no_debounce"] = {
+            "editor_p50_ms": r(median(nd["editor_ms"]), 1),
+            "bare_chromium_p50_ms": r(median(nd["bare_ms"]), 1),
+            "ratio": r(median(nd["editor_ms"]) / median(nd["bare_ms"]), 2),
+            "samples": len(nd["editor_ms"]),
+        }
     except RuntimeError as e:
         out["what_if_no_debounce"] = {"error": str(e)}
     return out
 
 
 # --- 4. batch personalisation -----------------------------------------------------------------
+
 
 def bench_batch(quick: bool) -> dict[str, Any]:
     from mailwright.app.merge import CompiledTemplate, parse
@@ -554,7 +653,7 @@ def bench_batch(quick: bool) -> dict[str, Any]:
     for i in range(passes):
         gc.collect()
         t0 = time.perf_counter()
-        if i == 0:   # one pass timed per recipient too (for the per-recipient median)
+        if i == 0:  # one pass timed per recipient too (for the per-recipient median)
             for row in people:
                 a = time.perf_counter()
                 compiled.render(row)
@@ -596,6 +695,7 @@ def bench_batch(quick: bool) -> dict[str, Any]:
 
 # --- 5. cold start and memory (mailwright FILE --screenshot) ------------------------------------
 
+
 def _editor_cmd(out_png: Path) -> list[str]:
     exe = Path(sys.executable).with_name("mailwright")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "mailwright"]
@@ -614,12 +714,13 @@ def bench_cold_start(quick: bool, tmp: Path) -> dict[str, Any]:
     import resource
 
     times, renders, cpu = [], [], []
-    for i in range(runs + 1):   # the first run only warms the disk cache
+    for i in range(runs + 1):  # the first run only warms the disk cache
         out = tmp / f"cold-{i}.png"
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.time()
-        proc = subprocess.run(_editor_cmd(out), capture_output=True, text=True, timeout=120,
-                              env=_editor_env(tmp / "data"), cwd=ROOT)
+        proc = subprocess.run(
+            _editor_cmd(out), capture_output=True, text=True, timeout=120, env=_editor_env(tmp / "data"), cwd=ROOT
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         stamps = [float(x) for x in _RENDERED.findall(proc.stderr)]
         if proc.returncode != 0 or not stamps:
@@ -628,12 +729,17 @@ def bench_cold_start(quick: bool, tmp: Path) -> dict[str, Any]:
             times.append(stamps[0] - t0)
             renders.append(len(stamps))
             cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return {"runs": runs, "samples_s": [r(t, 3) for t in times], "median_s": r(median(times), 3),
-            "renders_per_run": renders, "discarded_warmup_runs": 1,
-            # Less sensitive to other load than wall time: CPU of the whole run (to exit, 0.7 s
-            # after the render), all reaped processes of the tree.
-            "cpu_s_per_run_p50": r(median(cpu), 3),
-            "command": "mailwright examples/" + PREVIEW_STARTER + " --screenshot OUT.png --size 1440x900"}
+    return {
+        "runs": runs,
+        "samples_s": [r(t, 3) for t in times],
+        "median_s": r(median(times), 3),
+        "renders_per_run": renders,
+        "discarded_warmup_runs": 1,
+        # Less sensitive to other load than wall time: CPU of the whole run (to exit, 0.7 s
+        # after the render), all reaped processes of the tree.
+        "cpu_s_per_run_p50": r(median(cpu), 3),
+        "command": "mailwright examples/" + PREVIEW_STARTER + " --screenshot OUT.png --size 1440x900",
+    }
 
 
 def _tree(root: int) -> list[int]:
@@ -645,7 +751,7 @@ def _tree(root: int) -> list[int]:
             stat = Path(f"/proc/{entry.name}/stat").read_text()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         children.setdefault(ppid, []).append(int(entry.name))
     out, todo = [], [root]
     while todo:
@@ -675,8 +781,13 @@ def bench_rss(quick: bool, tmp: Path) -> dict[str, Any]:
     runs = 1 if quick else 3
     peaks, pss_peaks, procs = [], [], []
     for i in range(runs):
-        proc = subprocess.Popen(_editor_cmd(tmp / f"rss-{i}.png"), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=_editor_env(tmp / "data"), cwd=ROOT)
+        proc = subprocess.Popen(
+            _editor_cmd(tmp / f"rss-{i}.png"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_editor_env(tmp / "data"),
+            cwd=ROOT,
+        )
         peak = pss_peak = most = 0
         while proc.poll() is None:
             rss, pss, alive = _rss_pss(_tree(proc.pid))
@@ -687,14 +798,20 @@ def bench_rss(quick: bool, tmp: Path) -> dict[str, Any]:
         peaks.append(peak / 1048576)
         pss_peaks.append(pss_peak / 1048576)
         procs.append(most)
-    return {"runs": runs, "peak_rss_mb": [r(p, 1) for p in peaks], "median_peak_rss_mb": r(median(peaks), 1),
-            "median_peak_pss_mb": r(median(pss_peaks), 1), "processes": procs,
-            "how": "sum of RSS over the editor's process tree (WebEngine helpers and the compile worker), "
-                   "sampled from /proc every 20 ms during `--screenshot` runs (the window lives 0.7 s after "
-                   "its first render); PSS counts shared pages once"}
+    return {
+        "runs": runs,
+        "peak_rss_mb": [r(p, 1) for p in peaks],
+        "median_peak_rss_mb": r(median(peaks), 1),
+        "median_peak_pss_mb": r(median(pss_peaks), 1),
+        "processes": procs,
+        "how": "sum of RSS over the editor's process tree (WebEngine helpers and the compile worker), "
+        "sampled from /proc every 20 ms during `--screenshot` runs (the window lives 0.7 s after "
+        "its first render); PSS counts shared pages once",
+    }
 
 
 # --- 6. test sends -------------------------------------------------------------------------------
+
 
 def bench_send(quick: bool, tmp: Path) -> dict[str, Any]:
     from mailwright.app import sending
@@ -710,14 +827,16 @@ def bench_send(quick: bool, tmp: Path) -> dict[str, Any]:
     runs = 1 if quick else 3
     totals, build_s, send_s = [], [], []
     cap = sending.MAX_MESSAGES
-    sending.MAX_MESSAGES = max(cap, len(people))   # the GUI sends at most 50; one connection for 100 here
+    sending.MAX_MESSAGES = max(cap, len(people))  # the GUI sends at most 50; one connection for 100 here
     try:
         for i in range(runs):
             with Inbox(tmp / f"inbox-{i}", max_messages=200) as inbox:
                 profile = local_inbox_profile(inbox.port)
                 t0 = time.perf_counter()
-                messages = [sending.build_message(compiled.render(row), from_addr=profile.from_addr, to=row["email"])
-                            for row in people]
+                messages = [
+                    sending.build_message(compiled.render(row), from_addr=profile.from_addr, to=row["email"])
+                    for row in people
+                ]
                 t1 = time.perf_counter()
                 report = sending.send_messages(messages, profile)
                 t2 = time.perf_counter()
@@ -729,13 +848,20 @@ def bench_send(quick: bool, tmp: Path) -> dict[str, Any]:
             send_s.append(t2 - t1)
     finally:
         sending.MAX_MESSAGES = cap
-    return {"messages": len(people), "runs": runs, "connections": 1, "median_s": r(median(totals), 3),
-            "render_and_build_s_p50": r(median(build_s), 3), "smtp_s_p50": r(median(send_s), 3),
-            "note": f"sending.MAX_MESSAGES (a per-send cap of {cap}) is lifted to 100 in the bench process "
-                    "so all 100 go over one connection"}
+    return {
+        "messages": len(people),
+        "runs": runs,
+        "connections": 1,
+        "median_s": r(median(totals), 3),
+        "render_and_build_s_p50": r(median(build_s), 3),
+        "smtp_s_p50": r(median(send_s), 3),
+        "note": f"sending.MAX_MESSAGES (a per-send cap of {cap}) is lifted to 100 in the bench process "
+        "so all 100 go over one connection",
+    }
 
 
 # --- report --------------------------------------------------------------------------------------
+
 
 def status(key: str, value: Any) -> tuple[str, str]:
     goal = GOALS.get(key)
@@ -762,16 +888,28 @@ def table_rows(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         else:
             rows.append((f"  compile {name}", text, "—", ""))
     for name, e in res["detail"].get("pipeline", {}).get("per_input", {}).items():
-        rows.append((f"  pipeline/compile {name}", f"×{e['ratio']:g} ({e['pipeline_ms']:.2f} / {e['bare_compile_ms']:.2f} ms)",
-                     "<= 3", "pass" if e["ratio"] <= 3 else "FAIL"))
+        rows.append(
+            (
+                f"  pipeline/compile {name}",
+                f"×{e['ratio']:g} ({e['pipeline_ms']:.2f} / {e['bare_compile_ms']:.2f} ms)",
+                "<= 3",
+                "pass" if e["ratio"] <= 3 else "FAIL",
+            )
+        )
     alone = res["detail"].get("compile", {}).get("mjml_python_alone_speedup")
     if alone is not None:
         rows.append(("  mjml-python alone vs node (geomean)", f"×{alone:g}", "—", ""))
     batch = res["detail"].get("batch", {})
     if batch.get("render_us_p50") is not None:
         ok = batch["render_us_p50"] <= RENDER_GOAL_US
-        rows.append(("  render per recipient (µs, p50)", f"{batch['render_us_p50']:g}", f"<= {RENDER_GOAL_US:g}",
-                     "pass" if ok else "FAIL"))
+        rows.append(
+            (
+                "  render per recipient (µs, p50)",
+                f"{batch['render_us_p50']:g}",
+                f"<= {RENDER_GOAL_US:g}",
+                "pass" if ok else "FAIL",
+            )
+        )
     return rows
 
 
@@ -792,11 +930,13 @@ def markdown(res: dict[str, Any]) -> str:
         out.append(f"| {key.strip() if not key.startswith('  ') else '↳ ' + key.strip()} | {value} | {goal} | {st} |")
     m = res["machine"]
     out.append("")
-    out.append(f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; "
-               f"Python {m['python']}, PySide6 {m['pyside6']}, mjml-python {m['mjml_python']}; "
-               f"reference: mjml {res['detail'].get('compile', {}).get('reference', {}).get('version')} on node "
-               f"{res['detail'].get('compile', {}).get('reference', {}).get('node')}. Run {res['generated']}, "
-               f"load average {res['noise']['loadavg_start']} → {res['noise']['loadavg_end']}.")
+    out.append(
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; "
+        f"Python {m['python']}, PySide6 {m['pyside6']}, mjml-python {m['mjml_python']}; "
+        f"reference: mjml {res['detail'].get('compile', {}).get('reference', {}).get('version')} on node "
+        f"{res['detail'].get('compile', {}).get('reference', {}).get('node')}. Run {res['generated']}, "
+        f"load average {res['noise']['loadavg_start']} → {res['noise']['loadavg_end']}."
+    )
     return "\n".join(out)
 
 
@@ -805,9 +945,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer samples (a smoke run; figures are rough)")
     parser.add_argument("--markdown", action="store_true", help="print the README table from bench/results.json")
     parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default bench/results.json)")
-    parser.add_argument("--only", action="append", metavar="STEP",
-                        help="run only this step (repeatable): compile, pipeline, cli_start, export_inline, batch, "
-                             "send, preview, cold_start, rss; the JSON then goes to bench/results-partial.json unless --out")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="STEP",
+        help="run only this step (repeatable): compile, pipeline, cli_start, export_inline, batch, "
+        "send, preview, cold_start, rss; the JSON then goes to bench/results-partial.json unless --out",
+    )
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads(Path(args.out).read_text(encoding="utf-8"))))
@@ -880,8 +1024,11 @@ def main() -> int:
     res["reasons"] = reasons
     res["detail"] = detail
     res["machine"] = machine()
-    res["noise"] = {"loadavg_start": load_start, "loadavg_end": loadavg(),
-                    "note": "other processes may share the CPUs; see README ## Benchmarks"}
+    res["noise"] = {
+        "loadavg_start": load_start,
+        "loadavg_end": loadavg(),
+        "note": "other processes may share the CPUs; see README ## Benchmarks",
+    }
     res["generated"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     res["quick"] = args.quick
     res["duration_s"] = r(time.perf_counter() - started, 1)
@@ -892,8 +1039,10 @@ def main() -> int:
     os.replace(tmp_out, out)
     print()
     print_table(res)
-    print(f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} in {res['duration_s']} s "
-          f"(load average {load_start} → {res['noise']['loadavg_end']})")
+    print(
+        f"\nwrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out} in {res['duration_s']} s "
+        f"(load average {load_start} → {res['noise']['loadavg_end']})"
+    )
     return 0
 
 

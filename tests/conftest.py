@@ -2,6 +2,7 @@
 
 Both variables must be set before any Qt object exists, so they are set at import time.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Made here only when not given, and removed at the end of the session (they used to pile up
 # in /tmp by the hundred).
 _MADE_DIRS = []
-for _var, _prefix in (("MAILWRIGHT_DATA_DIR", "mailwright-test-data-"),
-                      ("MAILWRIGHT_CONFIG_DIR", "mailwright-test-config-")):
+for _var, _prefix in (
+    ("MAILWRIGHT_DATA_DIR", "mailwright-test-data-"),
+    ("MAILWRIGHT_CONFIG_DIR", "mailwright-test-config-"),
+):
     if not os.environ.get(_var):
         os.environ[_var] = tempfile.mkdtemp(prefix=_prefix)
         _MADE_DIRS.append(os.environ[_var])
@@ -53,6 +56,7 @@ def no_unexpected_dialogs(monkeypatch):
         def modal(*args, **kwargs):
             shown = [a for a in args if isinstance(a, str)]
             raise AssertionError(f"unexpected modal {what}: {shown[:2]}")
+
         return modal
 
     for name in ("question", "warning", "critical", "information", "about"):

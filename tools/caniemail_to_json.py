@@ -14,6 +14,7 @@ package version and licence attribution. The output is deterministic (sorted key
 
 Run it to refresh the data, then review the diff and commit the JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,15 +32,19 @@ DATASET_URL = "https://www.caniemail.com/api/data.json"
 FEATURE_URL = "https://www.caniemail.com/features/{slug}/"
 
 # The client families kept (the dataset has ~20; these are the ones people test against).
-FAMILIES = ("gmail", "outlook", "apple-mail", "yahoo", "samsung-email", "aol", "thunderbird",
-            "protonmail", "fastmail")
+FAMILIES = ("gmail", "outlook", "apple-mail", "yahoo", "samsung-email", "aol", "thunderbird", "protonmail", "fastmail")
 MAX_NOTE = 400  # characters; longer notes are cut (the feature page has the full text)
 
 
 def _npm_pack(spec: str, workdir: Path) -> Path:
     try:
-        out = subprocess.run(["npm", "pack", spec, "--silent", "--pack-destination", str(workdir)],
-                             check=True, capture_output=True, text=True, timeout=300).stdout
+        out = subprocess.run(
+            ["npm", "pack", spec, "--silent", "--pack-destination", str(workdir)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        ).stdout
     except FileNotFoundError:
         sys.exit("caniemail_to_json: npm is not installed (or give --package DIR)")
     except subprocess.CalledProcessError as e:
@@ -50,8 +55,11 @@ def _npm_pack(spec: str, workdir: Path) -> Path:
 
 def _unpack(tgz: Path, workdir: Path) -> Path:
     with tarfile.open(tgz, "r:gz") as tar:
-        wanted = [m for m in tar.getmembers()
-                  if m.name in ("package/package.json", "package/LICENSE", "package/data/caniemail.json")]
+        wanted = [
+            m
+            for m in tar.getmembers()
+            if m.name in ("package/package.json", "package/LICENSE", "package/data/caniemail.json")
+        ]
         tar.extractall(workdir, members=wanted, filter="data")
     return workdir / "package"
 
@@ -98,8 +106,7 @@ def derive(dataset: dict, package: dict, license_text: str) -> dict:
                 clients[key] = f"{families.get(family, family)} ({platforms.get(platform, platform)})"
                 support[key] = " ".join([level[0], *level[1]])
                 used_notes.update(level[1])
-        notes = {n: _clean_note(t) for n, t in (feature.get("notes_by_num") or {}).items()
-                 if n in used_notes and t}
+        notes = {n: _clean_note(t) for n, t in (feature.get("notes_by_num") or {}).items() if n in used_notes and t}
         entry = {"title": feature["title"], "category": feature["category"], "support": support}
         if notes:
             entry["notes"] = notes
@@ -126,6 +133,7 @@ def derive(dataset: dict, package: dict, license_text: str) -> dict:
 
 def dumps(data: dict) -> str:
     """Compact JSON with one feature per line, so a refresh diffs feature by feature."""
+
     def one(value: object) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -140,7 +148,9 @@ def dumps(data: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", default="latest", help="npm version of caniemail (default: latest)")
-    parser.add_argument("--package", metavar="DIR_OR_TGZ", help="use this unpacked package or tarball instead of npm pack")
+    parser.add_argument(
+        "--package", metavar="DIR_OR_TGZ", help="use this unpacked package or tarball instead of npm pack"
+    )
     parser.add_argument("-o", "--output", default=str(DEFAULT_OUT), help=f"default: {DEFAULT_OUT.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="caniemail-") as tmp:
@@ -159,9 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"{out}: {len(data['features'])} features, {len(data['clients'])} clients, "
-          f"caniemail {data['source']['version']} (data of {data['source']['last_update_date']}), "
-          f"{len(text.encode('utf-8')) / 1024:.0f} KB", file=sys.stderr)
+    print(
+        f"{out}: {len(data['features'])} features, {len(data['clients'])} clients, "
+        f"caniemail {data['source']['version']} (data of {data['source']['last_update_date']}), "
+        f"{len(text.encode('utf-8')) / 1024:.0f} KB",
+        file=sys.stderr,
+    )
     return 0
 
 

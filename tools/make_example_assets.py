@@ -8,6 +8,7 @@ without loading anything from the network. Each `https://placehold.co/WxH/BG/FG.
 source in examples/*.mwt is replaced by `assets/NAME.png` (relative to the document's folder:
 the canvas, `export --bundle` and `send` resolve local images there).
 """
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,7 @@ def draw(path: Path, width: int, height: int, bg: str, fg: str, text: str) -> No
         size = max(12, int(height * 0.28))
         font.setPixelSize(size)
         while size > 12 and QFontMetrics(font).horizontalAdvance(text) > width * 0.84:
-            size -= 1   # one line with a margin on both sides
+            size -= 1  # one line with a margin on both sides
             font.setPixelSize(size)
         p.setFont(font)
         p.setPen(front)

@@ -8,6 +8,7 @@ server on this computer (the local test inbox). The result is an
 :class:`email.headerregistry.Address`, so headers are always built from objects, never by
 formatting strings.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,7 +42,7 @@ def _show(text: str) -> str:
     out = []
     for ch in text[:120]:
         if ch in _LINE_BREAKS or ch == "\0" or ch in BIDI_CONTROLS or ch in _ZERO_WIDTH or ord(ch) < 32:
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xff else f"\\x{ord(ch):02x}")
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) > 0xFF else f"\\x{ord(ch):02x}")
         else:
             out.append(ch)
     return "'" + "".join(out) + ("…" if len(text) > 120 else "") + "'"
@@ -60,12 +61,12 @@ def _reject_invisible(text: str, original: str) -> None:
         raise AddressError(original, "it contains a line break; an address is one line")
     for ch in text:
         if ch in BIDI_CONTROLS:
-            raise AddressError(original, f"it contains an invisible text-direction control "
-                                         f"({unicodedata.name(ch, hex(ord(ch)))})")
+            raise AddressError(
+                original, f"it contains an invisible text-direction control ({unicodedata.name(ch, hex(ord(ch)))})"
+            )
         if ch in _ZERO_WIDTH:
-            raise AddressError(original, f"it contains an invisible character "
-                                         f"({unicodedata.name(ch, hex(ord(ch)))})")
-        if ord(ch) < 32 or ord(ch) == 0x7f:
+            raise AddressError(original, f"it contains an invisible character ({unicodedata.name(ch, hex(ord(ch)))})")
+        if ord(ch) < 32 or ord(ch) == 0x7F:
             raise AddressError(original, f"it contains a control character (U+{ord(ch):04X})")
 
 
@@ -78,7 +79,7 @@ def _split_display_name(text: str, original: str) -> tuple[str, str]:
     start = text.rfind("<")
     if start < 0:
         raise AddressError(original, "a '>' without '<'; write Name <name@example.com>")
-    name, addr = text[:start].strip(), text[start + 1:-1].strip()
+    name, addr = text[:start].strip(), text[start + 1 : -1].strip()
     if name.startswith('"'):
         m = re.fullmatch(r'"((?:[^"\\]|\\.)*)"', name)
         if not m:
@@ -88,8 +89,10 @@ def _split_display_name(text: str, original: str) -> tuple[str, str]:
         for ch in ',;<>@"':
             if ch in name:
                 if ch == ",":
-                    reason = ("the name contains a comma: put the name in quotes "
-                              "(\"Smith, Jr.\" <bob@example.com>), or give one address at a time")
+                    reason = (
+                        "the name contains a comma: put the name in quotes "
+                        '("Smith, Jr." <bob@example.com>), or give one address at a time'
+                    )
                 else:
                     reason = f"the name contains {ch!r}: put the name in double quotes"
                 raise AddressError(original, reason)
@@ -127,8 +130,11 @@ def parse_address(text: str | Address, *, allow_localhost: bool = False) -> Addr
 
     if domain.lower() in _LOCAL_DOMAINS:
         if not allow_localhost:
-            raise AddressError(original, f"@{domain} only reaches this computer: it can be used with "
-                                         "the local test inbox, not with a real mail server")
+            raise AddressError(
+                original,
+                f"@{domain} only reaches this computer: it can be used with "
+                "the local test inbox, not with a real mail server",
+            )
         try:  # the local part is checked as for any domain
             checked = validate_email(f"{local}@example.com", check_deliverability=False)
         except EmailNotValidError as e:
@@ -152,8 +158,7 @@ def _reason(error: Exception) -> str:
     return reason[:1].lower() + reason[1:] if reason else "not a valid address"
 
 
-def parse_addresses(texts: Iterable[str], *, allow_localhost: bool = False
-                    ) -> tuple[list[Address], list[AddressError]]:
+def parse_addresses(texts: Iterable[str], *, allow_localhost: bool = False) -> tuple[list[Address], list[AddressError]]:
     """Several addresses: (the good ones, in order, without duplicates; one error per bad one)."""
     good: list[Address] = []
     bad: list[AddressError] = []

@@ -35,9 +35,7 @@ class SaveError(Exception):
         self.path = path
 
 
-def atomic_write_bytes(
-    path: str | os.PathLike[str], data: bytes, *, backup: bool = True
-) -> None:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: bool = True) -> None:
     """Replace the file at *path* with *data*, atomically, then check it.
 
     A symlink is followed and its target is written, so the link stays a link.
@@ -79,7 +77,11 @@ def atomic_write_bytes(
                     # Safe: the original was never touched, and the old .bak
                     # is either intact or completely replaced.
                     raise _failure(
-                        shown, err, bak, via_link=False, existed=True,
+                        shown,
+                        err,
+                        bak,
+                        via_link=False,
+                        existed=True,
                         what=f"could not write the backup copy {bak}: ",
                     ) from err
         except BaseException:
@@ -87,15 +89,11 @@ def atomic_write_bytes(
             raise
         _commit(tmp, target)
     except OSError as err:
-        raise _failure(
-            shown, err, target, via_link=via_link, existed=existed
-        ) from err
+        raise _failure(shown, err, target, via_link=via_link, existed=existed) from err
     _verify(shown, target, payload, backed_up=backup and existed)
 
 
-def atomic_write_text(
-    path: str | os.PathLike[str], text: str, *, backup: bool = True
-) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, backup: bool = True) -> None:
     """Save *text* as UTF-8 with its newlines exactly as given."""
     try:
         data = text.encode("utf-8")
@@ -126,8 +124,7 @@ def _check_replaceable(shown: str, target: str, info: os.stat_result) -> None:
         # The rename would succeed in a writable folder, but the user marked
         # this file read-only on purpose (QSaveFile refuses it too).
         raise SaveError(
-            f"Could not save {shown}: the file is read-only. The previous "
-            f"version is unchanged; {_SAVE_AS}.",
+            f"Could not save {shown}: the file is read-only. The previous version is unchanged; {_SAVE_AS}.",
             shown,
         )
 
@@ -263,9 +260,7 @@ def _failure(
     reason, advice = _explain(err, written, via_link=via_link)
     detail = f" ({err.strerror})" if err.strerror else ""
     kept = "The previous version is unchanged" if existed else "Nothing was written"
-    return SaveError(
-        f"Could not save {shown}: {what}{reason}{detail}. {kept}; {advice}.", shown
-    )
+    return SaveError(f"Could not save {shown}: {what}{reason}{detail}. {kept}; {advice}.", shown)
 
 
 def _explain(err: OSError, written: str, *, via_link: bool) -> tuple[str, str]:
@@ -285,8 +280,7 @@ def _explain(err: OSError, written: str, *, via_link: bool) -> tuple[str, str]:
         return "the disk is read-only", _SAVE_AS
     if code in (errno.EACCES, errno.EPERM):
         return (
-            f"you do not have permission to write in the folder {folder} "
-            "(the file or folder may be read-only)",
+            f"you do not have permission to write in the folder {folder} (the file or folder may be read-only)",
             _SAVE_AS,
         )
     if code == errno.ENOENT and via_link:

@@ -14,6 +14,7 @@ it. Corrupt autosave files are listed with a reason, never raised.
 No timers here: the GUI debounces edits (QTimer) and calls :meth:`Autosaver.save`.
 The only clock read is the ``saved_at`` stamp of the payload.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -32,8 +33,15 @@ from .session import Session, disk_state
 from .storage import DocumentError, dumps_document, loads_document, parse_json
 
 __all__ = [
-    "AUTOSAVE_FORMAT", "AUTOSAVE_VERSION", "AutosaveError", "Autosaver", "Orphan",
-    "app_version", "autosave_dir", "data_dir", "find_orphans",
+    "AUTOSAVE_FORMAT",
+    "AUTOSAVE_VERSION",
+    "AutosaveError",
+    "Autosaver",
+    "Orphan",
+    "app_version",
+    "autosave_dir",
+    "data_dir",
+    "find_orphans",
 ]
 
 AUTOSAVE_FORMAT = "mailwright-autosave"
@@ -72,6 +80,7 @@ def _now() -> str:
 
 # --- processes -----------------------------------------------------------------------------------
 
+
 def _linux_start(pid: int) -> str | None:
     """`<boot id>:<start time in ticks>` of a Linux process: unique across pid reuse and
     reboots. None where /proc is not available; "zombie" for a dead, unreaped process."""
@@ -81,7 +90,7 @@ def _linux_start(pid: int) -> str | None:
     except OSError:
         return None
     # The command name (field 2) is in parentheses and may itself contain spaces or ")".
-    fields = stat[stat.rfind(")") + 2:].split()
+    fields = stat[stat.rfind(")") + 2 :].split()
     if len(fields) < 20:
         return None
     if fields[0] in ("Z", "X"):  # the process has exited; only its table entry is left
@@ -223,8 +232,9 @@ class _ProcessLock:
             # filesystems without locks (some network shares) just skip it.
             with contextlib.suppress(OSError):
                 _try_lock(fd)
-            data = json.dumps({"pid": os.getpid(), "started": _IDENTITY, "created": _now(),
-                               "app_version": app_version()}).encode("utf-8")
+            data = json.dumps(
+                {"pid": os.getpid(), "started": _IDENTITY, "created": _now(), "app_version": app_version()}
+            ).encode("utf-8")
             # Written in place, not renamed: the OS lock belongs to this file's inode.
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
@@ -371,12 +381,14 @@ class Autosaver:
             payload = dict(orphan.payload, pid=os.getpid(), pid_started=_IDENTITY)
             saver.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             _ProcessLock.ensure(saver.directory)
-            atomic_write_text(saver.path, json.dumps(payload, indent=1, sort_keys=True,
-                                                     ensure_ascii=False) + "\n", backup=False)
+            atomic_write_text(
+                saver.path, json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n", backup=False
+            )
         return saver
 
 
 # --- recovery -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Orphan:
@@ -418,8 +430,9 @@ class Orphan:
         if self.error is not None or self.content is None:
             raise AutosaveError(f"This autosave cannot be restored: {self.error or 'it holds no document'}")
         try:
-            return Session.from_text(self.content, original=self.original_path,
-                                     title=None if self.original_path else self.title)
+            return Session.from_text(
+                self.content, original=self.original_path, title=None if self.original_path else self.title
+            )
         except DocumentError as e:
             raise AutosaveError(f"This autosave cannot be restored: {e}") from None
 
@@ -486,8 +499,10 @@ def _read_autosave(path: Path) -> tuple[Orphan, str | None]:
         orphan.error = "the autosave has no format version (it is damaged)"
         return orphan, started
     if version > AUTOSAVE_VERSION:
-        orphan.error = (f"it was written by a newer Mailwright ({data.get('app_version') or 'unknown version'}); "
-                        "open it with that version")
+        orphan.error = (
+            f"it was written by a newer Mailwright ({data.get('app_version') or 'unknown version'}); "
+            "open it with that version"
+        )
         return orphan, started
     orphan.payload = data
     orphan.saved_at = data.get("saved_at") if isinstance(data.get("saved_at"), str) else None

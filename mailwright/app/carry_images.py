@@ -6,6 +6,7 @@ in `export --bundle` and in `send`. On such a save, each relative image that exi
 old folder (by the rules of app/local_files.py: a real image inside that folder) and is
 missing in the new one is copied there, under the same relative path. Nothing is overwritten.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from typing import Any, Iterator
 from .document import Document
 from .local_files import IMAGE_SUFFIXES, LocalImage, check_local_image
 
-MAX_IMAGE_BYTES = 20 * 1024 * 1024   # as export --bundle takes them
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # as export --bundle takes them
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
@@ -38,8 +39,14 @@ def relative_images(doc: Document) -> list[str]:
         props = node.props.model_dump(exclude_none=True) if hasattr(node.props, "model_dump") else node.props
         for text in _strings(props):
             ref = text.strip()
-            if (not ref or _SCHEME.match(ref) or ref.startswith(("/", "\\", "#", "//")) or "<<" in ref
-                    or Path(ref.split("?")[0]).suffix.lower() not in IMAGE_SUFFIXES or "\n" in ref):
+            if (
+                not ref
+                or _SCHEME.match(ref)
+                or ref.startswith(("/", "\\", "#", "//"))
+                or "<<" in ref
+                or Path(ref.split("?")[0]).suffix.lower() not in IMAGE_SUFFIXES
+                or "\n" in ref
+            ):
                 continue
             if ref not in found:
                 found.append(ref)
@@ -58,7 +65,7 @@ def carry_images(doc: Document, old_folder: Path | None, new_folder: Path) -> li
         if not isinstance(source, LocalImage) or target.exists():
             continue
         if new_folder.resolve() not in target.resolve().parents:
-            continue   # ../ out of the new folder: never written
+            continue  # ../ out of the new folder: never written
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source.path, target)
         copied.append(rel)

@@ -7,6 +7,7 @@ an internal error). Output never fails once the work is done: stdout and stderr 
 their encoding cannot hold as escapes. This module never imports Qt: the editor is imported
 lazily, only when a window is asked for.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,58 +41,99 @@ def _parser() -> argparse.ArgumentParser:
         prog="mailwright",
         description="Email templates that render everywhere: build, preview, personalise, export.",
         epilog="`mailwright FILE` (a .mwt, .mjml or .html file) or `mailwright` alone opens the editor. "
-               "`mailwright COMMAND -h` explains a command.",
+        "`mailwright COMMAND -h` explains a command.",
     )
     parser.add_argument("-V", "--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = sub.add_parser("build", help="build a .mwt or .mjml file into email HTML",
-                           description="Build a .mwt document or an .mjml file into email HTML. "
-                                       "Merge tags are kept as written.")
-    build.add_argument("src", metavar="SRC", nargs="+",
-                       help="a .mwt document or an .mjml file; several, folders (searched for .mwt and "
-                            ".mjml) and globs build each into -o FOLDER/; - reads standard input")
-    build.add_argument("-o", "--output", metavar="OUT.html",
-                       help="write the HTML here (default: stdout); a folder (existing, or ending in /) "
-                            "gets NAME.html per input")
+    build = sub.add_parser(
+        "build",
+        help="build a .mwt or .mjml file into email HTML",
+        description="Build a .mwt document or an .mjml file into email HTML. Merge tags are kept as written.",
+    )
+    build.add_argument(
+        "src",
+        metavar="SRC",
+        nargs="+",
+        help="a .mwt document or an .mjml file; several, folders (searched for .mwt and "
+        ".mjml) and globs build each into -o FOLDER/; - reads standard input",
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.html",
+        help="write the HTML here (default: stdout); a folder (existing, or ending in /) gets NAME.html per input",
+    )
     build.add_argument("--text", metavar="OUT.txt", help="also write the plain-text alternative (a folder: NAME.txt)")
     build.add_argument("--mjml", metavar="OUT.mjml", help="also write the generated MJML (a folder: NAME.mjml)")
-    build.add_argument("--from", dest="source_kind", choices=("mwt", "mjml"),
-                       help="what standard input holds with SRC -: a .mwt document or MJML (default: sniffed)")
-    build.add_argument("--watch", action="store_true",
-                       help="build, then build again on every save (of the inputs and their mj-include "
-                            "partials) until Ctrl-C")
+    build.add_argument(
+        "--from",
+        dest="source_kind",
+        choices=("mwt", "mjml"),
+        help="what standard input holds with SRC -: a .mwt document or MJML (default: sniffed)",
+    )
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="build, then build again on every save (of the inputs and their mj-include partials) until Ctrl-C",
+    )
     build.add_argument("--data", metavar="FILE", help="recipients (.csv or .json): render for one of them")
     who = build.add_mutually_exclusive_group()
     who.add_argument("--row", metavar="N", type=int, help="the recipient on data row N (1-based)")
     who.add_argument("--email", metavar="ADDR", help="the recipient with this email address")
-    build.add_argument("--var", metavar="NAME=VALUE", action="append", default=[],
-                       help="a template variable (var:NAME); repeatable")
-    build.add_argument("--link", metavar="NAME=URL", action="append", default=[],
-                       help="test URL for link:unsubscribe, link:view_online or link:preferences with --data")
-    build.add_argument("--esp", metavar="NAME", help="write merge tags in this ESP's syntax (see `mailwright dialects`); "
-                                                      "with --data: render as that ESP would")
-    build.add_argument("--field-map", metavar="MAP.json",
-                       help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
-    build.add_argument("--allow-raw-values", action="store_true",
-                       help="with --esp ses: export although SES inserts recipient values into the HTML "
-                            "unescaped (escape <, & and quotes in your data before sending)")
-    build.add_argument("--no-web-fonts", action="store_true",
-                       help="for an .mjml file: do not link the web fonts MJML links by default (Ubuntu, "
-                            "Open Sans, Lato, Roboto, Droid Sans) when the email uses them")
+    build.add_argument(
+        "--var", metavar="NAME=VALUE", action="append", default=[], help="a template variable (var:NAME); repeatable"
+    )
+    build.add_argument(
+        "--link",
+        metavar="NAME=URL",
+        action="append",
+        default=[],
+        help="test URL for link:unsubscribe, link:view_online or link:preferences with --data",
+    )
+    build.add_argument(
+        "--esp",
+        metavar="NAME",
+        help="write merge tags in this ESP's syntax (see `mailwright dialects`); with --data: render as that ESP would",
+    )
+    build.add_argument("--field-map", metavar="MAP.json", help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
+    build.add_argument(
+        "--allow-raw-values",
+        action="store_true",
+        help="with --esp ses: export although SES inserts recipient values into the HTML "
+        "unescaped (escape <, & and quotes in your data before sending)",
+    )
+    build.add_argument(
+        "--no-web-fonts",
+        action="store_true",
+        help="for an .mjml file: do not link the web fonts MJML links by default (Ubuntu, "
+        "Open Sans, Lato, Roboto, Droid Sans) when the email uses them",
+    )
     sub.add_parser("blocks", help="list the block types, one per line")
     sub.add_parser("dialects", help="list the ESP dialects, one per line")
     for module in _external_modules().values():
         module.add_parser(sub)
     sub.add_parser("themes", help="list the themes, one per line")
     for name, command in (("", parser), *sub.choices.items()):
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help="on an internal error, print the traceback; log every step on stderr")
-        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                             help="say on stderr what the command does (also in the log file)")
+        command.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="on an internal error, print the traceback; log every step on stderr",
+        )
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="say on stderr what the command does (also in the log file)",
+        )
         if name in ENCODING_COMMANDS:
-            command.add_argument("--encoding", metavar="NAME",
-                                 help="read input files that are not UTF-8 in this encoding (e.g. cp1250, "
-                                      "shift_jis) instead of guessing it")
+            command.add_argument(
+                "--encoding",
+                metavar="NAME",
+                help="read input files that are not UTF-8 in this encoding (e.g. cp1250, "
+                "shift_jis) instead of guessing it",
+            )
     return parser
 
 
@@ -99,8 +141,7 @@ class _VersionAction(argparse.Action):
     """`--version`, its number read only when asked for (importlib.metadata costs ~20 ms a start)."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
-        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
-                         help="show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         print(f"mailwright {_version()}")  # on stdout, as argparse's own version action
@@ -126,8 +167,10 @@ def _unknown_command(word: str) -> str | None:
     close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
     if close:
         return f"unknown command {word!r} (did you mean {close[0]!r}?)"
-    return (f"unknown command {word!r}; the commands are {', '.join(COMMANDS)}. "
-            "To open a file in the editor: mailwright FILE.mwt")
+    return (
+        f"unknown command {word!r}; the commands are {', '.join(COMMANDS)}. "
+        "To open a file in the editor: mailwright FILE.mwt"
+    )
 
 
 def _external_modules() -> dict:
@@ -184,7 +227,7 @@ def _field_map(path: str | None) -> dict[str, str]:
 
     data = parse_json(read_text_capped(Path(path), 1024 * 1024), path)
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise CliError(f'{path}: a field map is a JSON object of names, e.g. {json.dumps({"firstname": "FNAME"})}')
+        raise CliError(f"{path}: a field map is a JSON object of names, e.g. {json.dumps({'firstname': 'FNAME'})}")
     return data
 
 
@@ -275,15 +318,18 @@ def _build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
     if stdin_text is None and src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
     if args.data and args.esp and args.field_map:
-        raise CliError("--field-map renames fields in an export; with --data the email is rendered for one "
-                       "recipient (as --esp would show it): leave out --field-map")
+        raise CliError(
+            "--field-map renames fields in an export; with --data the email is rendered for one "
+            "recipient (as --esp would show it): leave out --field-map"
+        )
     if (args.row is not None or args.email) and not args.data:
         raise CliError("--row and --email choose a recipient from --data FILE")
     if args.field_map and not args.esp:
         raise CliError("--field-map goes with --esp NAME")
     _refuse_overwriting_inputs(
         {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
-        {"-o": args.output, "--text": args.text, "--mjml": args.mjml})
+        {"-o": args.output, "--text": args.text, "--mjml": args.mjml},
+    )
     if stdin_text is None:
         result = build_file(src, variables=_variables(args.var), web_fonts=not args.no_web_fonts)
     else:
@@ -305,8 +351,7 @@ def _build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
     elif args.esp:
         from .personalise import export_for_esp
 
-        exported = export_for_esp(result, args.esp, _field_map(args.field_map),
-                                  allow_raw_values=args.allow_raw_values)
+        exported = export_for_esp(result, args.esp, _field_map(args.field_map), allow_raw_values=args.allow_raw_values)
         html, text = exported.html, exported.text
         print(f"{src}: exported for {args.esp}; subject: {exported.subject}", file=sys.stderr)
         from .merge.dialects import get_dialect as dialect_of
@@ -417,8 +462,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if log_file():
             print(f"mailwright: the details are in the log {log_file()}", file=sys.stderr)
-        print(f"mailwright: internal error ({type(e).__name__}: {shorten(str(e))}); please report it"
-              f"{'' if debug else ' (run again with --debug for the details)'}", file=sys.stderr)
+        print(
+            f"mailwright: internal error ({type(e).__name__}: {shorten(str(e))}); please report it"
+            f"{'' if debug else ' (run again with --debug for the details)'}",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -6,6 +6,7 @@ globs are expanded. Everything is checked before anything is written: two inputs
 an output that is an input. One failing input does not stop the others; the exit code is the
 worst of all. One input with a file output (or stdout) is cli._build_one, unchanged.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,14 +55,22 @@ def expand(srcs: list[str]) -> list[Path]:
     for src in srcs:
         p = Path(src)
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.suffix.lower() in SOURCE_SUFFIXES and f.is_file()
-                           and not any(part.startswith(".") for part in f.relative_to(p).parts))
+            files = sorted(
+                f
+                for f in p.rglob("*")
+                if f.suffix.lower() in SOURCE_SUFFIXES
+                and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
             if not files:
                 raise CliError(f"{p}: the folder holds no .mwt or .mjml file")
             found += files
         elif not p.exists() and GLOB_CHARS & set(src):
-            files = sorted(Path(m) for m in glob.glob(src, recursive=True)
-                           if Path(m).suffix.lower() in SOURCE_SUFFIXES and Path(m).is_file())
+            files = sorted(
+                Path(m)
+                for m in glob.glob(src, recursive=True)
+                if Path(m).suffix.lower() in SOURCE_SUFFIXES and Path(m).is_file()
+            )
             if not files:
                 raise CliError(f"{src}: no .mwt or .mjml file matches")
             found += files
@@ -94,12 +103,20 @@ def plan(args: argparse.Namespace, inputs: list[Path]) -> list[Job]:
     for src in inputs:
         other = names.setdefault(src.stem.lower(), src)
         if other is not src:
-            raise CliError(f"{other} and {src} would both be written as {src.stem}.html; "
-                           "rename one or build them into separate folders")
+            raise CliError(
+                f"{other} and {src} would both be written as {src.stem}.html; "
+                "rename one or build them into separate folders"
+            )
     out = Path(args.output)
-    jobs = [Job(src, out / f"{src.stem}.html",
-                Path(args.text) / f"{src.stem}.txt" if args.text else None,
-                Path(args.mjml) / f"{src.stem}.mjml" if args.mjml else None) for src in inputs]
+    jobs = [
+        Job(
+            src,
+            out / f"{src.stem}.html",
+            Path(args.text) / f"{src.stem}.txt" if args.text else None,
+            Path(args.mjml) / f"{src.stem}.mjml" if args.mjml else None,
+        )
+        for src in inputs
+    ]
     ins = {f"the input {src}": src for src in inputs}
     ins.update({"the --data file": args.data, "the --field-map file": args.field_map})
     outs: dict[str, Path | None] = {}
@@ -116,8 +133,7 @@ def build_stdin(text: str, args: argparse.Namespace):
 
     kind = args.source_kind or ("mwt" if text.lstrip("\ufeff \t\r\n")[:1] == "{" else "mjml")
     if kind == "mjml":
-        return build_mjml_text(text, source="<stdin>", base_dir=Path.cwd(),
-                               web_fonts=not args.no_web_fonts)
+        return build_mjml_text(text, source="<stdin>", base_dir=Path.cwd(), web_fonts=not args.no_web_fonts)
     from .cli import _variables
 
     doc = loads_document(text, "<stdin>")
@@ -140,9 +156,15 @@ def _read_stdin() -> str:
 def _one(args: argparse.Namespace, job: Job) -> int:
     from .cli import _build_one
 
-    one = argparse.Namespace(**{**vars(args), "src": str(job.src), "output": str(job.html),
-                                "text": str(job.text) if job.text else None,
-                                "mjml": str(job.mjml) if job.mjml else None})
+    one = argparse.Namespace(
+        **{
+            **vars(args),
+            "src": str(job.src),
+            "output": str(job.html),
+            "text": str(job.text) if job.text else None,
+            "mjml": str(job.mjml) if job.mjml else None,
+        }
+    )
     return _build_one(one)
 
 
@@ -163,8 +185,10 @@ def _build_all(args: argparse.Namespace, jobs: list[Job]) -> int:
         except Exception as e:  # a bug of ours on one input: the others still build
             from .messages import shorten
 
-            print(f"mailwright: {job.src}: internal error ({type(e).__name__}: {shorten(str(e))}); "
-                  "please report it", file=sys.stderr)
+            print(
+                f"mailwright: {job.src}: internal error ({type(e).__name__}: {shorten(str(e))}); please report it",
+                file=sys.stderr,
+            )
             code = EXIT_INTERNAL
         worst = max(worst, code)
     return worst
@@ -191,8 +215,11 @@ def run(args: argparse.Namespace) -> int:
         jobs = None
     else:
         jobs = plan(args, inputs)
-        for folder in {j.html.parent for j in jobs} | {j.text.parent for j in jobs if j.text} | \
-                {j.mjml.parent for j in jobs if j.mjml}:
+        for folder in (
+            {j.html.parent for j in jobs}
+            | {j.text.parent for j in jobs if j.text}
+            | {j.mjml.parent for j in jobs if j.mjml}
+        ):
             folder.mkdir(parents=True, exist_ok=True)
     if args.watch:
         from .watch import watch_builds
@@ -210,6 +237,9 @@ def _once(args: argparse.Namespace, jobs: list[Job] | None, summary: bool = Fals
     code = _build_all(args, jobs)
     if summary:
         failed = "" if code == EXIT_OK else " (some failed: see above)"
-        print(f"built {len(jobs)} input{'s' * (len(jobs) != 1)} into {args.output} in "
-              f"{time.perf_counter() - start:.2f} s{failed}", file=sys.stderr)
+        print(
+            f"built {len(jobs)} input{'s' * (len(jobs) != 1)} into {args.output} in "
+            f"{time.perf_counter() - start:.2f} s{failed}",
+            file=sys.stderr,
+        )
     return code

@@ -7,6 +7,7 @@ The JSON format is stable and documented in the README:
     {"findings": [{"severity", "code", "message", "location", "hint"}, ...],
      "summary": {"errors", "warnings", "html_bytes"[, "recipients" (with --data: rows checked)]}}
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,29 +19,44 @@ from .cli import EXIT_FAILED, EXIT_OK, CliError, _esp_reads_data
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "check", help="pre-flight checks: size, links, images, merge tags, contrast, client support",
+        "check",
+        help="pre-flight checks: size, links, images, merge tags, contrast, client support",
         description="Check a .mwt document or an .mjml file before sending: Gmail clipping and <style> "
-                    "limits, links, alt text, image sizes, unsubscribe link, merge tags (and, with --data, "
-                    "fields the recipients lack), contrast, CSS/HTML support per client (caniemail), "
-                    "subject and preheader. Exit 0 without errors, 1 with errors (warnings do not fail), "
-                    "2 for bad input.")
-    p.add_argument("src", metavar="SRC", nargs="+",
-                   help="a .mwt document or an .mjml file; several, folders (searched for .mwt and .mjml) "
-                        "and globs are each checked, with one summary")
-    p.add_argument("--data", metavar="FILE",
-                   help="recipients (.csv or .json): report merge fields they lack, with the rows")
-    p.add_argument("--esp", metavar="NAME",
-                   help="with --data: also warn where this ESP reads the recipients' values otherwise than "
-                        "Mailwright's preview (see `mailwright dialects`)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="text (one line per finding and a summary; the default) or json (stable, for CI)")
+        "limits, links, alt text, image sizes, unsubscribe link, merge tags (and, with --data, "
+        "fields the recipients lack), contrast, CSS/HTML support per client (caniemail), "
+        "subject and preheader. Exit 0 without errors, 1 with errors (warnings do not fail), "
+        "2 for bad input.",
+    )
+    p.add_argument(
+        "src",
+        metavar="SRC",
+        nargs="+",
+        help="a .mwt document or an .mjml file; several, folders (searched for .mwt and .mjml) "
+        "and globs are each checked, with one summary",
+    )
+    p.add_argument(
+        "--data", metavar="FILE", help="recipients (.csv or .json): report merge fields they lack, with the rows"
+    )
+    p.add_argument(
+        "--esp",
+        metavar="NAME",
+        help="with --data: also warn where this ESP reads the recipients' values otherwise than "
+        "Mailwright's preview (see `mailwright dialects`)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (one line per finding and a summary; the default) or json (stable, for CI)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from .cli_build_many import expand  # the same folders and globs as build
 
-    one = len(args.src) == 1 and (Path(args.src[0]).suffix.lower() in (".mwt", ".mjml")
-                                  or not (Path(args.src[0]).is_dir() or "*" in args.src[0]))
+    one = len(args.src) == 1 and (
+        Path(args.src[0]).suffix.lower() in (".mwt", ".mjml") or not (Path(args.src[0]).is_dir() or "*" in args.src[0])
+    )
     if one:  # the one-file output, unchanged
         src = Path(args.src[0])
         recipients = _recipients(args)
@@ -106,14 +122,21 @@ def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int
             files.append({"file": str(src), **report.to_dict()})
         else:
             _stdout(f"== {src}\n{report.to_text()}")
-    summary = {"files": len(inputs), "files_with_errors": failed, "files_unreadable": unreadable,
-               "errors": errors, "warnings": warnings}
+    summary = {
+        "files": len(inputs),
+        "files_with_errors": failed,
+        "files_unreadable": unreadable,
+        "errors": errors,
+        "warnings": warnings,
+    }
     if recipients is not None:
         summary["recipients"] = len(recipients.rows)
     if args.format == "json":
         _stdout(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n", json=True)
     else:
         against = f" against {recipients_count(len(recipients.rows))}" if recipients is not None else ""
-        _stdout(f"checked {len(inputs)} files{against}: {errors} errors ({failed} files), {warnings} warnings"
-                f"{f'; {unreadable} could not be checked' if unreadable else ''}\n")
+        _stdout(
+            f"checked {len(inputs)} files{against}: {errors} errors ({failed} files), {warnings} warnings"
+            f"{f'; {unreadable} could not be checked' if unreadable else ''}\n"
+        )
     return worst

@@ -3,6 +3,7 @@
 Prints what became editable and what was kept as written (raw MJML/HTML) on stderr. The
 output is saved atomically (a `.bak` keeps a file it replaces); the source is never written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,10 +15,12 @@ from .cli import EXIT_OK, CliError, _refuse_overwriting_inputs
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "import", help="import an .mjml or .html email as a .mwt document",
+        "import",
+        help="import an .mjml or .html email as a .mwt document",
         description="Import an MJML or HTML email as a Mailwright document. Sections, columns and "
-                    "content become rows and blocks where a block reproduces them exactly; the rest "
-                    "is kept as raw MJML or HTML, so the document builds to the same email.")
+        "content become rows and blocks where a block reproduces them exactly; the rest "
+        "is kept as raw MJML or HTML, so the document builds to the same email.",
+    )
     p.add_argument("src", metavar="SRC", help="an .mjml or .html file")
     p.add_argument("-o", "--output", metavar="OUT.mwt", required=True, help="the document to write")
 

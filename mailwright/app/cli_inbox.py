@@ -3,6 +3,7 @@
 Prints where it listens, then one line per received message (time, from, to, subject), and
 stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,14 +15,19 @@ from .cli import EXIT_OK, CliError
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "inbox", help="run the local test inbox (an SMTP server on this computer)",
+        "inbox",
+        help="run the local test inbox (an SMTP server on this computer)",
         description="Run the built-in test inbox: an SMTP server on 127.0.0.1 that keeps every message "
-                    "it receives as an .eml file. Send to it with --smtp 127.0.0.1:PORT --security none "
-                    "or --profile \"Local test inbox\". Ctrl+C stops it.")
+        "it receives as an .eml file. Send to it with --smtp 127.0.0.1:PORT --security none "
+        'or --profile "Local test inbox". Ctrl+C stops it.',
+    )
     p.add_argument("--port", metavar="N", type=int, help="listen on this port (default: a free one)")
-    p.add_argument("--store", metavar="DIR",
-                   help="keep messages in this folder (default: the user data folder); the inbox keeps its "
-                        "newest 200 and deletes only messages it stored there itself, never other files")
+    p.add_argument(
+        "--store",
+        metavar="DIR",
+        help="keep messages in this folder (default: the user data folder); the inbox keeps its "
+        "newest 200 and deletes only messages it stored there itself, never other files",
+    )
 
 
 _print_lock = threading.Lock()
@@ -49,8 +55,11 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         inbox = Inbox(args.store, port=args.port, on_message=on_message)
-        previous = {sig: signal.signal(sig, on_signal)
-                    for sig in (signal.SIGINT, getattr(signal, "SIGTERM", None)) if sig is not None}
+        previous = {
+            sig: signal.signal(sig, on_signal)
+            for sig in (signal.SIGINT, getattr(signal, "SIGTERM", None))
+            if sig is not None
+        }
         try:
             port = inbox.start()
         except BaseException:
@@ -61,8 +70,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(e)) from None
     try:
         _say(f"Test inbox listening on 127.0.0.1:{port}; messages are kept in {inbox.store}")
-        _say(f"Send to it with: mailwright send FILE --to you@example.com --smtp 127.0.0.1:{port} "
-             "--security none. Press Ctrl+C to stop.")
+        _say(
+            f"Send to it with: mailwright send FILE --to you@example.com --smtp 127.0.0.1:{port} "
+            "--security none. Press Ctrl+C to stop."
+        )
         while not stop.wait(0.2):
             pass
     finally:

@@ -7,6 +7,7 @@ dark styles when it has some (`@media (prefers-color-scheme: dark)`) and a force
 otherwise, so the picture is dark either way. Qt is imported only when the picture is drawn
 (by widgets/snapshot.py), never by the rest of the command line.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,22 +21,38 @@ MIN_WIDTH, MAX_WIDTH = 200, 3000
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "preview", help="render the email to a PNG at an exact width",
+        "preview",
+        help="render the email to a PNG at an exact width",
         description="Render a .mwt document or an .mjml file to a full-height PNG at exactly --width "
-                    "CSS pixels (device pixel ratio 1). Never touches the network.")
+        "CSS pixels (device pixel ratio 1). Never touches the network.",
+    )
     p.add_argument("src", metavar="SRC", help="a .mwt document or an .mjml file")
     p.add_argument("-o", "--output", metavar="OUT.png", required=True, help="write the PNG here")
-    p.add_argument("--width", metavar="PX", type=int, default=600,
-                   help=f"viewport width in CSS pixels, {MIN_WIDTH}-{MAX_WIDTH} (default 600; 375 for a phone)")
-    p.add_argument("--dark", action="store_true",
-                   help="dark mode: the email's own dark styles if it has them, else a forced inversion")
+    p.add_argument(
+        "--width",
+        metavar="PX",
+        type=int,
+        default=600,
+        help=f"viewport width in CSS pixels, {MIN_WIDTH}-{MAX_WIDTH} (default 600; 375 for a phone)",
+    )
+    p.add_argument(
+        "--dark",
+        action="store_true",
+        help="dark mode: the email's own dark styles if it has them, else a forced inversion",
+    )
     p.add_argument("--no-images", action="store_true", help="images blocked: show alt text where images were")
     p.add_argument("--data", metavar="FILE", help="recipients (.csv or .json) to personalise from")
     p.add_argument("--row", metavar="N", type=int, help="the data row to personalise with (1-based)")
-    p.add_argument("--esp", metavar="NAME", help="with --data: personalise as this ESP would (how its engine "
-                                                  "reads the values; see `mailwright dialects`)")
-    p.add_argument("--watch", action="store_true",
-                   help="draw the PNG again on every save of the source (or its partials) until Ctrl-C")
+    p.add_argument(
+        "--esp",
+        metavar="NAME",
+        help="with --data: personalise as this ESP would (how its engine reads the values; see `mailwright dialects`)",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="draw the PNG again on every save of the source (or its partials) until Ctrl-C",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,8 +78,9 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         from .watch import watch_builds
 
-        watch_args = argparse.Namespace(src=[str(src)], output=str(out), text=None, mjml=None,
-                                        data=args.data, field_map=None)
+        watch_args = argparse.Namespace(
+            src=[str(src)], output=str(out), text=None, mjml=None, data=args.data, field_map=None
+        )
         return watch_builds(watch_args, [src], lambda: _render(args, src, out))
     return _render(args, src, out)
 
@@ -99,15 +117,19 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
     from .atomic import SaveError
 
     try:
-        info = snapshot_png(html, str(out), width=args.width, scheme=scheme, images=not args.no_images,
-                            base=src.resolve().parent)   # its local pictures, as the canvas reads them
+        info = snapshot_png(
+            html, str(out), width=args.width, scheme=scheme, images=not args.no_images, base=src.resolve().parent
+        )  # its local pictures, as the canvas reads them
     except SnapshotError as e:
         print(f"mailwright: {src}: could not render the preview: {e}", file=sys.stderr)
         return EXIT_FAILED
     except SaveError as e:
         raise CliError(str(e)) from None
-    mode = {"light": "light", "dark": "dark (the email's own dark styles)",
-            "forced": "dark (forced inversion: the email has no dark styles)"}[scheme]
+    mode = {
+        "light": "light",
+        "dark": "dark (the email's own dark styles)",
+        "forced": "dark (forced inversion: the email has no dark styles)",
+    }[scheme]
     note = ""
     if info.capped:
         note = f"; cut at {info.height} px of {info.page_height} px"

@@ -4,6 +4,7 @@ Exit 0 when every recipient was accepted, 1 otherwise (one line per failure on s
 bad input. The password comes from ``MAILWRIGHT_SMTP_PASSWORD`` or the profile's keyring
 entry; it is never taken from the command line (shell history, process lists).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,28 +21,46 @@ if TYPE_CHECKING:  # ssl costs ~5 ms a start: imported only for --cafile
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "send", help="send a personalised test email over SMTP",
+        "send",
+        help="send a personalised test email over SMTP",
         description="Send a test of a .mwt document or an .mjml file over SMTP: multipart HTML and "
-                    "text, personalised from a data row, subject prefixed with [TEST]. The password "
-                    "comes from MAILWRIGHT_SMTP_PASSWORD or the profile's keyring entry.")
+        "text, personalised from a data row, subject prefixed with [TEST]. The password "
+        "comes from MAILWRIGHT_SMTP_PASSWORD or the profile's keyring entry.",
+    )
     p.add_argument("src", metavar="SRC", help="a .mwt document or an .mjml file")
-    p.add_argument("--to", metavar="ADDR", action="append", required=True,
-                   help='a recipient, e.g. you@example.com or "Zoë Martin <zoe@example.com>"; repeatable')
+    p.add_argument(
+        "--to",
+        metavar="ADDR",
+        action="append",
+        required=True,
+        help='a recipient, e.g. you@example.com or "Zoë Martin <zoe@example.com>"; repeatable',
+    )
     server = p.add_mutually_exclusive_group(required=True)
-    server.add_argument("--profile", metavar="NAME",
-                        help='a saved SMTP profile, or "Local test inbox" (needs `mailwright inbox` running)')
+    server.add_argument(
+        "--profile",
+        metavar="NAME",
+        help='a saved SMTP profile, or "Local test inbox" (needs `mailwright inbox` running)',
+    )
     server.add_argument("--smtp", metavar="HOST:PORT", help="an SMTP server given here")
-    p.add_argument("--security", choices=("tls", "starttls", "none"),
-                   help="with --smtp: SSL/TLS, STARTTLS (default; tls for port 465) or none (this computer only)")
+    p.add_argument(
+        "--security",
+        choices=("tls", "starttls", "none"),
+        help="with --smtp: SSL/TLS, STARTTLS (default; tls for port 465) or none (this computer only)",
+    )
     p.add_argument("--user", metavar="USER", help="with --smtp: the user name to log in with")
     p.add_argument("--from", dest="from_addr", metavar="ADDR", help="the From address (default: the profile's)")
     p.add_argument("--data", metavar="FILE", help="recipients (.csv or .json) to personalise from")
     p.add_argument("--row", metavar="N", type=int, help="the data row to personalise with (1-based)")
-    p.add_argument("--subject-prefix", metavar="TEXT", default="[TEST] ",
-                   help='put this before the subject (default: "[TEST] ")')
+    p.add_argument(
+        "--subject-prefix", metavar="TEXT", default="[TEST] ", help='put this before the subject (default: "[TEST] ")'
+    )
     p.add_argument("--cafile", metavar="PATH", help="also trust this CA certificate (e.g. a test server's)")
-    p.add_argument("--timeout", metavar="SECONDS", default="30",
-                   help="time limit for each step of the SMTP conversation, in total (default 30)")
+    p.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        default="30",
+        help="time limit for each step of the SMTP conversation, in total (default 30)",
+    )
 
 
 def _server(text: str) -> tuple[str, int]:
@@ -62,8 +81,9 @@ def _seconds(text: str, option: str) -> float:
     try:
         return check_seconds(text)
     except ValueError:  # CliError shortens a long value itself
-        raise CliError(f"{option} {text!r}: give a number of seconds more than 0 and at most "
-                       f"{MAX_TIMEOUT:g}, e.g. {option} 30") from None
+        raise CliError(
+            f"{option} {text!r}: give a number of seconds more than 0 and at most {MAX_TIMEOUT:g}, e.g. {option} 30"
+        ) from None
 
 
 def _profile(args: argparse.Namespace):
@@ -77,8 +97,10 @@ def _profile(args: argparse.Namespace):
 
             port = running_inbox_port()
             if port is None:
-                raise CliError(f"the {LOCAL_INBOX} is not running; start it with `mailwright inbox` (or the "
-                               "editor), or use --smtp 127.0.0.1:PORT --security none")
+                raise CliError(
+                    f"the {LOCAL_INBOX} is not running; start it with `mailwright inbox` (or the "
+                    "editor), or use --smtp 127.0.0.1:PORT --security none"
+                )
             return local_inbox_profile(port)
         try:
             return ProfileStore().get(args.profile)
@@ -87,8 +109,9 @@ def _profile(args: argparse.Namespace):
     host, port = _server(args.smtp)
     security = args.security or ("tls" if port == 465 else "starttls")
     try:
-        return Profile(name="command line", host=host, port=port, security=security,
-                       username=args.user or "").validated()
+        return Profile(
+            name="command line", host=host, port=port, security=security, username=args.user or ""
+        ).validated()
     except ProfileError as e:
         raise CliError(str(e).removeprefix("command line: ")) from None
 
@@ -107,10 +130,13 @@ def _password(args: argparse.Namespace, profile):
         if secret is not None:
             return secret
         if store.notice:  # the keyring could not be asked: say why, without the GUI's "in memory" part
-            raise CliError(f"no password for profile {profile.name!r}: {store.notice.split(', so ')[0]}; "
-                           f"set {ENV_PASSWORD}")
-        raise CliError(f"no password for profile {profile.name!r}: set {ENV_PASSWORD} "
-                       "or save the password in the editor's SMTP settings")
+            raise CliError(
+                f"no password for profile {profile.name!r}: {store.notice.split(', so ')[0]}; set {ENV_PASSWORD}"
+            )
+        raise CliError(
+            f"no password for profile {profile.name!r}: set {ENV_PASSWORD} "
+            "or save the password in the editor's SMTP settings"
+        )
     raise CliError(f"--user {profile.username!r} needs a password: set {ENV_PASSWORD}")
 
 
@@ -178,18 +204,22 @@ def run(args: argparse.Namespace) -> int:
     if personal.missing and who:
         print(f"{src}: {who} lacks {', '.join(personal.missing)} (shown empty)", file=sys.stderr)
     try:
-        message = build_message(personal, from_addr=sender, to=to, reply_to=reply_to,
-                                subject_prefix=args.subject_prefix,
-                                list_unsubscribe_url=profile.unsubscribe_url or None,
-                                assets_dir=src.parent / "assets")
+        message = build_message(
+            personal,
+            from_addr=sender,
+            to=to,
+            reply_to=reply_to,
+            subject_prefix=args.subject_prefix,
+            list_unsubscribe_url=profile.unsubscribe_url or None,
+            assets_dir=src.parent / "assets",
+        )
     except (AddressError, ValueError) as e:
         raise CliError(str(e)) from None
-    def retrying(_number: int, recipients: list[str], delay: float) -> None:
-        print(f"mailwright: {', '.join(recipients)}: refused for now; trying again in {delay:.0f} s",
-              file=sys.stderr)
 
-    report = send_messages([message], profile, password, timeout=timeout, ssl_context=context,
-                           retrying=retrying)
+    def retrying(_number: int, recipients: list[str], delay: float) -> None:
+        print(f"mailwright: {', '.join(recipients)}: refused for now; trying again in {delay:.0f} s", file=sys.stderr)
+
+    report = send_messages([message], profile, password, timeout=timeout, ssl_context=context, retrying=retrying)
     for warning in report.warnings:
         print(f"mailwright: warning: {warning}", file=sys.stderr)
     if report.ok:

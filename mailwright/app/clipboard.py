@@ -11,6 +11,7 @@ The clipboard carries three forms of the same selection:
 Pasting builds one :class:`Batch` of InsertBlock/InsertRow with fresh ids, so one undo
 removes the whole paste. MJML or HTML from other apps is not parsed here (that is import).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,19 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from ..blocks import REGISTRY
-from .commands import (Batch, Command, CommandError, InsertBlock, InsertRow, RemoveNode, block_from_json,
-                       dump, fresh_ids, locate, row_from_json)
+from .commands import (
+    Batch,
+    Command,
+    CommandError,
+    InsertBlock,
+    InsertRow,
+    RemoveNode,
+    block_from_json,
+    dump,
+    fresh_ids,
+    locate,
+    row_from_json,
+)
 from .document import BlockBase, Document, Row, resolve_fields
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .mjml_render import RenderContext, _column_content_width, render_block, render_row, resolved_theme
@@ -27,8 +39,17 @@ from .storage import DocumentError, parse_json
 from .tokens import TokenError, TokenTable, choose_prefix
 
 __all__ = [
-    "CLIPBOARD_FORMAT", "CLIPBOARD_VERSION", "MIME_TYPE", "ClipboardData", "copy_nodes", "cut_commands",
-    "duplicate_command", "inserted_ids", "paste_commands", "read_clipboard", "remove_command",
+    "CLIPBOARD_FORMAT",
+    "CLIPBOARD_VERSION",
+    "MIME_TYPE",
+    "ClipboardData",
+    "copy_nodes",
+    "cut_commands",
+    "duplicate_command",
+    "inserted_ids",
+    "paste_commands",
+    "read_clipboard",
+    "remove_command",
 ]
 
 MIME_TYPE = "application/x-mailwright-nodes+json"
@@ -42,11 +63,11 @@ MAX_CLIPBOARD_BYTES = 20 * 1024 * 1024
 class ClipboardData:
     """What Copy puts on the clipboard."""
 
-    json_text: str    # under MIME_TYPE: what Paste reads
-    mjml_text: str    # MJML of the nodes, for other apps
-    plain_text: str   # the blocks' texts, readable anywhere
-    kind: str = "blocks"          # "blocks" | "rows"
-    ids: tuple[str, ...] = ()     # the copied nodes' ids in the source document
+    json_text: str  # under MIME_TYPE: what Paste reads
+    mjml_text: str  # MJML of the nodes, for other apps
+    plain_text: str  # the blocks' texts, readable anywhere
+    kind: str = "blocks"  # "blocks" | "rows"
+    ids: tuple[str, ...] = ()  # the copied nodes' ids in the source document
 
     def mime_items(self) -> dict[str, str]:
         """MIME type → text for a QMimeData. Other apps receive the MJML as text/plain
@@ -57,11 +78,12 @@ class ClipboardData:
 
 # --- copying -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Selection:
-    kind: str                       # "blocks" | "rows"
-    nodes: list[Any]                # Block or Row models, in document order
-    remove_ids: list[str]           # what Cut removes
+    kind: str  # "blocks" | "rows"
+    nodes: list[Any]  # Block or Row models, in document order
+    remove_ids: list[str]  # what Cut removes
 
 
 def _select(doc: Document, ids: Iterable[str]) -> _Selection:
@@ -103,9 +125,13 @@ def _select(doc: Document, ids: Iterable[str]) -> _Selection:
 
 def _row_json_for_block(block_json: dict[str, Any] | None) -> dict[str, Any]:
     """A one-column row holding the block (or nothing); ids are placeholders."""
-    return {"id": "r1", "props": {}, "condition": None, "repeat": None,
-            "columns": [{"id": "c1", "width": 100, "props": {},
-                         "blocks": [block_json] if block_json is not None else []}]}
+    return {
+        "id": "r1",
+        "props": {},
+        "condition": None,
+        "repeat": None,
+        "columns": [{"id": "c1", "width": 100, "props": {}, "blocks": [block_json] if block_json is not None else []}],
+    }
 
 
 def _nodes_json(sel: _Selection) -> list[dict[str, Any]]:
@@ -163,8 +189,12 @@ def _block_text(block: BlockBase) -> str:
             continue
         if f.kind == "richtext":
             texts.append(html_to_text(value).strip())
-        elif f.kind in ("text", "multiline") and f.name not in ("alt", "image_alt") and not f.name.endswith("_field") \
-                and f.name not in ("items_path", "item_name"):
+        elif (
+            f.kind in ("text", "multiline")
+            and f.name not in ("alt", "image_alt")
+            and not f.name.endswith("_field")
+            and f.name not in ("items_path", "item_name")
+        ):
             texts.append(value.strip())
         elif f.kind == "url":
             links.append(value.strip())
@@ -193,14 +223,19 @@ def copy_nodes(doc: Document, ids: Iterable[str]) -> ClipboardData:
     row. A column alone is refused.
     """
     sel = _select(doc, ids)
-    payload = {"format": CLIPBOARD_FORMAT, "version": CLIPBOARD_VERSION, "kind": sel.kind,
-               "nodes": _nodes_json(sel)}
+    payload = {"format": CLIPBOARD_FORMAT, "version": CLIPBOARD_VERSION, "kind": sel.kind, "nodes": _nodes_json(sel)}
     json_text = json.dumps(payload, sort_keys=True, ensure_ascii=False, indent=1)
-    return ClipboardData(json_text=json_text, mjml_text=_mjml_of(doc, sel), plain_text=_plain_of(sel),
-                         kind=sel.kind, ids=tuple(n.id for n in sel.nodes))
+    return ClipboardData(
+        json_text=json_text,
+        mjml_text=_mjml_of(doc, sel),
+        plain_text=_plain_of(sel),
+        kind=sel.kind,
+        ids=tuple(n.id for n in sel.nodes),
+    )
 
 
 # --- pasting ------------------------------------------------------------------------------------
+
 
 def read_clipboard(json_text: str) -> tuple[str, list[dict[str, Any]]]:
     """Check clipboard JSON and return (kind, nodes); CommandError says what is wrong."""
@@ -213,14 +248,17 @@ def read_clipboard(json_text: str) -> tuple[str, list[dict[str, Any]]]:
     except DocumentError as e:
         raise CommandError(f"Cannot paste: the clipboard does not hold Mailwright blocks ({e})") from None
     if not isinstance(data, dict) or data.get("format") != CLIPBOARD_FORMAT:
-        raise CommandError("Cannot paste: the clipboard does not hold Mailwright blocks "
-                           f'(expected "format": "{CLIPBOARD_FORMAT}")')
+        raise CommandError(
+            f'Cannot paste: the clipboard does not hold Mailwright blocks (expected "format": "{CLIPBOARD_FORMAT}")'
+        )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CommandError(f"Cannot paste: the clipboard data has no valid version (found {version!r})")
     if version > CLIPBOARD_VERSION:
-        raise CommandError("Cannot paste: these blocks were copied from a newer Mailwright "
-                           f"(clipboard version {version}; this one reads up to {CLIPBOARD_VERSION})")
+        raise CommandError(
+            "Cannot paste: these blocks were copied from a newer Mailwright "
+            f"(clipboard version {version}; this one reads up to {CLIPBOARD_VERSION})"
+        )
     kind = data.get("kind")
     if kind not in ("blocks", "rows"):
         raise CommandError(f'Cannot paste: "kind" must be "blocks" or "rows" (found {kind!r})')
@@ -295,8 +333,7 @@ def _group_rows(fresh: _Fresh, blocks: list[dict[str, Any]]) -> list[dict[str, A
     return rows
 
 
-def _paste(doc: Document, kind: str, nodes: Sequence[dict[str, Any]], target_id: str | None,
-           label: str) -> Batch:
+def _paste(doc: Document, kind: str, nodes: Sequence[dict[str, Any]], target_id: str | None, label: str) -> Batch:
     fresh = _Fresh(doc)
     loc = locate(doc, target_id) if target_id else None
     commands: list[Command] = []
@@ -306,9 +343,12 @@ def _paste(doc: Document, kind: str, nodes: Sequence[dict[str, Any]], target_id:
             commands.append(InsertRow(after_row + i, fresh(node), label))
         return Batch(commands, label)
     blocks = [fresh(dict(node)) for node in nodes]
-    into_column = (loc is not None and loc.column is not None
-                   and not (loc.block is not None and loc.block.fills_row)
-                   and not any(_fills_row(b) for b in blocks))
+    into_column = (
+        loc is not None
+        and loc.column is not None
+        and not (loc.block is not None and loc.block.fills_row)
+        and not any(_fills_row(b) for b in blocks)
+    )
     if into_column:
         assert loc is not None and loc.column is not None  # into_column says so
         column = loc.column
@@ -367,8 +407,10 @@ def duplicate_command(doc: Document, node_ids: str | Sequence[str]) -> Command:
 def remove_command(doc: Document, ids: Iterable[str], label: str | None = None) -> Command:
     """Delete the selected blocks and/or rows as one undo step (a hero deletes its row)."""
     sel = _select(doc, ids)
-    return Batch([RemoveNode(i, label or "Delete") for i in sel.remove_ids],
-                 label or _label("Delete", sel.kind, len(sel.remove_ids)))
+    return Batch(
+        [RemoveNode(i, label or "Delete") for i in sel.remove_ids],
+        label or _label("Delete", sel.kind, len(sel.remove_ids)),
+    )
 
 
 def cut_commands(doc: Document, ids: Iterable[str]) -> tuple[ClipboardData, Command]:

@@ -4,6 +4,7 @@ Commands address nodes by id and carry plain JSON (dicts) for inserted nodes, so
 be applied to any document with those ids, and `apply` returns the exact inverse. Views
 never change the document themselves: they push commands and listen to one notification.
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,6 +24,7 @@ class CommandError(ShortMessage, ValueError):
 
 
 # --- finding nodes --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Location:
@@ -73,6 +75,7 @@ def dump(node: Any) -> dict[str, Any]:
 
 
 # --- commands -------------------------------------------------------------------------------
+
 
 class Command:
     """Apply to a document in place and return the inverse command."""
@@ -267,7 +270,7 @@ class RemoveNode(Command):
 class MoveBlock(Command):
     block_id: str
     column_id: str
-    index: int   # position in the target column after the block was taken out
+    index: int  # position in the target column after the block was taken out
     label: str = "Move block"
 
     def apply(self, doc: Document) -> Command:
@@ -297,7 +300,7 @@ class MoveBlock(Command):
 @dataclass
 class MoveRow(Command):
     row_id: str
-    index: int   # position after the row was taken out
+    index: int  # position after the row was taken out
     label: str = "Move row"
 
     def apply(self, doc: Document) -> Command:
@@ -357,9 +360,10 @@ class Batch(Command):
 
 # --- building blocks of common edits ----------------------------------------------------------
 
+
 def _id_taker(taken: set[str]) -> Callable[[str], str]:
     def take(prefix: str) -> str:
-        numbers = [int(t[len(prefix):]) for t in taken if t.startswith(prefix) and t[len(prefix):].isdigit()]
+        numbers = [int(t[len(prefix) :]) for t in taken if t.startswith(prefix) and t[len(prefix) :].isdigit()]
         ident = f"{prefix}{max(numbers, default=0) + 1}"
         taken.add(ident)
         return ident
@@ -398,7 +402,9 @@ def new_block_json(doc: Document, block_type: str, **props: Any) -> dict[str, An
     return dump(make_block(block_type, new_id(doc, "b"), **props))
 
 
-def new_row_json(doc: Document, widths: list[float], blocks: list[list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+def new_row_json(
+    doc: Document, widths: list[float], blocks: list[list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
     """A row with columns of the given widths (percent), optionally holding blocks."""
     take = _id_taker({n.id for n in doc.iter_nodes()})
     row_id = take("r")
@@ -439,11 +445,12 @@ def set_columns(doc: Document, row_id: str, widths: list[float]) -> ReplaceRow:
 
 # --- history --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Change:
     """The one notification views listen to."""
 
-    kind: str          # "do" | "undo" | "redo" | "reset"
+    kind: str  # "do" | "undo" | "redo" | "reset"
     label: str
 
 
@@ -457,12 +464,12 @@ class History:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self._undo: list[tuple[Command, Command, float]] = []   # (command, inverse, time)
+        self._undo: list[tuple[Command, Command, float]] = []  # (command, inverse, time)
         self._redo: list[tuple[Command, Command]] = []
         self._redo_markers: list[object] = []
         self._listeners: list[Listener] = []
         self._seal = False
-        self.revision = 0          # bumps on every change (views compare to skip work)
+        self.revision = 0  # bumps on every change (views compare to skip work)
         self._saved_marker: object = None
         self._marker_for_state: list[object] = [object()]
         self.mark_saved()
@@ -504,8 +511,13 @@ class History:
         inverse = command.apply(self.doc)
         now = time.monotonic()
         key = command.merge_key
-        if (key is not None and self._undo and not self._seal and self._undo[-1][0].merge_key == key
-                and now - self._undo[-1][2] < self.MERGE_SECONDS):
+        if (
+            key is not None
+            and self._undo
+            and not self._seal
+            and self._undo[-1][0].merge_key == key
+            and now - self._undo[-1][2] < self.MERGE_SECONDS
+        ):
             first_inverse = self._undo[-1][1]
             self._undo[-1] = (command, first_inverse, now)
             self._marker_for_state[-1] = object()

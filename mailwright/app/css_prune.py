@@ -11,6 +11,7 @@ attribute selectors, escapes, comments inside a selector) is kept, at-rules (`@m
 kept as written, and a sheet it cannot split with certainty (an unclosed block, a stray `}`, a
 backslash before a brace, `@namespace`) is left whole.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,8 @@ _NON_SPACE = re.compile(r"[^ \t\r\n\f]")
 _HARMLESS_ESCAPE = re.compile(r"\\[0-9a-zA-Z ]")
 # Everything that can change where a rule starts or ends. Comments and strings are consumed
 # whole; a lone quote or "/*" left over means one was not closed.
-_SCAN = re.compile(r"""
+_SCAN = re.compile(
+    r"""
     (?P<comment>/\*.*?\*/)
   | (?P<string>"(?:[^"\\\n\r\f]|\\[\s\S])*"|'(?:[^'\\\n\r\f]|\\[\s\S])*')
   | (?P<at>@[-a-zA-Z]*)
@@ -37,17 +39,20 @@ _SCAN = re.compile(r"""
   | (?P<close>\})
   | (?P<semicolon>;)
   | (?P<broken>["']|/\*)
-""", re.S | re.X)
+""",
+    re.S | re.X,
+)
 _AT_RULES_THAT_STOP_PRUNING = ("@namespace", "@charset")  # they change how the other rules read
 
 
 @dataclass(frozen=True)
 class DocumentNames:
     """The element names, classes and ids present in a document, lower-cased."""
+
     tags: frozenset[str]
     classes: frozenset[str]
     ids: frozenset[str]
-    elements: int    # how many elements each selector's query walks
+    elements: int  # how many elements each selector's query walks
 
 
 def document_names(elements: Iterable[object]) -> DocumentNames:
@@ -95,9 +100,9 @@ def rule_can_match(prelude: str, names: DocumentNames) -> bool:
 @dataclass(frozen=True)
 class Pruned:
     css: str
-    selectors: int   # selectors of the rules left for premailer (over-estimated for a sheet left whole)
-    dropped: int     # rules dropped
-    whole: bool      # the sheet could not be split with certainty and was left as written
+    selectors: int  # selectors of the rules left for premailer (over-estimated for a sheet left whole)
+    dropped: int  # rules dropped
+    whole: bool  # the sheet could not be split with certainty and was left as written
 
 
 def _left_whole(css: str) -> Pruned:
@@ -109,9 +114,9 @@ def prune_css(css: str, names: DocumentNames) -> Pruned:
     drop: list[tuple[int, int]] = []
     kept = 0
     depth = 0
-    start = -1          # where the current top-level construct began (-1: between constructs)
-    at_rule = False     # the current construct is an at-rule
-    unsure = False      # something in the selector this module does not read
+    start = -1  # where the current top-level construct began (-1: between constructs)
+    at_rule = False  # the current construct is an at-rule
+    unsure = False  # something in the selector this module does not read
     block_start = 0
     nested = False
     last = 0

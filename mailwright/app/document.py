@@ -3,14 +3,25 @@
 Props store only overrides: every prop is optional and `None` means "the block's default or
 the theme's value". Unknown keys anywhere survive a load/save round trip (`extra="allow"`).
 """
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Optional, Union
 
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field as PField, StrictBool, StrictInt,
-                      create_model, field_validator, model_serializer, model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field as PField,
+    StrictBool,
+    StrictInt,
+    create_model,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from ..blocks import REGISTRY
 from ..blocks.base import BlockSpec, Field
@@ -26,6 +37,7 @@ _MERGE = re.compile(r"^<<.*>>$", re.S)
 
 
 # --- props models generated from field declarations ---------------------------------------
+
 
 class Props(BaseModel):
     """Base of generated props models: None-valued fields are not written (only overrides)."""
@@ -78,6 +90,7 @@ def props_model(name: str, fields: tuple[Field, ...]) -> type[Props]:
 
 
 # --- nodes ----------------------------------------------------------------------------------
+
 
 class Node(BaseModel):
     model_config = ConfigDict(extra="allow")
@@ -185,8 +198,9 @@ class Settings(Node):
     # mj-font, mj-breakpoint); written after the theme's own head elements.
     head_mjml: Optional[Annotated[str, PField(max_length=MAX_TEXT)]] = None
 
-    _colors = field_validator("primary_color", "text_color", "heading_color", "link_color",
-                              "background_color", "content_background")(_color_check)
+    _colors = field_validator(
+        "primary_color", "text_color", "heading_color", "link_color", "background_color", "content_background"
+    )(_color_check)
 
     @field_validator("theme")
     @classmethod
@@ -217,8 +231,10 @@ class Document(Node):
         seen: dict[str, str] = {}
         for path, node in self.iter_node_paths():
             if node.id in seen:
-                raise ValueError(f"{path}.id: id {node.id!r} is used twice (also at {seen[node.id]}.id); "
-                                 "every row, column and block needs its own id")
+                raise ValueError(
+                    f"{path}.id: id {node.id!r} is used twice (also at {seen[node.id]}.id); "
+                    "every row, column and block needs its own id"
+                )
             seen[node.id] = path
         return self
 
@@ -253,8 +269,7 @@ class Document(Node):
 def new_id(doc: Document, prefix: str) -> str:
     """A short id (`b7`, `r3`, …) not yet used in the document; stable once assigned."""
     used = {n.id for n in doc.iter_nodes()}
-    n = 1 + max((int(i[len(prefix):]) for i in used if i.startswith(prefix) and i[len(prefix):].isdigit()),
-                default=0)
+    n = 1 + max((int(i[len(prefix) :]) for i in used if i.startswith(prefix) and i[len(prefix) :].isdigit()), default=0)
     while f"{prefix}{n}" in used:
         n += 1
     return f"{prefix}{n}"

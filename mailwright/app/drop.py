@@ -6,17 +6,29 @@ drawn node. From those and the pointer, `place` decides the insertion point and 
 line together, so the line always shows where the drop lands and the logic is testable
 without a window.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..blocks import REGISTRY
-from .commands import (Batch, Command, CommandError, InsertBlock, InsertRow, MoveBlock, MoveRow, locate,
-                       new_block_json, new_row_json, split_widths)
+from .commands import (
+    Batch,
+    Command,
+    CommandError,
+    InsertBlock,
+    InsertRow,
+    MoveBlock,
+    MoveRow,
+    locate,
+    new_block_json,
+    new_row_json,
+    split_widths,
+)
 from .document import Document
 
-Rect = tuple[float, float, float, float]   # x, y, width, height
+Rect = tuple[float, float, float, float]  # x, y, width, height
 
 
 @dataclass(frozen=True)
@@ -27,10 +39,10 @@ class Hit:
 
 @dataclass(frozen=True)
 class DropTarget:
-    kind: Literal["column", "row"]   # into a column at `index`, or a new row at row `index`
+    kind: Literal["column", "row"]  # into a column at `index`, or a new row at row `index`
     index: int
     column_id: str | None = None
-    line: Rect = (0, 0, 0, 0)        # indicator: x, y, width, height (2 px)
+    line: Rect = (0, 0, 0, 0)  # indicator: x, y, width, height (2 px)
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class Payload:
     block_type: str = ""
     widths: tuple[float, ...] = ()
     node_id: str = ""
-    nodes_json: str = ""   # a saved block / clipboard payload (app/clipboard.py format)
+    nodes_json: str = ""  # a saved block / clipboard payload (app/clipboard.py format)
 
     @property
     def row_level(self) -> bool:
@@ -49,7 +61,7 @@ class Payload:
             return True
         if self.kind == "new-block":
             return REGISTRY[self.block_type].placement == "row"
-        if self.kind == "nodes":   # saved rows go between rows, saved blocks into columns
+        if self.kind == "nodes":  # saved rows go between rows, saved blocks into columns
             import json
 
             try:
@@ -61,16 +73,28 @@ class Payload:
     def to_mime(self) -> str:
         import json
 
-        return json.dumps({"kind": self.kind, "block_type": self.block_type, "widths": list(self.widths),
-                           "node_id": self.node_id, "nodes_json": self.nodes_json})
+        return json.dumps(
+            {
+                "kind": self.kind,
+                "block_type": self.block_type,
+                "widths": list(self.widths),
+                "node_id": self.node_id,
+                "nodes_json": self.nodes_json,
+            }
+        )
 
     @classmethod
     def from_mime(cls, text: str) -> "Payload":
         import json
 
         data = json.loads(text)
-        return cls(data["kind"], data.get("block_type", ""), tuple(data.get("widths", ())),
-                   data.get("node_id", ""), data.get("nodes_json", ""))
+        return cls(
+            data["kind"],
+            data.get("block_type", ""),
+            tuple(data.get("widths", ())),
+            data.get("node_id", ""),
+            data.get("nodes_json", ""),
+        )
 
 
 LAYOUTS: dict[str, tuple[float, ...]] = {
@@ -148,11 +172,12 @@ def _in_column(doc: Document, rects: dict[str, Rect], x: float, y: float) -> Dro
     return DropTarget("column", i + 1, column.id, (cx, top + h - LINE / 2, cw, LINE))
 
 
-EMPTY_DOC = "__empty-doc"   # the rectangle of the "drop a layout here" notice of an empty document
+EMPTY_DOC = "__empty-doc"  # the rectangle of the "drop a layout here" notice of an empty document
 
 
-def place(doc: Document, rects: dict[str, Rect], x: float, y: float, payload: Payload,
-          width: float = 600.0) -> DropTarget | None:
+def place(
+    doc: Document, rects: dict[str, Rect], x: float, y: float, payload: Payload, width: float = 600.0
+) -> DropTarget | None:
     """Where a drop at (x, y) lands, and its indicator line: one answer for both.
 
     `rects` holds every drawn node's rectangle in view coordinates (ids as in the design
@@ -174,11 +199,19 @@ def place(doc: Document, rects: dict[str, Rect], x: float, y: float, payload: Pa
     if target is None:
         target = _between_rows(doc, rects, y, width)
     if moving is not None:
-        if target.kind == "row" and payload.kind == "move-row" and target.index in (moving.row_index,
-                                                                                      moving.row_index + 1):
+        if (
+            target.kind == "row"
+            and payload.kind == "move-row"
+            and target.index in (moving.row_index, moving.row_index + 1)
+        ):
             return None
-        if (target.kind == "column" and moving.block is not None and moving.column is not None and target.column_id == moving.column.id
-                and target.index in (moving.block_index, moving.block_index + 1)):
+        if (
+            target.kind == "column"
+            and moving.block is not None
+            and moving.column is not None
+            and target.column_id == moving.column.id
+            and target.index in (moving.block_index, moving.block_index + 1)
+        ):
             return None
     return target
 
@@ -217,8 +250,7 @@ def drop_command(doc: Document, payload: Payload, target: DropTarget) -> Command
             return MoveBlock(payload.node_id, target.column_id or "", index)
         row = new_row_json(doc, [100])
         index = target.index
-        return Batch([InsertRow(index, row), MoveBlock(payload.node_id, row["columns"][0]["id"], 0)],
-                     "Move block")
+        return Batch([InsertRow(index, row), MoveBlock(payload.node_id, row["columns"][0]["id"], 0)], "Move block")
     if payload.kind == "nodes":
         return paste_at(doc, payload.nodes_json, target)
     raise CommandError(f"cannot drop {payload.kind!r}")

@@ -7,6 +7,7 @@ reads short Polish cp1250 text as cp1252 ("£êkawska"), so each candidate's tex
 stray symbols, C1 controls and letters of a second script, and the cleanest wins. The caller
 says which encoding was assumed (:func:`note`), so a wrong guess is never silent.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -15,12 +16,21 @@ import contextvars
 import unicodedata
 from typing import Callable
 
-__all__ = ["EncodingError", "use_encoding", "forced_encoding", "check_name", "guess", "decode_file",
-           "set_reporter", "note"]
+__all__ = [
+    "EncodingError",
+    "use_encoding",
+    "forced_encoding",
+    "check_name",
+    "guess",
+    "decode_file",
+    "set_reporter",
+    "note",
+]
 
 _FORCED: contextvars.ContextVar[str | None] = contextvars.ContextVar("mailwright_encoding", default=None)
 _REPORTER: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
-    "mailwright_encoding_reporter", default=None)
+    "mailwright_encoding_reporter", default=None
+)
 # Tried before charset-normalizer's own order: the code pages most files not in UTF-8 are in.
 _FIRST = ("cp1252",)
 _LAST = ("cp1250", "cp1251", "latin-1")
@@ -37,8 +47,9 @@ def check_name(name: str) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        raise EncodingError(f"--encoding {name!r}: unknown encoding; give a name such as utf-8, "
-                            "cp1250, cp1251, shift_jis or latin-1") from None
+        raise EncodingError(
+            f"--encoding {name!r}: unknown encoding; give a name such as utf-8, cp1250, cp1251, shift_jis or latin-1"
+        ) from None
 
 
 def use_encoding(name: str | None) -> None:
@@ -150,12 +161,16 @@ def decode_file(data: bytes, label: str, what: str = "text") -> str:
             return data.decode(forced)
         except UnicodeDecodeError as e:
             line = data.count(b"\n", 0, e.start) + 1
-            raise EncodingError(f"{label}:{line}: not {forced} {what} (byte {e.start}); "
-                                "give the file's real encoding with --encoding NAME") from None
+            raise EncodingError(
+                f"{label}:{line}: not {forced} {what} (byte {e.start}); "
+                "give the file's real encoding with --encoding NAME"
+            ) from None
     name = guess(data)
     if name is None:
         line = data.count(b"\n", 0, first_error.start) + 1
-        raise EncodingError(f"{label}:{line}: not UTF-8 {what} (byte {first_error.start}); "
-                            "save it as UTF-8 or give its encoding with --encoding NAME") from None
+        raise EncodingError(
+            f"{label}:{line}: not UTF-8 {what} (byte {first_error.start}); "
+            "save it as UTF-8 or give its encoding with --encoding NAME"
+        ) from None
     note(f"{label}: not UTF-8; read as {name} (a guess: if letters look wrong, give --encoding NAME)")
     return data.decode(name)

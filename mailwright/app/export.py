@@ -14,6 +14,7 @@ Local images are referenced as `images/<name>` in email.html and email.mjml, or 
 `<asset base URL>/<name>` when one is given (upload the images folder there). The zip is
 deterministic: entries sorted, timestamps fixed, so the same input gives the same bytes.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -41,12 +42,14 @@ class ExportError(ShortMessage, ValueError):
 # --- UTM parameters -------------------------------------------------------------------------
 
 _LINK = re.compile(
-    r"<(?:a|area)\b((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>", re.I | re.S)
+    r"<(?:a|area)\b((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>", re.I | re.S
+)
 _HREF = re.compile(r"""(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 # Merge tags in any syntax an exported email may carry: Mailwright, Liquid/Handlebars/Jinja,
 # Mailchimp, Mailjet, AMPscript/Mailgun-style %…% and Campaign Monitor's [field,fallback=].
 _MERGE = re.compile(
-    r"<<|<%|<#|\{\{|\{%|\*\||\[\[|%%|\$\{|%(?![0-9A-Fa-f]{2}%)[A-Za-z_][\w.:-]*%|\[[A-Za-z_][\w.]*(?:,[^\]]*)?\]")
+    r"<<|<%|<#|\{\{|\{%|\*\||\[\[|%%|\$\{|%(?![0-9A-Fa-f]{2}%)[A-Za-z_][\w.:-]*%|\[[A-Za-z_][\w.]*(?:,[^\]]*)?\]"
+)
 
 
 def utm_params(params: Mapping[str, str]) -> dict[str, str]:
@@ -135,11 +138,12 @@ def _local_path(ref: str, base: Path) -> Path | None:
 class Assets:
     """The local images an email references, as the shared rule (local_files.py) allows them:
     only real images really under the document's folder (`base`), symlinks resolved."""
+
     base: Path
-    names: dict[str, str] = field(default_factory=dict)      # reference as written → bundle name
-    files: dict[str, Path] = field(default_factory=dict)     # bundle name → file
+    names: dict[str, str] = field(default_factory=dict)  # reference as written → bundle name
+    files: dict[str, Path] = field(default_factory=dict)  # bundle name → file
     missing: list[str] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)    # reference as written → why not bundled
+    refused: dict[str, str] = field(default_factory=dict)  # reference as written → why not bundled
 
     def collect(self, html: str) -> None:
         refs = [m.group(3) for m in _REF_ATTR.finditer(html)] + [m.group(3) for m in _CSS_URL.finditer(html)]
@@ -199,14 +203,15 @@ class Assets:
 
 # --- the bundle -------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BundleReport:
     path: Path
     entries: tuple[str, ...]
     html_bytes: int
     subject: str
-    images: dict[str, str]           # bundle name → reference as written
-    missing: tuple[str, ...]         # local references with no file
+    images: dict[str, str]  # bundle name → reference as written
+    missing: tuple[str, ...]  # local references with no file
     # local references not bundled and why: outside the document's folder, not an image, too large
     refused: tuple[tuple[str, str], ...]
 
@@ -223,9 +228,15 @@ def _zip(entries: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None = None,
-                  field_map: dict[str, str] | None = None, asset_base_url: str | None = None,
-                  utm: Mapping[str, str] | None = None) -> BundleReport:
+def export_bundle(
+    src_path: str | Path,
+    out_zip: str | Path,
+    *,
+    esp: str | None = None,
+    field_map: dict[str, str] | None = None,
+    asset_base_url: str | None = None,
+    utm: Mapping[str, str] | None = None,
+) -> BundleReport:
     """Build `src_path` (.mwt or .mjml) and write the bundle zip atomically to `out_zip`."""
     from .atomic import SaveError, atomic_write_bytes
     from .pipeline import build_document, build_mjml_text
@@ -243,8 +254,9 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
     except OutputClash as e:
         raise ExportError(str(e)) from None
     if asset_base_url is not None and not re.match(r"^https?://[^\s/]+", asset_base_url):
-        raise ExportError(f"--asset-base-url {asset_base_url!r}: give an http(s) URL such as "
-                          "https://cdn.example.com/spring")
+        raise ExportError(
+            f"--asset-base-url {asset_base_url!r}: give an http(s) URL such as https://cdn.example.com/spring"
+        )
     source_text = read_text_capped(src)
     if suffix == ".mjml":
         result = build_mjml_text(source_text, source=str(src), base_dir=src.parent)
@@ -254,9 +266,13 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
     if params and result.tokens is not None:
         html_tokens = add_utm(result.html_tokens, params, protect=result.tokens._token_re)
         text_tokens = html_to_text(html_tokens)
-        result = replace(result, html=result.tokens.restore(html_tokens),
-                         text=result.tokens.restore_plain(text_tokens),
-                         html_tokens=html_tokens, text_tokens=text_tokens)
+        result = replace(
+            result,
+            html=result.tokens.restore(html_tokens),
+            text=result.tokens.restore_plain(text_tokens),
+            html_tokens=html_tokens,
+            text_tokens=text_tokens,
+        )
     html, text, subject, preheader = result.html, result.text, result.subject, result.preheader
     if esp:
         from .personalise import export_for_esp
@@ -282,9 +298,14 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
         except OSError as e:
             raise ExportError(f"{path}: cannot be read ({e.strerror or e})") from None
     manifest = {
-        "format": "mailwright-bundle", "version": 1, "source": source_name,
-        "subject": subject, "preheader": preheader, "esp": esp,
-        "asset_base_url": asset_base_url, "utm": params,
+        "format": "mailwright-bundle",
+        "version": 1,
+        "source": source_name,
+        "subject": subject,
+        "preheader": preheader,
+        "esp": esp,
+        "asset_base_url": asset_base_url,
+        "utm": params,
         "images": {f"images/{name}": ref for ref, name in sorted(assets.names.items(), key=lambda x: x[1])},
         "files": sorted([*entries, "manifest.json"]),
     }
@@ -293,6 +314,12 @@ def export_bundle(src_path: str | Path, out_zip: str | Path, *, esp: str | None 
         atomic_write_bytes(out, _zip(entries), backup=False)
     except SaveError as e:
         raise ExportError(str(e)) from None
-    return BundleReport(out, tuple(sorted(entries)), len(entries["email.html"]), subject,
-                        {name: ref for ref, name in assets.names.items()},
-                        tuple(assets.missing), tuple(assets.refused.items()))
+    return BundleReport(
+        out,
+        tuple(sorted(entries)),
+        len(entries["email.html"]),
+        subject,
+        {name: ref for ref, name in assets.names.items()},
+        tuple(assets.missing),
+        tuple(assets.refused.items()),
+    )

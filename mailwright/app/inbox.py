@@ -12,6 +12,7 @@ only the messages listed in the inbox's index (inbox_index.py), never anything e
 never the message that just arrived. Messages an older version kept (its naming and envelope
 file, but no index) are listed and kept; other files are neither listed nor touched.
 """
+
 from __future__ import annotations
 
 import email
@@ -33,16 +34,28 @@ from .atomic import atomic_write_bytes, atomic_write_text
 from .inbox_index import INDEX_FILE, StoreIndex, is_own_id
 from .messages import ShortMessage
 
-__all__ = ["Inbox", "InboxError", "InboxMessage", "MessageTooDeep", "default_store", "free_port",
-           "running_inbox_port", "DATA_ENV", "MAX_MESSAGES", "MAX_PART_DEPTH", "DATA_SIZE_LIMIT", "INDEX_FILE"]
+__all__ = [
+    "Inbox",
+    "InboxError",
+    "InboxMessage",
+    "MessageTooDeep",
+    "default_store",
+    "free_port",
+    "running_inbox_port",
+    "DATA_ENV",
+    "MAX_MESSAGES",
+    "MAX_PART_DEPTH",
+    "DATA_SIZE_LIMIT",
+    "INDEX_FILE",
+]
 
 log = logging.getLogger(__name__)
 
 DATA_ENV = "MAILWRIGHT_DATA_DIR"
 MAX_MESSAGES = 200
-DATA_SIZE_LIMIT = 32 * 1024 * 1024          # aiosmtpd's default, kept explicitly
-SERVER_FILE = ".inbox-server.json"          # written while an inbox serves this store
-MAX_PART_DEPTH = 100                        # parts inside parts; real mail nests a few levels
+DATA_SIZE_LIMIT = 32 * 1024 * 1024  # aiosmtpd's default, kept explicitly
+SERVER_FILE = ".inbox-server.json"  # written while an inbox serves this store
+MAX_PART_DEPTH = 100  # parts inside parts; real mail nests a few levels
 _ENVELOPE_KEYS = ("received_at", "mail_from", "rcpt_tos")
 
 
@@ -60,12 +73,12 @@ class InboxMessage:
 
     id: str
     path: Path
-    received_at: datetime          # timezone-aware (UTC)
+    received_at: datetime  # timezone-aware (UTC)
     mail_from: str
     rcpt_tos: tuple[str, ...]
     subject: str
     size: int = 0
-    own: bool = True               # False: kept by an older version; listed, never deleted
+    own: bool = True  # False: kept by an older version; listed, never deleted
 
     def line(self) -> str:
         """One line for a terminal: time, from, to, subject."""
@@ -135,10 +148,16 @@ class Inbox:
     once it is stored; the GUI marshals it to its own thread.
     """
 
-    def __init__(self, store: str | os.PathLike[str] | None = None, *, port: int | None = None,
-                 host: str = "127.0.0.1", max_messages: int = MAX_MESSAGES,
-                 data_size_limit: int = DATA_SIZE_LIMIT,
-                 on_message: Callable[[InboxMessage], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: str | os.PathLike[str] | None = None,
+        *,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+        max_messages: int = MAX_MESSAGES,
+        data_size_limit: int = DATA_SIZE_LIMIT,
+        on_message: Callable[[InboxMessage], None] | None = None,
+    ) -> None:
         if not _is_loopback(host):
             raise InboxError(f"the test inbox only listens on this computer (127.0.0.1 or ::1), not {host}")
         if port is not None and not (isinstance(port, int) and 1 <= port <= 65535):
@@ -177,10 +196,16 @@ class Inbox:
             except OSError as e:
                 last = e
                 continue
-            controller = Controller(_Handler(self), hostname=self.host, port=port,
-                                    server_hostname="localhost", ident="Mailwright test inbox",
-                                    data_size_limit=self.data_size_limit, enable_SMTPUTF8=True,
-                                    ready_timeout=5.0)
+            controller = Controller(
+                _Handler(self),
+                hostname=self.host,
+                port=port,
+                server_hostname="localhost",
+                ident="Mailwright test inbox",
+                data_size_limit=self.data_size_limit,
+                enable_SMTPUTF8=True,
+                ready_timeout=5.0,
+            )
             try:
                 controller.start()
             except Exception as e:  # noqa: BLE001 - port taken (a race, or the user's --port)
@@ -196,8 +221,10 @@ class Inbox:
             return port
         reason = getattr(last, "strerror", None) or str(last) or type(last).__name__
         if self.requested_port:
-            raise InboxError(f"the test inbox cannot listen on {self.host}:{self.requested_port} ({reason}); "
-                             f"is another program using that port?")
+            raise InboxError(
+                f"the test inbox cannot listen on {self.host}:{self.requested_port} ({reason}); "
+                f"is another program using that port?"
+            )
         raise InboxError(f"the test inbox could not start ({reason})")
 
     def stop(self) -> None:
@@ -254,25 +281,35 @@ class Inbox:
         with self._lock:
             own = self._own_ids()
             msg_id = self._index.new_id(own)
-            while self._taken(msg_id):   # never write over a file already there
+            while self._taken(msg_id):  # never write over a file already there
                 msg_id = self._index.new_id([msg_id])
             path = self.store / f"{msg_id}.eml"
-            message = InboxMessage(msg_id, path, received, _envelope_text(mail_from),
-                                   tuple(_envelope_text(r) for r in rcpt_tos or ()), subject[:500],
-                                   len(content))
-            meta = {"received_at": received.isoformat(), "mail_from": message.mail_from,
-                    "rcpt_tos": list(message.rcpt_tos), "subject": message.subject, "size": message.size}
+            message = InboxMessage(
+                msg_id,
+                path,
+                received,
+                _envelope_text(mail_from),
+                tuple(_envelope_text(r) for r in rcpt_tos or ()),
+                subject[:500],
+                len(content),
+            )
+            meta = {
+                "received_at": received.isoformat(),
+                "mail_from": message.mail_from,
+                "rcpt_tos": list(message.rcpt_tos),
+                "subject": message.subject,
+                "size": message.size,
+            }
             try:
                 atomic_write_bytes(path, content, backup=False)
-                atomic_write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False) + "\n",
-                                  backup=False)
+                atomic_write_text(path.with_suffix(".json"), json.dumps(meta, ensure_ascii=False) + "\n", backup=False)
                 own.append(msg_id)
                 # The index is written before anything is dropped: a crash in between leaves
                 # messages unlisted (kept), never listed ones missing.
-                keep, drop = own[-self.max_messages:], own[:-self.max_messages]
+                keep, drop = own[-self.max_messages :], own[: -self.max_messages]
                 self._index.write(keep)
             except BaseException:
-                self._remove(path)   # not in the index: the sender is told to try again
+                self._remove(path)  # not in the index: the sender is told to try again
                 raise
             for old in drop:
                 if old != msg_id:
@@ -315,8 +352,11 @@ class Inbox:
             if not path.is_file() or path.is_symlink():
                 return False
             meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-            return (isinstance(meta, dict) and all(k in meta for k in _ENVELOPE_KEYS)
-                    and meta.get("size") == path.stat().st_size)
+            return (
+                isinstance(meta, dict)
+                and all(k in meta for k in _ENVELOPE_KEYS)
+                and meta.get("size") == path.stat().st_size
+            )
         except (OSError, ValueError):
             return False
 
@@ -350,9 +390,16 @@ class Inbox:
     def _describe(self, path: Path, own: bool = True) -> InboxMessage:
         try:
             meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-            return InboxMessage(path.stem, path, datetime.fromisoformat(meta["received_at"]),
-                                str(meta.get("mail_from", "")), tuple(map(str, meta.get("rcpt_tos", ()))),
-                                str(meta.get("subject", "")), int(meta.get("size", 0)), own)
+            return InboxMessage(
+                path.stem,
+                path,
+                datetime.fromisoformat(meta["received_at"]),
+                str(meta.get("mail_from", "")),
+                tuple(map(str, meta.get("rcpt_tos", ()))),
+                str(meta.get("subject", "")),
+                int(meta.get("size", 0)),
+                own,
+            )
         except (OSError, ValueError, KeyError, TypeError):
             pass
         # Its envelope file is gone or damaged: read the headers.
@@ -360,9 +407,16 @@ class Inbox:
         with path.open("rb") as f:
             headers = email.parser.BytesHeaderParser(policy=email.policy.default).parse(f)
         to = [_envelope_text(a) for a in (headers.get_all("to") or [])]
-        return InboxMessage(path.stem, path, datetime.fromtimestamp(stat.st_mtime, timezone.utc),
-                            _envelope_text(headers.get("from", "")), tuple(to),
-                            clean_header_text(str(headers.get("subject", "") or "")), stat.st_size, own)
+        return InboxMessage(
+            path.stem,
+            path,
+            datetime.fromtimestamp(stat.st_mtime, timezone.utc),
+            _envelope_text(headers.get("from", "")),
+            tuple(to),
+            clean_header_text(str(headers.get("subject", "") or "")),
+            stat.st_size,
+            own,
+        )
 
     def list_messages(self) -> list[InboxMessage]:
         """The inbox's messages, newest first, then those an older version kept (newest first)."""
@@ -399,8 +453,10 @@ class Inbox:
         except RecursionError:
             deep = True
         if deep:
-            raise MessageTooDeep(f"{path}: this message nests its parts more than {MAX_PART_DEPTH} levels "
-                                 "deep, too deep to show; read its raw source instead")
+            raise MessageTooDeep(
+                f"{path}: this message nests its parts more than {MAX_PART_DEPTH} levels "
+                "deep, too deep to show; read its raw source instead"
+            )
         return msg
 
     def read_headers(self, msg_id: str) -> EmailMessage:
@@ -412,8 +468,10 @@ class Inbox:
         with self._lock:
             path = self._path(msg_id)
             if msg_id not in self._index.read():
-                raise InboxError(f"{path}: kept by an earlier version of Mailwright, so the test inbox "
-                                 "does not delete it; delete the file yourself if you no longer need it")
+                raise InboxError(
+                    f"{path}: kept by an earlier version of Mailwright, so the test inbox "
+                    "does not delete it; delete the file yourself if you no longer need it"
+                )
             self._forget([msg_id])
 
     def clear(self) -> None:

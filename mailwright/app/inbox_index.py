@@ -7,6 +7,7 @@ or a hand-edited index naming them, are never touched. Without an index (a store
 by an older version) nothing already there is listed as the inbox's own, so nothing old is
 deleted to keep the cap.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ INDEX_FILE = ".mailwright-inbox.json"
 FORMAT = "mailwright-inbox-index"
 VERSION = 1
 OWN_ID = re.compile(r"^[0-9]{20}-[0-9a-f]{6}$")
-_NOTE = ("Written by the Mailwright test inbox: the messages it stored in this folder, oldest first. "
-         "It deletes only these (to keep its cap, or when asked); other files here are never touched.")
+_NOTE = (
+    "Written by the Mailwright test inbox: the messages it stored in this folder, oldest first. "
+    "It deletes only these (to keep its cap, or when asked); other files here are never touched."
+)
 
 
 def is_own_id(value: object) -> bool:
@@ -58,7 +61,7 @@ class StoreIndex:
         seen: set[str] = set()
         out = []
         for value in ids:
-            if is_own_id(value) and value not in seen:   # a hand-edited name or path is ignored
+            if is_own_id(value) and value not in seen:  # a hand-edited name or path is ignored
                 seen.add(value)
                 out.append(value)
         return out

@@ -4,6 +4,7 @@ premailer runs only when a document carries CSS to inline. It must never touch t
 or the file system, never truncate a large document, and keep MJML's own head styles (media
 queries) as they are.
 """
+
 from __future__ import annotations
 
 import logging
@@ -78,15 +79,22 @@ def _prune(root: etree._Element, css_text: str) -> str:
     selectors += pruned.selectors
     whole = whole or pruned.whole
     if selectors > MAX_INLINE_SELECTORS:
-        why = ("; the CSS could not be read rule by rule (look for an unclosed brace or string, a stray "
-               "';' or '}', or a backslash before a brace), so no rule was left out" if whole else
-               " (rules that match nothing in this email left out)")
-        raise InlineError(f"{'about ' if whole else ''}{selectors:,} CSS selectors to inline is over the limit of "
-                          f"{MAX_INLINE_SELECTORS:,}{why}; remove rules the email does not need")
+        why = (
+            "; the CSS could not be read rule by rule (look for an unclosed brace or string, a stray "
+            "';' or '}', or a backslash before a brace), so no rule was left out"
+            if whole
+            else " (rules that match nothing in this email left out)"
+        )
+        raise InlineError(
+            f"{'about ' if whole else ''}{selectors:,} CSS selectors to inline is over the limit of "
+            f"{MAX_INLINE_SELECTORS:,}{why}; remove rules the email does not need"
+        )
     if selectors * names.elements > MAX_INLINE_CHECKS:
-        raise InlineError(f"{selectors:,} CSS selectors to inline into {names.elements:,} elements is over "
-                          f"the limit of {MAX_INLINE_CHECKS:,} selector checks (selectors x elements); "
-                          "remove rules the email does not need or shorten the email")
+        raise InlineError(
+            f"{selectors:,} CSS selectors to inline into {names.elements:,} elements is over "
+            f"the limit of {MAX_INLINE_CHECKS:,} selector checks (selectors x elements); "
+            "remove rules the email does not need or shorten the email"
+        )
     return pruned.css
 
 
@@ -99,8 +107,10 @@ def _freeze_namespaces(sheet: object) -> None:
     try:
         from cssutils.util import _SimpleNamespaces
 
-        sheet._namespaces = _SimpleNamespaces(getattr(sheet, "_log", None),  # type: ignore[attr-defined]  # a cssutils sheet
-                                              dict(sheet.namespaces))  # type: ignore[attr-defined]  # a cssutils sheet
+        sheet._namespaces = _SimpleNamespaces(
+            getattr(sheet, "_log", None),  # type: ignore[attr-defined]  # a cssutils sheet
+            dict(sheet.namespaces),
+        )  # type: ignore[attr-defined]  # a cssutils sheet
     except Exception:  # another cssutils version: keep its own (slower) map
         pass
 
@@ -145,8 +155,12 @@ def inline_css(html: str, extra_css: str = "") -> str:
     doctype_match = re.match(r"\s*(<!doctype[^>]*>)", html, re.I)
     doctype = doctype_match.group(1) if doctype_match else "<!doctype html>"
     marked = _mark_head_styles(html)
-    marked = re.sub(r"(<style\b[^>]*>)(.*?)(</style>)",
-                    lambda m: m.group(1) + strip_imports(m.group(2)) + m.group(3), marked, flags=re.S | re.I)
+    marked = re.sub(
+        r"(<style\b[^>]*>)(.*?)(</style>)",
+        lambda m: m.group(1) + strip_imports(m.group(2)) + m.group(3),
+        marked,
+        flags=re.S | re.I,
+    )
     body_end = max((m.start() for m in _BODY_END.finditer(marked)), default=-1)
     if body_end >= 0:
         marked = marked[:body_end] + _SENTINEL + marked[body_end:]

@@ -1,4 +1,5 @@
 """The editable fields of rows and columns (blocks declare theirs in blocks/)."""
+
 from __future__ import annotations
 
 from ..blocks.base import Field
@@ -7,8 +8,13 @@ ROW_FIELDS = (
     Field("background_color", "color", "Background colour", theme="colors.content"),
     Field("background_image", "image", "Background image", default=""),
     Field("background_size", "choice", "Background size", default="cover", choices=("cover", "contain", "auto")),
-    Field("background_position", "choice", "Background position", default="center center",
-          choices=("center center", "top center", "bottom center")),
+    Field(
+        "background_position",
+        "choice",
+        "Background position",
+        default="center center",
+        choices=("center center", "top center", "bottom center"),
+    ),
     Field("padding_top", "number", "Padding top", theme="spacing.row", min=0, max=200, unit="px"),
     Field("padding_bottom", "number", "Padding bottom", theme="spacing.row", min=0, max=200, unit="px"),
     Field("padding_x", "number", "Padding left/right", default=0, min=0, max=200, unit="px"),
@@ -20,14 +26,45 @@ ROW_FIELDS = (
     Field("hide_on_mobile", "bool", "Hide on mobile", default=False),
     Field("hide_on_desktop", "bool", "Hide on desktop", default=False),
     # Finer styling, empty by default (imported emails use them; the row writes what it always did).
-    Field("radius_top", "number", "Corner radius top", min=0, max=60, unit="px", advanced=True,
-          hint="the top corners only; empty: the corner radius"),
-    Field("radius_bottom", "number", "Corner radius bottom", min=0, max=60, unit="px", advanced=True,
-          hint="the bottom corners only; empty: the corner radius"),
-    *(Field(f"border_{side}", "text", f"Border {side}", default="", advanced=True,
-            hint="CSS border, e.g. 2px solid #e5e5e6") for side in ("top", "right", "bottom", "left")),
-    Field("css_class", "text", "CSS class", default="", advanced=True,
-          hint="class names for the email's own styles (head MJML)"),
+    Field(
+        "radius_top",
+        "number",
+        "Corner radius top",
+        min=0,
+        max=60,
+        unit="px",
+        advanced=True,
+        hint="the top corners only; empty: the corner radius",
+    ),
+    Field(
+        "radius_bottom",
+        "number",
+        "Corner radius bottom",
+        min=0,
+        max=60,
+        unit="px",
+        advanced=True,
+        hint="the bottom corners only; empty: the corner radius",
+    ),
+    *(
+        Field(
+            f"border_{side}",
+            "text",
+            f"Border {side}",
+            default="",
+            advanced=True,
+            hint="CSS border, e.g. 2px solid #e5e5e6",
+        )
+        for side in ("top", "right", "bottom", "left")
+    ),
+    Field(
+        "css_class",
+        "text",
+        "CSS class",
+        default="",
+        advanced=True,
+        hint="class names for the email's own styles (head MJML)",
+    ),
 )
 
 COLUMN_FIELDS = (

@@ -45,9 +45,7 @@ _MIB = 1024 * 1024
 
 # HTML void elements never have a closing tag, so they never add a level (MRML accepts
 # ``<br>`` and ``<img ...>`` without a close, see the tests).
-_VOID = frozenset(
-    "br img hr meta link input col area base embed source track wbr param".split()
-)
+_VOID = frozenset("br img hr meta link input col area base embed source track wbr param".split())
 # Elements whose content is raw text (CSS/JS): a ``<`` or ``>`` in there is not a tag.
 _RAW_TEXT = frozenset(("style", "script", "mj-style"))
 _RAW_END = {name: re.compile(r"</" + re.escape(name) + r"\s*>", re.I) for name in _RAW_TEXT}
@@ -95,9 +93,7 @@ class LimitError(ShortMessage, ValueError):
 class InputTooLarge(LimitError):
     """The MJML source is too big (bytes) or, via NestingTooDeep, too deep."""
 
-    def __init__(
-        self, message: str, *, source: str = "<input>", size: int = 0, limit: int = 0
-    ) -> None:
+    def __init__(self, message: str, *, source: str = "<input>", size: int = 0, limit: int = 0) -> None:
         super().__init__(message, source=source)
         self.size = size
         self.limit = limit
@@ -126,9 +122,7 @@ class NestingTooDeep(InputTooLarge):
 class OutputTooLarge(LimitError):
     """The compiled HTML is over MAX_OUTPUT_BYTES."""
 
-    def __init__(
-        self, message: str, *, source: str = "<input>", size: int = 0, limit: int = 0
-    ) -> None:
+    def __init__(self, message: str, *, source: str = "<input>", size: int = 0, limit: int = 0) -> None:
         super().__init__(message, source=source)
         self.size = size
         self.limit = limit
@@ -171,8 +165,7 @@ def check_output_size(html: str, source: str = "<input>", *, limit: int = MAX_OU
     size = _utf8_size_over(html, limit)
     if size is not None:
         raise OutputTooLarge(
-            f"{source}: template too large: the HTML would be {_format_mb(size)} "
-            f"(limit {_format_mb(limit)}).",
+            f"{source}: template too large: the HTML would be {_format_mb(size)} (limit {_format_mb(limit)}).",
             source=source,
             size=size,
             limit=limit,

@@ -11,6 +11,7 @@ must never be copied into a message or a bundle. So a local image is taken only 
 
 The checks run in that order, so nothing outside the folder is ever opened or read.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -22,26 +23,44 @@ from typing import Literal
 __all__ = ["IMAGE_SUFFIXES", "LocalImage", "Refusal", "check_local_image", "sniff_image"]
 
 # suffix → the kind of image the name promises (named in refusals)
-_PROMISED = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP", ".svg": "SVG",
-             ".bmp": "BMP", ".ico": "ICO", ".avif": "AVIF"}
+_PROMISED = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WebP",
+    ".svg": "SVG",
+    ".bmp": "BMP",
+    ".ico": "ICO",
+    ".avif": "AVIF",
+}
 IMAGE_SUFFIXES = frozenset(_PROMISED)
-_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WebP": "image/webp",
-         "SVG": "image/svg+xml", "BMP": "image/bmp", "ICO": "image/x-icon", "AVIF": "image/avif"}
+_MIME = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "GIF": "image/gif",
+    "WebP": "image/webp",
+    "SVG": "image/svg+xml",
+    "BMP": "image/bmp",
+    "ICO": "image/x-icon",
+    "AVIF": "image/avif",
+}
 # How much of a file is read to recognise it. SVG files may open with a long comment or a
 # doctype with an entity subset (Illustrator writes both) before `<svg`.
 _HEAD_BYTES = 64
 _SVG_HEAD_BYTES = 64 * 1024
 _SVG_PROLOGUE = re.compile(
-    r"""\A(?:\s+|<\?xml\b.*?\?>|<!--.*?-->|<!DOCTYPE\b(?:[^\[>]|\[.*?\])*>)*<svg[\s>/]""", re.S | re.I)
+    r"""\A(?:\s+|<\?xml\b.*?\?>|<!--.*?-->|<!DOCTYPE\b(?:[^\[>]|\[.*?\])*>)*<svg[\s>/]""", re.S | re.I
+)
 
 Kind = Literal["outside", "missing", "unreadable", "too-large", "not-image"]
 
 
 @dataclass(frozen=True)
 class LocalImage:
-    path: Path   # the real path, symlinks resolved
+    path: Path  # the real path, symlinks resolved
     size: int
-    mime: str    # from the content, e.g. "image/png"
+    mime: str  # from the content, e.g. "image/png"
 
 
 @dataclass(frozen=True)
@@ -73,10 +92,13 @@ def sniff_image(head: bytes) -> str | None:
 
 
 def _is_svg(head: bytes) -> bool:
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if head.startswith(bom):
-            head, encoding = head[len(bom):], codec
+            head, encoding = head[len(bom) :], codec
             break
     else:
         encoding = "utf-8"
@@ -98,14 +120,17 @@ def _describe(head: bytes) -> str:
         text = sample.decode("utf-8")
     except UnicodeDecodeError as e:
         # a multi-byte character cut at the end of the sample is still text
-        text = sample[:e.start].decode("utf-8") if e.start >= len(sample) - 3 else None
+        text = sample[: e.start].decode("utf-8") if e.start >= len(sample) - 3 else None
     if text is not None and "\x00" not in text:
-        return "its content is HTML" if re.match(r"\s*<(?:!doctype\s+html|html)\b", text, re.I) else "its content is text"
+        return (
+            "its content is HTML" if re.match(r"\s*<(?:!doctype\s+html|html)\b", text, re.I) else "its content is text"
+        )
     return "its content is not a known image format"
 
 
-def check_local_image(path: Path, root: Path, *, max_bytes: int,
-                      where: str = "the document's folder") -> LocalImage | Refusal:
+def check_local_image(
+    path: Path, root: Path, *, max_bytes: int, where: str = "the document's folder"
+) -> LocalImage | Refusal:
     """`path` (as the reference names it) as an image the email may carry, or why not.
 
     `root` is the folder the image must really be in; `where` names it in the refusal.
@@ -120,17 +145,24 @@ def check_local_image(path: Path, root: Path, *, max_bytes: int,
     try:
         info = real.stat()
         if not real.is_file():
-            return (Refusal("unreadable", "is not a regular file") if real.exists()
-                    else Refusal("missing", "was not found"))
+            return (
+                Refusal("unreadable", "is not a regular file") if real.exists() else Refusal("missing", "was not found")
+            )
     except OSError:
         return Refusal("missing", "was not found")
     if info.st_size > max_bytes:
-        return Refusal("too-large", f"is {info.st_size / 1024 / 1024:.1f} MB, over the "
-                                    f"{max_bytes // 1024 // 1024} MB limit", info.st_size)
+        return Refusal(
+            "too-large",
+            f"is {info.st_size / 1024 / 1024:.1f} MB, over the {max_bytes // 1024 // 1024} MB limit",
+            info.st_size,
+        )
     promised = _PROMISED.get(real.suffix.lower())
     if promised is None:
-        return Refusal("not-image", "is not an image file (its name does not end in "
-                                    ".png, .jpg, .gif, .webp, .svg, .bmp, .ico or .avif)", info.st_size)
+        return Refusal(
+            "not-image",
+            "is not an image file (its name does not end in .png, .jpg, .gif, .webp, .svg, .bmp, .ico or .avif)",
+            info.st_size,
+        )
     try:
         with real.open("rb") as fh:
             head = fh.read(_SVG_HEAD_BYTES if promised == "SVG" else _HEAD_BYTES)

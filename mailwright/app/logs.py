@@ -5,6 +5,7 @@ One file, `mailwright.log` (rotated at 1 MB, 3 old copies kept), in platformdirs
 `logs/` there, so a test run never writes into the user's folders. Once a secret exists, every
 record goes through the secrets redaction (secrets.install_log_redaction) before any handler.
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,8 +83,7 @@ def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = 
             folder = log_dir()
             folder.mkdir(parents=True, exist_ok=True)
             _rotate(folder / LOG_NAME)
-            handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", errors="backslashreplace",
-                                          delay=True)
+            handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", errors="backslashreplace", delay=True)
             handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
             handler._mailwright = True  # type: ignore[attr-defined]  # our marker: installed once
             logger.addHandler(handler)

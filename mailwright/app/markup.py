@@ -3,6 +3,7 @@
 Both take text whose merge tags are already tokens (app/tokens.py), so lxml and MRML only
 ever see plain markup.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,8 +18,27 @@ from ..blocks.base import escape_attr, escape_text
 # --- rich text ------------------------------------------------------------------------------
 
 _KEEP = {"p", "br", "strong", "b", "em", "i", "u", "s", "a", "ul", "ol", "li", "span", "sup", "sub"}
-_DROP = {"script", "style", "iframe", "object", "embed", "noscript", "template", "head", "title",
-         "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta", "base"}
+_DROP = {
+    "script",
+    "style",
+    "iframe",
+    "object",
+    "embed",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+}
 _SPAN_CSS = {"color", "background-color", "font-weight", "font-style", "text-decoration", "font-size"}
 _ALIGN_CSS = {"text-align"}
 _LINK_CSS = {"color", "text-decoration", "font-weight"}  # a link's own colour beats the theme's
@@ -30,10 +50,30 @@ _CSS_VALUE_OK = re.compile(r"^[#\w\s.,%()'-]+$")
 # Markup kept as written (a Text block imported from MJML, `markup_as_written`): headings and
 # divs too, each element's own CSS from this list, and no paragraph margins of ours.
 _KEEP_WRITTEN = _KEEP | {"h1", "h2", "h3", "h4", "h5", "h6", "div"}
-_WRITTEN_CSS = _SPAN_CSS | _ALIGN_CSS | {
-    "margin", "margin-top", "margin-right", "margin-bottom", "margin-left", "padding", "padding-top",
-    "padding-right", "padding-bottom", "padding-left", "line-height", "font-family", "letter-spacing",
-    "text-transform", "display", "vertical-align", "white-space", "word-break"}
+_WRITTEN_CSS = (
+    _SPAN_CSS
+    | _ALIGN_CSS
+    | {
+        "margin",
+        "margin-top",
+        "margin-right",
+        "margin-bottom",
+        "margin-left",
+        "padding",
+        "padding-top",
+        "padding-right",
+        "padding-bottom",
+        "padding-left",
+        "line-height",
+        "font-family",
+        "letter-spacing",
+        "text-transform",
+        "display",
+        "vertical-align",
+        "white-space",
+        "word-break",
+    }
+)
 
 
 def _filter_css(style: str, allowed: set[str]) -> str:
@@ -232,7 +272,7 @@ def _emit(el: etree._Element, parts: list) -> None:
         attrs = ' style="margin:0;' + ("padding-left:24px;" if tag != "p" else "") + '"'
     if tag == "li":
         css = _filter_css(el.get("style", ""), _ALIGN_CSS)
-        attrs = ' style="margin:0 0 4px;' + (escape_attr(css) + ';' if css else "") + '"'
+        attrs = ' style="margin:0 0 4px;' + (escape_attr(css) + ";" if css else "") + '"'
     parts.append(f"<{tag}{attrs}>")
     _emit_children(el, parts)
     parts.append(f"</{tag}>")

@@ -5,6 +5,7 @@ or a merge expression as written. :class:`ShortMessage`, mixed into every error 
 message reaches the user, cuts each long quoted value or long unbroken run to
 :data:`SHOWN_CHARS` characters and says how much was left out, wherever the message was made.
 """
+
 from __future__ import annotations
 
 import re

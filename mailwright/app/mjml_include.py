@@ -10,6 +10,7 @@ nest at most MAX_DEPTH deep, never in a circle, and everything included counts a
 source size limit. Errors name the including file and the line:column of its mj-include.
 Compile errors in included text are reported at the partial's own line (see :class:`LineMap`).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -40,14 +41,15 @@ class IncludeError(ValueError):
 @dataclass
 class _Piece:
     text: str
-    label: str        # the file the text comes from, as shown to the user
-    line: int         # the line of that file where the text starts
+    label: str  # the file the text comes from, as shown to the user
+    line: int  # the line of that file where the text starts
 
 
 @dataclass
 class LineMap:
     """Lines of the expanded text → (file, line) where the user wrote them."""
-    starts: list[int] = field(default_factory=list)    # first expanded line of each piece
+
+    starts: list[int] = field(default_factory=list)  # first expanded line of each piece
     origins: list[tuple[str, int]] = field(default_factory=list)
 
     def where(self, line: int) -> tuple[str, int]:
@@ -81,16 +83,22 @@ def _label(path: Path, root: Path, root_label: str) -> str:
 
 def _resolve(ref: str, folder: Path, state: _State, kind: str, where: str) -> Path:
     if not ref.strip():
-        raise IncludeError(f"{where}: mj-include needs a path, e.g. <mj-include path=\"./header.mjml\" />")
+        raise IncludeError(f'{where}: mj-include needs a path, e.g. <mj-include path="./header.mjml" />')
     if _SCHEME.match(ref) or ref.startswith("//"):
-        raise IncludeError(f"{where}: mj-include {ref!r}: only files beside the template can be included, "
-                           "not URLs; download the file into the template's folder")
+        raise IncludeError(
+            f"{where}: mj-include {ref!r}: only files beside the template can be included, "
+            "not URLs; download the file into the template's folder"
+        )
     if os.path.isabs(ref) or ref.startswith(("\\", "/")):
-        raise IncludeError(f"{where}: mj-include {ref!r}: write a path relative to this file; absolute paths "
-                           "could read any file on this computer")
+        raise IncludeError(
+            f"{where}: mj-include {ref!r}: write a path relative to this file; absolute paths "
+            "could read any file on this computer"
+        )
     path = folder / ref
-    outside = (f"{where}: mj-include {ref!r} is outside the template's folder {state.root}; "
-               "only files in that folder (or below it) can be included")
+    outside = (
+        f"{where}: mj-include {ref!r} is outside the template's folder {state.root}; "
+        "only files in that folder (or below it) can be included"
+    )
     if not Path(os.path.normpath(path)).is_relative_to(state.root):
         raise IncludeError(outside)  # said before looking, so nothing is learnt of files outside
     if kind == "mjml" and not path.suffix and not path.exists():
@@ -112,8 +120,10 @@ def _read(path: Path, state: _State, where: str, ref: str) -> str:
     size = path.stat().st_size
     state.read += size
     if state.read > state.budget:
-        raise IncludeError(f"{where}: mj-include {ref!r}: the template and its includes are over the "
-                           f"{state.budget // (1024 * 1024)} MB limit")
+        raise IncludeError(
+            f"{where}: mj-include {ref!r}: the template and its includes are over the "
+            f"{state.budget // (1024 * 1024)} MB limit"
+        )
     try:
         data = path.read_bytes()
         try:
@@ -130,8 +140,16 @@ def _read(path: Path, state: _State, where: str, ref: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _expand(text: str, label: str, first_line: int, folder: Path, in_head: bool, stack: tuple[Path, ...],
-            state: _State, root_label: str) -> tuple[list[_Piece], list[_Piece]]:
+def _expand(
+    text: str,
+    label: str,
+    first_line: int,
+    folder: Path,
+    in_head: bool,
+    stack: tuple[Path, ...],
+    state: _State,
+    root_label: str,
+) -> tuple[list[_Piece], list[_Piece]]:
     """(pieces in place, pieces for the head) of `text` with every mj-include followed."""
     comments = [m.span() for m in _COMMENT.finditer(text)] if "<!--" in text else []
     head_span = None
@@ -146,7 +164,7 @@ def _expand(text: str, label: str, first_line: int, folder: Path, in_head: bool,
             continue  # a commented-out include stays a comment
         line, col = line_col(text, m.start(), first_line)
         where = f"{label}:{line}:{col}"
-        here.append(_Piece(text[last:m.start()], label, line_col(text, last, first_line)[0]))
+        here.append(_Piece(text[last : m.start()], label, line_col(text, last, first_line)[0]))
         last = m.end()
         if len(stack) > MAX_DEPTH:
             raise IncludeError(f"{where}: mj-include nests more than {MAX_DEPTH} files deep")
@@ -163,33 +181,49 @@ def _expand(text: str, label: str, first_line: int, folder: Path, in_head: bool,
         if kind == "css":
             inline = ' inline="inline"' if attrs.get("css-inline", "").lower() == "inline" else ""
             target = here if placed_in_head else head
-            target += [_Piece(f"<mj-style{inline}>", label, line), _Piece(content, sub, 1),
-                       _Piece("</mj-style>", label, line)]
+            target += [
+                _Piece(f"<mj-style{inline}>", label, line),
+                _Piece(content, sub, 1),
+                _Piece("</mj-style>", label, line),
+            ]
         elif kind == "html":
             wrap = not placed_in_head
-            here += ([_Piece("<mj-raw>", label, line)] if wrap else []) + [_Piece(content, sub, 1)] + \
-                    ([_Piece("</mj-raw>", label, line)] if wrap else [])
+            here += (
+                ([_Piece("<mj-raw>", label, line)] if wrap else [])
+                + [_Piece(content, sub, 1)]
+                + ([_Piece("</mj-raw>", label, line)] if wrap else [])
+            )
         else:
             if _ROOT_TAG.search(content):
                 hm, bm = _HEAD.search(content), _BODY.search(content)
                 if hm:
-                    inner, inner_head = _expand(hm.group(1), sub, line_col(content, hm.start(1))[0],
-                                                path.parent, True, stack + (path,), state, root_label)
+                    inner, inner_head = _expand(
+                        hm.group(1),
+                        sub,
+                        line_col(content, hm.start(1))[0],
+                        path.parent,
+                        True,
+                        stack + (path,),
+                        state,
+                        root_label,
+                    )
                     (here if placed_in_head else head).extend(inner + inner_head)
                 parts = [(bm.group(1), bm.start(1))] if bm else []
             else:
                 parts = [(content, 0)]
             for part, at in parts:
-                inner, inner_head = _expand(part, sub, line_col(content, at)[0], path.parent, placed_in_head,
-                                            stack + (path,), state, root_label)
+                inner, inner_head = _expand(
+                    part, sub, line_col(content, at)[0], path.parent, placed_in_head, stack + (path,), state, root_label
+                )
                 here.extend(inner)
                 head.extend(inner_head)
     here.append(_Piece(text[last:], label, line_col(text, last, first_line)[0]))
     return here, head
 
 
-def expand_includes(text: str, source: str, base_dir: Path | None,
-                    budget: int = MAX_SOURCE_BYTES) -> tuple[str, LineMap | None]:
+def expand_includes(
+    text: str, source: str, base_dir: Path | None, budget: int = MAX_SOURCE_BYTES
+) -> tuple[str, LineMap | None]:
     """The MJML with every mj-include replaced by what it names, and where each line came from
     (None when there was nothing to include). `base_dir` is the folder of the file being built;
     without one (text that is not a file), an mj-include is an error."""
@@ -198,8 +232,10 @@ def expand_includes(text: str, source: str, base_dir: Path | None,
     if base_dir is None:
         m = _INCLUDE.search(text)
         line, col = line_col(text, m.start() if m else 0)
-        raise IncludeError(f"{source}:{line}:{col}: mj-include works in an .mjml file on disk (its paths are "
-                           "relative to the file); save the MJML as a file first")
+        raise IncludeError(
+            f"{source}:{line}:{col}: mj-include works in an .mjml file on disk (its paths are "
+            "relative to the file); save the MJML as a file first"
+        )
     root = Path(base_dir).resolve()
     state = _State(root=root, budget=budget, read=len(text.encode("utf-8")))
     here, head = _expand(text, source, 1, root, False, (), state, source)
@@ -237,7 +273,7 @@ def _split_at(pieces: list[_Piece], offset: int, insert: list[_Piece]) -> list[_
             out.append(_Piece(before, piece.label, piece.line))
             out.extend(insert)
             out.append(_Piece(after, piece.label, piece.line + before.count("\n")))
-            return out + pieces[i + 1:]
+            return out + pieces[i + 1 :]
         out.append(piece)
         pos = end
     return out + insert

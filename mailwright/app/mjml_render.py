@@ -3,6 +3,7 @@
 Merge tags in any prop become tokens here (app/tokens.py); the token table travels with the
 MJML so the pipeline can restore them after compiling and inlining.
 """
+
 from __future__ import annotations
 
 import re
@@ -90,12 +91,15 @@ class RenderContext:
         return " ".join(names) or None
 
 
-_MJ_OPEN = re.compile(r"<(mj-(?:section|column|text|image|button|divider|spacer|table|social|navbar|hero|wrapper|"
-                      r"group|accordion|carousel))\b([^>]*?)(/?)>")
+_MJ_OPEN = re.compile(
+    r"<(mj-(?:section|column|text|image|button|divider|spacer|table|social|navbar|hero|wrapper|"
+    r"group|accordion|carousel))\b([^>]*?)(/?)>"
+)
 
 
 def _tag_for_canvas(mjml: str, cls: str) -> str:
     """Design mode: give the elements of raw MJML the node's class so the canvas can find them."""
+
     def add(m: re.Match[str]) -> str:
         name, attrs, close = m.groups()
         found = re.search(r'css-class="([^"]*)"', attrs)
@@ -120,8 +124,7 @@ def render_block(block: BlockBase, ctx: RenderContext) -> str:
     return _wrap_logic(block.condition, block.repeat, spec.render(data, ctx), ctx, level="column")
 
 
-def _wrap_logic(condition: str | None, repeat: str | None, mjml: str, ctx: RenderContext,
-                level: str) -> str:
+def _wrap_logic(condition: str | None, repeat: str | None, mjml: str, ctx: RenderContext, level: str) -> str:
     """Conditions and repeats as merge-language tags around the node (rendered per recipient)."""
     opening: list[str] = []
     closing: list[str] = []
@@ -145,17 +148,19 @@ def _column_content_width(row_width: float, column: Column, col_props: dict[str,
 def render_column(column: Column, row_width: float, ctx: RenderContext) -> str:
     p = resolve_fields(COLUMN_FIELDS, column.props, ctx.theme)
     ctx.column_width = _column_content_width(row_width, column, p)
-    border = f'{px(p["border_width"])} solid {p["border_color"]}' if p["border_width"] and p["border_color"] else None
+    border = f"{px(p['border_width'])} solid {p['border_color']}" if p["border_width"] and p["border_color"] else None
     ctx.node_id = column.id
-    attrs = ctx.attrs({
-        "width": f"{column.width:g}%",
-        "background-color": p["background_color"] or None,
-        "vertical-align": p["vertical_align"],
-        "padding": px(p["padding"]) if p["padding"] else None,
-        "border-radius": px(p["border_radius"]) if p["border_radius"] else None,
-        "border": border,
-        "css-class": ctx.css_class("mw-column"),
-    })
+    attrs = ctx.attrs(
+        {
+            "width": f"{column.width:g}%",
+            "background-color": p["background_color"] or None,
+            "vertical-align": p["vertical_align"],
+            "padding": px(p["padding"]) if p["padding"] else None,
+            "border-radius": px(p["border_radius"]) if p["border_radius"] else None,
+            "border": border,
+            "css-class": ctx.css_class("mw-column"),
+        }
+    )
     blocks = "".join(render_block(b, ctx) for b in column.blocks)
     if not blocks and ctx.design:
         # The canvas needs something to drop onto; exports never carry this.
@@ -170,7 +175,7 @@ DESIGN_EMPTY_COLUMN = (
 DESIGN_EMPTY_DOCUMENT = (
     '<mj-section padding="48px 24px" css-class="mw-empty-doc"><mj-column><mj-text align="center" color="#6b7280" '
     'font-size="15px"><div style="border:2px dashed #cbd5e1;border-radius:8px;padding:48px 16px;">'
-    'Drag a layout or a block from the palette to start</div></mj-text></mj-column></mj-section>'
+    "Drag a layout or a block from the palette to start</div></mj-text></mj-column></mj-section>"
 )
 
 
@@ -186,8 +191,9 @@ def _row_radius(p: dict[str, Any]) -> str | None:
 
 def render_row(row: Row, body_width: int, ctx: RenderContext) -> str:
     p = resolve_fields(ROW_FIELDS, row.props, ctx.theme)
-    classes = tuple(c for c, on in (("mw-hide-mobile", p["hide_on_mobile"]),
-                                    ("mw-hide-desktop", p["hide_on_desktop"])) if on)
+    classes = tuple(
+        c for c, on in (("mw-hide-mobile", p["hide_on_mobile"]), ("mw-hide-desktop", p["hide_on_desktop"])) if on
+    )
     hero = row.hero
     if hero is not None:
         ctx.row_classes = classes
@@ -209,20 +215,22 @@ def render_row(row: Row, body_width: int, ctx: RenderContext) -> str:
     background = p["background_color"] or None
     if background == "transparent" and ctx.theme.neutral:
         background = None  # would override a background the source gives by class
-    attrs = ctx.attrs({
-        "background-color": background,
-        "background-url": p["background_image"] or None,
-        "background-size": p["background_size"] if p["background_image"] else None,
-        "background-repeat": "no-repeat" if p["background_image"] else None,
-        "background-position": p["background_position"] if p["background_image"] else None,
-        "padding": pad(p["padding_top"], p["padding_x"], p["padding_bottom"], p["padding_x"]),
-        "full-width": "full-width" if p["full_width"] else None,
-        "border-radius": _row_radius(p),
-        **{f"border-{side}": p[f"border_{side}"] or None for side in ("top", "right", "bottom", "left")},
-        "text-align": p["text_align"],
-        "direction": "rtl" if reverse else None,
-        "css-class": ctx.css_class("mw-row", *classes, p["css_class"]),
-    })
+    attrs = ctx.attrs(
+        {
+            "background-color": background,
+            "background-url": p["background_image"] or None,
+            "background-size": p["background_size"] if p["background_image"] else None,
+            "background-repeat": "no-repeat" if p["background_image"] else None,
+            "background-position": p["background_position"] if p["background_image"] else None,
+            "padding": pad(p["padding_top"], p["padding_x"], p["padding_bottom"], p["padding_x"]),
+            "full-width": "full-width" if p["full_width"] else None,
+            "border-radius": _row_radius(p),
+            **{f"border-{side}": p[f"border_{side}"] or None for side in ("top", "right", "bottom", "left")},
+            "text-align": p["text_align"],
+            "direction": "rtl" if reverse else None,
+            "css-class": ctx.css_class("mw-row", *classes, p["css_class"]),
+        }
+    )
     return _wrap_logic(row.condition, row.repeat, f"<mj-section{attrs}>{inner}</mj-section>", ctx, level="body")
 
 
@@ -294,10 +302,10 @@ def _head(doc: Document, ctx: RenderContext) -> str:
 
 @dataclass(frozen=True)
 class MjmlOutput:
-    mjml: str               # with tokens in place of merge tags (what the compiler gets)
+    mjml: str  # with tokens in place of merge tags (what the compiler gets)
     tokens: TokenTable
     needs_inlining: bool
-    inline_css: str         # CSS to inline (document setting), "" when none
+    inline_css: str  # CSS to inline (document setting), "" when none
     warnings: tuple[str, ...]
 
     @property
@@ -323,8 +331,7 @@ def document_to_mjml(doc: Document, *, design: bool = False, source: str = "<doc
     return out
 
 
-def _render_document(doc: Document, prefix: str, *, design: bool,
-                     source: str) -> tuple[MjmlOutput, bool]:
+def _render_document(doc: Document, prefix: str, *, design: bool, source: str) -> tuple[MjmlOutput, bool]:
     """The MJML, and whether the token prefix occurs in it only as tokens.
 
     The prefix must appear nowhere else, or user text would be read as a tag. Checking the
@@ -348,6 +355,10 @@ def _render_document(doc: Document, prefix: str, *, design: bool,
     inline_css = strip_controls(doc.settings.inline_css or "")
     needle = prefix.lower()
     clean = mjml.lower().count(needle) == tokens.emitted and needle not in inline_css.lower()
-    return MjmlOutput(mjml=mjml, tokens=tokens,
-                      needs_inlining=ctx.needs_inlining or bool(inline_css.strip()),
-                      inline_css=tokens.protect(inline_css), warnings=tuple(ctx.warnings)), clean
+    return MjmlOutput(
+        mjml=mjml,
+        tokens=tokens,
+        needs_inlining=ctx.needs_inlining or bool(inline_css.strip()),
+        inline_css=tokens.protect(inline_css),
+        warnings=tuple(ctx.warnings),
+    ), clean

@@ -4,6 +4,7 @@
 (the same path, a symlink to it, or a hard link of it) is refused before anything is built, and
 so are two outputs that are one file (the second would silently replace the first).
 """
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,9 @@ def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
     return ida is not None and ida == idb
 
 
-def check_outputs(inputs: Mapping[str, str | os.PathLike[str] | None],
-                  outputs: Mapping[str, str | os.PathLike[str] | None]) -> None:
+def check_outputs(
+    inputs: Mapping[str, str | os.PathLike[str] | None], outputs: Mapping[str, str | os.PathLike[str] | None]
+) -> None:
     """Raise :class:`OutputClash` when an output is an input or two outputs are one file.
 
     `inputs` and `outputs` map a label the user recognises ("the source", "--text") to a path;
@@ -49,10 +51,10 @@ def check_outputs(inputs: Mapping[str, str | os.PathLike[str] | None],
         for in_label, src in ins:
             if same_file(out, src):
                 how = "" if os.path.abspath(out) == os.path.abspath(src) else " (through a link)"
-                raise OutputClash(f"{out}: {out_label} is {in_label}{how}; writing it would destroy "
-                                  f"{src}. Choose another output name")
+                raise OutputClash(
+                    f"{out}: {out_label} is {in_label}{how}; writing it would destroy {src}. Choose another output name"
+                )
     for i, (label_a, a) in enumerate(outs):
-        for label_b, b in outs[i + 1:]:
+        for label_b, b in outs[i + 1 :]:
             if same_file(a, b):
-                raise OutputClash(f"{b}: {label_a} and {label_b} are the same file; "
-                                  "give each output its own name")
+                raise OutputClash(f"{b}: {label_a} and {label_b} are the same file; give each output its own name")

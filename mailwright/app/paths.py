@@ -1,4 +1,5 @@
 """Mailwright's per-user folders, in one place (environment variables override them; tests do)."""
+
 from __future__ import annotations
 
 import os

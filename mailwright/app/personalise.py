@@ -3,6 +3,7 @@
 Both start from a BuildResult: the final HTML and text with merge tags still as tokens, so
 MJML and inlining run once per edit, never once per recipient.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,8 @@ class PersonalEmail:
     text: str
     subject: str
     preheader: str
-    missing: tuple[str, ...]      # fields used without a default that this recipient lacks
-    defaulted: tuple[str, ...]    # absent fields covered by a default (or only tested)
+    missing: tuple[str, ...]  # fields used without a default that this recipient lacks
+    defaulted: tuple[str, ...]  # absent fields covered by a default (or only tested)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,14 @@ class CompiledEmail:
         self._subject = CompiledTemplate(trees.subject, "header")
         self._preheader = CompiledTemplate(trees.preheader, "header")
 
-    def render(self, recipient: dict[str, Any] | None = None, *, links: dict[str, str] | None = None,
-               mark_missing: bool = False, esp: str | None = None) -> PersonalEmail:
+    def render(
+        self,
+        recipient: dict[str, Any] | None = None,
+        *,
+        links: dict[str, str] | None = None,
+        mark_missing: bool = False,
+        esp: str | None = None,
+    ) -> PersonalEmail:
         """The email for one recipient. `mark_missing` highlights absent fields (previews only).
         `esp`: render as that ESP's engine reads values where it differs (docs/merge-semantics.md)."""
         # One runtime for the four parts: it collects the missing and defaulted fields in part
@@ -140,8 +147,9 @@ class EspExport:
     preheader: str
 
 
-def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, str] | None = None,
-                   *, allow_raw_values: bool = False) -> EspExport:
+def export_for_esp(
+    result: BuildResult, dialect_name: str, field_map: dict[str, str] | None = None, *, allow_raw_values: bool = False
+) -> EspExport:
     """The email with every merge tag written in the ESP's syntax (HTML, text, subject, preheader).
     `allow_raw_values`: for an ESP that does not HTML-escape values (SES), export them anyway."""
     try:
@@ -153,9 +161,13 @@ def export_for_esp(result: BuildResult, dialect_name: str, field_map: dict[str, 
     out = {}
     refused: list[str] = []
     parts: tuple[tuple[str, Any, Part], ...] = (
-        ("html", trees.html, "html"), ("text", trees.text, "text"),
-        ("subject", trees.subject, "header"), ("preheader", trees.preheader, "header"))
+        ("html", trees.html, "html"),
+        ("text", trees.text, "text"),
+        ("subject", trees.subject, "header"),
+        ("preheader", trees.preheader, "header"),
+    )
     for name, tree, part in parts:
+
         def context(part: Part = part) -> ExportContext:
             return ExportContext(part, dict(field_map or {}), variables, refuse_raw_values=not allow_raw_values)
 

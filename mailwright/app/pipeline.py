@@ -3,6 +3,7 @@
 document ─▶ MJML with merge tags as tokens ─▶ mjml-python ─▶ premailer (only when there is CSS
 to inline) ─▶ tokens restored ─▶ final HTML, plus the plain-text alternative.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -33,7 +34,7 @@ class InputLimitError(BuildError):
 class BuildResult:
     html: str
     text: str
-    mjml: str        # MJML with merge tags as written (for `build --mjml`)
+    mjml: str  # MJML with merge tags as written (for `build --mjml`)
     subject: str
     preheader: str
     # The same HTML and text with merge tags still as tokens, and the table to read them:
@@ -43,8 +44,8 @@ class BuildResult:
     tokens: TokenTable | None = None
     variables: tuple[tuple[str, str], ...] = ()
     source: str = ""
-    web_fonts: tuple[str, ...] = ()   # the MJML default families linked (.mjml, or a neutral-theme import)
-    includes: tuple[str, ...] = ()    # the mj-include partials read (an .mjml source), as labelled in messages
+    web_fonts: tuple[str, ...] = ()  # the MJML default families linked (.mjml, or a neutral-theme import)
+    includes: tuple[str, ...] = ()  # the mj-include partials read (an .mjml source), as labelled in messages
 
     @property
     def html_bytes(self) -> int:
@@ -83,8 +84,10 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
         raise BuildError(f"{source}: MJML could not be compiled: {error}") from None
     if "\\" in html and _ESCAPED_BREAK_IN_ATTR.search(html) and not _ESCAPED_BREAK_IN_ATTR.search(mjml):
         # The guard behind neutralise_attribute_values: a browser drops a style written "\n color:…".
-        raise BuildError(f"{source}: the compiler wrote a line break inside an attribute as a literal \\n; "
-                         "write the attribute on one line")
+        raise BuildError(
+            f"{source}: the compiler wrote a line break inside an attribute as a literal \\n; "
+            "write the attribute on one line"
+        )
     try:
         check_output_size(html, source)
     except ValueError as e:
@@ -174,8 +177,10 @@ def _without(text: str, cut: list[tuple[int, int]]) -> str:
 # Elements whose children are only MJML elements: node MJML leaves text written directly in
 # them out of the email (a stray character between two columns), mjml-python prints it.
 _ELEMENT_ONLY = frozenset({"mj-body", "mj-wrapper", "mj-section", "mj-group"})
-_STRAY_TEXT_HINT = re.compile(r"(?:<mj-(?:body|section|wrapper|group)\b[^>]*|"
-                              r"</mj-(?:column|section|group|wrapper)\s*)>\s*[^<\s]")
+_STRAY_TEXT_HINT = re.compile(
+    r"(?:<mj-(?:body|section|wrapper|group)\b[^>]*|"
+    r"</mj-(?:column|section|group|wrapper)\s*)>\s*[^<\s]"
+)
 
 
 def drop_stray_text(mjml: str) -> str:
@@ -187,7 +192,7 @@ def drop_stray_text(mjml: str) -> str:
     cut: list[tuple[int, int]] = []
     last_end = 0
     for m in _COMMENT_OR_MJ_TAG.finditer(mjml):
-        if stack and stack[-1] in _ELEMENT_ONLY and mjml[last_end:m.start()].strip():
+        if stack and stack[-1] in _ELEMENT_ONLY and mjml[last_end : m.start()].strip():
             cut.append((last_end, m.start()))
         last_end = m.end()
         if m.group(2) is None:
@@ -197,7 +202,7 @@ def drop_stray_text(mjml: str) -> str:
                 while stack.pop() != m.group(2):
                     pass
         elif not m.group(3):
-            stack.append(m.group(2))   # inside mj-text or mj-raw nothing is cut: the top is theirs
+            stack.append(m.group(2))  # inside mj-text or mj-raw nothing is cut: the top is theirs
     return _without(mjml, cut)
 
 
@@ -214,12 +219,15 @@ def _check_tag_count(tokens: TokenTable, source: str) -> None:
     """Refuse more different merge tags than tokens can number (they came back as "did not
     survive compilation")."""
     if len(tokens.tags) > MAX_TAGS:
-        raise InputLimitError(f"{source}: {len(tokens.tags):,} different merge tags is over the limit of "
-                              f"{MAX_TAGS:,} in one email; use fewer different tags")
+        raise InputLimitError(
+            f"{source}: {len(tokens.tags):,} different merge tags is over the limit of "
+            f"{MAX_TAGS:,} in one email; use fewer different tags"
+        )
 
 
-def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: str,
-            source: str, with_text: bool = True) -> tuple[str, str, str, str]:
+def _finish(
+    html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: str, source: str, with_text: bool = True
+) -> tuple[str, str, str, str]:
     """Inline when needed, then restore tags: (html, text, html with tokens, text with tokens)."""
     if needs_inlining:
         # Imported only here: the inliner (logging, the CSS pruner, later premailer) is for
@@ -241,8 +249,9 @@ def _finish(html: str, tokens: TokenTable, *, needs_inlining: bool, extra_css: s
     return html, tokens.restore_plain(text_tokens), html_tokens, text_tokens
 
 
-def build_document(doc: Document, *, source: str = "<document>", design: bool = False,
-                   with_text: bool = True, web_fonts: bool = True) -> BuildResult:
+def build_document(
+    doc: Document, *, source: str = "<document>", design: bool = False, with_text: bool = True, web_fonts: bool = True
+) -> BuildResult:
     """A document → final HTML, text, MJML, subject and preheader (merge tags kept as written).
 
     `with_text=False` skips the plain-text part (the design canvas does not show it). Under the
@@ -266,17 +275,33 @@ def build_document(doc: Document, *, source: str = "<document>", design: bool = 
         if where:
             raise BuildError(str(e).replace(f"{source}: ", f"{source}: {where}: ", 1)) from None
         raise
-    html, text, html_tokens, text_tokens = _finish(html, out.tokens, needs_inlining=out.needs_inlining,
-                                                   extra_css=out.inline_css, source=source, with_text=with_text)
+    html, text, html_tokens, text_tokens = _finish(
+        html,
+        out.tokens,
+        needs_inlining=out.needs_inlining,
+        extra_css=out.inline_css,
+        source=source,
+        with_text=with_text,
+    )
     fonts: list[str] = []
     if web_fonts and load_theme(doc.settings.theme).neutral:
         from .web_fonts import declared_fonts, fonts_used, link_fonts
 
         fonts = fonts_used(html_tokens, declared_fonts(out.mjml))
         html, html_tokens = link_fonts(html, fonts), link_fonts(html_tokens, fonts)
-    return BuildResult(html=html, text=text, mjml=out.source, subject=doc.subject, preheader=doc.preheader,
-                       html_tokens=html_tokens, text_tokens=text_tokens, tokens=out.tokens,
-                       variables=tuple(sorted(doc.variables.items())), source=source, web_fonts=tuple(fonts))
+    return BuildResult(
+        html=html,
+        text=text,
+        mjml=out.source,
+        subject=doc.subject,
+        preheader=doc.preheader,
+        html_tokens=html_tokens,
+        text_tokens=text_tokens,
+        tokens=out.tokens,
+        variables=tuple(sorted(doc.variables.items())),
+        source=source,
+        web_fonts=tuple(fonts),
+    )
 
 
 def _failing_node(doc: Document, source: str) -> str:
@@ -284,10 +309,10 @@ def _failing_node(doc: Document, source: str) -> str:
 
     MRML gives no position for most errors, and a position in generated MJML means nothing to
     the user; compiling each block alone (only after a failure) finds the one to fix."""
+
     def fails(rows: list) -> bool:
         try:
-            compile_mjml(document_to_mjml(doc.model_copy(update={"rows": rows}), source=source).mjml,
-                         source=source)
+            compile_mjml(document_to_mjml(doc.model_copy(update={"rows": rows}), source=source).mjml, source=source)
         except BuildError:
             return True
         return False
@@ -326,7 +351,7 @@ class _OffsetMap:
         for m in TAG_RE.finditer(original):
             line, col = lines.line_col(m.start())
             token = tokens.token(htmllib.unescape(m.group(0)), Pos(tokens.source, line, col))
-            pieces.append(original[last:m.start()])
+            pieces.append(original[last : m.start()])
             pieces.append(token)
             shift += len(token) - (m.end() - m.start())
             self.points.append((m.end() + shift, m.end()))
@@ -352,7 +377,7 @@ class _OffsetMap:
 # Elements node MJML knows that mjml-python (MRML) refuses: say so, and what to write instead.
 _UNSUPPORTED_ELEMENTS = {
     "mj-html-attributes": "mj-html-attributes is not supported by mjml-python, the compiler Mailwright "
-                          "uses: remove it and write those attributes in an mj-raw block instead",
+    "uses: remove it and write those attributes in an mj-raw block instead",
 }
 
 
@@ -364,8 +389,10 @@ def _unexpected_element_hint(span: str, message: str) -> str:
     if name is None:
         return ""
     element = name.group(1)
-    return _UNSUPPORTED_ELEMENTS.get(element, f"<{element}> is not allowed there: check MJML's nesting "
-                                              "rules (mj-section > mj-column > content) or remove it")
+    return _UNSUPPORTED_ELEMENTS.get(
+        element,
+        f"<{element}> is not allowed there: check MJML's nesting rules (mj-section > mj-column > content) or remove it",
+    )
 
 
 def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
@@ -376,7 +403,7 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
         raw = tokenized.encode("utf-8")
         char_offset = len(raw[:byte_offset].decode("utf-8", "ignore"))
         line, col = omap.line_col(char_offset)
-        hint = _unexpected_element_hint(raw[byte_offset:int(m.group(2))].decode("utf-8", "ignore"), message)
+        hint = _unexpected_element_hint(raw[byte_offset : int(m.group(2))].decode("utf-8", "ignore"), message)
         return f"{line}:{col}" + (f": {hint}" if hint else "")
     bare = _BARE_LT.search(tokenized)
     if bare:
@@ -401,8 +428,14 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     return ""
 
 
-def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, str] | None = None,
-                    base_dir: str | Path | None = None, web_fonts: bool = True) -> BuildResult:
+def build_mjml_text(
+    text: str,
+    *,
+    source: str = "<mjml>",
+    variables: dict[str, str] | None = None,
+    base_dir: str | Path | None = None,
+    web_fonts: bool = True,
+) -> BuildResult:
     """An MJML source (merge tags allowed anywhere) → final HTML and text.
 
     `base_dir` is the folder of the source file: `<mj-include>` paths are resolved there (and
@@ -428,14 +461,13 @@ def build_mjml_text(text: str, *, source: str = "<mjml>", variables: dict[str, s
         if lines is None or m is None or isinstance(e, InputLimitError):
             raise
         label, line = lines.where(int(m.group(1)))
-        raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end():]) from None
+        raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end() :]) from None
     if lines is not None:
         result = replace(result, includes=tuple(sorted({label for label, _ in lines.origins if label != source})))
     return result
 
 
-def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None,
-                         web_fonts: bool) -> BuildResult:
+def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None, web_fonts: bool) -> BuildResult:
     from .merge import MergeSyntaxError, parse
 
     try:
@@ -461,9 +493,10 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
             raise BuildError(message + (f" ({hint})" if hint else "")) from None
         raise
     body = re.search(r"<mj-body\b", stripped, re.I)
-    needs = bool(inline_parts) or bool(body and re.search(r"<style\b", stripped[body.start():], re.I))
-    html, plain, html_tokens, text_tokens = _finish(html, tokens, needs_inlining=needs,
-                                                    extra_css="\n".join(inline_parts), source=source)
+    needs = bool(inline_parts) or bool(body and re.search(r"<style\b", stripped[body.start() :], re.I))
+    html, plain, html_tokens, text_tokens = _finish(
+        html, tokens, needs_inlining=needs, extra_css="\n".join(inline_parts), source=source
+    )
     fonts: list[str] = []
     if web_fonts:
         from .web_fonts import declared_fonts, fonts_used, link_fonts
@@ -473,16 +506,21 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
     title = _TITLE.search(text)
     preview = _PREVIEW.search(text)
     return BuildResult(
-        html=html, text=plain, mjml=text,
+        html=html,
+        text=plain,
+        mjml=text,
         subject=htmllib.unescape(title.group(1).strip()) if title else "",
         preheader=htmllib.unescape(preview.group(1).strip()) if preview else "",
-        html_tokens=html_tokens, text_tokens=text_tokens, tokens=tokens,
-        variables=tuple(sorted((variables or {}).items())), source=source, web_fonts=tuple(fonts),
+        html_tokens=html_tokens,
+        text_tokens=text_tokens,
+        tokens=tokens,
+        variables=tuple(sorted((variables or {}).items())),
+        source=source,
+        web_fonts=tuple(fonts),
     )
 
 
-def build_file(path: str | Path, *, variables: dict[str, str] | None = None,
-               web_fonts: bool = True) -> BuildResult:
+def build_file(path: str | Path, *, variables: dict[str, str] | None = None, web_fonts: bool = True) -> BuildResult:
     """Build a `.mwt` document or an `.mjml` file, by extension.
 
     `variables` (from `--var NAME=VALUE`) give `var:` values to an `.mjml` source and
@@ -492,16 +530,18 @@ def build_file(path: str | Path, *, variables: dict[str, str] | None = None,
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
-        return build_mjml_text(read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent,
-                               web_fonts=web_fonts)
+        return build_mjml_text(
+            read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent, web_fonts=web_fonts
+        )
     doc = load_document(p)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
     return build_document(doc, source=str(p), web_fonts=web_fonts)
 
 
-def build_job(kind: str, text: str, source: str = "<document>", design: bool = False,
-              recipient: dict | None = None) -> dict:
+def build_job(
+    kind: str, text: str, source: str = "<document>", design: bool = False, recipient: dict | None = None
+) -> dict:
     """Entry point for the compile worker process (app/worker.py): plain, picklable in and out.
 
     `kind` is "mwt" (document JSON) or "mjml". The GUI runs this out of process so a native
@@ -513,14 +553,20 @@ def build_job(kind: str, text: str, source: str = "<document>", design: bool = F
     else:
         from .storage import loads_document
 
-        result = build_document(loads_document(text, source), source=source, design=design,
-                                with_text=not design)
-    out = {"html": result.html, "text": result.text, "mjml": result.mjml,
-           "subject": result.subject, "preheader": result.preheader, "missing": ()}
+        result = build_document(loads_document(text, source), source=source, design=design, with_text=not design)
+    out = {
+        "html": result.html,
+        "text": result.text,
+        "mjml": result.mjml,
+        "subject": result.subject,
+        "preheader": result.preheader,
+        "missing": (),
+    }
     if recipient is not None:
         from .personalise import CompiledEmail
 
         email = CompiledEmail(result).render(recipient, mark_missing=True)
-        out.update(html=email.html, text=email.text, subject=email.subject, preheader=email.preheader,
-                   missing=email.missing)
+        out.update(
+            html=email.html, text=email.text, subject=email.subject, preheader=email.preheader, missing=email.missing
+        )
     return out

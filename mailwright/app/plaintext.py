@@ -33,9 +33,29 @@ _MARKUP = re.compile(r"<[/!]?[A-Za-z]")
 
 _SKIP = frozenset({"head", "title", "style", "script", "template"})
 _PARA = frozenset({"p", "h3", "h4", "h5", "h6", "blockquote", "pre"})  # blank line around
-_BLOCK = frozenset({"div", "section", "article", "header", "footer", "main", "nav", "aside",
-                    "center", "table", "tr", "dl", "dt", "dd", "figure", "figcaption",
-                    "address", "form", "fieldset"})  # line break around
+_BLOCK = frozenset(
+    {
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "center",
+        "table",
+        "tr",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "address",
+        "form",
+        "fieldset",
+    }
+)  # line break around
 # Content that makes a table row "block" (cells on their own lines, not joined by spaces).
 _ROW_BLOCKS = tuple(_PARA | _BLOCK | {"h1", "h2", "ul", "ol", "li", "br", "hr"})
 _ROW_BLOCK_SET = frozenset(_ROW_BLOCKS)
@@ -56,8 +76,9 @@ def html_to_text(html: str) -> str:
         return ""
     protected, restore = _protect(html)
     # collect_ids=False: no table of id attributes, which nothing here looks up.
-    parser = etree.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True,
-                              no_network=True, encoding="utf-8", collect_ids=False)
+    parser = etree.HTMLParser(
+        huge_tree=True, remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8", collect_ids=False
+    )
     # Bytes + explicit encoding: a <meta charset> in the document must not re-decode it.
     root = etree.HTML(protected.encode("utf-8", "replace"), parser)
     if root is None:
@@ -94,20 +115,19 @@ def _protect(html: str) -> tuple[str, Callable[[str], str]]:
         if m.group().startswith("\\"):
             end, tag = m.end(), "\\<<"
         else:
-            hits = [(i, c) for c in _CLOSERS[_html.unescape(m.group())]
-                    if (i := find(c, m.end())) != -1]
+            hits = [(i, c) for c in _CLOSERS[_html.unescape(m.group())] if (i := find(c, m.end())) != -1]
             # A "tag" spanning HTML markup is a stray << / >> pair, not a merge tag.
             if not hits or _MARKUP.search(html, m.end(), min(hits)[0]):
-                out.append(html[pos:m.end()])
+                out.append(html[pos : m.end()])
                 pos = m.end()
                 continue
             i, closer = min(hits)
             end = i + len(closer)
-            tag = _html.unescape(html[m.start():end])
+            tag = _html.unescape(html[m.start() : end])
         n = index.setdefault(tag, len(tags))
         if n == len(tags):
             tags.append(tag)
-        out.append(f"{html[pos:m.start()]}{prefix}{n}E")
+        out.append(f"{html[pos : m.start()]}{prefix}{n}E")
         pos = end
     out.append(html[pos:])
 
@@ -218,8 +238,7 @@ def _block_row(tr: etree._Element) -> bool:
     return False
 
 
-def _cell_break(tr: etree._Element, parent: etree._Element | None,
-                grandparent: etree._Element | None) -> int:
+def _cell_break(tr: etree._Element, parent: etree._Element | None, grandparent: etree._Element | None) -> int:
     """The break around each cell of a row: 0 (cells share a line: a data table), 1, or 2
     (MJML components in a layout table read as paragraphs)."""
     if not _block_row(tr):
@@ -235,9 +254,23 @@ INLINE, BLOCK, PARA, CELL, P, DIV, TR, A, IMG, BR, HR, HEADING, LIST, LI, SKIP =
 # By lower-case tag name; a tag not listed is inline. (p and div are PARA and BLOCK unless
 # they are dividers; tr is in _BLOCK but has its own kind.)
 _KINDS: dict[str, int] = {
-    **dict.fromkeys(_BLOCK, BLOCK), **dict.fromkeys(_PARA, PARA), **dict.fromkeys(_SKIP, SKIP),
-    "p": P, "div": DIV, "tr": TR, "td": CELL, "th": CELL, "a": A, "img": IMG, "br": BR,
-    "hr": HR, "h1": HEADING, "h2": HEADING, "ul": LIST, "ol": LIST, "li": LI,
+    **dict.fromkeys(_BLOCK, BLOCK),
+    **dict.fromkeys(_PARA, PARA),
+    **dict.fromkeys(_SKIP, SKIP),
+    "p": P,
+    "div": DIV,
+    "tr": TR,
+    "td": CELL,
+    "th": CELL,
+    "a": A,
+    "img": IMG,
+    "br": BR,
+    "hr": HR,
+    "h1": HEADING,
+    "h2": HEADING,
+    "ul": LIST,
+    "ol": LIST,
+    "li": LI,
 }
 
 # Elements the `hidden` attribute or the mw-hide-desktop class may hide: one XPath in C,

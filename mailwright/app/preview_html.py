@@ -13,6 +13,7 @@ before it is loaded into the hardened view; nothing here is ever exported.
 * Images off: every `<img>` becomes a box showing its alt text (at the image's declared size
   when it has one), and background images are dropped, as a client that blocks images shows.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -36,8 +37,7 @@ _MEDIA_PRELUDE = re.compile(r"@media\b([^{;]*)\{", re.I)
 _SCHEME_FEATURE = re.compile(r"\(\s*prefers-color-scheme\s*:\s*(dark|light)\s*\)", re.I)
 _BARE_SCHEME_FEATURE = re.compile(r"\(\s*prefers-color-scheme\s*\)", re.I)
 _DARK_FEATURE = re.compile(r"prefers-color-scheme\s*:\s*dark", re.I)
-_META_SCHEME = re.compile(
-    r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:color-scheme|supported-color-schemes)[\"']?[^>]*>", re.I)
+_META_SCHEME = re.compile(r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:color-scheme|supported-color-schemes)[\"']?[^>]*>", re.I)
 _CSS_SCHEME = re.compile(r"(?<![-\w])(?:supported-)?color-scheme\s*:\s*([^;}\"'<>]*)", re.I)
 
 
@@ -54,7 +54,7 @@ def has_dark_styles(html: str) -> bool:
     sheets whose condition holds `prefers-color-scheme: dark` (a comment or text saying so is not)."""
     for css in _style_blocks(html):
         if not _DARK_FEATURE.search(css):
-            continue   # the usual case: one search, no comment stripping
+            continue  # the usual case: one search, no comment stripping
         if any(_DARK_FEATURE.search(m.group(1)) for m in _MEDIA_PRELUDE.finditer(_CSS_COMMENT.sub("", css))):
             return True
     return False
@@ -80,6 +80,7 @@ def declares_dark(html: str) -> bool:
 
 def _rewrite_media(css: str, dark: bool) -> str:
     """Make `prefers-color-scheme` features in @media preludes constant for one scheme."""
+
     def feature(m: re.Match[str]) -> str:
         wants_dark = m.group(1).lower() == "dark"
         return _TRUE if wants_dark == dark else _FALSE
@@ -95,10 +96,10 @@ def _rewrite_media(css: str, dark: bool) -> str:
 def _insert_in_head(html: str, snippet: str) -> str:
     m = re.search(r"</head\s*>", html, re.I)
     if m:
-        return html[:m.start()] + snippet + html[m.start():]
+        return html[: m.start()] + snippet + html[m.start() :]
     m = re.search(r"<body\b[^>]*>", html, re.I)
     if m:
-        return html[:m.start()] + snippet + html[m.start():]
+        return html[: m.start()] + snippet + html[m.start() :]
     return snippet + html
 
 
@@ -129,10 +130,12 @@ _URL = re.compile(r"""url\(\s*(?:"[^"]*"|'[^']*'|&quot;.*?&quot;|[^)]*)\s*\)""",
 _BG_DECL = re.compile(r"(background(?:-image)?\s*:)((?:\"[^\"]*\"|'[^']*'|[^;}\"'])*)", re.I)
 _STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)("[^"]*"|'[^']*')""", re.I)
 
-ALT_BOX_STYLE = ("display:inline-block;box-sizing:border-box;max-width:100%;overflow:hidden;"
-                 "border:1px dashed #9ca3af;background:#f3f4f6;color:#4b5563;"
-                 "font:12px/1.4 Arial,Helvetica,sans-serif;padding:6px 8px;text-align:center;"
-                 "vertical-align:middle;word-break:break-word;")
+ALT_BOX_STYLE = (
+    "display:inline-block;box-sizing:border-box;max-width:100%;overflow:hidden;"
+    "border:1px dashed #9ca3af;background:#f3f4f6;color:#4b5563;"
+    "font:12px/1.4 Arial,Helvetica,sans-serif;padding:6px 8px;text-align:center;"
+    "vertical-align:middle;word-break:break-word;"
+)
 
 
 def _attrs(tag: str) -> dict[str, str]:
@@ -177,14 +180,18 @@ def _alt_box(tag: str) -> str:
     small = (width_px is not None and width_px < 80) or (height_px is not None and height_px < 40)
     if small:
         # Icons: keep the image's own box; the alt text is cut rather than stretching it.
-        size += ("padding:0 2px;font-size:10px;white-space:nowrap;text-overflow:ellipsis;"
-                 f"{f'height:{height_px}px;line-height:{max(height_px - 2, 1)}px;' if height_px else ''}")
+        size += (
+            "padding:0 2px;font-size:10px;white-space:nowrap;text-overflow:ellipsis;"
+            f"{f'height:{height_px}px;line-height:{max(height_px - 2, 1)}px;' if height_px else ''}"
+        )
     elif height_px:
         size += f"min-height:{height_px}px;"
     if re.search(r"(?<![-\w])display\s*:\s*block", style, re.I):
         size += "display:block;"
-    return (f'<span class="mw-alt" role="img" title="Image: {htmllib.escape(a.get("src", ""), quote=True)}" '
-            f'style="{ALT_BOX_STYLE}{size}">{htmllib.escape(alt)}</span>')
+    return (
+        f'<span class="mw-alt" role="img" title="Image: {htmllib.escape(a.get("src", ""), quote=True)}" '
+        f'style="{ALT_BOX_STYLE}{size}">{htmllib.escape(alt)}</span>'
+    )
 
 
 def _drop_urls(css: str) -> str:
@@ -230,10 +237,11 @@ def snippet(preheader: str, text: str, limit: int = 140) -> str:
     source = re.sub(r"\[[^\]]*\]\s*\(?https?://\S*\)?|https?://\S+", "", source)
     source = re.sub(r"[=\-*_#|]{3,}", " ", source)
     source = re.sub(r"\s+", " ", source).strip()
-    return source if len(source) <= limit else source[:limit - 1].rstrip() + "…"
+    return source if len(source) <= limit else source[: limit - 1].rstrip() + "…"
 
 
 # --- building for previews ---------------------------------------------------------------
+
 
 def build_preview_job(kind: str, text: str, source: str = "<document>"):
     """Entry point for the preview's compile worker: the export (non-design) build, with the

@@ -9,6 +9,7 @@ Presets fill in the SMTP relays of the common ESPs (esp-dialects.md §2.1) and s
 user name is. The built-in "Local test inbox" profile always exists and points at the running
 inbox (app/inbox.py).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -23,8 +24,18 @@ from .atomic import SaveError, atomic_write_text
 from .messages import ShortMessage
 
 __all__ = [
-    "SECURITY", "SECURITY_LABELS", "LOCAL_INBOX", "Profile", "ProfileError", "Preset", "PRESETS",
-    "from_preset", "is_loopback", "local_inbox_profile", "config_dir", "ProfileStore",
+    "SECURITY",
+    "SECURITY_LABELS",
+    "LOCAL_INBOX",
+    "Profile",
+    "ProfileError",
+    "Preset",
+    "PRESETS",
+    "from_preset",
+    "is_loopback",
+    "local_inbox_profile",
+    "config_dir",
+    "ProfileStore",
 ]
 
 SECURITY = ("tls", "starttls", "none")
@@ -80,7 +91,7 @@ def _check_host(host: str) -> str:
 
 
 def _check_text(label: str, value: str, limit: int = 256) -> None:
-    if any(ord(ch) < 32 or ord(ch) == 0x7f for ch in value):
+    if any(ord(ch) < 32 or ord(ch) == 0x7F for ch in value):
         raise ProfileError(f"the {label} contains a line break or control character")
     if len(value) > limit:
         raise ProfileError(f"the {label} is too long ({len(value)} > {limit} characters)")
@@ -97,7 +108,7 @@ class Profile:
     username: str = ""
     from_addr: str = ""
     reply_to: str = ""
-    unsubscribe_url: str = ""       # List-Unsubscribe (https) for messages sent with it
+    unsubscribe_url: str = ""  # List-Unsubscribe (https) for messages sent with it
     builtin: bool = field(default=False, compare=False)
 
     @property
@@ -131,10 +142,12 @@ class Profile:
                 raise ProfileError(
                     f"{name}: security 'none' sends everything unencrypted, so it is only allowed for a "
                     f"server on this computer (127.0.0.1, ::1 or localhost), not {host}. "
-                    f"Choose STARTTLS (port 587) or SSL/TLS (port 465)")
+                    f"Choose STARTTLS (port 587) or SSL/TLS (port 465)"
+                )
             if username:
-                raise ProfileError(f"{name}: a login is never sent without encryption; with security "
-                                   f"'none' leave the user name empty")
+                raise ProfileError(
+                    f"{name}: a login is never sent without encryption; with security 'none' leave the user name empty"
+                )
         from .addresses import AddressError, parse_address
 
         for label, value in (("From address", self.from_addr), ("Reply-To address", self.reply_to)):
@@ -146,9 +159,15 @@ class Profile:
         url = (self.unsubscribe_url or "").strip()
         if url:
             _check_unsubscribe_url(url, name)
-        return replace(self, name=name, host=host, username=username,
-                       from_addr=(self.from_addr or "").strip(), reply_to=(self.reply_to or "").strip(),
-                       unsubscribe_url=url)
+        return replace(
+            self,
+            name=name,
+            host=host,
+            username=username,
+            from_addr=(self.from_addr or "").strip(),
+            reply_to=(self.reply_to or "").strip(),
+            unsubscribe_url=url,
+        )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -177,28 +196,36 @@ def _check_unsubscribe_url(url: str, name: str) -> None:
         raise ProfileError(f"{name}: the unsubscribe URL contains spaces, quotes or angle brackets")
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.netloc:
-        raise ProfileError(f"{name}: the unsubscribe URL must be an https:// address "
-                           f"(RFC 8058 one-click unsubscribe needs HTTPS)")
+        raise ProfileError(
+            f"{name}: the unsubscribe URL must be an https:// address (RFC 8058 one-click unsubscribe needs HTTPS)"
+        )
 
 
 def local_inbox_profile(port: int, *, host: str = "127.0.0.1") -> Profile:
     """The always-available profile of the built-in test inbox."""
-    return Profile(name=LOCAL_INBOX, host=host, port=port, security="none",
-                   from_addr="Mailwright test <test@localhost>", builtin=True)
+    return Profile(
+        name=LOCAL_INBOX,
+        host=host,
+        port=port,
+        security="none",
+        from_addr="Mailwright test <test@localhost>",
+        builtin=True,
+    )
 
 
 # --- presets (esp-dialects.md §2.1) ------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Preset:
     key: str
     label: str
-    host: str                       # may contain {region}
+    host: str  # may contain {region}
     port: int
     security: str
-    username: str = ""              # a fixed user name (SendGrid: "apikey"), else empty
-    username_hint: str = ""         # what to type as the user name
-    password_hint: str = ""         # what the password is
+    username: str = ""  # a fixed user name (SendGrid: "apikey"), else empty
+    username_hint: str = ""  # what to type as the user name
+    password_hint: str = ""  # what the password is
     other_ports: tuple[tuple[int, str], ...] = ()
     regions: tuple[str, ...] = ()
     notes: str = ""
@@ -212,43 +239,116 @@ class Preset:
         return self.host.format(region=region)
 
 
-PRESETS: dict[str, Preset] = {p.key: p for p in (
-    Preset("mailjet", "Mailjet", "in-v3.mailjet.com", 587, "starttls",
-           username_hint="your API key (public key)", password_hint="your secret key (private API key)",
-           other_ports=((465, "tls"), (25, "starttls"))),
-    Preset("ses", "Amazon SES", "email-smtp.{region}.amazonaws.com", 587, "starttls",
-           username_hint="your SES SMTP user name (SMTP credentials, not the IAM access key)",
-           password_hint="your SES SMTP password (derived from IAM, not the secret access key)",
-           other_ports=((465, "tls"), (2587, "starttls"), (2465, "tls"), (25, "starttls")),
-           regions=("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "eu-west-1",
-                    "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "ap-south-1",
-                    "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2",
-                    "sa-east-1", "me-south-1", "af-south-1"),
-           notes="SES requires TLS on every connection; EC2 throttles port 25."),
-    Preset("sendgrid", "SendGrid", "smtp.sendgrid.net", 587, "starttls", username="apikey",
-           username_hint="literally: apikey", password_hint="your SendGrid API key",
-           other_ports=((465, "tls"), (2525, "starttls"), (25, "starttls"))),
-    Preset("postmark", "Postmark", "smtp.postmarkapp.com", 587, "starttls",
-           username_hint="your Server API token",
-           password_hint="the same Server API token (it is both user name and password)",
-           other_ports=((2525, "starttls"), (25, "starttls")),
-           notes="Broadcast streams use smtp-broadcasts.postmarkapp.com."),
-    Preset("mailgun", "Mailgun (US)", "smtp.mailgun.org", 587, "starttls",
-           username_hint="your domain's SMTP login (e.g. postmaster@mg.example.com), not the API key",
-           password_hint="that SMTP login's password",
-           other_ports=((465, "tls"), (2525, "starttls"), (25, "starttls"))),
-    Preset("mailgun-eu", "Mailgun (EU)", "smtp.eu.mailgun.org", 587, "starttls",
-           username_hint="your domain's SMTP login (e.g. postmaster@mg.example.com), not the API key",
-           password_hint="that SMTP login's password",
-           other_ports=((465, "tls"), (2525, "starttls"), (25, "starttls"))),
-    Preset("brevo", "Brevo", "smtp-relay.brevo.com", 587, "starttls",
-           username_hint="your Brevo SMTP login", password_hint="an SMTP key (not an API key)",
-           other_ports=((465, "tls"), (2525, "starttls"))),
-)}
+PRESETS: dict[str, Preset] = {
+    p.key: p
+    for p in (
+        Preset(
+            "mailjet",
+            "Mailjet",
+            "in-v3.mailjet.com",
+            587,
+            "starttls",
+            username_hint="your API key (public key)",
+            password_hint="your secret key (private API key)",
+            other_ports=((465, "tls"), (25, "starttls")),
+        ),
+        Preset(
+            "ses",
+            "Amazon SES",
+            "email-smtp.{region}.amazonaws.com",
+            587,
+            "starttls",
+            username_hint="your SES SMTP user name (SMTP credentials, not the IAM access key)",
+            password_hint="your SES SMTP password (derived from IAM, not the secret access key)",
+            other_ports=((465, "tls"), (2587, "starttls"), (2465, "tls"), (25, "starttls")),
+            regions=(
+                "us-east-1",
+                "us-east-2",
+                "us-west-1",
+                "us-west-2",
+                "ca-central-1",
+                "eu-west-1",
+                "eu-west-2",
+                "eu-west-3",
+                "eu-central-1",
+                "eu-north-1",
+                "eu-south-1",
+                "ap-south-1",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "ap-northeast-1",
+                "ap-northeast-2",
+                "sa-east-1",
+                "me-south-1",
+                "af-south-1",
+            ),
+            notes="SES requires TLS on every connection; EC2 throttles port 25.",
+        ),
+        Preset(
+            "sendgrid",
+            "SendGrid",
+            "smtp.sendgrid.net",
+            587,
+            "starttls",
+            username="apikey",
+            username_hint="literally: apikey",
+            password_hint="your SendGrid API key",
+            other_ports=((465, "tls"), (2525, "starttls"), (25, "starttls")),
+        ),
+        Preset(
+            "postmark",
+            "Postmark",
+            "smtp.postmarkapp.com",
+            587,
+            "starttls",
+            username_hint="your Server API token",
+            password_hint="the same Server API token (it is both user name and password)",
+            other_ports=((2525, "starttls"), (25, "starttls")),
+            notes="Broadcast streams use smtp-broadcasts.postmarkapp.com.",
+        ),
+        Preset(
+            "mailgun",
+            "Mailgun (US)",
+            "smtp.mailgun.org",
+            587,
+            "starttls",
+            username_hint="your domain's SMTP login (e.g. postmaster@mg.example.com), not the API key",
+            password_hint="that SMTP login's password",
+            other_ports=((465, "tls"), (2525, "starttls"), (25, "starttls")),
+        ),
+        Preset(
+            "mailgun-eu",
+            "Mailgun (EU)",
+            "smtp.eu.mailgun.org",
+            587,
+            "starttls",
+            username_hint="your domain's SMTP login (e.g. postmaster@mg.example.com), not the API key",
+            password_hint="that SMTP login's password",
+            other_ports=((465, "tls"), (2525, "starttls"), (25, "starttls")),
+        ),
+        Preset(
+            "brevo",
+            "Brevo",
+            "smtp-relay.brevo.com",
+            587,
+            "starttls",
+            username_hint="your Brevo SMTP login",
+            password_hint="an SMTP key (not an API key)",
+            other_ports=((465, "tls"), (2525, "starttls")),
+        ),
+    )
+}
 
 
-def from_preset(key: str, name: str | None = None, *, region: str | None = None,
-                username: str | None = None, security: str | None = None, **fields: Any) -> Profile:
+def from_preset(
+    key: str,
+    name: str | None = None,
+    *,
+    region: str | None = None,
+    username: str | None = None,
+    security: str | None = None,
+    **fields: Any,
+) -> Profile:
     """A profile filled from an ESP preset (then validated)."""
     try:
         preset = PRESETS[key]
@@ -257,14 +357,23 @@ def from_preset(key: str, name: str | None = None, *, region: str | None = None,
     port = fields.pop("port", None)
     security = security or preset.security
     if port is None:
-        port = preset.port if security == preset.security else next(
-            (p for p, s in preset.other_ports if s == security), preset.port)
-    return Profile(name=name or preset.label, host=preset.host_for(region), port=port,
-                   security=security, username=username if username is not None else preset.username,
-                   **fields).validated()
+        port = (
+            preset.port
+            if security == preset.security
+            else next((p for p, s in preset.other_ports if s == security), preset.port)
+        )
+    return Profile(
+        name=name or preset.label,
+        host=preset.host_for(region),
+        port=port,
+        security=security,
+        username=username if username is not None else preset.username,
+        **fields,
+    ).validated()
 
 
 # --- the profile file -------------------------------------------------------------------------
+
 
 def config_dir() -> Path:
     """The user config folder (``MAILWRIGHT_CONFIG_DIR`` overrides it, e.g. for tests)."""
@@ -299,13 +408,15 @@ class ProfileStore:
         except json.JSONDecodeError as e:
             raise ProfileError(f"{self.path}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})") from None
         if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
-            raise ProfileError(f"{self.path}: expected {{\"format\": \"{_FORMAT}\", \"profiles\": [...]}}")
+            raise ProfileError(f'{self.path}: expected {{"format": "{_FORMAT}", "profiles": [...]}}')
         out: list[Profile] = []
         for i, item in enumerate(data["profiles"]):
             try:
                 out.append(Profile.from_json(item, f"{self.path}: profiles[{i}]").validated())
             except ProfileError as e:
-                raise ProfileError(e.args[0] if str(self.path) in str(e) else f"{self.path}: profiles[{i}]: {e}") from None
+                raise ProfileError(
+                    e.args[0] if str(self.path) in str(e) else f"{self.path}: profiles[{i}]: {e}"
+                ) from None
         return out
 
     def all(self, inbox_port: int | None = None) -> list[Profile]:
@@ -324,12 +435,12 @@ class ProfileStore:
         raise ProfileError(f"no SMTP profile named {name!r} (profiles: {names})")
 
     def _write(self, profiles: list[Profile]) -> None:
-        payload = {"format": _FORMAT, "version": 1,
-                   "profiles": [_without_secrets(p.to_json()) for p in profiles]}
+        payload = {"format": _FORMAT, "version": 1, "profiles": [_without_secrets(p.to_json()) for p in profiles]}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(self.path, json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                              backup=False)
+            atomic_write_text(
+                self.path, json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False) + "\n", backup=False
+            )
         except SaveError as e:
             raise ProfileError(str(e)) from None
         except OSError as e:

@@ -6,6 +6,7 @@ installed a bar with :func:`terminal_bar` (the CLI does, and only for a terminal
 The bar appears once a loop has run for DELAY seconds (short work stays silent), is redrawn at most
 every INTERVAL seconds and is erased when the loop ends, so it never mixes with the output after it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,9 +20,9 @@ from typing import TextIO, TypeVar
 __all__ = ["DELAY", "INTERVAL", "TerminalBar", "counted", "terminal_bar", "wants_bar"]
 
 T = TypeVar("T")
-DELAY = 0.2      # seconds of work before the bar appears
-INTERVAL = 0.1   # seconds between redraws
-WIDTH = 24       # characters of bar
+DELAY = 0.2  # seconds of work before the bar appears
+INTERVAL = 0.1  # seconds between redraws
+WIDTH = 24  # characters of bar
 _CLEAR = "\r\x1b[K"  # back to the line's start, erase to its end
 
 
@@ -55,8 +56,10 @@ class TerminalBar:
         if done:
             seconds = (now - self.started) * (self.total - done) / done
             left = f"  {seconds:.0f} s left" if seconds >= 1 else ""
-        self._write(f"{_CLEAR}{self.label} [{self.full * filled}{self.empty * (WIDTH - filled)}]"
-                    f"  {done:,}/{self.total:,}  {share:.0%}{left}")
+        self._write(
+            f"{_CLEAR}{self.label} [{self.full * filled}{self.empty * (WIDTH - filled)}]"
+            f"  {done:,}/{self.total:,}  {share:.0%}{left}"
+        )
         self.shown = True
 
     def finish(self) -> None:

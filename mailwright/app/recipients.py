@@ -68,8 +68,7 @@ _JSON_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[{])|[\]}]', re.S)
 class RecipientsError(ShortMessage, ValueError):
     """A recipients file that cannot be used; the message says where and what to do."""
 
-    def __init__(self, message: str, *, source: str = "", row: int | None = None,
-                 line: int | None = None) -> None:
+    def __init__(self, message: str, *, source: str = "", row: int | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.source = source
         self.row = row
@@ -129,7 +128,9 @@ class Recipients:
             raise RecipientsError(
                 f"{self.source}: row {n} does not exist: the file has {count}"
                 + (" (rows are numbered from 1)" if isinstance(n, int) and n < 1 else ""),
-                source=self.source, row=n if isinstance(n, int) else None)
+                source=self.source,
+                row=n if isinstance(n, int) else None,
+            )
         return self.rows[n - 1]
 
     @property
@@ -144,19 +145,22 @@ class Recipients:
             cols = ", ".join(self.fields) or "none"
             raise RecipientsError(
                 f"{self.source}: no email column (looked for a column named email, E-mail or "
-                f"email_address; the columns are: {cols})", source=self.source)
+                f"email_address; the columns are: {cols})",
+                source=self.source,
+            )
         key = _email_key(addr)
-        matches = [i for i, r in enumerate(self.rows, 1)
-                   if key and _email_key(r.get(column)) == key]
+        matches = [i for i, r in enumerate(self.rows, 1) if key and _email_key(r.get(column)) == key]
         if not matches:
             raise RecipientsError(
-                f"{self.source}: no recipient with email {addr.strip()!r} in column {column!r}",
-                source=self.source)
+                f"{self.source}: no recipient with email {addr.strip()!r} in column {column!r}", source=self.source
+            )
         if len(matches) > 1:
             others = ", ".join(map(str, matches[1:6])) + (", ..." if len(matches) > 6 else "")
             _pywarnings.warn(
-                f"{self.source}: {addr.strip()} appears in rows {matches[0]}, {others}; "
-                f"using row {matches[0]}", RecipientsWarning, stacklevel=2)
+                f"{self.source}: {addr.strip()} appears in rows {matches[0]}, {others}; using row {matches[0]}",
+                RecipientsWarning,
+                stacklevel=2,
+            )
         return matches[0], self.rows[matches[0] - 1]
 
 
@@ -204,13 +208,15 @@ class _Warnings:
 
     def result(self) -> tuple[str, ...]:
         cap = _MAX_WARNINGS_PER_KIND
-        extra = [f"... and {_plural(n - cap, 'more warning')} like these ({kind})"
-                 for kind, n in self._counts.items() if n > cap]
+        extra = [
+            f"... and {_plural(n - cap, 'more warning')} like these ({kind})"
+            for kind, n in self._counts.items()
+            if n > cap
+        ]
         return tuple(self._items + extra)
 
 
-def _warn_duplicate_emails(rows: Sequence[dict[str, Any]], fields: Sequence[str],
-                           out: _Warnings) -> None:
+def _warn_duplicate_emails(rows: Sequence[dict[str, Any]], fields: Sequence[str], out: _Warnings) -> None:
     column = _email_field(fields)
     if column is None:
         return
@@ -220,13 +226,16 @@ def _warn_duplicate_emails(rows: Sequence[dict[str, Any]], fields: Sequence[str]
         if key is None:
             continue
         if key in first:
-            out.add("duplicate email", f"rows {first[key]} and {i} have the same email "
-                    f"{key!r}; selecting by email uses row {first[key]}")
+            out.add(
+                "duplicate email",
+                f"rows {first[key]} and {i} have the same email {key!r}; selecting by email uses row {first[key]}",
+            )
         else:
             first[key] = i
 
 
 # ---------------------------------------------------------------------------------------- files
+
 
 def load_recipients(path: str | os.PathLike[str]) -> Recipients:
     """Read a .csv/.tsv/.txt or .json file; other extensions are sniffed by content."""
@@ -250,15 +259,20 @@ def load_recipients(path: str | os.PathLike[str]) -> Recipients:
 def _too_big(source: str, size: int) -> NoReturn:
     raise RecipientsError(
         f"{source}: the file is {size / 1024 / 1024:.1f} MB; recipient files are limited to "
-        f"{MAX_FILE_BYTES // 1024 // 1024} MB: split it into smaller files", source=source)
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB: split it into smaller files",
+        source=source,
+    )
 
 
 def _looks_like_json(data: bytes) -> bool:
     head = data[:256]
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if head.startswith(bom):
-            head_text = head[len(bom):].decode(enc, errors="ignore")
+            head_text = head[len(bom) :].decode(enc, errors="ignore")
             break
     else:
         head_text = head.decode("latin-1")
@@ -267,9 +281,15 @@ def _looks_like_json(data: bytes) -> bool:
 
 # ------------------------------------------------------------------------------------------ CSV
 
-_LABELS = {"cp1252": "Windows-1252 (cp1252)", "latin-1": "Latin-1", "iso8859-1": "Latin-1",
-           "cp1250": "Windows-1250 (cp1250, Central European)", "cp1251": "Windows-1251 (cp1251, Cyrillic)",
-           "cp932": "Shift_JIS (cp932)", "shift_jis": "Shift_JIS"}
+_LABELS = {
+    "cp1252": "Windows-1252 (cp1252)",
+    "latin-1": "Latin-1",
+    "iso8859-1": "Latin-1",
+    "cp1250": "Windows-1250 (cp1250, Central European)",
+    "cp1251": "Windows-1251 (cp1251, Cyrillic)",
+    "cp932": "Shift_JIS (cp932)",
+    "shift_jis": "Shift_JIS",
+}
 
 
 def _decode(data: bytes, out: _Warnings) -> tuple[str, str]:
@@ -281,12 +301,15 @@ def _decode(data: bytes, out: _Warnings) -> tuple[str, str]:
             pass  # a BOM followed by cp1252 text: fall through to the guesses below
     for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            body = data[len(bom):]
+            body = data[len(bom) :]
             try:
                 return body.decode(enc), enc
             except UnicodeDecodeError as exc:
-                out.add("encoding", f"the file is UTF-16 but damaged near byte "
-                        f"{exc.start + len(bom):,}; unreadable characters were replaced by \ufffd")
+                out.add(
+                    "encoding",
+                    f"the file is UTF-16 but damaged near byte "
+                    f"{exc.start + len(bom):,}; unreadable characters were replaced by \ufffd",
+                )
                 return body.decode(enc, errors="replace"), enc
     utf16 = _guess_bomless_utf16(data)
     if utf16:
@@ -308,15 +331,21 @@ def _decode(data: bytes, out: _Warnings) -> tuple[str, str]:
         try:
             return data.decode(forced), forced
         except UnicodeDecodeError as exc:
-            out.add("encoding", f"the file is not valid {forced} near byte {exc.start:,} (--encoding); "
-                    "unreadable characters were replaced by \ufffd")
+            out.add(
+                "encoding",
+                f"the file is not valid {forced} near byte {exc.start:,} (--encoding); "
+                "unreadable characters were replaced by \ufffd",
+            )
             return data.decode(forced, errors="replace"), forced
     # charset-normalizer's candidates and the common code pages, the cleanest reading first
     # (encodings.py); latin-1 reads any bytes.
     enc = guess(data) or "latin-1"
     label = _LABELS.get(enc, enc)
-    out.add("encoding", f"the file is not UTF-8; it was read as {label}. If letters look wrong, give "
-            "its encoding with --encoding NAME or re-export it as \"CSV UTF-8\"")
+    out.add(
+        "encoding",
+        f"the file is not UTF-8; it was read as {label}. If letters look wrong, give "
+        'its encoding with --encoding NAME or re-export it as "CSV UTF-8"',
+    )
     return data.decode(enc, errors="replace"), enc
 
 
@@ -358,8 +387,7 @@ def _sniff_delimiter(sample: str, truncated: bool) -> str:
             return ","
         # Trailing empty values do not count: Excel often ends every line with a delimiter.
         width = _filled_len(records[0])
-        points = [0.0 if _filled_len(r) > width else 1.0 if len(r) >= width else 0.5
-                  for r in records[1:]]
+        points = [0.0 if _filled_len(r) > width else 1.0 if len(r) >= width else 0.5 for r in records[1:]]
         scores[delim] = (width > 1, sum(points) / len(points) if points else 1.0)
     best = max(scores.values())
     top = [d for d in DELIMITERS if scores[d] == best]
@@ -386,8 +414,9 @@ def parse_csv(data: bytes, source: str) -> Recipients:
         where = "header" if row == 0 else _where(row, first, last) if row else ""
         if row == 0:
             where += f" (line {first})"
-        raise RecipientsError(f"{source}: {where + ': ' if where else ''}{message}",
-                              source=source, row=row or None, line=first or None)
+        raise RecipientsError(
+            f"{source}: {where + ': ' if where else ''}{message}", source=source, row=row or None, line=first or None
+        )
 
     # Excel writes "sep=;" as the first line when asked to; it names the delimiter.
     skip_first = False
@@ -428,9 +457,13 @@ def parse_csv(data: bytes, source: str) -> Recipients:
             break
         except csv.Error as exc:
             if "field larger" in str(exc):
-                fail(f"a value is longer than {csv.field_size_limit():,} characters; if it is not "
-                     "meant to be one value, look for a quote that is not closed",
-                     row_no, start, reader.line_num)
+                fail(
+                    f"a value is longer than {csv.field_size_limit():,} characters; if it is not "
+                    "meant to be one value, look for a quote that is not closed",
+                    row_no,
+                    start,
+                    reader.line_num,
+                )
             fail(f"not valid CSV ({exc})", row_no, start, reader.line_num)
         end = prev_end = reader.line_num
         if not record:
@@ -438,15 +471,19 @@ def parse_csv(data: bytes, source: str) -> Recipients:
         if end > real_lines:  # the record swallowed the sentinel
             if start > real_lines:
                 break
-            fail('a quoted value is never closed: check for a stray " character',
-                 row_no, start, start)
+            fail('a quoted value is never closed: check for a stray " character', row_no, start, start)
         for i, value in enumerate(record, 1):
             if "\x00" in value:
                 fail("contains a NUL byte; re-export the file as CSV UTF-8", row_no, start, end)
             if len(value) > MAX_FIELD_CHARS:
-                fail(f"the value in column {i} is {len(value):,} characters long (the limit is "
-                     f"{MAX_FIELD_CHARS:,}); if it is not meant to be one value, look for a "
-                     "quote that is not closed", row_no, start, end)
+                fail(
+                    f"the value in column {i} is {len(value):,} characters long (the limit is "
+                    f"{MAX_FIELD_CHARS:,}); if it is not meant to be one value, look for a "
+                    "quote that is not closed",
+                    row_no,
+                    start,
+                    end,
+                )
 
         if header is None:
             if not any(v.strip() for v in record):
@@ -459,21 +496,24 @@ def parse_csv(data: bytes, source: str) -> Recipients:
             while not header[-1]:
                 header.pop()
             for i in range(len(header), width):
-                out.add("trailing column", f"header (line {start}): column {i + 1} has no name "
-                        "and was ignored (a trailing delimiter?)")
+                out.add(
+                    "trailing column",
+                    f"header (line {start}): column {i + 1} has no name and was ignored (a trailing delimiter?)",
+                )
             seen: dict[str, int] = {}
             for i, name in enumerate(header, 1):
                 if not name:
-                    fail(f"column {i} has no name; name every column or delete the empty one",
-                         0, start)
+                    fail(f"column {i} has no name; name every column or delete the empty one", 0, start)
                 key = name.casefold()
                 if key in seen:
-                    fail(f"columns {seen[key]} and {i} are both named {name!r}; rename one of "
-                         "them", 0, start)
+                    fail(f"columns {seen[key]} and {i} are both named {name!r}; rename one of them", 0, start)
                 seen[key] = i
             if any("@" in name for name in header):
-                out.add("header", f"header (line {start}): the first row looks like data "
-                        f"({next(n for n in header if '@' in n)!r}); it must hold column names")
+                out.add(
+                    "header",
+                    f"header (line {start}): the first row looks like data "
+                    f"({next(n for n in header if '@' in n)!r}); it must hold column names",
+                )
             fields = tuple(header)
             continue
 
@@ -485,27 +525,36 @@ def parse_csv(data: bytes, source: str) -> Recipients:
         extra = record[named:]
         if extra and any(v.strip() for v in extra):
             if len(record) > width:
-                fail(f"{_plural(len(record), 'value')} but the header has "
-                     f"{_plural(width, 'column')}; quote values that contain {delim_name}, "
-                     "or name the extra column", row_no, start, end)
+                fail(
+                    f"{_plural(len(record), 'value')} but the header has "
+                    f"{_plural(width, 'column')}; quote values that contain {delim_name}, "
+                    "or name the extra column",
+                    row_no,
+                    start,
+                    end,
+                )
             col = named + next(i for i, v in enumerate(extra, 1) if v.strip())
-            fail(f"column {col} has a value but no name in the header; name the column",
-                 row_no, start, end)
+            fail(f"column {col} has a value but no name in the header; name the column", row_no, start, end)
         if len(record) > width:
-            out.add("extra empty", f"{_where(row_no, start, end)}: "
-                    f"{_plural(len(record), 'value')} but the header has "
-                    f"{_plural(width, 'column')}; the extra empty values were ignored")
+            out.add(
+                "extra empty",
+                f"{_where(row_no, start, end)}: "
+                f"{_plural(len(record), 'value')} but the header has "
+                f"{_plural(width, 'column')}; the extra empty values were ignored",
+            )
         if len(record) < named:
-            out.add("short row", f"{_where(row_no, start, end)}: "
-                    f"{_plural(len(record), 'value')} but the header has "
-                    f"{_plural(named, 'column')}; the missing values were left empty")
+            out.add(
+                "short row",
+                f"{_where(row_no, start, end)}: "
+                f"{_plural(len(record), 'value')} but the header has "
+                f"{_plural(named, 'column')}; the missing values were left empty",
+            )
             record = record + [""] * (named - len(record))
         rows.append(dict(zip(fields, record)))
 
     if blank_rows:
         shown = ", ".join(map(str, blank_rows[:10])) + (", ..." if len(blank_rows) > 10 else "")
-        out.add("blank", f"{_plural(len(blank_rows), 'row')} with no values skipped "
-                f"(line {shown})")
+        out.add("blank", f"{_plural(len(blank_rows), 'row')} with no values skipped (line {shown})")
     if header is not None and not rows:
         out.add("empty", "the file has a header but no recipients")
     _warn_duplicate_emails(rows, fields, out)
@@ -513,6 +562,7 @@ def parse_csv(data: bytes, source: str) -> Recipients:
 
 
 # ----------------------------------------------------------------------------------------- JSON
+
 
 class _DuplicateKey(Exception):
     def __init__(self, key: str, pos: int = -1) -> None:
@@ -545,8 +595,7 @@ def _duplicate_key_position(text: str) -> int:
     The C scanner does not tell hooks where they are, so this only runs after the fast
     parse has already found a duplicate.
     """
-    decoder = json.JSONDecoder(object_pairs_hook=_pairs_no_duplicates,
-                               parse_constant=_reject_constant)
+    decoder = json.JSONDecoder(object_pairs_hook=_pairs_no_duplicates, parse_constant=_reject_constant)
 
     def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[dict[str, Any], int]:
         start = s_and_end[1] - 1
@@ -578,18 +627,22 @@ def _line_col(text: str, pos: int) -> str:
 
 
 def _decode_json(data: bytes, source: str) -> tuple[str, str]:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),  # noqa: B007 (used after break)
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (  # noqa: B007 (enc is used after the break)
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
             break
     else:
         bom, enc = b"", "utf-8"
     try:
-        return data[len(bom):].decode(enc.replace("-sig", "")), enc
+        return data[len(bom) :].decode(enc.replace("-sig", "")), enc
     except UnicodeDecodeError as exc:
         offset = exc.start + len(bom)
-        raise RecipientsError(f"{source}: not valid {enc.upper()} at byte offset {offset:,}; "
-                              "save the file as UTF-8", source=source) from None
+        raise RecipientsError(
+            f"{source}: not valid {enc.upper()} at byte offset {offset:,}; save the file as UTF-8", source=source
+        ) from None
 
 
 def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
@@ -607,8 +660,7 @@ def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
     if not text.strip():
         fail("the file is empty; expected a JSON list of recipient objects")
     try:
-        data = json.loads(text, object_pairs_hook=_pairs_no_duplicates,
-                          parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_pairs_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         fail(f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
     except _DuplicateKey as exc:
@@ -622,8 +674,10 @@ def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
     except RecursionError:
         pos = _too_deep_position(text, MAX_VALUE_DEPTH + 2)
         where = f"{_line_col(text, pos)}: " if pos >= 0 else ""
-        fail(f"{where}the JSON is nested too deeply; a recipient's values may hold lists and objects "
-             f"at most {MAX_VALUE_DEPTH} levels deep")
+        fail(
+            f"{where}the JSON is nested too deeply; a recipient's values may hold lists and objects "
+            f"at most {MAX_VALUE_DEPTH} levels deep"
+        )
     except ValueError as exc:  # e.g. an integer with more digits than Python allows
         fail(f"invalid JSON: {exc}")
 
@@ -632,22 +686,23 @@ def parse_json(text_or_bytes: str | bytes, source: str) -> Recipients:
     if isinstance(data, dict) and isinstance(data.get("recipients"), list):
         others = [k for k in data if k != "recipients"]
         if others:
-            out.add("ignored", "top-level keys other than \"recipients\" were ignored: "
-                    + ", ".join(others[:10]))
+            out.add("ignored", 'top-level keys other than "recipients" were ignored: ' + ", ".join(others[:10]))
         data, prefix = data["recipients"], "recipients"
     if not isinstance(data, list):
-        fail(f"expected a list of recipient objects ([{{...}}, ...] or "
-             f"{{\"recipients\": [...]}}), got {_json_type(data)}")
+        fail(
+            f'expected a list of recipient objects ([{{...}}, ...] or {{"recipients": [...]}}), got {_json_type(data)}'
+        )
     fields: dict[str, None] = {}
     for i, item in enumerate(data):
         if not isinstance(item, dict):
-            fail(f"{prefix}[{i}]: each recipient must be an object, not {_json_type(item)} "
-                 f"(this is row {i + 1})")
+            fail(f"{prefix}[{i}]: each recipient must be an object, not {_json_type(item)} (this is row {i + 1})")
         deep = _too_deep(item, MAX_VALUE_DEPTH)
         if deep is not None:
-            fail(f"row {i + 1} ({prefix}[{i}]{deep}): the value holds lists and objects nested more than "
-                 f"{MAX_VALUE_DEPTH} levels deep; a recipient's value may nest at most {MAX_VALUE_DEPTH} "
-                 "levels: flatten the data")
+            fail(
+                f"row {i + 1} ({prefix}[{i}]{deep}): the value holds lists and objects nested more than "
+                f"{MAX_VALUE_DEPTH} levels deep; a recipient's value may nest at most {MAX_VALUE_DEPTH} "
+                "levels: flatten the data"
+            )
         fields.update(dict.fromkeys(item))
     if not data:
         out.add("empty", "the file has no recipients")
@@ -693,8 +748,14 @@ def _too_deep_position(text: str, limit: int) -> int:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    for kind, name in ((bool, "true/false"), (str, "a string"), (int, "a number"),
-                       (float, "a number"), (list, "a list"), (dict, "an object")):
+    for kind, name in (
+        (bool, "true/false"),
+        (str, "a string"),
+        (int, "a number"),
+        (float, "a number"),
+        (list, "a list"),
+        (dict, "an object"),
+    ):
         if isinstance(value, kind):
             return name
     return type(value).__name__

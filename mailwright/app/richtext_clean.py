@@ -20,6 +20,7 @@ runs is joined into one run, so it is never broken by markup.
 
 Pure functions, no Qt: the GUI calls them around ``toHtml()``/``setHtml()``.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,14 +39,72 @@ __all__ = ["QT_LINK_COLOR", "clean_rich_html", "rich_to_qt"]
 # it into every link's span; the GUI may pass its palette's colour instead.
 QT_LINK_COLOR = "#0000ff"
 
-_DROP = {"head", "title", "style", "script", "noscript", "template", "iframe", "object", "embed",
-         "form", "input", "button", "select", "textarea", "svg", "math", "link", "meta", "base",
-         "img", "hr", "video", "audio", "canvas"}
+_DROP = {
+    "head",
+    "title",
+    "style",
+    "script",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+    "img",
+    "hr",
+    "video",
+    "audio",
+    "canvas",
+}
 _LISTS = {"ul", "ol"}
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "center", "section",
-           "article", "header", "footer", "main", "nav", "aside", "address", "figure", "figcaption",
-           "table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "dl", "dt", "dd", "li",
-           "body", "html", "ul", "ol"}
+_BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "center",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "nav",
+    "aside",
+    "address",
+    "figure",
+    "figcaption",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "dl",
+    "dt",
+    "dd",
+    "li",
+    "body",
+    "html",
+    "ul",
+    "ol",
+}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ALIGNS = {"center", "right", "justify"}
 _CSS_DECL = re.compile(r"([a-zA-Z-]+)\s*:\s*([^;]*)")
@@ -58,6 +117,7 @@ _STYLE_ATTR = re.compile(r"\sstyle\s*=\s*\"([^\"]*)\"", re.I)
 
 # --- the model: paragraphs and lists of formatted runs ------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Fmt:
     href: str | None = None
@@ -65,11 +125,11 @@ class _Fmt:
     italic: bool = False
     underline: bool = False
     strike: bool = False
-    valign: str | None = None       # "super" | "sub"
+    valign: str | None = None  # "super" | "sub"
     color: str | None = None
     background: str | None = None
-    size: str | None = None         # "14px" (only px sizes: pt sizes are Qt's/Word's, not ours)
-    in_link: bool = False           # inside an <a>, even one whose href was refused
+    size: str | None = None  # "14px" (only px sizes: pt sizes are Qt's/Word's, not ours)
+    in_link: bool = False  # inside an <a>, even one whose href was refused
 
 
 class _Br:
@@ -107,6 +167,7 @@ _Block = Union[_Para, _List]
 
 
 # --- CSS and attributes -----------------------------------------------------------------------
+
 
 def _color(value: str) -> str | None:
     value = value.strip().lower()
@@ -184,6 +245,7 @@ def _align(el: etree._Element) -> str | None:
 
 # --- HTML → model -----------------------------------------------------------------------------
 
+
 class _Reader:
     def __init__(self, restore: Callable[[str], str]) -> None:
         self.restore = restore  # puts raw merge tags back into text and hrefs
@@ -230,8 +292,7 @@ class _Reader:
         pending: list = []
 
         def flush() -> None:
-            if any(isinstance(r.text, str) and r.text.strip() for r in pending) or any(
-                    r.text is BR for r in pending):
+            if any(isinstance(r.text, str) and r.text.strip() for r in pending) or any(r.text is BR for r in pending):
                 out.append(_Para(align, pending[:]))
             pending.clear()
 
@@ -306,6 +367,7 @@ class _Reader:
 
 # --- tidying the model ------------------------------------------------------------------------
 
+
 def _is_br(run: object) -> bool:
     return isinstance(run, _Run) and run.text is BR
 
@@ -313,6 +375,7 @@ def _is_br(run: object) -> bool:
 def _strip_end(content: list) -> None:
     """Drop what shows nowhere at the end of inline content: spaces, and one line break
     (a browser ignores a <br> that ends a paragraph)."""
+
     def strip_spaces() -> None:
         while content and isinstance(content[-1], _Run) and isinstance(content[-1].text, str):
             stripped = content[-1].text.rstrip()
@@ -335,8 +398,13 @@ def _tidy_runs(runs: list) -> list:
         if isinstance(run, _List):
             merged.append(run)
             continue
-        if (merged and isinstance(merged[-1], _Run) and isinstance(merged[-1].text, str)
-                and isinstance(run.text, str) and merged[-1].fmt == run.fmt):
+        if (
+            merged
+            and isinstance(merged[-1], _Run)
+            and isinstance(merged[-1].text, str)
+            and isinstance(run.text, str)
+            and merged[-1].fmt == run.fmt
+        ):
             merged[-1] = _Run(merged[-1].text + run.text, run.fmt)
         else:
             merged.append(_Run(run.text, run.fmt))
@@ -444,6 +512,7 @@ def _empty(block: _Block) -> bool:
 
 # --- model → HTML -----------------------------------------------------------------------------
 
+
 def _escape_text(text: str, raw_tags: bool) -> str:
     def esc(s: str) -> str:
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -453,7 +522,7 @@ def _escape_text(text: str, raw_tags: bool) -> str:
     out: list[str] = []
     last = 0
     for m in TAG_RE.finditer(text):
-        out.append(esc(text[last:m.start()]))
+        out.append(esc(text[last : m.start()]))
         out.append(m.group(0))  # merge tags stay as written: the pipeline tokenises them
         last = m.end()
     out.append(esc(text[last:]))
@@ -483,8 +552,11 @@ def _wrappers(fmt: _Fmt, raw_tags: bool) -> list[tuple[str, str]]:
     if fmt.valign:
         tag = "sup" if fmt.valign == "super" else "sub"
         out.append((f"<{tag}>", f"</{tag}>"))
-    css = [f"{k}:{v}" for k, v in (("color", fmt.color), ("background-color", fmt.background),
-                                   ("font-size", fmt.size)) if v]
+    css = [
+        f"{k}:{v}"
+        for k, v in (("color", fmt.color), ("background-color", fmt.background), ("font-size", fmt.size))
+        if v
+    ]
     if css:
         out.append((f'<span style="{";".join(css)}">', "</span>"))
     return out
@@ -545,9 +617,11 @@ def _write(blocks: list[_Block], raw_tags: bool) -> str:
 
 # --- entry points -------------------------------------------------------------------------------
 
+
 def _merge_duplicate_styles(html: str) -> str:
     """Qt writes two style attributes on a list item (`<li style=" font-weight:700;"
     style=" margin-top:0px; …">`); HTML parsers keep only one, so join them first."""
+
     def fix(m: re.Match[str]) -> str:
         tag = m.group(0)
         styles = _STYLE_ATTR.findall(tag)

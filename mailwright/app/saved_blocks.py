@@ -10,6 +10,7 @@ written atomically. Names are what the user sees (unique, compared without case)
 are derived from them, safe as file names on every OS. The palette lists :func:`list_saved`;
 dropping one runs :func:`insert_command`, which gives the copy fresh ids.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -30,8 +31,19 @@ from .storage import DocumentError, parse_json
 from .messages import ShortMessage
 
 __all__ = [
-    "SAVED_FORMAT", "SAVED_VERSION", "SavedBlock", "SavedBlockError", "delete_saved", "get_saved",
-    "insert_command", "list_saved", "rename", "rename_saved", "save_block", "saved_blocks_dir", "slugify",
+    "SAVED_FORMAT",
+    "SAVED_VERSION",
+    "SavedBlock",
+    "SavedBlockError",
+    "delete_saved",
+    "get_saved",
+    "insert_command",
+    "list_saved",
+    "rename",
+    "rename_saved",
+    "save_block",
+    "saved_blocks_dir",
+    "slugify",
     "validate_name",
 ]
 
@@ -52,8 +64,8 @@ class SavedBlockError(ShortMessage, ValueError):
 @dataclass(frozen=True)
 class SavedBlock:
     name: str
-    kind: str                      # "block" | "row"
-    created: str                   # ISO 8601, UTC
+    kind: str  # "block" | "row"
+    created: str  # ISO 8601, UTC
     node: dict[str, Any] = field(repr=False)
     path: Path | None = None
 
@@ -67,8 +79,14 @@ class SavedBlock:
         return self.node.get("type") if self.kind == "block" else None
 
     def to_json(self) -> str:
-        data = {"format": SAVED_FORMAT, "version": SAVED_VERSION, "name": self.name, "kind": self.kind,
-                "created": self.created, "node": self.node}
+        data = {
+            "format": SAVED_FORMAT,
+            "version": SAVED_VERSION,
+            "name": self.name,
+            "kind": self.kind,
+            "created": self.created,
+            "node": self.node,
+        }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -77,6 +95,7 @@ def saved_blocks_dir() -> Path:
 
 
 # --- names ---------------------------------------------------------------------------------------
+
 
 def validate_name(name: str) -> str:
     """The name as stored (trimmed, inner whitespace collapsed); SavedBlockError if unusable."""
@@ -118,6 +137,7 @@ def _free_path(folder: Path, name: str) -> Path:
 
 # --- reading ------------------------------------------------------------------------------------
 
+
 def _load(path: Path) -> SavedBlock:
     try:
         size = path.stat().st_size
@@ -148,8 +168,7 @@ def _load(path: Path) -> SavedBlock:
         _validate_node(kind, node)
     except CommandError as e:
         raise SavedBlockError(f"{path.name}: node: {e}") from None
-    return SavedBlock(name=name, kind=kind, created=created if isinstance(created, str) else "",
-                      node=node, path=path)
+    return SavedBlock(name=name, kind=kind, created=created if isinstance(created, str) else "", node=node, path=path)
 
 
 def _validate_node(kind: str, node: dict[str, Any]) -> None:
@@ -198,6 +217,7 @@ def _check_unique(name: str, ignore: Path | None = None) -> None:
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")

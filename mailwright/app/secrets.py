@@ -10,6 +10,7 @@ why in words a user understands (:attr:`PasswordStore.notice`).
 For the command line, ``MAILWRIGHT_SMTP_PASSWORD`` wins over the keyring
 (:func:`password_from_env`).
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,9 +23,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TypeVar
 
 __all__ = [
-    "ENV_PASSWORD", "SERVICE", "KEYRING_TIMEOUT", "Secret", "RedactingFilter", "redact",
-    "register_secret", "register_login", "install_log_redaction", "password_from_env",
-    "PasswordStore", "KeyringOutcome",
+    "ENV_PASSWORD",
+    "SERVICE",
+    "KEYRING_TIMEOUT",
+    "Secret",
+    "RedactingFilter",
+    "redact",
+    "register_secret",
+    "register_login",
+    "install_log_redaction",
+    "password_from_env",
+    "PasswordStore",
+    "KeyringOutcome",
 ]
 
 ENV_PASSWORD = "MAILWRIGHT_SMTP_PASSWORD"
@@ -85,8 +95,8 @@ class Secret:
 # --- log redaction ---------------------------------------------------------------------------
 
 _registry_lock = threading.Lock()
-_registered: set[str] = set()   # raw values and their encoded forms
-_MIN_SECRET_LEN = 6             # shorter values would redact ordinary words
+_registered: set[str] = set()  # raw values and their encoded forms
+_MIN_SECRET_LEN = 6  # shorter values would redact ordinary words
 
 # AUTH PLAIN <b64>, AUTH LOGIN <b64>, XOAUTH2, and the continuation lines smtplib logs.
 _PATTERNS = [
@@ -232,8 +242,10 @@ def _keyring_message(error: BaseException, action: str, timeout: float) -> str:
     except Exception:  # keyring not importable at all
         return f"No system keyring is available here, {_FALLBACK}."
     if isinstance(error, _Timeout):
-        return (f"The system keyring did not answer within {timeout:g} s (it may be locked and "
-                f"waiting for an unlock prompt), {_FALLBACK}.")
+        return (
+            f"The system keyring did not answer within {timeout:g} s (it may be locked and "
+            f"waiting for an unlock prompt), {_FALLBACK}."
+        )
     if isinstance(error, kerr.NoKeyringError):
         return f"No system keyring is available here, {_FALLBACK}."
     if isinstance(error, kerr.KeyringLocked):
@@ -241,8 +253,10 @@ def _keyring_message(error: BaseException, action: str, timeout: float) -> str:
     if isinstance(error, kerr.InitError):
         return f"The system keyring could not be opened, {_FALLBACK}."
     if isinstance(error, kerr.PasswordSetError):
-        return (f"The system keyring refused to {action} the password (on Windows a stored "
-                f"secret is limited to about 1,280 characters), {_FALLBACK}.")
+        return (
+            f"The system keyring refused to {action} the password (on Windows a stored "
+            f"secret is limited to about 1,280 characters), {_FALLBACK}."
+        )
     return f"The system keyring failed ({type(error).__name__}), {_FALLBACK}."
 
 
@@ -262,14 +276,13 @@ class PasswordStore:
     the message to show.
     """
 
-    def __init__(self, *, service: str = SERVICE, timeout: float = KEYRING_TIMEOUT,
-                 keyring_module: Any = None) -> None:
+    def __init__(self, *, service: str = SERVICE, timeout: float = KEYRING_TIMEOUT, keyring_module: Any = None) -> None:
         self.service = service
         self.timeout = timeout
         self._keyring = keyring_module
         self._memory: dict[str, Secret] = {}
         self._lock = threading.Lock()
-        self.notice: str | None = None   # why passwords are kept in memory only, if they are
+        self.notice: str | None = None  # why passwords are kept in memory only, if they are
 
     @property
     def available(self) -> bool:
@@ -305,8 +318,7 @@ class PasswordStore:
         if not self.available:
             return None
         try:
-            value = _call_with_timeout(
-                lambda: self._module().get_password(self.service, profile), self.timeout)
+            value = _call_with_timeout(lambda: self._module().get_password(self.service, profile), self.timeout)
         except BaseException as e:  # noqa: BLE001 - every backend error becomes a message
             self._fail(e, "read")
             return None
@@ -319,8 +331,8 @@ class PasswordStore:
         if self.available:
             try:
                 _call_with_timeout(
-                    lambda: self._module().set_password(self.service, profile, secret.reveal()),
-                    self.timeout)
+                    lambda: self._module().set_password(self.service, profile, secret.reveal()), self.timeout
+                )
             except BaseException as e:  # noqa: BLE001
                 message = self._fail(e, "store")
             else:

@@ -2,6 +2,7 @@
 
 Selection is editor state, not part of the document: it never enters the history.
 """
+
 from __future__ import annotations
 
 from .commands import Command, CommandError, MoveBlock, MoveRow, locate

@@ -15,6 +15,7 @@ hardening.md §7 and bad-inputs.md rows 24-30, 37:
   codes become plain words; a connection lost after DATA started is "unknown; not retried".
 - No SMTP debug output, ever (it prints ``AUTH PLAIN <base64>``).
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -42,9 +43,20 @@ from .secrets import Secret, register_login
 from .smtp_steps import SMTPMixinBase, StepFailed, StepLimits, check_seconds
 
 __all__ = [
-    "AddressError", "parse_address", "parse_addresses", "OutgoingMessage", "build_message",
-    "RecipientResult", "SendReport", "Step", "send_messages", "test_connection", "describe_reply",
-    "GMAIL_CLIP_BYTES", "DEFAULT_TIMEOUT", "DEFAULT_DEADLINE",
+    "AddressError",
+    "parse_address",
+    "parse_addresses",
+    "OutgoingMessage",
+    "build_message",
+    "RecipientResult",
+    "SendReport",
+    "Step",
+    "send_messages",
+    "test_connection",
+    "describe_reply",
+    "GMAIL_CLIP_BYTES",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_DEADLINE",
 ]
 
 log = logging.getLogger(__name__)
@@ -67,6 +79,7 @@ WATCHDOG_GRACE = 0.25
 
 
 # --- building the message ---------------------------------------------------------------------
+
 
 class OutgoingMessage(EmailMessage):
     """An EmailMessage (policy default) that also carries warnings found while building it."""
@@ -112,8 +125,9 @@ _CSS_URL = re.compile(r"""(?P<pre>url\(\s*)(?P<q>&quot;|&#39;|["']?)(?P<url>[^"'
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
-def _embed_images(html: str, assets_dir: Path | None, domain: str
-                  ) -> tuple[str, list[tuple[str, bytes, str, str, str]], list[str]]:
+def _embed_images(
+    html: str, assets_dir: Path | None, domain: str
+) -> tuple[str, list[tuple[str, bytes, str, str, str]], list[str]]:
     """Local images under the document's ``assets/`` folder → ``cid:`` references.
 
     Returns (html, [(cid, data, maintype, subtype, filename)], warnings). Remote images
@@ -138,21 +152,29 @@ def _embed_images(html: str, assets_dir: Path | None, domain: str
             return None
         path_text = unquote(urlsplit(raw).path)
         if base is None:
-            warn_once(raw, f"image {raw!r} is a local path but the document's assets folder is unknown; "
-                           "it is left as is and will not show")
+            warn_once(
+                raw,
+                f"image {raw!r} is a local path but the document's assets folder is unknown; "
+                "it is left as is and will not show",
+            )
             return None
         # the rule export --bundle shares (local_files.py): really inside assets/, a real image
-        found = check_local_image(base.parent / path_text, base, max_bytes=MAX_IMAGE_BYTES,
-                                  where="the document's assets folder")
+        found = check_local_image(
+            base.parent / path_text, base, max_bytes=MAX_IMAGE_BYTES, where="the document's assets folder"
+        )
         if isinstance(found, Refusal):
             if found.kind == "outside":
-                warn_once(raw, f"image {raw!r} is not in the document's assets folder; it is left as is "
-                               "and will not show")
+                warn_once(
+                    raw, f"image {raw!r} is not in the document's assets folder; it is left as is and will not show"
+                )
             elif found.kind == "missing":
                 warn_once(raw, f"image {raw!r} was not found in the assets folder; it will not show")
             elif found.kind == "too-large":
-                warn_once(raw, f"image {raw!r} is {found.size / 1024 / 1024:.1f} MB; images over "
-                               f"{MAX_IMAGE_BYTES // 1024 // 1024} MB are not embedded (host it instead)")
+                warn_once(
+                    raw,
+                    f"image {raw!r} is {found.size / 1024 / 1024:.1f} MB; images over "
+                    f"{MAX_IMAGE_BYTES // 1024 // 1024} MB are not embedded (host it instead)",
+                )
             else:
                 warn_once(raw, f"{raw!r} {found.reason}; it is left as is")
             return None
@@ -188,9 +210,16 @@ def _unsubscribe_url(url: str) -> str:
     return url
 
 
-def build_message(email: Any, *, from_addr: Any, to: Any, reply_to: Any = None, subject_prefix: str = "[TEST] ",
-                  list_unsubscribe_url: str | None = None,
-                  assets_dir: str | Path | None = None) -> OutgoingMessage:
+def build_message(
+    email: Any,
+    *,
+    from_addr: Any,
+    to: Any,
+    reply_to: Any = None,
+    subject_prefix: str = "[TEST] ",
+    list_unsubscribe_url: str | None = None,
+    assets_dir: str | Path | None = None,
+) -> OutgoingMessage:
     """One recipient's email (a :class:`PersonalEmail`) as a MIME message ready to send.
 
     ``multipart/alternative`` with the text part and the HTML; local images (relative paths
@@ -237,8 +266,7 @@ def build_message(email: Any, *, from_addr: Any, to: Any, reply_to: Any = None, 
         # after add_alternative the payload is the list [plain part, HTML part]
         html_part = cast("list[EmailMessage]", msg.get_payload())[1]
         for cid, data, maintype, subtype, filename in images:
-            html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline",
-                                  filename=filename)
+            html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline", filename=filename)
     size = len(html.encode("utf-8"))
     if size > GMAIL_CLIP_BYTES:
         msg.warnings.append(_clip_warning(size))
@@ -246,11 +274,14 @@ def build_message(email: Any, *, from_addr: Any, to: Any, reply_to: Any = None, 
 
 
 def _clip_warning(size: int) -> str:
-    return (f"the HTML is {size / 1024:.1f} KB: Gmail clips messages over 102 KB "
-            "(it hides the rest behind \"View entire message\")")
+    return (
+        f"the HTML is {size / 1024:.1f} KB: Gmail clips messages over 102 KB "
+        '(it hides the rest behind "View entire message")'
+    )
 
 
 # --- reports ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RecipientResult:
@@ -260,8 +291,8 @@ class RecipientResult:
     ok: bool
     code: int | None
     message: str
-    status: str = "sent"            # sent | refused | temporary | unknown | not sent
-    message_number: int = 1         # which message of the batch (1-based)
+    status: str = "sent"  # sent | refused | temporary | unknown | not sent
+    message_number: int = 1  # which message of the batch (1-based)
 
     def line(self) -> str:
         return f"{self.address}: {self.message}"
@@ -271,7 +302,7 @@ class RecipientResult:
 class SendReport:
     results: list[RecipientResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    error: str | None = None        # what stopped the whole send, if anything
+    error: str | None = None  # what stopped the whole send, if anything
     cancelled: bool = False
     server: str = ""
 
@@ -330,11 +361,13 @@ def describe_reply(code: int | None, text: Any = "") -> tuple[str, str]:
         return "refused", server or "refused"
     status = "temporary" if 400 <= code < 500 else "refused"
     words = _CODE_WORDS.get(code) or (
-        "temporary failure (try later)" if status == "temporary" else "refused by the server")
+        "temporary failure (try later)" if status == "temporary" else "refused by the server"
+    )
     return status, f"{words} [{code}{' ' + server if server else ''}]"
 
 
 # --- the SMTP connection ----------------------------------------------------------------------
+
 
 class _Tracking(SMTPMixinBase):
     """Knows whether the message data was handed over (the server answered 354 to DATA)."""
@@ -424,15 +457,25 @@ def _is_timeout(error: BaseException) -> bool:
 
 
 def _cert_hint(profile: Profile) -> str:
-    return ("If this is your own server with a self-signed certificate, trust its CA "
-            "(mailwright send --cafile CA.pem); never turn verification off.")
+    return (
+        "If this is your own server with a self-signed certificate, trust its CA "
+        "(mailwright send --cafile CA.pem); never turn verification off."
+    )
 
 
 class _Session:
     """One SMTP connection with a watchdog enforcing the deadline and the cancel event."""
 
-    def __init__(self, profile: Profile, password: Secret | None, *, timeout: float, deadline: float,
-                 cancel: threading.Event | None, ssl_context: ssl.SSLContext | None) -> None:
+    def __init__(
+        self,
+        profile: Profile,
+        password: Secret | None,
+        *,
+        timeout: float,
+        deadline: float,
+        cancel: threading.Event | None,
+        ssl_context: ssl.SSLContext | None,
+    ) -> None:
         self.profile = profile
         self.password = password
         self.timeout = float(timeout)
@@ -441,9 +484,9 @@ class _Session:
         self.cancel = cancel
         self.context = ssl_context
         self.client: _SMTP | _SMTPS | None = None
-        self.aborted: str | None = None     # "cancelled" | "deadline"
+        self.aborted: str | None = None  # "cancelled" | "deadline"
         self.tls_version: str | None = None
-        self.step_failure: StepFailed | None = None   # what the watchdog stopped
+        self.step_failure: StepFailed | None = None  # what the watchdog stopped
         self._finished = threading.Event()
         self._watchdog = threading.Thread(target=self._watch, name="mailwright-smtp-watchdog", daemon=True)
         self._watchdog.start()
@@ -530,15 +573,21 @@ class _Session:
             code, banner = self.client.connect(p.host, p.port)
         except ssl.SSLCertVerificationError as e:
             steps.append(Step("connect", True, f"Reached {where}."))
-            raise _Stop("tls", f"the certificate of {p.host} could not be verified "
-                               f"({e.verify_message or e.reason}), so the connection was stopped before "
-                               f"any login. {_cert_hint(p)}") from None
+            raise _Stop(
+                "tls",
+                f"the certificate of {p.host} could not be verified "
+                f"({e.verify_message or e.reason}), so the connection was stopped before "
+                f"any login. {_cert_hint(p)}",
+            ) from None
         except ssl.SSLError as e:
             steps.append(Step("connect", True, f"Reached {where}."))
             if self._failed_words(e):
                 raise _Stop("tls", self._connect_words(e, t)) from None
-            raise _Stop("tls", f"TLS could not be set up with {where} ({e.reason or e}). Port 465 usually "
-                               f"expects SSL/TLS and 587 STARTTLS: check the security setting.") from None
+            raise _Stop(
+                "tls",
+                f"TLS could not be set up with {where} ({e.reason or e}). Port 465 usually "
+                f"expects SSL/TLS and 587 STARTTLS: check the security setting.",
+            ) from None
         except (smtplib.SMTPException, OSError) as e:
             if self.client is not None and self.client.step == "tls":  # SSL/TLS: the handshake timed out
                 steps.append(Step("connect", True, f"Reached {where}."))
@@ -550,28 +599,34 @@ class _Session:
             steps.append(Step("connect", True, f"Connected to {where}."))
             self._note_tls(steps)
         else:
-            steps.append(Step("connect", True, f"Connected to {where}; the server says "
-                                                f"{_server_text(banner)!r}."))
+            steps.append(Step("connect", True, f"Connected to {where}; the server says {_server_text(banner)!r}."))
         self._ehlo("connect")
         if p.security == "starttls":
             if not self.client.has_extn("starttls"):
-                raise _Stop("tls", f"{where} does not offer STARTTLS, so the connection cannot be "
-                                   "encrypted; nothing was sent and no password left this computer. "
-                                   "Check the port, or choose SSL/TLS (usually port 465).")
+                raise _Stop(
+                    "tls",
+                    f"{where} does not offer STARTTLS, so the connection cannot be "
+                    "encrypted; nothing was sent and no password left this computer. "
+                    "Check the port, or choose SSL/TLS (usually port 465).",
+                )
             try:
                 self._settimeout()
                 code, resp = self.client.starttls(context=context)
             except ssl.SSLCertVerificationError as e:
-                raise _Stop("tls", f"the certificate of {p.host} could not be verified "
-                                   f"({e.verify_message or e.reason}), so the connection was stopped before "
-                                   f"any login. {_cert_hint(p)}") from None
+                raise _Stop(
+                    "tls",
+                    f"the certificate of {p.host} could not be verified "
+                    f"({e.verify_message or e.reason}), so the connection was stopped before "
+                    f"any login. {_cert_hint(p)}",
+                ) from None
             except ssl.SSLError as e:
                 if self._failed_words(e):
                     raise _Stop("tls", self._lost_words(e, "during STARTTLS")) from None
                 raise _Stop("tls", f"STARTTLS failed with {where} ({e.reason or e}).") from None
             except smtplib.SMTPResponseException as e:
-                raise _Stop("tls", f"{where} refused STARTTLS: {describe_reply(e.smtp_code, e.smtp_error)[1]}",
-                            e.smtp_code) from None
+                raise _Stop(
+                    "tls", f"{where} refused STARTTLS: {describe_reply(e.smtp_code, e.smtp_error)[1]}", e.smtp_code
+                ) from None
             except (smtplib.SMTPException, OSError) as e:
                 raise _Stop("tls", self._lost_words(e, "during STARTTLS")) from None
             self._note_tls(steps)
@@ -583,8 +638,9 @@ class _Session:
         sock = self.client.sock if self.client else None
         version = sock.version() if isinstance(sock, ssl.SSLSocket) else None
         self.tls_version = version
-        steps.append(Step("tls", True, f"Encrypted ({version or 'TLS'}); the certificate of "
-                                       f"{self.profile.host} is valid."))
+        steps.append(
+            Step("tls", True, f"Encrypted ({version or 'TLS'}); the certificate of {self.profile.host} is valid.")
+        )
 
     def _settimeout(self) -> None:
         self.check("send")
@@ -600,8 +656,9 @@ class _Session:
             if not 200 <= code <= 299:
                 code, resp = self.client.helo()
                 if not 200 <= code <= 299:
-                    raise _Stop(step, f"{self.profile.address} refused the greeting: "
-                                      f"{describe_reply(code, resp)[1]}", code)
+                    raise _Stop(
+                        step, f"{self.profile.address} refused the greeting: {describe_reply(code, resp)[1]}", code
+                    )
         except _Stop:
             raise
         except (smtplib.SMTPException, OSError) as e:
@@ -618,8 +675,9 @@ class _Session:
         if not isinstance(self.client.sock, ssl.SSLSocket):  # defensive: never reached
             raise _Stop("login", "the connection is not encrypted, so the password was not sent")
         if self.password is None or not self.password.reveal():
-            raise _Stop("login", f"no password for {p.username!r}: set {'MAILWRIGHT_SMTP_PASSWORD'} or save "
-                                 "it in the profile")
+            raise _Stop(
+                "login", f"no password for {p.username!r}: set {'MAILWRIGHT_SMTP_PASSWORD'} or save it in the profile"
+            )
         register_login(p.username, self.password)
         try:
             self._settimeout()
@@ -632,8 +690,10 @@ class _Session:
                 words = f"login refused: check the user name and password {detail}"
             raise _Stop("login", words, e.smtp_code) from None
         except smtplib.SMTPNotSupportedError:
-            raise _Stop("login", f"{p.address} does not offer a login (no AUTH); remove the user name if "
-                                 "the server does not need one") from None
+            raise _Stop(
+                "login",
+                f"{p.address} does not offer a login (no AUTH); remove the user name if the server does not need one",
+            ) from None
         except smtplib.SMTPResponseException as e:
             raise _Stop("login", f"login failed: {describe_reply(e.smtp_code, e.smtp_error)[1]}", e.smtp_code) from None
         except (smtplib.SMTPServerDisconnected, OSError) as e:
@@ -641,7 +701,9 @@ class _Session:
         except smtplib.SMTPException as e:  # "No suitable authentication method found."
             raise _Stop("login", f"login failed: {_server_text(e)}") from None
         except (UnicodeError, ValueError) as e:
-            raise _Stop("login", f"login failed: the user name or password cannot be sent ({type(e).__name__})") from None
+            raise _Stop(
+                "login", f"login failed: the user name or password cannot be sent ({type(e).__name__})"
+            ) from None
         finally:
             # smtplib keeps the password on the object; drop it (tracebacks, crash reports).
             if self.client is not None:
@@ -664,8 +726,7 @@ class _Session:
         if words:
             return words
         if _is_timeout(e):
-            hint = (" If this port expects SSL/TLS (usually 465), choose SSL/TLS."
-                    if p.security != "tls" else "")
+            hint = " If this port expects SSL/TLS (usually 465), choose SSL/TLS." if p.security != "tls" else ""
             return f"no answer from {where} within {t:g} s.{hint}"
         if isinstance(e, smtplib.SMTPServerDisconnected):
             return f"{where} closed the connection before greeting"
@@ -690,11 +751,17 @@ class _Session:
         return f"the connection to {self.profile.address} was lost {when} ({_server_text(e) or type(e).__name__})"
 
 
-def _open(profile: Profile, password: Secret | None, *, timeout: float, deadline: float,
-          cancel: threading.Event | None, ssl_context: ssl.SSLContext | None,
-          steps: list[Step]) -> _Session:
-    session = _Session(profile, password, timeout=timeout, deadline=deadline, cancel=cancel,
-                       ssl_context=ssl_context)
+def _open(
+    profile: Profile,
+    password: Secret | None,
+    *,
+    timeout: float,
+    deadline: float,
+    cancel: threading.Event | None,
+    ssl_context: ssl.SSLContext | None,
+    steps: list[Step],
+) -> _Session:
+    session = _Session(profile, password, timeout=timeout, deadline=deadline, cancel=cancel, ssl_context=ssl_context)
     try:
         session.connect(steps)
         session.login(steps)
@@ -704,9 +771,14 @@ def _open(profile: Profile, password: Secret | None, *, timeout: float, deadline
     return session
 
 
-def test_connection(profile: Profile, password: Secret | None = None, *, timeout: float = 15.0,
-                    ssl_context: ssl.SSLContext | None = None,
-                    cancel: threading.Event | None = None) -> list[Step]:
+def test_connection(
+    profile: Profile,
+    password: Secret | None = None,
+    *,
+    timeout: float = 15.0,
+    ssl_context: ssl.SSLContext | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Step]:
     """Connect, secure and log in, then quit; each step in plain words (the last failed if any).
 
     ``timeout`` is each step's limit (ValueError unless more than 0 and at most an hour)."""
@@ -717,8 +789,15 @@ def test_connection(profile: Profile, password: Secret | None = None, *, timeout
     except ProfileError as e:
         return [Step("connect", False, str(e))]
     try:
-        session = _open(profile, password, timeout=timeout, deadline=timeout * 3, cancel=cancel,
-                        ssl_context=ssl_context, steps=steps)
+        session = _open(
+            profile,
+            password,
+            timeout=timeout,
+            deadline=timeout * 3,
+            cancel=cancel,
+            ssl_context=ssl_context,
+            steps=steps,
+        )
     except _Stop as e:
         steps.append(Step(e.step, False, e.message[:1].upper() + e.message[1:]))
         return steps
@@ -753,13 +832,19 @@ def _html_size(msg: EmailMessage) -> int:
         return 0
 
 
-def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Profile,
-                  password: Secret | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-                  deadline: float = DEFAULT_DEADLINE, cancel: threading.Event | None = None,
-                  progress: Callable[[int, int, list[RecipientResult]], None] | None = None,
-                  ssl_context: ssl.SSLContext | None = None,
-                  retry_delays: Sequence[float] | None = None,
-                  retrying: Callable[[int, list[str], float], None] | None = None) -> SendReport:
+def send_messages(
+    messages: Sequence[EmailMessage] | EmailMessage,
+    profile: Profile,
+    password: Secret | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int, list[RecipientResult]], None] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    retry_delays: Sequence[float] | None = None,
+    retrying: Callable[[int, list[str], float], None] | None = None,
+) -> SendReport:
     """Send the messages over one connection and report what happened to each recipient.
 
     Never raises for a network or server problem: the report says it. ``progress(done,
@@ -813,8 +898,9 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
 
     steps: list[Step] = []
     try:
-        session = _open(profile, password, timeout=timeout, deadline=deadline, cancel=cancel,
-                        ssl_context=ssl_context, steps=steps)
+        session = _open(
+            profile, password, timeout=timeout, deadline=deadline, cancel=cancel, ssl_context=ssl_context, steps=steps
+        )
     except _Stop as e:
         report.error = e.message
         report.cancelled = e.message == "cancelled"
@@ -843,9 +929,15 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                 reconnected = True
                 session.finish()
                 try:
-                    session = _open(profile, password, timeout=timeout,
-                                    deadline=max(0.1, session.remaining()), cancel=cancel,
-                                    ssl_context=ssl_context, steps=[])
+                    session = _open(
+                        profile,
+                        password,
+                        timeout=timeout,
+                        deadline=max(0.1, session.remaining()),
+                        cancel=cancel,
+                        ssl_context=ssl_context,
+                        steps=[],
+                    )
                 except _Stop as e:
                     report.error = e.message
                     if retry.active:
@@ -859,8 +951,12 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                 results = _send_one(session, profile, msg, mail_from, retry.pending or rcpts, i + 1)
                 delay = retry.schedule(results, session.remaining())
                 if delay is not None:
-                    log.debug("message %d: %d recipient(s) refused for now; retrying in %.1f s",
-                              i + 1, len(retry.pending), delay)
+                    log.debug(
+                        "message %d: %d recipient(s) refused for now; retrying in %.1f s",
+                        i + 1,
+                        len(retry.pending),
+                        delay,
+                    )
                     if retrying is not None:
                         try:
                             retrying(i + 1, list(retry.pending), delay)
@@ -873,8 +969,13 @@ def send_messages(messages: Sequence[EmailMessage] | EmailMessage, profile: Prof
                     continue
                 results = retry.finish(results, rcpts)
             report.results.extend(results)
-            log.debug("message %d/%d: %d accepted, %d failed", i + 1, len(messages),
-                      sum(r.ok for r in results), sum(not r.ok for r in results))
+            log.debug(
+                "message %d/%d: %d accepted, %d failed",
+                i + 1,
+                len(messages),
+                sum(r.ok for r in results),
+                sum(not r.ok for r in results),
+            )
             if progress is not None:
                 try:
                     progress(i + 1, len(messages), results)
@@ -897,9 +998,9 @@ class _Retry:
 
     def _reset(self) -> None:
         self.attempts = 0
-        self.pending: list[str] = []             # recipients the next attempt goes to
-        self.final: list[RecipientResult] = []   # answers that will not change
-        self.last: list[RecipientResult] = []    # the latest "for now" refusals
+        self.pending: list[str] = []  # recipients the next attempt goes to
+        self.final: list[RecipientResult] = []  # answers that will not change
+        self.last: list[RecipientResult] = []  # the latest "for now" refusals
         self.first_words: dict[str, str] = {}
 
     @property
@@ -944,8 +1045,9 @@ class _Retry:
         return self.finish(self.last, rcpts)
 
 
-def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from: str,
-              rcpts: list[str], number: int) -> list[RecipientResult]:
+def _send_one(
+    session: _Session, profile: Profile, msg: EmailMessage, mail_from: str, rcpts: list[str], number: int
+) -> list[RecipientResult]:
     client = session.client
     assert client is not None
     results: list[RecipientResult] = []
@@ -957,8 +1059,17 @@ def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from:
     if not profile.local:
         local = [r for r in rcpts if r.rsplit("@", 1)[-1].lower() == "localhost"]
         if local:
-            results += [RecipientResult(r, False, None, "not sent: @localhost only reaches this computer "
-                                        "(use it with the local test inbox)", "refused", number) for r in local]
+            results += [
+                RecipientResult(
+                    r,
+                    False,
+                    None,
+                    "not sent: @localhost only reaches this computer (use it with the local test inbox)",
+                    "refused",
+                    number,
+                )
+                for r in local
+            ]
             rcpts = [r for r in rcpts if r not in local]
             if not rcpts:
                 return results
@@ -969,9 +1080,12 @@ def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from:
         except Exception:  # noqa: BLE001 - e.g. non-ASCII addresses need SMTPUTF8 serialisation
             size = 0
         if size > int(limit):
-            return results + everyone(False, 552, f"message too large for this server "
-                                                  f"({size / 1048576:.1f} MB > {int(limit) / 1048576:.1f} MB)",
-                                      "refused")
+            return results + everyone(
+                False,
+                552,
+                f"message too large for this server ({size / 1048576:.1f} MB > {int(limit) / 1048576:.1f} MB)",
+                "refused",
+            )
     try:
         session._settimeout()
     except _Stop as e:
@@ -986,20 +1100,27 @@ def _send_one(session: _Session, profile: Profile, msg: EmailMessage, mail_from:
         return results
     except smtplib.SMTPSenderRefused as e:
         status, words = describe_reply(e.smtp_code, e.smtp_error)
-        return results + everyone(False, e.smtp_code,
-                                  f"not sent: the server refused the sender {mail_from}: {words}", status)
+        return results + everyone(
+            False, e.smtp_code, f"not sent: the server refused the sender {mail_from}: {words}", status
+        )
     except smtplib.SMTPDataError as e:
         status, words = describe_reply(e.smtp_code, e.smtp_error)
         return results + everyone(False, e.smtp_code, words, status)
     except smtplib.SMTPNotSupportedError as e:
-        return results + everyone(False, None, "not sent: the server does not accept addresses with "
-                                              f"non-ASCII characters (no SMTPUTF8) [{_server_text(e)}]",
-                                  "refused")
+        return results + everyone(
+            False,
+            None,
+            "not sent: the server does not accept addresses with "
+            f"non-ASCII characters (no SMTPUTF8) [{_server_text(e)}]",
+            "refused",
+        )
     except (smtplib.SMTPServerDisconnected, OSError) as e:
         why = session.why_stopped()
         if client.data_started:
-            outcome = ("unknown: the connection was lost after the message was handed over, so it may "
-                       "have been delivered; not retried")
+            outcome = (
+                "unknown: the connection was lost after the message was handed over, so it may "
+                "have been delivered; not retried"
+            )
             failed = session._failed_words(e)
             if failed:
                 outcome = f"unknown: {failed}, so it may have been delivered; not retried"

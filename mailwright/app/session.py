@@ -3,6 +3,7 @@
 The editor window holds one Session per open document; everything it does to a document goes
 through here, so tests can do the same without a window.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -105,7 +106,7 @@ class Session:
         if self.folder is not None and target.parent.resolve() != self.folder.resolve():
             from .carry_images import carry_images
 
-            carry_images(self.doc, self.folder, target.parent)   # its pictures come along
+            carry_images(self.doc, self.folder, target.parent)  # its pictures come along
         save_document(self.doc, target)
         self.path = target
         self._disk = disk_state(target)
@@ -128,11 +129,13 @@ class Session:
     def from_text(cls, text: str, *, original: Path | None = None, title: str | None = None) -> "Session":
         """A session for recovered content: modified, and tied to its original file only for
         Save As suggestions."""
-        session = cls(loads_document(text, str(original or "autosave")), None,
-                      title=title or (original.name if original else "Recovered.mwt"))
+        session = cls(
+            loads_document(text, str(original or "autosave")),
+            None,
+            title=title or (original.name if original else "Recovered.mwt"),
+        )
         session.recovered = True
         session.suggested_path = original
         return session
 
     suggested_path: Path | None = None
-

@@ -14,6 +14,7 @@ Replies are read straight from the socket (smtplib's ``self.file`` is never used
 small buffer that is dropped whenever the socket changes: nothing a server sent before the
 STARTTLS handshake is read after it.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,12 +24,20 @@ import ssl
 import time
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["MAX_REPLY_LINE", "MAX_REPLY", "MAX_TIMEOUT", "UPLOAD_BYTES_PER_SECOND", "StepFailed",
-           "StepLimits", "check_seconds", "step_words"]
+__all__ = [
+    "MAX_REPLY_LINE",
+    "MAX_REPLY",
+    "MAX_TIMEOUT",
+    "UPLOAD_BYTES_PER_SECOND",
+    "StepFailed",
+    "StepLimits",
+    "check_seconds",
+    "step_words",
+]
 
-MAX_REPLY_LINE = 2048       # bytes, CRLF included; RFC 5321 asks for 512, real servers stay far below
-MAX_REPLY = 64 * 1024       # bytes of one (multi-line) reply; a long EHLO list is ~1 KB
-MAX_TIMEOUT = 3600.0        # seconds: a longer step limit only hides a dead server
+MAX_REPLY_LINE = 2048  # bytes, CRLF included; RFC 5321 asks for 512, real servers stay far below
+MAX_REPLY = 64 * 1024  # bytes of one (multi-line) reply; a long EHLO list is ~1 KB
+MAX_TIMEOUT = 3600.0  # seconds: a longer step limit only hides a dead server
 # The message's upload gets the step's time plus a second per this many bytes, so a large
 # message on a slow line is not cut off (the whole send's deadline still bounds it).
 UPLOAD_BYTES_PER_SECOND = 32 * 1024
@@ -45,8 +54,9 @@ def check_seconds(value: Any, what: str = "the timeout") -> float:
     except (TypeError, ValueError):
         seconds = math.nan
     if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
-        raise ValueError(f"{what} must be a number of seconds more than 0 and at most {MAX_TIMEOUT:g} "
-                         f"({value!r} given)")
+        raise ValueError(
+            f"{what} must be a number of seconds more than 0 and at most {MAX_TIMEOUT:g} ({value!r} given)"
+        )
     return seconds
 
 
@@ -57,8 +67,10 @@ def step_words(where: str, step: str, kind: str, seconds: float, got: int) -> st
     if kind in ("line", "reply"):
         noun = "a greeting" if step == "greeting" else "a reply"
         limit = MAX_REPLY_LINE if kind == "line" else MAX_REPLY
-        return (f"{where} sent {noun}{' line' if kind == 'line' else ''} over {limit // 1024} KB"
-                f"{'' if step == 'greeting' else ' to ' + what}; stopped")
+        return (
+            f"{where} sent {noun}{' line' if kind == 'line' else ''} over {limit // 1024} KB"
+            f"{'' if step == 'greeting' else ' to ' + what}; stopped"
+        )
     s = f"{seconds:g}"
     if step == "connect" or (step == "greeting" and not got):
         return f"no answer from {where} within {s} s"
@@ -84,6 +96,7 @@ class StepFailed(smtplib.SMTPServerDisconnected):
     def words(self, where: str) -> str:
         return step_words(where, self.step, self.kind, self.seconds, self.got)
 
+
 if TYPE_CHECKING:
     # The mixins go before smtplib.SMTP in their classes: mypy reads them as its subclasses.
     SMTPMixinBase = smtplib.SMTP
@@ -98,11 +111,11 @@ class StepLimits(SMTPMixinBase):
 
     step_seconds: float = 30.0
     limit_at: float = math.inf
-    step = ""                   # connect | tls | greeting | EHLO | ... | DATA | upload | message
-    step_length = 0.0           # seconds this step was given
+    step = ""  # connect | tls | greeting | EHLO | ... | DATA | upload | message
+    step_length = 0.0  # seconds this step was given
     step_ends = math.inf
-    step_got = 0                # bytes of the answer received in this step
-    waiting = False             # a step is under way; between steps nothing is timed
+    step_got = 0  # bytes of the answer received in this step
+    waiting = False  # a step is under way; between steps nothing is timed
     _buffer: bytearray | None = None
     _host: str  # the TLS server name: smtplib.SMTP's constructor sets it (its stubs leave it out)
     _buffer_sock: Any = None
@@ -170,8 +183,7 @@ class StepLimits(SMTPMixinBase):
     def _handshake(self, sock: socket.socket, context: ssl.SSLContext) -> ssl.SSLSocket:
         self.begin_step("tls")
         try:
-            secured = context.wrap_socket(sock, server_hostname=self._host,
-                                          do_handshake_on_connect=False)
+            secured = context.wrap_socket(sock, server_hostname=self._host, do_handshake_on_connect=False)
             self.sock = secured  # before the handshake, so a watchdog can stop one that drags on
             self._arm(secured)
             secured.do_handshake()
@@ -181,8 +193,9 @@ class StepLimits(SMTPMixinBase):
             raise
         return secured
 
-    def starttls(self, keyfile: Any = None, certfile: Any = None,
-                 context: ssl.SSLContext | None = None) -> tuple[int, bytes]:
+    def starttls(
+        self, keyfile: Any = None, certfile: Any = None, context: ssl.SSLContext | None = None
+    ) -> tuple[int, bytes]:
         """smtplib's starttls, with the handshake as a step of its own."""
         self.ehlo_or_helo_if_needed()
         if not self.has_extn("starttls"):
@@ -254,8 +267,8 @@ class StepLimits(SMTPMixinBase):
             if end >= 0:
                 if end + 1 > MAX_REPLY_LINE:
                     raise self._fail("line")
-                line = bytes(buf[:end + 1])
-                del buf[:end + 1]
+                line = bytes(buf[: end + 1])
+                del buf[: end + 1]
                 return line
             if len(buf) >= MAX_REPLY_LINE:
                 raise self._fail("line")

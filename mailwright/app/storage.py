@@ -1,4 +1,5 @@
 """Reading and writing `.mwt` files: strict JSON, migrations, located errors, atomic saves."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
 
 
-def migrate(data: dict[str, Any], source: str, migrations: dict[int, Migration] | None = None,
-            current: int = CURRENT_VERSION) -> dict[str, Any]:
+def migrate(
+    data: dict[str, Any], source: str, migrations: dict[int, Migration] | None = None, current: int = CURRENT_VERSION
+) -> dict[str, Any]:
     """Bring a document dict to the current format version, step by step."""
     steps = MIGRATIONS if migrations is None else migrations
     version = data.get("version")
@@ -77,7 +79,8 @@ def _check_depth(text: str, source: str, limit: int = MAX_JSON_DEPTH) -> None:
                 line = text.count("\n", 0, m.start()) + 1
                 col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
                 raise DocumentError(
-                    f"{source}:{line}:{col}: invalid JSON: nested too deeply (more than {limit} levels)")
+                    f"{source}:{line}:{col}: invalid JSON: nested too deeply (more than {limit} levels)"
+                )
         elif c == "]" or c == "}":
             depth -= 1
 
@@ -109,7 +112,9 @@ def json_path(loc: tuple[Any, ...]) -> str:
             # A discriminated union adds the block type to the location; users never wrote it.
             if i + 1 < len(parts) and parts[i + 1] in REGISTRY and i > 0 and parts[i - 1] == "blocks":
                 i += 1
-        elif part not in ("function-after", "function-before", "function-wrap") and not str(part).startswith("function-"):
+        elif part not in ("function-after", "function-before", "function-wrap") and not str(part).startswith(
+            "function-"
+        ):
             out += ("." if out else "") + str(part)
         i += 1
     return out
@@ -180,8 +185,10 @@ def loads_document(text: str, source: str = "<document>") -> Document:
 
         line, col = line_col(text, len(text) - len(text.lstrip()))
         kind = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}.get(type(data), "a number")
-        raise DocumentError(f"{source}:{line}:{col}: not a Mailwright template: the file holds {kind}, "
-                            "and a template is a JSON object ({\"format\": \"mailwright\", …})")
+        raise DocumentError(
+            f"{source}:{line}:{col}: not a Mailwright template: the file holds {kind}, "
+            'and a template is a JSON object ({"format": "mailwright", …})'
+        )
     return document_from_data(data, source)
 
 

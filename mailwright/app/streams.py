@@ -6,6 +6,7 @@ twice. Printing a file name that is not UTF-8 (`check $'\\xff\\xfe.mwt'`) failed
 After :func:`make_streams_safe`, stdout and stderr write what their encoding cannot hold as
 escapes, and a file name's undecodable bytes as the bytes they were.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -21,7 +22,7 @@ def _safe(err: UnicodeError) -> tuple[str | bytes, int]:
     if not isinstance(err, UnicodeEncodeError):
         raise err
     out = bytearray()
-    for ch in err.object[err.start:err.end]:
+    for ch in err.object[err.start : err.end]:
         code = ord(ch)
         if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 in a file name (surrogateescape)
             out.append(code - 0xDC00)

@@ -13,6 +13,7 @@ style="color:#7c2d12">`, a link's own colour, `<font color>`) counts as set by h
 (`background-color`) and every other style stay. Font sizes stay (they are the layout's
 hierarchy, not the theme's look).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,7 @@ from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
 # Email settings that override the theme's look (colours and typefaces; see themes.OVERRIDES).
 SETTINGS_STYLE = tuple(OVERRIDES)
 
-Prop = tuple[str, str]   # (node id, prop name); node id "settings" for the email's overrides
+Prop = tuple[str, str]  # (node id, prop name); node id "settings" for the email's overrides
 
 
 def _is_solid(value: object) -> bool:
@@ -134,13 +135,14 @@ def reset_to_theme(doc: Document, scope: str | None = None) -> Batch | None:
 
 # --- colours that clash with the theme ----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ClashFix:
     """What a theme change broke: text below WCAG AA, and the hand-set colours to clear for it."""
 
-    problems: int                 # blocks whose text fails contrast now
-    props: tuple[Prop, ...]       # the hand-set colours whose reset fixes what it can
-    left: int                     # blocks still failing after that reset (the theme's own doing)
+    problems: int  # blocks whose text fails contrast now
+    props: tuple[Prop, ...]  # the hand-set colours whose reset fixes what it can
+    left: int  # blocks still failing after that reset (the theme's own doing)
 
     @property
     def count(self) -> int:
@@ -172,7 +174,7 @@ def clash_fix(doc: Document, max_rounds: int = 6) -> ClashFix:
     failing = contrast_problems(doc)
     first = len(failing)
     if not failing:
-        return ClashFix(0, (), 0)   # the usual case: no copy
+        return ClashFix(0, (), 0)  # the usual case: no copy
     work = doc.model_copy(deep=True)
     chosen: list[Prop] = []
     for _ in range(max_rounds):
@@ -203,5 +205,15 @@ def clash_fix(doc: Document, max_rounds: int = 6) -> ClashFix:
     return ClashFix(first, tuple(chosen), len(failing))
 
 
-__all__ = ["ClashFix", "SETTINGS_STYLE", "clash_fix", "hand_set_colours", "hand_set_styles", "reset_command",
-           "reset_to_theme", "scope_label", "strip_text_colours", "CommandError"]
+__all__ = [
+    "ClashFix",
+    "SETTINGS_STYLE",
+    "clash_fix",
+    "hand_set_colours",
+    "hand_set_styles",
+    "reset_command",
+    "reset_to_theme",
+    "scope_label",
+    "strip_text_colours",
+    "CommandError",
+]

@@ -4,6 +4,7 @@ MRML cannot parse `<` in text and premailer escapes and URL-encodes `<< … >>`,
 becomes an ASCII token such as `MWTAG00012Z` before compiling and comes back afterwards. A
 token that does not come back is an error, never silently lost personalisation.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -45,7 +46,7 @@ class _MarkupScan:
         self.html = html
         self.at = 0
         self.last_lt = self.last_gt = -1
-        self.next_lt = self.next_gt = -1   # the next "<" / ">" at or after `at` (len: none)
+        self.next_lt = self.next_gt = -1  # the next "<" / ">" at or after `at` (len: none)
 
     def inside(self, pos: int) -> bool:
         html = self.html
@@ -92,11 +93,11 @@ class TokenTable:
 
     def __init__(self, prefix: str = "MWTAG", source: str = "<document>") -> None:
         self.prefix = prefix
-        self.source = source      # the file the tags come from, for error positions
+        self.source = source  # the file the tags come from, for error positions
         self.tags: list[str] = []
-        self.origins: list[Pos | None] = []   # where each tag was first written (a merge Pos), or None
+        self.origins: list[Pos | None] = []  # where each tag was first written (a merge Pos), or None
         self._index: dict[str, int] = {}
-        self.emitted = 0          # tokens handed out, repeats included (see mjml_render)
+        self.emitted = 0  # tokens handed out, repeats included (see mjml_render)
         self._token_re = re.compile(re.escape(prefix) + r"(\d{5})Z")
 
     def token(self, tag: str, origin: Pos | None = None) -> str:
@@ -114,6 +115,7 @@ class TokenTable:
         With `markup=True` the text is HTML/MJML source, where a tag inside an attribute is
         written with entities (`&quot;`); the table keeps the tag's plain form.
         """
+
         def sub(m: re.Match[str]) -> str:
             tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
             return self.token(tag, origin)
@@ -152,7 +154,7 @@ class TokenTable:
         scan = _MarkupScan(html)
         for m in self._token_re.finditer(html):
             if m.start() > last:
-                out.append(html[last:m.start()])
+                out.append(html[last : m.start()])
             in_attr = markup and scan.inside(m.start())
             index = int(m.group(1))
             origin = self.origins[index] or Pos("<compiled>", 0, 0)
@@ -174,7 +176,8 @@ class TokenTable:
         missing = [self.tags[i] for i in lost]
         if missing:
             shown = ", ".join(repr(t) for t in missing[:3])
-            raise TokenError(self.origins[lost[0]],
+            raise TokenError(
+                self.origins[lost[0]],
                 f"merge tag{'s' if len(missing) > 1 else ''} {shown} did not survive compilation; "
-                "check that it is not inside an attribute MJML rewrites (such as a width or a colour)"
+                "check that it is not inside an attribute MJML rewrites (such as a width or a colour)",
             )

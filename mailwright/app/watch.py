@@ -5,6 +5,7 @@ one line on stderr with the time, what was built and how long it took, or the er
 never ends the watch. Ctrl-C ends it with exit 0. The folders of the inputs are watched
 (recursively, so partials beside or below them count); the outputs themselves are ignored.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -94,8 +95,15 @@ def watch_builds(args: argparse.Namespace, inputs: list[Path], build: Callable[[
     try:
         # The first empty yield (after rust_timeout) means the watcher is in place: only then
         # is "watching" true, so a save right after the line is never missed.
-        for changes in watch(*roots, debounce=DEBOUNCE_MS, step=50, raise_interrupt=True, rust_timeout=100,
-                             yield_on_timeout=True, watch_filter=lambda _change, path: _relevant(path, outputs)):
+        for changes in watch(
+            *roots,
+            debounce=DEBOUNCE_MS,
+            step=50,
+            raise_interrupt=True,
+            rust_timeout=100,
+            yield_on_timeout=True,
+            watch_filter=lambda _change, path: _relevant(path, outputs),
+        ):
             if not changes:
                 if not ready:
                     ready = True

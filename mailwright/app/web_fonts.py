@@ -8,6 +8,7 @@ not, and missed "open Sans"), so Mailwright compiles without fonts and applies n
 `font-family:` and then the family's name, in any case. Documents (.mwt) do not use this: their
 theme names its web fonts.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,9 @@ MJML_DEFAULT_FONTS: dict[str, str] = {
     "Roboto": "https://fonts.googleapis.com/css?family=Roboto:300,400,500,700",
     "Ubuntu": "https://fonts.googleapis.com/css?family=Ubuntu:300,400,500,700",
 }
-_USES = {name: re.compile(r'"[^"]*font-family:[^"]*' + re.escape(name) + r'[^"]*"', re.I)
-         for name in MJML_DEFAULT_FONTS}
+_USES = {
+    name: re.compile(r'"[^"]*font-family:[^"]*' + re.escape(name) + r'[^"]*"', re.I) for name in MJML_DEFAULT_FONTS
+}
 _BODY = re.compile(r"<body\b.*</body>", re.I | re.S)
 # Where MJML puts the fonts: after the Outlook group fix, before the media queries.
 _AFTER = re.compile(r"\.mj-outlook-group-fix \{[^}]*\}\s*</style>\s*<!\[endif\]-->\n?")
@@ -51,10 +53,15 @@ def link_fonts(html: str, names: list[str]) -> str:
     if not names:
         return html
     urls = [MJML_DEFAULT_FONTS[n] for n in names]
-    block = ("<!--[if !mso]><!-->" + "".join(f'<link href="{u}" rel="stylesheet" type="text/css">' for u in urls)
-             + '<style type="text/css">' + "".join(f"@import url({u});" for u in urls) + "</style><!--<![endif]-->")
+    block = (
+        "<!--[if !mso]><!-->"
+        + "".join(f'<link href="{u}" rel="stylesheet" type="text/css">' for u in urls)
+        + '<style type="text/css">'
+        + "".join(f"@import url({u});" for u in urls)
+        + "</style><!--<![endif]-->"
+    )
     m = _AFTER.search(html)
     if m:
-        return html[:m.end()] + block + html[m.end():]
+        return html[: m.end()] + block + html[m.end() :]
     at = html.lower().find("</head>")
     return html if at < 0 else html[:at] + block + html[at:]

@@ -286,9 +286,13 @@ class _Child:
     other end); a multiprocessing child also has its sentinel.
     """
 
-    def __init__(self, conn: multiprocessing.connection.Connection, *,
-                 popen: Optional[subprocess.Popen] = None,
-                 process: Optional[multiprocessing.process.BaseProcess] = None) -> None:
+    def __init__(
+        self,
+        conn: multiprocessing.connection.Connection,
+        *,
+        popen: Optional[subprocess.Popen] = None,
+        process: Optional[multiprocessing.process.BaseProcess] = None,
+    ) -> None:
         self.conn = conn
         self._popen = popen
         self._process = process
@@ -298,13 +302,22 @@ class _Child:
     @classmethod
     def start(cls, memory_limit: Optional[int], preload: Iterable[str]) -> "_Child":
         parent_conn, child_conn = multiprocessing.Pipe(duplex=True)
-        kwargs = {"parent_pid": os.getpid(), "memory_limit": memory_limit, "preload": list(preload),
-                  "parent_sys_path": list(sys.path)}
+        kwargs = {
+            "parent_pid": os.getpid(),
+            "memory_limit": memory_limit,
+            "preload": list(preload),
+            "parent_sys_path": list(sys.path),
+        }
         try:
             if os.name == "posix" and not getattr(sys, "frozen", False):
                 fd = child_conn.fileno()
-                command = [sys.executable, *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]  # private, as multiprocessing uses it
-                           "-c", _BOOT, str(fd)]
+                command = [
+                    sys.executable,
+                    *subprocess._args_from_interpreter_flags(),  # type: ignore[attr-defined]  # private, as multiprocessing uses it
+                    "-c",
+                    _BOOT,
+                    str(fd),
+                ]
                 popen = subprocess.Popen(command, pass_fds=(fd,), stdin=subprocess.DEVNULL)
                 child = cls(parent_conn, popen=popen)
                 try:
@@ -313,8 +326,8 @@ class _Child:
                     pass  # it died at once; the caller sees end-of-file
                 return child
             process = multiprocessing.get_context("spawn").Process(
-                target=_child_main, args=(child_conn,), kwargs=kwargs,
-                name="mailwright-compile-worker", daemon=True)
+                target=_child_main, args=(child_conn,), kwargs=kwargs, name="mailwright-compile-worker", daemon=True
+            )
             process.start()
             return cls(parent_conn, process=process)
         except BaseException:
@@ -377,8 +390,7 @@ class WorkerLane:
     lanes) alone.
     """
 
-    def __init__(self, worker: "CompileWorker", func: str, timeout: float, failure: str,
-                 priority: int) -> None:
+    def __init__(self, worker: "CompileWorker", func: str, timeout: float, failure: str, priority: int) -> None:
         self.worker = worker
         self.func = func
         self.timeout = timeout
@@ -476,7 +488,7 @@ class CompileWorker:
         self._lock = threading.Lock()
         self._wakeup = threading.Condition(self._lock)
         self._ids = itertools.count(1)
-        self._lanes: list[WorkerLane] = []          # by priority, then creation
+        self._lanes: list[WorkerLane] = []  # by priority, then creation
         self._pending: dict[WorkerLane, _Job] = {}  # at most one waiting job per lane
         self._running: Optional[_Job] = None
         self._closing = False
@@ -485,9 +497,7 @@ class CompileWorker:
         self._child: Optional[_Child] = None
         self._own = self._add_lane(func, self.timeout, _COMPILE_FAILURE, 0)
 
-        self._thread = threading.Thread(
-            target=self._manage, name=f"CompileWorker({func})", daemon=True
-        )
+        self._thread = threading.Thread(target=self._manage, name=f"CompileWorker({func})", daemon=True)
         self._thread.start()
 
     # ------------------------------------------------------------------ public API
@@ -500,8 +510,9 @@ class CompileWorker:
         """
         return self._submit(self._own, args, kwargs)
 
-    def lane(self, func: str, *, timeout: Optional[float] = None, failure: str = _COMPILE_FAILURE,
-             priority: int = 0) -> WorkerLane:
+    def lane(
+        self, func: str, *, timeout: Optional[float] = None, failure: str = _COMPILE_FAILURE, priority: int = 0
+    ) -> WorkerLane:
         """Another kind of job, run by this worker's child (imported there on first use
         unless preloaded). ``failure`` starts the message of a crash during its job."""
         _check_path(func)
@@ -652,8 +663,7 @@ class CompileWorker:
                 _fail(
                     job.future,
                     JobTimeout(
-                        f"{job.lane.failure}: it took longer than {timeout:g} s "
-                        "and was stopped. The editor is fine."
+                        f"{job.lane.failure}: it took longer than {timeout:g} s and was stopped. The editor is fine."
                     ),
                 )
                 return
@@ -698,8 +708,7 @@ class CompileWorker:
         path = self._save_crash_input(job, reason)
         where = f"; the input that caused it was kept at {path}" if path else ""
         return WorkerCrashed(
-            f"{job.lane.failure}: the compiler process crashed "
-            f"({reason}). The editor is fine{where}.",
+            f"{job.lane.failure}: the compiler process crashed ({reason}). The editor is fine{where}.",
             reason=reason,
             exitcode=exitcode,
             input_path=path,

@@ -2,14 +2,45 @@
 
 Adding a block type means adding one module here and one line to `_MODULES`.
 """
+
 from __future__ import annotations
 
-from . import (button, divider, footer, heading, hero, html, image, line_items, menu, mjml, product,
-               social, spacer, text, video)
+from . import (
+    button,
+    divider,
+    footer,
+    heading,
+    hero,
+    html,
+    image,
+    line_items,
+    menu,
+    mjml,
+    product,
+    social,
+    spacer,
+    text,
+    video,
+)
 from .base import BlockData, BlockSpec, Field
 
-_MODULES = (heading, text, button, image, video, divider, spacer, social, menu, footer, hero,
-            product, line_items, html, mjml)
+_MODULES = (
+    heading,
+    text,
+    button,
+    image,
+    video,
+    divider,
+    spacer,
+    social,
+    menu,
+    footer,
+    hero,
+    product,
+    line_items,
+    html,
+    mjml,
+)
 
 REGISTRY: dict[str, BlockSpec] = {m.SPEC.type: m.SPEC for m in _MODULES}
 

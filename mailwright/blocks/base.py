@@ -4,6 +4,7 @@ A block module declares one `BlockSpec`: its type name, palette entry, fields an
 `render(block, ctx) -> str` that returns MJML. No Qt here, and no I/O: rendering is a pure
 function of the block's resolved props and the render context.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,17 +12,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal, Protocol
 
 FieldKind = Literal[
-    "text",       # one line of merge-aware text
+    "text",  # one line of merge-aware text
     "multiline",  # several lines of merge-aware plain text
-    "richtext",   # limited HTML: p, br, strong, em, u, a, ul/ol/li, span colour
-    "code",       # raw HTML or raw MJML, kept as written
-    "url",        # a link target (http(s), mailto, tel, cid or a merge tag)
-    "image",      # an image URL
-    "color",      # #rgb / #rrggbb / transparent
-    "number",     # with min/max and a unit for the inspector
-    "choice",     # one of `choices`
+    "richtext",  # limited HTML: p, br, strong, em, u, a, ul/ol/li, span colour
+    "code",  # raw HTML or raw MJML, kept as written
+    "url",  # a link target (http(s), mailto, tel, cid or a merge tag)
+    "image",  # an image URL
+    "color",  # #rgb / #rrggbb / transparent
+    "number",  # with min/max and a unit for the inspector
+    "choice",  # one of `choices`
     "bool",
-    "items",      # a list of small records (social networks, menu links, table columns)
+    "items",  # a list of small records (social networks, menu links, table columns)
 ]
 
 
@@ -138,12 +139,7 @@ def escape_attr(value: str) -> str:
     if not _ATTR_SPECIAL.search(value):
         return value  # most values (sizes, colours, classes) need nothing
     value = _WS.sub(" ", strip_controls(value))
-    return (
-        value.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def px(value: float | int) -> str:
@@ -154,8 +150,7 @@ def px(value: float | int) -> str:
     return f"{number:.2f}".rstrip("0").rstrip(".") + "px"
 
 
-def pad(top: float, right: float | None = None, bottom: float | None = None,
-        left: float | None = None) -> str:
+def pad(top: float, right: float | None = None, bottom: float | None = None, left: float | None = None) -> str:
     """CSS padding shorthand in px (one to four values)."""
     parts = [top] + [v for v in (right, bottom, left) if v is not None]
     return " ".join(px(v) for v in parts)
@@ -182,7 +177,6 @@ def items_of(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-
 # --- fields several blocks share (all empty by default: the block writes what it always did) ---
 
 SIDES = ("top", "right", "bottom", "left")
@@ -191,9 +185,18 @@ SIDES = ("top", "right", "bottom", "left")
 def side_fields(prefix: str = "padding", label: str = "Padding", limit: float = 120) -> tuple[Field, ...]:
     """Per-side overrides of a block's `{prefix}_y`/`{prefix}_x` (empty: those values)."""
     return tuple(
-        Field(f"{prefix}_{side}", "number", f"{label} {side}", min=0, max=limit, unit="px", advanced=True,
-              hint=f"empty: {label.lower()} {'top/bottom' if side in ('top', 'bottom') else 'left/right'}")
-        for side in SIDES)
+        Field(
+            f"{prefix}_{side}",
+            "number",
+            f"{label} {side}",
+            min=0,
+            max=limit,
+            unit="px",
+            advanced=True,
+            hint=f"empty: {label.lower()} {'top/bottom' if side in ('top', 'bottom') else 'left/right'}",
+        )
+        for side in SIDES
+    )
 
 
 def side_values(b: "BlockData", prefix: str = "padding") -> tuple[float, float, float, float]:
@@ -210,8 +213,14 @@ def side_padding(b: "BlockData", prefix: str = "padding") -> str:
     return pad(*side_values(b, prefix))
 
 
-CSS_CLASS = Field("css_class", "text", "CSS class", default="", advanced=True,
-                  hint="class names for the email's own styles (head MJML)")
+CSS_CLASS = Field(
+    "css_class",
+    "text",
+    "CSS class",
+    default="",
+    advanced=True,
+    hint="class names for the email's own styles (head MJML)",
+)
 
 FONT_WEIGHTS = ("", "normal", "bold", "100", "200", "300", "400", "500", "600", "700", "800", "900")
 
@@ -220,15 +229,41 @@ TEXT_STYLE_FIELDS = (
     Field("font_family", "text", "Font", default="", advanced=True, hint="a font stack; empty: the email's font"),
     Field("font_weight", "choice", "Weight", default="", choices=FONT_WEIGHTS, advanced=True),
     Field("font_style", "choice", "Style", default="", choices=("", "normal", "italic"), advanced=True),
-    Field("line_height_px", "number", "Line height (px)", min=1, max=200, unit="px", advanced=True,
-          hint="a fixed line height; empty: the relative line height"),
+    Field(
+        "line_height_px",
+        "number",
+        "Line height (px)",
+        min=1,
+        max=200,
+        unit="px",
+        advanced=True,
+        hint="a fixed line height; empty: the relative line height",
+    ),
     Field("letter_spacing", "number", "Letter spacing", min=-10, max=50, unit="px", advanced=True),
-    Field("text_transform", "choice", "Letter case", default="",
-          choices=("", "none", "uppercase", "lowercase", "capitalize"), advanced=True),
-    Field("text_decoration", "choice", "Decoration", default="",
-          choices=("", "none", "underline", "line-through"), advanced=True),
-    Field("background_color", "color", "Background colour", default="", advanced=True,
-          hint="behind the block (its padding included)"),
+    Field(
+        "text_transform",
+        "choice",
+        "Letter case",
+        default="",
+        choices=("", "none", "uppercase", "lowercase", "capitalize"),
+        advanced=True,
+    ),
+    Field(
+        "text_decoration",
+        "choice",
+        "Decoration",
+        default="",
+        choices=("", "none", "underline", "line-through"),
+        advanced=True,
+    ),
+    Field(
+        "background_color",
+        "color",
+        "Background colour",
+        default="",
+        advanced=True,
+        hint="behind the block (its padding included)",
+    ),
 )
 
 

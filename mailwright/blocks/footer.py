@@ -1,4 +1,5 @@
 """Footer: sender address, why-you-get-this note, unsubscribe and view-online links."""
+
 from __future__ import annotations
 
 from .base import BlockData, BlockSpec, Ctx, Field, escape_attr, pad, px
@@ -33,26 +34,34 @@ def render(b: BlockData, ctx: Ctx) -> str:
     if b["note"]:
         parts.append(f'<p style="margin:0 0 10px;">{ctx.text(b["note"]).replace(chr(10), "<br />")}</p>')
     links = []
-    for label, url in ((b["unsubscribe_label"], b["unsubscribe_url"]),
-                       (b["preferences_label"], b["preferences_url"]),
-                       (b["view_online_label"], b["view_online_url"])):
+    for label, url in (
+        (b["unsubscribe_label"], b["unsubscribe_url"]),
+        (b["preferences_label"], b["preferences_url"]),
+        (b["view_online_label"], b["view_online_url"]),
+    ):
         if label and url:
             links.append(f'<a href="{escape_attr(ctx.protect(url))}" style="{link_style}">{ctx.text(label)}</a>')
     if links:
         parts.append(f'<p style="margin:0;">{" &#160;&#183;&#160; ".join(links)}</p>')
-    attrs = ctx.attrs({
-        "align": b["align"],
-        "color": b["color"],
-        "font-size": px(b["font_size"]),
-        "line-height": "1.5",
-        "padding": pad(b["padding_y"], b["padding_x"]),
-        "css-class": ctx.css_class("mw-footer"),
-    })
+    attrs = ctx.attrs(
+        {
+            "align": b["align"],
+            "color": b["color"],
+            "font-size": px(b["font_size"]),
+            "line-height": "1.5",
+            "padding": pad(b["padding_y"], b["padding_x"]),
+            "css-class": ctx.css_class("mw-footer"),
+        }
+    )
     return f"<mj-text{attrs}>{''.join(parts)}</mj-text>"
 
 
 SPEC = BlockSpec(
-    type="footer", label="Footer", icon="footer", category="Links",
+    type="footer",
+    label="Footer",
+    icon="footer",
+    category="Links",
     description="Address, unsubscribe and view-in-browser links required for marketing email.",
-    fields=FIELDS, render=render,
+    fields=FIELDS,
+    render=render,
 )

@@ -1,8 +1,21 @@
 """Heading: one line of title text (h1–h6), styled by the theme's heading font and colour."""
+
 from __future__ import annotations
 
-from .base import (CSS_CLASS, TEXT_STYLE_FIELDS, BlockData, BlockSpec, Ctx, Field, escape_attr, font_stack, px,
-                   side_fields, side_padding, text_style_attrs)
+from .base import (
+    CSS_CLASS,
+    TEXT_STYLE_FIELDS,
+    BlockData,
+    BlockSpec,
+    Ctx,
+    Field,
+    escape_attr,
+    font_stack,
+    px,
+    side_fields,
+    side_padding,
+    text_style_attrs,
+)
 
 LEVELS = ("h1", "h2", "h3", "h4", "h5", "h6")
 THEMED = ("h1", "h2", "h3")  # the levels the theme sizes and writes an mj-class for
@@ -12,14 +25,34 @@ FIELDS = (
     Field("level", "choice", "Level", default="h1", choices=LEVELS),
     Field("align", "choice", "Alignment", default="left", choices=("left", "center", "right")),
     Field("color", "color", "Colour", theme="colors.heading"),
-    Field("font_size", "number", "Font size", min=10, max=96, unit="px", integer=True,
-          hint="empty: the theme's size for the level"),
+    Field(
+        "font_size",
+        "number",
+        "Font size",
+        min=10,
+        max=96,
+        unit="px",
+        integer=True,
+        hint="empty: the theme's size for the level",
+    ),
     Field("padding_y", "number", "Padding top/bottom", theme="spacing.block_y", min=0, max=120, unit="px"),
     Field("padding_x", "number", "Padding left/right", theme="spacing.block_x", min=0, max=120, unit="px"),
-    Field("theme_style", "bool", "Theme heading style", default=True, advanced=True,
-          hint="off: the heading tag keeps the CSS below (an imported email's own)"),
-    Field("tag_style", "text", "Heading tag CSS", default="", advanced=True,
-          hint="inline CSS of the h tag when the theme heading style is off"),
+    Field(
+        "theme_style",
+        "bool",
+        "Theme heading style",
+        default=True,
+        advanced=True,
+        hint="off: the heading tag keeps the CSS below (an imported email's own)",
+    ),
+    Field(
+        "tag_style",
+        "text",
+        "Heading tag CSS",
+        default="",
+        advanced=True,
+        hint="inline CSS of the h tag when the theme heading style is off",
+    ),
     *TEXT_STYLE_FIELDS,
     *side_fields(),
     CSS_CLASS,
@@ -40,22 +73,28 @@ def render(b: BlockData, ctx: Ctx) -> str:
     else:
         style = b["tag_style"]
     fixed = b["line_height_px"]
-    attrs = ctx.attrs({
-        "mj-class": f"mw-{level}" if level in THEMED and not theme.neutral else None,
-        "align": b["align"],
-        "color": b["color"],
-        "font-size": px(size),
-        "line-height": px(fixed) if fixed is not None else None,
-        **text_style_attrs(b),
-        "padding": side_padding(b),
-        "css-class": ctx.css_class("mw-heading", b["css_class"]),
-    })
+    attrs = ctx.attrs(
+        {
+            "mj-class": f"mw-{level}" if level in THEMED and not theme.neutral else None,
+            "align": b["align"],
+            "color": b["color"],
+            "font-size": px(size),
+            "line-height": px(fixed) if fixed is not None else None,
+            **text_style_attrs(b),
+            "padding": side_padding(b),
+            "css-class": ctx.css_class("mw-heading", b["css_class"]),
+        }
+    )
     style_attr = f' style="{escape_attr(style)}"' if style else ""
-    return f'<mj-text{attrs}><{level}{style_attr}>{ctx.text(b["text"])}</{level}></mj-text>'
+    return f"<mj-text{attrs}><{level}{style_attr}>{ctx.text(b['text'])}</{level}></mj-text>"
 
 
 SPEC = BlockSpec(
-    type="heading", label="Heading", icon="heading", category="Text",
+    type="heading",
+    label="Heading",
+    icon="heading",
+    category="Text",
     description="A title line (h1–h6) in the theme's heading style.",
-    fields=FIELDS, render=render,
+    fields=FIELDS,
+    render=render,
 )

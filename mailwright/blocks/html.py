@@ -1,4 +1,5 @@
 """Raw HTML: markup written by hand, placed in the column as written (attributes normalised)."""
+
 from __future__ import annotations
 
 from .base import BlockData, BlockSpec, Ctx, Field, pad
@@ -18,7 +19,11 @@ def render(b: BlockData, ctx: Ctx) -> str:
 
 
 SPEC = BlockSpec(
-    type="html", label="HTML", icon="code", category="Advanced",
+    type="html",
+    label="HTML",
+    icon="code",
+    category="Advanced",
     description="Hand-written HTML placed as is.",
-    fields=FIELDS, render=render,
+    fields=FIELDS,
+    render=render,
 )

@@ -1,11 +1,10 @@
 """Spacer: empty vertical space."""
+
 from __future__ import annotations
 
 from .base import BlockData, BlockSpec, Ctx, Field, px
 
-FIELDS = (
-    Field("height", "number", "Height", default=24, min=1, max=400, unit="px", integer=True),
-)
+FIELDS = (Field("height", "number", "Height", default=24, min=1, max=400, unit="px", integer=True),)
 
 
 def render(b: BlockData, ctx: Ctx) -> str:
@@ -14,7 +13,11 @@ def render(b: BlockData, ctx: Ctx) -> str:
 
 
 SPEC = BlockSpec(
-    type="spacer", label="Spacer", icon="spacer", category="Layout",
+    type="spacer",
+    label="Spacer",
+    icon="spacer",
+    category="Layout",
     description="Empty vertical space of a fixed height.",
-    fields=FIELDS, render=render,
+    fields=FIELDS,
+    render=render,
 )

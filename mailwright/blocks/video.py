@@ -2,6 +2,7 @@
 
 Email clients do not play video; every major builder links a thumbnail instead.
 """
+
 from __future__ import annotations
 
 from .base import BlockData, BlockSpec, Ctx, Field, escape_attr, pad, px
@@ -42,7 +43,7 @@ def render(b: BlockData, ctx: Ctx) -> str:
         f'<td background="{thumb}" bgcolor="{play}" height="{height}" align="center" valign="middle" style="{cell_style}">'
         f'<span role="img" aria-label="{escape_attr(ctx.protect(b["title"]))}" style="display:inline-block;width:68px;height:68px;line-height:68px;border-radius:34px;'
         f'background-color:{play};color:#ffffff;font-size:26px;text-align:center;">&#9654;</span>'
-        f'</td></tr></table></a>'
+        f"</td></tr></table></a>"
         f'<p style="margin:8px 0 0;text-align:center;"><a href="{url}" target="_blank">&#9654;&#160;{title}</a></p>'
     )
     attrs = ctx.attrs({"padding": pad(b["padding_y"], b["padding_x"]), "css-class": ctx.css_class("mw-video")})
@@ -50,7 +51,11 @@ def render(b: BlockData, ctx: Ctx) -> str:
 
 
 SPEC = BlockSpec(
-    type="video", label="Video", icon="video", category="Media",
+    type="video",
+    label="Video",
+    icon="video",
+    category="Media",
     description="A video thumbnail with a play button that opens the video.",
-    fields=FIELDS, render=render,
+    fields=FIELDS,
+    render=render,
 )

@@ -3,6 +3,7 @@
 A theme is a JSON file in this folder. Blocks take their defaults from the active theme, so a
 document only stores what differs (DESIGN.md §2); switching theme restyles everything else.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,10 +27,10 @@ class _Colors(BaseModel):
     heading: str
     link: str
     muted: str
-    background: str   # around the email
-    content: str      # behind rows without their own colour
+    background: str  # around the email
+    content: str  # behind rows without their own colour
     border: str
-    accent: str       # soft tint for highlighted rows
+    accent: str  # soft tint for highlighted rows
 
     @field_validator("*")
     @classmethod
@@ -78,7 +79,7 @@ class _Button(BaseModel):
 
 class _Spacing(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    row: int = Field(ge=0, le=200)      # padding above/below a row
+    row: int = Field(ge=0, le=200)  # padding above/below a row
     block_y: int = Field(ge=0, le=120)  # padding above/below a block
     block_x: int = Field(ge=0, le=120)  # padding left/right of a block
 
@@ -152,10 +153,17 @@ class ThemeError(ShortMessage, ValueError):
 def _from_file(data: ThemeFile) -> Theme:
     fonts = data.fonts.model_dump(exclude={"web"})
     return Theme(
-        name=data.name, label=data.label, description=data.description, width=data.width,
-        colors=data.colors.model_dump(), fonts=fonts, sizes=data.sizes.model_dump(),
-        button=data.button.model_dump(), spacing=data.spacing.model_dump(),
-        web_fonts=tuple((w.name, w.href) for w in data.fonts.web), neutral=data.neutral,
+        name=data.name,
+        label=data.label,
+        description=data.description,
+        width=data.width,
+        colors=data.colors.model_dump(),
+        fonts=fonts,
+        sizes=data.sizes.model_dump(),
+        button=data.button.model_dump(),
+        spacing=data.spacing.model_dump(),
+        web_fonts=tuple((w.name, w.href) for w in data.fonts.web),
+        neutral=data.neutral,
     )
 
 

@@ -1,4 +1,5 @@
 """Qt widgets (DESIGN.md §1). Importing this package applies one interpreter guard first."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """Start the editor: `mailwright [FILE] [--screenshot OUT.png [--size WxH]]`."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,12 +12,18 @@ from typing import cast
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mailwright", description="Open the Mailwright editor.")
     parser.add_argument("file", nargs="?", help="a .mwt template (or .mjml / .html to import)")
-    parser.add_argument("--screenshot", metavar="OUT.png",
-                        help="open the window offscreen, save a PNG of it once the canvas has rendered, exit")
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="open the window offscreen, save a PNG of it once the canvas has rendered, exit",
+    )
     parser.add_argument("--size", default="1440x900", metavar="WxH", help="window size for --screenshot")
-    parser.add_argument("--install-desktop-entry", action="store_true",
-                        help="Linux: add Mailwright to the desktop's applications menu (a .desktop file and "
-                             "an icon under $XDG_DATA_HOME, ~/.local/share by default), then exit")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="Linux: add Mailwright to the desktop's applications menu (a .desktop file and "
+        "an icon under $XDG_DATA_HOME, ~/.local/share by default), then exit",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the editor does on stderr too")
     parser.add_argument("--debug", action="store_true", help="log every step on stderr")
     return parser.parse_args(argv)
@@ -28,9 +35,11 @@ def no_display() -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return ("no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the editor's window cannot be "
-            "shown; run it on a desktop, or see it as a picture: mailwright FILE --screenshot OUT.png "
-            "(make screenshot)")
+    return (
+        "no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the editor's window cannot be "
+        "shown; run it on a desktop, or see it as a picture: mailwright FILE --screenshot OUT.png "
+        "(make screenshot)"
+    )
 
 
 def prepare_environment(offscreen: bool) -> None:
@@ -139,8 +148,9 @@ def run_editor(argv: list[str]) -> int:
     if os.environ.get("MAILWRIGHT_TIMING") == "1":  # for bench/run.py: when the canvas showed a build
         import time
 
-        window.rendered.connect(lambda: print(f"mailwright-timing: rendered {time.time():.6f}",
-                                              file=sys.stderr, flush=True))
+        window.rendered.connect(
+            lambda: print(f"mailwright-timing: rendered {time.time():.6f}", file=sys.stderr, flush=True)
+        )
     if args.file and not window.open_path(args.file):
         return 2
     if not args.screenshot:
@@ -169,8 +179,9 @@ def run_editor(argv: list[str]) -> int:
 
     # Wait for the canvas to draw the document, then give the compositor a moment.
     window.rendered.connect(lambda: QTimer.singleShot(700, shoot))
-    QTimer.singleShot(60_000, lambda: (print("mailwright: the canvas did not render in time", file=sys.stderr),
-                                       app.quit()))
+    QTimer.singleShot(
+        60_000, lambda: (print("mailwright: the canvas did not render in time", file=sys.stderr), app.quit())
+    )
     app.exec()
     settings.sync()
     if scratch is not None:

@@ -7,6 +7,7 @@ classes of the design build name the block, column and row. Mouse and drag event
 the view's internal render widget, so an event filter there turns them into selection and
 drops. Decisions (what a drop does) live in app/drop.py.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -14,11 +15,22 @@ import json
 import struct
 from typing import Callable
 
-from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, QEvent, QMimeData, QObject, QPoint, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractNativeEventFilter,
+    QCoreApplication,
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QRectF,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QColor, QCursor, QDrag, QFont, QGuiApplication, QPainter, QPen
 from PySide6.QtWebEngineCore import QWebEngineScript
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ..app.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
 from ..app.remote_images import RemoteImages, bar_text, remote_images
@@ -35,7 +47,9 @@ function mwRect(id){var els=document.getElementsByClassName('mw-id-'+id),l=1e9,t
  l=Math.min(l,q.left);t=Math.min(t,q.top);r=Math.max(r,q.right);b=Math.max(b,q.bottom);}
  return r<l?null:[l,t,r-l,b-t];}
 """
-HIT_JS = _RECT_FN + """
+HIT_JS = (
+    _RECT_FN
+    + """
 (function(x,y){var el=document.elementFromPoint(x,y),ids=[];
  while(el&&el!==document.documentElement){var c=el.getAttribute&&el.getAttribute('class')||'';
   var re=/mw-id-([A-Za-z0-9_-]+)/g,m; while((m=re.exec(c))){if(ids.indexOf(m[1])<0)ids.push(m[1]);}
@@ -43,14 +57,19 @@ HIT_JS = _RECT_FN + """
  var out=[];for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out.push([ids[i]].concat(r));}
  return JSON.stringify(out);})(%f,%f)
 """
+)
 # Results travel as JSON text: PySide6 6.12 hands arrays and objects back as an empty string.
-RECTS_JS = _RECT_FN + """
+RECTS_JS = (
+    _RECT_FN
+    + """
 (function(ids){var out={};for(var i=0;i<ids.length;i++){var r=mwRect(ids[i]); if(r)out[ids[i]]=r;}
  return JSON.stringify(out);})(%s)
 """
+)
 # Every drawn node's rectangle (and the empty document's notice), for drops: `place` needs the
 # whole layout to find the nearest valid place from anywhere, the grey margin included.
-LAYOUT_JS = """
+LAYOUT_JS = (
+    """
 (function(){var out={},els=document.querySelectorAll('[class*="mw-id-"],.mw-empty-doc');
  for(var i=0;i<els.length;i++){var q=els[i].getBoundingClientRect(); if(q.width===0&&q.height===0)continue;
   var c=els[i].getAttribute('class')||'',re=/mw-id-([A-Za-z0-9_-]+)/g,m,ids=[];
@@ -60,7 +79,9 @@ LAYOUT_JS = """
    else{o[0]=Math.min(o[0],q.left);o[1]=Math.min(o[1],q.top);o[2]=Math.max(o[2],q.right);o[3]=Math.max(o[3],q.bottom);}}}
  for(var id in out){var o=out[id];out[id]=[o[0],o[1],o[2]-o[0],o[3]-o[1]];}
  return JSON.stringify(out);})()
-""" % EMPTY_DOC
+"""
+    % EMPTY_DOC
+)
 # An Image block without a picture yet (no source, or the block's default stand-in URL, which
 # the canvas does not load) is drawn as a grey box with an icon and its size, at its real width
 # and half as tall (80-320 px). Only on the canvas: the page's DOM is changed from the isolated
@@ -151,7 +172,7 @@ class _Pill(QWidget):
 
     ACTIONS: tuple[tuple[str, str, str], ...] = ()
     PREFIX = "bar"
-    COLOURS = ("#2563eb", "#1d4ed8")   # background, hover
+    COLOURS = ("#2563eb", "#1d4ed8")  # background, hover
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -159,9 +180,11 @@ class _Pill(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(1)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # one solid pill, not loose buttons
-        self.setStyleSheet(f"QWidget{{background:{self.COLOURS[0]};border-radius:4px;}} QToolButton{{color:white;"
-                           f"border:none;padding:1px 5px;font-size:11px;}} "
-                           f"QToolButton:hover{{background:{self.COLOURS[1]};}}")
+        self.setStyleSheet(
+            f"QWidget{{background:{self.COLOURS[0]};border-radius:4px;}} QToolButton{{color:white;"
+            f"border:none;padding:1px 5px;font-size:11px;}} "
+            f"QToolButton:hover{{background:{self.COLOURS[1]};}}"
+        )
         self.buttons: dict[str, QToolButton] = {}
         for name, text, tip in self.ACTIONS:
             button = QToolButton(self)
@@ -179,17 +202,25 @@ class _Pill(QWidget):
 class _SelectionBar(_Pill):
     """The small toolbar on the selected node."""
 
-    ACTIONS = (("up", "▲", "Move up (Alt+Up)"), ("down", "▼", "Move down (Alt+Down)"),
-               ("duplicate", "❐", "Duplicate (Ctrl+D)"), ("save", "★", "Save as block"),
-               ("delete", "✕", "Delete (Del)"))
+    ACTIONS = (
+        ("up", "▲", "Move up (Alt+Up)"),
+        ("down", "▼", "Move down (Alt+Down)"),
+        ("duplicate", "❐", "Duplicate (Ctrl+D)"),
+        ("save", "★", "Save as block"),
+        ("delete", "✕", "Delete (Del)"),
+    )
 
 
 class _TextBar(_Pill):
     """The toolbar of an edit in place: bold, italic, link, merge tag, done."""
 
-    ACTIONS = (("bold", "B", "Bold (Ctrl+B)"), ("italic", "I", "Italic (Ctrl+I)"),
-               ("link", "Link", "Link the selected text"), ("tag", "{ }", "Insert a merge tag"),
-               ("done", "✓", "Done (Esc)"))
+    ACTIONS = (
+        ("bold", "B", "Bold (Ctrl+B)"),
+        ("italic", "I", "Italic (Ctrl+I)"),
+        ("link", "Link", "Link the selected text"),
+        ("tag", "{ }", "Insert a merge tag"),
+        ("done", "✓", "Done (Esc)"),
+    )
     PREFIX = "text"
     COLOURS = ("#f97316", "#ea580c")
 
@@ -205,8 +236,9 @@ class _ImagesBar(QFrame):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("remote-images-bar")
-        self.setStyleSheet("#remote-images-bar{background:#fef3c7;border-bottom:1px solid #f59e0b;}"
-                           "QLabel{color:#78350f;}")
+        self.setStyleSheet(
+            "#remote-images-bar{background:#fef3c7;border-bottom:1px solid #f59e0b;}QLabel{color:#78350f;}"
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         self.label = QLabel(self)
@@ -218,7 +250,7 @@ class _ImagesBar(QFrame):
         self.sites.setObjectName("remote-images-sites")
         layout.addWidget(self.document)
         layout.addWidget(self.sites)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)   # a strip, not half the canvas
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not half the canvas
         self.hide()
 
 
@@ -229,21 +261,21 @@ class Canvas(QWidget):
     the document itself).
     """
 
-    selected = Signal(object)              # node id or None
+    selected = Signal(object)  # node id or None
     dropRequested = Signal(object, object)  # Payload, DropTarget
-    barAction = Signal(str)                # up/down/duplicate/save/delete on the selection
-    rendered = Signal()                    # the latest HTML finished loading
+    barAction = Signal(str)  # up/down/duplicate/save/delete on the selection
+    rendered = Signal()  # the latest HTML finished loading
     linkClicked = Signal(QUrl)
-    commandRequested = Signal(object)      # a Command from an edit in place
-    historySeal = Signal()                 # an edit in place starts or ends: its own undo step
-    editingChanged = Signal(object)        # the node edited in place, or None
+    commandRequested = Signal(object)  # a Command from an edit in place
+    historySeal = Signal()  # an edit in place starts or ends: its own undo step
+    editingChanged = Signal(object)  # the node edited in place, or None
 
     MOBILE_WIDTH = 375
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("canvas")
-        self.doc_provider: Callable[[], object] | None = None   # returns the current Document
+        self.doc_provider: Callable[[], object] | None = None  # returns the current Document
         self.folder_provider: Callable[[], object] | None = None  # the folder of its local images
         self.names: Callable[[str], str] = lambda node_id: node_id
         self.view = EmailView(self)
@@ -255,11 +287,11 @@ class Canvas(QWidget):
         self.bar.action.connect(self.barAction)
         self.text_bar = _TextBar(self.view)
         self.text_bar.action.connect(self._text_action)
-        self.editing: str | None = None     # the node whose text is edited in place
-        self._edit: tuple[str, str, bool] | None = None   # its (prop, selector, rich)
+        self.editing: str | None = None  # the node whose text is edited in place
+        self._edit: tuple[str, str, bool] | None = None  # its (prop, selector, rich)
         self._edit_value: str | None = None  # the value last reported
         self._edit_rect: QRectF | None = None
-        self._held_html: str | None = None   # a render that arrived during the edit
+        self._held_html: str | None = None  # a render that arrived during the edit
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(lambda: self._read_edit(False))
@@ -271,7 +303,7 @@ class Canvas(QWidget):
         self.images_bar.sites.clicked.connect(self._show_images_from_sites)
         outer.addWidget(self.images_bar)
         self._remote = RemoteImages((), 0)
-        self._unsaved_allowed: set[int] = set()   # unsaved documents (by session) shown with images
+        self._unsaved_allowed: set[int] = set()  # unsaved documents (by session) shown with images
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addStretch(0)
@@ -282,22 +314,22 @@ class Canvas(QWidget):
         self.selection: str | None = None
         self.last_hits: list[Hit] = []
         self.drop: DropTarget | None = None
-        self.drop_refused = False           # the latest answer: nothing valid under the pointer
-        self._layout: dict | None = None    # every drawn node's rectangle during a drag
+        self.drop_refused = False  # the latest answer: nothing valid under the pointer
+        self._layout: dict | None = None  # every drawn node's rectangle during a drag
         self._drag: tuple[QPoint, Payload] | None = None
-        self._reveal: str | None = None     # a selected node to scroll to once it is drawn
+        self._reveal: str | None = None  # a selected node to scroll to once it is drawn
         self._autoscroll = QTimer(self)
         self._autoscroll.setInterval(16)
         self._autoscroll.timeout.connect(self._autoscroll_tick)
         self._wheel_filter: QAbstractNativeEventFilter | None = None
         self._scroll_speed = 0
-        self._scrolling = False             # one scroll step in flight at a time
+        self._scrolling = False  # one scroll step in flight at a time
         self._filtered: QObject | None = None
         self._press: QPoint | None = None
-        self._press_id: str | None = None   # what the pressed point hit (answered asynchronously)
-        self._drop_generation = 0           # hit-test answers from before a drop or leave are stale
+        self._press_id: str | None = None  # what the pressed point hit (answered asynchronously)
+        self._drop_generation = 0  # hit-test answers from before a drop or leave are stale
         self._loaded_html = ""
-        self._generation = 0                # set_html calls; only the latest one reports
+        self._generation = 0  # set_html calls; only the latest one reports
         self._restore_scroll = None
         self.view.installEventFilter(self)  # its resizes (mobile width) refit the overlay
         self.view.loadFinished.connect(self._on_loaded)
@@ -314,7 +346,7 @@ class Canvas(QWidget):
     # --- content -------------------------------------------------------------------------
     def set_html(self, html: str) -> None:
         if self.editing is not None:
-            self._held_html = html   # replacing the page would take the text from under the caret
+            self._held_html = html  # replacing the page would take the text from under the caret
             return
         self._generation += 1
         generation = self._generation
@@ -334,7 +366,7 @@ class Canvas(QWidget):
         self.view.set_email_html(html)
 
     # --- remote images -----------------------------------------------------------------------
-    SITES_KEY = "canvas/remote_image_sites"          # QSettings: sites always shown
+    SITES_KEY = "canvas/remote_image_sites"  # QSettings: sites always shown
     DOCUMENTS_KEY = "canvas/remote_image_documents"  # QSettings: documents shown with their images
 
     def _settings(self):
@@ -490,7 +522,7 @@ class Canvas(QWidget):
     def set_selection(self, node_id: str | None) -> None:
         changed = node_id != self.selection
         if self.editing is not None and node_id != self.editing:
-            self.finish_edit()   # chosen elsewhere (layers, keys): the edit ends and is kept
+            self.finish_edit()  # chosen elsewhere (layers, keys): the edit ends and is kept
         self.selection = node_id
         self._reveal = None
         if changed and node_id:
@@ -501,10 +533,11 @@ class Canvas(QWidget):
         """Scroll the canvas so a node chosen elsewhere (layers, checks, keys) is in view; a
         node not drawn yet (just dropped, the build still running) is scrolled to once it is."""
         element = json.dumps("mw-id-" + self._element_id(node_id))
-        script = ("(function(c){var e=document.getElementsByClassName(c)[0]; if(!e) return false;"
-                  "var r=e.getBoundingClientRect(); if(r.top<0||r.bottom>window.innerHeight)"
-                  "{window.scrollBy(0, r.top - Math.max(16,(window.innerHeight-r.height)/2));} return true;})(%s)"
-                  % element)
+        script = (
+            "(function(c){var e=document.getElementsByClassName(c)[0]; if(!e) return false;"
+            "var r=e.getBoundingClientRect(); if(r.top<0||r.bottom>window.innerHeight)"
+            "{window.scrollBy(0, r.top - Math.max(16,(window.innerHeight-r.height)/2));} return true;})(%s)" % element
+        )
 
         def done(found) -> None:
             if found is not True and self.selection == node_id:
@@ -559,7 +592,7 @@ class Canvas(QWidget):
                 bar.move(x, y)
                 if self.editing == node_id:
                     bar.hide()
-                    if self._edit_rect is not None:   # the text is editable now
+                    if self._edit_rect is not None:  # the text is editable now
                         self._place_text_bar(rect)
                 else:
                     bar.show()
@@ -581,10 +614,14 @@ class Canvas(QWidget):
                 return handled
         if t == QEvent.Type.MouseMove:
             pos = event.position().toPoint()
-            if self._drag is not None:   # a refused release ends a drag without a drop event
+            if self._drag is not None:  # a refused release ends a drag without a drop event
                 self.clear_drop()
-            if (self._press is not None and (pos - self._press).manhattanLength() > 8
-                    and self._press_id is not None and self._press_id == self.selection):
+            if (
+                self._press is not None
+                and (pos - self._press).manhattanLength() > 8
+                and self._press_id is not None
+                and self._press_id == self.selection
+            ):
                 self._start_move_drag()
                 self._press = None
                 return True
@@ -608,8 +645,12 @@ class Canvas(QWidget):
             pos = event.position().toPoint()
             self.hit_test(pos, lambda hits: hits and self.start_edit(hits[0].id, pos))
             return True
-        elif (t == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-              and self.selection and self._editable(self.selection)):
+        elif (
+            t == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.selection
+            and self._editable(self.selection)
+        ):
             self.start_edit(self.selection)
             return True
         elif t in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
@@ -619,9 +660,9 @@ class Canvas(QWidget):
                 self._watch_wheel()
                 self._set_autoscroll(pos)
                 if self._layout is not None:
-                    self._place(pos, payload)   # at once from the last layout: line and cursor now
+                    self._place(pos, payload)  # at once from the last layout: line and cursor now
                 if t == QEvent.Type.DragMove and self.drop_refused:
-                    event.ignore()              # the "not here" cursor; a release does nothing
+                    event.ignore()  # the "not here" cursor; a release does nothing
                 else:
                     event.acceptProposedAction()
                 self.drag_move(pos, payload)
@@ -652,7 +693,7 @@ class Canvas(QWidget):
         if node_id != self.selection:
             self.selected.emit(node_id)
         self.editing, self._edit, self._edit_value = node_id, spec, None
-        self.historySeal.emit()   # what came before is its own undo step
+        self.historySeal.emit()  # what came before is its own undo step
         x, y = (pos.x(), pos.y()) if pos is not None else (-1, -1)
         script = START_JS % (json.dumps(node_id), json.dumps(spec[1]), "true" if spec[2] else "false", x, y)
 
@@ -661,7 +702,7 @@ class Canvas(QWidget):
             if self.editing != node_id:
                 return
             if not rect:
-                self.editing = self._edit = None   # not drawn (hidden on desktop?): nothing to edit
+                self.editing = self._edit = None  # not drawn (hidden on desktop?): nothing to edit
                 return
             self._edit_rect = QRectF(*rect)
             self.view.focusProxy() and self.view.focusProxy().setFocus(Qt.FocusReason.OtherFocusReason)
@@ -707,7 +748,7 @@ class Canvas(QWidget):
                 self._report(node_id, spec, data)
                 if data.get("rect"):
                     rect = QRectF(*data["rect"])
-                    if rect != self._edit_rect:   # the text grew or shrank: outline it where it is now
+                    if rect != self._edit_rect:  # the text grew or shrank: outline it where it is now
                         self._edit_rect = rect
                         if not finish:
                             self.refresh_selection()
@@ -732,7 +773,7 @@ class Canvas(QWidget):
 
             value = clean_rich_html(str(data.get("html", "")), link_color=None)
         else:
-            value = " ".join(str(data.get("text", "")).split())   # one line, as the field holds it
+            value = " ".join(str(data.get("text", "")).split())  # one line, as the field holds it
         if self._edit_value is None:
             self._edit_value = self._current(node_id, prop)
         if value == self._edit_value:
@@ -760,28 +801,43 @@ class Canvas(QWidget):
         press outside ends the edit. None: handle as usual."""
         if t == QEvent.Type.ShortcutOverride:
             ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-            if event.key() == Qt.Key.Key_Escape or not ctrl or event.key() in (
-                    Qt.Key.Key_B, Qt.Key.Key_I, Qt.Key.Key_U, Qt.Key.Key_A, Qt.Key.Key_C, Qt.Key.Key_V,
-                    Qt.Key.Key_X, Qt.Key.Key_Z, Qt.Key.Key_Y, Qt.Key.Key_Left, Qt.Key.Key_Right):
-                event.accept()   # the text's key, not the window's shortcut (Del, arrows, Ctrl+Z)
-                return True      # (the render widget would ignore it again for Esc)
+            if (
+                event.key() == Qt.Key.Key_Escape
+                or not ctrl
+                or event.key()
+                in (
+                    Qt.Key.Key_B,
+                    Qt.Key.Key_I,
+                    Qt.Key.Key_U,
+                    Qt.Key.Key_A,
+                    Qt.Key.Key_C,
+                    Qt.Key.Key_V,
+                    Qt.Key.Key_X,
+                    Qt.Key.Key_Z,
+                    Qt.Key.Key_Y,
+                    Qt.Key.Key_Left,
+                    Qt.Key.Key_Right,
+                )
+            ):
+                event.accept()  # the text's key, not the window's shortcut (Del, arrows, Ctrl+Z)
+                return True  # (the render widget would ignore it again for Esc)
             return False
         if t == QEvent.Type.KeyPress:
             key = event.key()
-            if key == Qt.Key.Key_Escape or (key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                                            and self._edit is not None and not self._edit[2]):
+            if key == Qt.Key.Key_Escape or (
+                key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._edit is not None and not self._edit[2]
+            ):
                 self.finish_edit()
                 return True
             if self._edit is not None and self._edit[2] is False and key == Qt.Key.Key_Tab:
                 return True
             return False
         if t == QEvent.Type.MouseButtonPress:
-            inside = self._edit_rect is not None and self._edit_rect.adjusted(-3, -3, 3, 3).contains(
-                event.position())
+            inside = self._edit_rect is not None and self._edit_rect.adjusted(-3, -3, 3, 3).contains(event.position())
             if inside:
-                return False   # the browser places the caret, selects words
+                return False  # the browser places the caret, selects words
             self.finish_edit()
-            return None        # and the press selects what is there
+            return None  # and the press selects what is there
         if t in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick):
             return False
         return None
@@ -813,13 +869,13 @@ class Canvas(QWidget):
 
         page = self.view.page()
         if name == "link":
-            url, ok = QInputDialog.getText(self, "Link", "Link address (https://…, mailto:… or a merge tag):",
-                                           text="https://")
+            url, ok = QInputDialog.getText(
+                self, "Link", "Link address (https://…, mailto:… or a merge tag):", text="https://"
+            )
             if ok and url.strip() and url.strip() != "https://":
                 page.runJavaScript(EXEC_JS % (json.dumps("createLink"), json.dumps(url.strip())), APP_WORLD)
         else:
-            tag, ok = QInputDialog.getText(self, "Merge tag", "Field (data:…, var:… or link:…):",
-                                           text="data:firstname")
+            tag, ok = QInputDialog.getText(self, "Merge tag", "Field (data:…, var:… or link:…):", text="data:firstname")
             if ok and tag.strip():
                 page.runJavaScript(EXEC_JS % (json.dumps("insertHTML"), json.dumps(tag_html(tag))), APP_WORLD)
         proxy = self.view.focusProxy()
@@ -881,7 +937,7 @@ class Canvas(QWidget):
     def finish_drop(self, payload: Payload) -> None:
         target = self.drop
         self.clear_drop()
-        if target is not None:   # nothing valid at the drop point: the drop does nothing
+        if target is not None:  # nothing valid at the drop point: the drop does nothing
             self.dropRequested.emit(payload, target)
 
     def clear_drop(self) -> None:
@@ -958,12 +1014,12 @@ class _X11Wheel(QAbstractNativeEventFilter):
         """(button, time) of a wheel press, else None."""
         raw = ctypes.string_at(int(message), 20)
         kind = raw[0] & 0x7F
-        if kind == 4 and raw[1] in (4, 5):                     # core ButtonPress
+        if kind == 4 and raw[1] in (4, 5):  # core ButtonPress
             return raw[1], struct.unpack_from("<I", raw, 4)[0]
-        if kind == 35:                                         # GenericEvent
-            event_type, = struct.unpack_from("<H", raw, 8)
+        if kind == 35:  # GenericEvent
+            (event_type,) = struct.unpack_from("<H", raw, 8)
             when, detail = struct.unpack_from("<II", raw, 12)
-            if event_type == 4 and detail in (4, 5):            # XI_ButtonPress
+            if event_type == 4 and detail in (4, 5):  # XI_ButtonPress
                 return detail, when
         return None
 
@@ -974,7 +1030,7 @@ class _X11Wheel(QAbstractNativeEventFilter):
         if wheel is None:
             return False, 0
         if wheel == self._last:
-            return True, 0   # the same notch from the other device
+            return True, 0  # the same notch from the other device
         self._last = wheel
         canvas = self.canvas
         if canvas._drag is None:

@@ -7,6 +7,7 @@ as one piece. While the edit lasts the canvas polls the text and reports it (the
 follows); each report is a mergeable SetProp, and Esc or a click outside ends the edit, so
 the whole edit is one undo step. Rich text goes through app/richtext_clean.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ EDITABLE: dict[str, tuple[str, str, bool]] = {
     "heading": ("text", "h1,h2,h3,h4,h5,h6", False),
     "button": ("label", "a", False),
 }
-POLL_MS = 250   # how often the live text is read while editing
+POLL_MS = 250  # how often the live text is read while editing
 
 _TAG_CSS = "background:#dbeafe;color:#1e3a8a;border-radius:3px;padding:0 2px;white-space:nowrap;"
 
@@ -71,5 +72,6 @@ def tag_html(tag: str) -> str:
     """The atomic token for a merge tag inserted from the toolbar."""
     from html import escape
 
-    return (f'<span class="mw-tag" contenteditable="false" style="{_TAG_CSS}">'
-            f'{escape("<< " + tag.strip() + " >>")}</span>')
+    return (
+        f'<span class="mw-tag" contenteditable="false" style="{_TAG_CSS}">{escape("<< " + tag.strip() + " >>")}</span>'
+    )

@@ -3,17 +3,37 @@
 Shown as the "Code" tab of the preview workspace. The compiled HTML is minified; the view
 breaks lines between tags for reading, and Copy always copies the exact original text.
 """
+
 from __future__ import annotations
 
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QFontDatabase, QKeySequence, QShortcut, QSyntaxHighlighter,
-                           QTextCharFormat, QTextCursor, QTextDocument)
-from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QKeySequence,
+    QShortcut,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-HIGHLIGHT_LIMIT = 600_000   # characters; larger sources are shown plain (highlighting would stall)
+HIGHLIGHT_LIMIT = 600_000  # characters; larger sources are shown plain (highlighting would stall)
 
 
 def _format(color: str, *, bold: bool = False, italic: bool = False, background: str | None = None) -> QTextCharFormat:
@@ -98,8 +118,9 @@ class SourcePane(QWidget):
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName(f"code-edit-{name}")
         self.edit.setReadOnly(True)
-        self.edit.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.edit.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         layout.addWidget(self.edit)
@@ -177,10 +198,12 @@ class CodeView(QWidget):
         self.tabs.currentChanged.connect(lambda _i: self._count())
         layout.addWidget(self.tabs, 1)
 
-        for keys, slot in ((QKeySequence.StandardKey.Find, self.focus_search),
-                           (QKeySequence.StandardKey.FindNext, self.find_next),
-                           (QKeySequence.StandardKey.FindPrevious, self.find_previous),
-                           ("Shift+Return", self.find_previous)):
+        for keys, slot in (
+            (QKeySequence.StandardKey.Find, self.focus_search),
+            (QKeySequence.StandardKey.FindNext, self.find_next),
+            (QKeySequence.StandardKey.FindPrevious, self.find_previous),
+            ("Shift+Return", self.find_previous),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)

@@ -8,6 +8,7 @@ child through `lane()`: one Python process with lxml, MJML, jinja2 and pydantic 
 not one per kind of job (~45 MB each). Design compiles go first; each kind keeps its own
 "latest wins".
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,8 +24,8 @@ class Compiler(QObject):
     results. Tickets only grow, so revision 0 of a newly opened document is never taken for
     revision 0 of the one before it."""
 
-    finished = Signal(int, object)   # ticket, result dict
-    failed = Signal(int, str)        # ticket, message
+    finished = Signal(int, object)  # ticket, result dict
+    failed = Signal(int, str)  # ticket, message
 
     DEBOUNCE_MS = 60
 
@@ -34,8 +35,8 @@ class Compiler(QObject):
 
     def __init__(self, parent: QObject | None = None, *, in_process: bool = False) -> None:
         super().__init__(parent)
-        self._process: CompileWorker | None = None   # the child, shared by every lane
-        self._worker: WorkerLane | CompileWorker | None = None   # design compiles (None: in this process)
+        self._process: CompileWorker | None = None  # the child, shared by every lane
+        self._worker: WorkerLane | CompileWorker | None = None  # design compiles (None: in this process)
         self._in_process = in_process
         self._closed = False
         self._pending: tuple[int, str, bool, dict | None] | None = None  # ticket, text, design, recipient
@@ -51,8 +52,9 @@ class Compiler(QObject):
             self._process = CompileWorker(self.BUILD, timeout=60, preload=self.PRELOAD)
             self._worker = self._process.lane(self.BUILD, timeout=60, priority=0)
 
-    def lane(self, func: str, *, timeout: float = 60, failure: str = "The template could not be compiled",
-             priority: int = 10) -> WorkerLane:
+    def lane(
+        self, func: str, *, timeout: float = 60, failure: str = "The template could not be compiled", priority: int = 10
+    ) -> WorkerLane:
         """Another kind of background job ("package.module:function") in the compile worker's
         process, after design compiles (lower `priority` first). With `in_process` compiles
         (tests) the first lane starts the worker process."""
@@ -62,8 +64,15 @@ class Compiler(QObject):
             self._process = CompileWorker(func, timeout=timeout, preload=self.PRELOAD)
         return self._process.lane(func, timeout=timeout, failure=failure, priority=priority)
 
-    def request(self, revision: int, document_json: str, *, design: bool = True, immediate: bool = False,
-                recipient: dict | None = None) -> int:
+    def request(
+        self,
+        revision: int,
+        document_json: str,
+        *,
+        design: bool = True,
+        immediate: bool = False,
+        recipient: dict | None = None,
+    ) -> int:
         """Compile this document text (debounced unless `immediate`); returns the ticket.
         With `recipient`, the result is personalised for that row."""
         del revision  # kept for callers; the ticket orders requests across documents

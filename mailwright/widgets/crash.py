@@ -4,6 +4,7 @@ Without this, a Python exception in a Qt slot prints to a terminal the user does
 the action silently does nothing (or the app vanishes). The traceback goes to the log file
 (redacted, app/logs.py) and into the dialog's details; the user can keep working or quit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,15 +30,20 @@ def show_crash(kind: type[BaseException], error: BaseException, tb: TracebackTyp
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     if _showing or _headless or QApplication.instance() is None:
-        print(f"mailwright: internal error: {kind.__name__}: {error}"
-              f"{f' (details in {where})' if where else ''}", file=sys.stderr)
+        print(
+            f"mailwright: internal error: {kind.__name__}: {error}{f' (details in {where})' if where else ''}",
+            file=sys.stderr,
+        )
         return
     _showing = True
     try:
-        box = QMessageBox(QMessageBox.Icon.Critical, "Mailwright: something went wrong",
-                          f"An internal error happened: {kind.__name__}: {redact(str(error))[:300]}\n\n"
-                          "Your document is still open; save it (or Save As) before going on. "
-                          f"Please report this with the details{f' and the log {where}' if where else ''}.")
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Mailwright: something went wrong",
+            f"An internal error happened: {kind.__name__}: {redact(str(error))[:300]}\n\n"
+            "Your document is still open; save it (or Save As) before going on. "
+            f"Please report this with the details{f' and the log {where}' if where else ''}.",
+        )
         box.setObjectName("crash-dialog")
         box.setDetailedText(text)
         box.addButton(QMessageBox.StandardButton.Ok)

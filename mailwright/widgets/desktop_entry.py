@@ -5,6 +5,7 @@ $XDG_DATA_HOME (~/.local/share when unset), per the freedesktop.org desktop entr
 specifications. Exec is the absolute path of this `mailwright` script, so a pipx install works
 without PATH changes. Run it again after moving the install; delete the two files to undo.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,7 @@ def _command() -> str:
 
 def _quote(arg: str) -> str:
     """Desktop-entry quoting: an argument with spaces or reserved characters goes in double quotes."""
-    if not any(c in arg for c in ' \t\n"\'\\><~|&;$*?#()`'):
+    if not any(c in arg for c in " \t\n\"'\\><~|&;$*?#()`"):
         return arg
     return '"' + arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$") + '"'
 
@@ -63,6 +64,7 @@ def install_desktop_entry() -> int:
     except (OSError, SaveError) as e:
         print(f"mailwright: could not install the desktop entry: {e}", file=sys.stderr)
         return 2
-    print(f"installed {entry} and {icon}; Mailwright is in the applications menu "
-          "(log out and in if it does not show yet)")
+    print(
+        f"installed {entry} and {icon}; Mailwright is in the applications menu (log out and in if it does not show yet)"
+    )
     return 0

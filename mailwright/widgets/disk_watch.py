@@ -6,6 +6,7 @@ Session.changed_on_disk (size, time and SHA-256 against the last open or save), 
 own atomic saves never count. No unsaved edits: the document is reloaded, with a status message.
 Unsaved edits: a bar above the canvas asks, without blocking (Reload from disk / Keep my version).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

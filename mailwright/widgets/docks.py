@@ -1,4 +1,5 @@
 """Putting a pane into one of the main window's docks (replacing its placeholder)."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDockWidget, QWidget

@@ -7,6 +7,7 @@ images only when the user turns remote images on), refuses navigation (link clic
 so the window can confirm and open them in the system browser), runs no page JavaScript, and
 prepends a Content-Security-Policy as a second layer.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,9 +18,17 @@ from typing import Callable, cast
 from urllib.parse import unquote
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
-from PySide6.QtWebEngineCore import (QWebEnginePage, QWebEngineProfile, QWebEngineScript, QWebEngineSettings,
-                                     QWebEngineUrlRequestInfo, QWebEngineUrlRequestInterceptor,
-                                     QWebEngineUrlRequestJob, QWebEngineUrlScheme, QWebEngineUrlSchemeHandler)
+from PySide6.QtWebEngineCore import (
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlScheme,
+    QWebEngineUrlSchemeHandler,
+)
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
@@ -43,8 +52,10 @@ def register_scheme() -> None:
     _registered = True
 
 
-CSP = ("default-src 'none'; img-src data: cid: mwemail: {remote}; style-src 'unsafe-inline'; "
-       "font-src data:; form-action 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; img-src data: cid: mwemail: {remote}; style-src 'unsafe-inline'; "
+    "font-src data:; form-action 'none'; base-uri 'none'"
+)
 
 
 def with_csp(html: str, remote_images: bool, hosts: frozenset[str] = frozenset()) -> str:
@@ -53,7 +64,7 @@ def with_csp(html: str, remote_images: bool, hosts: frozenset[str] = frozenset()
     meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP.format(remote=remote)}">'
     m = re.search(r"<head\b[^>]*>", html, re.I)
     if m:
-        return html[:m.end()] + meta + html[m.end():]
+        return html[: m.end()] + meta + html[m.end() :]
     return meta + html
 
 
@@ -65,7 +76,7 @@ class _Store(QWebEngineUrlSchemeHandler):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pages: dict[str, bytes] = {}
-        self.bases: dict[str, Path] = {}   # page key -> the folder its local images are in
+        self.bases: dict[str, Path] = {}  # page key -> the folder its local images are in
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -84,7 +95,7 @@ class _Store(QWebEngineUrlSchemeHandler):
         relative = unquote(path).lstrip("/")
         found = check_local_image(base / relative, base, max_bytes=MAX_ASSET_BYTES) if base else None
         if not isinstance(found, LocalImage):
-            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)   # the image shows as missing
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)  # the image shows as missing
             return
         try:
             data = found.path.read_bytes()
@@ -105,20 +116,24 @@ class _Interceptor(QWebEngineUrlRequestInterceptor):
     """Blocks everything but our own scheme and data: (https images when allowed). Tiny on
     purpose: the profile waits while it runs."""
 
-    def __init__(self, allow_remote_images: bool, parent: QObject | None = None,
-                 hosts: dict[str, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self, allow_remote_images: bool, parent: QObject | None = None, hosts: dict[str, frozenset[str]] | None = None
+    ) -> None:
         super().__init__(parent)
         self.allow_remote_images = allow_remote_images
-        self.hosts = hosts if hosts is not None else {}   # page key -> https image sites it may load
-        self.blocked: list[str] = []   # for tests and the "remote content blocked" notice
+        self.hosts = hosts if hosts is not None else {}  # page key -> https image sites it may load
+        self.blocked: list[str] = []  # for tests and the "remote content blocked" notice
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
         url = info.requestUrl()
         scheme = url.scheme()
         if scheme in ("mwemail", "data", "blob", "about"):
             return
-        if (scheme == "https" and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage
-                and (self.allow_remote_images or url.host() in self.hosts.get(info.firstPartyUrl().host(), ()))):
+        if (
+            scheme == "https"
+            and info.resourceType() == QWebEngineUrlRequestInfo.ResourceType.ResourceTypeImage
+            and (self.allow_remote_images or url.host() in self.hosts.get(info.firstPartyUrl().host(), ()))
+        ):
             return
         self.blocked.append(url.toString())
         info.block(True)
@@ -133,7 +148,7 @@ class _Profiles(QObject):
         self.store = _Store(self)
         self.profiles: dict[bool, QWebEngineProfile] = {}
         self.interceptors: dict[bool, _Interceptor] = {}
-        self.hosts: dict[str, frozenset[str]] = {}   # page key -> https image sites allowed there
+        self.hosts: dict[str, frozenset[str]] = {}  # page key -> https image sites allowed there
         for remote in (False, True):
             profile = QWebEngineProfile(self)  # no storage name: off the record
             profile.setHttpCacheType(QWebEngineProfile.HttpCacheType.MemoryHttpCache)
@@ -156,11 +171,24 @@ def profiles() -> _Profiles:
 
 
 _OFF = (
-    "JavascriptEnabled", "JavascriptCanOpenWindows", "JavascriptCanAccessClipboard", "JavascriptCanPaste",
-    "LocalContentCanAccessRemoteUrls", "LocalContentCanAccessFileUrls", "LocalStorageEnabled", "PluginsEnabled",
-    "PdfViewerEnabled", "AutoLoadIconsForPage", "DnsPrefetchEnabled", "HyperlinkAuditingEnabled",
-    "NavigateOnDropEnabled", "FullScreenSupportEnabled", "ScreenCaptureEnabled", "WebGLEnabled",
-    "AllowRunningInsecureContent", "ErrorPageEnabled",
+    "JavascriptEnabled",
+    "JavascriptCanOpenWindows",
+    "JavascriptCanAccessClipboard",
+    "JavascriptCanPaste",
+    "LocalContentCanAccessRemoteUrls",
+    "LocalContentCanAccessFileUrls",
+    "LocalStorageEnabled",
+    "PluginsEnabled",
+    "PdfViewerEnabled",
+    "AutoLoadIconsForPage",
+    "DnsPrefetchEnabled",
+    "HyperlinkAuditingEnabled",
+    "NavigateOnDropEnabled",
+    "FullScreenSupportEnabled",
+    "ScreenCaptureEnabled",
+    "WebGLEnabled",
+    "AllowRunningInsecureContent",
+    "ErrorPageEnabled",
 )
 
 
@@ -175,10 +203,18 @@ class EmailPage(QWebEnginePage):
         settings.setUnknownUrlSchemePolicy(QWebEngineSettings.UnknownUrlSchemePolicy.DisallowUnknownUrlSchemes)
         self.allowed_url: QUrl | None = None
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type: QWebEnginePage.NavigationType,  # type: ignore[override]  # noqa: N802 - Qt passes a QUrl
-                                is_main_frame: bool) -> bool:
-        if url.scheme() == "mwemail" and self.allowed_url is not None and url == self.allowed_url \
-                and nav_type != QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+    def acceptNavigationRequest(
+        self,
+        url: QUrl,
+        nav_type: QWebEnginePage.NavigationType,  # type: ignore[override]  # noqa: N802 - Qt passes a QUrl
+        is_main_frame: bool,
+    ) -> bool:
+        if (
+            url.scheme() == "mwemail"
+            and self.allowed_url is not None
+            and url == self.allowed_url
+            and nav_type != QWebEnginePage.NavigationType.NavigationTypeLinkClicked
+        ):
             return True
         if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
             self.linkClicked.emit(url)
@@ -220,10 +256,10 @@ class EmailView(QWebEngineView):
         self._remote = remote_images
         self._scrollbars = scrollbars
         self._key = f"v{next(_keys)}"
-        self._base: Path | None = None   # the folder local images are read from
-        self._hosts: frozenset[str] = frozenset()         # https image sites the user allowed
-        self._page_hosts: frozenset[str] = frozenset()    # … that the shown page was loaded with
-        self._shown = False   # a page of ours finished loading and is still there to patch
+        self._base: Path | None = None  # the folder local images are read from
+        self._hosts: frozenset[str] = frozenset()  # https image sites the user allowed
+        self._page_hosts: frozenset[str] = frozenset()  # … that the shown page was loaded with
+        self._shown = False  # a page of ours finished loading and is still there to patch
         self.loadStarted.connect(lambda: setattr(self, "_shown", False))
         self.loadFinished.connect(lambda ok: setattr(self, "_shown", bool(ok)))
         self._make_page()
@@ -296,7 +332,7 @@ class EmailView(QWebEngineView):
         taken back), and the request interceptor still blocks everything remote."""
         key = getattr(self, "_current_key", None)
         if not self._shown or key is None or len(html) > PATCH_MAX_CHARS or self._hosts != self._page_hosts:
-            return False   # (other image sites allowed: a new page, with its policy)
+            return False  # (other image sites allowed: a new page, with its policy)
         # A reload (say, after a renderer crash) must get the current content.
         profiles().store.pages[key] = with_csp(html, self._remote, self._hosts).encode("utf-8")
         self._latest_patch = html
@@ -309,8 +345,9 @@ class EmailView(QWebEngineView):
                 # (a later patch may have run already); loadFinished reports.
                 self.set_email_html(self._latest_patch)
 
-        self.page().runJavaScript(_PATCH_JS % json.dumps(html), QWebEngineScript.ScriptWorldId.ApplicationWorld,
-                                  patched)
+        self.page().runJavaScript(
+            _PATCH_JS % json.dumps(html), QWebEngineScript.ScriptWorldId.ApplicationWorld, patched
+        )
         return True
 
     def release(self) -> None:

@@ -1,8 +1,9 @@
-""""Read as cp1250 — change… [list]": which encoding a file that is not UTF-8 was read in, and a
+""" "Read as cp1250 — change… [list]": which encoding a file that is not UTF-8 was read in, and a
 list of the common ones to read it again in (the Recipients dock; `--encoding` on the command line).
 
 The encoding of such a file is a guess (app/encodings.py), so the guess is said and undoable.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -83,8 +84,10 @@ class EncodingChoice(QWidget):
             self.box.addItem(codec, codec)
         self.box.setCurrentIndex(self.box.findData(codec))
         self.label.setText(f"Read as {short_name(codec)} — change…")
-        self.label.setToolTip("The file is not UTF-8, so its encoding was guessed. If letters look wrong "
-                              "(“£êkawska” for “Łękawska”), choose the encoding it was saved in.")
+        self.label.setToolTip(
+            "The file is not UTF-8, so its encoding was guessed. If letters look wrong "
+            "(“£êkawska” for “Łękawska”), choose the encoding it was saved in."
+        )
         self.show()
 
     def _activated(self, index: int) -> None:

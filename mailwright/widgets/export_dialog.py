@@ -3,21 +3,40 @@
 A thin dialog over app/ (pipeline, personalise.export_for_esp, export.export_bundle); it
 remembers the last choices in QSettings.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..app.merge.dialects import DIALECTS
 
 KEEP_TAGS = "(keep << >> tags)"
-KINDS = (("html", "HTML file"), ("copy", "Copy HTML to the clipboard"), ("esp", "HTML for an ESP"),
-         ("mjml", "MJML file"), ("bundle", "Bundle (.zip: HTML, text, MJML, template, images)"))
+KINDS = (
+    ("html", "HTML file"),
+    ("copy", "Copy HTML to the clipboard"),
+    ("esp", "HTML for an ESP"),
+    ("mjml", "MJML file"),
+    ("bundle", "Bundle (.zip: HTML, text, MJML, template, images)"),
+)
 
 
 class ExportDialog(QDialog):
@@ -78,8 +97,12 @@ class ExportDialog(QDialog):
         self.field_map.setEnabled(kind in ("esp", "bundle"))
         self.asset_base.setEnabled(kind == "bundle")
         self.utm.setEnabled(kind == "bundle")
-        self.note.setText("Merge tags are written in the ESP's own syntax; a tag it cannot express is named "
-                          "with its block instead of being exported broken." if kind == "esp" else "")
+        self.note.setText(
+            "Merge tags are written in the ESP's own syntax; a tag it cannot express is named "
+            "with its block instead of being exported broken."
+            if kind == "esp"
+            else ""
+        )
 
     def _browse_map(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Field map", "", "JSON (*.json)")
@@ -124,14 +147,22 @@ class ExportDialog(QDialog):
                 raise ValueError("Save the template first: the bundle contains the saved .mwt and its images")
             from ..app.export import export_bundle
 
-            out = target or QFileDialog.getSaveFileName(self, "Export bundle", str(base / f"{stem}.zip"),
-                                                        "Zip (*.zip)")[0]
+            out = (
+                target
+                or QFileDialog.getSaveFileName(self, "Export bundle", str(base / f"{stem}.zip"), "Zip (*.zip)")[0]
+            )
             if not out:
                 return ""
             utm = dict(p.split("=", 1) for p in self.utm.text().split(",") if "=" in p)
             esp = self.dialect.currentText()
-            export_bundle(session.path, out, esp=None if esp == KEEP_TAGS else esp, field_map=self._field_map() or None,
-                          asset_base_url=self.asset_base.text().strip() or None, utm=utm or None)
+            export_bundle(
+                session.path,
+                out,
+                esp=None if esp == KEEP_TAGS else esp,
+                field_map=self._field_map() or None,
+                asset_base_url=self.asset_base.text().strip() or None,
+                utm=utm or None,
+            )
             return out
         result = build_document(session.doc, source=session.name)
         if kind == "mjml":
@@ -157,8 +188,9 @@ class ExportDialog(QDialog):
         from ..app.outputs import check_outputs
 
         # The file dialog's "Replace?" does not say that the file is the template itself.
-        check_outputs({"the template": session.path, "the field map": self.field_map.text().strip() or None},
-                      {"the export": out})
+        check_outputs(
+            {"the template": session.path, "the field map": self.field_map.text().strip() or None}, {"the export": out}
+        )
         atomic_write_text(out, text, backup=False)
         self.window_.statusBar().showMessage(f"Exported {out}", 5000)
         return out

@@ -12,6 +12,7 @@ user did through two signals:
 Every editor shows the effective value (the override, or the theme/default value), a ↺ button
 while the field is overridden, and one line of inline messages (red errors, amber warnings).
 """
+
 from __future__ import annotations
 
 import filecmp
@@ -22,13 +23,43 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QFontDatabase, QIcon, QPainter, QPalette, QPen, QPixmap,
-                           QTextCharFormat, QTextCursor, QTextListFormat)
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QColorDialog, QComboBox,
-                               QDoubleSpinBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QLineEdit, QMenu, QMessageBox, QPlainTextEdit,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QTextEdit, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QTextCharFormat,
+    QTextCursor,
+    QTextListFormat,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..app.commands import Batch, SetDocField, split_widths
 from ..app.merge import MergeSyntaxError, parse_expression, parse_repeat
@@ -41,8 +72,7 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _BARE_HEX = re.compile(r"^(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _URL_OK = re.compile(r"^(?:https?://[^\s/$.?#][^\s]*|mailto:[^\s]*|tel:[+\d\s().-]+|cid:\S+|#\S*)$", re.I)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.svg);;All files (*)"
-LINKS = (("Unsubscribe link", "unsubscribe"), ("View online link", "view_online"),
-         ("Preferences link", "preferences"))
+LINKS = (("Unsubscribe link", "unsubscribe"), ("View online link", "view_online"), ("Preferences link", "preferences"))
 EXAMPLE_FIELDS = ("firstname", "email")
 WEB_SAFE_FONTS = (
     "Arial, Helvetica, sans-serif",
@@ -69,6 +99,7 @@ LAYOUT_PRESETS: tuple[tuple[str, list[float]], ...] = (
 
 
 # --- context shared by the editors of one inspector ------------------------------------------
+
 
 class EditorContext:
     """What editors need from the outside: the session (document path for images, variables),
@@ -114,6 +145,7 @@ class EditorContext:
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def url_warning(value: str) -> str:
     """A warning for a link target that does not look like one (still stored as written)."""
@@ -183,8 +215,11 @@ def build_merge_menu(menu: QMenu, ctx: EditorContext, insert: Callable[[str], No
         add(menu, f"data:{name}", f"<< data:{name} >>")
     fallback = menu.addMenu("With a fallback")
     for name in names:
-        add(fallback, f'data:{name} | default("{fallback_text(name)}")',
-            f'<< data:{name} | default("{fallback_text(name)}") >>')
+        add(
+            fallback,
+            f'data:{name} | default("{fallback_text(name)}")',
+            f'<< data:{name} | default("{fallback_text(name)}") >>',
+        )
     variables = ctx.variables
     if variables:
         menu.addSection("Template variables")
@@ -256,6 +291,7 @@ class ComboBox(QComboBox):
 
 # --- the base editor ----------------------------------------------------------------------------
 
+
 class FieldEditor(QWidget):
     """Base of every editor: the input row, a ↺ reset button and a message line."""
 
@@ -269,8 +305,9 @@ class FieldEditor(QWidget):
     # True: the editor shows its own label (a check box) and spans the form's two columns.
     SPANS = False
 
-    def __init__(self, field: Field, ctx: EditorContext, parent: QWidget | None = None, *,
-                 resettable: bool = True) -> None:
+    def __init__(
+        self, field: Field, ctx: EditorContext, parent: QWidget | None = None, *, resettable: bool = True
+    ) -> None:
         super().__init__(parent)
         self.field = field
         self.ctx = ctx
@@ -403,6 +440,7 @@ class FieldEditor(QWidget):
 
 # --- text kinds ---------------------------------------------------------------------------------
 
+
 class TextEditor(FieldEditor):
     """One line of merge-aware text."""
 
@@ -447,9 +485,12 @@ class TextEditor(FieldEditor):
 
     def _update_meta(self, value: Any) -> None:
         if self.required:
-            self._warning = ("" if (value or "").strip() else
-                             "Describe the image for screen readers and image-off clients "
-                             "(leave it empty only for a purely decorative image).")
+            self._warning = (
+                ""
+                if (value or "").strip()
+                else "Describe the image for screen readers and image-off clients "
+                "(leave it empty only for a purely decorative image)."
+            )
 
 
 class UrlEditor(TextEditor):
@@ -525,6 +566,7 @@ class CodeEditor(MultilineEditor):
 
 # --- rich text ----------------------------------------------------------------------------------
 
+
 def _format_action(method: Callable[..., Any]) -> Callable[..., Any]:
     """A rich-text toolbar action: one undo step of its own (see RichTextEditor._run)."""
 
@@ -569,8 +611,14 @@ class RichTextEditor(FieldEditor):
         bar.setSpacing(1)
         self.tools: dict[str, QToolButton] = {}
 
-        def tool(name: str, text: str, tip: str, slot: Callable[[], None] | None, checkable: bool = False,
-                 style: Callable[[QFont], None] | None = None) -> QToolButton:
+        def tool(
+            name: str,
+            text: str,
+            tip: str,
+            slot: Callable[[], None] | None,
+            checkable: bool = False,
+            style: Callable[[QFont], None] | None = None,
+        ) -> QToolButton:
             button = small_button(text, tip)
             button.setCheckable(checkable)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -593,10 +641,15 @@ class RichTextEditor(FieldEditor):
         align = tool("align", "≡", "Alignment", None)
         align.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         align_menu = QMenu(align)
-        for label, flag in (("Left", Qt.AlignmentFlag.AlignLeft), ("Centre", Qt.AlignmentFlag.AlignHCenter),
-                            ("Right", Qt.AlignmentFlag.AlignRight), ("Justify", Qt.AlignmentFlag.AlignJustify)):
+        for label, flag in (
+            ("Left", Qt.AlignmentFlag.AlignLeft),
+            ("Centre", Qt.AlignmentFlag.AlignHCenter),
+            ("Right", Qt.AlignmentFlag.AlignRight),
+            ("Justify", Qt.AlignmentFlag.AlignJustify),
+        ):
             align_menu.addAction(label).triggered.connect(
-                lambda checked=False, a=flag: self._run(lambda: self.set_alignment(a)))
+                lambda checked=False, a=flag: self._run(lambda: self.set_alignment(a))
+            )
         align.setMenu(align_menu)
         color = tool("color", "A", "Text colour", None)
         color.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -686,8 +739,13 @@ class RichTextEditor(FieldEditor):
     @_format_action
     def edit_link(self) -> None:
         current = self.edit.textCursor().charFormat().anchorHref()
-        href, ok = QInputDialog.getText(self, "Link", "Link address (https://, mailto:, tel: or a merge tag);\n"
-                                        "empty removes the link:", QLineEdit.EchoMode.Normal, current or "https://")
+        href, ok = QInputDialog.getText(
+            self,
+            "Link",
+            "Link address (https://, mailto:, tel: or a merge tag);\nempty removes the link:",
+            QLineEdit.EchoMode.Normal,
+            current or "https://",
+        )
         if ok:
             self.set_link(href.strip())
 
@@ -742,7 +800,9 @@ class RichTextEditor(FieldEditor):
     def _fill_color_menu(self, menu: QMenu) -> None:
         menu.clear()
         for name, hex_value in self.ctx.theme_colors.items():
-            action = menu.addAction(QIcon(color_pixmap(hex_value)), f"{name.replace('_', ' ').capitalize()}  {hex_value}")
+            action = menu.addAction(
+                QIcon(color_pixmap(hex_value)), f"{name.replace('_', ' ').capitalize()}  {hex_value}"
+            )
             action.triggered.connect(lambda checked=False, v=hex_value: self._run(lambda: self.set_color(v)))
         menu.addSeparator()
         menu.addAction("Other colour…").triggered.connect(lambda: self._run(self._pick_color))
@@ -809,6 +869,7 @@ class RichTextEditor(FieldEditor):
 
 # --- links and images ---------------------------------------------------------------------------
 
+
 class ImageEditor(FieldEditor):
     """An image URL, or a local file copied into `assets/` beside the document."""
 
@@ -854,9 +915,11 @@ class ImageEditor(FieldEditor):
             return
         if session.path is None:
             answer = QMessageBox.question(
-                self, "Save the email first",
+                self,
+                "Save the email first",
                 "A chosen picture is copied into an “assets” folder beside the email file, so the email "
-                "must be saved first.\n\nSave it now?")
+                "must be saved first.\n\nSave it now?",
+            )
             if answer != QMessageBox.StandardButton.Yes or not self.ctx.request_save(self):
                 self.ctx.status("Save the email before adding a picture from this computer")
                 return
@@ -878,6 +941,7 @@ class ImageEditor(FieldEditor):
 
 
 # --- colour ---------------------------------------------------------------------------------------
+
 
 class ColorEditor(FieldEditor):
     """A swatch (colour dialog), a hex field and the theme's colours; empty = theme default."""
@@ -942,8 +1006,9 @@ class ColorEditor(FieldEditor):
 
     def pick(self) -> None:
         current = self.hex.text().strip() or self.value or "#ffffff"
-        color = QColorDialog.getColor(QColor(current if _HEX.match(current) else "#ffffff"), self,
-                                      f"Choose {self.field.label.lower()}")
+        color = QColorDialog.getColor(
+            QColor(current if _HEX.match(current) else "#ffffff"), self, f"Choose {self.field.label.lower()}"
+        )
         if color.isValid():
             self.choose(color.name())
 
@@ -982,6 +1047,7 @@ class ColorEditor(FieldEditor):
 
 
 # --- numbers, choices, toggles -------------------------------------------------------------------
+
 
 class _OptionalSpin:
     """A spin box that can be empty (no override): the effective value shows as placeholder."""
@@ -1036,7 +1102,7 @@ class _OptionalSpin:
         if self.hasFocus():
             super().wheelEvent(event)
         else:
-            event.ignore()    # scrolling the inspector, not this value
+            event.ignore()  # scrolling the inspector, not this value
 
     def focusOutEvent(self, event):  # noqa: N802 (Qt name)
         super().focusOutEvent(event)
@@ -1111,7 +1177,7 @@ class NumberEditor(FieldEditor):
                 self.spin.lineEdit().setText(text)
         else:
             if value is not None:
-                self.spin.setValue(value)   # the arrows start from the effective value
+                self.spin.setValue(value)  # the arrows start from the effective value
             self.spin.set_empty(True)
 
     def _update_meta(self, value: Any) -> None:
@@ -1134,8 +1200,15 @@ class ChoiceEditor(FieldEditor):
 
     KEEPS_CURSOR = False
 
-    def __init__(self, field: Field, ctx: EditorContext, parent: QWidget | None = None, *,
-                 resettable: bool = True, labels: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        field: Field,
+        ctx: EditorContext,
+        parent: QWidget | None = None,
+        *,
+        resettable: bool = True,
+        labels: dict[str, str] | None = None,
+    ) -> None:
         self._labels = labels or {}
         super().__init__(field, ctx, parent, resettable=resettable)
 
@@ -1221,6 +1294,7 @@ class FontFamilyEditor(FieldEditor):
 
 # --- lists ---------------------------------------------------------------------------------------
 
+
 class _TableEditor(FieldEditor):
     """Shared parts of the small table editors: a compact table and add/remove/move buttons."""
 
@@ -1238,9 +1312,11 @@ class _TableEditor(FieldEditor):
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.itemChanged.connect(self._item_changed)
         self._watch(self.table)
         column = QVBoxLayout()
@@ -1262,10 +1338,17 @@ class _TableEditor(FieldEditor):
 
     def _fit_height(self) -> None:
         rows = max(1, min(self.table.rowCount(), self.MAX_VISIBLE_ROWS))
-        row_height = max([self.table.verticalHeader().defaultSectionSize()]
-                         + [self.table.rowHeight(r) for r in range(min(self.table.rowCount(), rows))])
-        height = (self.table.horizontalHeader().sizeHint().height() + rows * row_height
-                  + self.table.horizontalScrollBar().sizeHint().height() + 2 * self.table.frameWidth() + 2)
+        row_height = max(
+            [self.table.verticalHeader().defaultSectionSize()]
+            + [self.table.rowHeight(r) for r in range(min(self.table.rowCount(), rows))]
+        )
+        height = (
+            self.table.horizontalHeader().sizeHint().height()
+            + rows * row_height
+            + self.table.horizontalScrollBar().sizeHint().height()
+            + 2 * self.table.frameWidth()
+            + 2
+        )
         self.table.setFixedHeight(height)
 
     def current_row(self) -> int:
@@ -1360,12 +1443,14 @@ class ItemsEditor(_TableEditor):
                         combo.setCurrentIndex(max(0, combo.findData(value)))
                         self.table.setRowHeight(r, max(self.table.rowHeight(r), combo.sizeHint().height()))
                         combo.currentIndexChanged.connect(
-                            lambda i, box=combo, row=r, name=f.name: self._combo_changed(row, name, box.itemData(i)))
+                            lambda i, box=combo, row=r, name=f.name: self._combo_changed(row, name, box.itemData(i))
+                        )
                         self.table.setCellWidget(r, c, combo)
                     elif f.kind == "bool":
                         cell = QTableWidgetItem()
-                        cell.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
-                                      | Qt.ItemFlag.ItemIsSelectable)
+                        cell.setFlags(
+                            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+                        )
                         cell.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
                         self.table.setItem(r, c, cell)
                     else:
@@ -1477,8 +1562,12 @@ class VariablesEditor(_TableEditor):
             self._populate()
             return
         self._vars[row] = (new, value)
-        self.command.emit(Batch([SetDocField(f"variables.{name}", None), SetDocField(f"variables.{new}", value)],
-                                "Rename template variable"))
+        self.command.emit(
+            Batch(
+                [SetDocField(f"variables.{name}", None), SetDocField(f"variables.{new}", value)],
+                "Rename template variable",
+            )
+        )
 
     def _populate(self) -> None:
         self._updating = True
@@ -1498,6 +1587,7 @@ class VariablesEditor(_TableEditor):
 
 
 # --- row and node attributes ---------------------------------------------------------------------
+
 
 class LayoutEditor(FieldEditor):
     """A row's columns: presets of count and ratio."""
@@ -1549,15 +1639,17 @@ class ExpressionEditor(FieldEditor):
     Only valid text (or empty) is committed; a syntax error shows in red and is not stored.
     """
 
-    def __init__(self, field: Field, ctx: EditorContext, parent: QWidget | None = None, *,
-                 scope: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, field: Field, ctx: EditorContext, parent: QWidget | None = None, *, scope: tuple[str, ...] = ()
+    ) -> None:
         self.scope = scope
         super().__init__(field, ctx, parent, resettable=False)
 
     def _build(self) -> None:
         self.line = QLineEdit()
-        self.line.setPlaceholderText('data:plan == "pro"' if self.field.name == "condition"
-                                     else "item in data:order.items")
+        self.line.setPlaceholderText(
+            'data:plan == "pro"' if self.field.name == "condition" else "item in data:order.items"
+        )
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.line.setFont(font)
         self.line.textEdited.connect(self._edited)
@@ -1623,9 +1715,28 @@ def editor_for(field: Field, ctx: EditorContext, parent: QWidget | None = None, 
 
 
 __all__ = [
-    "EditorContext", "FieldEditor", "TextEditor", "UrlEditor", "MultilineEditor", "CodeEditor",
-    "RichTextEditor", "ImageEditor", "ColorEditor", "NumberEditor", "ChoiceEditor", "BoolEditor",
-    "ItemsEditor", "VariablesEditor", "FontFamilyEditor", "LayoutEditor", "ExpressionEditor",
-    "EDITORS", "editor_for", "build_merge_menu", "copy_to_assets", "url_warning", "LAYOUT_PRESETS",
+    "EditorContext",
+    "FieldEditor",
+    "TextEditor",
+    "UrlEditor",
+    "MultilineEditor",
+    "CodeEditor",
+    "RichTextEditor",
+    "ImageEditor",
+    "ColorEditor",
+    "NumberEditor",
+    "ChoiceEditor",
+    "BoolEditor",
+    "ItemsEditor",
+    "VariablesEditor",
+    "FontFamilyEditor",
+    "LayoutEditor",
+    "ExpressionEditor",
+    "EDITORS",
+    "editor_for",
+    "build_merge_menu",
+    "copy_to_assets",
+    "url_warning",
+    "LAYOUT_PRESETS",
     "WEB_SAFE_FONTS",
 ]

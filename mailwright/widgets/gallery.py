@@ -5,6 +5,7 @@ Thumbnails are drawn one at a time in a web view that never shows on screen: bui
 load it, grab the page once it has painted, scale it into the item's icon. Items show a
 placeholder until then, so the dialog opens at once; thumbnails are kept for the session.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,13 +13,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QListView, QListWidget, QListWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 ROLE = Qt.ItemDataRole.UserRole
 SUBJECT = Qt.ItemDataRole.UserRole + 1
-THUMB = QSize(180, 234)          # the icon: a page in portrait
-RENDER = QSize(640, 832)         # the page is rendered at this size, then scaled down
+THUMB = QSize(180, 234)  # the icon: a page in portrait
+RENDER = QSize(640, 832)  # the page is rendered at this size, then scaled down
 BLANK = "Blank email"
 
 # (path, mtime_ns) -> thumbnail; rendering a starter costs a build and a page load.
@@ -49,8 +58,9 @@ def _uniform(image: QImage) -> bool:
     first = image.pixel(0, 0)
     step_x = max(1, image.width() // 24)
     step_y = max(1, image.height() // 24)
-    return all(image.pixel(x, y) == first
-               for x in range(0, image.width(), step_x) for y in range(0, image.height(), step_y))
+    return all(
+        image.pixel(x, y) == first for x in range(0, image.width(), step_x) for y in range(0, image.height(), step_y)
+    )
 
 
 def _subject(path: Path) -> str:
@@ -70,7 +80,7 @@ def caption(subject: str, limit: int = 64) -> str:
     """A subject as a caption: merge tags read as their default (or …), long ones shortened."""
     text = _DEFAULT.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), subject)
     text = " ".join(_TAG.sub("…", text).split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class StarterGallery(QDialog):
@@ -79,7 +89,7 @@ class StarterGallery(QDialog):
 
     thumbnailsDone = Signal()
 
-    GRAB_DELAY_MS = 120     # a loaded page paints shortly after loadFinished
+    GRAB_DELAY_MS = 120  # a loaded page paints shortly after loadFinished
     GRAB_RETRIES = 15
 
     def __init__(self, parent: QWidget | None = None, examples_dir: str | Path | None = None) -> None:
@@ -103,8 +113,9 @@ class StarterGallery(QDialog):
         self.list.setSpacing(6)
         self.list.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         layout.addWidget(self.list, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -129,7 +140,8 @@ class StarterGallery(QDialog):
         self.list.setCurrentItem(blank)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.list.currentItemChanged.connect(
-            lambda cur, _prev: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(cur is not None))
+            lambda cur, _prev: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(cur is not None)
+        )
 
         self._view = None
         self._current: tuple[QListWidgetItem, Path] | None = None
@@ -221,10 +233,11 @@ class StarterGallery(QDialog):
         image = self._view.grab().toImage()
         self._tries += 1
         if _uniform(image) and self._tries < self.GRAB_RETRIES:
-            self._grab_timer.start()   # not painted yet
+            self._grab_timer.start()  # not painted yet
             return
-        thumb = QPixmap.fromImage(image).scaled(THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                                Qt.TransformationMode.SmoothTransformation)
+        thumb = QPixmap.fromImage(image).scaled(
+            THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
         _cache[self._key(path)] = thumb
         item.setIcon(QIcon(thumb))
         QTimer.singleShot(0, self, self._next)

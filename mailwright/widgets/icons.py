@@ -2,6 +2,7 @@
 
 Drawing them keeps the set consistent and the package free of image files.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -10,13 +11,36 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
 
 GLYPHS = {
-    "heading": "H", "text": "¶", "button": "▭", "image": "▨", "video": "▶", "divider": "—", "spacer": "↕",
-    "share": "♥", "menu": "☰", "footer": "⌂", "hero": "★", "product": "◈", "table": "▦", "code": "</>",
-    "row": "▤", "column": "▥", "email": "✉", "layout": "▥", "saved": "☆",
+    "heading": "H",
+    "text": "¶",
+    "button": "▭",
+    "image": "▨",
+    "video": "▶",
+    "divider": "—",
+    "spacer": "↕",
+    "share": "♥",
+    "menu": "☰",
+    "footer": "⌂",
+    "hero": "★",
+    "product": "◈",
+    "table": "▦",
+    "code": "</>",
+    "row": "▤",
+    "column": "▥",
+    "email": "✉",
+    "layout": "▥",
+    "saved": "☆",
 }
 CATEGORY_COLOURS = {
-    "Layouts": "#0f766e", "Text": "#2563eb", "Media": "#7c3aed", "Layout": "#0891b2", "Links": "#db2777",
-    "Commerce": "#ea580c", "Advanced": "#475569", "Saved": "#ca8a04", "Structure": "#334155",
+    "Layouts": "#0f766e",
+    "Text": "#2563eb",
+    "Media": "#7c3aed",
+    "Layout": "#0891b2",
+    "Links": "#db2777",
+    "Commerce": "#ea580c",
+    "Advanced": "#475569",
+    "Saved": "#ca8a04",
+    "Structure": "#334155",
 }
 
 

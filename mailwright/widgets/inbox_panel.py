@@ -14,6 +14,7 @@ other reason, shows its headers and raw source with a note saying why: showing n
 Messages an earlier version kept are listed but cannot be deleted here (the inbox deletes
 only what it stored itself).
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,9 +28,24 @@ from typing import Any, cast
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDockWidget, QHBoxLayout,
-                               QHeaderView, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QSplitter,
-                               QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .docks import put_in_dock
 from ..app.inbox import Inbox, InboxError, InboxMessage, MessageTooDeep, default_store
@@ -39,15 +55,18 @@ log = logging.getLogger(__name__)
 __all__ = ["InboxPanel", "install", "inbox_of", "message_html", "message_text", "message_headers"]
 
 ROLE = Qt.ItemDataRole.UserRole
-OWN_ROLE = Qt.ItemDataRole.UserRole + 1     # False: kept by an earlier version, not deletable here
+OWN_ROLE = Qt.ItemDataRole.UserRole + 1  # False: kept by an earlier version, not deletable here
 EARLIER_NOTE = "Kept by an earlier version of Mailwright: the test inbox does not delete it."
-RAW_SHOWN = 2 * 1024 * 1024          # the raw source tab shows at most this much
+RAW_SHOWN = 2 * 1024 * 1024  # the raw source tab shows at most this much
 INLINE_IMAGE_LIMIT = 5 * 1024 * 1024  # cid: images above this are not shown inline
-REMOTE_WARNING = ("Remote images are loaded from the internet: the sender (and any tracker) learns "
-                  "that the message was opened and your IP address.")
+REMOTE_WARNING = (
+    "Remote images are loaded from the internet: the sender (and any tracker) learns "
+    "that the message was opened and your IP address."
+)
 
 
 # --- reading a message ---------------------------------------------------------------------------
+
 
 def _part_text(part: Message) -> str:
     try:
@@ -113,6 +132,7 @@ def _when(received: datetime) -> str:
 
 
 # --- the panel -----------------------------------------------------------------------------------
+
 
 class _Relay(QObject):
     """Carries messages from aiosmtpd's thread to the Qt thread."""
@@ -389,12 +409,17 @@ class InboxPanel(QWidget):
             return
         except Exception as e:  # noqa: BLE001 - whatever a hostile message does, it is still shown
             log.exception("test inbox: could not show message %s", msg_id)
-            self._show_unparsed(msg_id, f"This message could not be shown ({type(e).__name__}); its headers and "
-                                     "raw source are in the other tabs.")
+            self._show_unparsed(
+                msg_id,
+                f"This message could not be shown ({type(e).__name__}); its headers and "
+                "raw source are in the other tabs.",
+            )
         else:
             if html is None:
-                self.view.set_email_html("<p style='font-family:sans-serif;color:#6b7280'>This message has no "
-                                         "HTML part; see the Text tab.</p>")
+                self.view.set_email_html(
+                    "<p style='font-family:sans-serif;color:#6b7280'>This message has no "
+                    "HTML part; see the Text tab.</p>"
+                )
             else:
                 self.view.set_email_html(html)
             note = "" if self.remote_images.isChecked() else "Remote images are not loaded."

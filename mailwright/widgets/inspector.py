@@ -10,6 +10,7 @@ each history notification, leaving alone the field the user is typing in.
     inspector.set_recipient_fields(["firstname", "email"])   # for the merge-tag menus
     inspector.status.connect(statusbar.showMessage)
 """
+
 from __future__ import annotations
 
 import weakref
@@ -17,8 +18,17 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QFormLayout, QFrame, QLabel, QPushButton, QScrollArea, QSizePolicy, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..app.commands import Command, SetDocField, SetNodeAttr, SetProp, locate, node_kind, set_columns
 from ..app.document import resolve_fields
@@ -28,53 +38,98 @@ from ..blocks import REGISTRY
 from ..blocks.base import Field
 from ..app.theme_reset import hand_set_styles, reset_to_theme
 from ..themes import OVERRIDES, available_themes, display_name
-from .field_editors import (BoolEditor, ChoiceEditor, ColorEditor, EditorContext, ExpressionEditor, FieldEditor,
-                            FontFamilyEditor, LayoutEditor, NumberEditor, TextEditor, VariablesEditor, editor_for)
+from .field_editors import (
+    BoolEditor,
+    ChoiceEditor,
+    ColorEditor,
+    EditorContext,
+    ExpressionEditor,
+    FieldEditor,
+    FontFamilyEditor,
+    LayoutEditor,
+    NumberEditor,
+    TextEditor,
+    VariablesEditor,
+    editor_for,
+)
 
 try:  # shiboken tells whether the C++ side of a widget still exists
     from shiboken6 import isValid as _qt_alive
 except ImportError:  # pragma: no cover
+
     def _qt_alive(obj: object) -> bool:  # type: ignore[misc]  # the stand-in when shiboken6 is missing
         return True
 
 
 # --- the email settings form, declared like block fields ------------------------------------------
 
-SUBJECT = Field("subject", "text", "Subject", default="",
-                hint="merge-aware; inboxes show roughly the first 40–60 characters")
-PREHEADER = Field("preheader", "text", "Preheader", default="",
-                  hint="the preview text shown after the subject in the inbox list; merge-aware")
-WIDTH = Field("width", "number", "Width", default=600, min=320, max=1200, unit="px", integer=True,
-              hint="the email's width on desktop; 600 px suits most clients")
-THEME = Field("theme", "choice", "Theme", choices=available_themes(),
-              hint="colours, fonts, button style and spacing; blocks without their own values follow it")
-FONT = Field("font_family", "text", "Font", theme="fonts.body",
-             hint="a web-safe font stack; empty: the theme's font")
+SUBJECT = Field(
+    "subject", "text", "Subject", default="", hint="merge-aware; inboxes show roughly the first 40–60 characters"
+)
+PREHEADER = Field(
+    "preheader",
+    "text",
+    "Preheader",
+    default="",
+    hint="the preview text shown after the subject in the inbox list; merge-aware",
+)
+WIDTH = Field(
+    "width",
+    "number",
+    "Width",
+    default=600,
+    min=320,
+    max=1200,
+    unit="px",
+    integer=True,
+    hint="the email's width on desktop; 600 px suits most clients",
+)
+THEME = Field(
+    "theme",
+    "choice",
+    "Theme",
+    choices=available_themes(),
+    hint="colours, fonts, button style and spacing; blocks without their own values follow it",
+)
+FONT = Field("font_family", "text", "Font", theme="fonts.body", hint="a web-safe font stack; empty: the theme's font")
 SETTING_COLORS = (
     Field("background_color", "color", "Background", theme="colors.background", hint="around the email"),
-    Field("content_background", "color", "Content background", theme="colors.content",
-          hint="behind rows without their own background"),
+    Field(
+        "content_background",
+        "color",
+        "Content background",
+        theme="colors.content",
+        hint="behind rows without their own background",
+    ),
     Field("primary_color", "color", "Primary colour", theme="colors.primary", hint="buttons and accents"),
     Field("text_color", "color", "Text colour", theme="colors.text"),
     Field("link_color", "color", "Link colour", theme="colors.link"),
 )
-TRANSACTIONAL = Field("transactional", "bool", "Transactional email (no unsubscribe link needed)", default=False,
-                      hint="receipts, password resets: the checks stop asking for an unsubscribe link")
-VARIABLES = Field("variables", "items", "Template variables",
-                  hint="values for << var:name >> tags, the same for every recipient")
-CONDITION = Field("condition", "text", "Show when",
-                  hint='an expression such as data:plan == "pro"; empty: always shown')
-REPEAT = Field("repeat", "text", "Repeat for each",
-               hint="item in data:order.items: render once per item of a list field")
+TRANSACTIONAL = Field(
+    "transactional",
+    "bool",
+    "Transactional email (no unsubscribe link needed)",
+    default=False,
+    hint="receipts, password resets: the checks stop asking for an unsubscribe link",
+)
+VARIABLES = Field(
+    "variables", "items", "Template variables", hint="values for << var:name >> tags, the same for every recipient"
+)
+CONDITION = Field(
+    "condition", "text", "Show when", hint='an expression such as data:plan == "pro"; empty: always shown'
+)
+REPEAT = Field(
+    "repeat", "text", "Repeat for each", hint="item in data:order.items: render once per item of a list field"
+)
 
 
-LABEL_WIDTH = 112   # px; longer labels wrap, so the fields keep most of a narrow dock
+LABEL_WIDTH = 112  # px; longer labels wrap, so the fields keep most of a narrow dock
 
 
 @dataclass
 class _Binding:
     editor: FieldEditor
-    write: Callable[[Any, bool], Command]          # value, mergeable -> command
+    write: Callable[[Any, bool], Command]  # value, mergeable -> command
     reset: Callable[[], Command] | None = None
 
 
@@ -206,8 +261,7 @@ class Inspector(QWidget):
         self._ctx.session = session
         self._target = None
         if session is not None:
-            self._unsubscribe = session.history.subscribe(
-                lambda change, ref=weakref.ref(self): _dispatch(ref, change))
+            self._unsubscribe = session.history.subscribe(lambda change, ref=weakref.ref(self): _dispatch(ref, change))
         self._rebuild()
 
     def session(self) -> Any:
@@ -215,10 +269,11 @@ class Inspector(QWidget):
 
     def set_target(self, node_id: str | None) -> None:
         """Edit a block, row or column by id; None (or an unknown id) shows the email settings."""
-        target = node_id if node_id and self._session is not None and \
-            self._session.doc.find(node_id) is not None else None
+        target = (
+            node_id if node_id and self._session is not None and self._session.doc.find(node_id) is not None else None
+        )
         if target == self._target and self._compute_key() == self._key:
-            return   # the same selection again (views re-sync after every change): keep merging
+            return  # the same selection again (views re-sync after every change): keep merging
         if self._session is not None:
             self._session.history.seal()
         self._target = target
@@ -294,7 +349,7 @@ class Inspector(QWidget):
         if self._session is None:
             return
         key = self._compute_key()
-        if key is None:          # the target disappeared (deleted, undone): email settings
+        if key is None:  # the target disappeared (deleted, undone): email settings
             self._target = None
             key = self._compute_key()
         if change.kind == "reset" or key != self._key:
@@ -323,7 +378,7 @@ class Inspector(QWidget):
                 self._session.history.push(command)
             finally:
                 self._committing = None
-        except ValueError as e:          # CommandError, and anything a command could not apply
+        except ValueError as e:  # CommandError, and anything a command could not apply
             message = str(e).replace("Value error, ", "")
             editor.show_error(message)
             self.status.emit(message)
@@ -343,11 +398,15 @@ class Inspector(QWidget):
                 editor.set_value(value, overridden)
                 editor.show_error(message)
 
-    def _bind(self, name: str, editor: FieldEditor, write: Callable[[Any, bool], Command],
-              reset: Callable[[], Command] | None = None) -> FieldEditor:
+    def _bind(
+        self,
+        name: str,
+        editor: FieldEditor,
+        write: Callable[[Any, bool], Command],
+        reset: Callable[[], Command] | None = None,
+    ) -> FieldEditor:
         self._bindings[name] = _Binding(editor, write, reset)
-        editor.committed.connect(lambda value, mergeable, e=editor, w=write:
-                                 self._push(e, lambda: w(value, mergeable)))
+        editor.committed.connect(lambda value, mergeable, e=editor, w=write: self._push(e, lambda: w(value, mergeable)))
         editor.command.connect(lambda command, e=editor: self._push(e, lambda: command))
         editor.focus_left.connect(self._seal)
         if reset is not None:
@@ -403,7 +462,7 @@ class Inspector(QWidget):
 
     # --- Reset to theme ---------------------------------------------------------------------------
     def _add_reset_button(self) -> None:
-        """"Reset colours to theme" for the block, row, column or (nothing selected) the email."""
+        """ "Reset colours to theme" for the block, row, column or (nothing selected) the email."""
         self._reset_button = None
         if self._session is None:
             return
@@ -423,9 +482,12 @@ class Inspector(QWidget):
             count = 0
         where = "this email" if self._target is None else f"this {node_kind(self._session.doc, self._target)}"
         button.setEnabled(count > 0)
-        button.setToolTip(f"Clear the {count} colour{'s' if count != 1 else ''} set by hand in {where} so the "
-                          f"{display_name(self._session.doc.settings.theme)} theme's apply (one undo step)"
-                          if count else f"Nothing in {where} is set by hand: the theme's colours apply")
+        button.setToolTip(
+            f"Clear the {count} colour{'s' if count != 1 else ''} set by hand in {where} so the "
+            f"{display_name(self._session.doc.settings.theme)} theme's apply (one undo step)"
+            if count
+            else f"Nothing in {where} is set by hand: the theme's colours apply"
+        )
 
     def reset_to_theme(self) -> bool:
         """Clear the hand-set colours (and, for the email, typefaces) of the target: one command."""
@@ -516,9 +578,11 @@ class Inspector(QWidget):
         self._body.addWidget(section)
         for f in (CONDITION, REPEAT):
             editor = ExpressionEditor(f, self._ctx, scope=self._scope())
+
             def write(value: Any, mergeable: bool, f: Field = f) -> Command:
-                return SetNodeAttr(node_id, f.name, value,
-                                   f"Change {owner.lower()} {'condition' if f is CONDITION else 'repeat'}")
+                return SetNodeAttr(
+                    node_id, f.name, value, f"Change {owner.lower()} {'condition' if f is CONDITION else 'repeat'}"
+                )
 
             self._bind(f.name, editor, write)
             self._add_row(section.form, editor)
@@ -543,8 +607,9 @@ class Inspector(QWidget):
         self._subtitle.setText(spec.description)
         self._prop_form(self._section(), spec.label, spec.fields)
         self._logic_section(spec.label, expanded=False)
-        self._read = self._props_reader(spec.fields, lambda n: {
-            "condition": (n.condition, False), "repeat": (n.repeat, False)})
+        self._read = self._props_reader(
+            spec.fields, lambda n: {"condition": (n.condition, False), "repeat": (n.repeat, False)}
+        )
 
     def _build_row(self) -> None:
         row_id = self._target
@@ -552,16 +617,28 @@ class Inspector(QWidget):
         self._title.setText(f"Row · {row_id}")
         self._subtitle.setText("A band of the email: 1 to 4 columns side by side (stacked on phones).")
         form = self._section()
-        layout = LayoutEditor(Field("layout", "choice", "Columns",
-                                    hint="column count and ratio; blocks of removed columns move to the last one"),
-                              self._ctx, resettable=False)
+        layout = LayoutEditor(
+            Field(
+                "layout",
+                "choice",
+                "Columns",
+                hint="column count and ratio; blocks of removed columns move to the last one",
+            ),
+            self._ctx,
+            resettable=False,
+        )
         self._bind("layout", layout, lambda widths, mergeable: set_columns(self._session.doc, row_id, widths))
         self._add_row(form, layout)
         self._prop_form(form, "row", ROW_FIELDS)
         self._logic_section("row", expanded=True)
-        self._read = self._props_reader(ROW_FIELDS, lambda n: {
-            "layout": ([c.width for c in n.columns], False),
-            "condition": (n.condition, False), "repeat": (n.repeat, False)})
+        self._read = self._props_reader(
+            ROW_FIELDS,
+            lambda n: {
+                "layout": ([c.width for c in n.columns], False),
+                "condition": (n.condition, False),
+                "repeat": (n.repeat, False),
+            },
+        )
 
     def _build_column(self) -> None:
         column_id = self._target
@@ -591,30 +668,46 @@ class Inspector(QWidget):
 
         look = self._section("Layout and theme")
         width = NumberEditor(WIDTH, self._ctx, resettable=False)
-        self._bind("settings.width", width, lambda v, m: SetDocField(
-            "settings.width", v if v is not None else WIDTH.default, "Change email width"))
+        self._bind(
+            "settings.width",
+            width,
+            lambda v, m: SetDocField("settings.width", v if v is not None else WIDTH.default, "Change email width"),
+        )
         self._add_row(look, width)
-        theme = ChoiceEditor(THEME, self._ctx, resettable=False,
-                             labels={name: display_name(name) for name in available_themes()})
-        self._bind("settings.theme", theme, lambda value, mergeable: SetDocField(
-            "settings.theme", value, f"Switch theme to {display_name(value)}"))
+        theme = ChoiceEditor(
+            THEME, self._ctx, resettable=False, labels={name: display_name(name) for name in available_themes()}
+        )
+        self._bind(
+            "settings.theme",
+            theme,
+            lambda value, mergeable: SetDocField("settings.theme", value, f"Switch theme to {display_name(value)}"),
+        )
         self._add_row(look, theme)
         font = FontFamilyEditor(FONT, self._ctx)
-        self._bind("settings.font_family", font, doc_field("settings.font_family", "Change font"),
-                   settings_reset("font_family", "font"))
+        self._bind(
+            "settings.font_family",
+            font,
+            doc_field("settings.font_family", "Change font"),
+            settings_reset("font_family", "font"),
+        )
         self._add_row(look, font)
 
         colors = self._section("Colours")
         for f in SETTING_COLORS:
             editor = ColorEditor(f, self._ctx)
-            self._bind(f"settings.{f.name}", editor, doc_field(f"settings.{f.name}", f"Change {f.label.lower()}"),
-                       settings_reset(f.name, f.label))
+            self._bind(
+                f"settings.{f.name}",
+                editor,
+                doc_field(f"settings.{f.name}", f"Change {f.label.lower()}"),
+                settings_reset(f.name, f.label),
+            )
             self._add_row(colors, editor)
 
         delivery = self._section("Delivery")
         transactional = BoolEditor(TRANSACTIONAL, self._ctx, resettable=False)
-        self._bind("settings.transactional", transactional,
-                   doc_field("settings.transactional", "Change transactional setting"))
+        self._bind(
+            "settings.transactional", transactional, doc_field("settings.transactional", "Change transactional setting")
+        )
         self._add_row(delivery, transactional)
 
         variables = VariablesEditor(VARIABLES, self._ctx, resettable=False)

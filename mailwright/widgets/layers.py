@@ -3,6 +3,7 @@
 Reordering goes through commands: a drop in the tree becomes a move request for the main
 window; the tree itself is rebuilt from the document after every change.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,7 +17,7 @@ from ..blocks import REGISTRY
 from .icons import icon
 
 ROLE = Qt.ItemDataRole.UserRole
-_TAG = re.compile(r"""<[A-Za-z/!](?:"[^"]*"|'[^']*'|[^'">])*>""")   # an HTML tag (merge tags stay)
+_TAG = re.compile(r"""<[A-Za-z/!](?:"[^"]*"|'[^']*'|[^'">])*>""")  # an HTML tag (merge tags stay)
 
 
 def block_title(block) -> str:
@@ -25,7 +26,7 @@ def block_title(block) -> str:
     hint = ""
     for key in ("text", "label", "headline", "name", "alt", "title", "html"):
         value = props.get(key)
-        if key == "html" and isinstance(value, str):   # rich text: its words, not its tags
+        if key == "html" and isinstance(value, str):  # rich text: its words, not its tags
             value = html.unescape(_TAG.sub(" ", value))
         if isinstance(value, str) and value.strip():
             hint = " ".join(value.split())
@@ -36,8 +37,8 @@ def block_title(block) -> str:
 
 
 class Layers(QTreeWidget):
-    selected = Signal(object)                 # node id or None
-    moveRequested = Signal(object, object)    # Payload, DropTarget
+    selected = Signal(object)  # node id or None
+    moveRequested = Signal(object, object)  # Payload, DropTarget
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -57,8 +58,11 @@ class Layers(QTreeWidget):
         self._items = {}
         for ri, row in enumerate(doc.rows):
             hero = row.hero
-            label = f"Row {ri + 1}" + (f" · {REGISTRY[hero.type].label}" if hero else
-                                       f" · {len(row.columns)} column{'s' if len(row.columns) > 1 else ''}")
+            label = f"Row {ri + 1}" + (
+                f" · {REGISTRY[hero.type].label}"
+                if hero
+                else f" · {len(row.columns)} column{'s' if len(row.columns) > 1 else ''}"
+            )
             row_item = QTreeWidgetItem(self, [label])
             row_item.setIcon(0, icon("row"))
             row_item.setData(0, ROLE, row.id)
@@ -77,8 +81,7 @@ class Layers(QTreeWidget):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
                     self._items[block.id] = item
         for nid, item in self._items.items():
-            item.setExpanded(expanded is None or nid in expanded or item.childCount() == 0
-                             or nid.startswith("c"))
+            item.setExpanded(expanded is None or nid in expanded or item.childCount() == 0 or nid.startswith("c"))
         self.set_selection(selection)
         self._syncing = False
 
@@ -130,15 +133,15 @@ class Layers(QTreeWidget):
         while (up := probe.parent()) is not None:
             probe = up
             depth += 1
-        if depth == 1:      # onto a column: append (or first when above)
+        if depth == 1:  # onto a column: append (or first when above)
             column_id = target_id
             index = 0 if indicator == pos.AboveItem else target_item.childCount()
-        elif depth == 2:    # next to a block
+        elif depth == 2:  # next to a block
             column_item = target_item.parent()
             assert column_item is not None  # depth 2: a block under its column
             column_id = column_item.data(0, ROLE)
             index = column_item.indexOfChild(target_item) + (1 if indicator == pos.BelowItem else 0)
-        else:               # onto a row: into its first column
+        else:  # onto a row: into its first column
             column_item = target_item.child(0)
             if column_item is None:
                 return

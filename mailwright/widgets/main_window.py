@@ -4,6 +4,7 @@ It does not do the panes' work: the canvas, palette, layers and inspector report
 this window turns them into commands on the session's history and refreshes the views when
 the history says the document changed.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QToolBar, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
 
 from ..app.commands import Change, CommandError, RemoveNode, node_kind
 from ..app.autosave import Autosaver
@@ -44,12 +55,13 @@ def _lazy(module: str):
 
 
 class MainWindow(QMainWindow):
-    rendered = Signal()   # the canvas shows the current document
-    _closed = False       # set once the window closed and its workers stopped
-    _checks_done = Signal(int, object)   # from the checks worker's thread to the Qt thread
+    rendered = Signal()  # the canvas shows the current document
+    _closed = False  # set once the window closed and its workers stopped
+    _checks_done = Signal(int, object)  # from the checks worker's thread to the Qt thread
 
-    def __init__(self, session: Session | None = None, *, in_process_compile: bool = False,
-                 settings: QSettings | None = None) -> None:
+    def __init__(
+        self, session: Session | None = None, *, in_process_compile: bool = False, settings: QSettings | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("main-window")
         self.resize(1440, 900)
@@ -69,7 +81,7 @@ class MainWindow(QMainWindow):
         self.compiler.failed.connect(self._on_compile_failed)
         self._check_worker = None
         self._checks_done.connect(self._show_checks)
-        self.canvas_recipient: dict | None = None   # the recipient the canvas is personalised for
+        self.canvas_recipient: dict | None = None  # the recipient the canvas is personalised for
 
         # panes
         self.canvas = Canvas(self)
@@ -78,12 +90,12 @@ class MainWindow(QMainWindow):
         self.canvas.names = self._node_name
         self.canvas.selected.connect(self.select)
         self.canvas.dropRequested.connect(self._drop)
-        self.canvas.commandRequested.connect(lambda command: self.push(command))   # text edited in place
+        self.canvas.commandRequested.connect(lambda command: self.push(command))  # text edited in place
         self.canvas.historySeal.connect(lambda: self.session and self.session.history.seal())
         self.canvas.barAction.connect(self._bar_action)
         self.canvas.rendered.connect(self.rendered)
         self.canvas.linkClicked.connect(self._link_clicked)
-        self.workspace = Workspace(self.canvas, lambda command: self.push(command), self)   # Design | Preview
+        self.workspace = Workspace(self.canvas, lambda command: self.push(command), self)  # Design | Preview
         self.setCentralWidget(self.workspace)
 
         self.palette = Palette(self)
@@ -103,14 +115,16 @@ class MainWindow(QMainWindow):
         self.checks.itemActivated.connect(self._check_chosen)
         self.checks.itemClicked.connect(self._check_chosen)
         self._dock("Checks", self.checks, Qt.DockWidgetArea.BottomDockWidgetArea, "dock-checks")
-        self.recipients_placeholder = QLabel("Load recipients to preview each person's email (coming with "
-                                             "the preview workspace).", self)
+        self.recipients_placeholder = QLabel(
+            "Load recipients to preview each person's email (coming with the preview workspace).", self
+        )
         self.recipients_placeholder.setWordWrap(True)
-        self._dock("Recipients", self.recipients_placeholder, Qt.DockWidgetArea.BottomDockWidgetArea,
-                   "dock-recipients")
+        self._dock("Recipients", self.recipients_placeholder, Qt.DockWidgetArea.BottomDockWidgetArea, "dock-recipients")
         self.inbox_placeholder = QLabel("The built-in test inbox shows sent tests here.", self)
         self._dock("Test inbox", self.inbox_placeholder, Qt.DockWidgetArea.BottomDockWidgetArea, "dock-inbox")
-        self.tabifyDockWidget(self.findChild(QDockWidget, "dock-checks"), self.findChild(QDockWidget, "dock-recipients"))
+        self.tabifyDockWidget(
+            self.findChild(QDockWidget, "dock-checks"), self.findChild(QDockWidget, "dock-recipients")
+        )
         self.tabifyDockWidget(self.findChild(QDockWidget, "dock-recipients"), self.findChild(QDockWidget, "dock-inbox"))
         self.findChild(QDockWidget, "dock-checks").raise_()
 
@@ -124,7 +138,7 @@ class MainWindow(QMainWindow):
         self._make_actions()
         from .disk_watch import DiskWatch
 
-        self.disk_watch = DiskWatch(self)   # reload, or ask, when another program changes the file
+        self.disk_watch = DiskWatch(self)  # reload, or ask, when another program changes the file
         self._autosaver = None
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setSingleShot(True)
@@ -136,8 +150,11 @@ class MainWindow(QMainWindow):
         self._checks_timer.timeout.connect(self._run_checks)
 
         # Sensible first-run proportions; a remembered layout (QSettings, layout only) wins.
-        self.resizeDocks([self.findChild(QDockWidget, "dock-palette"), self.findChild(QDockWidget, "dock-inspector")],
-                         [250, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.findChild(QDockWidget, "dock-palette"), self.findChild(QDockWidget, "dock-inspector")],
+            [250, 360],
+            Qt.Orientation.Horizontal,
+        )
         self.resizeDocks([self.findChild(QDockWidget, "dock-checks")], [150], Qt.Orientation.Vertical)
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
@@ -150,8 +167,13 @@ class MainWindow(QMainWindow):
 
     # Panes and dialogs of later milestones plug in here: each module's install(window)
     # adds its docks, actions and connections (a module not present is simply skipped).
-    EXTENSIONS = ("widgets.export_dialog", "widgets.recipients_panel", "widgets.preview", "widgets.inbox_panel",
-                  "widgets.send_dialog")
+    EXTENSIONS = (
+        "widgets.export_dialog",
+        "widgets.recipients_panel",
+        "widgets.preview",
+        "widgets.inbox_panel",
+        "widgets.send_dialog",
+    )
 
     def _snapshot(self) -> str:
         """The document as JSON, serialised once per revision (compile and checks share it)."""
@@ -164,8 +186,9 @@ class MainWindow(QMainWindow):
         """Show the canvas as this recipient sees it (None: merge tags as written)."""
         self.canvas_recipient = dict(row) if row else None
         if self.session is not None:
-            self.compiler.request(self.session.history.revision, self._snapshot(), immediate=True,
-                                  recipient=self.canvas_recipient)
+            self.compiler.request(
+                self.session.history.revision, self._snapshot(), immediate=True, recipient=self.canvas_recipient
+            )
 
     def _install_extensions(self) -> None:
         self.extensions = {}
@@ -188,8 +211,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcut=None, *, name: str = "", tip: str = "",
-                within: tuple[QWidget, ...] = ()) -> QAction:
+    def _action(
+        self, text: str, slot, shortcut=None, *, name: str = "", tip: str = "", within: tuple[QWidget, ...] = ()
+    ) -> QAction:
         """An action with shortcuts; `within` limits the shortcuts to when one of those panes
         has the focus (plain arrows and Esc belong to a spin box or a text field elsewhere)."""
         action = QAction(text, self)
@@ -224,16 +248,19 @@ class MainWindow(QMainWindow):
         panes = (self.canvas, self.layers)
         # Del/Backspace delete a block only from the canvas or the layers tree: elsewhere
         # (the inbox list, a table in the inspector) the key belongs to that pane.
-        self.a_delete = self._action("De&lete", self.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"],
-                                     name="delete", within=panes)
+        self.a_delete = self._action(
+            "De&lete",
+            self.delete_selection,
+            [QKeySequence.StandardKey.Delete, "Backspace"],
+            name="delete",
+            within=panes,
+        )
         self.a_save_block = self._action("Save as &block…", self.save_as_block, name="save-block")
         self.a_up = self._action("Select previous", lambda: self._step(-1), "Up", name="select-up", within=panes)
         self.a_down = self._action("Select next", lambda: self._step(1), "Down", name="select-down", within=panes)
         self.a_move_up = self._action("Move up", lambda: self._move(-1), "Alt+Up", name="move-up", within=panes)
-        self.a_move_down = self._action("Move down", lambda: self._move(1), "Alt+Down", name="move-down",
-                                        within=panes)
-        self.a_parent = self._action("Select parent", self._select_parent, "Esc", name="select-parent",
-                                     within=panes)
+        self.a_move_down = self._action("Move down", lambda: self._move(1), "Alt+Down", name="move-down", within=panes)
+        self.a_parent = self._action("Select parent", self._select_parent, "Esc", name="select-parent", within=panes)
         self.a_mobile = self._action("&Mobile width", self._toggle_mobile, "Ctrl+M", name="mobile")
         self.a_mobile.setCheckable(True)
         self.a_preview = self._action("&Preview", self.preview, "Ctrl+P", name="preview")
@@ -252,9 +279,24 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.a_quit)
         m = bar.addMenu("&Edit")
-        for a in (self.a_undo, self.a_redo, None, self.a_cut, self.a_copy, self.a_paste, self.a_duplicate,
-                  self.a_delete, None, self.a_save_block, None, self.a_up, self.a_down, self.a_move_up,
-                  self.a_move_down, self.a_parent):
+        for a in (
+            self.a_undo,
+            self.a_redo,
+            None,
+            self.a_cut,
+            self.a_copy,
+            self.a_paste,
+            self.a_duplicate,
+            self.a_delete,
+            None,
+            self.a_save_block,
+            None,
+            self.a_up,
+            self.a_down,
+            self.a_move_up,
+            self.a_move_down,
+            self.a_parent,
+        ):
             m.addSeparator() if a is None else m.addAction(a)
         m = bar.addMenu("&View")
         m.addAction(self.a_mobile)
@@ -325,8 +367,9 @@ class MainWindow(QMainWindow):
         self.theme_box.setCurrentIndex(self.theme_box.findData(session.doc.settings.theme))
         self.layers.rebuild(session.doc, self.selection)
         self._sync_selection_views()
-        self.compiler.request(session.history.revision, self._snapshot(), immediate=compile_now,
-                              recipient=self.canvas_recipient)
+        self.compiler.request(
+            session.history.revision, self._snapshot(), immediate=compile_now, recipient=self.canvas_recipient
+        )
 
     def _on_compiled(self, revision: int, result: dict) -> None:
         if revision != self.compiler.latest:
@@ -374,8 +417,15 @@ class MainWindow(QMainWindow):
         self.layers.set_selection(self.selection)
         self.inspector.set_target(self.selection)
         has = self.selection is not None
-        for a in (self.a_cut, self.a_copy, self.a_duplicate, self.a_delete, self.a_move_up, self.a_move_down,
-                  self.a_save_block):
+        for a in (
+            self.a_cut,
+            self.a_copy,
+            self.a_duplicate,
+            self.a_delete,
+            self.a_move_up,
+            self.a_move_down,
+            self.a_save_block,
+        ):
             a.setEnabled(has)
 
     def _step(self, delta: int) -> None:
@@ -427,7 +477,7 @@ class MainWindow(QMainWindow):
             from ..app.commands import locate
 
             loc = locate(doc, self.selection)
-            if payload.row_level:   # layouts and heroes go after the selected row
+            if payload.row_level:  # layouts and heroes go after the selected row
                 target = DropTarget("row", loc.row_index + 1)
             elif kind == "block" and not loc.row.hero:
                 target = DropTarget("column", loc.block_index + 1, loc.column.id)
@@ -440,8 +490,13 @@ class MainWindow(QMainWindow):
         self._drop(payload, target)
 
     def _bar_action(self, name: str) -> None:
-        {"up": lambda: self._move(-1), "down": lambda: self._move(1), "duplicate": self.duplicate,
-         "delete": self.delete_selection, "save": self.save_as_block}[name]()
+        {
+            "up": lambda: self._move(-1),
+            "down": lambda: self._move(1),
+            "duplicate": self.duplicate,
+            "delete": self.delete_selection,
+            "save": self.save_as_block,
+        }[name]()
 
     def _move(self, delta: int) -> None:
         if self.session and self.selection:
@@ -572,9 +627,19 @@ class MainWindow(QMainWindow):
         for item in saved.list_saved():
             node = getattr(item, "node", None)
             kind = getattr(item, "kind", "blocks")
-            items.append((item.name, json.dumps({"format": "mailwright-nodes", "version": 1,
-                                                 "kind": "rows" if kind in ("row", "rows") else "blocks",
-                                                 "nodes": [node]})))
+            items.append(
+                (
+                    item.name,
+                    json.dumps(
+                        {
+                            "format": "mailwright-nodes",
+                            "version": 1,
+                            "kind": "rows" if kind in ("row", "rows") else "blocks",
+                            "nodes": [node],
+                        }
+                    ),
+                )
+            )
         self.palette.set_saved(items)
 
     # --- files ---------------------------------------------------------------------------
@@ -583,9 +648,12 @@ class MainWindow(QMainWindow):
         if not (self.session and self.session.dirty):
             return True
         answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the changes to {self.session.name} before closing it?",
+            self,
+            "Unsaved changes",
+            f"Save the changes to {self.session.name} before closing it?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
+            QMessageBox.StandardButton.Save,
+        )
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Save:
@@ -609,8 +677,12 @@ class MainWindow(QMainWindow):
     def open_dialog(self) -> None:
         if not self.maybe_keep_changes():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Open email template", str(self._last_dir()),
-                                              "Email templates (*.mwt *.mjml *.html *.htm);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open email template",
+            str(self._last_dir()),
+            "Email templates (*.mwt *.mjml *.html *.htm);;All files (*)",
+        )
         if path:
             self.open_path(path)
 
@@ -632,9 +704,12 @@ class MainWindow(QMainWindow):
         try:
             self.session.save()
         except ExternalChange:
-            box = QMessageBox(QMessageBox.Icon.Warning, "File changed on disk",
-                              f"{self.session.path.name} was changed by another program since you opened it.",
-                              parent=self)
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "File changed on disk",
+                f"{self.session.path.name} was changed by another program since you opened it.",
+                parent=self,
+            )
             reload_b = box.addButton("Reload from disk", QMessageBox.ButtonRole.DestructiveRole)
             overwrite_b = box.addButton("Overwrite", QMessageBox.ButtonRole.AcceptRole)
             save_as_b = box.addButton("Save As…", QMessageBox.ButtonRole.ActionRole)
@@ -671,11 +746,12 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return False
         folder = self._last_dir()
-        if folder == EXAMPLES:   # a new email from a starter is not saved over the starter
+        if folder == EXAMPLES:  # a new email from a starter is not saved over the starter
             folder = Path.home()
         suggestion = self.session.path or self.session.suggested_path or (folder / self.session.name)
-        path, _ = QFileDialog.getSaveFileName(self, "Save email template", str(suggestion),
-                                              "Mailwright templates (*.mwt)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save email template", str(suggestion), "Mailwright templates (*.mwt)"
+        )
         if not path:
             return False
         if not path.endswith(".mwt"):
@@ -683,7 +759,7 @@ class MainWindow(QMainWindow):
         return self._save_to(Path(path), force=True)
 
     def _saved(self) -> None:
-        self.disk_watch.follow(self.session.path)   # Save As: now this file
+        self.disk_watch.follow(self.session.path)  # Save As: now this file
         if self._autosaver is not None:
             try:
                 self._autosaver.discard()
@@ -728,11 +804,13 @@ class MainWindow(QMainWindow):
         revision = self.session.history.revision
         try:
             if getattr(self, "_check_worker", None) is None:
-                self._check_worker = self.compiler.lane("mailwright.app.checks:check_job",
-                                                        failure="The checks were interrupted")
-            folder = self.session.folder   # local images are looked for next to the document
-            future = self._check_worker.submit(self._snapshot(),
-                                               str(folder / self.session.name) if folder else self.session.name)
+                self._check_worker = self.compiler.lane(
+                    "mailwright.app.checks:check_job", failure="The checks were interrupted"
+                )
+            folder = self.session.folder  # local images are looked for next to the document
+            future = self._check_worker.submit(
+                self._snapshot(), str(folder / self.session.name) if folder else self.session.name
+            )
         except RuntimeError:  # the window is closing
             return
         future.add_done_callback(lambda f, r=revision: self._checks_done.emit(r, f))
@@ -766,8 +844,9 @@ class MainWindow(QMainWindow):
             self.checks.addItem(item)
         if not findings:
             # Say so where the user looks, not only in the status bar; the row selects nothing.
-            item = QListWidgetItem("✓  No problems found: size, links, images, contrast, merge tags and "
-                                   "client support all pass")
+            item = QListWidgetItem(
+                "✓  No problems found: size, links, images, contrast, merge tags and client support all pass"
+            )
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             item.setForeground(QColor("#15803d"))
             self.checks.addItem(item)
@@ -800,7 +879,9 @@ class MainWindow(QMainWindow):
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
                 lines.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")
-        QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=3>" + "".join(sorted(lines)) + "</table>")
+        QMessageBox.information(
+            self, "Keyboard shortcuts", "<table cellpadding=3>" + "".join(sorted(lines)) + "</table>"
+        )
 
     def about(self) -> None:
         QMessageBox.about(self, "About Mailwright", "Mailwright — email templates that render everywhere.")

@@ -3,6 +3,7 @@
 Double-click (or Enter) asks to add the item to the selected column; dragging carries a
 drop payload (app/drop.py) to the canvas.
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -40,7 +41,7 @@ class _Tree(QTreeWidget):
 
 
 class Palette(QWidget):
-    activated = Signal(object)   # Payload to append to the selection
+    activated = Signal(object)  # Payload to append to the selection
     deleteSaved = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:

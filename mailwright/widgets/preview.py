@@ -17,6 +17,7 @@ in place (EmailView.patch_email_html): no new page, no blank frame, the scroll k
 dark is a page setting and stays on. A frame's `shown` signal says when a requested email is on
 screen either way; `pending` is True until the latest one is.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -27,9 +28,23 @@ from urllib.parse import quote
 from PySide6.QtCore import QRectF, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPainterPath
 from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QScrollArea, QSizePolicy, QSpinBox, QTabWidget, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..app.merge.dialects import DIALECTS, get_dialect
 from ..app.preview_html import SCHEME_LABELS, SCHEMES, Scheme, has_dark_styles, preview_html, snippet
@@ -40,10 +55,14 @@ from .preview_state import PreviewState, state_for
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
 DEFAULT_WIDTHS = ((375, "Mobile"), (768, "Tablet"), (1024, "Desktop"))
 MIN_WIDTH, MAX_WIDTH = 200, 3000
-NO_DARK_NOTE = ("This email has no dark styles (no @media (prefers-color-scheme: dark) rule): clients that "
-                "honour the reader's dark mode show it as in Light.")
-REMOTE_NOTE = ("Remote images are loaded from the sender's servers (https only). That reveals to them, "
-               "and to any tracking pixel, that the email was opened, from which IP address and when.")
+NO_DARK_NOTE = (
+    "This email has no dark styles (no @media (prefers-color-scheme: dark) rule): clients that "
+    "honour the reader's dark mode show it as in Light."
+)
+REMOTE_NOTE = (
+    "Remote images are loaded from the sender's servers (https only). That reveals to them, "
+    "and to any tracking pixel, that the email was opened, from which IP address and when."
+)
 
 
 def width_label(width: int) -> str:
@@ -98,8 +117,9 @@ class InboxRow(QWidget):
     def paintEvent(self, _event) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        bg, fg, muted, line = (("#1f2937", "#f9fafb", "#9ca3af", "#374151") if self.dark
-                               else ("#ffffff", "#111827", "#6b7280", "#e5e7eb"))
+        bg, fg, muted, line = (
+            ("#1f2937", "#f9fafb", "#9ca3af", "#374151") if self.dark else ("#ffffff", "#111827", "#6b7280", "#e5e7eb")
+        )
         p.fillRect(self.rect(), QColor(bg))
         p.setPen(QColor(line))
         p.drawLine(0, self.height() - 1, self.width(), self.height() - 1)
@@ -120,21 +140,31 @@ class InboxRow(QWidget):
         fm = p.fontMetrics()
         p.setPen(QColor(fg))
         time_w = fm.horizontalAdvance("09:41") + 4
-        p.drawText(QRectF(x, 6, w - time_w, 18), Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(self.sender, Qt.TextElideMode.ElideRight, int(w - time_w)))
+        p.drawText(
+            QRectF(x, 6, w - time_w, 18),
+            Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(self.sender, Qt.TextElideMode.ElideRight, int(w - time_w)),
+        )
         p.setPen(QColor(muted))
-        p.drawText(QRectF(x + w - time_w, 6, time_w, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                   "09:41")
+        p.drawText(
+            QRectF(x + w - time_w, 6, time_w, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "09:41"
+        )
         font.setBold(False)
         font.setPointSizeF(9)
         p.setFont(font)
         fm = p.fontMetrics()
         p.setPen(QColor(fg))
-        p.drawText(QRectF(x, 24, w, 18), Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(self.subject or "(no subject)", Qt.TextElideMode.ElideRight, int(w)))
+        p.drawText(
+            QRectF(x, 24, w, 18),
+            Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(self.subject or "(no subject)", Qt.TextElideMode.ElideRight, int(w)),
+        )
         p.setPen(QColor(muted))
-        p.drawText(QRectF(x, 42, w, 18), Qt.AlignmentFlag.AlignVCenter,
-                   fm.elidedText(self.preheader, Qt.TextElideMode.ElideRight, int(w)))
+        p.drawText(
+            QRectF(x, 42, w, 18),
+            Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(self.preheader, Qt.TextElideMode.ElideRight, int(w)),
+        )
         p.end()
 
 
@@ -143,10 +173,17 @@ class PreviewFrame(QFrame):
 
     removeRequested = Signal(object)
     variantChanged = Signal(object)
-    shown = Signal(object)   # a requested email is on screen, after a page load or an in-place patch
+    shown = Signal(object)  # a requested email is on screen, after a page load or an in-place patch
 
-    def __init__(self, width: int, scheme: Scheme = "light", images: bool = True, *,
-                 remote_images: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        width: int,
+        scheme: Scheme = "light",
+        images: bool = True,
+        *,
+        remote_images: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(f"preview-frame-{width}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -154,14 +191,14 @@ class PreviewFrame(QFrame):
         self.scheme: Scheme = scheme
         self.images = images
         self.zoom = 1.0
-        self.html = ""            # the HTML last shown (after the variant's rewrite)
-        self.requested = 0        # emails asked for / shown: the frame is up to date when equal
+        self.html = ""  # the HTML last shown (after the variant's rewrite)
+        self.requested = 0  # emails asked for / shown: the frame is up to date when equal
         self.finished = 0
-        self.loads = 0            # new pages loaded (an edit patches the page in place instead)
-        self._epoch = 0           # bumps when the view gets a new page (remote images on/off)
-        self._loading = 0         # the request a page load in flight shows (0: none)
-        self._page_variant: tuple[Scheme, bool] | None = None   # what the page was loaded for
-        self._restore_y = 0.0     # scroll (CSS px) to restore once the new page is loaded
+        self.loads = 0  # new pages loaded (an edit patches the page in place instead)
+        self._epoch = 0  # bumps when the view gets a new page (remote images on/off)
+        self._loading = 0  # the request a page load in flight shows (0: none)
+        self._page_variant: tuple[Scheme, bool] | None = None  # what the page was loaded for
+        self._restore_y = 0.0  # scroll (CSS px) to restore once the new page is loaded
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -266,8 +303,11 @@ class PreviewFrame(QFrame):
         # An edit (or another recipient) in the same variant replaces the shown document's
         # content in place: no new page, no blank frame, the reader's place kept. The variant's
         # rewrite lives in the HTML (head styles included), forced dark in the page's settings.
-        if (not self._loading and self._page_variant == (self.scheme, self.images)
-                and self.view.patch_email_html(self.html, lambda: self._shown(token, epoch))):
+        if (
+            not self._loading
+            and self._page_variant == (self.scheme, self.images)
+            and self.view.patch_email_html(self.html, lambda: self._shown(token, epoch))
+        ):
             return
         self._load(token)
 
@@ -276,7 +316,7 @@ class PreviewFrame(QFrame):
         from the first paint, and loadFinished waits for the images), or a load in flight."""
         self.view.set_force_dark(self.scheme == "forced")
         # Keep the reader's place: the new page starts at the top.
-        position = self.view.page().scrollPosition()   # in device pixels: divide by the zoom
+        position = self.view.page().scrollPosition()  # in device pixels: divide by the zoom
         if position.y() > 0:
             self._restore_y = position.y() / max(self.view.zoomFactor(), 0.01)
         self._page_variant = (self.scheme, self.images)
@@ -298,15 +338,16 @@ class PreviewFrame(QFrame):
         epoch = self._epoch
         y, self._restore_y = self._restore_y, 0.0
         if ok and y > 0:
-            self.view.page().runJavaScript(f"window.scrollTo(0, {y:.0f})", APP_WORLD,
-                                           lambda _r: self._shown(token, epoch))
+            self.view.page().runJavaScript(
+                f"window.scrollTo(0, {y:.0f})", APP_WORLD, lambda _r: self._shown(token, epoch)
+            )
         else:
             self._shown(token, epoch)
 
     def _shown(self, token: int, epoch: int) -> None:
         """The email of request `token` (and every earlier one) is on screen, laid out."""
         if epoch != self._epoch:
-            return   # from the page set_remote_images replaced
+            return  # from the page set_remote_images replaced
         self.finished = max(self.finished, min(token, self.requested))
         self.shown.emit(self)
 
@@ -317,10 +358,11 @@ class PreviewFrame(QFrame):
 class PreviewWorkspace(QWidget):
     """The frames, the controls for all of them, and the code view in a second tab."""
 
-    rendered = Signal()   # every frame has loaded the latest email
+    rendered = Signal()  # every frame has loaded the latest email
 
-    def __init__(self, state: PreviewState, parent: QWidget | None = None, *,
-                 settings: QSettings | None = None) -> None:
+    def __init__(
+        self, state: PreviewState, parent: QWidget | None = None, *, settings: QSettings | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("preview-workspace")
         self.setWindowTitle("Preview — Mailwright")
@@ -329,7 +371,7 @@ class PreviewWorkspace(QWidget):
         self.folder_provider: Callable[[], Path | None] | None = None  # the document's folder
         # The open document's file (None: untitled): the "Preview as" choice is kept per file.
         self.document_provider: Callable[[], Path | None] | None = None
-        self._esp_document: object = ()   # the document whose choice the box shows
+        self._esp_document: object = ()  # the document whose choice the box shows
         self.frames: list[PreviewFrame] = []
         self.remote_images = False
 
@@ -396,8 +438,10 @@ class PreviewWorkspace(QWidget):
         bar.addWidget(QLabel("Preview as:", self))
         self.esp_box = QComboBox(self)
         self.esp_box.setObjectName("preview-as-esp")
-        self.esp_box.setToolTip("Show every frame as this ESP's engine reads the recipient's values "
-                                "(e.g. Klaviyo compares the text \"7\" with 5 as false); remembered per document")
+        self.esp_box.setToolTip(
+            "Show every frame as this ESP's engine reads the recipient's values "
+            '(e.g. Klaviyo compares the text "7" with 5 as false); remembered per document'
+        )
         self.esp_box.addItem("Mailwright", "")
         for name in DIALECTS:
             self.esp_box.addItem(get_dialect(name).label, name)
@@ -499,7 +543,7 @@ class PreviewWorkspace(QWidget):
         key = self._esp_key()
         saved = str(self.settings.value(key) or "") if self.settings is not None and key else ""
         if saved and self.esp_box.findData(saved) < 0:
-            saved = ""   # a name this version does not know
+            saved = ""  # a name this version does not know
         if key is not None:
             self.esp_box.setCurrentIndex(max(0, self.esp_box.findData(saved)))
             self.state.set_esp(saved or None)
@@ -536,12 +580,17 @@ class PreviewWorkspace(QWidget):
         result = self.state.result
         return dark_variant(result.html) if result is not None else "forced"
 
-    def add_frame(self, width: int, scheme: Scheme | None = None, images: bool | None = None, *,
-                  render: bool = True) -> PreviewFrame:
+    def add_frame(
+        self, width: int, scheme: Scheme | None = None, images: bool | None = None, *, render: bool = True
+    ) -> PreviewFrame:
         width = max(MIN_WIDTH, min(MAX_WIDTH, int(width)))
-        frame = PreviewFrame(width, scheme or self.global_scheme(),
-                             self.images_box.isChecked() if images is None else images,
-                             remote_images=self.remote_images, parent=self.strip)
+        frame = PreviewFrame(
+            width,
+            scheme or self.global_scheme(),
+            self.images_box.isChecked() if images is None else images,
+            remote_images=self.remote_images,
+            parent=self.strip,
+        )
         frame.removeRequested.connect(self.remove_frame)
         frame.variantChanged.connect(self._render_frame)
         frame.shown.connect(self._frame_loaded)
@@ -647,8 +696,12 @@ class PreviewWorkspace(QWidget):
             return
         # Local (relative) images are read from the document's folder, as on the canvas.
         frame.view.set_base(self.folder_provider() if self.folder_provider else None)
-        frame.show_email(email.html, sender=self.sender_edit.text().strip() or "Sender",
-                         subject=email.subject, preheader=snippet(email.preheader, email.text))
+        frame.show_email(
+            email.html,
+            sender=self.sender_edit.text().strip() or "Sender",
+            subject=email.subject,
+            preheader=snippet(email.preheader, email.text),
+        )
 
     def _frame_loaded(self, _frame: PreviewFrame) -> None:
         # A frame counts what it shows before it says so: this sees every frame's current state.
@@ -676,8 +729,12 @@ class PreviewWorkspace(QWidget):
             return
         result = self.state.result
         email = self.state.personal() if self.state.recipient is not None else None
-        self.code.set_sources(mjml=result.mjml, html=result.html, text=result.text,
-                              personal_html=email.html if email is not None else None)
+        self.code.set_sources(
+            mjml=result.mjml,
+            html=result.html,
+            text=result.text,
+            personal_html=email.html if email is not None else None,
+        )
 
     # --- misc ----------------------------------------------------------------------------------
     def _link_clicked(self, url) -> None:
@@ -744,7 +801,7 @@ def install(window) -> None:
     In a window with the Design | Preview tabs, Ctrl+P flips between them and the Preview tab
     makes the workspace when first shown."""
     if getattr(window, "a_code_view", None) is not None:
-        return   # installed already
+        return  # installed already
     tabs = getattr(window, "workspace", None)
     if tabs is not None and hasattr(tabs, "toggle_preview"):
         # The Preview tab is made on first show, by a click on it as well as by Ctrl+P.

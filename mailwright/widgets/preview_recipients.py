@@ -4,6 +4,7 @@ The recipients panel (a dock) owns the loaded rows; this strip steps through the
 the preview (◀ ▶, the row number, Load recipients…) and lists the fields the chosen recipient
 lacks, so nobody has to reach a dock the preview would otherwise cover.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -84,8 +85,10 @@ class RecipientStepper(QWidget):
         self.next_button.setVisible(panel is not None)
         if self.state.recipient is None:
             self.who.setText("<i>nobody</i>" + (f" ({total} loaded)" if total else ""))
-            self.missing.setText('merge fields without a default are <mark style="background:#fde68a">marked</mark>'
-                                 + ("" if total else ": load recipients to see each person's email"))
+            self.missing.setText(
+                'merge fields without a default are <mark style="background:#fde68a">marked</mark>'
+                + ("" if total else ": load recipients to see each person's email")
+            )
             return
         self.who.setText(f"<b>{htmllib.escape(self.state.recipient_label or 'chosen row')}</b>")
         if self.state.compiled is None:
@@ -97,11 +100,14 @@ class RecipientStepper(QWidget):
         as_esp = f" · as {htmllib.escape(esp)} shows it" if esp else ""
         if missing:
             names = ", ".join(f"<b>{htmllib.escape(n)}</b>" for n in missing)
-            self.missing.setText(f'<span style="color:#92400e">⚠ Missing for this recipient: {names} '
-                                 f"(marked in the preview only){as_esp}</span>")
+            self.missing.setText(
+                f'<span style="color:#92400e">⚠ Missing for this recipient: {names} '
+                f"(marked in the preview only){as_esp}</span>"
+            )
         else:
-            self.missing.setText('<span style="color:#15803d">✓ Every field this email uses is present'
-                                 f"{as_esp}.</span>")
+            self.missing.setText(
+                f'<span style="color:#15803d">✓ Every field this email uses is present{as_esp}.</span>'
+            )
 
 
 __all__ = ["RecipientStepper"]

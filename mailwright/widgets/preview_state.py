@@ -6,6 +6,7 @@ its merge-tag table, so each recipient costs one render (~0.1 ms), never one MJM
 That build runs in the compile worker's process (a native compiler crash costs a message, not
 the editor) and only while something needs it (the preview is open or recipients are loaded).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,21 +27,21 @@ class PreviewState(QObject):
     failed = Signal(str)
     recipientChanged = Signal(object)
     changed = Signal()
-    _delivered = Signal(int, object, str)   # from the worker's thread to ours
+    _delivered = Signal(int, object, str)  # from the worker's thread to ours
 
     def __init__(self, parent: QObject | None = None, *, in_process: bool = True) -> None:
         super().__init__(parent)
         self._in_process = in_process
         self._worker = None
         self.result: BuildResult | None = None
-        self.compiled = None                 # personalise.CompiledEmail for `result`
-        self.error = ""                      # the last build error ("" when the build is good)
+        self.compiled = None  # personalise.CompiledEmail for `result`
+        self.error = ""  # the last build error ("" when the build is good)
         self.recipient: dict[str, Any] | None = None
-        self.recipient_label = ""            # e.g. "row 3 of 12 (zoe@example.com)"
-        self.esp: str | None = None          # "Preview as": the ESP whose engine reads the values
-        self.revision = -1                   # bumps with every new result
+        self.recipient_label = ""  # e.g. "row 3 of 12 (zoe@example.com)"
+        self.esp: str | None = None  # "Preview as": the ESP whose engine reads the values
+        self.revision = -1  # bumps with every new result
         self.source = "<document>"
-        self._wanted = -1                    # the latest build asked for
+        self._wanted = -1  # the latest build asked for
         self._seq = 0
         self.document_revision = -1
         self._pending: tuple[int, str, str, str] | None = None
@@ -69,7 +70,7 @@ class PreviewState(QObject):
     def set_source(self, revision: int, kind: str, text: str, source: str = "<document>") -> None:
         """The document changed: build it when someone needs it (latest revision wins)."""
         self.source = source
-        self._seq += 1   # our own counter: a new session starts its revisions at 0 again
+        self._seq += 1  # our own counter: a new session starts its revisions at 0 again
         self._pending = (self._seq, kind, text, source)
         self._wanted = self._seq
         self.document_revision = revision

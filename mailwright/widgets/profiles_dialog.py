@@ -7,17 +7,31 @@ calls and "Test connection" run off the UI thread (a locked keyring or a silent 
 not freeze the editor). The built-in "Local test inbox" is always available and not listed
 here: it needs no settings.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QSpinBox,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..app.profiles import (LOCAL_INBOX, PRESETS, SECURITY, SECURITY_LABELS, Profile, ProfileError,
-                            ProfileStore)
+from ..app.profiles import LOCAL_INBOX, PRESETS, SECURITY, SECURITY_LABELS, Profile, ProfileError, ProfileStore
 from ..app.secrets import PasswordStore, Secret
 from .send_support import Task, password_store, run_in_thread
 
@@ -38,18 +52,23 @@ class ProfilesDialog(QDialog):
     """Manage SMTP profiles. ``profilesChanged`` fires after a save or a delete."""
 
     profilesChanged = Signal()
-    tested = Signal(object)       # the list of Steps of the last connection test
+    tested = Signal(object)  # the list of Steps of the last connection test
     passwordSaved = Signal(object)  # KeyringOutcome of the last password save
 
-    def __init__(self, parent: QWidget | None = None, *, store: ProfileStore | None = None,
-                 passwords: PasswordStore | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        store: ProfileStore | None = None,
+        passwords: PasswordStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("profiles-dialog")
         self.setWindowTitle("SMTP profiles")
         self.resize(920, 700)
         self.store = store or ProfileStore()
         self.passwords = passwords or password_store()
-        self.editing: str | None = None     # the saved profile in the form; None: a new one
+        self.editing: str | None = None  # the saved profile in the form; None: a new one
         self.preset_key: str = CUSTOM
         self._loading = False
         self._test_task: Task | None = None
@@ -183,8 +202,7 @@ class ProfilesDialog(QDialog):
         layout.addWidget(split, 1)
         layout.addWidget(close)
 
-        for edit in (self.name_edit, self.host_edit, self.user_edit, self.from_edit, self.reply_edit,
-                     self.unsub_edit):
+        for edit in (self.name_edit, self.host_edit, self.user_edit, self.from_edit, self.reply_edit, self.unsub_edit):
             edit.textChanged.connect(self.validate)
         self.port_box.valueChanged.connect(self.validate)
         self.security_box.currentIndexChanged.connect(self._security_changed)
@@ -215,12 +233,15 @@ class ProfilesDialog(QDialog):
             self.keyring_label.setText(f"⚠ {notice}")
             self.keyring_label.setStyleSheet("color:#92400e;")
         elif backend.endswith("fail.Keyring") or backend == "none":
-            self.keyring_label.setText("⚠ No system keyring is available here, so passwords are kept in memory "
-                                       "until you quit (you will be asked again next time).")
+            self.keyring_label.setText(
+                "⚠ No system keyring is available here, so passwords are kept in memory "
+                "until you quit (you will be asked again next time)."
+            )
             self.keyring_label.setStyleSheet("color:#92400e;")
         else:
-            self.keyring_label.setText(f"Passwords are stored in the system keyring ({backend}), never in the "
-                                       "profile file.")
+            self.keyring_label.setText(
+                f"Passwords are stored in the system keyring ({backend}), never in the profile file."
+            )
             self.keyring_label.setStyleSheet("color:#6b7280;")
 
     # --- list --------------------------------------------------------------------------------
@@ -289,8 +310,7 @@ class ProfilesDialog(QDialog):
         self.password_edit.setPlaceholderText("Checking the keyring…")
         self.delete_button.setEnabled(True)
         passwords = self.passwords
-        run_in_thread(self, lambda: passwords.get(name) is not None,
-                      lambda has: self._show_password_state(name, has))
+        run_in_thread(self, lambda: passwords.get(name) is not None, lambda has: self._show_password_state(name, has))
 
     def _show_password_state(self, name: str, has: bool) -> None:
         if self.editing != name:
@@ -298,8 +318,9 @@ class ProfilesDialog(QDialog):
         if has:
             self.password_edit.setPlaceholderText("•••••••• saved (type to replace)")
         else:
-            self.password_edit.setPlaceholderText("not saved yet" if self.user_edit.text().strip() else
-                                                  "not needed without a user name")
+            self.password_edit.setPlaceholderText(
+                "not saved yet" if self.user_edit.text().strip() else "not needed without a user name"
+            )
 
     def _guess_preset(self, profile: Profile) -> str:
         for key, preset in PRESETS.items():
@@ -346,8 +367,13 @@ class ProfilesDialog(QDialog):
                 host = preset.host_for(region)
             except ProfileError:
                 host = preset.host_for(None)
-            profile = Profile(name=self._unique_name(preset.label), host=host, port=preset.port,
-                              security=preset.security, username=preset.username)
+            profile = Profile(
+                name=self._unique_name(preset.label),
+                host=host,
+                port=preset.port,
+                security=preset.security,
+                username=preset.username,
+            )
         self._show_hints()
         self._fill(profile)
         self.password_edit.setPlaceholderText("stored in the system keyring, never in the profile file")
@@ -395,8 +421,11 @@ class ProfilesDialog(QDialog):
         if self.port_box.value() in standard:
             port = _STANDARD_PORTS[security]
             if preset is not None:
-                port = preset.port if security == preset.security else next(
-                    (p for p, s in preset.other_ports if s == security), port)
+                port = (
+                    preset.port
+                    if security == preset.security
+                    else next((p for p, s in preset.other_ports if s == security), port)
+                )
             self.port_box.setValue(port)
         self.validate()
 
@@ -404,10 +433,16 @@ class ProfilesDialog(QDialog):
         self.validate()
 
     def form_profile(self) -> Profile:
-        return Profile(name=self.name_edit.text().strip(), host=self.host_edit.text().strip(),
-                       port=self.port_box.value(), security=self.security_box.currentData(),
-                       username=self.user_edit.text().strip(), from_addr=self.from_edit.text().strip(),
-                       reply_to=self.reply_edit.text().strip(), unsubscribe_url=self.unsub_edit.text().strip())
+        return Profile(
+            name=self.name_edit.text().strip(),
+            host=self.host_edit.text().strip(),
+            port=self.port_box.value(),
+            security=self.security_box.currentData(),
+            username=self.user_edit.text().strip(),
+            from_addr=self.from_edit.text().strip(),
+            reply_to=self.reply_edit.text().strip(),
+            unsubscribe_url=self.unsub_edit.text().strip(),
+        )
 
     def validate(self) -> Profile | None:
         """Check the form; say what to fix inline. The valid profile, or None."""
@@ -422,13 +457,12 @@ class ProfilesDialog(QDialog):
             message = str(e)
             prefix = f"{profile.name}: "
             if profile.name and message.startswith(prefix):
-                message = message[len(prefix):]
+                message = message[len(prefix) :]
             message = message[:1].upper() + message[1:]
         if valid is not None and valid.name.casefold() == LOCAL_INBOX.casefold():
             message, valid = f"“{LOCAL_INBOX}” is the built-in profile; choose another name.", None
         if valid is not None:
-            clash = [n for n in self.profile_names()
-                     if n.casefold() == valid.name.casefold() and n != self.editing]
+            clash = [n for n in self.profile_names() if n.casefold() == valid.name.casefold() and n != self.editing]
             if clash:
                 message, valid = f"A profile named “{clash[0]}” already exists.", None
         if valid is not None and self.password_edit.text() and not valid.username:
@@ -473,8 +507,12 @@ class ProfilesDialog(QDialog):
 
         if renamed or secret is not None:
             self.password_edit.setPlaceholderText("Saving the password…")
-            run_in_thread(self, keyring_work, lambda outcome: self._password_stored(saved.name, outcome),
-                          lambda message: self.error_label.setText(f"The password was not saved: {message}"))
+            run_in_thread(
+                self,
+                keyring_work,
+                lambda outcome: self._password_stored(saved.name, outcome),
+                lambda message: self.error_label.setText(f"The password was not saved: {message}"),
+            )
         self.editing = saved.name
         self.reload()
         self.select(saved.name)
@@ -496,8 +534,9 @@ class ProfilesDialog(QDialog):
         if name is None:
             return False
         if confirm:
-            answer = QMessageBox.question(self, "Delete profile",
-                                          f"Delete the profile “{name}” and its saved password?")
+            answer = QMessageBox.question(
+                self, "Delete profile", f"Delete the profile “{name}” and its saved password?"
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:

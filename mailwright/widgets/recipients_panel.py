@@ -5,6 +5,7 @@ edit, rendered per recipient). Fields the template uses but the row lacks are li
 marked in the previews (never in exports). "Check all recipients" renders every row in a
 background thread and lists the rows with missing fields or errors.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -15,9 +16,23 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QProgressBar, QPushButton, QSpinBox, QSplitter, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .docks import put_in_dock
 from .encoding_choice import EncodingChoice
@@ -27,7 +42,7 @@ from ..app.recipients import Recipients, RecipientsError, load_recipients
 
 @dataclass(frozen=True)
 class RowProblem:
-    row: int                      # 1-based
+    row: int  # 1-based
     missing: tuple[str, ...]
     error: str = ""
 
@@ -97,8 +112,12 @@ class RowsModel(QAbstractTableModel):
             return str(value)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or self.recipients is None:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -110,7 +129,7 @@ class _Checker(QObject):
     """Runs check_rows in a thread; reports on the Qt thread through signals."""
 
     progress = Signal(int, int)
-    finished = Signal(object, int, float)   # problems, rows checked, seconds
+    finished = Signal(object, int, float)  # problems, rows checked, seconds
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -157,9 +176,9 @@ class RecipientsPanel(QWidget):
         self.state = state
         self.settings = settings
         self.recipients: Recipients | None = None
-        self.path: Path | None = None          # the file the rows came from
-        self.encoding: str | None = None       # the encoding the user chose for it (None: guessed)
-        self.current = 0            # 1-based row number; 0: none
+        self.path: Path | None = None  # the file the rows came from
+        self.encoding: str | None = None  # the encoding the user chose for it (None: guessed)
+        self.current = 0  # 1-based row number; 0: none
         self.problems: list[RowProblem] = []
         self._checker = _Checker(self)
         self._checker.progress.connect(self._on_progress)
@@ -209,7 +228,9 @@ class RecipientsPanel(QWidget):
         top.addWidget(self.check_button)
         self.preview_button = QPushButton("Show in preview", self)
         self.preview_button.setObjectName("recipients-preview")
-        self.preview_button.setToolTip("The Preview tab: this recipient's email at every width, light and dark (Ctrl+P)")
+        self.preview_button.setToolTip(
+            "The Preview tab: this recipient's email at every width, light and dark (Ctrl+P)"
+        )
         self.preview_button.clicked.connect(self.previewRequested)
         top.addWidget(self.preview_button)
         layout.addLayout(top)
@@ -268,14 +289,16 @@ class RecipientsPanel(QWidget):
         start = ""
         if self.settings is not None:
             start = str(self.settings.value("recipients/last_dir") or "")
-        path, _ = QFileDialog.getOpenFileName(self, "Load recipients", start,
-                                              "Recipients (*.csv *.tsv *.txt *.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load recipients", start, "Recipients (*.csv *.tsv *.txt *.json);;All files (*)"
+        )
         if path:
             self.load(path)
 
     def load(self, path: str | Path, encoding: str | None = None, *, row: int = 1) -> bool:
         """Load a recipients file (bytes not UTF-8 read in `encoding`, else in a guessed one) and
         choose `row`; shows the error and keeps the old rows when it fails."""
+
         def read() -> Recipients:
             if encoding:  # for this read only: the context is a copy
                 use_encoding(encoding)
@@ -314,8 +337,9 @@ class RecipientsPanel(QWidget):
             self.file_label.setText("No recipients loaded")
         else:
             warn = f" · ⚠ {len(recipients.warnings)} warning(s)" if recipients.warnings else ""
-            self.file_label.setText(f"{_esc(recipients.source)}: {len(recipients)} recipient(s), "
-                                    f"{len(recipients.fields)} field(s){warn}")
+            self.file_label.setText(
+                f"{_esc(recipients.source)}: {len(recipients)} recipient(s), {len(recipients.fields)} field(s){warn}"
+            )
             self.file_label.setToolTip("\n".join(recipients.warnings))
         if self.state is not None:
             self.state.use("recipients", recipients is not None)
@@ -385,18 +409,22 @@ class RecipientsPanel(QWidget):
 
     def _update_missing(self) -> None:
         if self.row_dict() is None:
-            self.missing_label.setText("Choose a recipient to see the fields their row lacks." if self.recipients
-                                       else "")
+            self.missing_label.setText(
+                "Choose a recipient to see the fields their row lacks." if self.recipients else ""
+            )
             return
         if self.state is None or self.state.compiled is None:
-            self.missing_label.setText(f"{_esc(self.state.error)}" if self.state is not None and self.state.error
-                                       else "Building the email…")
+            self.missing_label.setText(
+                f"{_esc(self.state.error)}" if self.state is not None and self.state.error else "Building the email…"
+            )
             return
         missing = self.missing_fields()
         if missing:
             items = "".join(f"<li><b>{_esc(m)}</b></li>" for m in missing)
-            self.missing_label.setText(f'<span style="color:#92400e">⚠ {_esc(self.label())} lacks fields the '
-                                       f"email uses (marked in the preview):</span><ul>{items}</ul>")
+            self.missing_label.setText(
+                f'<span style="color:#92400e">⚠ {_esc(self.label())} lacks fields the '
+                f"email uses (marked in the preview):</span><ul>{items}</ul>"
+            )
         else:
             self.missing_label.setText(f"✓ {_esc(self.label())} has every field the email uses.")
 
@@ -434,9 +462,11 @@ class RecipientsPanel(QWidget):
         self.check_button.setEnabled(True)
         lacking = sum(1 for p in problems if not p.error)
         errors = sum(1 for p in problems if p.error)
-        self.check_label.setText(f"{checked} recipients checked in {seconds:.1f} s: "
-                                 f"{lacking} lack fields, {errors} errors."
-                                 + ("" if problems else " Every row has every field the email uses."))
+        self.check_label.setText(
+            f"{checked} recipients checked in {seconds:.1f} s: "
+            f"{lacking} lack fields, {errors} errors."
+            + ("" if problems else " Every row has every field the email uses.")
+        )
         column = self.recipients.email_field if self.recipients is not None else None
         shown = problems[:5000]
         for p in shown:
@@ -471,7 +501,7 @@ def install(window) -> RecipientsPanel:
 
     existing = getattr(window, "recipients_panel", None)
     if isinstance(existing, RecipientsPanel):
-        return existing   # installed already (MainWindow installs its extensions itself)
+        return existing  # installed already (MainWindow installs its extensions itself)
     state = state_for(window)
     panel = RecipientsPanel(window, state=state, settings=getattr(window, "settings", None))
     put_in_dock(window, "dock-recipients", panel)

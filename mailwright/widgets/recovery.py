@@ -1,4 +1,5 @@
 """At start-up, offer each autosave left behind by a session that did not close cleanly."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
@@ -18,10 +19,14 @@ def offer_recovery(window) -> None:
             continue
         name = getattr(orphan, "title", None) or "an unsaved document"
         when = getattr(orphan, "saved_at", "")
-        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved work",
-                          f"Mailwright did not close cleanly. An autosave of “{name}” ({when}) was found.\n\n"
-                          "Restore it? It opens as a modified document; your original file is not changed "
-                          "until you save.", parent=window)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Recover unsaved work",
+            f"Mailwright did not close cleanly. An autosave of “{name}” ({when}) was found.\n\n"
+            "Restore it? It opens as a modified document; your original file is not changed "
+            "until you save.",
+            parent=window,
+        )
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("Later", QMessageBox.ButtonRole.RejectRole)

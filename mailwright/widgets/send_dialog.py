@@ -9,6 +9,7 @@ keyring, and the SMTP conversation (app/sending.py: timeouts, deadline, verified
 per-recipient results). Progress and results arrive through queued signals; Cancel sets the
 send's cancel event, which closes the connection at once, even on a server that never answers.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,9 +18,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..app.addresses import AddressError, parse_address, parse_addresses
 from ..app.profiles import LOCAL_INBOX, Profile, ProfileError, ProfileStore, local_inbox_profile
@@ -34,7 +51,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["SendDialog", "open_send_dialog", "install", "MAX_ROWS", "MAX_RECIPIENTS"]
 
-MAX_ROWS = 50            # one message per row, at most this many per send
+MAX_ROWS = 50  # one message per row, at most this many per send
 MAX_RECIPIENTS = 50
 LOCAL_KEY = "\x00local"
 MANAGE_KEY = "\x00manage"
@@ -47,7 +64,7 @@ ROLE = Qt.ItemDataRole.UserRole
 class _Bridge(QObject):
     """From the send thread to the Qt thread (queued)."""
 
-    progress = Signal(int, int, object)     # done, total, results of that message
+    progress = Signal(int, int, object)  # done, total, results of that message
     stage = Signal(str)
 
 
@@ -71,8 +88,14 @@ class SendDialog(QDialog):
     finishedSending = Signal(object)
     started = Signal()
 
-    def __init__(self, window: QWidget, *, profiles: ProfileStore | None = None,
-                 passwords: PasswordStore | None = None, settings: QSettings | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        *,
+        profiles: ProfileStore | None = None,
+        passwords: PasswordStore | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__(window)
         self.setObjectName("send-dialog")
         self.setWindowTitle("Send test")
@@ -81,14 +104,14 @@ class SendDialog(QDialog):
         self.profile_store = profiles or ProfileStore()
         self.passwords = passwords or password_store()
         self.settings = settings if settings is not None else getattr(window, "settings", None)
-        self.recipients: Recipients | None = None   # loaded here (else the window's)
-        self.report: SendReport | None = None       # the last send's
-        self.notes: list[str] = []             # missing fields and build warnings of the last send
+        self.recipients: Recipients | None = None  # loaded here (else the window's)
+        self.report: SendReport | None = None  # the last send's
+        self.notes: list[str] = []  # missing fields and build warnings of the last send
         self._cancel: threading.Event | None = None
         self._task: Task | None = None
         self._profile_key = LOCAL_KEY
         self._from_auto = True
-        self._prompt_again: set[str] = set()   # profiles whose saved password was refused
+        self._prompt_again: set[str] = set()  # profiles whose saved password was refused
         self._total = 0
         self._bridge = _Bridge(self)
         self._bridge.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -97,8 +120,9 @@ class SendDialog(QDialog):
         # --- To
         self.to_edit = QPlainTextEdit(self)
         self.to_edit.setObjectName("send-to")
-        self.to_edit.setPlaceholderText("you@example.com, \"Zoë Martin\" <zoe@example.com>\n(separate addresses "
-                                        "with commas or new lines)")
+        self.to_edit.setPlaceholderText(
+            'you@example.com, "Zoë Martin" <zoe@example.com>\n(separate addresses with commas or new lines)'
+        )
         self.to_edit.setTabChangesFocus(True)
         self.to_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
         self.to_errors = QLabel("", self)
@@ -349,8 +373,9 @@ class SendDialog(QDialog):
             if profile is None:
                 self.profile_info.setText("The built-in test inbox is not running (see the Test inbox panel).")
             else:
-                self.profile_info.setText("Messages stay on this computer and appear in the Test inbox panel; "
-                                          "any address works.")
+                self.profile_info.setText(
+                    "Messages stay on this computer and appear in the Test inbox panel; any address works."
+                )
         elif profile is not None:
             login = f", login {profile.username}" if profile.username else ", no login"
             self.profile_info.setText(f"{profile.address}, {profile.security}{login}")
@@ -375,7 +400,7 @@ class SendDialog(QDialog):
         text = ""
         if profile is not None:
             text = profile.from_addr or (LOCAL_FROM if profile.local else "")
-        self.from_edit.setText(text)   # setText does not emit textEdited: still automatic
+        self.from_edit.setText(text)  # setText does not emit textEdited: still automatic
         self._from_auto = True
 
     def _from_edited(self, _text: str) -> None:
@@ -410,8 +435,11 @@ class SendDialog(QDialog):
         """Re-read the previewed recipient and the loaded recipients (on each open, and when the
         Recipients panel changes row)."""
         panel = getattr(self.window_, "recipients_panel", None)
-        if panel is not None and panel is not getattr(self, "_watched_panel", None) \
-                and hasattr(panel, "recipientChanged"):
+        if (
+            panel is not None
+            and panel is not getattr(self, "_watched_panel", None)
+            and hasattr(panel, "recipientChanged")
+        ):
             self._watched_panel = panel
             panel.recipientChanged.connect(lambda *_: self.refresh_sources())
         current = self.preview_recipient()
@@ -464,8 +492,12 @@ class SendDialog(QDialog):
         return True
 
     def _load_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load recipients", self._value("recipients_dir"),
-                                              "Recipients (*.csv *.tsv *.txt *.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Load recipients",
+            self._value("recipients_dir"),
+            "Recipients (*.csv *.tsv *.txt *.json);;All files (*)",
+        )
         if path:
             self._remember("recipients_dir", str(Path(path).parent))
             self.load_recipients(path)
@@ -480,8 +512,11 @@ class SendDialog(QDialog):
         self.validate()
 
     def checked_rows(self) -> list[int]:
-        return [self.rows_list.item(i).data(ROLE) for i in range(self.rows_list.count())
-                if self.rows_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.rows_list.item(i).data(ROLE)
+            for i in range(self.rows_list.count())
+            if self.rows_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def mode(self) -> str:
         if self.rows_radio.isChecked():
@@ -491,7 +526,9 @@ class SendDialog(QDialog):
         return MODE_NONE
 
     def set_mode(self, mode: str) -> None:
-        {MODE_NONE: self.none_radio, MODE_PREVIEW: self.preview_radio, MODE_ROWS: self.rows_radio}[mode].setChecked(True)
+        {MODE_NONE: self.none_radio, MODE_PREVIEW: self.preview_radio, MODE_ROWS: self.rows_radio}[mode].setChecked(
+            True
+        )
         self._mode_changed()
 
     def _mode_changed(self) -> None:
@@ -511,8 +548,9 @@ class SendDialog(QDialog):
         local = profile.local if profile is not None else True
         good, bad = self.addresses()
         if bad:
-            self.to_errors.setText("\n".join(f"✗ {e}" for e in bad[:20])
-                                   + (f"\n… and {len(bad) - 20} more" if len(bad) > 20 else ""))
+            self.to_errors.setText(
+                "\n".join(f"✗ {e}" for e in bad[:20]) + (f"\n… and {len(bad) - 20} more" if len(bad) > 20 else "")
+            )
         elif not good:
             self.to_errors.setText("")
             problems.append("Enter at least one address to send to.")
@@ -550,8 +588,9 @@ class SendDialog(QDialog):
         self.rows_count.setText(f"{len(rows)} checked" + (f" (max {MAX_ROWS})" if len(rows) > MAX_ROWS else ""))
         if self.window_ is not None and getattr(self.window_, "session", None) is None:
             problems.append("No template is open.")
-        self.problems.setText("\n".join(problems) if problems and (bad or self.to_edit.toPlainText().strip()
-                                                                      or mode != MODE_NONE) else "")
+        self.problems.setText(
+            "\n".join(problems) if problems and (bad or self.to_edit.toPlainText().strip() or mode != MODE_NONE) else ""
+        )
         for label in (self.to_errors, self.from_error):
             self._form.setRowVisible(label, bool(label.text()))
         self.problems.setVisible(bool(self.problems.text()))
@@ -587,11 +626,14 @@ class SendDialog(QDialog):
             self.status.setText("Looking for the saved password…")
             self.send_button.setEnabled(False)
             passwords = self.passwords
-            self._cancel = threading.Event()   # a send is on its way: no second one
+            self._cancel = threading.Event()  # a send is on its way: no second one
             self.cancel_button.setEnabled(True)
-            run_in_thread(self, lambda: passwords.get(name),
-                          lambda secret: self._password_found(profile, secret),
-                          lambda message: self._password_found(profile, None))
+            run_in_thread(
+                self,
+                lambda: passwords.get(name),
+                lambda secret: self._password_found(profile, secret),
+                lambda message: self._password_found(profile, None),
+            )
             return True
         return self._start(profile, None, store=False)
 
@@ -617,8 +659,9 @@ class SendDialog(QDialog):
             lines.insert(0, f"{notice}.")
         elif profile.name in self._prompt_again:
             lines.insert(0, "The server refused the saved password.")
-        text, ok = QInputDialog.getText(self, f"Password for {profile.name}", "\n\n".join(lines),
-                                        QLineEdit.EchoMode.Password)
+        text, ok = QInputDialog.getText(
+            self, f"Password for {profile.name}", "\n\n".join(lines), QLineEdit.EchoMode.Password
+        )
         return text if ok and text else None
 
     def _prompt_and_send(self, profile: Profile) -> bool:
@@ -671,23 +714,36 @@ class SendDialog(QDialog):
                 personal = compiled.render(row or {}, links=links)
                 if personal.missing and row is not None:
                     notes.append(f"{label.capitalize()} lacks {', '.join(personal.missing)} (shown empty).")
-                messages.append(build_message(personal, from_addr=sender, to=good, reply_to=reply_to,
-                                              subject_prefix=prefix,
-                                              list_unsubscribe_url=profile.unsubscribe_url or None,
-                                              assets_dir=assets))
+                messages.append(
+                    build_message(
+                        personal,
+                        from_addr=sender,
+                        to=good,
+                        reply_to=reply_to,
+                        subject_prefix=prefix,
+                        list_unsubscribe_url=profile.unsubscribe_url or None,
+                        assets_dir=assets,
+                    )
+                )
             if cancel.is_set():
                 from ..app.sending import SendReport
 
                 return SendReport(error="cancelled", cancelled=True, server=profile.address), notes
             bridge.stage.emit(f"Connecting to {profile.address}…")
+
             def retrying(number: int, recipients: list[str], delay: float) -> None:
                 who = recipients[0] if len(recipients) == 1 else f"{len(recipients)} recipients"
-                bridge.stage.emit(f"Message {number}: the server refused {who} for now; "
-                                  f"trying again in {delay:.0f} s…")
+                bridge.stage.emit(f"Message {number}: the server refused {who} for now; trying again in {delay:.0f} s…")
 
-            report = send_messages(messages, profile, password, timeout=timeout, cancel=cancel,
-                                   progress=lambda done, total, results: bridge.progress.emit(done, total, results),
-                                   retrying=retrying)
+            report = send_messages(
+                messages,
+                profile,
+                password,
+                timeout=timeout,
+                cancel=cancel,
+                progress=lambda done, total, results: bridge.progress.emit(done, total, results),
+                retrying=retrying,
+            )
             return report, notes
 
         self._cancel = cancel
@@ -702,8 +758,13 @@ class SendDialog(QDialog):
         self._total = len(rows)
         self.send_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self._task = run_in_thread(self, work, lambda value: self._finished(profile, value),
-                                   lambda message: self._failed(profile, message), name="mailwright-send")
+        self._task = run_in_thread(
+            self,
+            work,
+            lambda value: self._finished(profile, value),
+            lambda message: self._failed(profile, message),
+            name="mailwright-send",
+        )
         self.started.emit()
         return True
 
@@ -799,7 +860,7 @@ def open_send_dialog(window) -> SendDialog:
     """Show the send dialog for this window (one per window; the inbox is started if needed)."""
     from .inbox_panel import install
 
-    install(window)   # idempotent: normally done when the editor starts
+    install(window)  # idempotent: normally done when the editor starts
     dialog = getattr(window, "_mw_send_dialog", None)
     try:
         if dialog is not None:

@@ -6,6 +6,7 @@
   passwords typed once are kept in memory for the rest of the run, by every dialog.
 - :func:`split_addresses` splits what the user typed in a To field.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,7 +39,7 @@ class Task(QObject):
 
     def start(self) -> "Task":
         self.running = True
-        _live.add(self)   # keep the Python wrapper alive until the result is delivered
+        _live.add(self)  # keep the Python wrapper alive until the result is delivered
         threading.Thread(target=self._run, name=self._name, daemon=True).start()
         return self
 
@@ -67,8 +68,14 @@ class Task(QObject):
 _live: set[Task] = set()
 
 
-def run_in_thread(parent: QObject, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-                  on_failed: Callable[[str], None] | None = None, *, name: str = "mailwright-task") -> Task:
+def run_in_thread(
+    parent: QObject,
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_failed: Callable[[str], None] | None = None,
+    *,
+    name: str = "mailwright-task",
+) -> Task:
     task = Task(fn, parent, name)
     if on_done is not None:
         task.done.connect(on_done)

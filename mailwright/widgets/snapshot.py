@@ -4,6 +4,7 @@ Used by `mailwright preview` (app/cli_preview.py imports this lazily) and by tes
 runs no page JavaScript and blocks every request but its own document; the page height is
 measured by a script in the ApplicationWorld, which page content cannot reach.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,9 +18,11 @@ from pathlib import Path
 from ..app.preview_html import Scheme, preview_html
 
 MAX_HEIGHT = 20_000
-HEIGHT_JS = ("Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
-             " document.body ? document.body.scrollHeight : 0)")
-PAINT_TIMEOUT_MS = 30_000     # how long the whole picture may take to paint (a busy computer)
+HEIGHT_JS = (
+    "Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
+    " document.body ? document.body.scrollHeight : 0)"
+)
+PAINT_TIMEOUT_MS = 30_000  # how long the whole picture may take to paint (a busy computer)
 
 # "Fully painted" signal: a strip of saturated colours in MARK_ROWS extra rows below the
 # picture (the view is that much taller; the rows are cut off). It is placed only once the
@@ -38,12 +41,17 @@ def _mark_style(top: int) -> str:
     stops = []
     for i in range(MARK_SEGMENTS):
         r, g, b = MARK_COLOURS[i % len(MARK_COLOURS)]
-        stops += [f"rgb({r},{g},{b}) {100 * i / MARK_SEGMENTS:.3f}%", f"rgb({r},{g},{b}) {100 * (i + 1) / MARK_SEGMENTS:.3f}%"]
-    return ("all:initial !important; display:block !important; position:absolute !important; left:0 !important;"
-            f" top:{top}px !important; width:100% !important; height:{MARK_ROWS}px !important;"
-            f" background:linear-gradient(to right,{','.join(stops)}) !important; z-index:2147483647 !important;"
-            " pointer-events:none !important; visibility:visible !important; opacity:1 !important;"
-            " transform:none !important; filter:none !important;")
+        stops += [
+            f"rgb({r},{g},{b}) {100 * i / MARK_SEGMENTS:.3f}%",
+            f"rgb({r},{g},{b}) {100 * (i + 1) / MARK_SEGMENTS:.3f}%",
+        ]
+    return (
+        "all:initial !important; display:block !important; position:absolute !important; left:0 !important;"
+        f" top:{top}px !important; width:100% !important; height:{MARK_ROWS}px !important;"
+        f" background:linear-gradient(to right,{','.join(stops)}) !important; z-index:2147483647 !important;"
+        " pointer-events:none !important; visibility:visible !important; opacity:1 !important;"
+        " transform:none !important; filter:none !important;"
+    )
 
 
 # Places the mark; true when it sits in the extra rows and the email's CSS on <html> can
@@ -69,9 +77,9 @@ class SnapshotError(RuntimeError):
 @dataclass(frozen=True)
 class Snapshot:
     width: int
-    height: int          # of the PNG
-    page_height: int     # of the page (more than `height` when capped)
-    blocked: tuple[str, ...]   # requests the view refused while rendering
+    height: int  # of the PNG
+    page_height: int  # of the page (more than `height` when capped)
+    blocked: tuple[str, ...]  # requests the view refused while rendering
 
     @property
     def capped(self) -> bool:
@@ -110,8 +118,16 @@ def run_script(view, script: str, timeout_ms: int = 10_000):
     return box[0]
 
 
-def render_image(html: str, *, width: int = 600, scheme: Scheme = "light", images: bool = True,
-                 max_height: int = MAX_HEIGHT, timeout_ms: int = 60_000, base: Path | None = None):
+def render_image(
+    html: str,
+    *,
+    width: int = 600,
+    scheme: Scheme = "light",
+    images: bool = True,
+    max_height: int = MAX_HEIGHT,
+    timeout_ms: int = 60_000,
+    base: Path | None = None,
+):
     """Render the email; returns (QImage, Snapshot). Needs a QApplication (scheme registered).
     `base`: the folder its relative (local) images are read from, by the canvas' rules."""
     from PySide6.QtCore import QSize
@@ -184,8 +200,10 @@ def _resize(app, view, width: int, height: int, timeout_ms: int = PAINT_TIMEOUT_
     deadline = QDeadlineTimer(timeout_ms)
     while int(float(run_script(view, "innerHeight") or 0)) != height:
         if deadline.hasExpired():
-            raise SnapshotError(f"the preview did not take its size of {width}x{height} px within "
-                                f"{timeout_ms // 1000} s (is the computer very busy?); try again")
+            raise SnapshotError(
+                f"the preview did not take its size of {width}x{height} px within "
+                f"{timeout_ms // 1000} s (is the computer very busy?); try again"
+            )
         _pause(app, 50)
 
 
@@ -214,8 +232,10 @@ def _grab_painted(app, view, width: int, height: int, timeout_ms: int = PAINT_TI
             if _marked(image, row, width):
                 return image.copy(0, 0, width, height)
         if deadline.hasExpired():
-            raise SnapshotError(f"the picture was not completely painted within {timeout_ms // 1000} s "
-                                "(is the computer very busy?); try again")
+            raise SnapshotError(
+                f"the picture was not completely painted within {timeout_ms // 1000} s "
+                "(is the computer very busy?); try again"
+            )
         _pause(app, 100)
 
 
@@ -246,8 +266,16 @@ def quiet_stderr():
         log.close()
 
 
-def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme = "light",
-                 images: bool = True, max_height: int = MAX_HEIGHT, base: Path | None = None) -> Snapshot:
+def snapshot_png(
+    html: str,
+    out_path: str,
+    *,
+    width: int = 600,
+    scheme: Scheme = "light",
+    images: bool = True,
+    max_height: int = MAX_HEIGHT,
+    base: Path | None = None,
+) -> Snapshot:
     """The whole job for the command line: start Qt offscreen, render, write the PNG.
 
     Raises SnapshotError when rendering fails and OSError when the PNG cannot be written.
@@ -255,8 +283,8 @@ def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme =
     from .app import prepare_environment
 
     prepare_environment(offscreen=True)
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"      # never a window on the user's screen
-    os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"     # device pixel ratio 1: 1 CSS px = 1 pixel
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # never a window on the user's screen
+    os.environ["QT_ENABLE_HIGHDPI_SCALING"] = "0"  # device pixel ratio 1: 1 CSS px = 1 pixel
     os.environ["QT_SCALE_FACTOR"] = "1"
     os.environ.pop("QT_SCREEN_SCALE_FACTORS", None)
     os.environ.setdefault("QT_LOGGING_RULES", "*.debug=false;qt.qpa.*=false;qt.webenginecontext=false")
@@ -275,8 +303,9 @@ def snapshot_png(html: str, out_path: str, *, width: int = 600, scheme: Scheme =
 
         app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "mailwright"])
         try:
-            image, info = render_image(html, width=width, scheme=scheme, images=images, max_height=max_height,
-                                       base=base)
+            image, info = render_image(
+                html, width=width, scheme=scheme, images=images, max_height=max_height, base=base
+            )
         except SnapshotError as e:
             noise = captured().strip().splitlines()
             detail = f" (Qt said: {noise[-1][:200]})" if noise else ""

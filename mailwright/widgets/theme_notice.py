@@ -5,6 +5,7 @@ theme can clash with the new one. Right after a theme change this bar counts the
 text falls under WCAG AA contrast and offers one click (one command, one undo step) resetting
 the hand-set colours that cause it (app/theme_reset.py finds them; this bar only shows them).
 """
+
 from __future__ import annotations
 
 import weakref
@@ -26,8 +27,10 @@ def notice_text(theme: str, fix: ClashFix) -> str:
     name = display_name(theme)
     head = f"{name} makes the text of {_plural(fix.problems, 'block')} hard to read (contrast under WCAG AA)"
     if fix.count and fix.left:
-        return (f"{head}: {_plural(fix.count, 'colour')} set by hand clash with it; "
-                f"{_plural(fix.left, 'block')} would still need a hand-picked colour (see Checks).")
+        return (
+            f"{head}: {_plural(fix.count, 'colour')} set by hand clash with it; "
+            f"{_plural(fix.left, 'block')} would still need a hand-picked colour (see Checks)."
+        )
     if fix.count:
         return f"{head}: {_plural(fix.count, 'colour')} set by hand for the previous theme clash with it."
     return f"{head}; no colour set by hand causes it: pick colours for those blocks (see Checks)."
@@ -40,8 +43,9 @@ class ThemeNotice(QFrame):
     def __init__(self, push: Callable[[Any], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("theme-notice")
-        self.setStyleSheet("#theme-notice{background:#fef3c7;border-bottom:1px solid #f59e0b;}"
-                           "#theme-notice QLabel{color:#78350f;}")
+        self.setStyleSheet(
+            "#theme-notice{background:#fef3c7;border-bottom:1px solid #f59e0b;}#theme-notice QLabel{color:#78350f;}"
+        )
         self._push = push
         self._session: Any = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -99,9 +103,9 @@ class ThemeNotice(QFrame):
             self._later.stop()
             self.hide()
         elif switched or change.kind in ("undo", "redo") and not self.isHidden():
-            self.evaluate()   # a new theme (or a step back): say it at once
+            self.evaluate()  # a new theme (or a step back): say it at once
         elif not self.isHidden():
-            self._later.start()   # shown already: follow the edits, hide once fixed
+            self._later.start()  # shown already: follow the edits, hide once fixed
         elif change.kind in ("undo", "redo") and not self._dismissed:
             # Undoing the reset brings the clashes back: say so again (only when a click fixes it).
             self.evaluate(only_fixable=True)
@@ -122,8 +126,11 @@ class ThemeNotice(QFrame):
             self.hide()
             return
         self.label.setText(notice_text(self._session.doc.settings.theme, fix))
-        self.button.setText(f"Reset the {_plural(fix.count, 'colour')} that clash" if fix.count != 1
-                            else "Reset the colour that clashes")
+        self.button.setText(
+            f"Reset the {_plural(fix.count, 'colour')} that clash"
+            if fix.count != 1
+            else "Reset the colour that clashes"
+        )
         self.button.setVisible(fix.count > 0)
         self.show()
 
@@ -132,7 +139,7 @@ class ThemeNotice(QFrame):
             return False
         command = clash_fix(self._session.doc).command(self._session.doc)
         done = command is not None and bool(self._push(command))
-        self.evaluate()   # at once: the bar goes (or says what is left)
+        self.evaluate()  # at once: the bar goes (or says what is left)
         return done
 
 

@@ -5,6 +5,7 @@ as a tab it shares the window with the docks (recipients, checks) and Ctrl+P fli
 two. The preview workspace is made the first time its tab is shown (its web views cost memory
 and a compile of the export build), and builds only while it is visible (PreviewState.use).
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable

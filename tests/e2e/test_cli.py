@@ -4,6 +4,7 @@ Every test runs the installed console script in a real process, in a temporary f
 timeout: exit codes, what lands on stdout/stderr and in the output files are the contract.
 Errors are one line on stderr naming the file and the place, exit 2, never a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,16 +30,30 @@ DOCUMENT = {
     "subject": "Welcome, << data:firstname >>",
     "preheader": "Three small steps",
     "rows": [
-        {"id": "r1", "columns": [{"id": "c1", "blocks": [
-            {"id": "b1", "type": "heading", "props": {"text": f"Hello {GREETING}"}},
-            {"id": "b2", "type": "text", "props": {"html": "<p>Your account is ready. Café ☕</p>"}},
-            {"id": "b3", "type": "button",
-             "props": {"label": "Get started", "href": "https://example.com/start?u=<< data:id >>"}},
-        ]}]},
-        {"id": "r2", "columns": [
-            {"id": "c2", "width": 50, "blocks": [{"id": "b4", "type": "text", "props": {"html": "<p>Left</p>"}}]},
-            {"id": "c3", "width": 50, "blocks": [{"id": "b5", "type": "text", "props": {"html": "<p>Right</p>"}}]},
-        ]},
+        {
+            "id": "r1",
+            "columns": [
+                {
+                    "id": "c1",
+                    "blocks": [
+                        {"id": "b1", "type": "heading", "props": {"text": f"Hello {GREETING}"}},
+                        {"id": "b2", "type": "text", "props": {"html": "<p>Your account is ready. Café ☕</p>"}},
+                        {
+                            "id": "b3",
+                            "type": "button",
+                            "props": {"label": "Get started", "href": "https://example.com/start?u=<< data:id >>"},
+                        },
+                    ],
+                }
+            ],
+        },
+        {
+            "id": "r2",
+            "columns": [
+                {"id": "c2", "width": 50, "blocks": [{"id": "b4", "type": "text", "props": {"html": "<p>Left</p>"}}]},
+                {"id": "c3", "width": 50, "blocks": [{"id": "b5", "type": "text", "props": {"html": "<p>Right</p>"}}]},
+            ],
+        },
     ],
 }
 
@@ -58,8 +73,9 @@ MERGE_MJML = """\
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     assert MAILWRIGHT.exists(), f"console script missing: {MAILWRIGHT} (pip install -e .)"
-    return subprocess.run([str(MAILWRIGHT), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=TIMEOUT, env=env)
+    return subprocess.run(
+        [str(MAILWRIGHT), *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT, env=env
+    )
 
 
 def assert_bad_input(result: subprocess.CompletedProcess[str], name: str) -> str:
@@ -81,6 +97,7 @@ def work(tmp_path: Path) -> Path:
 
 
 # --- build ---------------------------------------------------------------------------------------
+
 
 def test_build_writes_html_text_and_mjml(work: Path) -> None:
     result = run("build", "welcome.mwt", "-o", "out.html", "--text", "out.txt", "--mjml", "out.mjml", cwd=work)
@@ -120,8 +137,9 @@ def test_build_without_output_writes_html_to_stdout(work: Path) -> None:
 def test_stdout_is_utf8_whatever_the_locale(work: Path) -> None:
     """Regression: a latin-1 locale made `build` to stdout fail with an internal error."""
     env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
-    result = subprocess.run([str(MAILWRIGHT), "build", "welcome.mwt"], cwd=work, capture_output=True,
-                            timeout=TIMEOUT, env=env)
+    result = subprocess.run(
+        [str(MAILWRIGHT), "build", "welcome.mwt"], cwd=work, capture_output=True, timeout=TIMEOUT, env=env
+    )
     assert result.returncode == 0, result.stderr
     run("build", "welcome.mwt", "-o", "file.html", cwd=work)
     assert result.stdout == (work / "file.html").read_bytes()
@@ -134,8 +152,12 @@ def test_build_output_is_byte_identical_across_runs(work: Path) -> None:
     assert first.returncode == second.returncode == 0
     assert first.stdout == second.stdout
     for n in (1, 2):
-        assert run("build", "welcome.mwt", "-o", f"{n}.html", "--text", f"{n}.txt", "--mjml", f"{n}.mjml",
-                   cwd=work).returncode == 0
+        assert (
+            run(
+                "build", "welcome.mwt", "-o", f"{n}.html", "--text", f"{n}.txt", "--mjml", f"{n}.mjml", cwd=work
+            ).returncode
+            == 0
+        )
     for ext in ("html", "txt", "mjml"):
         assert (work / f"1.{ext}").read_bytes() == (work / f"2.{ext}").read_bytes(), ext
     assert (work / "1.html").read_text(encoding="utf-8") == first.stdout
@@ -154,6 +176,7 @@ def test_build_mjml_keeps_merge_tags_verbatim(tmp_path: Path) -> None:
 
 # --- listings ------------------------------------------------------------------------------------
 
+
 def test_blocks_lists_every_type_one_per_line(tmp_path: Path) -> None:
     result = run("blocks", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -161,8 +184,23 @@ def test_blocks_lists_every_type_one_per_line(tmp_path: Path) -> None:
     assert len(lines) >= 14
     names = [line.split()[0] for line in lines]
     assert names == list(REGISTRY)
-    for expected in ("heading", "text", "image", "button", "divider", "spacer", "social", "menu", "hero",
-                     "product", "line_items", "video", "footer", "html", "mjml"):
+    for expected in (
+        "heading",
+        "text",
+        "image",
+        "button",
+        "divider",
+        "spacer",
+        "social",
+        "menu",
+        "hero",
+        "product",
+        "line_items",
+        "video",
+        "footer",
+        "html",
+        "mjml",
+    ):
         assert expected in names
 
 
@@ -176,6 +214,7 @@ def test_themes_lists_at_least_four(tmp_path: Path) -> None:
 
 
 # --- bad .mwt input ------------------------------------------------------------------------------
+
 
 def test_invalid_json_names_file_line_and_column(tmp_path: Path) -> None:
     (tmp_path / "bad.mwt").write_text('{\n  "format": "mailwright",\n  "version": 1,\n}\n', encoding="utf-8")
@@ -203,7 +242,7 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
 BAD_MJML = {
     "unclosed": "<mjml>\n<mj-body>\n<mj-section><mj-column>\n<mj-text>Hello\n</mj-column></mj-section></mj-body></mjml>\n",
     "bare_lt": "<mjml>\n<mj-body>\n<mj-section><mj-column>\n<mj-text>if a < b then</mj-text>\n"
-               "</mj-column></mj-section></mj-body></mjml>\n",
+    "</mj-column></mj-section></mj-body></mjml>\n",
     "empty": "",
     "page": "<!DOCTYPE html>\n<html><head><title>x</title></head>\n<body><p>Hello</p></body></html>\n",
 }
@@ -227,7 +266,8 @@ def test_bare_less_than_points_at_it(tmp_path: Path) -> None:
 def test_deeply_nested_mjml_is_refused_without_a_crash(tmp_path: Path) -> None:
     n = 2000
     (tmp_path / "deep.mjml").write_text(
-        "<mjml><mj-body>" + "<mj-wrapper>" * n + "</mj-wrapper>" * n + "</mj-body></mjml>\n", encoding="utf-8")
+        "<mjml><mj-body>" + "<mj-wrapper>" * n + "</mj-wrapper>" * n + "</mj-body></mjml>\n", encoding="utf-8"
+    )
     result = run("build", "deep.mjml", "-o", "out.html", cwd=tmp_path)
     assert result.returncode == 2, (result.returncode, result.stderr)  # not -11 (SIGSEGV)
     message = assert_bad_input(result, "deep.mjml")
@@ -236,6 +276,7 @@ def test_deeply_nested_mjml_is_refused_without_a_crash(tmp_path: Path) -> None:
 
 
 # --- bad usage and files -------------------------------------------------------------------------
+
 
 def test_missing_file(tmp_path: Path) -> None:
     message = assert_bad_input(run("build", "nope.mwt", cwd=tmp_path), "nope.mwt")
@@ -263,6 +304,7 @@ def test_build_without_a_source_is_bad_usage(tmp_path: Path) -> None:
 
 # --- no Qt in the command line -------------------------------------------------------------------
 
+
 def test_the_cli_never_imports_pyside6(work: Path) -> None:
     code = (
         "import sys\n"
@@ -273,7 +315,6 @@ def test_the_cli_never_imports_pyside6(work: Path) -> None:
         "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken', 'PyQt')))\n"
         "assert not qt, qt\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True,
-                            timeout=TIMEOUT)
+    result = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 0, result.stderr
     assert (work / "out.html").exists()

@@ -1,4 +1,5 @@
 """Issue 16 item 1: --version, a mistyped command, and help that says how to open the editor."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,8 +13,9 @@ from mailwright.app.cli import main
 def test_version_prints_the_installed_version() -> None:
     from importlib.metadata import version
 
-    result = subprocess.run([sys.executable, "-m", "mailwright", "--version"], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and result.stdout.strip() == f"mailwright {version('mailwright')}"
 
 
@@ -33,5 +35,6 @@ def test_help_says_that_a_file_opens_the_editor(capsys) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--help"])
     assert done.value.code == 0
-    assert "`mailwright FILE` (a .mwt, .mjml or .html file) or `mailwright` alone opens" in \
-        " ".join(capsys.readouterr().out.split())
+    assert "`mailwright FILE` (a .mwt, .mjml or .html file) or `mailwright` alone opens" in " ".join(
+        capsys.readouterr().out.split()
+    )

@@ -10,6 +10,7 @@ with no place named:
 
 The CLI is run as a user runs it; stderr and the files written are the contract.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,14 @@ TIMEOUT = 120
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mailwright", *args], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8", timeout=TIMEOUT)
+    return subprocess.run(
+        [sys.executable, "-m", "mailwright", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
 
 
 def assert_clear(result: subprocess.CompletedProcess[str], code: int = 2) -> str:
@@ -39,11 +46,12 @@ def assert_clear(result: subprocess.CompletedProcess[str], code: int = 2) -> str
 @pytest.fixture()
 def work(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "examples" / "newsletter.mwt", tmp_path / "newsletter.mwt")
-    shutil.copytree(ROOT / "examples" / "assets", tmp_path / "assets")   # its pictures: no missing-file errors
+    shutil.copytree(ROOT / "examples" / "assets", tmp_path / "assets")  # its pictures: no missing-file errors
     return tmp_path
 
 
 # --- recipients nested too deep -----------------------------------------------------------------
+
 
 def _nested(levels: int) -> object:
     value: object = "Zoë"
@@ -52,16 +60,25 @@ def _nested(levels: int) -> object:
     return value
 
 
-@pytest.mark.parametrize("command", [
-    ("check", "newsletter.mwt", "--data", "deep.json"),
-    ("build", "newsletter.mwt", "--data", "deep.json", "--row", "1", "-o", "out.html"),
-    ("preview", "newsletter.mwt", "--data", "deep.json", "--row", "1", "-o", "out.png"),
-], ids=["check", "build", "preview"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("check", "newsletter.mwt", "--data", "deep.json"),
+        ("build", "newsletter.mwt", "--data", "deep.json", "--row", "1", "-o", "out.html"),
+        ("preview", "newsletter.mwt", "--data", "deep.json", "--row", "1", "-o", "out.png"),
+    ],
+    ids=["check", "build", "preview"],
+)
 def test_recipient_data_nested_500_deep_is_refused_naming_the_file_and_row(work: Path, command) -> None:
-    (work / "deep.json").write_text(json.dumps([
-        {"email": "a@example.com", "firstname": "Ann"},
-        {"email": "b@example.com", "firstname": _nested(500)},
-    ]), encoding="utf-8")
+    (work / "deep.json").write_text(
+        json.dumps(
+            [
+                {"email": "a@example.com", "firstname": "Ann"},
+                {"email": "b@example.com", "firstname": _nested(500)},
+            ]
+        ),
+        encoding="utf-8",
+    )
     message = assert_clear(run(*command, cwd=work))
     assert message.count("\n") == 0, message
     assert "deep.json: row 2 ([1].firstname" in message, message
@@ -71,15 +88,17 @@ def test_recipient_data_nested_500_deep_is_refused_naming_the_file_and_row(work:
 
 
 def test_recipient_data_too_deep_for_the_json_parser_names_line_and_column(work: Path) -> None:
-    (work / "deeper.json").write_text('[{"email": "a@example.com", "x": ' + "[" * 100_000 + "]" * 100_000 + "}]",
-                                      encoding="utf-8")
+    (work / "deeper.json").write_text(
+        '[{"email": "a@example.com", "x": ' + "[" * 100_000 + "]" * 100_000 + "}]", encoding="utf-8"
+    )
     message = assert_clear(run("check", "newsletter.mwt", "--data", "deeper.json", cwd=work))
     assert "deeper.json: line 1 column " in message and "nested too deeply" in message, message
 
 
 def test_recipient_data_nested_32_deep_still_personalises(work: Path) -> None:
-    (work / "ok.json").write_text(json.dumps([{"email": "a@example.com", "firstname": "Ann",
-                                               "extra": _nested(32)}]), encoding="utf-8")
+    (work / "ok.json").write_text(
+        json.dumps([{"email": "a@example.com", "firstname": "Ann", "extra": _nested(32)}]), encoding="utf-8"
+    )
     result = run("check", "newsletter.mwt", "--data", "ok.json", cwd=work)
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
@@ -112,6 +131,7 @@ def test_an_imported_html_email_with_scripts_builds_and_the_report_says_they_wer
 
 # --- control characters in labels ---------------------------------------------------------------
 
+
 def test_control_characters_in_labels_and_texts_do_not_stop_the_build(work: Path) -> None:
     doc = json.loads((work / "newsletter.mwt").read_text(encoding="utf-8"))
     doc["subject"] = "Spring\x01 news"
@@ -134,35 +154,39 @@ def test_control_characters_in_labels_and_texts_do_not_stop_the_build(work: Path
     html = (work / "controls.html").read_text(encoding="utf-8")
     assert "Read more" in html and "Headline" in html and "Tabed text" in html and ">Shop<" in html
     assert "https://example.com/shop" in html and "<title>Spring news</title>" in html
-    assert not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 0x7f for ch in html)
+    assert not any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 0x7F for ch in html)
     checked = run("check", "controls.mwt", cwd=work)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 # --- imports over the size of a block -----------------------------------------------------------
 
+
 def test_a_4_mb_html_import_says_what_the_limit_is_in_mailwrights_words(tmp_path: Path) -> None:
-    (tmp_path / "page.html").write_text("<html><body><p>" + "word " * 820_000 + "</p></body></html>",
-                                        encoding="utf-8")
+    (tmp_path / "page.html").write_text("<html><body><p>" + "word " * 820_000 + "</p></body></html>", encoding="utf-8")
     message = assert_clear(run("import", "page.html", "-o", "page.mwt", cwd=tmp_path))
     assert message == (
         "mailwright: page.html: the HTML block 'b1' would hold 4.1 MB of HTML (4,100,007 characters); "
         "a block holds at most 2 MB (2,000,000 characters): split the email into smaller files and "
-        "import each, or remove what it does not need (inline images, comments)"), message
+        "import each, or remove what it does not need (inline images, comments)"
+    ), message
     assert not (tmp_path / "page.mwt").exists()
 
 
 def test_a_4_mb_mjml_import_says_which_block_is_too_big(tmp_path: Path) -> None:
     (tmp_path / "big.mjml").write_text(
-        "<mjml><mj-body><mj-section><mj-column><mj-text>" + "word " * 820_000
-        + "</mj-text></mj-column></mj-section></mj-body></mjml>", encoding="utf-8")
+        "<mjml><mj-body><mj-section><mj-column><mj-text>"
+        + "word " * 820_000
+        + "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
     message = assert_clear(run("import", "big.mjml", "-o", "big.mwt", cwd=tmp_path))
     assert message.startswith("mailwright: big.mjml: the MJML block 'b1' would hold 4.1 MB of MJML"), message
     assert "a block holds at most 2 MB (2,000,000 characters)" in message
 
 
 def test_a_warning_about_the_data_file_names_it_in_check(work: Path) -> None:
-    (work / "bom.csv").write_bytes(b"\xef\xbb\xbf\n")   # bad-inputs.md: a CSV that is only a BOM
+    (work / "bom.csv").write_bytes(b"\xef\xbb\xbf\n")  # bad-inputs.md: a CSV that is only a BOM
     result = run("check", "newsletter.mwt", "--data", "bom.csv", cwd=work)
     assert "Traceback" not in result.stderr
     assert "mailwright: bom.csv: the file is empty" in result.stderr, result.stderr

@@ -1,5 +1,6 @@
 """Issue 16 item 10: input files that are not UTF-8 are read in a guessed encoding that is
 named in a warning, or in the one --encoding gives; a wrong --encoding name is a usage error."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,8 +15,14 @@ POLISH = "email;nazwisko;miasto\nanna@x.pl;Łękawska;Łódź\njan@x.pl;Żółć
 
 
 def mw(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mailwright", *args], cwd=cwd, capture_output=True,
-                          text=True, encoding="utf-8", timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "mailwright", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
 
 
 def test_polish_cp1250_recipients_read_as_polish(tmp_path: Path) -> None:
@@ -54,8 +61,12 @@ def test_encoding_forces_the_reading(tmp_path: Path) -> None:
 
 def test_an_unknown_encoding_name_is_a_usage_error_naming_it(tmp_path: Path) -> None:
     shutil.copy(EXAMPLES / "welcome.mwt", tmp_path / "w.mwt")
-    for command in (["build", "w.mwt"], ["check", "w.mwt"], ["preview", "w.mwt", "-o", "p.png"],
-                    ["import", "x.mjml", "-o", "x.mwt"]):
+    for command in (
+        ["build", "w.mwt"],
+        ["check", "w.mwt"],
+        ["preview", "w.mwt", "-o", "p.png"],
+        ["import", "x.mjml", "-o", "x.mwt"],
+    ):
         result = mw(*command, "--encoding", "klingon-8", cwd=tmp_path)
         assert result.returncode == 2, command
         assert "--encoding 'klingon-8': unknown encoding" in result.stderr, command

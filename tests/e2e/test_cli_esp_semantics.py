@@ -1,5 +1,6 @@
 """`build/preview --data … --esp NAME` personalise as that ESP would, and `check --data … --esp NAME`
 warns about values that ESP (or every ESP) reads otherwise than they seem (issue 12 items 2-5)."""
+
 from __future__ import annotations
 
 import json
@@ -79,10 +80,13 @@ def test_esp_without_data_and_an_unknown_esp_are_usage_errors(files) -> None:
 def test_mailchimp_reads_a_json_false_as_the_text_its_audience_fields_hold(tmp_path: Path) -> None:
     # Mailchimp's fields hold text: JSON false arrives as "false", which has a value, so
     # *|IF:VIP|* shows the VIP branch. The preview as Mailchimp shows it; check says so.
-    (tmp_path / "t.mjml").write_text(EMAIL.replace("<% if data:seats > 5 %>Team plan<% else %>Small plan<% endif %>"
-                                                   " in << data:city | title >>", ""), encoding="utf-8")
-    (tmp_path / "r.json").write_text(json.dumps([{"email": "a@x.com", "firstname": "Ann", "vip": False}]),
-                                     encoding="utf-8")
+    (tmp_path / "t.mjml").write_text(
+        EMAIL.replace("<% if data:seats > 5 %>Team plan<% else %>Small plan<% endif %> in << data:city | title >>", ""),
+        encoding="utf-8",
+    )
+    (tmp_path / "r.json").write_text(
+        json.dumps([{"email": "a@x.com", "firstname": "Ann", "vip": False}]), encoding="utf-8"
+    )
     src, data = str(tmp_path / "t.mjml"), str(tmp_path / "r.json")
     ours = run("build", src, "--data", data, "--row", "1")
     mailchimp = run("build", src, "--data", data, "--row", "1", "--esp", "mailchimp")

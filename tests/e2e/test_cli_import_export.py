@@ -4,6 +4,7 @@ Each test runs the installed console script in a temporary folder: exit codes, s
 files written are the contract. Bad input is one line on stderr naming the file (and the
 place), exit 2, never a traceback, and the source is never written.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,9 @@ TIMEOUT = 120
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     assert MAILWRIGHT.exists(), f"console script missing: {MAILWRIGHT} (pip install -e .)"
-    return subprocess.run([str(MAILWRIGHT), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=TIMEOUT)
+    return subprocess.run(
+        [str(MAILWRIGHT), *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT
+    )
 
 
 def assert_bad_input(result: subprocess.CompletedProcess[str], name: str) -> str:
@@ -52,6 +54,7 @@ def work(tmp_path: Path) -> Path:
 
 # --- import ---------------------------------------------------------------------------------------
 
+
 def test_import_hello_then_build_gives_the_same_email(work: Path) -> None:
     before = (work / "hello.mjml").read_bytes()
     result = run("import", "hello.mjml", "-o", "hello.mwt", cwd=work)
@@ -73,8 +76,9 @@ def test_import_hello_then_build_gives_the_same_email(work: Path) -> None:
     assert 'href="<< link:view_online >>"' in b
 
 
-@pytest.mark.parametrize("name", ["newsletter.mjml", "receipt.mjml", "black_friday.mjml",
-                                  "odd_formatting.mjml", "onboarding.mjml"])
+@pytest.mark.parametrize(
+    "name", ["newsletter.mjml", "receipt.mjml", "black_friday.mjml", "odd_formatting.mjml", "onboarding.mjml"]
+)
 def test_import_real_world_mjml(work: Path, name: str) -> None:
     result = run("import", name, "-o", "out.mwt", cwd=work)
     assert result.returncode == 0, result.stderr
@@ -83,8 +87,9 @@ def test_import_real_world_mjml(work: Path, name: str) -> None:
     assert built.returncode == 0, built.stderr
     original = run("build", name, "-o", "orig.html", cwd=work)
     assert original.returncode == 0, original.stderr
-    assert words((work / "out.html").read_text(encoding="utf-8")) == \
-        words((work / "orig.html").read_text(encoding="utf-8"))
+    assert words((work / "out.html").read_text(encoding="utf-8")) == words(
+        (work / "orig.html").read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize("name", ["order_confirmation", "promotion"])
@@ -106,14 +111,17 @@ def test_build_mjml_then_import_gives_the_template_back(work: Path, name: str) -
     original = json.loads((work / f"{name}.mwt").read_text(encoding="utf-8"))
     back = json.loads((work / "back.mwt").read_text(encoding="utf-8"))
     assert back["settings"]["theme"] == original["settings"]["theme"]
-    assert [[[b["type"] for b in c["blocks"]] for c in r["columns"]] for r in back["rows"]] == \
-        [[[b["type"] for b in c["blocks"]] for c in r["columns"]] for r in original["rows"]]
+    assert [[[b["type"] for b in c["blocks"]] for c in r["columns"]] for r in back["rows"]] == [
+        [[b["type"] for b in c["blocks"]] for c in r["columns"]] for r in original["rows"]
+    ]
 
 
 def test_import_html(work: Path) -> None:
     (work / "mail.html").write_text(
         "<html lang='de'><head><title>Hallo << data:name >></title></head><body>"
-        "<span style='display: none'>Kurz gesagt</span><p>Guten Tag!</p></body></html>", encoding="utf-8")
+        "<span style='display: none'>Kurz gesagt</span><p>Guten Tag!</p></body></html>",
+        encoding="utf-8",
+    )
     result = run("import", "mail.html", "-o", "mail.mwt", cwd=work)
     assert result.returncode == 0, result.stderr
     doc = json.loads((work / "mail.mwt").read_text(encoding="utf-8"))
@@ -123,14 +131,19 @@ def test_import_html(work: Path) -> None:
 
 
 def test_import_bad_input_exits_2_with_a_located_message(work: Path) -> None:
-    (work / "broken.mjml").write_text("<mjml>\n<mj-body>\n<mj-section><mj-column><mj-text>Hi</mj-column>"
-                                      "</mj-section></mj-body></mjml>\n", encoding="utf-8")
+    (work / "broken.mjml").write_text(
+        "<mjml>\n<mj-body>\n<mj-section><mj-column><mj-text>Hi</mj-column></mj-section></mj-body></mjml>\n",
+        encoding="utf-8",
+    )
     message = assert_bad_input(run("import", "broken.mjml", "-o", "out.mwt", cwd=work), "broken.mjml")
     assert re.match(r"mailwright: broken\.mjml:\d+:\d+: ", message)
     assert not (work / "out.mwt").exists()
 
-    (work / "tag.mjml").write_text("<mjml><mj-body><mj-section><mj-column><mj-text><< data:x | nope >>"
-                                   "</mj-text></mj-column></mj-section></mj-body></mjml>", encoding="utf-8")
+    (work / "tag.mjml").write_text(
+        "<mjml><mj-body><mj-section><mj-column><mj-text><< data:x | nope >>"
+        "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
     assert "unknown filter" in assert_bad_input(run("import", "tag.mjml", "-o", "o.mwt", cwd=work), "tag.mjml:1:")
     (work / "binary.mjml").write_bytes(b"\x00\xff\xfe")
     assert_bad_input(run("import", "binary.mjml", "-o", "o.mwt", cwd=work), "binary.mjml")
@@ -152,22 +165,41 @@ def test_import_never_overwrites_its_source(work: Path) -> None:
 
 # --- export ---------------------------------------------------------------------------------------
 
+
 def test_export_bundle_with_esp_utm_and_asset_base_url(work: Path) -> None:
     (work / "img").mkdir()
     (work / "img" / "card.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
-    source = (work / "hello.mjml").read_text(encoding="utf-8").replace(
-        "https://placehold.co/1040x480/dbeafe/1e3a8a.png?text=Hello", "img/card.png").replace(
-        "</mj-column>\n    </mj-section>\n    <mj-section padding=\"16px 0 32px\">",
-        '<mj-button href="https://example.com/more?ref=mail#top">More</mj-button></mj-column>\n    </mj-section>\n'
-        '    <mj-section padding="16px 0 32px">', 1)
+    source = (
+        (work / "hello.mjml")
+        .read_text(encoding="utf-8")
+        .replace("https://placehold.co/1040x480/dbeafe/1e3a8a.png?text=Hello", "img/card.png")
+        .replace(
+            '</mj-column>\n    </mj-section>\n    <mj-section padding="16px 0 32px">',
+            '<mj-button href="https://example.com/more?ref=mail#top">More</mj-button></mj-column>\n    </mj-section>\n'
+            '    <mj-section padding="16px 0 32px">',
+            1,
+        )
+    )
     (work / "card.mjml").write_text(source, encoding="utf-8")
     assert run("import", "card.mjml", "-o", "card.mwt", cwd=work).returncode == 0
 
-    result = run("export", "card.mwt", "--bundle", "card.zip", "--esp", "brevo",
-                 "--utm", "source=news,medium=email,campaign=spring", cwd=work)
+    result = run(
+        "export",
+        "card.mwt",
+        "--bundle",
+        "card.zip",
+        "--esp",
+        "brevo",
+        "--utm",
+        "source=news,medium=email,campaign=spring",
+        cwd=work,
+    )
     assert result.returncode == 0, result.stderr
-    assert re.match(r"card\.zip: card\.mwt, email\.html, email\.mjml, email\.txt, manifest\.json, "
-                    r"images/ \(1 file\); \d+\.\d KB of HTML for brevo", result.stderr)
+    assert re.match(
+        r"card\.zip: card\.mwt, email\.html, email\.mjml, email\.txt, manifest\.json, "
+        r"images/ \(1 file\); \d+\.\d KB of HTML for brevo",
+        result.stderr,
+    )
     with zipfile.ZipFile(work / "card.zip") as zf:
         names = zf.namelist()
         html = zf.read("email.html").decode()
@@ -175,11 +207,14 @@ def test_export_bundle_with_esp_utm_and_asset_base_url(work: Path) -> None:
     assert names == sorted(names) and "images/card.png" in names
     assert 'src="images/card.png"' in html
     assert "{{" in html and "<< " not in html
-    assert "https://example.com/more?ref=mail&amp;utm_source=news&amp;utm_medium=email&amp;utm_campaign=spring#top" in html
+    assert (
+        "https://example.com/more?ref=mail&amp;utm_source=news&amp;utm_medium=email&amp;utm_campaign=spring#top" in html
+    )
     assert "utm_source=news" in text
 
-    again = run("export", "card.mwt", "--bundle", "cdn.zip", "--asset-base-url", "https://cdn.example.com/card",
-                cwd=work)
+    again = run(
+        "export", "card.mwt", "--bundle", "cdn.zip", "--asset-base-url", "https://cdn.example.com/card", cwd=work
+    )
     assert again.returncode == 0, again.stderr
     with zipfile.ZipFile(work / "cdn.zip") as zf:
         assert 'src="https://cdn.example.com/card/card.png"' in zf.read("email.html").decode()
@@ -196,11 +231,11 @@ def test_export_of_an_mjml_file_is_deterministic(work: Path) -> None:
 def test_export_bad_usage_exits_2(work: Path) -> None:
     assert run("import", "hello.mjml", "-o", "hello.mwt", cwd=work).returncode == 0
     assert_bad_input(run("export", "hello.mwt", "--bundle", "x.zip", "--utm", "source", cwd=work), "--utm")
-    assert_bad_input(run("export", "hello.mwt", "--bundle", "x.zip", "--field-map", "m.json", cwd=work),
-                     "--field-map")
+    assert_bad_input(run("export", "hello.mwt", "--bundle", "x.zip", "--field-map", "m.json", cwd=work), "--field-map")
     assert_bad_input(run("export", "hello.mwt", "--bundle", "x.zip", "--esp", "nope", cwd=work), "unknown ESP")
-    assert_bad_input(run("export", "hello.mwt", "--bundle", "x.zip", "--asset-base-url", "cdn", cwd=work),
-                     "--asset-base-url")
+    assert_bad_input(
+        run("export", "hello.mwt", "--bundle", "x.zip", "--asset-base-url", "cdn", cwd=work), "--asset-base-url"
+    )
     assert_bad_input(run("export", "hello.mwt", "--bundle", "x.tar", cwd=work), "x.tar")
     assert_bad_input(run("export", "notes.html", "--bundle", "x.zip", cwd=work), "notes.html")
     assert_bad_input(run("export", "missing.mwt", "--bundle", "x.zip", cwd=work), "missing.mwt")

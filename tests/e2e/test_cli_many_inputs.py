@@ -1,4 +1,5 @@
 """Issue 16 item 2: many inputs in one build or check, standard input, the worst exit code."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def mw(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "mailwright", *args], cwd=cwd, input=stdin,
-                          capture_output=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "mailwright", *args], cwd=cwd, input=stdin, capture_output=True, timeout=60
+    )
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 Exact widths (device pixel ratio 1), columns that stack on a phone, dark pictures that are
 dark, alt text with images off, no network ever, emails over 2 MB, and the CLI's exit rules.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,9 @@ IMAGES_MJML = """<mjml>
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     assert MAILWRIGHT.exists(), f"console script missing: {MAILWRIGHT} (pip install -e .)"
-    return subprocess.run([str(MAILWRIGHT), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=TIMEOUT)
+    return subprocess.run(
+        [str(MAILWRIGHT), *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT
+    )
 
 
 def ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -104,8 +106,11 @@ def luminance(img) -> float:
 
 def colour_rows(img, name: str) -> list[int]:
     """y values (step 2) where the colour `name` appears."""
-    return [y for y in range(0, img.height(), 2)
-            if any(img.pixelColor(x, y).name() == name for x in range(0, img.width(), 4))]
+    return [
+        y
+        for y in range(0, img.height(), 2)
+        if any(img.pixelColor(x, y).name() == name for x in range(0, img.width(), 4))
+    ]
 
 
 @pytest.fixture()
@@ -117,6 +122,7 @@ def work(tmp_path: Path) -> Path:
 
 
 # --- widths -------------------------------------------------------------------------------------
+
 
 def test_width_is_exact_and_the_picture_is_full_height(work: Path) -> None:
     err = ok(run("preview", str(EXAMPLES / "welcome.mwt"), "-o", "w375.png", "--width", "375", cwd=work))
@@ -145,6 +151,7 @@ def test_two_columns_side_by_side_at_600_and_stacked_at_375(work: Path) -> None:
 
 
 # --- dark and images off -----------------------------------------------------------------------------
+
 
 def test_dark_uses_forced_inversion_for_an_email_without_dark_styles(work: Path) -> None:
     ok(run("preview", str(EXAMPLES / "welcome.mwt"), "-o", "light.png", "--width", "375", cwd=work))
@@ -191,16 +198,20 @@ def test_a_starters_local_pictures_are_drawn(work: Path) -> None:
 
 # --- personalisation -----------------------------------------------------------------------------------
 
+
 def test_data_row_personalises_the_picture(work: Path) -> None:
     csv = work / "people.csv"
-    csv.write_text("email,firstname\na@example.com,Alexandrina-Maximiliana Wolfeschlegelstein\nb@example.com,Bo\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "email,firstname\na@example.com,Alexandrina-Maximiliana Wolfeschlegelstein\nb@example.com,Bo\n",
+        encoding="utf-8",
+    )
     ok(run("preview", "columns.mjml", "-o", "one.png", "--data", "people.csv", "--row", "1", cwd=work))
     ok(run("preview", "columns.mjml", "-o", "two.png", "--data", "people.csv", "--row", "2", cwd=work))
     assert image(work / "one.png") != image(work / "two.png")
 
 
 # --- never the network -----------------------------------------------------------------------------------
+
 
 def test_no_request_reaches_a_loopback_spy(work: Path) -> None:
     with Spy() as spy:
@@ -212,16 +223,21 @@ def test_no_request_reaches_a_loopback_spy(work: Path) -> None:
 
 
 MAGENTA = "#ff00ff"
-END_BLOCK = ('<mj-section padding="0" background-color="#ff00ff"><mj-column><mj-spacer height="200px"></mj-spacer>'
-             '</mj-column></mj-section>')
+END_BLOCK = (
+    '<mj-section padding="0" background-color="#ff00ff"><mj-column><mj-spacer height="200px"></mj-spacer>'
+    "</mj-column></mj-section>"
+)
 
 
 def big_mjml(sections: int = 300) -> str:
     """Over 2 MB of HTML (words in styled spans, as ESPs export them; small type so it fits one
     picture), ending in a 200 px magenta block."""
     words = " ".join(f'<span style="color:#{(i * 37) % 200:02x}3344">ipsum{i % 10}</span>' for i in range(180))
-    body = "".join(f'<mj-section padding="0"><mj-column><mj-text font-size="4px" line-height="5px" padding="0 8px">'
-                   f"Section {i} {words}</mj-text></mj-column></mj-section>" for i in range(sections))
+    body = "".join(
+        f'<mj-section padding="0"><mj-column><mj-text font-size="4px" line-height="5px" padding="0 8px">'
+        f"Section {i} {words}</mj-text></mj-column></mj-section>"
+        for i in range(sections)
+    )
     return f"<mjml><mj-body>{body}{END_BLOCK}</mj-body></mjml>"
 
 
@@ -254,7 +270,9 @@ def test_a_taller_email_is_cut_at_20000_px_and_painted_to_the_cut(work: Path) ->
         '<mjml><mj-body><mj-section padding="0"><mj-column><mj-spacer height="19800px"></mj-spacer></mj-column>'
         '</mj-section><mj-section padding="0" background-color="#ff00ff"><mj-column><mj-spacer height="400px">'
         "</mj-spacer></mj-column></mj-section><mj-section><mj-column><mj-text>After the cut</mj-text></mj-column>"
-        "</mj-section></mj-body></mjml>", encoding="utf-8")
+        "</mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
     err = ok(run("preview", "tall.mjml", "-o", "tall.png", cwd=work))
     assert "cut at 20000 px of 2" in err
     assert png_size(work / "tall.png") == (600, 20000)
@@ -264,15 +282,19 @@ def test_a_taller_email_is_cut_at_20000_px_and_painted_to_the_cut(work: Path) ->
 
 # --- bad input ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, name", [
-    (["missing.mwt", "-o", "x.png"], "missing.mwt"),
-    (["columns.mjml", "-o", "x.jpg"], "x.jpg"),
-    (["columns.mjml", "-o", "x.png", "--width", "50"], "--width 50"),
-    (["columns.mjml", "-o", "x.png", "--row", "2"], "--row"),
-    (["columns.mjml", "-o", "x.png", "--data", "people.csv"], "--data"),
-    (["notes.txt", "-o", "x.png"], "notes.txt"),
-    (["columns.mjml", "-o", "nowhere/x.png"], "nowhere/x.png"),
-])
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (["missing.mwt", "-o", "x.png"], "missing.mwt"),
+        (["columns.mjml", "-o", "x.jpg"], "x.jpg"),
+        (["columns.mjml", "-o", "x.png", "--width", "50"], "--width 50"),
+        (["columns.mjml", "-o", "x.png", "--row", "2"], "--row"),
+        (["columns.mjml", "-o", "x.png", "--data", "people.csv"], "--data"),
+        (["notes.txt", "-o", "x.png"], "notes.txt"),
+        (["columns.mjml", "-o", "nowhere/x.png"], "nowhere/x.png"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(work: Path, args: list[str], name: str) -> None:
     (work / "notes.txt").write_text("hi", encoding="utf-8")
     result = run("preview", *args, cwd=work)

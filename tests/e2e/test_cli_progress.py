@@ -1,5 +1,6 @@
 """Issue 16 item 8: `check --data` over many recipients shows a progress bar on a terminal's
 stderr (never in a pipe), and its summary says how many recipients were checked."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,14 @@ def _env() -> dict[str, str]:
 def _run_with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]:
     """Runs the CLI with stderr on a pseudo-terminal and stdout on a pipe: (code, stdout, terminal)."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "mailwright", *args], cwd=cwd, env=_env(),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailwright", *args],
+        cwd=cwd,
+        env=_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+    )
     os.close(slave)
     seen = b""
     try:
@@ -72,20 +79,40 @@ def test_a_terminal_sees_a_bar_that_is_erased_when_the_check_ends(many: Path) ->
 
 
 def test_a_pipe_gets_no_bar_and_the_summary_counts_the_recipients(many: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "mailwright", "check", "welcome.mwt", "--data", "people.csv"],
-                            cwd=many, env=_env(), capture_output=True, text=True, encoding="utf-8", timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "check", "welcome.mwt", "--data", "people.csv"],
+        cwd=many,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.splitlines()[-1].endswith(f"; checked {ROWS:,} recipients")
 
 
 def test_json_summary_counts_recipients_only_when_given(many: Path) -> None:
-    with_data = subprocess.run([sys.executable, "-m", "mailwright", "check", "welcome.mwt", "--data", "people.csv",
-                                "--format", "json"], cwd=many, env=_env(), capture_output=True, text=True,
-                               encoding="utf-8", timeout=60)
+    with_data = subprocess.run(
+        [sys.executable, "-m", "mailwright", "check", "welcome.mwt", "--data", "people.csv", "--format", "json"],
+        cwd=many,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert json.loads(with_data.stdout)["summary"]["recipients"] == ROWS
-    without = subprocess.run([sys.executable, "-m", "mailwright", "check", "welcome.mwt", "--format", "json"],
-                             cwd=many, env=_env(), capture_output=True, text=True, encoding="utf-8", timeout=60)
+    without = subprocess.run(
+        [sys.executable, "-m", "mailwright", "check", "welcome.mwt", "--format", "json"],
+        cwd=many,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert list(json.loads(without.stdout)["summary"]) == ["errors", "warnings", "html_bytes"]
 
 
@@ -93,9 +120,15 @@ def test_several_files_summary_names_the_recipients_once(many: Path) -> None:
     shutil.copy(many / "welcome.mwt", many / "again.mwt")
     small = many / "three.csv"
     small.write_text("email,firstname\na@x.com,A\nb@x.com,B\nc@x.com,C\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mailwright", "check", "welcome.mwt", "again.mwt",
-                             "--data", "three.csv"], cwd=many, env=_env(), capture_output=True, text=True,
-                            encoding="utf-8", timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "check", "welcome.mwt", "again.mwt", "--data", "three.csv"],
+        cwd=many,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     (many / "again.mwt").unlink()
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("checked 2 files against 3 recipients:")

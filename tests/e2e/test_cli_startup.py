@@ -2,6 +2,7 @@
 
 Each check runs a fresh interpreter and lists the heavy modules it ended up holding; no timing.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,7 @@ print(json.dumps({"code": code, "loaded": sorted(loaded)}), file=sys.stderr)
 
 
 def _loaded(*args: str) -> set[str]:
-    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=60,
-                          cwd=ROOT)
+    proc = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=60, cwd=ROOT)
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), proc.stderr
     return set(report["loaded"])

@@ -1,5 +1,6 @@
 """Issue 16 item 3: build --watch rebuilds on every save, says so in one line, survives a bad
 save, and Ctrl-C ends it with exit 0. A real subprocess and real files."""
+
 from __future__ import annotations
 
 import contextlib
@@ -46,8 +47,13 @@ class Lines:
 def watching(*args: str, cwd: Path):
     """`mailwright ARGS` running in the background, its stderr lines to wait for; Ctrl-C must
     end it with exit 0, and it is stopped whatever happens."""
-    proc = subprocess.Popen([sys.executable, "-m", "mailwright", *args], cwd=cwd, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailwright", *args],
+        cwd=cwd,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         yield Lines(proc)
         proc.send_signal(signal.SIGINT)
@@ -65,7 +71,8 @@ def test_watch_rebuilds_on_save_and_survives_a_bad_one(tmp_path: Path) -> None:
     (tmp_path / "parts" / "footer.mjml").write_text("<mj-text>Old footer</mj-text>\n")
     (tmp_path / "hello.mjml").write_text(
         "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text>"
-        '<mj-include path="parts/footer.mjml" /></mj-column></mj-section></mj-body></mjml>\n')
+        '<mj-include path="parts/footer.mjml" /></mj-column></mj-section></mj-body></mjml>\n'
+    )
     with watching("build", "welcome.mwt", "hello.mjml", "-o", "out/", "--watch", cwd=tmp_path) as lines:
         assert "out/welcome.html" in lines.wait_for("built in", timeout=20)
         lines.wait_for("watching")
@@ -93,8 +100,10 @@ def test_preview_watch_draws_the_png_again_on_save(tmp_path: Path) -> None:
         first = lines.wait_for("built in", timeout=60)
         lines.wait_for("watching")
         tall_height = int(first.split("600x")[1].split(" ")[0])
-        src.write_text("<mjml><mj-body><mj-section><mj-column><mj-text>One line</mj-text>"
-                       "</mj-column></mj-section></mj-body></mjml>\n")
+        src.write_text(
+            "<mjml><mj-body><mj-section><mj-column><mj-text>One line</mj-text>"
+            "</mj-column></mj-section></mj-body></mjml>\n"
+        )
         second = lines.wait_for("built in", timeout=30)
         assert int(second.split("600x")[1].split(" ")[0]) < tall_height
         from PySide6.QtGui import QImage

@@ -1,5 +1,6 @@
 """Refusals that are honest and complete (issue 12 item 7): a dialect refuses only what its ESP
 cannot say, never writes two fields as one tag, and never leaves text its ESP would read as a tag."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,10 @@ def test_campaign_monitor_refuses_two_fields_written_as_one_tag() -> None:
 def test_campaign_monitor_refuses_literal_text_it_would_read_as_a_tag() -> None:
     src = "Type [firstname] to greet, << data:firstname >>"
     # What Campaign Monitor would send: the literal shows the subscriber's name too.
-    assert campaignmonitor_engine.render("Type [firstname] to greet, [firstname]", {"firstname": "Ana"}) \
+    assert (
+        campaignmonitor_engine.render("Type [firstname] to greet, [firstname]", {"firstname": "Ana"})
         == "Type Ana to greet, Ana"
+    )
     for text in (src, "[if:plan=pro] is how CM writes it << data:plan >>", "Click [unsubscribe] << data:x >>"):
         with pytest.raises(ExportError, match="would read it as its own tag"):
             _export("campaignmonitor", text)
@@ -61,12 +64,18 @@ def test_a_refused_export_lists_every_construct_the_esp_cannot_express(tmp_path)
     import sys
 
     src = tmp_path / "two.mjml"
-    src.write_text("<mjml><mj-body><mj-section><mj-column><mj-text>"
-                   "<< data:order.total >> <% for item in data:items %><< item:name >><% endfor %>"
-                   " << data:firstname | truncate(3) >></mj-text></mj-column></mj-section></mj-body></mjml>\n",
-                   encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "mailwright", "build", str(src), "--esp", "mailchimp"],
-                         capture_output=True, text=True, timeout=60)
+    src.write_text(
+        "<mjml><mj-body><mj-section><mj-column><mj-text>"
+        "<< data:order.total >> <% for item in data:items %><< item:name >><% endfor %>"
+        " << data:firstname | truncate(3) >></mj-text></mj-column></mj-section></mj-body></mjml>\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "mailwright", "build", str(src), "--esp", "mailchimp"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2
     lines = [line for line in run.stderr.splitlines() if "Mailchimp cannot express" in line]
     assert len(lines) == 3, run.stderr

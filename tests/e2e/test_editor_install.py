@@ -1,5 +1,6 @@
 """Issue 16 items 6 and 7: the desktop entry, no display, the crash dialog, settings and logs
 in the config folder, and a screenshot that leaves nothing in the user's config."""
+
 from __future__ import annotations
 
 import os
@@ -14,16 +15,25 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "home" / ".config"),
-               MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"), **extra)
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_CONFIG_HOME=str(tmp_path / "home" / ".config"),
+        MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"),
+        **extra,
+    )
     return env
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="freedesktop.org desktop entries")
 def test_install_desktop_entry_writes_an_entry_and_icon_under_xdg_data_home(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    result = subprocess.run([sys.executable, "-m", "mailwright", "--install-desktop-entry"], capture_output=True,
-                            text=True, env=_env(tmp_path, XDG_DATA_HOME=str(data)), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "--install-desktop-entry"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, XDG_DATA_HOME=str(data)),
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     entry = (data / "applications" / "mailwright.desktop").read_text()
     assert "Name=Mailwright" in entry and "Icon=mailwright" in entry
@@ -34,8 +44,13 @@ def test_install_desktop_entry_writes_an_entry_and_icon_under_xdg_data_home(tmp_
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux runs without a display server")
 def test_without_a_display_the_editor_says_so_in_one_line_and_exits(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "mailwright", str(ROOT / "examples" / "newsletter.mwt")],
-                            capture_output=True, text=True, env=_env(tmp_path), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", str(ROOT / "examples" / "newsletter.mwt")],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=60,
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "no display" in lines[0] and "--screenshot" in lines[0]
@@ -45,10 +60,23 @@ def test_a_screenshot_leaves_nothing_in_the_users_config(tmp_path: Path) -> None
     pytest.importorskip("PySide6.QtWebEngineWidgets")
     out = tmp_path / "editor.png"
     env = _env(tmp_path, MAILWRIGHT_DATA_DIR=str(tmp_path / "mwdata"))
-    del env["MAILWRIGHT_CONFIG_DIR"]   # the user's real config folder (under the temporary HOME)
-    result = subprocess.run([sys.executable, "-m", "mailwright", str(ROOT / "examples" / "welcome.mwt"),
-                             "--screenshot", str(out), "--size", "900x600"], capture_output=True, text=True,
-                            env=env, timeout=90)
+    del env["MAILWRIGHT_CONFIG_DIR"]  # the user's real config folder (under the temporary HOME)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mailwright",
+            str(ROOT / "examples" / "welcome.mwt"),
+            "--screenshot",
+            str(out),
+            "--size",
+            "900x600",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+    )
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 1000
     home_config = tmp_path / "home" / ".config"
@@ -57,8 +85,9 @@ def test_a_screenshot_leaves_nothing_in_the_users_config(tmp_path: Path) -> None
 
 def test_the_cli_logs_to_the_config_folder_without_secrets(tmp_path: Path) -> None:
     env = _env(tmp_path, MAILWRIGHT_SMTP_PASSWORD="hunter2-very-secret")
-    result = subprocess.run([sys.executable, "-m", "mailwright", "themes", "--verbose"], capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "themes", "--verbose"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0
     log = tmp_path / "config" / "logs" / "mailwright.log"
     assert "mailwright themes" in log.read_text() and f"log file: {log}" in result.stderr

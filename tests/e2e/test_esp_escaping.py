@@ -2,6 +2,7 @@
 refuses them in the HTML unless the user vouches for the data; Django (Klaviyo, Brevo) escapes
 every part, so their plain-text part and subject switch it off; Mailjet escapes nothing unless
 asked (Escape()), so its HTML part asks."""
+
 from __future__ import annotations
 
 import subprocess
@@ -12,8 +13,10 @@ from mailwright.app.personalise import export_for_esp
 from mailwright.app.pipeline import build_file
 from tests.support import django_engine, mailjet_engine
 
-MJML = ("<mjml><mj-head><mj-title>Hi << data:firstname >></mj-title></mj-head><mj-body><mj-section><mj-column>"
-        "<mj-text>Hi << data:firstname >>, see you.</mj-text></mj-column></mj-section></mj-body></mjml>\n")
+MJML = (
+    "<mjml><mj-head><mj-title>Hi << data:firstname >></mj-title></mj-head><mj-body><mj-section><mj-column>"
+    "<mj-text>Hi << data:firstname >>, see you.</mj-text></mj-column></mj-section></mj-body></mjml>\n"
+)
 NAME = 'Tom & "Jerry" <b>'
 
 
@@ -24,8 +27,13 @@ def _source(tmp_path: Path) -> Path:
 
 
 def _build(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mailwright", "build", "hi.mjml", *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "mailwright", "build", "hi.mjml", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_ses_export_refuses_raw_values_and_names_the_way_out(tmp_path: Path) -> None:
@@ -59,7 +67,7 @@ def test_klaviyo_and_brevo_plain_text_shows_the_value_not_entities(tmp_path: Pat
 
 def test_mailjet_html_escapes_values_its_language_leaves_raw(tmp_path: Path) -> None:
     exported = export_for_esp(build_file(_source(tmp_path)), "mailjet")
-    assert "{{Escape(var:firstname:\"\")}}" in exported.html
+    assert '{{Escape(var:firstname:"")}}' in exported.html
     html = mailjet_engine.render(exported.html, {"firstname": NAME})
     assert "Tom &amp; &quot;Jerry&quot; &lt;b&gt;" in html and "<b>" not in html
     assert f"Hi {NAME}, see you." in mailjet_engine.render(exported.text, {"firstname": NAME})

@@ -9,6 +9,7 @@ Engines: jinja2 (Jinja, and HubL's stand-in), python-liquid (Liquid, Customer.io
 escaping, Iterable, Handlebars; skipped with the reason when node or the npm install is missing),
 and tests/support's Mustachio (Postmark), Mailchimp, Mailjet and Campaign Monitor interpreters.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,27 +49,60 @@ CONSTRUCTS: dict[str, str] = {
     "capitalize": "<p><< data:firstname | capitalize >></p>",
     "title": "<p><< data:firstname | title >></p>",
     "urlencode": '<p><a href="https://example.com/?n=<< data:firstname | urlencode >>">link</a> '
-                 "<< data:firstname | urlencode >></p>",
+    "<< data:firstname | urlencode >></p>",
     "number": "<p><< data:total | number(2) >></p>",
     "field with a space": '<p>Hi << data:"first name" | default("there") >>!</p>',
 }
 
 RECIPIENTS: dict[str, dict[str, Any]] = {
-    "typed JSON": {"firstname": "Ana", "first name": "Ana", "vip": True, "plan": "pro", "seats": 7,
-                   "tags": ["gold", "new"], "items": [{"name": "Tea", "qty": 2}, {"name": "Cup", "qty": 1}],
-                   "total": 1234.5},
-    "CSV strings": {"firstname": "bob", "first name": "bob", "vip": "no", "plan": "team", "seats": "7",
-                    "tags": "gold,new", "total": "1234.5"},
+    "typed JSON": {
+        "firstname": "Ana",
+        "first name": "Ana",
+        "vip": True,
+        "plan": "pro",
+        "seats": 7,
+        "tags": ["gold", "new"],
+        "items": [{"name": "Tea", "qty": 2}, {"name": "Cup", "qty": 1}],
+        "total": 1234.5,
+    },
+    "CSV strings": {
+        "firstname": "bob",
+        "first name": "bob",
+        "vip": "no",
+        "plan": "team",
+        "seats": "7",
+        "tags": "gold,new",
+        "total": "1234.5",
+    },
     "blanks": {"firstname": "", "first name": "", "vip": "", "plan": "", "seats": "", "tags": "", "total": ""},
-    "HTML-special": {"firstname": "<b>&\"'", "first name": "<b>&\"'", "vip": False, "plan": "<b>&\"'",
-                     "seats": 3, "tags": ["<b>"], "items": [{"name": "<i>&</i>", "qty": 1}], "total": 0},
-    "non-Latin": {"firstname": "zoë 山田 Ωμέγα", "first name": "zoë 山田 Ωμέγα", "vip": True, "plan": "pro",
-                  "seats": 12, "tags": ["gold"], "items": [{"name": "Чай", "qty": 3}], "total": 9.99},
+    "HTML-special": {
+        "firstname": "<b>&\"'",
+        "first name": "<b>&\"'",
+        "vip": False,
+        "plan": "<b>&\"'",
+        "seats": 3,
+        "tags": ["<b>"],
+        "items": [{"name": "<i>&</i>", "qty": 1}],
+        "total": 0,
+    },
+    "non-Latin": {
+        "firstname": "zoë 山田 Ωμέγα",
+        "first name": "zoë 山田 Ωμέγα",
+        "vip": True,
+        "plan": "pro",
+        "seats": 12,
+        "tags": ["gold"],
+        "items": [{"name": "Чай", "qty": 3}],
+        "total": 9.99,
+    },
     "missing": {},
 }
 
-LINKS = {"unsubscribe_url": "https://example.com/u", "view_online_url": "https://example.com/v",
-         "preferences_url": "https://example.com/p"}
+LINKS = {
+    "unsubscribe_url": "https://example.com/u",
+    "view_online_url": "https://example.com/v",
+    "preferences_url": "https://example.com/p",
+}
 
 
 def visible(markup: str, part: str) -> str:
@@ -77,6 +111,7 @@ def visible(markup: str, part: str) -> str:
 
 
 # --- the engines, each taking (export, recipient, part) ----------------------------------------
+
 
 def _jinja(code: str, row: dict, part: str) -> str:
     return jinja2.Environment(autoescape=part == "html").from_string(code).render(**row, **LINKS)
@@ -92,9 +127,12 @@ def _hubspot(code: str, row: dict, part: str) -> str:
         return default if value in (None, "") else value
 
     env = jinja2.Environment(autoescape=False)
-    return env.from_string(code).render(contact=row, personalization_token=personalization_token,
-                                        unsubscribe_link=LINKS["unsubscribe_url"],
-                                        view_as_page_url=LINKS["view_online_url"])
+    return env.from_string(code).render(
+        contact=row,
+        personalization_token=personalization_token,
+        unsubscribe_link=LINKS["unsubscribe_url"],
+        view_as_page_url=LINKS["view_online_url"],
+    )
 
 
 def _liquid(code: str, row: dict, part: str) -> str:
@@ -102,8 +140,10 @@ def _liquid(code: str, row: dict, part: str) -> str:
 
 
 # Customer.io's own link tags (its Liquid reference), which python-liquid does not know.
-_CUSTOMERIO_LINKS = {"{% unsubscribe_url %}": LINKS["unsubscribe_url"],
-                     "{% view_in_browser_url %}": LINKS["view_online_url"]}
+_CUSTOMERIO_LINKS = {
+    "{% unsubscribe_url %}": LINKS["unsubscribe_url"],
+    "{% view_in_browser_url %}": LINKS["view_online_url"],
+}
 
 
 def _customerio(code: str, row: dict, part: str) -> str:
@@ -120,14 +160,16 @@ def _braze(code: str, row: dict, part: str) -> str:
     # Braze's `${name}` attribute syntax is not Liquid: written as Liquid lookups for python-liquid.
     code = _BRAZE_CUSTOM.sub(lambda m: f'custom_attribute["{m.group(1)}"]', code)
     code = _BRAZE_STANDARD.sub(lambda m: m.group(1), code)
-    standard = {"first_name": row.get("firstname"), "last_name": row.get("lastname"),
-                "email_address": row.get("email")}
+    standard = {"first_name": row.get("firstname"), "last_name": row.get("lastname"), "email_address": row.get("email")}
     return liquid.Environment().from_string(code).render(custom_attribute=row, **standard)
 
 
 def _klaviyo(code: str, row: dict, part: str) -> str:
-    profile = {"first_name": row.get("firstname", ""), "last_name": row.get("lastname", ""),
-               "email": row.get("email", "")}
+    profile = {
+        "first_name": row.get("firstname", ""),
+        "last_name": row.get("lastname", ""),
+        "email": row.get("email", ""),
+    }
     return django_engine.render(code, {"person": row, **profile})
 
 
@@ -136,8 +178,11 @@ def _brevo(code: str, row: dict, part: str) -> str:
     # find dict.items for a missing key `items`).
     row = django_engine.json_values(row)
     contact = {k.upper(): v for k, v in dict.items(row)}
-    links = {"unsubscribe": LINKS["unsubscribe_url"], "mirror": LINKS["view_online_url"],
-             "update_profile": LINKS["preferences_url"]}
+    links = {
+        "unsubscribe": LINKS["unsubscribe_url"],
+        "mirror": LINKS["view_online_url"],
+        "update_profile": LINKS["preferences_url"],
+    }
     return django_engine.render(code, {"contact": contact, "params": row, **links})
 
 
@@ -161,13 +206,22 @@ def _campaignmonitor(code: str, row: dict, part: str) -> str:
 def _handlebars(esp: str) -> Callable[[str, dict, str], str]:
     def run(code: str, row: dict, part: str) -> str:
         return _hb_batch()[(esp, code, _key(row))]
+
     return run
 
 
 ENGINES: dict[str, Callable[[str, dict, str], str]] = {
-    "jinja": _jinja, "hubspot": _hubspot, "liquid": _liquid, "customerio": _customerio, "braze": _braze,
-    "klaviyo": _klaviyo, "brevo": _brevo, "postmark": _postmark, "mailchimp": _mailchimp,
-    "mailjet": _mailjet, "campaignmonitor": _campaignmonitor,
+    "jinja": _jinja,
+    "hubspot": _hubspot,
+    "liquid": _liquid,
+    "customerio": _customerio,
+    "braze": _braze,
+    "klaviyo": _klaviyo,
+    "brevo": _brevo,
+    "postmark": _postmark,
+    "mailchimp": _mailchimp,
+    "mailjet": _mailjet,
+    "campaignmonitor": _campaignmonitor,
     **{esp: _handlebars(esp) for esp in ("sendgrid", "mailgun", "ses", "iterable", "handlebars")},
 }
 HANDLEBARS = {"sendgrid", "mailgun", "ses", "iterable", "handlebars"}
@@ -198,8 +252,10 @@ def _hb_batch() -> dict[tuple[str, str, str], Any]:
                     for row in RECIPIENTS.values():
                         jobs.append((esp, code, {**row, **LINKS}))
     results = handlebars_engine.render_many(jobs)
-    return {(esp, code, _key({k: v for k, v in data.items() if k not in LINKS})): r
-            for (esp, code, data), r in zip(jobs, results)}
+    return {
+        (esp, code, _key({k: v for k, v in data.items() if k not in LINKS})): r
+        for (esp, code, data), r in zip(jobs, results)
+    }
 
 
 def _preview(construct: str, part: str, row: dict, dialect: str) -> str:
@@ -227,8 +283,10 @@ def cell(dialect: str, construct: str, recipient: str) -> list[str]:
         except Exception as e:  # the engine failing for a recipient is a disagreement too
             theirs = f"<{type(e).__name__}: {str(e)[:200]}>"
         if theirs != ours:
-            bad.append(f"{dialect} · {construct} · {recipient} · {part} part: preview {ours!r}, "
-                       f"engine {theirs!r}; export {code[:300]!r}")
+            bad.append(
+                f"{dialect} · {construct} · {recipient} · {part} part: preview {ours!r}, "
+                f"engine {theirs!r}; export {code[:300]!r}"
+            )
     return bad
 
 

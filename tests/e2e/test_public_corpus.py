@@ -6,6 +6,7 @@ Mailwright builds it, or refuses it with a message naming the file and line (nev
 no attribute of the build holds a literal `\\n`; importing it and building the document keeps
 the visible text; and the visible text is the one the port's own expected HTML shows.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,24 +25,64 @@ from tests.support.fidelity import literal_breaks, style_agreement, visible_text
 ROOT = Path(__file__).resolve().parents[2]
 
 FIXTURES = (
-    "button", "css-inlining", "custom-component", "hello-world", "html-entities", "html-without-closing-tag",
-    "minimal", "missing-whitespace-before-tag", "mj-accordion", "mj-attributes-for-mj-body", "mj-attributes",
-    "mj-body-with-background-color", "mj-breakpoint", "mj-button-with-width", "mj-carousel",
-    "mj-column-with-attributes", "mj-column-with-fractional-width", "mj-font-multiple", "mj-font-unused",
-    "mj-font", "mj-group", "mj-head-with-comment", "mj-hero-fixed", "mj-hero-fluid", "mj-html-attributes",
-    "mj-image-with-empty-alt-attribute", "mj-image-with-href", "mj-include-body", "mj-navbar", "mj-preview",
-    "mj-raw-head-with-tags", "mj-raw-head", "mj-raw-with-tags", "mj-raw", "mj-section-with-background-url",
-    "mj-section-with-background", "mj-section-with-css-class", "mj-section-with-full-width",
-    "mj-section-with-mj-class", "mj-social", "mj-spacer", "mj-style", "mj-table", "mj-text-escaped-html",
-    "mj-text-with-tail-text", "mj-title", "mj-wrapper", "mjml-comment-merging", "mjml-dir-attribute",
-    "mjml-lang-attribute", "text_with_html",
+    "button",
+    "css-inlining",
+    "custom-component",
+    "hello-world",
+    "html-entities",
+    "html-without-closing-tag",
+    "minimal",
+    "missing-whitespace-before-tag",
+    "mj-accordion",
+    "mj-attributes-for-mj-body",
+    "mj-attributes",
+    "mj-body-with-background-color",
+    "mj-breakpoint",
+    "mj-button-with-width",
+    "mj-carousel",
+    "mj-column-with-attributes",
+    "mj-column-with-fractional-width",
+    "mj-font-multiple",
+    "mj-font-unused",
+    "mj-font",
+    "mj-group",
+    "mj-head-with-comment",
+    "mj-hero-fixed",
+    "mj-hero-fluid",
+    "mj-html-attributes",
+    "mj-image-with-empty-alt-attribute",
+    "mj-image-with-href",
+    "mj-include-body",
+    "mj-navbar",
+    "mj-preview",
+    "mj-raw-head-with-tags",
+    "mj-raw-head",
+    "mj-raw-with-tags",
+    "mj-raw",
+    "mj-section-with-background-url",
+    "mj-section-with-background",
+    "mj-section-with-css-class",
+    "mj-section-with-full-width",
+    "mj-section-with-mj-class",
+    "mj-social",
+    "mj-spacer",
+    "mj-style",
+    "mj-table",
+    "mj-text-escaped-html",
+    "mj-text-with-tail-text",
+    "mj-title",
+    "mj-wrapper",
+    "mjml-comment-merging",
+    "mjml-dir-attribute",
+    "mjml-lang-attribute",
+    "text_with_html",
 )
-PARTIALS = ("_footer", "_header")   # what mj-include-body includes; not emails by themselves
+PARTIALS = ("_footer", "_header")  # what mj-include-body includes; not emails by themselves
 
 # mjml-python (MRML) has no mj-html-attributes: the build is refused, clearly (checked below).
 REFUSED = {"mj-html-attributes"}
 
-IMPORT_XFAIL: dict[str, str] = {}   # mj-include-body imports since its partials are read from its folder
+IMPORT_XFAIL: dict[str, str] = {}  # mj-include-body imports since its partials are read from its folder
 EXPECTED_XFAIL = {
     "mj-html-attributes": "mjml-python (MRML) does not know mj-html-attributes, so Mailwright refuses the file",
 }
@@ -99,8 +140,13 @@ def test_builds_or_is_refused_naming_the_file(corpus, name):
 
 def test_the_cli_refuses_an_unsupported_element_with_the_place_and_no_traceback(corpus, tmp_path):
     path = _file(corpus, "mj-html-attributes")
-    proc = subprocess.run([sys.executable, "-m", "mailwright", "build", str(path), "-o", str(tmp_path / "out.html")],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailwright", "build", str(path), "-o", str(tmp_path / "out.html")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert proc.returncode == 2
     assert f"{path}:3:6: MJML could not be compiled" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -110,7 +156,7 @@ def test_the_cli_refuses_an_unsupported_element_with_the_place_and_no_traceback(
 @pytest.mark.parametrize("name", _params(FIXTURES, IMPORT_XFAIL, ImportFailed))
 def test_import_then_rebuild_keeps_the_visible_text(corpus, name):
     path = _file(corpus, name)
-    if name in REFUSED:   # what does not build cannot be imported: the same located message
+    if name in REFUSED:  # what does not build cannot be imported: the same located message
         with pytest.raises(ImportFailed, match=re.escape(str(path)) + r":\d+:\d+: "):
             import_report(path)
         return
@@ -130,15 +176,19 @@ def test_visible_text_is_the_ports_expected_output(corpus, name):
 
 # --- `make corpus` on a folder (no network: node mjml left out) --------------------------------
 
+
 def test_make_corpus_measures_a_folder_with_includes_and_saves_no_template_text(tmp_path):
     folder = tmp_path / "templates"
     (folder / "partials").mkdir(parents=True)
     (folder / "partials" / "header.mjml").write_text(
-        "<mj-section><mj-column><mj-text>Header words</mj-text></mj-column></mj-section>", encoding="utf-8")
+        "<mj-section><mj-column><mj-text>Header words</mj-text></mj-column></mj-section>", encoding="utf-8"
+    )
     (folder / "main.mjml").write_text(
         '<mjml><mj-body><mj-include path="./partials/header.mjml" />\r\n<mj-section><mj-column>'
         '<mj-text style="\n  color:#fff;\n  font-size:55px">Secret-Words-123</mj-text>'
-        '</mj-column></mj-section></mj-body></mjml>', encoding="utf-8")
+        "</mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
     (folder / "broken.mjml").write_text("<mjml><mj-body><mj-section></mj-body></mjml>", encoding="utf-8")
     out = tmp_path / "results.json"
     cmd = [sys.executable, str(ROOT / "bench" / "corpus.py"), str(folder), "--no-node", "--out", str(out)]
@@ -157,8 +207,10 @@ def test_make_corpus_measures_a_folder_with_includes_and_saves_no_template_text(
 
 def test_style_agreement_aligns_elements_so_one_extra_wrapper_shifts_nothing():
     reference = '<body><table style="width:100%"><tr><td style="color: #FFF ;padding:0">x</td></tr></table></body>'
-    candidate = ('<body><div><table style="width:100%;"><tr><td style="padding:0;color:#ffffff">x</td></tr></table>'
-                 '</div><!--[if mso]><p>Outlook only</p><![endif]--></body>')
+    candidate = (
+        '<body><div><table style="width:100%;"><tr><td style="padding:0;color:#ffffff">x</td></tr></table>'
+        "</div><!--[if mso]><p>Outlook only</p><![endif]--></body>"
+    )
     agreement = style_agreement(reference, candidate)
-    assert (agreement.equal, agreement.total) == (4, 5)   # body, table, tr, td equal; the div has no partner
+    assert (agreement.equal, agreement.total) == (4, 5)  # body, table, tr, td equal; the div has no partner
     assert visible_text(candidate) == "x"

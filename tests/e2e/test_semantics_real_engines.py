@@ -6,6 +6,7 @@ HTML-special and non-Latin text. Where an engine reads a value its own way and t
 change that (Liquid's `default` keeps 0), the preview "as that ESP" (its dialect's rules) is
 what must match.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,10 +22,50 @@ from mailwright.app.merge.render import CompiledTemplate
 from mailwright.app.merge.semantics import MAILWRIGHT
 
 ABSENT = object()
-VALUES = [ABSENT, None, "", " ", "   ", "no", "false", "0", "off", "n", "N", 0, 1, 0.0, -2, [], ["a"], {}, False,
-          True, "7", " 7 ", "7.5", "-2.5", "3", 3, 7, 7.5, 5, "5", "5.0", "abc", "1,234", "mcDONALD élan",
-          "o'neil jean-paul (bob) it's", "a b/c?d=e&f+g~h*i'é", "Hello world", "<b>Tom & \"Jerry\"</b>", "pro",
-          "Pro", "日本語のテキストです", "  zoë  "]
+VALUES = [
+    ABSENT,
+    None,
+    "",
+    " ",
+    "   ",
+    "no",
+    "false",
+    "0",
+    "off",
+    "n",
+    "N",
+    0,
+    1,
+    0.0,
+    -2,
+    [],
+    ["a"],
+    {},
+    False,
+    True,
+    "7",
+    " 7 ",
+    "7.5",
+    "-2.5",
+    "3",
+    3,
+    7,
+    7.5,
+    5,
+    "5",
+    "5.0",
+    "abc",
+    "1,234",
+    "mcDONALD élan",
+    "o'neil jean-paul (bob) it's",
+    "a b/c?d=e&f+g~h*i'é",
+    "Hello world",
+    '<b>Tom & "Jerry"</b>',
+    "pro",
+    "Pro",
+    "日本語のテキストです",
+    "  zoë  ",
+]
 
 CONDITIONS = [
     "<% if data:v %>Y<% else %>N<% endif %>",
@@ -151,8 +192,9 @@ def test_where_the_engines_keep_their_own_reading_the_preview_as_that_esp_follow
     # Liquid's default keeps 0. Everything else is Mailwright's own semantics in both.
     jinja_rules = get_dialect("jinja").rules
     liquid_rules = get_dialect("liquid").rules
-    assert dataclasses.replace(jinja_rules, name="Mailwright", text_style="mailwright",
-                               bool_is_number=False) == MAILWRIGHT
+    assert (
+        dataclasses.replace(jinja_rules, name="Mailwright", text_style="mailwright", bool_is_number=False) == MAILWRIGHT
+    )
     assert dataclasses.replace(liquid_rules, name="Mailwright", default_replaces_zero=True) == MAILWRIGHT
     tree = parse('<< data:v | default("none") >>', "t")
     assert CompiledTemplate(tree, "text").render({"v": 0}).text == "none"

@@ -2,6 +2,7 @@
 
 DESIGN.md §7, hardening.md §7, bad-inputs.md rows 24-30 and 37.
 """
+
 from __future__ import annotations
 
 import base64
@@ -44,26 +45,37 @@ CLI = str(Path(sys.executable).parent / "mailwright")
 WELCOME = ROOT / "examples" / "welcome.mwt"
 RECIPIENTS = ROOT / "examples" / "recipients.csv"
 # A 1x1 PNG.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 PASSWORD = "Hunter2-correct-horse-🐎"
 USER = "mailer@example.com"
 
 
 # --- servers ------------------------------------------------------------------------------------
 
+
 class Sink:
     """An aiosmtpd server that records envelopes, raw messages and every command it was sent."""
 
-    def __init__(self, *, rcpt_codes: dict[str, str] | None = None, data_reply: str | None = None,
-                 busy_for: dict[str, int] | None = None,
-                 tls_context: ssl.SSLContext | None = None, implicit_tls: ssl.SSLContext | None = None,
-                 auth_ok: bool | None = None, auth_require_tls: bool = True, smtputf8: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        rcpt_codes: dict[str, str] | None = None,
+        data_reply: str | None = None,
+        busy_for: dict[str, int] | None = None,
+        tls_context: ssl.SSLContext | None = None,
+        implicit_tls: ssl.SSLContext | None = None,
+        auth_ok: bool | None = None,
+        auth_require_tls: bool = True,
+        smtputf8: bool = True,
+    ) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
         self.commands: list[str] = []
         self.peers: list[tuple] = []
         self.logins: list[tuple[bytes, bytes]] = []
         self.rcpt_codes = rcpt_codes or {}
-        self.busy_for = dict(busy_for or {})   # address prefix -> how many RCPTs get a 451 first
+        self.busy_for = dict(busy_for or {})  # address prefix -> how many RCPTs get a 451 first
         self.data_reply = data_reply
         sink = self
 
@@ -90,8 +102,7 @@ class Sink:
             sink.logins.append((auth_data.login, auth_data.password))
             return AuthResult(success=True) if auth_ok else AuthResult(success=False, handled=False)
 
-        kwargs = dict(hostname="127.0.0.1", port=free_port(), server_hostname="localhost",
-                      enable_SMTPUTF8=smtputf8)
+        kwargs = dict(hostname="127.0.0.1", port=free_port(), server_hostname="localhost", enable_SMTPUTF8=smtputf8)
         if tls_context is not None:
             kwargs["tls_context"] = tls_context
         if implicit_tls is not None:
@@ -122,6 +133,7 @@ class Sink:
         async def record(arg):
             self.commands.append(name)
             return await method(arg)
+
         return record
 
     def __enter__(self) -> "Sink":
@@ -171,7 +183,7 @@ class RawServer:
                     conn.sendall(b"250 OK\r\n")
                 elif verb == b"DATA":
                     conn.sendall(b"354 go ahead\r\n")
-                    f.readline()                      # a little of the message, then drop
+                    f.readline()  # a little of the message, then drop
                     conn.shutdown(socket.SHUT_RDWR)
                     return
                 else:
@@ -188,32 +200,56 @@ def make_certs(folder: Path) -> dict[str, Path]:
     now = dt.datetime.now(dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Mailwright Test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
-                                       content_commitment=False, key_encipherment=False, data_encipherment=False,
-                                       key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     paths = {"ca": folder / "ca.pem", "cert": folder / "server.pem", "key": folder / "server.key"}
     paths["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     paths["cert"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths["key"].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+    paths["key"].write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return paths
 
 
@@ -246,8 +282,12 @@ def zoe(welcome) -> PersonalEmail:
 
 @pytest.fixture
 def subprocess_env(tmp_path):
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
-               MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        PYTHONIOENCODING="utf-8",
+        MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
+        MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"),
+    )
     env.pop("MAILWRIGHT_SMTP_PASSWORD", None)
     return env
 
@@ -258,6 +298,7 @@ def simple(zoe, **kw):
 
 # --- the message ------------------------------------------------------------------------------
 
+
 def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
     """welcome.mwt + recipients.csv row 1, with a logo from the document's assets folder."""
     doc = json.loads(WELCOME.read_text(encoding="utf-8"))
@@ -266,12 +307,17 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
     logo["props"]["src"] = "assets/logo.png"
     src = tmp_path / "welcome.mwt"
     src.write_text(json.dumps(doc), encoding="utf-8")
-    shutil.copytree(WELCOME.parent / "assets", tmp_path / "assets")   # the starter's own pictures
+    shutil.copytree(WELCOME.parent / "assets", tmp_path / "assets")  # the starter's own pictures
     (tmp_path / "assets" / "logo.png").write_bytes(PNG)
     personal = CompiledEmail(build_file(src)).render(load_recipients(RECIPIENTS).row(1))
-    msg = build_message(personal, from_addr="Tally <hello@tally.example>",
-                        to="Zoë Martin <zoe.martin@example.com>", reply_to="support@tally.example",
-                        list_unsubscribe_url="https://tally.example/u/abc", assets_dir=tmp_path / "assets")
+    msg = build_message(
+        personal,
+        from_addr="Tally <hello@tally.example>",
+        to="Zoë Martin <zoe.martin@example.com>",
+        reply_to="support@tally.example",
+        list_unsubscribe_url="https://tally.example/u/abc",
+        assets_dir=tmp_path / "assets",
+    )
     assert msg.warnings == []
     with Inbox(tmp_path / "store") as inbox:
         report = send_messages(msg, local_inbox_profile(inbox.port), timeout=5)
@@ -290,7 +336,7 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
     text_part, related = got.get_payload()
     assert text_part.get_content_type() == "text/plain"
     assert related.get_content_type() == "multipart/related"
-    html_part, *images = related.get_payload()   # the logo and the starter's own local pictures
+    html_part, *images = related.get_payload()  # the logo and the starter's own local pictures
     image = next(i for i in images if i.get_content() == PNG)
     assert html_part.get_content_type() == "text/html" and image.get_content_type() == "image/png"
     text, html = text_part.get_content(), html_part.get_content()
@@ -306,12 +352,20 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
 
 def test_several_recipients_and_messages_share_one_connection(zoe, welcome):
     rows = load_recipients(RECIPIENTS)
-    messages = [build_message(welcome.render(rows.row(n)), from_addr="hello@tally.example",
-                              to=["a@example.com", "B <b@example.com>"]) for n in (1, 2, 3)]
+    messages = [
+        build_message(
+            welcome.render(rows.row(n)), from_addr="hello@tally.example", to=["a@example.com", "B <b@example.com>"]
+        )
+        for n in (1, 2, 3)
+    ]
     seen = []
     with Sink() as sink:
-        report = send_messages(messages, sink.profile(), timeout=5,
-                               progress=lambda done, total, results: seen.append((done, total, len(results))))
+        report = send_messages(
+            messages,
+            sink.profile(),
+            timeout=5,
+            progress=lambda done, total, results: seen.append((done, total, len(results))),
+        )
     assert report.ok and len(report.results) == 6
     assert [m[1] for m in sink.messages] == [["a@example.com", "b@example.com"]] * 3
     assert len(set(sink.peers)) == 1, "one connection for all messages"
@@ -326,8 +380,9 @@ def test_header_injection_from_csv_adds_no_recipient_or_header(tmp_path, welcome
     data.write_bytes(b'email,firstname\r\nbob@example.com,"Bob\r\nBcc: eve@evil.test"\r\n')
     row = load_recipients(data).row(1)
     personal = welcome.render(row)
-    msg = build_message(personal, from_addr="hello@tally.example",
-                        to=[(row["firstname"], row["email"])])   # display name straight from the data
+    msg = build_message(
+        personal, from_addr="hello@tally.example", to=[(row["firstname"], row["email"])]
+    )  # display name straight from the data
     with Sink() as sink:
         assert send_messages(msg, sink.profile(), timeout=5).ok
     [(mail_from, rcpts, raw)] = sink.messages
@@ -353,8 +408,9 @@ def test_bidi_and_emoji_subject_round_trips(zoe):
 
 def test_gmail_clipping_and_missing_assets_are_warned(zoe, tmp_path):
     (tmp_path / "assets").mkdir()
-    big = replace(zoe, html=zoe.html + "<!--" + "x" * 110_000 + "-->"
-                  + '<img src="assets/nothere.png"><img src="../secret.png">')
+    big = replace(
+        zoe, html=zoe.html + "<!--" + "x" * 110_000 + "-->" + '<img src="assets/nothere.png"><img src="../secret.png">'
+    )
     msg = simple(big, assets_dir=tmp_path / "assets")
     with Sink() as sink:
         report = send_messages(msg, sink.profile(), timeout=5)
@@ -365,6 +421,7 @@ def test_gmail_clipping_and_missing_assets_are_warned(zoe, tmp_path):
 
 
 # --- the test inbox ---------------------------------------------------------------------------
+
 
 def test_inbox_stores_lists_reads_deletes_and_caps(tmp_path, zoe):
     store = tmp_path / "inbox"
@@ -409,6 +466,7 @@ def test_inbox_listens_on_loopback_only():
 
 
 # --- TLS, STARTTLS, login ---------------------------------------------------------------------
+
 
 def test_starttls_with_untrusted_certificate_is_refused_before_login(certs, zoe):
     with Sink(tls_context=server_context(certs), auth_ok=True) as sink:
@@ -474,15 +532,21 @@ def test_no_password_in_logs_or_output(certs, zoe, caplog, capsys):
         print(report, steps, secret, repr(secret), f"{secret}")
     assert report.ok and sink.logins
     out = capsys.readouterr()
-    everything = "\n".join([caplog.text, out.out, out.err, repr(report), repr(steps)]
-                           + [r.getMessage() for r in caplog.records])
+    everything = "\n".join(
+        [caplog.text, out.out, out.err, repr(report), repr(steps)] + [r.getMessage() for r in caplog.records]
+    )
     assert "logging in with mailer@example.com / ***" in everything
-    for forbidden in (PASSWORD, base64.b64encode(PASSWORD.encode()).decode(), plain,
-                      base64.b64encode(f"{USER}\0{USER}\0{PASSWORD}".encode()).decode()):
+    for forbidden in (
+        PASSWORD,
+        base64.b64encode(PASSWORD.encode()).decode(),
+        plain,
+        base64.b64encode(f"{USER}\0{USER}\0{PASSWORD}".encode()).decode(),
+    ):
         assert forbidden not in everything
 
 
 # --- failures: timeouts, drops, refusals -----------------------------------------------------
+
 
 def test_silent_server_times_out(zoe):
     with RawServer("silent") as server:
@@ -530,9 +594,8 @@ def test_a_recipient_refused_for_now_is_retried_and_the_others_get_one_copy(zoe)
 
 def test_a_recipient_still_refused_after_the_retries_is_temporary(zoe):
     with Sink(busy_for={"busy@": 10}) as sink:
-        report = send_messages(simple(zoe, to="busy@example.com"), sink.profile(), timeout=5,
-                               retry_delays=(0.05, 0.05))
-        assert sink.messages == [] and sink.busy_for["busy@"] == 7   # three tries
+        report = send_messages(simple(zoe, to="busy@example.com"), sink.profile(), timeout=5, retry_delays=(0.05, 0.05))
+        assert sink.messages == [] and sink.busy_for["busy@"] == 7  # three tries
     [result] = report.results
     assert result.status == "temporary" and "try later" in result.message and "tried 3 times" in result.message
 
@@ -542,9 +605,13 @@ def test_cancelling_during_a_retry_wait_keeps_the_answers(zoe):
     with Sink(busy_for={"busy@": 10}) as sink:
         threading.Timer(0.3, cancel.set).start()
         start = time.monotonic()
-        report = send_messages([simple(zoe, to=["ok@example.com", "busy@example.com"]),
-                                simple(zoe, to="later@example.com")],
-                               sink.profile(), timeout=5, cancel=cancel, retry_delays=(30.0,))
+        report = send_messages(
+            [simple(zoe, to=["ok@example.com", "busy@example.com"]), simple(zoe, to="later@example.com")],
+            sink.profile(),
+            timeout=5,
+            cancel=cancel,
+            retry_delays=(30.0,),
+        )
         assert time.monotonic() - start < 5
     by = {r.address: r for r in report.results}
     assert by["ok@example.com"].ok
@@ -566,8 +633,9 @@ def test_refused_recipients_are_reported_one_by_one(zoe):
         assert by["nouser@example.com"].status == "refused" and "mailbox rejected" in by["nouser@example.com"].message
         assert "No such user" in by["nouser@example.com"].message
         # Every recipient refused: the connection stays usable for the next message.
-        report = send_messages([simple(zoe, to="nouser@example.com"), simple(zoe, to="ok2@example.com")],
-                               sink.profile(), timeout=5)
+        report = send_messages(
+            [simple(zoe, to="nouser@example.com"), simple(zoe, to="ok2@example.com")], sink.profile(), timeout=5
+        )
         assert [r.ok for r in report.results] == [False, True] and len(sink.peers) == 2
 
 
@@ -598,15 +666,28 @@ def test_non_ascii_address_needs_smtputf8(zoe):
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def run_cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
-                          timeout=60, env=env)
+    return subprocess.run([CLI, *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=60, env=env)
 
 
 def test_cli_send_to_local_server(tmp_path, subprocess_env):
     with Inbox(tmp_path / "store") as inbox:
-        r = run_cli("send", "examples/welcome.mwt", "--to", "you@example.com", "--smtp", f"127.0.0.1:{inbox.port}",
-                    "--security", "none", "--data", "examples/recipients.csv", "--row", "1", env=subprocess_env)
+        r = run_cli(
+            "send",
+            "examples/welcome.mwt",
+            "--to",
+            "you@example.com",
+            "--smtp",
+            f"127.0.0.1:{inbox.port}",
+            "--security",
+            "none",
+            "--data",
+            "examples/recipients.csv",
+            "--row",
+            "1",
+            env=subprocess_env,
+        )
         assert r.returncode == 0, r.stderr
         [item] = inbox.list_messages()
         assert item.subject == "[TEST] Welcome to Tally, Zoë — let's get you set up"
@@ -616,36 +697,81 @@ def test_cli_send_to_local_server(tmp_path, subprocess_env):
         assert "you@example.com" in r.stdout and "[TEST]" in r.stdout
         # The built-in profile finds a running inbox on the default store.
         with Inbox(Path(subprocess_env["MAILWRIGHT_DATA_DIR"]) / "inbox") as default_inbox:
-            r = run_cli("send", "examples/welcome.mwt", "--to", "Zoë <zoe@localhost>", "--profile", "Local test inbox",
-                        "--subject-prefix", "[PROOF] ", env=subprocess_env)
+            r = run_cli(
+                "send",
+                "examples/welcome.mwt",
+                "--to",
+                "Zoë <zoe@localhost>",
+                "--profile",
+                "Local test inbox",
+                "--subject-prefix",
+                "[PROOF] ",
+                env=subprocess_env,
+            )
             assert r.returncode == 0, r.stderr
             assert default_inbox.list_messages()[0].subject.startswith("[PROOF] Welcome to Tally")
 
 
 def test_cli_send_failures_and_bad_input(tmp_path, subprocess_env):
     with Sink(rcpt_codes={"nouser@": "550 5.1.1 No such user"}) as sink:
-        r = run_cli("send", "examples/welcome.mwt", "--to", "ok@example.com", "--to", "nouser@example.com",
-                    "--smtp", f"127.0.0.1:{sink.port}", "--security", "none", env=subprocess_env)
+        r = run_cli(
+            "send",
+            "examples/welcome.mwt",
+            "--to",
+            "ok@example.com",
+            "--to",
+            "nouser@example.com",
+            "--smtp",
+            f"127.0.0.1:{sink.port}",
+            "--security",
+            "none",
+            env=subprocess_env,
+        )
         assert r.returncode == 1
         assert r.stderr.strip().splitlines() == [
             "mailwright: nouser@example.com: mailbox rejected (it does not exist, or sending to it is not "
-            "allowed) [550 5.1.1 No such user]"]
+            "allowed) [550 5.1.1 No such user]"
+        ]
         assert sink.messages[0][1] == ["ok@example.com"]
-    bad = run_cli("send", "examples/welcome.mwt", "--to", "Bob <b@example.com>, Eve <e@evil.test>",
-                  "--to", "a..b@example.com", "--smtp", "127.0.0.1:25", "--security", "none", env=subprocess_env)
+    bad = run_cli(
+        "send",
+        "examples/welcome.mwt",
+        "--to",
+        "Bob <b@example.com>, Eve <e@evil.test>",
+        "--to",
+        "a..b@example.com",
+        "--smtp",
+        "127.0.0.1:25",
+        "--security",
+        "none",
+        env=subprocess_env,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "comma" in bad.stderr and "two periods in a row" in bad.stderr
-    r = run_cli("send", "examples/welcome.mwt", "--to", "a@example.com", "--smtp", "smtp.example.com:587",
-                "--user", "me", "--from", "me@example.com", env=subprocess_env)
+    r = run_cli(
+        "send",
+        "examples/welcome.mwt",
+        "--to",
+        "a@example.com",
+        "--smtp",
+        "smtp.example.com:587",
+        "--user",
+        "me",
+        "--from",
+        "me@example.com",
+        env=subprocess_env,
+    )
     assert r.returncode == 2 and "MAILWRIGHT_SMTP_PASSWORD" in r.stderr
-    r = run_cli("send", "examples/welcome.mwt", "--to", "a@example.com", "--profile", "Local test inbox",
-                env=subprocess_env)
+    r = run_cli(
+        "send", "examples/welcome.mwt", "--to", "a@example.com", "--profile", "Local test inbox", env=subprocess_env
+    )
     assert r.returncode == 2 and "not running" in r.stderr
     # A saved profile with a login, no password in the environment and no keyring: a clear message.
     from mailwright.app.profiles import ProfileStore, from_preset
 
     ProfileStore(Path(subprocess_env["MAILWRIGHT_CONFIG_DIR"]) / "profiles.json").save(
-        from_preset("sendgrid", "Marketing", from_addr="news@tally.example"))
+        from_preset("sendgrid", "Marketing", from_addr="news@tally.example")
+    )
     env = dict(subprocess_env, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     r = run_cli("send", "examples/welcome.mwt", "--to", "a@example.com", "--profile", "Marketing", env=env)
     assert r.returncode == 2 and "Traceback" not in r.stderr
@@ -656,8 +782,18 @@ def test_cli_send_failures_and_bad_input(tmp_path, subprocess_env):
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1", "soon"])
 def test_cli_send_refuses_a_timeout_that_is_not_a_positive_number(value, subprocess_env):
-    r = run_cli("send", "examples/newsletter.mwt", "--to", "a@example.com", "--smtp", "127.0.0.1:9",
-                "--security", "none", f"--timeout={value}", env=subprocess_env)
+    r = run_cli(
+        "send",
+        "examples/newsletter.mwt",
+        "--to",
+        "a@example.com",
+        "--smtp",
+        "127.0.0.1:9",
+        "--security",
+        "none",
+        f"--timeout={value}",
+        env=subprocess_env,
+    )
     assert r.returncode == 2, r.stderr
     [line] = r.stderr.strip().splitlines()
     assert "--timeout" in line and "number of seconds more than 0" in line, line
@@ -665,8 +801,20 @@ def test_cli_send_refuses_a_timeout_that_is_not_a_positive_number(value, subproc
 
 def test_cli_send_with_tls_and_cafile(certs, subprocess_env):
     with Sink(tls_context=server_context(certs), auth_ok=True) as sink:
-        args = ("send", "examples/welcome.mwt", "--to", "you@example.com", "--smtp", f"127.0.0.1:{sink.port}",
-                "--security", "starttls", "--user", USER, "--from", "hello@tally.example")
+        args = (
+            "send",
+            "examples/welcome.mwt",
+            "--to",
+            "you@example.com",
+            "--smtp",
+            f"127.0.0.1:{sink.port}",
+            "--security",
+            "starttls",
+            "--user",
+            USER,
+            "--from",
+            "hello@tally.example",
+        )
         env = dict(subprocess_env, MAILWRIGHT_SMTP_PASSWORD=PASSWORD)
         r = run_cli(*args, env=env)
         assert r.returncode == 1 and "could not be verified" in r.stderr and sink.logins == []
@@ -678,9 +826,15 @@ def test_cli_send_with_tls_and_cafile(certs, subprocess_env):
 
 def test_cli_inbox_runs_prints_and_stops_on_sigint(tmp_path, subprocess_env, zoe):
     port = free_port()
-    proc = subprocess.Popen([CLI, "inbox", "--port", str(port), "--store", str(tmp_path / "store")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            encoding="utf-8", env=subprocess_env)
+    proc = subprocess.Popen(
+        [CLI, "inbox", "--port", str(port), "--store", str(tmp_path / "store")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=subprocess_env,
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:
@@ -703,9 +857,15 @@ def test_cli_inbox_runs_prints_and_stops_on_sigint(tmp_path, subprocess_env, zoe
 
 
 def test_cli_inbox_stops_on_sigterm(tmp_path, subprocess_env):
-    proc = subprocess.Popen([CLI, "inbox", "--store", str(tmp_path / "store")], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            env=subprocess_env)
+    proc = subprocess.Popen(
+        [CLI, "inbox", "--store", str(tmp_path / "store")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=subprocess_env,
+    )
     try:
         first = proc.stdout.readline()
         port = int(first.split("127.0.0.1:")[1].split(";")[0])

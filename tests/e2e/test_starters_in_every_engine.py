@@ -8,6 +8,7 @@ is what the user gets, and REFUSED lists every one with what it names (the test 
 exported with --allow-raw-values (its default refuses recipient values in the HTML: SES does
 not escape them), so its engine runs too. The engines are the matrix's (test_merge_matrix).
 """
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,10 @@ def _hb_batch() -> dict[tuple[str, str, str], Any]:
                     for row in _rows(data):
                         jobs.append((esp, getattr(exported, name), {**row, **_links(esp)}))
     results = handlebars_engine.render_many(jobs)
-    return {(esp, code, _key({k: v for k, v in d.items() if k not in _links(esp)})): r
-            for (esp, code, d), r in zip(jobs, results)}
+    return {
+        (esp, code, _key({k: v for k, v in d.items() if k not in _links(esp)})): r
+        for (esp, code, d), r in zip(jobs, results)
+    }
 
 
 def _links(esp: str) -> dict[str, str]:
@@ -88,8 +91,12 @@ def _list_fields(starter: str, data: str) -> frozenset[str]:
     """A Campaign Monitor list's custom fields: the file's columns and every field the email
     uses (its editor has the user create those)."""
     trees = email_trees(_build(starter))
-    used = {r.path[0] for part in (trees.html, trees.text, trees.subject, trees.preheader)
-            for r in iter_refs(part) if r.ns == "data"}
+    used = {
+        r.path[0]
+        for part in (trees.html, trees.text, trees.subject, trees.preheader)
+        for r in iter_refs(part)
+        if r.ns == "data"
+    }
     return frozenset(used | {k for row in _rows(data) for k in row})
 
 
@@ -111,17 +118,22 @@ def _seen(markup: str, part: str) -> str:
 
 # What each ESP honestly refuses of the starters (the export lists it with the block), with the
 # construct its message names. Every other pair must export and render.
-_NO_WEB_VERSION = "<< link:view_online >>"       # no hosted web version (or campaigns only)
+_NO_WEB_VERSION = "<< link:view_online >>"  # no hosted web version (or campaigns only)
 _NO_URLENCODE = "the filter 'urlencode'"
-_FLAT = "data:order.number"                      # flat fields: a field map is needed
+_FLAT = "data:order.number"  # flat fields: a field map is needed
 REFUSED: dict[tuple[str, str], str] = {
     **{("event_invitation", d): _NO_WEB_VERSION for d in ("mailjet", "braze")},
-    **{("event_invitation", d): _NO_URLENCODE
-       for d in ("sendgrid", "ses", "postmark", "mailgun", "handlebars", "campaignmonitor")},
+    **{
+        ("event_invitation", d): _NO_URLENCODE
+        for d in ("sendgrid", "ses", "postmark", "mailgun", "handlebars", "campaignmonitor")
+    },
     **{("order_confirmation", d): _FLAT for d in ("mailchimp", "hubspot", "campaignmonitor")},
     **{("order_confirmation", d): _NO_URLENCODE for d in ("sendgrid", "ses", "postmark", "mailgun", "handlebars")},
-    **{(s, d): _NO_WEB_VERSION for s in ("newsletter", "promotion", "welcome")
-       for d in ("mailjet", "sendgrid", "ses", "postmark", "mailgun", "braze")},
+    **{
+        (s, d): _NO_WEB_VERSION
+        for s in ("newsletter", "promotion", "welcome")
+        for d in ("mailjet", "sendgrid", "ses", "postmark", "mailgun", "braze")
+    },
 }
 
 
@@ -135,14 +147,17 @@ def _params():
 
 
 @pytest.mark.parametrize(("starter", "dialect", "data"), list(_params()))
-def test_each_starter_renders_in_the_esps_engine_as_the_preview_as_that_esp(starter: str, dialect: str,
-                                                                            data: str) -> None:
+def test_each_starter_renders_in_the_esps_engine_as_the_preview_as_that_esp(
+    starter: str, dialect: str, data: str
+) -> None:
     if dialect in HANDLEBARS and handlebars_engine.unavailable():
         pytest.skip(handlebars_engine.unavailable())
     exported = _export(starter, dialect)
     refused = REFUSED.get((starter, dialect))
-    if refused:   # an honest refusal, naming what and where
-        assert isinstance(exported, BuildError), f"{starter} now exports for {dialect}: render it (drop it from REFUSED)"
+    if refused:  # an honest refusal, naming what and where
+        assert isinstance(exported, BuildError), (
+            f"{starter} now exports for {dialect}: render it (drop it from REFUSED)"
+        )
         assert "cannot express" in str(exported) and refused in str(exported)
         return
     assert not isinstance(exported, BuildError), str(exported)
@@ -159,8 +174,10 @@ def test_each_starter_renders_in_the_esps_engine_as_the_preview_as_that_esp(star
             mine = _seen(getattr(ours, name), part)
             if theirs != mine:
                 at = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
-                bad.append(f"{starter} · {dialect} · {data} row {n} · {name}: preview …{mine[max(0, at - 60):at + 80]!r}, "
-                           f"engine …{theirs[max(0, at - 60):at + 80]!r}")
+                bad.append(
+                    f"{starter} · {dialect} · {data} row {n} · {name}: preview …{mine[max(0, at - 60) : at + 80]!r}, "
+                    f"engine …{theirs[max(0, at - 60) : at + 80]!r}"
+                )
         if len(visible(ours.html, "html")) < 100:
             bad.append(f"{starter} · row {n}: the preview shows almost nothing")
     assert bad == []

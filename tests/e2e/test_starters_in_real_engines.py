@@ -4,6 +4,7 @@ same visible text as Mailwright's preview (issue 12: the preview must be what th
 Jinja2 and python-liquid with Mailwright's own reading; every dialect's engine, with the
 preview as that ESP, is in test_starters_in_every_engine.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,11 @@ from mailwright.app.recipients import load_recipients
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTERS = sorted((ROOT / "examples").glob("*.mwt"))
-LINKS = {"unsubscribe_url": "https://example.com/u", "view_online_url": "https://example.com/v",
-         "preferences_url": "https://example.com/p"}
+LINKS = {
+    "unsubscribe_url": "https://example.com/u",
+    "view_online_url": "https://example.com/v",
+    "preferences_url": "https://example.com/p",
+}
 DATA = ("recipients.json", "recipients.csv")
 PREVIEW_LINKS = {name.removesuffix("_url"): url for name, url in LINKS.items()}
 

@@ -1,5 +1,6 @@
 """Fixtures for editor tests: a MainWindow on a small document, isolated from the user's
 settings (an ini file in tmp_path) and data folder (MAILWRIGHT_DATA_DIR=tmp_path)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,24 +16,57 @@ def small_document():
     """r1: heading b1, text b2, button b3 · r2: image b4 | empty column c3 · r3: text b5."""
     from mailwright.app.document import Document
 
-    return Document.model_validate({
-        "subject": "Editor test",
-        "rows": [
-            {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-                {"id": "b1", "type": "heading", "props": {"text": "Spring news"}},
-                {"id": "b2", "type": "text", "props": {"html": "<p>Hello there, a paragraph of text "
-                                                               "<a href=\"https://example.com/x\">with a link</a>.</p>"}},
-                {"id": "b3", "type": "button", "props": {"label": "Read more", "href": "https://example.com"}},
-            ]}]},
-            {"id": "r2", "columns": [
-                {"id": "c2", "width": 50, "blocks": [{"id": "b4", "type": "spacer", "props": {"height": 60}}]},
-                {"id": "c3", "width": 50, "blocks": []},
-            ]},
-            {"id": "r3", "columns": [{"id": "c4", "width": 100, "blocks": [
-                {"id": "b5", "type": "text", "props": {"html": "<p>The end.</p>"}},
-            ]}]},
-        ],
-    })
+    return Document.model_validate(
+        {
+            "subject": "Editor test",
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "width": 100,
+                            "blocks": [
+                                {"id": "b1", "type": "heading", "props": {"text": "Spring news"}},
+                                {
+                                    "id": "b2",
+                                    "type": "text",
+                                    "props": {
+                                        "html": "<p>Hello there, a paragraph of text "
+                                        '<a href="https://example.com/x">with a link</a>.</p>'
+                                    },
+                                },
+                                {
+                                    "id": "b3",
+                                    "type": "button",
+                                    "props": {"label": "Read more", "href": "https://example.com"},
+                                },
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "id": "r2",
+                    "columns": [
+                        {"id": "c2", "width": 50, "blocks": [{"id": "b4", "type": "spacer", "props": {"height": 60}}]},
+                        {"id": "c3", "width": 50, "blocks": []},
+                    ],
+                },
+                {
+                    "id": "r3",
+                    "columns": [
+                        {
+                            "id": "c4",
+                            "width": 100,
+                            "blocks": [
+                                {"id": "b5", "type": "text", "props": {"html": "<p>The end.</p>"}},
+                            ],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
 
 
 @pytest.fixture
@@ -66,7 +100,7 @@ def make_window(qtbot, tmp_path, monkeypatch, settings):
     for window in windows:
         _forget_changes(window)
         window.close()
-        window.deleteLater()   # pages go before the shared web profiles
+        window.deleteLater()  # pages go before the shared web profiles
     from PySide6.QtCore import QCoreApplication, QEvent
 
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

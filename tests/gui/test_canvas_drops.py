@@ -2,6 +2,7 @@
 shows its insertion line and lands there, a drop that changes nothing is refused ("not here"
 cursor, nothing happens), the canvas scrolls while a drag is near its top or bottom edge, and
 the block that landed is scrolled into view."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,7 +40,7 @@ def drag_over(qtbot, window, point: QPoint, payload: Payload) -> QDragMoveEvent:
     return move
 
 
-_alive: list = []   # events keep only a pointer to their mime data
+_alive: list = []  # events keep only a pointer to their mime data
 
 
 def release(window, point: QPoint, payload: Payload) -> QDropEvent:
@@ -64,13 +65,13 @@ def test_a_drop_in_the_grey_margin_shows_its_line_and_lands_on_it(qtbot, window)
     qtbot.waitUntil(lambda: canvas.overlay.line is not None, timeout=5000)
     line = canvas.overlay.line.getRect()
     shown = canvas.drop
-    assert (shown.kind, shown.column_id) == ("column", "c2")   # the nearest column: left of r2
+    assert (shown.kind, shown.column_id) == ("column", "c2")  # the nearest column: left of r2
     before = ids(window)
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         release(window, margin, payload)
     new = (ids(window) - before).pop()
     assert [b.id for b in window.session.doc.find("c2").blocks].index(new) == shown.index
-    assert len(window.session.doc.rows) == 3   # not a new row after the footer
+    assert len(window.session.doc.rows) == 3  # not a new row after the footer
     # drawn where the line was
     assert abs(rect_of(qtbot, window, new)[1] - (line[1] + line[3] / 2)) < 4
 
@@ -103,8 +104,7 @@ def test_speed_grows_as_the_pointer_nears_the_edge():
     assert 0 > autoscroll_speed(30, 600) > autoscroll_speed(5, 600)
 
 
-def test_a_drag_near_the_bottom_edge_scrolls_a_long_email_and_drops_below_the_fold(qtbot, make_window,
-                                                                                    newsletter):
+def test_a_drag_near_the_bottom_edge_scrolls_a_long_email_and_drops_below_the_fold(qtbot, make_window, newsletter):
     window = make_window(Session.open(newsletter))
     canvas = window.canvas
     assert scroll_y(qtbot, window) == 0
@@ -120,10 +120,12 @@ def test_a_drag_near_the_bottom_edge_scrolls_a_long_email_and_drops_below_the_fo
     assert not canvas._autoscroll.isActive()
     new = (ids(window) - before).pop()
     assert window.selection == new
+
     # the canvas shows the block that landed
     def visible() -> bool:
         r = rect_of(qtbot, window, new)
         return r[1] >= 0 and r[1] + r[3] <= canvas.view.height()
+
     qtbot.waitUntil(visible, timeout=5000)
 
 
@@ -144,5 +146,6 @@ def test_the_block_that_landed_is_scrolled_into_view(qtbot, make_window, newslet
     def visible() -> bool:
         r = rect_of(qtbot, window, new)
         return r[1] >= 0 and r[1] + r[3] <= canvas.view.height()
+
     qtbot.waitUntil(visible, timeout=5000)
     assert APP_WORLD  # the overlay's world, imported for page_js

@@ -1,6 +1,7 @@
 """Images on the canvas: the starters' pictures are local files next to them and show; an Image
 block without a picture is a grey box naming its size, on the canvas only; nothing outside the
 document's folder is ever served."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,9 +19,11 @@ from mailwright.app.session import Session  # noqa: E402
 from tests.gui.test_editor import page_js  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-IMAGES_JS = ("JSON.stringify(Array.from(document.images).map(function(i){return [i.getAttribute('src'),"
-             "i.naturalWidth,Math.round(i.getBoundingClientRect().width),Math.round(i.getBoundingClientRect().height),"
-             "i.getAttribute('data-mw-placeholder')];}))")
+IMAGES_JS = (
+    "JSON.stringify(Array.from(document.images).map(function(i){return [i.getAttribute('src'),"
+    "i.naturalWidth,Math.round(i.getBoundingClientRect().width),Math.round(i.getBoundingClientRect().height),"
+    "i.getAttribute('data-mw-placeholder')];}))"
+)
 
 
 def images(qtbot, window) -> list:
@@ -29,16 +32,22 @@ def images(qtbot, window) -> list:
     return json.loads(page_js(qtbot, window, IMAGES_JS))
 
 
-@pytest.mark.parametrize("starter", ["newsletter", "promotion", "event_invitation", "welcome",
-                                     "order_confirmation", "password_reset"])
-def test_the_starters_pictures_are_files_of_the_project_and_show_on_the_canvas(qtbot, make_window, tmp_path,
-                                                                               starter):
+@pytest.mark.parametrize(
+    "starter", ["newsletter", "promotion", "event_invitation", "welcome", "order_confirmation", "password_reset"]
+)
+def test_the_starters_pictures_are_files_of_the_project_and_show_on_the_canvas(qtbot, make_window, tmp_path, starter):
     text = (ROOT / "examples" / f"{starter}.mwt").read_text(encoding="utf-8")
     assert "https://" not in "".join(line for line in text.splitlines() if '"src"' in line)
-    window = make_window(Session.new(ROOT / "examples" / f"{starter}.mwt"))   # as the gallery opens it
-    qtbot.waitUntil(lambda: images(qtbot, window) and all(
-        src.startswith("data:") or nw > 0 for src, nw, *_ in images(qtbot, window) if src.startswith("assets/")),
-        timeout=RENDER_TIMEOUT)
+    window = make_window(Session.new(ROOT / "examples" / f"{starter}.mwt"))  # as the gallery opens it
+    qtbot.waitUntil(
+        lambda: (
+            images(qtbot, window)
+            and all(
+                src.startswith("data:") or nw > 0 for src, nw, *_ in images(qtbot, window) if src.startswith("assets/")
+            )
+        ),
+        timeout=RENDER_TIMEOUT,
+    )
     local = [i for i in images(qtbot, window) if i[0].startswith("assets/")]
     if '"src": "assets/' in text:
         assert local and all(nw > 0 for _, nw, *_ in local), local
@@ -52,7 +61,7 @@ def test_an_image_without_a_picture_is_a_sized_grey_box_on_the_canvas_only(qtbot
     qtbot.waitUntil(lambda: any(i[4] for i in images(qtbot, window)), timeout=5000)
     src, natural, width, height, label = next(i for i in images(qtbot, window) if i[4])
     assert src.startswith("data:image/svg+xml") and natural > 0
-    assert width > 400 and 80 <= height <= 320, (width, height)   # its real width, a sensible height
+    assert width > 400 and 80 <= height <= 320, (width, height)  # its real width, a sensible height
     assert label == f"Image · {width} × {height} px"
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.push(SetProp(block["id"], "src", ""))
@@ -81,6 +90,7 @@ def test_local_images_are_served_only_from_the_documents_folder(qtbot, make_wind
 
     def natural(src: str):
         return next((nw for s, nw, *_ in images(qtbot, window) if s == src), None)
+
     qtbot.waitUntil(lambda: natural("assets/logo.png") == 240, timeout=5000)
     qtbot.wait(200)
     assert natural("../outside.png") == 0
@@ -103,5 +113,6 @@ def test_the_preview_tab_shows_the_starters_local_pictures_too(qtbot, make_windo
         qtbot.waitUntil(lambda: "r" in out, timeout=5000)
         return [i for i in json.loads(out["r"] or "[]") if (i[0] or "").startswith("assets/")]
 
-    qtbot.waitUntil(lambda: bool(local_images()) and all(nw > 0 for _, nw, *_ in local_images()),
-                    timeout=RENDER_TIMEOUT)
+    qtbot.waitUntil(
+        lambda: bool(local_images()) and all(nw > 0 for _, nw, *_ in local_images()), timeout=RENDER_TIMEOUT
+    )

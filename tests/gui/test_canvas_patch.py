@@ -1,5 +1,6 @@
 """After an edit the canvas replaces its content in place: the new text shows, no new page
 loads (no blank frame), and the reader keeps their scroll position."""
+
 from __future__ import annotations
 
 import json
@@ -34,11 +35,16 @@ def test_an_edit_patches_the_page_and_keeps_the_scroll(make_window, qtbot):
     view.loadStarted.connect(lambda: loads.append(1))
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.session.history.push(SetProp("b5", "html", "<p>A brand new ending.</p>"))
-    state = json.loads(_js(qtbot, view, "JSON.stringify([document.body.innerText, window.scrollY,"
-                                        " document.querySelectorAll('style').length])"))
+    state = json.loads(
+        _js(
+            qtbot,
+            view,
+            "JSON.stringify([document.body.innerText, window.scrollY, document.querySelectorAll('style').length])",
+        )
+    )
     assert "A brand new ending." in state[0] and "The end." not in state[0]
     assert state[1] == 400
-    assert state[2] > 0              # the head's styles came along
+    assert state[2] > 0  # the head's styles came along
     assert loads == [] and view.url().toString() == url
 
 

@@ -1,4 +1,5 @@
 """The canvas shows the email as the chosen recipient sees it, and stays editable."""
+
 from __future__ import annotations
 
 from pathlib import Path

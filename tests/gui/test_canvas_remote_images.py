@@ -4,6 +4,7 @@ and load https images through the request interceptor; plain http stays blocked.
 
 The "remote" site is a TCP listener on 127.0.0.1 that only records connections (nothing
 leaves the machine; the TLS handshake fails, which is fine: the request was let through)."""
+
 from __future__ import annotations
 
 import socket
@@ -52,8 +53,7 @@ def add_remote_image(qtbot, window, url: str) -> None:
         window.push(InsertBlock("c1", 0, block))
 
 
-def test_remote_images_wait_for_the_designer_and_are_remembered_per_document(qtbot, make_window, listener,
-                                                                              tmp_path):
+def test_remote_images_wait_for_the_designer_and_are_remembered_per_document(qtbot, make_window, listener, tmp_path):
     port, seen = listener
     path = tmp_path / "remote.mwt"
     from tests.gui.conftest import small_document
@@ -65,10 +65,10 @@ def test_remote_images_wait_for_the_designer_and_are_remembered_per_document(qtb
     bar = window.canvas.images_bar
     assert bar.isVisible() and "loads images from 1 site (127.0.0.1)" in bar.label.text()
     qtbot.wait(300)
-    assert seen == []   # not requested (the page's policy and the interceptor both refuse it)
+    assert seen == []  # not requested (the page's policy and the interceptor both refuse it)
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         bar.document.click()
-    qtbot.waitUntil(lambda: len(seen) > 0, timeout=5000)   # the image was requested
+    qtbot.waitUntil(lambda: len(seen) > 0, timeout=5000)  # the image was requested
     assert not bar.isVisible()
     window.session.save()
     # the same document opened again shows its images without asking
@@ -79,7 +79,7 @@ def test_remote_images_wait_for_the_designer_and_are_remembered_per_document(qtb
 
 def test_always_for_these_sites_applies_to_other_documents_and_http_stays_blocked(qtbot, make_window, listener):
     port, seen = listener
-    plain = socket.socket()   # the plain-http site: never contacted
+    plain = socket.socket()  # the plain-http site: never contacted
     plain.bind(("127.0.0.1", 0))
     plain.listen(4)
     plain.setblocking(False)
@@ -95,7 +95,7 @@ def test_always_for_these_sites_applies_to_other_documents_and_http_stays_blocke
     add_remote_image(qtbot, other, f"http://127.0.0.1:{plain_port}/plain.png")
     bar = other.canvas.images_bar
     assert bar.isVisible() and "1 image over plain http stays blocked" in bar.label.text()
-    assert not bar.document.isVisible()   # nothing the designer could allow
+    assert not bar.document.isVisible()  # nothing the designer could allow
     qtbot.wait(300)
     with pytest.raises(BlockingIOError):
         plain.accept()

@@ -2,6 +2,7 @@
 double-click (or Enter on the selection) edits the rendered text, the inspector follows while
 typing, Esc or a click outside ends it as one undo step, merge tags are single tokens, and the
 toolbar's Bold works on the selection. Page JavaScript stays off throughout."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,11 +27,10 @@ def proxy(window):
 
 
 def double_click(qtbot, window, node_id: str, dx: int = 12) -> None:
-    focus_canvas(qtbot, window)   # keys (and the shortcuts they override) go to the canvas
+    focus_canvas(qtbot, window)  # keys (and the shortcuts they override) go to the canvas
     r = rect_of(qtbot, window, node_id)
     QTest.mouseDClick(proxy(window), LEFT, NOMOD, QPoint(int(r[0] + 32 + dx), int(r[1] + r[3] / 2)))
-    qtbot.waitUntil(lambda: window.canvas.editing == node_id and window.canvas.text_bar.isVisible(),
-                    timeout=5000)
+    qtbot.waitUntil(lambda: window.canvas.editing == node_id and window.canvas.text_bar.isVisible(), timeout=5000)
 
 
 def html_of(window, node_id: str) -> str:
@@ -40,7 +40,7 @@ def html_of(window, node_id: str) -> str:
 def test_double_click_edits_the_text_on_the_canvas_and_esc_makes_one_undo_step(qtbot, window):
     original = html_of(window, "b2")
     assert not window.canvas.view.page().settings().testAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled)
-    double_click(qtbot, window, "b2", dx=-20)   # at the very start of the paragraph
+    double_click(qtbot, window, "b2", dx=-20)  # at the very start of the paragraph
     QTest.keyClick(proxy(window), Qt.Key.Key_Home)
     QTest.keyClicks(proxy(window), "Dear reader. ")
     # the inspector and the document follow while typing
@@ -50,7 +50,7 @@ def test_double_click_edits_the_text_on_the_canvas_and_esc_makes_one_undo_step(q
     qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
     edited = html_of(window, "b2")
     assert edited.startswith("<p>Dear reader. More.Hello there") and '<a href="https://example.com/x">' in edited
-    assert "style=" not in edited   # the renderer's inline styles are not stored
+    assert "style=" not in edited  # the renderer's inline styles are not stored
     assert page_js(qtbot, window, "document.querySelectorAll('[contenteditable]').length") == 0
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.undo() if hasattr(window, "undo") else window.session.history.undo()
@@ -65,20 +65,20 @@ def test_the_inspector_shows_the_text_while_it_is_typed(qtbot, window):
     QTest.keyClicks(proxy(window), " Live")
     editor = next(e for e in window.inspector.findChildren(QTextEdit) if e.isVisible())
     qtbot.waitUntil(lambda: "Live" in editor.toPlainText(), timeout=5000)
-    assert window.canvas.editing == "b2"   # still editing: the canvas was not re-rendered under the caret
+    assert window.canvas.editing == "b2"  # still editing: the canvas was not re-rendered under the caret
 
 
 def test_merge_tags_are_single_tokens_while_editing(qtbot, window):
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
-        window.push(SetProp("b2", "html", "<p>Hi << data:firstname | default(\"there\") >>!</p>"))
+        window.push(SetProp("b2", "html", '<p>Hi << data:firstname | default("there") >>!</p>'))
     double_click(qtbot, window, "b2")
     assert page_js(qtbot, window, "document.querySelectorAll('.mw-tag[contenteditable=false]').length") == 1
     QTest.keyClick(proxy(window), Qt.Key.Key_End)
-    QTest.keyClick(proxy(window), Qt.Key.Key_Backspace)   # the "!"
-    QTest.keyClick(proxy(window), Qt.Key.Key_Backspace)   # the whole tag, not its last ">"
+    QTest.keyClick(proxy(window), Qt.Key.Key_Backspace)  # the "!"
+    QTest.keyClick(proxy(window), Qt.Key.Key_Backspace)  # the whole tag, not its last ">"
     QTest.keyClick(proxy(window), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
-    assert html_of(window, "b2").replace(" ", "") == "<p>Hi</p>"   # no "<<" or ">>" left behind
+    assert html_of(window, "b2").replace(" ", "") == "<p>Hi</p>"  # no "<<" or ">>" left behind
 
 
 def test_a_kept_tag_comes_back_raw_and_a_click_outside_ends_the_edit(qtbot, window):
@@ -91,7 +91,7 @@ def test_a_kept_tag_comes_back_raw_and_a_click_outside_ends_the_edit(qtbot, wind
     QTest.mouseClick(proxy(window), LEFT, NOMOD, QPoint(int(r[0] + 40), int(r[1] + r[3] / 2)))
     qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
     assert html_of(window, "b2") == "<p>Hi << data:firstname >>, welcome</p>"
-    qtbot.waitUntil(lambda: window.selection == "b5", timeout=5000)   # the click selects what it hit
+    qtbot.waitUntil(lambda: window.selection == "b5", timeout=5000)  # the click selects what it hit
 
 
 def test_enter_on_a_selected_heading_edits_it_and_enter_again_ends(qtbot, window):
@@ -99,7 +99,7 @@ def test_enter_on_a_selected_heading_edits_it_and_enter_again_ends(qtbot, window
     focus_canvas(qtbot, window)
     QTest.keyClick(proxy(window), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.canvas.editing == "b1" and window.canvas.text_bar.isVisible(), timeout=5000)
-    assert not window.canvas.text_bar.buttons["bold"].isVisible()   # a heading is plain text
+    assert not window.canvas.text_bar.buttons["bold"].isVisible()  # a heading is plain text
     QTest.keyClick(proxy(window), Qt.Key.Key_End)
     QTest.keyClicks(proxy(window), " is here")
     QTest.keyClick(proxy(window), Qt.Key.Key_Return)

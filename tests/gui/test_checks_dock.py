@@ -1,4 +1,5 @@
 """The Checks dock says when the email is clean, and lists findings when it is not."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,10 +23,10 @@ def test_a_clean_email_says_so_in_the_dock(make_window, qtbot):
     qtbot.waitUntil(lambda: window.warn_label.text() == "No problems found", timeout=RENDER_TIMEOUT)
     assert len(_rows(window)) == 1 and "No problems found" in _rows(window)[0]
     item = window.checks.item(0)
-    assert not item.flags() & Qt.ItemFlag.ItemIsSelectable   # nothing to select
+    assert not item.flags() & Qt.ItemFlag.ItemIsSelectable  # nothing to select
     block = next(window.session.doc.iter_blocks())
     window.select(block.id)
-    window.checks.itemClicked.emit(item)                       # a click keeps the selection
+    window.checks.itemClicked.emit(item)  # a click keeps the selection
     assert window.canvas.selection == block.id
 
 
@@ -34,7 +35,8 @@ def test_findings_replace_the_clean_row(make_window, qtbot):
     qtbot.waitUntil(lambda: window.warn_label.text() == "No problems found", timeout=RENDER_TIMEOUT)
     image = next(b for b in window.session.doc.iter_blocks() if b.type == "image")
     window.session.history.push(SetProp(image.id, "alt", ""))
-    qtbot.waitUntil(lambda: "warning" in window.warn_label.text() or "error" in window.warn_label.text(),
-                    timeout=RENDER_TIMEOUT)
+    qtbot.waitUntil(
+        lambda: "warning" in window.warn_label.text() or "error" in window.warn_label.text(), timeout=RENDER_TIMEOUT
+    )
     rows = _rows(window)
     assert rows and not any("No problems found" in r for r in rows)

@@ -1,5 +1,6 @@
 """Issue 16 item 6: an uncaught exception in the editor shows a dialog with the traceback and
 the log path, and goes to the log, instead of vanishing."""
+
 from __future__ import annotations
 
 import sys
@@ -21,8 +22,10 @@ def test_an_uncaught_exception_shows_the_traceback_and_the_log(qtbot, monkeypatc
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box) or 0)
     crash.install_excepthook()
     try:
+
         def a_slot_with_a_bug():
             raise RuntimeError("the inspector broke")
+
         try:
             a_slot_with_a_bug()
         except RuntimeError:

@@ -1,5 +1,6 @@
 """Issue 16 item 3: the editor notices when its file changes on disk: it reloads when there are
 no unsaved edits, asks with a non-modal bar otherwise, and its own saves never count."""
+
 from __future__ import annotations
 
 import json
@@ -34,15 +35,14 @@ def test_a_change_on_disk_reloads_a_document_without_edits(qtbot, make_window, t
     assert not window.session.dirty and not window.disk_watch.bar.isVisible()
 
 
-def test_with_unsaved_edits_the_bar_asks_and_reload_takes_the_disk_version(qtbot, make_window,
-                                                                           tmp_path: Path) -> None:
+def test_with_unsaved_edits_the_bar_asks_and_reload_takes_the_disk_version(qtbot, make_window, tmp_path: Path) -> None:
     path = tmp_path / "news.mwt"
     save_document(small_document(), path)
     window = make_window(Session.open(path))
     window.push(SetProp("b1", "text", "My unsaved edit", mergeable=False))
     _external_edit(path, "Changed elsewhere")
     qtbot.waitUntil(lambda: window.disk_watch.bar.isVisible(), timeout=5000)
-    assert _heading(window) == "My unsaved edit"   # nothing lost while the question is open
+    assert _heading(window) == "My unsaved edit"  # nothing lost while the question is open
     window.disk_watch.reload_action.trigger()
     assert _heading(window) == "Changed elsewhere" and not window.disk_watch.bar.isVisible()
 
@@ -54,5 +54,5 @@ def test_the_editors_own_save_does_not_count_as_a_change(qtbot, make_window, tmp
     window.push(SetProp("b1", "text", "Saved by me", mergeable=False))
     assert window.save()
     window.push(SetProp("b1", "text", "Edited after saving", mergeable=False))
-    qtbot.wait(600)   # the watcher's settle time and more
+    qtbot.wait(600)  # the watcher's settle time and more
     assert not window.disk_watch.bar.isVisible() and _heading(window) == "Edited after saving"

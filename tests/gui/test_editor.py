@@ -4,6 +4,7 @@ layers tree, keys, undo/redo, themes, files and the compile worker.
 The canvas is the real email in QtWebEngine (offscreen). Positions come from the page itself
 (`canvas.rects`), so the tests drop and click where a block is actually drawn.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,13 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWebEngineCore import QWebEnginePage  # noqa: E402
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDockWidget, QFileDialog,  # noqa: E402
-                               QMessageBox)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDockWidget,
+    QFileDialog,  # noqa: E402
+    QMessageBox,
+)
 
 from mailwright.app.commands import InsertRow, SetProp, new_block_json, new_row_json  # noqa: E402
 from mailwright.app.document import Document  # noqa: E402
@@ -40,6 +46,7 @@ SELECTION_BLUE = "#2563eb"
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def rects(qtbot, window, ids: list[str]) -> dict[str, list[float]]:
     out: dict = {}
@@ -136,19 +143,27 @@ def layers_selection(window) -> str | None:
 
 def wait_selection_outline(qtbot, window, node_id: str) -> None:
     expected = rect_of(qtbot, window, window.canvas._element_id(node_id))
-    qtbot.waitUntil(lambda: window.canvas.overlay.selection is not None
-                    and [round(v) for v in window.canvas.overlay.selection.getRect()] == [round(v) for v in expected],
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            window.canvas.overlay.selection is not None
+            and [round(v) for v in window.canvas.overlay.selection.getRect()] == [round(v) for v in expected]
+        ),
+        timeout=5000,
+    )
 
 
 def grab_colour_near(window, view_point: QPoint, radius: int = 2) -> set[str]:
     image = window.grab().toImage()
     p = window.canvas.view.mapTo(window, view_point)
-    return {image.pixelColor(p.x() + dx, p.y() + dy).name()
-            for dx in range(-radius, radius + 1) for dy in range(-radius, radius + 1)}
+    return {
+        image.pixelColor(p.x() + dx, p.y() + dy).name()
+        for dx in range(-radius, radius + 1)
+        for dy in range(-radius, radius + 1)
+    }
 
 
 # --- the window -------------------------------------------------------------------------------
+
 
 def test_window_shows_panes_and_html_size(window):
     for name in ("dock-palette", "dock-layers", "dock-inspector", "dock-checks"):
@@ -158,8 +173,11 @@ def test_window_shows_panes_and_html_size(window):
     assert window.canvas.view.width() > 400
     labels = {item.text(0) for item in window.palette.items()}
     assert {"2 columns", "Heading", "Text", "Button", "Image", "Hero"} <= labels
-    assert [window.layers.topLevelItem(i).data(0, ROLE) for i in range(window.layers.topLevelItemCount())] == \
-        ["r1", "r2", "r3"]
+    assert [window.layers.topLevelItem(i).data(0, ROLE) for i in range(window.layers.topLevelItemCount())] == [
+        "r1",
+        "r2",
+        "r3",
+    ]
     text = window.size_label.text()
     assert text.endswith("KB of 102 KB"), text
     kb = float(text.split()[0])
@@ -203,6 +221,7 @@ def test_every_block_kind_is_hit_where_it_is_drawn(qtbot, make_window):
 
 
 # --- drops on the canvas ------------------------------------------------------------------------
+
 
 def test_drop_above_the_middle_of_a_block_lands_before_it(qtbot, window):
     before = ids(window)
@@ -306,6 +325,7 @@ def test_drag_a_selected_block_to_move_it(qtbot, window):
 
 # --- selection ---------------------------------------------------------------------------------
 
+
 def test_click_on_a_block_selects_it_and_the_layers_follow(qtbot, window):
     r = rect_of(qtbot, window, "b3")
     click_canvas(qtbot, window, centre(r))
@@ -362,6 +382,7 @@ def test_hero_rows_are_outlined_through_their_hero(qtbot, make_window):
 
 # --- layers tree -------------------------------------------------------------------------------
 
+
 def test_layers_drag_reorders_blocks(qtbot, window):
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.layers.request_move("b3", "b1", Pos.AboveItem)
@@ -390,6 +411,7 @@ def test_layers_drag_reorders_rows(qtbot, window):
 
 
 # --- keyboard ----------------------------------------------------------------------------------
+
 
 def test_arrow_keys_select_next_and_previous(qtbot, window):
     click_canvas(qtbot, window, centre(rect_of(qtbot, window, "b2")))
@@ -457,6 +479,7 @@ def test_arrow_keys_belong_to_text_fields_when_they_have_the_focus(qtbot, window
 
 # --- undo / redo ---------------------------------------------------------------------------
 
+
 def _insert(qtbot, window):
     r = rect_of(qtbot, window, "b1")
     drop_at(qtbot, window, centre(r), palette_payload(window, "Image"))
@@ -488,8 +511,11 @@ def _theme(qtbot, window):
     box.activated.emit(index)
 
 
-@pytest.mark.parametrize("edit", [_insert, _insert_layout, _delete, _move, _move_row, _theme],
-                         ids=["insert", "insert-layout", "delete", "move", "move-row", "theme"])
+@pytest.mark.parametrize(
+    "edit",
+    [_insert, _insert_layout, _delete, _move, _move_row, _theme],
+    ids=["insert", "insert-layout", "delete", "move", "move-row", "theme"],
+)
 def test_undo_and_redo_of_each_command_kind(qtbot, window, edit):
     original = dump(window)
     edit(qtbot, window)
@@ -526,8 +552,7 @@ def test_theme_picker_restyles_the_canvas(qtbot, window):
     assert window.session.doc.settings.theme == "midnight"
     assert "#020617" in window._last_result["html"].lower()
     # the page around the email is painted in the midnight background
-    qtbot.waitUntil(lambda: window.canvas.view.grab().toImage().pixelColor(4, 4).name() == "#020617",
-                    timeout=5000)
+    qtbot.waitUntil(lambda: window.canvas.view.grab().toImage().pixelColor(4, 4).name() == "#020617", timeout=5000)
     # One name per theme everywhere: the toolbar, the inspector and the undo label say "Midnight".
     assert window.a_undo.text().replace("&", "") == "Undo Switch theme to Midnight"
     assert window.theme_box.currentText() == "Midnight"
@@ -537,13 +562,15 @@ def test_theme_picker_restyles_the_canvas(qtbot, window):
 
 def test_mobile_width_toggle(qtbot, window):
     r = rects(qtbot, window, ["c2", "c3"])
-    assert abs(r["c2"][1] - r["c3"][1]) < 1   # side by side on desktop
+    assert abs(r["c2"][1] - r["c3"][1]) < 1  # side by side on desktop
     window.select("b4")
     window.a_mobile.trigger()
     qtbot.waitUntil(lambda: window.canvas.view.width() == 375, timeout=5000)
     qtbot.waitUntil(lambda: page_js(qtbot, window, "window.innerWidth") <= 375, timeout=5000)
-    qtbot.waitUntil(lambda: (lambda q: "c3" in q and q["c3"][1] > q["c2"][1] + q["c2"][3] - 1)(
-        rects(qtbot, window, ["c2", "c3"])), timeout=5000)   # stacked on a phone
+    qtbot.waitUntil(
+        lambda: (lambda q: "c3" in q and q["c3"][1] > q["c2"][1] + q["c2"][3] - 1)(rects(qtbot, window, ["c2", "c3"])),
+        timeout=5000,
+    )  # stacked on a phone
     wait_selection_outline(qtbot, window, "b4")
     window.a_mobile.trigger()
     qtbot.waitUntil(lambda: window.canvas.view.width() > 600, timeout=5000)
@@ -553,6 +580,7 @@ def test_mobile_width_toggle(qtbot, window):
 
 # --- files ---------------------------------------------------------------------------------
 
+
 def test_save_and_open_round_trip_with_unsaved_marker(qtbot, make_window, tmp_path, monkeypatch):
     window = make_window()
     assert "•" not in window.windowTitle()
@@ -561,7 +589,7 @@ def test_save_and_open_round_trip_with_unsaved_marker(qtbot, make_window, tmp_pa
     assert window.windowTitle().startswith("•")
     target = tmp_path / "mine"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    assert window.save()   # untitled: asks for a name (Save As)
+    assert window.save()  # untitled: asks for a name (Save As)
     saved = tmp_path / "mine.mwt"
     assert saved.exists() and window.session.path == saved
     assert "•" not in window.windowTitle() and "mine.mwt" in window.windowTitle()
@@ -635,6 +663,7 @@ def test_closing_with_unsaved_changes_asks(qtbot, make_window, monkeypatch):
         def question(*args, **kwargs):
             asked.append(args[1] if len(args) > 1 else "")
             return choice
+
         return question
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
@@ -654,10 +683,20 @@ def test_closing_a_saved_document_does_not_ask(qtbot, make_window, monkeypatch):
 def test_screenshot_flag(tmp_path):
     exe = Path(sys.executable).parent / "mailwright"
     out = tmp_path / "x.png"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
-               HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"))
-    proc = subprocess.run([str(exe), str(ROOT / "examples" / "newsletter.mwt"), "--screenshot", str(out),
-                           "--size", "1200x800"], env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    proc = subprocess.run(
+        [str(exe), str(ROOT / "examples" / "newsletter.mwt"), "--screenshot", str(out), "--size", "1200x800"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     image = QImage(str(out))
     assert not image.isNull() and (image.width(), image.height()) == (1200, 800)
@@ -670,6 +709,7 @@ def test_screenshot_flag(tmp_path):
 
 # --- the compile worker --------------------------------------------------------------------
 
+
 def test_quick_edits_end_with_the_last_edit_on_the_canvas(qtbot, make_window):
     window = make_window(in_process=False)
     delivered = []
@@ -679,14 +719,17 @@ def test_quick_edits_end_with_the_last_edit_on_the_canvas(qtbot, make_window):
         # some edits inside the debounce, some after it: results of older edits are still
         # on their way while newer edits arrive
         qtbot.wait(10 if i % 2 else Compiler.DEBOUNCE_MS + 30)
-    qtbot.waitUntil(lambda: window._last_result is not None and "Edit number 8" in window._last_result["html"],
-                    timeout=RENDER_TIMEOUT)
-    qtbot.waitUntil(lambda: "Edit number 8" in (page_js(qtbot, window, "document.body.innerText") or ""),
-                    timeout=RENDER_TIMEOUT)
-    qtbot.wait(200)   # any stale result arriving late must not replace it
+    qtbot.waitUntil(
+        lambda: window._last_result is not None and "Edit number 8" in window._last_result["html"],
+        timeout=RENDER_TIMEOUT,
+    )
+    qtbot.waitUntil(
+        lambda: "Edit number 8" in (page_js(qtbot, window, "document.body.innerText") or ""), timeout=RENDER_TIMEOUT
+    )
+    qtbot.wait(200)  # any stale result arriving late must not replace it
     text = page_js(qtbot, window, "document.body.innerText")
     assert "Edit number 8" in text and "Edit number 7" not in text
-    assert len(delivered) >= 2   # intermediate compiles happened and were not shown last
+    assert len(delivered) >= 2  # intermediate compiles happened and were not shown last
     assert window._last_result is not None and "Edit number 8" in window._last_result["html"]
 
 
@@ -705,23 +748,31 @@ def test_a_bad_merge_tag_is_a_status_message_not_a_crash(qtbot, make_window):
 
 # --- the canvas is not a browser -------------------------------------------------------------
 
+
 def test_link_clicks_on_the_canvas_never_navigate(qtbot, window, monkeypatch):
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No)
     url = window.canvas.view.url()
     assert url.scheme() == "mwemail"
-    link = json.loads(page_js(qtbot, window, "JSON.stringify((function(){var r=document.querySelector("
-                                             "'a[href=\"https://example.com/x\"]').getBoundingClientRect();"
-                                             "return [r.left,r.top,r.width,r.height];})())"))
+    link = json.loads(
+        page_js(
+            qtbot,
+            window,
+            "JSON.stringify((function(){var r=document.querySelector("
+            "'a[href=\"https://example.com/x\"]').getBoundingClientRect();"
+            "return [r.left,r.top,r.width,r.height];})())",
+        )
+    )
     click_canvas(qtbot, window, centre(link))
     qtbot.waitUntil(lambda: window.selection == "b2", timeout=5000)
     qtbot.wait(150)
     assert window.canvas.view.url() == url
     # A navigation that does reach the page (keyboard, say) is refused and reported instead.
     page = window.canvas.view.page()
-    assert not page.acceptNavigationRequest(QUrl("https://example.com/x"),
-                                            QWebEnginePage.NavigationType.NavigationTypeLinkClicked, True)
-    assert len(asked) == 1   # the window asked before opening a browser; the user said no
+    assert not page.acceptNavigationRequest(
+        QUrl("https://example.com/x"), QWebEnginePage.NavigationType.NavigationTypeLinkClicked, True
+    )
+    assert len(asked) == 1  # the window asked before opening a browser; the user said no
     assert window.canvas.view.url() == url
 
 

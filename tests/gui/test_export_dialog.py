@@ -1,4 +1,5 @@
 """File > Export never writes over the template it exports (issue 14 item 1, the editor's half)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from tests.gui.conftest import small_document
-
 
 
 def test_exporting_over_the_template_is_refused_and_the_template_is_kept(make_window, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """File > New: the starter gallery lists every starter with a rendered thumbnail, and choosing
 one opens it as an untitled document with the starter's content."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_gallery_lists_every_starter_with_a_rendered_thumbnail(qtbot):
     subjects = [load_document(p).subject for p in starters]
     assert [i.data(gallery_mod.SUBJECT) for i in items[1:]] == subjects
     assert [i.text() for i in items[1:]] == [gallery_mod.caption(s) for s in subjects]
-    assert all("<<" not in i.text() for i in items)   # merge tags read as their defaults
+    assert all("<<" not in i.text() for i in items)  # merge tags read as their defaults
     placeholder = items[1].icon().pixmap(gallery_mod.THUMB)
     with qtbot.waitSignal(dialog.thumbnailsDone, timeout=RENDER_TIMEOUT * 2):
         dialog.show()
@@ -81,8 +82,9 @@ def test_file_new_opens_the_chosen_starter_untitled(qtbot, make_window, monkeypa
 
     def choose(dialog):
         seen["items"] = [i.text() for i in dialog.items()]
-        dialog.list.setCurrentItem(next(i for i in dialog.items()
-                                        if i.data(ROLE) and Path(i.data(ROLE)).name == "welcome.mwt"))
+        dialog.list.setCurrentItem(
+            next(i for i in dialog.items() if i.data(ROLE) and Path(i.data(ROLE)).name == "welcome.mwt")
+        )
         dialog.accept()
         return QDialog.DialogCode.Accepted
 

@@ -1,5 +1,6 @@
 """The inspector, driven like a user would (real widgets, offscreen): every edit lands in the
 document as a command, errors show next to the field, and the form follows undo."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -51,9 +52,9 @@ def test_selecting_a_button_shows_its_fields(inspector, session):
     assert {"condition", "repeat"} <= names
     label = inspector.editor("label")
     assert label.line.text() == "Set up my account"
-    assert label.reset_button.isVisibleTo(inspector)          # overridden in the file
+    assert label.reset_button.isVisibleTo(inspector)  # overridden in the file
     colour = inspector.editor("background_color")
-    assert colour.hex.text() == ""                             # not overridden: the theme's colour
+    assert colour.hex.text() == ""  # not overridden: the theme's colour
     assert load_theme("classic").colors["primary"] in colour.hex.placeholderText()
     assert not colour.reset_button.isVisibleTo(inspector)
     # a row and a column get their own titles
@@ -70,14 +71,14 @@ def test_typing_a_label_is_one_undo_step(qtbot, inspector, session):
     line = inspector.editor("label").line
     line.selectAll()
     qtbot.keyClicks(line, "Start ")
-    inspector.set_target("b16")        # the main window re-syncs the selection after every change
+    inspector.set_target("b16")  # the main window re-syncs the selection after every change
     qtbot.keyClicks(line, "budgeting")
     assert props(session, "b16")["label"] == "Start budgeting"
     assert session.history.undo_label() == "Change button label"
     session.history.undo()
     assert props(session, "b16")["label"] == "Set up my account"
-    assert not session.history.can_undo()                      # all the keystrokes were one step
-    assert line.text() == "Set up my account"                  # the form followed the undo
+    assert not session.history.can_undo()  # all the keystrokes were one step
+    assert line.text() == "Set up my account"  # the form followed the undo
 
 
 def test_leaving_the_field_ends_the_undo_step(qtbot, inspector, session):
@@ -85,7 +86,7 @@ def test_leaving_the_field_ends_the_undo_step(qtbot, inspector, session):
     editor = inspector.editor("label")
     editor.line.selectAll()
     qtbot.keyClicks(editor.line, "One")
-    editor.focus_left.emit()                                   # what a FocusOut reports
+    editor.focus_left.emit()  # what a FocusOut reports
     qtbot.keyClicks(editor.line, " two")
     assert props(session, "b16")["label"] == "One two"
     session.history.undo()
@@ -123,7 +124,7 @@ def test_invalid_colour_shows_an_inline_error_and_changes_nothing(qtbot, inspect
     qtbot.keyClick(editor.hex, Qt.Key.Key_Return)
     assert "colour" in editor.message_text()
     assert editor.message.isVisibleTo(inspector)
-    assert "#b91c1c" in editor.message.styleSheet()            # red
+    assert "#b91c1c" in editor.message.styleSheet()  # red
     assert messages and "colour" in messages[-1]
     assert session.snapshot() == before
     assert not session.history.can_undo()
@@ -134,7 +135,7 @@ def test_reset_removes_the_override(qtbot, inspector, session):
     editor = inspector.editor("label")
     qtbot.mouseClick(editor.reset_button, Qt.MouseButton.LeftButton)
     assert "label" not in props(session, "b16")
-    assert editor.line.text() == "Call to action"               # the block's default, shown
+    assert editor.line.text() == "Call to action"  # the block's default, shown
     assert not editor.reset_button.isVisibleTo(inspector)
     session.history.undo()
     assert props(session, "b16")["label"] == "Set up my account"
@@ -171,7 +172,7 @@ def test_row_column_preset_changes_the_columns(qtbot, inspector, session):
     layout.choose("33 / 67")
     row = session.doc.find("r6")
     assert [c.width for c in row.columns] == [33.33, 66.67]
-    assert [b.id for c in row.columns for b in c.blocks] == blocks   # nothing lost
+    assert [b.id for c in row.columns for b in c.blocks] == blocks  # nothing lost
     assert session.history.undo_label() == "Change columns"
     layout.choose("25 / 25 / 25 / 25")
     assert len(session.doc.find("r6").columns) == 4
@@ -181,7 +182,7 @@ def test_row_column_preset_changes_the_columns(qtbot, inspector, session):
 
 
 def test_custom_ratio_is_shown_as_such(inspector):
-    inspector.set_target("r7")                                  # 22 / 78 in the example
+    inspector.set_target("r7")  # 22 / 78 in the example
     assert inspector.editor("layout").combo.currentText() == "Custom: 22 / 78"
 
 
@@ -191,12 +192,12 @@ def test_condition_is_validated_live(qtbot, inspector, session):
     qtbot.keyClicks(editor.line, "data:plan ==")
     assert "ends too early" in editor.message_text()
     assert "#b91c1c" in editor.message.styleSheet()
-    assert session.doc.find("r6").condition != "data:plan =="   # an invalid condition is never stored
+    assert session.doc.find("r6").condition != "data:plan =="  # an invalid condition is never stored
     qtbot.keyClicks(editor.line, ' "pro"')
     assert editor.message_text() == ""
     assert session.doc.find("r6").condition == 'data:plan == "pro"'
     session.history.undo()
-    assert session.doc.find("r6").condition is None             # typing it was one step
+    assert session.doc.find("r6").condition is None  # typing it was one step
 
 
 def test_repeat_is_validated_and_gives_blocks_a_loop_variable(qtbot, inspector, session):
@@ -222,7 +223,7 @@ def test_email_settings_theme_change(qtbot, inspector, session):
     assert theme.combo.currentData() == "classic"
     theme.select("bold")
     assert session.doc.settings.theme == "bold"
-    assert session.history.undo_label() == "Switch theme to Bold"   # the same words as the toolbar
+    assert session.history.undo_label() == "Switch theme to Bold"  # the same words as the toolbar
     primary = inspector.editor("settings.primary_color")
     assert load_theme("bold").colors["primary"] in primary.hex.placeholderText()
     session.history.undo()
@@ -280,7 +281,7 @@ def test_choose_file_copies_the_image_into_assets(qtbot, inspector, session, tmp
     assert props(session, "b1")["src"] == "assets/logo.png"
     assert (doc_path.parent / "assets" / "logo.png").read_bytes() == picked[0].read_bytes()
     assert editor.line.text() == "assets/logo.png"
-    assert editor.message_text() == ""                         # found beside the document
+    assert editor.message_text() == ""  # found beside the document
     # the same picture again is not copied twice; another file with the same name is kept apart
     qtbot.mouseClick(editor.choose_button, Qt.MouseButton.LeftButton)
     assert props(session, "b1")["src"] == "assets/logo.png"
@@ -289,7 +290,9 @@ def test_choose_file_copies_the_image_into_assets(qtbot, inspector, session, tmp
     assert props(session, "b1")["src"] == "assets/logo-2.png"
     # (Save carried the starter's own pictures along; the picked ones are two files of their own)
     assert sorted(p.name for p in (doc_path.parent / "assets").iterdir() if p.name.startswith("logo")) == [
-        "logo-2.png", "logo.png"]
+        "logo-2.png",
+        "logo.png",
+    ]
 
 
 def test_choose_file_on_an_unsaved_email_asks_to_save(qtbot, inspector, session, tmp_path, monkeypatch):
@@ -297,8 +300,9 @@ def test_choose_file_on_an_unsaved_email_asks_to_save(qtbot, inspector, session,
     from PySide6.QtWidgets import QMessageBox
 
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(
-        lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.No))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.No)
+    )
     opened: list[bool] = []
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: opened.append(True) or ("", "")))
     inspector.set_target("b1")
@@ -351,7 +355,7 @@ def test_focused_field_keeps_its_text_and_cursor(qtbot, inspector, session):
     assert inspector.editor("padding_x").spin.text() == "40 px"
     form_before = inspector.editor("label")
     session.history.push(SetProp("b16", "align", "left", "Change alignment"))
-    assert inspector.editor("label") is form_before            # refreshed, not rebuilt
+    assert inspector.editor("label") is form_before  # refreshed, not rebuilt
 
 
 def test_alt_text_looks_required(qtbot, inspector, session):
@@ -365,7 +369,7 @@ def test_alt_text_looks_required(qtbot, inspector, session):
     alt.line.selectAll()
     qtbot.keyClick(alt.line, Qt.Key.Key_Backspace)
     assert "screen readers" in alt.message_text()
-    assert "#b45309" in alt.message.styleSheet()               # a warning, not an error
+    assert "#b45309" in alt.message.styleSheet()  # a warning, not an error
 
 
 def test_url_warning_still_stores_the_value(qtbot, inspector, session):
@@ -451,6 +455,6 @@ def test_no_session_and_session_switch(qtbot, session):
     other = Session(load_document(EXAMPLE), EXAMPLE)
     widget.set_session(other)
     assert widget.title() == "Email settings"
-    session.history.push(SetProp("b16", "label", "Old session", "x"))   # no longer listened to
+    session.history.push(SetProp("b16", "label", "Old session", "x"))  # no longer listened to
     widget.set_target("b16")
     assert widget.editor("label").line.text() == "Set up my account"

@@ -1,6 +1,7 @@
 """The inspector shows the fields MJML import fills (issue 13 item 6): every field of the text,
 heading, image, button and divider blocks and of rows has an editor, the finer ones fold into
 "More styling" (open when one is set), and an edit there lands in the document and the email."""
+
 from __future__ import annotations
 
 import pytest

@@ -3,6 +3,7 @@
 Frames are real hardened web views (offscreen). What a frame shows is read with scripts in
 the ApplicationWorld (page JavaScript stays off) and with pixel grabs.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,27 +25,58 @@ LOAD_TIMEOUT = 30_000
 
 # --- helpers -------------------------------------------------------------------------------------
 
+
 def two_column_doc() -> Document:
-    return Document.model_validate({
-        "subject": "Hello << data:firstname >>",
-        "preheader": "Your plan: << data:plan >>",
-        "rows": [
-            {"id": "r1", "columns": [{"id": "c1", "blocks": [
-                {"id": "b1", "type": "heading", "props": {"text": "Hi << data:firstname >>"}},
-            ]}]},
-            {"id": "r2", "columns": [
-                {"id": "c2", "width": 50, "blocks": [
-                    {"id": "b2", "type": "text", "props": {"html": "<p>LEFTCOLUMN</p>"}}]},
-                {"id": "c3", "width": 50, "blocks": [
-                    {"id": "b3", "type": "text", "props": {"html": "<p>RIGHTCOLUMN</p>"}}]},
-            ]},
-            {"id": "r3", "columns": [{"id": "c4", "blocks": [
-                {"id": "b4", "type": "image", "props": {"src": "https://example.com/pic.png",
-                                                         "alt": "ALTTEXTHERE", "width": 300}},
-                {"id": "b5", "type": "text", "props": {"html": "<p>Plan: << data:plan >></p>"}},
-            ]}]},
-        ],
-    })
+    return Document.model_validate(
+        {
+            "subject": "Hello << data:firstname >>",
+            "preheader": "Your plan: << data:plan >>",
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "blocks": [
+                                {"id": "b1", "type": "heading", "props": {"text": "Hi << data:firstname >>"}},
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "id": "r2",
+                    "columns": [
+                        {
+                            "id": "c2",
+                            "width": 50,
+                            "blocks": [{"id": "b2", "type": "text", "props": {"html": "<p>LEFTCOLUMN</p>"}}],
+                        },
+                        {
+                            "id": "c3",
+                            "width": 50,
+                            "blocks": [{"id": "b3", "type": "text", "props": {"html": "<p>RIGHTCOLUMN</p>"}}],
+                        },
+                    ],
+                },
+                {
+                    "id": "r3",
+                    "columns": [
+                        {
+                            "id": "c4",
+                            "blocks": [
+                                {
+                                    "id": "b4",
+                                    "type": "image",
+                                    "props": {"src": "https://example.com/pic.png", "alt": "ALTTEXTHERE", "width": 300},
+                                },
+                                {"id": "b5", "type": "text", "props": {"html": "<p>Plan: << data:plan >></p>"}},
+                            ],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
 
 
 DARK_MJML = """<mjml>
@@ -147,6 +179,7 @@ COLUMNS_JS = """JSON.stringify((function(){
 
 # --- widths --------------------------------------------------------------------------------------
 
+
 def test_frames_have_exact_css_widths_and_columns_stack_on_mobile(qtbot, workspace):
     show(qtbot, workspace, build_document(two_column_doc()))
     assert [f.css_width for f in workspace.frames] == [375, 768, 1024]
@@ -208,6 +241,7 @@ def test_inbox_row_shows_sender_subject_and_preheader(qtbot, workspace):
 
 # --- dark mode and images off ---------------------------------------------------------------------
 
+
 def test_forced_dark_is_darker_for_an_email_without_dark_styles(qtbot, workspace):
     show(qtbot, workspace, build_file(EXAMPLES / "welcome.mwt"))
     frame = workspace.frame(375)
@@ -239,7 +273,13 @@ def test_light_and_dark_side_by_side(qtbot, workspace):
     rerender(qtbot, workspace, lambda: workspace.side_by_side.setChecked(True))
     # No dark styles of its own: the dark twin is the forced inversion phone apps apply.
     assert [(f.css_width, f.scheme) for f in workspace.frames] == [
-        (375, "light"), (375, "forced"), (768, "light"), (768, "forced"), (1024, "light"), (1024, "forced")]
+        (375, "light"),
+        (375, "forced"),
+        (768, "light"),
+        (768, "forced"),
+        (1024, "light"),
+        (1024, "forced"),
+    ]
     rerender(qtbot, workspace, lambda: workspace.set_scheme("dark"))
     assert [f.scheme for f in workspace.frames] == ["light", "dark"] * 3
     # An email with dark styles gets the honouring client as its twin.
@@ -274,6 +314,7 @@ def test_remote_images_toggle_warns_and_allows_only_https_images(qtbot, workspac
 
 
 # --- hardening -------------------------------------------------------------------------------------
+
 
 def test_previews_send_no_request_and_do_not_navigate(qtbot, workspace, monkeypatch):
     from PySide6.QtCore import QUrl
@@ -329,11 +370,14 @@ def painted(qtbot, frame, looks_right, timeout_ms: int = 30_000):
 
 def test_an_email_over_2_mb_renders(qtbot, workspace):
     para = "<p>" + ("Lorem ipsum dolor sit amet, consectetur adipiscing elit. " * 20) + "</p>"
-    sections = "".join(f"<mj-section><mj-column><mj-text>Section {i} {para * 5}</mj-text></mj-column></mj-section>"
-                       for i in range(420))
-    result = build_mjml_text(f"<mjml><mj-body>{sections}<mj-section><mj-column><mj-text>THE END</mj-text>"
-                             '</mj-column></mj-section><mj-section padding="0" background-color="#ff00ff"><mj-column>'
-                             '<mj-spacer height="200px"></mj-spacer></mj-column></mj-section></mj-body></mjml>')
+    sections = "".join(
+        f"<mj-section><mj-column><mj-text>Section {i} {para * 5}</mj-text></mj-column></mj-section>" for i in range(420)
+    )
+    result = build_mjml_text(
+        f"<mjml><mj-body>{sections}<mj-section><mj-column><mj-text>THE END</mj-text>"
+        '</mj-column></mj-section><mj-section padding="0" background-color="#ff00ff"><mj-column>'
+        '<mj-spacer height="200px"></mj-spacer></mj-column></mj-section></mj-body></mjml>'
+    )
     assert result.html_bytes > 2 * 1024 * 1024
     with busy_cores(per_core=2):
         show(qtbot, workspace, result)
@@ -342,7 +386,9 @@ def test_an_email_over_2_mb_renders(qtbot, workspace):
         assert js(frame, "document.documentElement.scrollHeight") > 100_000
 
         def text_on_top(image) -> bool:
-            return len({image.pixelColor(x, y).name() for x in range(0, image.width(), 9) for y in range(0, 400, 9)}) > 2
+            return (
+                len({image.pixelColor(x, y).name() for x in range(0, image.width(), 9) for y in range(0, 400, 9)}) > 2
+            )
 
         painted(qtbot, frame, text_on_top)
         # Scrolled to its end, the frame shows the magenta block that closes the email.
@@ -350,13 +396,17 @@ def test_an_email_over_2_mb_renders(qtbot, workspace):
 
         def block_at_bottom(image) -> bool:
             w, h = image.width(), image.height()
-            return all(image.pixelColor(x, y).name() == MAGENTA for x in range(w // 10, w - w // 10, 7)
-                       for y in range(h - 12, h - 2, 3))
+            return all(
+                image.pixelColor(x, y).name() == MAGENTA
+                for x in range(w // 10, w - w // 10, 7)
+                for y in range(h - 12, h - 2, 3)
+            )
 
         painted(qtbot, frame, block_at_bottom)
 
 
 # --- recipients -------------------------------------------------------------------------------------
+
 
 def _json_recipients(tmp_path: Path, n: int) -> Path:
     rows = []
@@ -403,14 +453,14 @@ def test_switching_recipients_updates_previews_and_missing_fields(qtbot, workspa
 
     # A row that lacks fields: listed in the panel and marked in the preview only.
     rerender(qtbot, workspace, lambda: panel.load(_json_recipients(tmp_path, 30)))
-    rerender(qtbot, workspace, lambda: panel.set_row(22))   # lacks firstname (22 = 2 x 11)
+    rerender(qtbot, workspace, lambda: panel.set_row(22))  # lacks firstname (22 = 2 x 11)
     assert panel.missing_fields() == ("data:firstname",)
     assert "data:firstname" in panel.missing_label.text()
     frame = workspace.frame(375)
     assert js(frame, "document.querySelectorAll('mark.mw-missing').length") >= 1
-    assert "data:firstname" in workspace.recipients.missing.text()   # the preview's own missing-field list
+    assert "data:firstname" in workspace.recipients.missing.text()  # the preview's own missing-field list
     assert "mw-missing" not in workspace.state.result.html  # exports never carry the mark
-    rerender(qtbot, workspace, lambda: panel.set_row(21))   # lacks plan (21 = 3 x 7)
+    rerender(qtbot, workspace, lambda: panel.set_row(21))  # lacks plan (21 = 3 x 7)
     assert panel.missing_fields() == ("data:plan",)
     assert "Hi Name21" in body_text(frame)
 
@@ -426,7 +476,9 @@ def test_check_all_recipients_lists_rows_with_missing_fields(qtbot, workspace, p
     assert [p.row for p in problems] == expected
     by_row = {p.row: p for p in problems}
     assert by_row[77].missing == ("data:firstname", "data:plan") or set(by_row[77].missing) == {
-        "data:firstname", "data:plan"}
+        "data:firstname",
+        "data:plan",
+    }
     assert by_row[7].missing == ("data:plan",)
     assert panel.problem_list.count() == len(expected)
     assert f"{n} recipients checked" in panel.check_label.text()
@@ -454,6 +506,7 @@ def test_check_all_recipients_is_fast(qtbot, workspace):
 
 
 # --- code view ------------------------------------------------------------------------------------
+
 
 def test_code_view_highlights_searches_and_copies(qtbot, workspace):
     from PySide6.QtWidgets import QApplication
@@ -491,6 +544,7 @@ def test_code_view_highlights_searches_and_copies(qtbot, workspace):
 
 # --- the editor's Ctrl+P ----------------------------------------------------------------------------
 
+
 def test_main_window_preview_and_recipients_dock(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDockWidget
@@ -502,8 +556,8 @@ def test_main_window_preview_and_recipients_dock(qtbot, tmp_path):
     window = MainWindow(in_process_compile=True, settings=settings)
     qtbot.addWidget(window)
     assert window.open_path(EXAMPLES / "welcome.mwt")
-    panel = recipients_panel.install(window)   # MainWindow may have installed it already:
-    assert recipients_panel.install(window) is panel   # installing twice changes nothing
+    panel = recipients_panel.install(window)  # MainWindow may have installed it already:
+    assert recipients_panel.install(window) is panel  # installing twice changes nothing
     preview.install(window)
     preview.install(window)
     assert window.findChild(QDockWidget, "dock-recipients").widget() is panel
@@ -524,7 +578,6 @@ def test_main_window_preview_and_recipients_dock(qtbot, tmp_path):
     workspace.close()
     window.session.history.mark_saved()
     window.close()
-
 
 
 def test_a_re_render_keeps_the_scroll_position(qtbot, workspace):

@@ -2,6 +2,7 @@
 ESP's engine reads the recipient's values, the missing-field line says whose reading it is, and
 the choice is remembered for the document. Real QtWebEngine frames (offscreen), a real window.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,17 @@ SEATS = "<p>Seats: << data:seats >>. <% if data:seats > 5 %>MANYSEATS<% else %>F
 
 
 def _document(tmp_path: Path) -> Path:
-    doc = Document.model_validate({"subject": "Your seats", "rows": [
-        {"id": "r1", "columns": [{"id": "c1", "blocks": [
-            {"id": "b1", "type": "text", "props": {"html": SEATS}}]}]}]})
+    doc = Document.model_validate(
+        {
+            "subject": "Your seats",
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [{"id": "c1", "blocks": [{"id": "b1", "type": "text", "props": {"html": SEATS}}]}],
+                }
+            ],
+        }
+    )
     path = tmp_path / "seats.mwt"
     path.write_text(doc.model_dump_json(), encoding="utf-8")
     return path
@@ -55,7 +64,7 @@ def _choose(workspace, label: str) -> None:
     index = box.findText(label)
     assert index >= 0, f"{label} is not offered"
     box.setCurrentIndex(index)
-    box.activated.emit(index)   # as a click on the item does
+    box.activated.emit(index)  # as a click on the item does
 
 
 def test_preview_as_klaviyo_shows_the_branch_klaviyo_takes_for_seats_stored_as_text(qtbot, tmp_path):
@@ -79,13 +88,14 @@ def test_preview_as_klaviyo_shows_the_branch_klaviyo_takes_for_seats_stored_as_t
 
     # Klaviyo's Django compares text with a number as false: every frame shows the else branch.
     _choose(workspace, "Klaviyo")
-    qtbot.waitUntil(lambda: all("FEWSEATS" in _text(f) and "MANYSEATS" not in _text(f) for f in frames),
-                    timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(
+        lambda: all("FEWSEATS" in _text(f) and "MANYSEATS" not in _text(f) for f in frames), timeout=LOAD_TIMEOUT
+    )
     assert "as Klaviyo shows it" in workspace.recipients.missing.text()
     workspace.resize(1500, 700)
     qtbot.wait(300)
     out = os.environ.get("MAILWRIGHT_PREVIEW_PNG")
-    if out:   # to look at the window: MAILWRIGHT_PREVIEW_PNG=/tmp/preview-as.png
+    if out:  # to look at the window: MAILWRIGHT_PREVIEW_PNG=/tmp/preview-as.png
         assert window.grab().save(out)
 
     # The missing-field list follows the chosen ESP too (no firstname: missing in both).

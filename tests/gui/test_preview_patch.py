@@ -5,6 +5,7 @@ load a new page, and the dark variants stay dark after a patch.
 
 Frames are real hardened web views (offscreen); see test_preview.py for the helpers.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -16,19 +17,22 @@ from mailwright.app.pipeline import build_mjml_text  # noqa: E402
 from . import test_preview  # noqa: E402
 from .test_preview import DARK_MJML, body_text, grab, js, luminance, rerender, show  # noqa: E402
 
-workspace = test_preview.workspace   # the fixture: a shown PreviewWorkspace on its own state
+workspace = test_preview.workspace  # the fixture: a shown PreviewWorkspace on its own state
 
 LIGHT_MJML = """<mjml><mj-body background-color="#ffffff"><mj-section background-color="#ffffff"><mj-column>
 <mj-text font-size="24px" color="#111111">Headline WORD</mj-text>PARAGRAPHS
 </mj-column></mj-section></mj-body></mjml>"""
 # The same with the email's own dark styles (test_preview.py's DARK_MJML).
-DARK_TALL_MJML = DARK_MJML.replace("A light email with its own dark styles</mj-text>", "Headline WORD</mj-text>PARAGRAPHS")
+DARK_TALL_MJML = DARK_MJML.replace(
+    "A light email with its own dark styles</mj-text>", "Headline WORD</mj-text>PARAGRAPHS"
+)
 
 
 def tall(word: str, mjml: str = LIGHT_MJML):
     """An email tall enough to scroll at every width, with `word` in every paragraph."""
-    paragraphs = "".join(f'<mj-text color="#333333">Paragraph {i}: {word} and a few more words.</mj-text>'
-                         for i in range(40))
+    paragraphs = "".join(
+        f'<mj-text color="#333333">Paragraph {i}: {word} and a few more words.</mj-text>' for i in range(40)
+    )
     return build_mjml_text(mjml.replace("WORD", word).replace("PARAGRAPHS", paragraphs))
 
 
@@ -70,7 +74,7 @@ def test_an_edit_patches_every_frame_in_place_and_keeps_its_scroll(qtbot, worksp
         assert js(frame, "window.scrollY") == 300, frame.scheme
         assert frame.view.url() == url
         # The variant's rewrite rides in the head: its scheme rule (light and forced) came along, once.
-        expected = 0 if frame.scheme == "dark" else 1   # no dark rule for an email that declares no dark
+        expected = 0 if frame.scheme == "dark" else 1  # no dark rule for an email that declares no dark
         assert frame.html.count('data-mw-preview="scheme"') == expected
         assert js(frame, "document.querySelectorAll('style[data-mw-preview=scheme]').length") == expected
     assert started == [0, 0, 0], "no new page: the content was replaced in place"
@@ -149,8 +153,8 @@ def test_requests_that_overlap_settle_on_the_latest(qtbot, workspace):
 
     def patch_then_load() -> None:
         workspace.state.set_result(tall("TWO"))
-        workspace.render_all()           # patches now (set_result renders on the next turn)
-        workspace.set_images(False)      # a variant change: a new page right behind the patch
+        workspace.render_all()  # patches now (set_result renders on the next turn)
+        workspace.set_images(False)  # a variant change: a new page right behind the patch
 
     rerender(qtbot, workspace, patch_then_load)
     qtbot.waitUntil(lambda: settled(workspace), timeout=5000)
@@ -159,8 +163,8 @@ def test_requests_that_overlap_settle_on_the_latest(qtbot, workspace):
 
     def two_loads() -> None:
         workspace.state.set_result(tall("THREE"))
-        workspace.set_images(True)       # a load...
-        workspace.render_all()           # ...and another while it is in flight
+        workspace.set_images(True)  # a load...
+        workspace.render_all()  # ...and another while it is in flight
 
     rerender(qtbot, workspace, two_loads)
     qtbot.waitUntil(lambda: settled(workspace), timeout=5000)

@@ -4,6 +4,7 @@ the renderer processes of web views, and Chromium's settings for a machine witho
 Each is memory a user pays for the whole session (`make bench` sums the process tree), so the
 tests check the processes themselves, with real children and a real QtWebEngine.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,15 +28,18 @@ def test_checks_and_compiles_share_one_worker_process_that_survives_a_crash(qtbo
     pydantic in memory, not one per kind of job); a native crash in a compile costs that
     compile only, and both kinds of job go on in a fresh child."""
     window = make_window(in_process=False)
-    qtbot.waitUntil(lambda: window.warn_label.text() != "", timeout=RENDER_TIMEOUT)   # the checks ran
+    qtbot.waitUntil(lambda: window.warn_label.text() != "", timeout=RENDER_TIMEOUT)  # the checks ran
     first = window.compiler._worker.pid
     assert first is not None and window._check_worker.pid == first
     # The editor's compiles, with the nesting pre-check switched off in the child so that deep
     # input reaches MRML and kills the process for real.
     window.compiler._worker.close()
     window.compiler._worker = window.compiler.lane("tests.reliability.helpers:build_unchecked", priority=0)
-    deep = "<mj-wrapper>" * 5000 + "<mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section>" \
+    deep = (
+        "<mj-wrapper>" * 5000
+        + "<mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section>"
         + "</mj-wrapper>" * 5000
+    )
     doc = window.session.doc
     block = new_block_json(doc, "mjml", fills_row=True, mjml=deep)
     window.push(InsertRow(index=len(doc.rows), row=new_row_json(doc, [100], [[block]])))
@@ -45,7 +49,7 @@ def test_checks_and_compiles_share_one_worker_process_that_survives_a_crash(qtbo
     window.warn_label.setText("")
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.a_undo.trigger()
-    qtbot.waitUntil(lambda: window.warn_label.text() != "", timeout=RENDER_TIMEOUT)   # checks again
+    qtbot.waitUntil(lambda: window.warn_label.text() != "", timeout=RENDER_TIMEOUT)  # checks again
     second = window.compiler._worker.pid
     assert second is not None and second != first and window._check_worker.pid == second
 
@@ -74,14 +78,17 @@ def test_the_test_inbox_starts_no_renderer_until_a_message_is_shown(qtbot, make_
     window = make_window()
     panel = window.inbox_panel
     assert panel.port, panel.error
-    window.findChild(QDockWidget, "dock-inbox").raise_()   # even with the inbox in front
+    window.findChild(QDockWidget, "dock-inbox").raise_()  # even with the inbox in front
     qtbot.wait(300)
     assert panel.view_placeholder.isVisible() and panel.view.isHidden()
     assert panel.view.page().renderProcessPid() == 0
     assert window.canvas.view.page().renderProcessPid() != 0
 
-    msg = build_message(PersonalEmail("<p>Arrived in the inbox</p>", "Arrived\n", "Hello", "", (), ()),
-                        from_addr="a@example.com", to="b@example.com")
+    msg = build_message(
+        PersonalEmail("<p>Arrived in the inbox</p>", "Arrived\n", "Hello", "", (), ()),
+        from_addr="a@example.com",
+        to="b@example.com",
+    )
     with qtbot.waitSignal(panel.messageArrived, timeout=5000):
         assert send_messages(msg, local_inbox_profile(panel.port), timeout=5).ok
     with qtbot.waitSignal(panel.messageShown, timeout=5000):
@@ -110,7 +117,7 @@ def test_chromium_draws_without_a_gpu_where_there_is_none(monkeypatch, tmp_path)
         monkeypatch.setenv("QT_QPA_PLATFORM", platform)
         monkeypatch.setattr(app, "GPU_NODES", gpu_nodes)
         app.prepare_environment(offscreen=False)
-        app.prepare_environment(offscreen=False)   # twice: no flag twice
+        app.prepare_environment(offscreen=False)  # twice: no flag twice
         return os.environ["QTWEBENGINE_CHROMIUM_FLAGS"].split()
 
     present = str(tmp_path)

@@ -1,5 +1,6 @@
 """Issue 16 item 10: the Recipients dock says which encoding it guessed for a file that is not
 UTF-8 ("Read as cp1250 — change…") and re-reads the file in the encoding chosen from its list."""
+
 from __future__ import annotations
 
 from pathlib import Path

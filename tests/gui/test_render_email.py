@@ -1,4 +1,5 @@
 """Built HTML rendered by a real QtWebEngine offscreen: what a reader's client would draw."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,20 +11,39 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 
 
 def _doc() -> Document:
-    return Document.model_validate({
-        "subject": "Render check",
-        "settings": {"theme": "bold"},
-        "rows": [
-            {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-                {"id": "b1", "type": "heading", "props": {"text": "Big sale"}},
-                {"id": "b2", "type": "button", "props": {"label": "Shop", "href": "https://example.com"}},
-            ]}]},
-            {"id": "r2", "props": {"background_color": "#123456"}, "columns": [
-                {"id": "c2", "width": 50, "blocks": [{"id": "b3", "type": "spacer", "props": {"height": 80}}]},
-                {"id": "c3", "width": 50, "blocks": [{"id": "b4", "type": "spacer", "props": {"height": 80}}]},
-            ]},
-        ],
-    })
+    return Document.model_validate(
+        {
+            "subject": "Render check",
+            "settings": {"theme": "bold"},
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "width": 100,
+                            "blocks": [
+                                {"id": "b1", "type": "heading", "props": {"text": "Big sale"}},
+                                {
+                                    "id": "b2",
+                                    "type": "button",
+                                    "props": {"label": "Shop", "href": "https://example.com"},
+                                },
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "id": "r2",
+                    "props": {"background_color": "#123456"},
+                    "columns": [
+                        {"id": "c2", "width": 50, "blocks": [{"id": "b3", "type": "spacer", "props": {"height": 80}}]},
+                        {"id": "c3", "width": 50, "blocks": [{"id": "b4", "type": "spacer", "props": {"height": 80}}]},
+                    ],
+                },
+            ],
+        }
+    )
 
 
 def _render(qtbot, html: str, width: int):

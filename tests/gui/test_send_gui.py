@@ -4,6 +4,7 @@ Real servers on loopback (the built-in Inbox, aiosmtpd, a raw socket that never 
 real MainWindow on examples/welcome.mwt, no mocks of the send path. The keyring is a small
 in-memory stand-in (the machine's keyring is never touched).
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,11 +35,14 @@ from tests.gui.conftest import RENDER_TIMEOUT  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 WELCOME = ROOT / "examples" / "welcome.mwt"
 RECIPIENTS = ROOT / "examples" / "recipients.csv"
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 SEND_TIMEOUT = 20_000
 
 
 # --- stand-ins and servers -------------------------------------------------------------------------
+
 
 class FakeKeyring:
     """The keyring module's four functions over a dict (or failing like a headless Linux)."""
@@ -76,7 +80,7 @@ class Sink:
     def __init__(self, rcpt_codes: dict[str, str] | None = None, busy_once: str | None = None) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
         codes = rcpt_codes or {}
-        busy = [busy_once] if busy_once else []   # an address prefix refused with 451, once
+        busy = [busy_once] if busy_once else []  # an address prefix refused with 451, once
         sink = self
 
         class Handler:
@@ -134,6 +138,7 @@ class Stalling:
 
 # --- fixtures ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def env(tmp_path, monkeypatch):
     """User folders in tmp_path and an in-memory keyring for the whole process."""
@@ -159,7 +164,7 @@ def send_window(qtbot, env, settings):
     window.resize(1300, 850)
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):
         window.show()
-    panel = install(window)   # MainWindow installs it already; install is idempotent
+    panel = install(window)  # MainWindow installs it already; install is idempotent
     assert panel is window.inbox_panel and panel.port, panel.error
     yield window
     dialog = getattr(window, "_mw_send_dialog", None)
@@ -190,6 +195,7 @@ def page_html(qtbot, view, needle: str) -> str:
 
 # --- the inbox panel -------------------------------------------------------------------------------
 
+
 def test_inbox_panel_lists_a_delivered_message_live_and_shows_its_parts(qtbot, tmp_path):
     from mailwright.widgets.inbox_panel import InboxPanel
 
@@ -199,8 +205,9 @@ def test_inbox_panel_lists_a_delivered_message_live_and_shows_its_parts(qtbot, t
     personal = CompiledEmail(build_file(WELCOME)).render(load_recipients(RECIPIENTS).row(1))
     html = personal.html.replace("</body>", '<img id="dot" src="assets/dot.png" alt="dot"></body>')
     personal = PersonalEmail(html, personal.text, personal.subject, personal.preheader, (), ())
-    msg = build_message(personal, from_addr="Tally <hello@tally.example>", to="Zoë Martin <zoe@example.com>",
-                        assets_dir=assets)
+    msg = build_message(
+        personal, from_addr="Tally <hello@tally.example>", to="Zoë Martin <zoe@example.com>", assets_dir=assets
+    )
 
     with Inbox(tmp_path / "store") as inbox:
         panel = InboxPanel(inbox)
@@ -213,8 +220,11 @@ def test_inbox_panel_lists_a_delivered_message_live_and_shows_its_parts(qtbot, t
             report = send_messages(msg, local_inbox_profile(inbox.port), timeout=5)
         assert report.ok, report.results
         # a second, older-looking one: the list stays newest first
-        other = build_message(PersonalEmail("<p>Second</p>", "Second\n", "Second one", "", (), ()),
-                              from_addr="a@example.com", to="b@example.com")
+        other = build_message(
+            PersonalEmail("<p>Second</p>", "Second\n", "Second one", "", (), ()),
+            from_addr="a@example.com",
+            to="b@example.com",
+        )
         with qtbot.waitSignal(panel.messageArrived, timeout=5000):
             assert send_messages(other, local_inbox_profile(inbox.port), timeout=5).ok
         assert len(panel.message_ids()) == 2
@@ -232,7 +242,7 @@ def test_inbox_panel_lists_a_delivered_message_live_and_shows_its_parts(qtbot, t
         assert "multipart/alternative" in panel.raw_view.toPlainText()
         html = page_html(qtbot, panel.view, "Zoë")
         assert "Zoë" in html and "Content-Security-Policy" in html
-        assert 'src="data:image/png;base64,' in html   # the cid: image, from the message itself
+        assert 'src="data:image/png;base64,' in html  # the cid: image, from the message itself
         assert "Remote images are not loaded" in panel.html_note.text()
         panel.remote_images.setChecked(True)
         assert panel.view._remote is True and panel.html_note.text() == ""
@@ -249,6 +259,7 @@ def test_inbox_panel_lists_a_delivered_message_live_and_shows_its_parts(qtbot, t
 
 # --- the send dialog -------------------------------------------------------------------------------
 
+
 def test_send_dialog_delivers_the_open_template_to_the_built_in_inbox(qtbot, send_window):
     from mailwright.widgets.send_dialog import open_send_dialog
 
@@ -256,7 +267,7 @@ def test_send_dialog_delivers_the_open_template_to_the_built_in_inbox(qtbot, sen
     panel = window.inbox_panel
     dock = window.findChild(QDockWidget, "dock-inbox")
     assert dock.widget() is panel
-    window.a_send.trigger()                    # Email > Send test…
+    window.a_send.trigger()  # Email > Send test…
     dialog = window._mw_send_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
@@ -264,12 +275,12 @@ def test_send_dialog_delivers_the_open_template_to_the_built_in_inbox(qtbot, sen
     assert dialog.profile_box.itemText(0) == f"Local test inbox (127.0.0.1:{panel.port})"
     assert dialog.profile_names()[0] == "Local test inbox" and dialog.current_profile().local
     assert dialog.profile_box.itemText(dialog.profile_box.count() - 1) == "Manage profiles…"
-    assert dialog.to_edit.toPlainText() == "test@localhost"        # no setup needed
+    assert dialog.to_edit.toPlainText() == "test@localhost"  # no setup needed
     assert dialog.prefix_edit.text() == "[TEST] "
     assert dialog.from_edit.text() == "Mailwright test <test@localhost>"
     assert dialog.send_button.isEnabled(), dialog.problems.text()
     window.findChild(QDockWidget, "dock-checks").raise_()
-    qtbot.waitUntil(lambda: panel.visibleRegion().isEmpty(), timeout=2000)   # another tab in front
+    qtbot.waitUntil(lambda: panel.visibleRegion().isEmpty(), timeout=2000)  # another tab in front
 
     report = wait_sent(qtbot, dialog)
     assert report.ok, report.results
@@ -299,7 +310,7 @@ def test_personalising_as_the_previewed_recipient_and_as_two_rows(qtbot, send_wi
     qtbot.addWidget(dialog)
     assert dialog.mode() == "preview"
     assert dialog.preview_radio.text() == "The previewed recipient: row 3 of 12 (lukasz.wojcik@example.com)"
-    recipients.set_row(1)   # followed live
+    recipients.set_row(1)  # followed live
     assert "row 1 of 12 (zoe.martin@example.com)" in dialog.preview_radio.text()
     recipients.set_row(3)
     report = wait_sent(qtbot, dialog)
@@ -333,8 +344,9 @@ def test_bad_addresses_show_a_reason_each_and_disable_send(qtbot, send_window):
 
     dialog = SendDialog(send_window)
     qtbot.addWidget(dialog)
-    dialog.to_edit.setPlainText('ok@example.com, bob@@example.com\nno-at-sign; "Smith, Jr." <smith@example.com>\n'
-                                'zero\u200bwidth@example.com')
+    dialog.to_edit.setPlainText(
+        'ok@example.com, bob@@example.com\nno-at-sign; "Smith, Jr." <smith@example.com>\nzero\u200bwidth@example.com'
+    )
     errors = dialog.to_errors.text().splitlines()
     assert len(errors) == 3, errors
     assert errors[0].startswith("✗ 'bob@@example.com':")
@@ -374,7 +386,7 @@ def test_a_refused_recipient_shows_in_the_results(qtbot, send_window, env):
     assert "550" in lines[1] and "No such user here" in lines[1]
     assert dialog.status.text().startswith("Partly sent: 1 of 2 recipient(s) accepted")
     assert len(sink.messages) == 1 and sink.messages[0][1] == ["ok@example.com"]
-    assert send_window.inbox_panel.message_ids() == []   # not the local inbox
+    assert send_window.inbox_panel.message_ids() == []  # not the local inbox
 
 
 def test_a_recipient_refused_for_now_is_retried_and_the_dialog_says_so(qtbot, send_window, env, monkeypatch):
@@ -415,10 +427,10 @@ def test_cancel_stops_a_send_to_a_server_that_never_answers_without_freezing(qtb
         timer.start()
         assert dialog.send()
         assert dialog.sending and not dialog.send_button.isEnabled() and dialog.cancel_button.isEnabled()
-        qtbot.waitUntil(lambda: bool(server.conns), timeout=5000)   # connected; the server stays silent
+        qtbot.waitUntil(lambda: bool(server.conns), timeout=5000)  # connected; the server stays silent
         qtbot.wait(700)
         assert dialog.sending
-        assert len(ticks) > 20            # the event loop kept running during the send
+        assert len(ticks) > 20  # the event loop kept running during the send
         gaps = [b - a for a, b in zip(ticks, ticks[1:])]
         assert max(gaps) < 0.5
         started = time.monotonic()
@@ -426,7 +438,7 @@ def test_cancel_stops_a_send_to_a_server_that_never_answers_without_freezing(qtb
             dialog.cancel_button.click()
         timer.stop()
     report = blocker.args[0]
-    assert time.monotonic() - started < 3.0   # well before the 10 s step timeout
+    assert time.monotonic() - started < 3.0  # well before the 10 s step timeout
     assert report.cancelled
     assert dialog.status.text().startswith("Cancelled")
     assert not dialog.sending and dialog.send_button.isEnabled()
@@ -437,9 +449,17 @@ def test_a_profile_needing_a_password_asks_once_and_keeps_it_in_memory_without_a
     from mailwright.widgets.send_dialog import SendDialog
 
     failing = PasswordStore(keyring_module=FakeKeyring(fail=True), timeout=5)
-    with Sink() as sink:   # no STARTTLS offered: the send must stop before any login
-        env["profiles"].save(Profile(name="Work", host="127.0.0.1", port=sink.port, security="starttls",
-                                     username="me@example.com", from_addr="Me <me@example.com>"))
+    with Sink() as sink:  # no STARTTLS offered: the send must stop before any login
+        env["profiles"].save(
+            Profile(
+                name="Work",
+                host="127.0.0.1",
+                port=sink.port,
+                security="starttls",
+                username="me@example.com",
+                from_addr="Me <me@example.com>",
+            )
+        )
         dialog = SendDialog(send_window, passwords=failing)
         qtbot.addWidget(dialog)
         assert dialog.select_profile("Work")
@@ -464,6 +484,7 @@ def test_a_profile_needing_a_password_asks_once_and_keeps_it_in_memory_without_a
 
 
 # --- the profiles dialog ---------------------------------------------------------------------------
+
 
 def test_profiles_dialog_saves_without_the_password_and_tests_the_connection(qtbot, env):
     from mailwright.widgets.profiles_dialog import ProfilesDialog

@@ -4,6 +4,7 @@ a real double-click, typing and Esc editing a heading in place.
 
 Skipped, with the reason, when Xvfb or xdotool is missing (`apt-get install -y xvfb xdotool`).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")),
-                                reason="needs Xvfb and xdotool (apt-get install -y xvfb xdotool)")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("Xvfb") and shutil.which("xdotool")),
+    reason="needs Xvfb and xdotool (apt-get install -y xvfb xdotool)",
+)
 
 
 @pytest.fixture
@@ -26,8 +29,11 @@ def display(tmp_path):
     for number in range(90, 130):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             break
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
         if time.monotonic() > deadline or server.poll() is not None:
@@ -43,8 +49,14 @@ def drive(display: str, scenario: str, document: Path, out: Path) -> dict:
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
     if os.geteuid() == 0:
         env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-    done = subprocess.run([sys.executable, "-m", "tests.gui.x11_drive", scenario, str(document), str(out)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.gui.x11_drive", scenario, str(document), str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, f"the editor did not report (exit {done.returncode}):\n{done.stderr[-2000:]}"
     return json.loads(lines[-1][7:])

@@ -3,6 +3,7 @@
 
 Usage: python -m tests.gui.x11_drive SCENARIO DOCUMENT OUT_DIR
 """
+
 from __future__ import annotations
 
 import json
@@ -78,32 +79,59 @@ def main() -> int:
             lambda: move_to(*view_point(vw() // 2, vh() // 2)),
             lambda: move_to(*view_point(vw() // 2 + 5, vh() // 2)),
             lambda: scroll_y("scroll_before_wheel"),
-            lambda: xdo("click", "5"), lambda: xdo("click", "5"), lambda: xdo("click", "5"),
-            None, None,
+            lambda: xdo("click", "5"),
+            lambda: xdo("click", "5"),
+            lambda: xdo("click", "5"),
+            None,
+            None,
             lambda: scroll_y("scroll_after_wheel"),
             lambda: xdo("click", "4"),
-            None, None,
+            None,
+            None,
             lambda: scroll_y("scroll_after_wheel_up"),
             lambda: scroll_y("scroll_before_edge"),
             # near the bottom edge: the canvas scrolls on its own
             lambda: move_to(*view_point(vw() // 2, vh() - 6)),
-            None, None, None, None, None, None, None, None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
             lambda: scroll_y("scroll_after_edge"),
             # the grey margin left of the email body, half way down the view
             lambda: move_to(*view_point(8, vh() // 2)),
             lambda: move_to(*view_point(10, vh() // 2)),
-            None, None,
+            None,
+            None,
             lambda: record("line_in_margin", lambda: canvas.overlay.line.getRect() if canvas.overlay.line else None),
             lambda: record("target_in_margin", lambda: repr(canvas.drop)),
             lambda: shot("x11-drag-margin-line"),
             lambda: xdo("mouseup", "1"),
-            None, None, None, None, None, None, None, None, None, None, None, None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
             lambda: record("added", lambda: sorted({n.id for n in window.session.doc.iter_nodes()} - ids_before)),
             lambda: record("selection", lambda: window.selection),
-            lambda: run_js("(function(){var e=document.getElementsByClassName('mw-id-%s')[0];"
-                           "if(!e)return 'none';var r=e.getBoundingClientRect();return JSON.stringify([r.top,r.bottom,"
-                           "window.innerHeight]);})()" % (window.selection or ''), "landed_rect"),
-            None, None,
+            lambda: run_js(
+                "(function(){var e=document.getElementsByClassName('mw-id-%s')[0];"
+                "if(!e)return 'none';var r=e.getBoundingClientRect();return JSON.stringify([r.top,r.bottom,"
+                "window.innerHeight]);})()" % (window.selection or ""),
+                "landed_rect",
+            ),
+            None,
+            None,
             lambda: shot("x11-drag-landed"),
         ]
     elif scenario == "edit":
@@ -115,19 +143,30 @@ def main() -> int:
             None,
             lambda: move_to(*view_point(int(rect["r"][0] + 40), int(rect["r"][1] + rect["r"][3] / 2))),
             lambda: xdo("click", "--repeat", "2", "--delay", "80", "1"),
-            None, None, None,
+            None,
+            None,
+            None,
             lambda: record("editing", lambda: canvas.editing),
             lambda: xdo("key", "End"),
             lambda: xdo("type", "--delay", "30", " today"),
-            None, None, None, None,
+            None,
+            None,
+            None,
+            None,
             lambda: record("live", lambda: window.session.doc.find(target.id).props.text),
             lambda: shot("x11-edit-live"),
             lambda: xdo("key", "Escape"),
-            None, None, None, None, None,
+            None,
+            None,
+            None,
+            None,
+            None,
             lambda: record("editing_after", lambda: canvas.editing),
             lambda: record("final", lambda: window.session.doc.find(target.id).props.text),
-            lambda: record("undo_label", lambda: window.session.history.undo_label()
-                           if hasattr(window.session.history, "undo_label") else ""),
+            lambda: record(
+                "undo_label",
+                lambda: window.session.history.undo_label() if hasattr(window.session.history, "undo_label") else "",
+            ),
             lambda: shot("x11-edit-done"),
         ]
     else:

@@ -4,6 +4,7 @@ Every test here runs with its own data folder (autosaves, inbox, crash inputs) s
 the user's is read or written, and the compile worker is shared by the whole session: a
 worker start costs an interpreter and MRML import, and a crash restarts it anyway.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,7 @@ def import_worker(crash_dir: Path) -> Iterator["CompileWorker"]:  # noqa: F821
     take the test process down (the editor imports the same way before showing a document)."""
     from mailwright.app.worker import CompileWorker
 
-    with CompileWorker("tests.reliability.helpers:import_file_summary", timeout=30,
-                       crash_dir=str(crash_dir)) as worker:
+    with CompileWorker("tests.reliability.helpers:import_file_summary", timeout=30, crash_dir=str(crash_dir)) as worker:
         yield worker
 
 
@@ -60,5 +60,6 @@ def importer_available() -> bool:
 
 
 needs_posix = pytest.mark.skipif(not POSIX, reason="POSIX only")
-needs_rlimit = pytest.mark.skipif(sys.platform == "win32" or not hasattr(os, "fork"),
-                                  reason="RLIMIT_FSIZE and SIGXFSZ are POSIX")
+needs_rlimit = pytest.mark.skipif(
+    sys.platform == "win32" or not hasattr(os, "fork"), reason="RLIMIT_FSIZE and SIGXFSZ are POSIX"
+)

@@ -5,6 +5,7 @@ opens FILE in a MainWindow (offscreen), sets the autosave delay to DELAY_MS and 
 every EVERY_MS through the window's own undo stack, printing one JSON line per edit with its
 time (CLOCK_MONOTONIC, which the parent shares). The parent kills it with SIGKILL.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ def main() -> None:
     from mailwright.app.session import Session
     from mailwright.widgets.main_window import MainWindow
 
-    window = MainWindow(Session.open(path), in_process_compile=True,
-                        settings=QSettings(settings_path, QSettings.Format.IniFormat))
+    window = MainWindow(
+        Session.open(path), in_process_compile=True, settings=QSettings(settings_path, QSettings.Format.IniFormat)
+    )
     window._autosave_timer.setInterval(delay_ms)
     done: list[int] = []
 

@@ -3,13 +3,15 @@
 They run in the worker's child process, so they live in an importable module (pytest imports
 test files under its own rules). Each returns something small and picklable.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
 
-def build_unchecked(kind: str, text: str, source: str = "<document>", design: bool = False,
-                    recipient: dict | None = None) -> dict:
+def build_unchecked(
+    kind: str, text: str, source: str = "<document>", design: bool = False, recipient: dict | None = None
+) -> dict:
     """`pipeline.build_job` with the nesting/size pre-check switched off, so deep input reaches
     MRML for real (what a bug in the pre-check would let through)."""
     from mailwright.app import pipeline

@@ -2,6 +2,7 @@
 the corpus replay: a result, or the area's own error whose message names the source (and the
 place, where the area has one). Anything else (another exception type, a crash of the worker,
 a hang) fails the test with the input attached."""
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ def mwt(text: str, source: str = "fuzz.mwt") -> str:
     except DocumentError as e:
         message = str(e)
         assert message.startswith(source), message
-        rest = message[len(source):]
+        rest = message[len(source) :]
         assert re.match(r"^(:\d+:\d+: |: \S)", rest), f"unlocated: {message}"
         LAST_ERROR["message"] = message
         return "refused"

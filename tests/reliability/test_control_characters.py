@@ -10,6 +10,7 @@ Every string field of every shipped example gets "\\x01\\x0b\\x7f" appended, one
 free-text field still builds, without the characters in the HTML; a typed field (an id, a
 colour, a choice) is refused at load with its JSON path, as any bad value of it is.
 """
+
 from __future__ import annotations
 
 import json

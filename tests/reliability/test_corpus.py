@@ -3,6 +3,7 @@ known-dangerous input from bad-inputs.md, and must keep getting a clean outcome 
 
 Large inputs are generator specs (`*.gen.json`) expanded here at test time.
 """
+
 from __future__ import annotations
 
 import json

@@ -6,6 +6,7 @@ symlink in assets/ pointing out, or a "png" holding text. Now the rule `send` ha
 and the first bytes must be an image's. Each refused reference stays as written, is listed in
 the report and gets one warning on stderr; the export still exits 0, like a missing image.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,15 +28,20 @@ from tests.reliability.conftest import POSIX
 from tests.reliability.test_fuzz import FUZZ
 
 # a real 1×1 PNG; the secret one differs by its trailing bytes so a copy of it is recognisable
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 SECRET = PNG + b"SECRET-OUTSIDE-THE-FOLDER"
 
 
 def image_doc(*srcs: str) -> Document:
-    blocks = [{"id": f"b{i}", "type": "image", "props": {"src": src, "alt": f"image {i}", "width": 100}}
-              for i, src in enumerate(srcs, 1)]
-    return Document.model_validate({"subject": "Paths", "rows": [
-        {"id": "r1", "columns": [{"id": "c1", "blocks": blocks}]}]})
+    blocks = [
+        {"id": f"b{i}", "type": "image", "props": {"src": src, "alt": f"image {i}", "width": 100}}
+        for i, src in enumerate(srcs, 1)
+    ]
+    return Document.model_validate(
+        {"subject": "Paths", "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": blocks}]}]}
+    )
 
 
 @pytest.fixture()
@@ -51,8 +57,14 @@ def layout(tmp_path: Path) -> Path:
 
 def export_cli(doc_dir: Path, doc: Document) -> tuple[subprocess.CompletedProcess[str], dict[str, bytes]]:
     save_document(doc, doc_dir / "news.mwt")
-    result = subprocess.run([sys.executable, "-m", "mailwright", "export", "news.mwt", "--bundle", "news.zip"],
-                            cwd=doc_dir, capture_output=True, text=True, encoding="utf-8", timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "export", "news.mwt", "--bundle", "news.zip"],
+        cwd=doc_dir,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
     files: dict[str, bytes] = {}
     if (doc_dir / "news.zip").exists():
@@ -107,15 +119,20 @@ def test_images_under_the_folder_are_bundled_even_through_a_symlink_that_stays_i
     (doc_dir / "shared" / "badge.svg").write_text(
         '\ufeff<?xml version="1.0"?>\n<!-- made by hand -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
         '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg"/>\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (doc_dir / "assets" / "badge.svg").symlink_to(doc_dir / "shared" / "badge.svg")
     (doc_dir / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 60)
-    result, files = export_cli(doc_dir, image_doc("assets/logo.png", "assets/badge.svg", "./photo.jpg",
-                                                  str(doc_dir / "assets" / "logo.png")))
+    result, files = export_cli(
+        doc_dir, image_doc("assets/logo.png", "assets/badge.svg", "./photo.jpg", str(doc_dir / "assets" / "logo.png"))
+    )
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr, result.stderr
-    assert sorted(n for n in files if n.startswith("images/")) == ["images/badge.svg", "images/logo.png",
-                                                                   "images/photo.jpg"]
+    assert sorted(n for n in files if n.startswith("images/")) == [
+        "images/badge.svg",
+        "images/logo.png",
+        "images/photo.jpg",
+    ]
     assert files["images/badge.svg"].startswith(b"\xef\xbb\xbf<?xml")
     assert files["email.html"].decode().count('src="images/logo.png"') == 2  # relative and absolute
 
@@ -135,16 +152,31 @@ def test_the_report_lists_each_refused_reference_with_its_reason(layout: Path) -
 
 # --- fuzzed spellings -----------------------------------------------------------------------------
 
-_ESCAPES = ["../outside.png", "../outside/secret.png", "assets/../../outside.png", "./../outside.png",
-            "%2e%2e/outside.png", "..%2foutside.png", "assets/%2e%2e/%2e%2e/outside.png",
-            "{abs}", "{abs}?v=1", "{abs}#x", "{uri}", "file://{abs}", "file:{abs}", "file:///{rel}",
-            "assets/link.png", "assets/linkdir/secret.png", "assets/chain.png", "//{abs}"]
+_ESCAPES = [
+    "../outside.png",
+    "../outside/secret.png",
+    "assets/../../outside.png",
+    "./../outside.png",
+    "%2e%2e/outside.png",
+    "..%2foutside.png",
+    "assets/%2e%2e/%2e%2e/outside.png",
+    "{abs}",
+    "{abs}?v=1",
+    "{abs}#x",
+    "{uri}",
+    "file://{abs}",
+    "file:{abs}",
+    "file:///{rel}",
+    "assets/link.png",
+    "assets/linkdir/secret.png",
+    "assets/chain.png",
+    "//{abs}",
+]
 
 
 @pytest.mark.skipif(not POSIX, reason="symlinks")
 @settings(FUZZ, max_examples=40)
-@given(st.lists(st.sampled_from(_ESCAPES), min_size=1, max_size=4),
-       st.sampled_from(["image", "html", "css"]))
+@given(st.lists(st.sampled_from(_ESCAPES), min_size=1, max_size=4), st.sampled_from(["image", "html", "css"]))
 def test_no_spelling_of_a_path_out_of_the_folder_gets_into_the_bundle(refs: list[str], where: str) -> None:
     import tempfile
 
@@ -160,15 +192,30 @@ def test_no_spelling_of_a_path_out_of_the_folder_gets_into_the_bundle(refs: list
         (assets / "hop.png").symlink_to(root / "doc" / "assets" / "link.png")  # inside → inside → out
         os.symlink("hop.png", assets / "chain.png")
         abs_path = str(root / "outside" / "secret.png")
-        spelled = [r.format(abs=abs_path, uri=(root / "outside" / "secret.png").as_uri(), rel=abs_path.lstrip("/"))
-                   for r in refs]
+        spelled = [
+            r.format(abs=abs_path, uri=(root / "outside" / "secret.png").as_uri(), rel=abs_path.lstrip("/"))
+            for r in refs
+        ]
         if where == "image":
             doc = image_doc(*spelled)
         else:
-            markup = "".join(f'<img src="{r}" alt="x">' if where == "html"
-                             else f'<div style="background-image:url(\'{r}\')">x</div>' for r in spelled)
-            doc = Document.model_validate({"subject": "Paths", "rows": [{"id": "r1", "columns": [
-                {"id": "c1", "blocks": [{"id": "b1", "type": "html", "props": {"html": markup}}]}]}]})
+            markup = "".join(
+                f'<img src="{r}" alt="x">' if where == "html" else f"<div style=\"background-image:url('{r}')\">x</div>"
+                for r in spelled
+            )
+            doc = Document.model_validate(
+                {
+                    "subject": "Paths",
+                    "rows": [
+                        {
+                            "id": "r1",
+                            "columns": [
+                                {"id": "c1", "blocks": [{"id": "b1", "type": "html", "props": {"html": markup}}]}
+                            ],
+                        }
+                    ],
+                }
+            )
         save_document(doc, root / "doc" / "news.mwt")
         report = export_bundle(root / "doc" / "news.mwt", root / "doc" / "news.zip")
         with zipfile.ZipFile(root / "doc" / "news.zip") as zf:
@@ -187,8 +234,15 @@ def test_the_content_must_be_an_image_of_a_known_format() -> None:
     assert sniff_image(b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1") == "AVIF"
     assert sniff_image(b"  <svg viewBox='0 0 1 1'/>") == "SVG"
     assert sniff_image("<svg/>".encode("utf-16")) == "SVG"  # with its BOM
-    for not_an_image in (b"", b"hello", b"<html><svg/></html>", b"<?xml version='1.0'?><svgx/>",
-                         b"%PDF-1.7", b"PK\x03\x04", b"<!-- <svg -->"):
+    for not_an_image in (
+        b"",
+        b"hello",
+        b"<html><svg/></html>",
+        b"<?xml version='1.0'?><svgx/>",
+        b"%PDF-1.7",
+        b"PK\x03\x04",
+        b"<!-- <svg -->",
+    ):
         assert sniff_image(not_an_image) is None, not_an_image
 
 
@@ -200,8 +254,9 @@ def test_send_applies_the_same_rule_to_inline_images(layout: Path) -> None:
 
     refs = hostile_refs(layout)
     doc_dir = layout / "doc"
-    save_document(image_doc(refs["text named .png"], refs["symlink out of assets/"], "assets/logo.png"),
-                  doc_dir / "news.mwt")
+    save_document(
+        image_doc(refs["text named .png"], refs["symlink out of assets/"], "assets/logo.png"), doc_dir / "news.mwt"
+    )
     personal = CompiledEmail(build_file(doc_dir / "news.mwt")).render({})
     msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir / "assets")
     images = [part for part in msg.walk() if part.get_content_maintype() == "image"]

@@ -5,6 +5,7 @@ Each failure must leave the original byte-identical, leave no temporary file beh
 document marked modified, and say what happened in words. app/atomic.py's own tests are in
 tests/unit/test_atomic.py; these go through the layers above it.
 """
+
 from __future__ import annotations
 
 import json
@@ -74,8 +75,14 @@ _CHILD = textwrap.dedent("""
 @needs_rlimit
 def test_row31_disk_full_keeps_the_original_and_the_document_modified(original):
     before = original.read_bytes()
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(original)], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(original)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["saved"] is False
@@ -88,6 +95,7 @@ def test_row31_disk_full_keeps_the_original_and_the_document_modified(original):
 
 
 # --- row 32: read-only, a folder, symlinks ---------------------------------------------------------
+
 
 def _writable(path: Path) -> bool:
     try:
@@ -174,6 +182,7 @@ def test_row32_a_dangling_symlink_into_a_missing_folder_is_explained(original, t
 
 # --- row 33: changed by another program ---------------------------------------------------------
 
+
 def test_row33_a_file_changed_elsewhere_is_never_silently_overwritten(original):
     session = edited(original)
     theirs = original.read_text(encoding="utf-8").replace("Tally", "Changed elsewhere")
@@ -193,6 +202,7 @@ def test_row33_a_file_changed_elsewhere_is_never_silently_overwritten(original):
 
 # --- row 34: damaged project files --------------------------------------------------------------
 
+
 def _good_json() -> dict:
     return json.loads(EXAMPLE.read_text(encoding="utf-8"))
 
@@ -200,7 +210,9 @@ def _good_json() -> dict:
 CORRUPT = {
     "truncated": lambda: EXAMPLE.read_text(encoding="utf-8")[:700],
     "wrong type": lambda: json.dumps({**_good_json(), "rows": "not a list"}),
-    "duplicate keys": lambda: EXAMPLE.read_text(encoding="utf-8").replace('"subject":', '"subject": "a", "subject":', 1),
+    "duplicate keys": lambda: EXAMPLE.read_text(encoding="utf-8").replace(
+        '"subject":', '"subject": "a", "subject":', 1
+    ),
     "NaN": lambda: EXAMPLE.read_text(encoding="utf-8").replace('"version": 1', '"version": NaN', 1),
     "nested 100k deep": lambda: '{"format": "mailwright", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
     "missing version": lambda: json.dumps({k: v for k, v in _good_json().items() if k != "version"}),
@@ -227,7 +239,7 @@ def test_row34_a_damaged_project_is_refused_with_a_message_that_offers_the_backu
 
 def test_row34_a_1_gb_file_is_refused_before_reading(original):
     with original.open("r+b") as fh:
-        fh.truncate(1024 ** 3)  # sparse: 1 GB on paper
+        fh.truncate(1024**3)  # sparse: 1 GB on paper
     with pytest.raises(DocumentError, match=r"the file is 1024\.0 MB; the limit is 20 MB"):
         load_document(original)
 

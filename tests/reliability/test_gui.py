@@ -7,6 +7,7 @@
   loopback spy for an email that references it in every way, run no script, never navigate and
   open no window; a link click asks before anything leaves the app.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,8 +35,11 @@ def open_window(qtbot, tmp_path):
     windows = []
 
     def make(doc: Document, *, in_process: bool) -> MainWindow:
-        window = MainWindow(Session(doc), in_process_compile=in_process,
-                            settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(
+            Session(doc),
+            in_process_compile=in_process,
+            settings=QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat),
+        )
         windows.append(window)
         # pytest-qt closes its widgets before fixtures tear down: forget the edits first, or
         # closing would ask about unsaved changes.
@@ -87,11 +91,34 @@ def _js(qtbot, view, code: str, timeout_ms: int = 10_000):
 
 
 def raw_block_doc() -> Document:
-    return Document.model_validate({"subject": "Crash", "rows": [
-        {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-            {"id": "b1", "type": "mjml", "props": {"fills_row": True, "mjml": (
-                "<mj-section><mj-column><mj-text>GOOD-EMAIL-TEXT</mj-text></mj-column></mj-section>")}}]}]},
-    ]})
+    return Document.model_validate(
+        {
+            "subject": "Crash",
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "width": 100,
+                            "blocks": [
+                                {
+                                    "id": "b1",
+                                    "type": "mjml",
+                                    "props": {
+                                        "fills_row": True,
+                                        "mjml": (
+                                            "<mj-section><mj-column><mj-text>GOOD-EMAIL-TEXT</mj-text></mj-column></mj-section>"
+                                        ),
+                                    },
+                                }
+                            ],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
 
 
 def test_issue8_a_compiler_crash_leaves_the_editor_alive_with_the_error_shown(qtbot, open_window, crash_dir):
@@ -101,15 +128,21 @@ def test_issue8_a_compiler_crash_leaves_the_editor_alive_with_the_error_shown(qt
     assert "GOOD-EMAIL-TEXT" in window._last_result["html"]
     # The editor's worker, but with the nesting pre-check switched off inside the child.
     window.compiler._worker.close()
-    window.compiler._worker = CompileWorker("tests.reliability.helpers:build_unchecked", timeout=60,
-                                            crash_dir=str(crash_dir))
-    deep = "<mj-wrapper>" * 5000 + "<mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section>" \
+    window.compiler._worker = CompileWorker(
+        "tests.reliability.helpers:build_unchecked", timeout=60, crash_dir=str(crash_dir)
+    )
+    deep = (
+        "<mj-wrapper>" * 5000
+        + "<mj-section><mj-column><mj-text>x</mj-text></mj-column></mj-section>"
         + "</mj-wrapper>" * 5000
+    )
     window.push(SetProp("b1", "mjml", deep))
     qtbot.waitUntil(lambda: "crashed" in window.statusBar().currentMessage(), timeout=TIMEOUT)
     message = window.statusBar().currentMessage()
-    assert message.startswith("Could not build the email: The template could not be compiled: the compiler "
-                              "process crashed (signal SIGSEGV). The editor is fine"), message
+    assert message.startswith(
+        "Could not build the email: The template could not be compiled: the compiler "
+        "process crashed (signal SIGSEGV). The editor is fine"
+    ), message
     assert window.isVisible() and window.size_label.text() == "build failed"
     assert "GOOD-EMAIL-TEXT" in window._last_result["html"]  # the last good email stays on the canvas
     assert "GOOD-EMAIL-TEXT" in (_js(qtbot, window.canvas.view, "document.body.innerText") or "")
@@ -121,18 +154,18 @@ def test_issue8_a_compiler_crash_leaves_the_editor_alive_with_the_error_shown(qt
     assert "GOOD-EMAIL-TEXT" in window._last_result["html"] and "KB of 102 KB" in window.size_label.text()
 
 
-def test_issue8_the_canvas_and_previews_fetch_nothing_run_nothing_and_never_navigate(qtbot, open_window,
-                                                                                   monkeypatch):
+def test_issue8_the_canvas_and_previews_fetch_nothing_run_nothing_and_never_navigate(qtbot, open_window, monkeypatch):
     from mailwright.widgets import preview
 
     asked: list = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.No)
     with Spy() as spy:
         doc = hostile_document(spy.base)
         block = doc.find("b1")
-        block.props.html += ('<script>document.title = "PWNED"; window.open("' + spy.base + '/popup");</script>'
-                             f'<a id="blank" href="{spy.base}/blank" target="_blank">new window</a>')
+        block.props.html += (
+            '<script>document.title = "PWNED"; window.open("' + spy.base + '/popup");</script>'
+            f'<a id="blank" href="{spy.base}/blank" target="_blank">new window</a>'
+        )
         window = open_window(doc, in_process=True)
         view = window.canvas.view
         url = view.url()
@@ -149,8 +182,10 @@ def test_issue8_the_canvas_and_previews_fetch_nothing_run_nothing_and_never_navi
         workspace._no_confirm = True
         qtbot.waitUntil(lambda: workspace.state.compiled is not None, timeout=TIMEOUT)
         frame = workspace.frames[0]
-        qtbot.waitUntil(lambda: "Spy text" in (_js(qtbot, frame.view, "document.body ? document.body.innerText"
-                                                                          " : ''", 2000) or ""), timeout=TIMEOUT)
+        qtbot.waitUntil(
+            lambda: "Spy text" in (_js(qtbot, frame.view, "document.body ? document.body.innerText : ''", 2000) or ""),
+            timeout=TIMEOUT,
+        )
         frame_url = frame.view.url()
         _js(qtbot, frame.view, "document.getElementById('blank').click(); 1")
         qtbot.wait(1500)

@@ -5,6 +5,7 @@
 loopback, real files, the real CLI; each test checks every one of the user's files is still
 there byte for byte.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,18 +33,24 @@ def user_mail_folder(folder: Path) -> dict[str, bytes]:
     messages an earlier test inbox kept (its naming, with their envelope files)."""
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {}
-    for i in range(24):   # names the old code took for its own (letters, digits, . _ -)
+    for i in range(24):  # names the old code took for its own (letters, digits, . _ -)
         files[f"message-{i:03d}.eml"] = f"From: friend{i}@example.org\nSubject: Keep me {i}\n\nMine {i}\n".encode()
         files[f"message-{i:03d}.json"] = json.dumps({"folder": "Archive", "read": i % 2 == 0}).encode()
     for i in range(4):
         files[f"Invoice {i} (copy).eml"] = f"Subject: Invoice {i}\n\nPay me\n".encode()
-    for i in range(4):   # copies of earlier test messages: the inbox's naming, never its to delete
+    for i in range(4):  # copies of earlier test messages: the inbox's naming, never its to delete
         stem = f"{1_600_000_000 * 10**9 + i:020d}-abcde{i}"
         body = f"From: old@example.com\nTo: me@example.com\nSubject: Earlier test {i}\n\nOld {i}\n".encode()
         files[f"{stem}.eml"] = body
-        files[f"{stem}.json"] = json.dumps({"received_at": "2020-09-13T12:26:40+00:00", "mail_from": "old@example.com",
-                                            "rcpt_tos": ["me@example.com"], "subject": f"Earlier test {i}",
-                                            "size": len(body)}).encode()
+        files[f"{stem}.json"] = json.dumps(
+            {
+                "received_at": "2020-09-13T12:26:40+00:00",
+                "mail_from": "old@example.com",
+                "rcpt_tos": ["me@example.com"],
+                "subject": f"Earlier test {i}",
+                "size": len(body),
+            }
+        ).encode()
     assert len(files) == 60
     for name, data in files.items():
         (folder / name).write_bytes(data)
@@ -118,7 +125,7 @@ def test_a_store_from_an_older_version_loses_nothing(tmp_path: Path) -> None:
     store = tmp_path / "store"
     with Inbox(store, max_messages=50) as inbox:
         send_all(inbox.port, range(1, 7))
-    (store / ".mailwright-inbox.json").unlink(missing_ok=True)          # as an older version left it
+    (store / ".mailwright-inbox.json").unlink(missing_ok=True)  # as an older version left it
     old = {p.name: p.read_bytes() for p in store.iterdir() if p.suffix in (".eml", ".json")}
     assert len(old) == 12
     with Inbox(store, max_messages=3) as inbox:
@@ -133,10 +140,19 @@ def test_a_hand_edited_index_cannot_point_the_inbox_at_other_files(tmp_path: Pat
     files = user_mail_folder(store)
     outside = tmp_path / "outside.eml"
     outside.write_bytes(b"Subject: outside\n\nnot in the store\n")
-    names = ["message-001", "message-001.eml", "../outside", str(outside), "Invoice 0 (copy)",
-             "01600000000000000000-abcde0.eml", 7, None]
-    (store / ".mailwright-inbox.json").write_text(json.dumps({"format": "mailwright-inbox-index", "version": 1,
-                                                              "messages": names}), encoding="utf-8")
+    names = [
+        "message-001",
+        "message-001.eml",
+        "../outside",
+        str(outside),
+        "Invoice 0 (copy)",
+        "01600000000000000000-abcde0.eml",
+        7,
+        None,
+    ]
+    (store / ".mailwright-inbox.json").write_text(
+        json.dumps({"format": "mailwright-inbox-index", "version": 1, "messages": names}), encoding="utf-8"
+    )
     with Inbox(store, max_messages=1) as inbox:
         send_all(inbox.port, range(1, 4))
         with pytest.raises(InboxError):
@@ -156,21 +172,40 @@ def test_cli_inbox_store_on_the_users_mail_folder_keeps_it_whole(tmp_path: Path)
     for i, msg_id in enumerate(earlier):
         body = f"Subject: Stored {i}\n\nstored\n".encode()
         (store / f"{msg_id}.eml").write_bytes(body)
-        (store / f"{msg_id}.json").write_text(json.dumps({"received_at": "2023-11-14T22:13:20+00:00",
-                                                          "mail_from": "a@example.com", "rcpt_tos": [],
-                                                          "subject": f"Stored {i}", "size": len(body)}))
+        (store / f"{msg_id}.json").write_text(
+            json.dumps(
+                {
+                    "received_at": "2023-11-14T22:13:20+00:00",
+                    "mail_from": "a@example.com",
+                    "rcpt_tos": [],
+                    "subject": f"Stored {i}",
+                    "size": len(body),
+                }
+            )
+        )
     StoreIndex(store).write(earlier)
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
-               MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"))
-    proc = subprocess.Popen([CLI, "inbox", "--store", str(store)], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+    env = dict(
+        os.environ,
+        PYTHONIOENCODING="utf-8",
+        MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
+        MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"),
+    )
+    proc = subprocess.Popen(
+        [CLI, "inbox", "--store", str(store)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
     try:
         first = lines.get(timeout=15)
         port = int(first.split("127.0.0.1:")[1].split(";")[0])
         send_all(port, range(1, 6))
-        printed = [lines.get(timeout=10) for _ in range(1 + 5)]   # how to send, then one per message
+        printed = [lines.get(timeout=10) for _ in range(1 + 5)]  # how to send, then one per message
         assert "Test 5" in printed[-1]
         proc.terminate()
         assert proc.wait(timeout=10) == 0
@@ -189,6 +224,7 @@ def test_cli_inbox_store_on_the_users_mail_folder_keeps_it_whole(tmp_path: Path)
 
 
 # --- item 8: a message nested 2,000 parts deep ------------------------------------------------------
+
 
 def nested(depth: int) -> bytes:
     """A message whose multiparts nest `depth` deep around one text part."""
@@ -214,7 +250,7 @@ def test_reading_a_message_nested_2000_deep_is_a_clear_error_and_its_source_stay
             inbox.read(deep.id)
         assert str(deep.path) in str(caught.value) and len(str(caught.value)) < 400
         assert inbox.raw(deep.id).startswith(b"From: deep@example.com") and deep.subject == "Deep"
-        msg = inbox.read(fine.id)      # real mail nests a few levels; 40 is still shown
+        msg = inbox.read(fine.id)  # real mail nests a few levels; 40 is still shown
         assert [p.get_content() for p in msg.walk() if p.get_content_type() == "text/plain"] == ["at the bottom"]
 
 
@@ -236,8 +272,10 @@ def test_the_inbox_panel_shows_a_message_nested_2000_deep_without_raising(qtbot,
         assert "Subject: Deep" in panel.headers_view.toPlainText()
         assert panel.raw_view.toPlainText().startswith("From: deep@example.com\nTo: you@example.com")
         assert "more than 100 levels deep" in panel.text_view.toPlainText()
-        qtbot.waitUntil(lambda: "levels deep" in (run_script(panel.view, "document.body ? document.body.innerText"
-                                                                          " : ''") or ""), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: "levels deep" in (run_script(panel.view, "document.body ? document.body.innerText : ''") or ""),
+            timeout=10_000,
+        )
         panel.shutdown()
 
 
@@ -248,7 +286,7 @@ def test_the_inbox_panel_lists_an_earlier_versions_messages_and_does_not_delete_
     store = tmp_path / "store"
     with Inbox(store) as inbox:
         send_all(inbox.port, range(1, 3))
-    (store / ".mailwright-inbox.json").unlink(missing_ok=True)          # as an older version left it
+    (store / ".mailwright-inbox.json").unlink(missing_ok=True)  # as an older version left it
     old = {p.name: p.read_bytes() for p in store.iterdir() if p.suffix in (".eml", ".json")}
     with Inbox(store, max_messages=2) as inbox:
         panel = InboxPanel(inbox)

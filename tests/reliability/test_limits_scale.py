@@ -4,6 +4,7 @@
 took 14 s. Rules that match nothing in the email are now left out before premailer (the HTML is
 the same), what is left is bounded, and merge tags are placed in one pass.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,13 +22,16 @@ from mailwright.app.pipeline import BuildError, build_mjml_text
 from mailwright.app.storage import dumps_document
 
 PYTHON = sys.executable
-BODY = "".join(f'<mj-text css-class="m{j}"><p class="m{j}" id="p{j}">Hello <span>w{j}</span></p></mj-text>'
-               for j in range(10))
+BODY = "".join(
+    f'<mj-text css-class="m{j}"><p class="m{j}" id="p{j}">Hello <span>w{j}</span></p></mj-text>' for j in range(10)
+)
 
 
 def mjml(css: str, body: str = BODY) -> str:
-    return (f'<mjml><mj-head><mj-style inline="inline">\n{css}\n</mj-style></mj-head>'
-            f"<mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>")
+    return (
+        f'<mjml><mj-head><mj-style inline="inline">\n{css}\n</mj-style></mj-head>'
+        f"<mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>"
+    )
 
 
 def realistic_rules(n: int) -> str:
@@ -50,14 +54,16 @@ def realistic_rules(n: int) -> str:
 def run_build(*args: str, timeout: float = 30) -> tuple[subprocess.CompletedProcess, float]:
     start = time.monotonic()
     try:
-        done = subprocess.run([PYTHON, "-m", "mailwright", "build", *args], capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(
+            [PYTHON, "-m", "mailwright", "build", *args], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"build took over {timeout} s")
     return done, time.monotonic() - start
 
 
 # --- CSS inlining ------------------------------------------------------------------------------
+
 
 def test_20000_inline_css_rules_build_in_under_5_seconds(tmp_path: Path) -> None:
     src = tmp_path / "styles.mjml"
@@ -88,14 +94,14 @@ def interleaved_with_unmatched(css: str, n: int) -> str:
     step = max(1, n // len(lines))
     out = []
     for i, line in enumerate(lines):
-        out.extend(unmatched[i * step:(i + 1) * step])
+        out.extend(unmatched[i * step : (i + 1) * step])
         out.append(line)
-    out.extend(unmatched[len(lines) * step:])
+    out.extend(unmatched[len(lines) * step :])
     return "\n".join(out)
 
 
 def test_rules_that_match_nothing_leave_the_inlined_html_as_without_them() -> None:
-    raw_style = '<mj-raw><style>.m2 { letter-spacing: 1px } .m3:hover { color: red }</style></mj-raw>'
+    raw_style = "<mj-raw><style>.m2 { letter-spacing: 1px } .m3:hover { color: red }</style></mj-raw>"
     plain = build_mjml_text(mjml(TRICKY_CSS, BODY + raw_style))
     padded_raw = raw_style.replace("<style>", "<style>" + " ".join(f".raw{i} {{ a: b }}" for i in range(500)))
     padded = build_mjml_text(mjml(interleaved_with_unmatched(TRICKY_CSS, 1500), BODY + padded_raw))
@@ -131,9 +137,11 @@ def _random_css(r: random.Random) -> str:
 
 def test_dropping_unmatched_rules_never_changes_the_inlined_html(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seeded fuzz: every sheet inlines to the same HTML with and without the pruning."""
-    html = ('<!doctype html><html><head><style>.m1{color:green}</style></head><body><style>.m2{color:#1}'
-            '</style><table><tr><td><p class="m1 p3" id="m2">a<span class="x-y">b</span></p>'
-            '<div class="_z"><em>c</em></div></td></tr></table></body></html>')
+    html = (
+        "<!doctype html><html><head><style>.m1{color:green}</style></head><body><style>.m2{color:#1}"
+        '</style><table><tr><td><p class="m1 p3" id="m2">a<span class="x-y">b</span></p>'
+        '<div class="_z"><em>c</em></div></td></tr></table></body></html>'
+    )
     cases = [_random_css(random.Random(seed)) for seed in range(150)]
     pruned = [inline.inline_css(html, css) for css in cases]
     monkeypatch.setattr(inline, "_prune", lambda root, css: css)
@@ -163,11 +171,21 @@ def test_css_that_cannot_be_split_into_rules_still_meets_the_limit_and_says_why(
 
 # --- merge tags ---------------------------------------------------------------------------------
 
+
 def test_83000_merge_tags_in_one_text_block_build_and_every_one_comes_back(tmp_path: Path) -> None:
     n = 83_000
     html = "<p>" + " ".join(f"<< data:f{i} >>" for i in range(n)) + "</p>"
-    doc = Document.model_validate({"subject": "Hi", "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [
-        {"id": "b1", "type": "text", "props": {"html": html}}]}]}]})
+    doc = Document.model_validate(
+        {
+            "subject": "Hi",
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [{"id": "c1", "blocks": [{"id": "b1", "type": "text", "props": {"html": html}}]}],
+                }
+            ],
+        }
+    )
     src = tmp_path / "tags.mwt"
     src.write_text(dumps_document(doc), encoding="utf-8")
     done, elapsed = run_build(str(src), "-o", str(tmp_path / "out.html"), "--text", str(tmp_path / "out.txt"))
@@ -181,8 +199,12 @@ def test_83000_merge_tags_in_one_text_block_build_and_every_one_comes_back(tmp_p
 def test_83000_repeats_of_one_tag_in_an_mjml_text_build_and_every_one_comes_back(tmp_path: Path) -> None:
     n = 83_000
     src = tmp_path / "tags.mjml"
-    src.write_text("<mjml><mj-body><mj-section><mj-column><mj-text>" + " ".join(["<< data:first >>"] * n)
-                   + "</mj-text></mj-column></mj-section></mj-body></mjml>", encoding="utf-8")
+    src.write_text(
+        "<mjml><mj-body><mj-section><mj-column><mj-text>"
+        + " ".join(["<< data:first >>"] * n)
+        + "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
     done, elapsed = run_build(str(src), "-o", str(tmp_path / "out.html"))
     assert done.returncode == 0, done.stderr
     assert elapsed < 15, f"{n:,} merge tags took {elapsed:.1f} s"
@@ -193,9 +215,12 @@ def test_more_different_merge_tags_than_tokens_can_number_is_refused_clearly(tmp
     from mailwright.app.tokens import MAX_TAGS
 
     src = tmp_path / "many.mjml"
-    src.write_text("<mjml><mj-body><mj-section><mj-column><mj-text>"
-                   + " ".join(f"<<data:f{i}>>" for i in range(MAX_TAGS + 1))
-                   + "</mj-text></mj-column></mj-section></mj-body></mjml>", encoding="utf-8")
+    src.write_text(
+        "<mjml><mj-body><mj-section><mj-column><mj-text>"
+        + " ".join(f"<<data:f{i}>>" for i in range(MAX_TAGS + 1))
+        + "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
     done, _ = run_build(str(src), "-o", str(tmp_path / "out.html"))
     assert done.returncode == 2
     assert str(src) in done.stderr and f"{MAX_TAGS + 1:,}" in done.stderr and f"{MAX_TAGS:,}" in done.stderr

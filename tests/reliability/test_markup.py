@@ -1,14 +1,12 @@
 """bad-inputs.md rows 1-6 and 38: hostile and broken markup, from a .mjml file, a document, an
 import and the compile worker. What the user sees is a message naming the file (and the place
 when there is one); the process that asked never dies and never waits long."""
+
 from __future__ import annotations
 
 import json
-import os
 import re
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -45,11 +43,24 @@ def nested(shape: str, n: int) -> str:
 
 
 def one_block_doc(block: dict, *, fills_row: bool = False) -> Document:
-    return Document.model_validate({"subject": "Hostile", "rows": [
-        {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [block]}]},
-        {"id": "r2", "columns": [{"id": "c2", "width": 100, "blocks": [
-            {"id": "b9", "type": "text", "props": {"html": "<p>The rest of the email</p>"}}]}]},
-    ]})
+    return Document.model_validate(
+        {
+            "subject": "Hostile",
+            "rows": [
+                {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [block]}]},
+                {
+                    "id": "r2",
+                    "columns": [
+                        {
+                            "id": "c2",
+                            "width": 100,
+                            "blocks": [{"id": "b9", "type": "text", "props": {"html": "<p>The rest of the email</p>"}}],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
 
 
 def raw_mjml_doc(text: str, *, fills_row: bool = False) -> Document:
@@ -64,6 +75,7 @@ GOOD = mjml(SECTION.format("Hello << data:firstname >>"))
 
 
 # --- row 1: deep nesting ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("n", [200, 2000, 20000])
 @pytest.mark.parametrize("shape", ["mj-wrapper", "div-in-mj-raw", "span-in-mj-text"])
@@ -182,6 +194,7 @@ def test_row02_the_editor_keeps_broken_raw_mjml_and_autosaves_it(compile_worker)
 
 # --- row 3: '<' in text ---------------------------------------------------------------------------
 
+
 def test_row03_bare_less_than_gets_the_escape_hint_with_its_position():
     text = mjml(SECTION.format("if a < b, buy <5 items, << data:firstname >>"))
     with pytest.raises(BuildError) as info:
@@ -195,8 +208,9 @@ def test_row03_bare_less_than_gets_the_escape_hint_with_its_position():
 def test_row03_escaped_less_than_and_merge_tags_work():
     from mailwright.app.personalise import CompiledEmail
 
-    result = build_mjml_text(mjml(SECTION.format("if a &lt; b, buy &lt;5 items, << data:firstname >>")),
-                             source="lt.mjml")
+    result = build_mjml_text(
+        mjml(SECTION.format("if a &lt; b, buy &lt;5 items, << data:firstname >>")), source="lt.mjml"
+    )
     assert "if a &lt; b, buy &lt;5 items, << data:firstname >>" in result.html
     personal = CompiledEmail(result).render({"firstname": "Ann <b>"})
     assert "if a &lt; b, buy &lt;5 items, Ann &lt;b&gt;" in personal.html
@@ -214,18 +228,21 @@ def test_row03_a_document_escapes_less_than_in_text_and_raw_html_for_the_user():
 
 # --- row 4: mj-include ------------------------------------------------------------------------------
 
+
 def test_row04_mj_include_reads_no_file_and_fetches_nothing(tmp_path, monkeypatch):
     secret = tmp_path / "secret.mjml"
     secret.write_text(SECTION.format("SECRET-INCLUDED-TEXT"), encoding="utf-8")
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
-    opened: list[str] = []
     with Spy() as spy:
         paths = ["/etc/passwd", str(secret), "../secret.mjml", f"{spy.base}/inc.mjml", f"file://{secret}"]
         for path in paths:
             for form in (f'<mj-include path="{path}" />', f'<mj-include path="{path}" type="html" />'):
-                for text, source in ((mjml(f"<mj-section><mj-column>{form}</mj-column></mj-section>"), "inc.mjml"),
-                                     (mjml("", head=form), "head.mjml"), (mjml(form), "body.mjml")):
+                for text, source in (
+                    (mjml(f"<mj-section><mj-column>{form}</mj-column></mj-section>"), "inc.mjml"),
+                    (mjml("", head=form), "head.mjml"),
+                    (mjml(form), "body.mjml"),
+                ):
                     # As text (no folder), and as a file in sub/ whose includes must stay in sub/.
                     for base_dir in (None, tmp_path / "sub"):
                         with pytest.raises(BuildError) as info:
@@ -239,6 +256,7 @@ def test_row04_mj_include_reads_no_file_and_fetches_nothing(tmp_path, monkeypatc
 
 
 # --- row 5: output amplification ------------------------------------------------------------------
+
 
 def test_row05_twenty_thousand_sections_are_too_large_and_the_caller_stays_responsive(compile_worker):
     text = mjml(SECTION.format("x") * 20_000)
@@ -260,6 +278,7 @@ def test_row05_twenty_thousand_sections_are_too_large_and_the_caller_stays_respo
 
 
 # --- row 6: huge images -----------------------------------------------------------------------------
+
 
 def test_row06_a_15_mb_data_uri_is_refused_with_a_message(tmp_path):
     uri = "data:image/png;base64," + "A" * (15 * 1024 * 1024)
@@ -302,8 +321,9 @@ def test_row06_a_50_mb_image_is_linked_not_embedded_and_warned(tmp_path):
     big = tmp_path / "assets" / "photo.png"
     with big.open("wb") as fh:  # sparse: 50 MB on paper, nothing on disk
         fh.truncate(50 * 1024 * 1024)
-    doc = one_block_doc({"id": "b1", "type": "image", "props": {"src": "assets/photo.png", "alt": "Photo",
-                                                                  "width": 300}})
+    doc = one_block_doc(
+        {"id": "b1", "type": "image", "props": {"src": "assets/photo.png", "alt": "Photo", "width": 300}}
+    )
     path = tmp_path / "big.mwt"
     save_document(doc, path)
     findings = check_file(path).findings
@@ -315,6 +335,7 @@ def test_row06_a_50_mb_image_is_linked_not_embedded_and_warned(tmp_path):
 
 
 # --- row 38: a huge template -------------------------------------------------------------------------
+
 
 def test_row38_ten_megabytes_of_mjml_are_refused_at_once(tmp_path):
     path = tmp_path / "ten.mjml"

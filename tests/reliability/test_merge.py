@@ -1,5 +1,6 @@
 """bad-inputs.md rows 13-18: merge tags that try to run code, foreign template syntax, copy that
 looks like a tag, and recipient data that tries to become markup, headers or a second render."""
+
 from __future__ import annotations
 
 import email
@@ -25,17 +26,30 @@ CLI = str(Path(sys.executable).parent / "mailwright")
 
 
 def mjml_with(text: str) -> str:
-    return (f"<mjml><mj-body><mj-section><mj-column><mj-text>{text}</mj-text>"
-            "</mj-column></mj-section></mj-body></mjml>")
+    return f"<mjml><mj-body><mj-section><mj-column><mj-text>{text}</mj-text></mj-column></mj-section></mj-body></mjml>"
 
 
 def text_doc(html: str, subject: str = "Hello") -> Document:
-    return Document.model_validate({"subject": subject, "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [
-        {"id": "b7", "type": "text", "props": {"html": html}}]}]}]})
+    return Document.model_validate(
+        {
+            "subject": subject,
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [{"id": "c1", "blocks": [{"id": "b7", "type": "text", "props": {"html": html}}]}],
+                }
+            ],
+        }
+    )
 
 
-HOSTILE_13 = ["<< ''.__class__ >>", "<< data.__class__.__mro__ >>", "<< data|attr('__class__') >>",
-              "<< lipsum.__globals__ >>", "<< cycler.__init__.__globals__.os >>"]
+HOSTILE_13 = [
+    "<< ''.__class__ >>",
+    "<< data.__class__.__mro__ >>",
+    "<< data|attr('__class__') >>",
+    "<< lipsum.__globals__ >>",
+    "<< cycler.__init__.__globals__.os >>",
+]
 HOSTILE_14 = ["<< ('a' * 10**9) >>", "<< 2 ** 10**8 >>", "<< range(10**9) >>", "<< 'x'|center(10**9) >>"]
 
 
@@ -55,6 +69,7 @@ def nothing_compiled(monkeypatch):
 
 # --- rows 13 and 14: code in a tag --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("tag", HOSTILE_13 + HOSTILE_14)
 def test_rows13_14_code_in_a_tag_is_refused_at_validation_with_its_place(tag, nothing_compiled):
     start = time.monotonic()
@@ -71,8 +86,9 @@ def test_rows13_14_code_in_a_tag_is_refused_at_validation_with_its_place(tag, no
     assert str(info.value).startswith("evil.mwt: subject"), str(info.value)
     # The check turns it into a finding instead of crashing.
     report = check_document(text_doc(f"<p>Hi {tag}</p>"), source="evil.mwt")
-    assert any(f.code == "merge-syntax" and f.severity == "error" and f.location.startswith("b7")
-               for f in report.findings)
+    assert any(
+        f.code == "merge-syntax" and f.severity == "error" and f.location.startswith("b7") for f in report.findings
+    )
     assert nothing_compiled == [], "a hostile tag reached the renderer"
     assert time.monotonic() - start < 5  # nothing was evaluated (10**9 would take minutes)
 
@@ -80,21 +96,27 @@ def test_rows13_14_code_in_a_tag_is_refused_at_validation_with_its_place(tag, no
 def test_rows13_14_the_cli_refuses_with_exit_code_2_and_no_traceback(tmp_path):
     src = tmp_path / "evil.mjml"
     src.write_text(mjml_with("\n".join(f"<p>{t}</p>" for t in HOSTILE_13 + HOSTILE_14)), encoding="utf-8")
-    r = subprocess.run([CLI, "build", str(src), "--data", str(ROOT / "examples" / "recipients.csv"), "--row", "1"],
-                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    r = subprocess.run(
+        [CLI, "build", str(src), "--data", str(ROOT / "examples" / "recipients.csv"), "--row", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.startswith(f"mailwright: {src}:1:") and "Traceback" not in r.stderr
 
 
 # --- row 15: a field missing for some recipients -----------------------------------------------
 
+
 def test_row15_missing_fields_are_marked_in_previews_and_listed_per_row(tmp_path):
     people = tmp_path / "people.csv"
-    people.write_text("email,firstname,lastname\na@example.com,Ann,Lee\nb@example.com,Bo,\nc@example.com,,\n",
-                      encoding="utf-8")
+    people.write_text(
+        "email,firstname,lastname\na@example.com,Ann,Lee\nb@example.com,Bo,\nc@example.com,,\n", encoding="utf-8"
+    )
     rows = load_recipients(people)
-    doc = text_doc("<p>Dear << data:firstname >> << data:lastname >>, "
-                   "<< data:title | default(\"friend\") >></p>")
+    doc = text_doc('<p>Dear << data:firstname >> << data:lastname >>, << data:title | default("friend") >></p>')
     result = build_document(doc, source="m.mwt")
     email_ = CompiledEmail(result)
     preview = email_.render(rows.row(3), mark_missing=True)
@@ -114,25 +136,50 @@ def test_row15_missing_fields_are_marked_in_previews_and_listed_per_row(tmp_path
 def test_row15_a_test_send_names_the_missing_fields(tmp_path):
     """Mailwright only sends tests: a gap is reported on stderr (the email shows it empty), and
     `mailwright check --data` is the gate that fails (exit 1) when a field is missing for all."""
-    r = subprocess.run([CLI, "build", "examples/order_confirmation.mwt", "--data", "examples/recipients.csv",
-                        "--row", "2", "-o", str(tmp_path / "x.html")], capture_output=True, text=True,
-                       timeout=60, cwd=ROOT)
+    r = subprocess.run(
+        [
+            CLI,
+            "build",
+            "examples/order_confirmation.mwt",
+            "--data",
+            "examples/recipients.csv",
+            "--row",
+            "2",
+            "-o",
+            str(tmp_path / "x.html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert r.returncode == 0 and "lacks" in r.stderr and "data:order.items" in r.stderr
     people = tmp_path / "people.csv"
     people.write_text("email\na@example.com\nb@example.com\n", encoding="utf-8")
     src = tmp_path / "m.mjml"
     src.write_text(mjml_with("Order << data:order_number >>"), encoding="utf-8")
-    r = subprocess.run([CLI, "check", str(src), "--data", str(people)], capture_output=True, text=True,
-                       timeout=60, cwd=ROOT)
+    r = subprocess.run(
+        [CLI, "check", str(src), "--data", str(people)], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert r.returncode == 1, (r.stdout, r.stderr)
     assert "missing-field" in r.stdout and "data:order_number" in r.stdout
 
 
 # --- row 16: other systems' template syntax ---------------------------------------------------
 
-FOREIGN = ["{% for x in items %}{{ x }}{% endfor %}", "{{ handlebars }}", "{{#if vip}}VIP{{/if}}",
-           "{# a jinja comment #}", "*|FNAME|*", "%recipient.first%", "{{{ raw }}}", "[[name]]",
-           "${name}", "%%Name%%", "[firstname,fallback=there]"]
+FOREIGN = [
+    "{% for x in items %}{{ x }}{% endfor %}",
+    "{{ handlebars }}",
+    "{{#if vip}}VIP{{/if}}",
+    "{# a jinja comment #}",
+    "*|FNAME|*",
+    "%recipient.first%",
+    "{{{ raw }}}",
+    "[[name]]",
+    "${name}",
+    "%%Name%%",
+    "[firstname,fallback=there]",
+]
 
 
 @pytest.mark.parametrize("foreign", FOREIGN)
@@ -149,6 +196,7 @@ def test_row16_foreign_merge_syntax_passes_through_literally(foreign):
 
 
 # --- row 17: copy that looks like a tag ----------------------------------------------------------
+
 
 def test_row17_arrows_in_copy_are_literal_or_refused_with_the_escape_hint():
     # Literal pass-through when it is not a tag at all.
@@ -173,16 +221,22 @@ def test_row17_arrows_in_copy_are_literal_or_refused_with_the_escape_hint():
 
 # --- row 18: recipient data that tries to be markup or a header ----------------------------------
 
+
 def test_row18_csv_values_are_literal_escaped_and_never_rendered_twice(tmp_path):
     csv = tmp_path / "evil.csv"
-    csv.write_bytes(b'email,firstname,password,url\r\n'
-                    b'bob@example.com,"<< data:password >><script>alert(1)</script>"" onmouseover=""x",'
-                    b'SECRET-PW,"javascript:alert(1)"" onmouseover=""y"\r\n'
-                    b'eve@example.com,"Bob\r\nBcc: x@evil.test",pw,https://example.com\r\n')
+    csv.write_bytes(
+        b"email,firstname,password,url\r\n"
+        b'bob@example.com,"<< data:password >><script>alert(1)</script>"" onmouseover=""x",'
+        b'SECRET-PW,"javascript:alert(1)"" onmouseover=""y"\r\n'
+        b'eve@example.com,"Bob\r\nBcc: x@evil.test",pw,https://example.com\r\n'
+    )
     rows = load_recipients(csv)
-    result = build_mjml_text(mjml_with('Hi << data:firstname >> <a href="<< data:url >>" title="<< data:firstname >>">'
-                                       "link</a>").replace("<mjml>", "<mjml><mj-head><mj-title>Hi << data:firstname >>"
-                                                                     "</mj-title></mj-head>"), source="e.mjml")
+    result = build_mjml_text(
+        mjml_with('Hi << data:firstname >> <a href="<< data:url >>" title="<< data:firstname >>">link</a>').replace(
+            "<mjml>", "<mjml><mj-head><mj-title>Hi << data:firstname >></mj-title></mj-head>"
+        ),
+        source="e.mjml",
+    )
     compiled = CompiledEmail(result)
     one = compiled.render(rows.row(1))
     assert "SECRET-PW" not in one.html + one.text + one.subject  # never rendered twice

@@ -4,6 +4,7 @@ Fuzzed documents and MJML sources carry huge values (a 300,000-character block t
 condition, colour…) at random places. Whatever is refused must say where (file:line:column or
 file: JSON path) in one line that quotes at most ~200 characters of any value.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,28 @@ from tests.reliability.conftest import ROOT
 from tests.reliability.test_fuzz import ALL_PATHS, EXAMPLE, FUZZ
 
 HUGE = "Q" * 300_000
-VALUES = [HUGE, "<< data:" + "x" * 5000 + " >>", "<% if " + "y" * 5000 + " %>", "item in data:" + "z" * 5000,
-          "a\x01b", "<", "<<", "<script>if (a<b) x()</script>", "]]>", "<!--", "<mj-text>", None, True, -1,
-          10**12, [], {}, "", "#fff", "red"]
+VALUES = [
+    HUGE,
+    "<< data:" + "x" * 5000 + " >>",
+    "<% if " + "y" * 5000 + " %>",
+    "item in data:" + "z" * 5000,
+    "a\x01b",
+    "<",
+    "<<",
+    "<script>if (a<b) x()</script>",
+    "]]>",
+    "<!--",
+    "<mj-text>",
+    None,
+    True,
+    -1,
+    10**12,
+    [],
+    {},
+    "",
+    "#fff",
+    "red",
+]
 KEYS = ["condition", "repeat", "type", "id", "html", "text", "src", "href", "label", "color", "theme", HUGE[:3000]]
 # file:line:col: …   or   file: a.b[2].c: …  /  file: a.b[2] (the x block 'b1'): …
 LOCATED = re.compile(r"^(:\d+:\d+: |: [\w\[\].]+(:\d+:\d+)?(: | \())")
@@ -32,7 +52,7 @@ def assert_located_and_short(message: str, source: str) -> None:
     assert "\n" not in message.strip(), message[:500]
     assert len(message) <= MAX_LINE, message[:500]
     assert message.startswith(source), message[:300]
-    assert LOCATED.match(message[len(source):]), f"unlocated: {message[:300]}"
+    assert LOCATED.match(message[len(source) :]), f"unlocated: {message[:300]}"
 
 
 def _put(data: dict, path: tuple, key: object, value: object) -> None:
@@ -50,8 +70,13 @@ def _put(data: dict, path: tuple, key: object, value: object) -> None:
 @st.composite
 def documents_with_huge_values(draw) -> str:
     data = json.loads(json.dumps(EXAMPLE))
-    changes = draw(st.lists(st.tuples(st.sampled_from(ALL_PATHS[1:]), st.none() | st.sampled_from(KEYS),
-                                      st.sampled_from(VALUES)), min_size=1, max_size=3))
+    changes = draw(
+        st.lists(
+            st.tuples(st.sampled_from(ALL_PATHS[1:]), st.none() | st.sampled_from(KEYS), st.sampled_from(VALUES)),
+            min_size=1,
+            max_size=3,
+        )
+    )
     for path, key, value in changes:
         try:
             _put(data, path, key, value)
@@ -74,9 +99,27 @@ def test_every_refused_document_names_its_place_in_a_short_line(text):
 
 
 MJML = (ROOT / "examples" / "hello.mjml").read_text(encoding="utf-8")
-PIECES = ["<", ">", "</mj-text>", "<mj-text>", '"', "&", "<!--", "-->", "<![CDATA[", "]]>", "<br>", "\x00",
-          "<< data:x >>", "<< data:x | nope >>", "<mj-raw>", "</mj-section>", "<script>a<b</script>",
-          "<mj-" + HUGE[:5000] + ">", "<< data:" + HUGE[:5000] + " >>"]
+PIECES = [
+    "<",
+    ">",
+    "</mj-text>",
+    "<mj-text>",
+    '"',
+    "&",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "<br>",
+    "\x00",
+    "<< data:x >>",
+    "<< data:x | nope >>",
+    "<mj-raw>",
+    "</mj-section>",
+    "<script>a<b</script>",
+    "<mj-" + HUGE[:5000] + ">",
+    "<< data:" + HUGE[:5000] + " >>",
+]
 
 
 @st.composite
@@ -118,9 +161,14 @@ def test_the_three_unlocated_refusals_now_have_a_place(tmp_path, capsys) -> None
     cases["dup.mwt"] = (json.dumps(dup), r": rows\[1\]\.id: id '\w+' is used twice \(also at rows\[0\]\.id\)")
     cases["list.mwt"] = ("\n  [1, 2]", r":2:3: not a Mailwright template: the file holds a list")
     raw = _doc()
-    raw["rows"][0]["columns"][0]["blocks"].append({"id": "zz1", "type": "mjml", "props": {"mjml": "<mj-text>hi</mj-tex"}})
-    cases["raw.mwt"] = (json.dumps(raw), r": rows\[0\]\.columns\[0\]\.blocks\[\d+\] \(the mjml block 'zz1'\): "
-                                         r"MJML could not be compiled")
+    raw["rows"][0]["columns"][0]["blocks"].append(
+        {"id": "zz1", "type": "mjml", "props": {"mjml": "<mj-text>hi</mj-tex"}}
+    )
+    cases["raw.mwt"] = (
+        json.dumps(raw),
+        r": rows\[0\]\.columns\[0\]\.blocks\[\d+\] \(the mjml block 'zz1'\): "
+        r"MJML could not be compiled",
+    )
     for name, (text, pattern) in cases.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         assert main(["build", str(tmp_path / name), "-o", str(tmp_path / "out.html")]) == 2

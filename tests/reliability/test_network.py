@@ -4,6 +4,7 @@ made into a message and turned into preview HTML, and the spy hears nothing and 
 
 The canvas and the preview windows are covered in test_gui.py (and tests/gui/test_preview.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -76,21 +77,48 @@ def hostile_source(base: str) -> str:
 
 
 def hostile_document(base: str) -> Document:
-    return Document.model_validate({
-        "subject": "Spy << data:firstname >>", "preheader": "Spy preheader",
-        "settings": {"inline_css": f"@import url({base}/settings-import.css); .x {{ color: red; }}",
-                     "head_mjml": f'<mj-font name="Spy" href="{base}/settings-font.css" />'},
-        "rows": [
-            {"id": "r1", "props": {"background_image": f"{base}/row-bg.png"}, "columns": [{"id": "c1", "blocks": [
-                {"id": "b1", "type": "html", "props": {"html": hostile_html(base)}},
-                {"id": "b2", "type": "image", "props": {"src": f"{base}/image-block.png", "alt": "Spy", "width": 200,
-                                                         "href": f"{base}/image-link"}},
-                {"id": "b3", "type": "text", "props": {"html": f'<p>Hi << data:firstname >> '
-                                                               f'<a href="{base}/text-link">link</a></p>'}},
-                {"id": "b4", "type": "button", "props": {"label": "Go", "href": f"{base}/button"}},
-            ]}]},
-        ],
-    })
+    return Document.model_validate(
+        {
+            "subject": "Spy << data:firstname >>",
+            "preheader": "Spy preheader",
+            "settings": {
+                "inline_css": f"@import url({base}/settings-import.css); .x {{ color: red; }}",
+                "head_mjml": f'<mj-font name="Spy" href="{base}/settings-font.css" />',
+            },
+            "rows": [
+                {
+                    "id": "r1",
+                    "props": {"background_image": f"{base}/row-bg.png"},
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "blocks": [
+                                {"id": "b1", "type": "html", "props": {"html": hostile_html(base)}},
+                                {
+                                    "id": "b2",
+                                    "type": "image",
+                                    "props": {
+                                        "src": f"{base}/image-block.png",
+                                        "alt": "Spy",
+                                        "width": 200,
+                                        "href": f"{base}/image-link",
+                                    },
+                                },
+                                {
+                                    "id": "b3",
+                                    "type": "text",
+                                    "props": {
+                                        "html": f'<p>Hi << data:firstname >> <a href="{base}/text-link">link</a></p>'
+                                    },
+                                },
+                                {"id": "b4", "type": "button", "props": {"label": "Go", "href": f"{base}/button"}},
+                            ],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
 
 
 # --- a file-open spy: an audit hook sees every open(), whoever calls it ---------------------------
@@ -136,12 +164,19 @@ def test_issue8_no_path_of_the_app_reaches_the_network_or_reads_files(workdir):
         mwt, mjml_file, html_file = workdir / "spy.mwt", workdir / "spy.mjml", workdir / "spy.html"
         save_document(doc, mwt)
         mjml_file.write_text(source, encoding="utf-8")
-        html_file.write_text(f"<html><head><title>Spy</title>{hostile_html(base)}</head>"
-                             f"<body>{hostile_html(base)}</body></html>", encoding="utf-8")
+        html_file.write_text(
+            f"<html><head><title>Spy</title>{hostile_html(base)}</head><body>{hostile_html(base)}</body></html>",
+            encoding="utf-8",
+        )
         opened.clear()  # what we wrote ourselves
 
-        results = [build_document(doc, source="spy.mwt"), build_document(doc, source="spy.mwt", design=True),
-                   build_mjml_text(source, source="spy.mjml"), build_file(mwt), build_file(mjml_file)]
+        results = [
+            build_document(doc, source="spy.mwt"),
+            build_document(doc, source="spy.mwt", design=True),
+            build_mjml_text(source, source="spy.mjml"),
+            build_file(mwt),
+            build_file(mjml_file),
+        ]
         check_document(doc, source="spy.mwt")
         check_mjml_text(source, source="spy.mjml")
         check_file(mwt)
@@ -172,12 +207,27 @@ def test_issue8_no_path_of_the_app_reaches_the_network_or_reads_files(workdir):
 
 # --- row 7: <link rel=stylesheet> in pasted HTML --------------------------------------------------
 
+
 def test_row07_a_pasted_stylesheet_link_is_not_fetched_by_the_inliner():
     with Spy() as spy:
-        html = (f'<link rel="stylesheet" href="{spy.base}/x.css"><style>.x {{ color: red; }}</style>'
-                '<p class="x">Styled</p>')
-        result = build_document(Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [
-            {"id": "b1", "type": "html", "props": {"html": html}}]}]}]}), source="paste.mwt")
+        html = (
+            f'<link rel="stylesheet" href="{spy.base}/x.css"><style>.x {{ color: red; }}</style><p class="x">Styled</p>'
+        )
+        result = build_document(
+            Document.model_validate(
+                {
+                    "rows": [
+                        {
+                            "id": "r1",
+                            "columns": [
+                                {"id": "c1", "blocks": [{"id": "b1", "type": "html", "props": {"html": html}}]}
+                            ],
+                        }
+                    ]
+                }
+            ),
+            source="paste.mwt",
+        )
         time.sleep(0.1)
         assert spy.requests == []
     assert "color:red" in result.html.replace(" ", "")
@@ -185,10 +235,11 @@ def test_row07_a_pasted_stylesheet_link_is_not_fetched_by_the_inliner():
 
 # --- row 8: @import of a server and of /dev/zero --------------------------------------------------
 
+
 def test_row08_imports_fetch_nothing_use_no_memory_and_finish_within_a_second():
     with Spy() as spy:
         style = f"<style>@import url({spy.base}/a.css); @import url(file:///dev/zero); .x {{ color: red; }}</style>"
-        compiled = compile_mjml(f"<mjml><mj-body><mj-raw>{style}<p class=\"x\">X</p></mj-raw></mj-body></mjml>")
+        compiled = compile_mjml(f'<mjml><mj-body><mj-raw>{style}<p class="x">X</p></mj-raw></mj-body></mjml>')
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         times = []
         for _ in range(3):
@@ -205,12 +256,21 @@ def test_row08_imports_fetch_nothing_use_no_memory_and_finish_within_a_second():
 
 # --- row 9: links to local files ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("href", ["/etc/passwd", "secret.css", "file:///etc/passwd", "../secret.css"])
 def test_row09_local_stylesheets_are_never_read(workdir, href):
     (workdir / "sub").mkdir()
     html = f'<link rel="stylesheet" href="{href}"><style>.y {{ font-weight: bold; }}</style><p class="y">Y</p>'
-    doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [
-        {"id": "b1", "type": "html", "props": {"html": html}}]}]}]})
+    doc = Document.model_validate(
+        {
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [{"id": "c1", "blocks": [{"id": "b1", "type": "html", "props": {"html": html}}]}],
+                }
+            ]
+        }
+    )
     with FileSpy() as opened:
         result = build_document(doc, source="local.mwt")
         check_document(doc, source="local.mwt")
@@ -221,6 +281,7 @@ def test_row09_local_stylesheets_are_never_read(workdir, href):
 
 
 # --- row 10: tracking pixels and backgrounds in what the user can export ---------------------------
+
 
 def test_row10_export_and_preview_html_keep_remote_references_without_fetching(workdir):
     with Spy() as spy:

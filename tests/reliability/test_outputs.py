@@ -5,6 +5,7 @@
 spelled (same path, `./`, `dir/../`, a symlink, a hard link), with exit 2 and the input
 byte-identical. Fuzzed over commands, output options and spellings.
 """
+
 from __future__ import annotations
 
 import os
@@ -105,11 +106,17 @@ def test_build_over_its_own_source_is_refused_with_a_reason(tmp_path: Path) -> N
     src = tmp_path / "news.mwt"
     shutil.copyfile(NEWSLETTER, src)
     before = src.read_bytes()
-    result = subprocess.run([sys.executable, "-m", "mailwright", "build", "news.mwt", "-o", "news.mwt"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mailwright", "build", "news.mwt", "-o", "news.mwt"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
-    assert result.stderr.strip() == ("mailwright: news.mwt: -o is the source; writing it would destroy "
-                                     "news.mwt. Choose another output name")
+    assert result.stderr.strip() == (
+        "mailwright: news.mwt: -o is the source; writing it would destroy news.mwt. Choose another output name"
+    )
     assert src.read_bytes() == before and not (tmp_path / "news.mwt.bak").exists()
 
 
@@ -132,24 +139,43 @@ def test_preview_refuses_a_png_that_links_to_the_source(tmp_path: Path, capsys: 
 def test_outputs_that_are_not_inputs_still_work(tmp_path: Path) -> None:
     src = tmp_path / "news.mwt"
     shutil.copyfile(NEWSLETTER, src)
-    assert main(["build", str(src), "-o", str(tmp_path / "news.html"), "--text", str(tmp_path / "news.txt"),
-                 "--mjml", str(tmp_path / "news.mjml")]) == 0
+    assert (
+        main(
+            [
+                "build",
+                str(src),
+                "-o",
+                str(tmp_path / "news.html"),
+                "--text",
+                str(tmp_path / "news.txt"),
+                "--mjml",
+                str(tmp_path / "news.mjml"),
+            ]
+        )
+        == 0
+    )
     assert (tmp_path / "news.html").read_text().startswith("<!doctype html>")
     assert src.read_bytes() == NEWSLETTER.read_bytes()
 
 
 # --- item 3: output never fails once the work is done ------------------------------------------
 
+
 def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "mailwright", *args], cwd=cwd, capture_output=True,
-                          timeout=60, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "mailwright", *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.skipif(not POSIX or sys.platform == "darwin", reason="a file name that is not UTF-8")
 def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes(tmp_path: Path) -> None:
     name = b"\xff\xfe.mwt"
     shutil.copyfile(NEWSLETTER, os.path.join(os.fsencode(tmp_path), name))
-    shutil.copytree(NEWSLETTER.parent / "assets", tmp_path / "assets")   # its pictures
+    shutil.copytree(NEWSLETTER.parent / "assets", tmp_path / "assets")  # its pictures
     text = _cli("check", os.fsdecode(name), cwd=tmp_path)
     assert text.returncode == 0, text.stderr
     assert text.stdout.splitlines()[-1].startswith(b"\xff\xfe.mwt: 0 errors")
@@ -170,9 +196,20 @@ def test_a_delivered_send_in_a_narrow_console_encoding_exits_0(tmp_path: Path, e
     doc = tmp_path / "ünïcødé → 📧.mwt"
     shutil.copyfile(NEWSLETTER, doc)
     with Inbox(tmp_path / "store") as inbox:
-        result = _cli("send", doc.name, "--to", "zoë@example.com", "--smtp", f"127.0.0.1:{inbox.port}",
-                      "--security", "none", "--subject-prefix", "Tëst → ", cwd=tmp_path,
-                      env={"PYTHONIOENCODING": encoding})
+        result = _cli(
+            "send",
+            doc.name,
+            "--to",
+            "zoë@example.com",
+            "--smtp",
+            f"127.0.0.1:{inbox.port}",
+            "--security",
+            "none",
+            "--subject-prefix",
+            "Tëst → ",
+            cwd=tmp_path,
+            env={"PYTHONIOENCODING": encoding},
+        )
         arrived = inbox.list_messages()
     assert len(arrived) == 1, result.stderr
     assert result.returncode == 0, result.stderr
@@ -184,9 +221,11 @@ def test_a_delivered_send_in_a_narrow_console_encoding_exits_0(tmp_path: Path, e
 
 # --- item 10: an internal error has its own exit code ----------------------------------------------
 
+
 @pytest.mark.parametrize("debug", [False, True])
 def test_an_internal_error_exits_3_and_debug_prints_the_traceback(
-        debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     import mailwright.app.cli as cli
 
     def a_bug(args):  # stands in for any bug of ours inside a command

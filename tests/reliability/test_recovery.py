@@ -6,6 +6,7 @@ The child is the real MainWindow (tests/reliability/editor_child.py), offscreen,
 autosave delay shortened to keep the test fast. tests/unit/test_autosave.py covers the core
 (lock files, a live session's autosave is not an orphan, corrupt autosaves, adopt/discard).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,16 +28,28 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
 
 DELAY_MS = 200
-SLACK_S = 1.0   # a loaded machine may run the child's timers late
+SLACK_S = 1.0  # a loaded machine may run the child's timers late
 
 
 class Editor:
     def __init__(self, original: Path, tmp_path: Path, every_ms: int) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.editor_child", str(original), str(DELAY_MS), str(every_ms),
-             str(tmp_path / "settings.ini")],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.reliability.editor_child",
+                str(original),
+                str(DELAY_MS),
+                str(every_ms),
+                str(tmp_path / "settings.ini"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         self.edits: list[tuple[int, float]] = []
         self.ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -68,14 +81,22 @@ class Editor:
 
 def restore_in_a_new_process() -> dict:
     """What the next start of Mailwright does (widgets/recovery.py), in a fresh interpreter."""
-    code = ("import json; from mailwright.app.autosave import find_orphans\n"
-            "orphans = find_orphans()\n"
-            "out = [{'ok': o.ok, 'error': o.error, 'original': str(o.original_path)} for o in orphans]\n"
-            "s = orphans[0].restore() if orphans and orphans[0].ok else None\n"
-            "print(json.dumps({'orphans': out, 'subject': s and s.doc.subject, 'dirty': s and s.dirty,\n"
-            "                  'recovered': s and s.recovered, 'path': s and str(s.path)}))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    code = (
+        "import json; from mailwright.app.autosave import find_orphans\n"
+        "orphans = find_orphans()\n"
+        "out = [{'ok': o.ok, 'error': o.error, 'original': str(o.original_path)} for o in orphans]\n"
+        "s = orphans[0].restore() if orphans and orphans[0].ok else None\n"
+        "print(json.dumps({'orphans': out, 'subject': s and s.doc.subject, 'dirty': s and s.dirty,\n"
+        "                  'recovered': s and s.recovered, 'path': s and str(s.path)}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -5,6 +5,7 @@ The send runs through the command line's own entry point in a child process (wit
 logger at DEBUG writing to a file and to stderr), against a STARTTLS + AUTH server on loopback
 that checks the password really was used. Then every byte the run left behind is searched.
 """
+
 from __future__ import annotations
 
 import base64
@@ -57,8 +58,14 @@ _CHILD = textwrap.dedent("""
 
 def _forms() -> list[str]:
     b64 = lambda s: base64.b64encode(s.encode()).decode()  # noqa: E731
-    return [PASSWORD, b64(PASSWORD), b64(f"\0{USER}\0{PASSWORD}"), b64(f"{USER}\0{USER}\0{PASSWORD}"),
-            PASSWORD.encode("unicode_escape").decode(), repr(PASSWORD)[1:-1]]
+    return [
+        PASSWORD,
+        b64(PASSWORD),
+        b64(f"\0{USER}\0{PASSWORD}"),
+        b64(f"{USER}\0{USER}\0{PASSWORD}"),
+        PASSWORD.encode("unicode_escape").decode(),
+        repr(PASSWORD)[1:-1],
+    ]
 
 
 def _everything_under(folder: Path) -> dict[str, bytes]:
@@ -80,12 +87,23 @@ def test_row37_the_password_is_in_no_log_output_file_or_export(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     log = tmp_path / "debug.log"
-    env = dict(os.environ, PYTHONPATH=str(ROOT), MAILWRIGHT_SMTP_PASSWORD=PASSWORD,
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", PYTHONIOENCODING="utf-8",
-               MAILWRIGHT_DATA_DIR=str(tmp_path / "data"), MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"))
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        MAILWRIGHT_SMTP_PASSWORD=PASSWORD,
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        PYTHONIOENCODING="utf-8",
+        MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
+        MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"),
+    )
     with Sink(tls_context=server_context(certs), auth_ok=True) as sink:
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(log), str(sink.port), str(certs["ca"]), str(out)],
-                              capture_output=True, timeout=120, cwd=ROOT, env=env)
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(log), str(sink.port), str(certs["ca"]), str(out)],
+            capture_output=True,
+            timeout=120,
+            cwd=ROOT,
+            env=env,
+        )
         received = [m[2] for m in sink.messages]
         logins = list(sink.logins)
     stdout, stderr = done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
@@ -95,11 +113,16 @@ def test_row37_the_password_is_in_no_log_output_file_or_export(tmp_path):
     assert "keyring: False" in stdout
     assert log.stat().st_size > 0 and "DEBUG" in log.read_text(encoding="utf-8")
     files = _everything_under(tmp_path)
-    assert any("profiles.json" in name for name in files) and any(name.endswith("bundle.zip!email.html")
-                                                                  for name in files)
+    assert any("profiles.json" in name for name in files) and any(
+        name.endswith("bundle.zip!email.html") for name in files
+    )
     assert any("/autosave/" in name for name in files)
-    haystacks = {"stdout": done.stdout, "stderr": done.stderr, **files,
-                 **{f"message {i}": raw for i, raw in enumerate(received)}}
+    haystacks = {
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        **files,
+        **{f"message {i}": raw for i, raw in enumerate(received)},
+    }
     for form in _forms():
         needle = form.encode("utf-8")
         leaks = [name for name, data in haystacks.items() if needle in data]

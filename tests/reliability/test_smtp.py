@@ -5,13 +5,13 @@ The sink, certificate helpers and the first cases (silent banner, drop mid-DATA,
 535, untrusted certificate, stripped STARTTLS) live in tests/e2e/test_sending.py; this file
 adds the rest of each row.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import ipaddress
 import socket
-import ssl
 import threading
 import time
 from pathlib import Path
@@ -26,8 +26,9 @@ from mailwright.app.sending import SendReport, build_message, send_messages
 from mailwright.app.sending import test_connection as check_connection
 from tests.e2e.test_sending import PASSWORD, USER, Sink, make_certs, server_context, trusting
 
-EMAIL = PersonalEmail(html="<p>Hello</p>", text="Hello\n", subject="Reliability", preheader="",
-                      missing=(), defaulted=())
+EMAIL = PersonalEmail(
+    html="<p>Hello</p>", text="Hello\n", subject="Reliability", preheader="", missing=(), defaulted=()
+)
 
 
 def message(to="you@example.com"):
@@ -45,7 +46,7 @@ class Scripted:
     modes: "drop-after-ehlo", "stall-after-data" (takes the whole message, never answers),
     "421-at-mail" (closes with 421 on the first MAIL, works on the next connection)."""
 
-    conn_timeout: float | None = None   # the server's own wait for the client (None: for ever)
+    conn_timeout: float | None = None  # the server's own wait for the client (None: for ever)
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
@@ -127,6 +128,7 @@ class Scripted:
 
 # --- row 27: stalls -------------------------------------------------------------------------------
 
+
 def test_row27_a_server_that_stalls_after_data_times_out_as_unknown():
     with Scripted("stall-after-data") as server:
         start = time.monotonic()
@@ -151,6 +153,7 @@ def test_row27_cancel_stops_a_send_stalled_in_data():
 
 # --- row 28: dropped connections ------------------------------------------------------------------
 
+
 def test_row28_a_drop_after_ehlo_is_reported_not_raised():
     with Scripted("drop-after-ehlo") as server:
         report = send_messages(message(), server.profile(), timeout=2)
@@ -166,8 +169,9 @@ def test_row28_a_drop_during_the_login_is_reported_and_nothing_is_sent(certs):
 
     with Sink(tls_context=server_context(certs), auth_ok=True) as sink:
         sink.controller.SMTP_kwargs["authenticator"] = drop
-        report = send_messages(message(), sink.profile("starttls", USER), Secret(PASSWORD), timeout=3,
-                               ssl_context=trusting(certs))
+        report = send_messages(
+            message(), sink.profile("starttls", USER), Secret(PASSWORD), timeout=3, ssl_context=trusting(certs)
+        )
         assert not report.ok and sink.messages == []
     assert "during the login" in report.error or "lost" in report.error, report.error
     assert report.results[0].status == "not sent"
@@ -175,16 +179,21 @@ def test_row28_a_drop_during_the_login_is_reported_and_nothing_is_sent(certs):
 
 # --- row 29: refusals ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code, status, words", [
-    ("451 4.3.0 Local error", "temporary", "temporary error"),
-    ("452 4.5.3 Too many recipients", "temporary", "temporarily out of space"),
-    ("552 5.2.2 Mailbox full", "refused", "mailbox is full"),
-    ("554 5.7.1 Relay denied", "refused", "rejected by the server"),
-])
+
+@pytest.mark.parametrize(
+    "code, status, words",
+    [
+        ("451 4.3.0 Local error", "temporary", "temporary error"),
+        ("452 4.5.3 Too many recipients", "temporary", "temporarily out of space"),
+        ("552 5.2.2 Mailbox full", "refused", "mailbox is full"),
+        ("554 5.7.1 Relay denied", "refused", "rejected by the server"),
+    ],
+)
 def test_row29_each_refusal_is_reported_per_recipient(code, status, words):
     with Sink(rcpt_codes={"bad@": code}) as sink:
-        report = send_messages(message(["ok@example.com", "bad@example.com"]), sink.profile(), timeout=5,
-                               retry_delays=())
+        report = send_messages(
+            message(["ok@example.com", "bad@example.com"]), sink.profile(), timeout=5, retry_delays=()
+        )
         assert [m[1] for m in sink.messages] == [["ok@example.com"]]  # partial success is kept
     by = {r.address: r for r in report.results}
     assert by["ok@example.com"].ok and by["ok@example.com"].status == "sent"
@@ -202,8 +211,9 @@ def test_row29_data_refused_with_554_fails_every_recipient():
 
 def test_row29_a_421_reconnects_for_the_next_message():
     with Scripted("421-at-mail") as server:
-        report = send_messages([message("a@example.com"), message("b@example.com")], server.profile(), timeout=3,
-                               retry_delays=())
+        report = send_messages(
+            [message("a@example.com"), message("b@example.com")], server.profile(), timeout=3, retry_delays=()
+        )
     first, second = report.results
     assert first.status == "temporary" and first.code == 421 and "try later" in first.message
     assert second.ok and server.connections == 2 and len(server.delivered) == 1
@@ -211,14 +221,16 @@ def test_row29_a_421_reconnects_for_the_next_message():
 
 def test_row29_a_421_is_retried_on_a_new_connection():
     with Scripted("421-at-mail") as server:
-        report = send_messages([message("a@example.com"), message("b@example.com")], server.profile(), timeout=3,
-                               retry_delays=(0.05,))
+        report = send_messages(
+            [message("a@example.com"), message("b@example.com")], server.profile(), timeout=3, retry_delays=(0.05,)
+        )
     first, second = report.results
     assert first.ok and "accepted after 1 retry" in first.message and "421" in first.message
     assert second.ok and server.connections == 2 and len(server.delivered) == 2
 
 
 # --- row 30: bad TLS ------------------------------------------------------------------------------
+
 
 def _cert(folder: Path, *, names: list[str], expired: bool) -> dict[str, Path]:
     """A CA-signed certificate that is expired, or valid only for other names."""
@@ -230,33 +242,52 @@ def _cert(folder: Path, *, names: list[str], expired: bool) -> dict[str, Path]:
     now = dt.datetime.now(dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Reliability CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
-          .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=30))
-          .not_valid_after(now + dt.timedelta(days=30))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=30))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
     sans = [x509.IPAddress(ipaddress.ip_address(n)) if n[0].isdigit() else x509.DNSName(n) for n in names]
-    start, end = (now - dt.timedelta(days=20), now - dt.timedelta(days=10)) if expired else \
-        (now - dt.timedelta(days=1), now + dt.timedelta(days=1))
-    cert = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
-            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.SubjectAlternativeName(sans), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    start, end = (
+        (now - dt.timedelta(days=20), now - dt.timedelta(days=10))
+        if expired
+        else (now - dt.timedelta(days=1), now + dt.timedelta(days=1))
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.SubjectAlternativeName(sans), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     paths = {"ca": folder / "ca.pem", "cert": folder / "server.pem", "key": folder / "server.key"}
     paths["ca"].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     paths["cert"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths["key"].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+    paths["key"].write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return paths
 
 
 @pytest.mark.parametrize("case", ["expired", "wrong-hostname"])
 @pytest.mark.parametrize("security", ["starttls", "tls"])
 def test_row30_expired_or_misnamed_certificates_stop_before_any_login(tmp_path, case, security):
-    certs = _cert(tmp_path, names=["mail.other.example"] if case == "wrong-hostname" else ["127.0.0.1", "localhost"],
-                  expired=case == "expired")
+    certs = _cert(
+        tmp_path,
+        names=["mail.other.example"] if case == "wrong-hostname" else ["127.0.0.1", "localhost"],
+        expired=case == "expired",
+    )
     tls = {"tls_context": server_context(certs)} if security == "starttls" else {"implicit_tls": server_context(certs)}
     with Sink(auth_ok=True, **tls) as sink:
         profile = sink.profile(security, USER)
@@ -270,6 +301,7 @@ def test_row30_expired_or_misnamed_certificates_stop_before_any_login(tmp_path, 
 
 
 # --- row 27: servers that answer too slowly or too much (issue 14, item 6) ------------------------
+
 
 class Trickling(Scripted):
     """A raw SMTP server on loopback that drips one step's answer, or never stops sending it,
@@ -328,7 +360,7 @@ class Trickling(Scripted):
     def _drip_tls(self, conn: socket.socket) -> None:
         conn.recv(4096)  # the ClientHello
         conn.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16 KB ...
-        self._drip(conn, b"\x02", 0.2)            # ... that arrives a byte at a time
+        self._drip(conn, b"\x02", 0.2)  # ... that arrives a byte at a time
 
 
 def _timed_send(server: Trickling, timeout: float = 1) -> tuple[float, SendReport]:
@@ -337,11 +369,14 @@ def _timed_send(server: Trickling, timeout: float = 1) -> tuple[float, SendRepor
     return time.monotonic() - start, report
 
 
-@pytest.mark.parametrize("mode, words", [
-    ("greeting", "the server's greeting did not finish within 1 s"),
-    ("slow-ehlo", "did not finish answering EHLO within 1 s"),
-    ("long-line", "sent a reply line over 2 KB to EHLO; stopped"),
-])
+@pytest.mark.parametrize(
+    "mode, words",
+    [
+        ("greeting", "the server's greeting did not finish within 1 s"),
+        ("slow-ehlo", "did not finish answering EHLO within 1 s"),
+        ("long-line", "sent a reply line over 2 KB to EHLO; stopped"),
+    ],
+)
 def test_row27_a_server_answering_too_slowly_or_too_much_is_stopped_naming_the_step(mode, words):
     with Trickling(mode) as server:
         elapsed, report = _timed_send(server)
@@ -358,8 +393,9 @@ def test_row27_cancel_and_the_whole_send_deadline_still_stop_a_trickled_greeting
         start = time.monotonic()
         if stop == "cancel":
             timer.start()
-        report = send_messages(message(), server.profile(), timeout=5, deadline=1 if stop == "deadline" else 10,
-                               cancel=cancel)
+        report = send_messages(
+            message(), server.profile(), timeout=5, deadline=1 if stop == "deadline" else 10, cancel=cancel
+        )
         elapsed = time.monotonic() - start
     timer.cancel()
     assert elapsed < 3, elapsed  # well before the 5 s step limit
@@ -416,10 +452,29 @@ def test_row27_cli_send_to_a_trickling_server_exits_1_naming_the_step():
     env.pop("MAILWRIGHT_SMTP_PASSWORD", None)
     with Trickling("greeting") as server:
         start = time.monotonic()
-        r = subprocess.run([sys.executable, "-m", "mailwright", "send", "examples/newsletter.mwt",
-                            "--to", "a@example.com", "--smtp", f"127.0.0.1:{server.port}", "--security", "none",
-                            "--timeout", "1"], cwd=root, capture_output=True, text=True, encoding="utf-8",
-                           timeout=30, env=env)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mailwright",
+                "send",
+                "examples/newsletter.mwt",
+                "--to",
+                "a@example.com",
+                "--smtp",
+                f"127.0.0.1:{server.port}",
+                "--security",
+                "none",
+                "--timeout",
+                "1",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=30,
+            env=env,
+        )
         elapsed = time.monotonic() - start
     assert r.returncode == 1, r.stderr
     assert "greeting did not finish within 1 s" in r.stderr and "Traceback" not in r.stderr, r.stderr
@@ -432,8 +487,9 @@ def test_row27_a_tls_handshake_trickled_byte_by_byte_stops_after_the_timeout(sec
         elapsed, report = _timed_send(server)
         steps = check_connection(server.profile(), timeout=1)
     assert elapsed < 4, elapsed
-    assert "the TLS handshake with 127.0.0.1" in report.error and "did not finish within 1 s" in report.error, \
+    assert "the TLS handshake with 127.0.0.1" in report.error and "did not finish within 1 s" in report.error, (
         report.error
+    )
     assert steps[-1].name == "tls" and not steps[-1].ok and "handshake" in steps[-1].message, steps
 
 

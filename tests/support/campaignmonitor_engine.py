@@ -13,6 +13,7 @@ written (an assumption, stated: the help documents tags for the list's fields on
 it, every bracketed word is read as a field. Escaping of values is not documented: values are HTML-escaped in the HTML part,
 the way its editor shows them (an assumption, stated).
 """
+
 from __future__ import annotations
 
 import html
@@ -27,14 +28,12 @@ LINKS = {"unsubscribe": "https://example.com/u", "webversion": "https://example.
 _TAG = re.compile(r"(?<!<!)\[(if:[^\]]*|elseif:[^\]]*|else|endif|[^\[\],\s]+(?:,fallback=[^\]]*)?)\]", re.I)
 
 
-
 def fields_of(data: dict[str, Any]) -> dict[str, str]:
     """A subscriber's fields as Campaign Monitor names them in tags (no spaces, any case)."""
     return {re.sub(r"\s+", "", k).lower(): esp_text(v) for k, v in data.items()}
 
 
-def render(template: str, data: dict[str, Any], part: str = "html",
-           list_fields: set[str] | None = None) -> str:
+def render(template: str, data: dict[str, Any], part: str = "html", list_fields: set[str] | None = None) -> str:
     fields = fields_of(data)
     known = None if list_fields is None else {re.sub(r"\s+", "", f).lower() for f in list_fields}
     out: list[str] = []
@@ -47,14 +46,14 @@ def render(template: str, data: dict[str, Any], part: str = "html",
 
     for m in _TAG.finditer(template):
         if blocks.showing():
-            out.append(template[pos:m.start()])
+            out.append(template[pos : m.start()])
         pos = m.end()
         tag = m.group(1)
         low = tag.lower()
         if low.startswith("if:"):
             blocks.open(test(tag[3:]))
         elif low.startswith("elseif:"):
-            blocks.elseif(lambda: test(tag[7:]))
+            blocks.elseif(lambda tag=tag: test(tag[7:]))
         elif low == "else":
             blocks.else_()
         elif low == "endif":
@@ -66,7 +65,7 @@ def render(template: str, data: dict[str, Any], part: str = "html",
         else:
             name, _, fallback = tag.partition(",fallback=")
             if known is not None and name.lower() not in known:
-                out.append(m.group(0))   # no field of the list: text
+                out.append(m.group(0))  # no field of the list: text
                 continue
             value = fields.get(name.lower(), "")
             if value:

@@ -10,6 +10,7 @@ additions are registered here as shims:
 Brevo's links are plain variables (`{{ unsubscribe }}`, `{{ mirror }}`, `{{ update_profile }}`),
 supplied in the context.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,8 +24,11 @@ if not settings.configured:
 
 from django.template import Context, Engine, Library  # noqa: E402
 
-LINKS = {"unsubscribe": "https://example.com/u", "view_online": "https://example.com/v",
-         "preferences": "https://example.com/p"}
+LINKS = {
+    "unsubscribe": "https://example.com/u",
+    "view_online": "https://example.com/v",
+    "preferences": "https://example.com/p",
+}
 
 register = Library()
 
@@ -34,8 +38,11 @@ def lookup(value: Any, key: str) -> Any:
     return value.get(key, "") if isinstance(value, dict) else ""
 
 
-for _tag, _link in (("unsubscribe_link", "unsubscribe"), ("web_view_link", "view_online"),
-                    ("manage_preferences_link", "preferences")):
+for _tag, _link in (
+    ("unsubscribe_link", "unsubscribe"),
+    ("web_view_link", "view_online"),
+    ("manage_preferences_link", "preferences"),
+):
     register.simple_tag(name=_tag)(lambda _l=_link: LINKS[_l])
 
 _ENGINE = Engine(builtins=[__name__], autoescape=True, string_if_invalid="")

@@ -5,6 +5,7 @@
 * `Branches`: the open if/elseif/else blocks of a tag language without nesting syntax of its
   own (Mailchimp's *|IF:…|*, Campaign Monitor's [if:…]).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -13,6 +13,7 @@ Used by `make corpus` (bench/corpus.py) and the public-corpus tests. Every measu
   reads as text (a style written that way loses its declarations). Read from the raw HTML, so
   the attributes inside conditional comments count too.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -22,8 +23,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html as lxml_html
 
-__all__ = ["StyleAgreement", "body", "literal_breaks", "parse_style", "style_agreement", "tag_sequence",
-           "visible_text"]
+__all__ = ["StyleAgreement", "body", "literal_breaks", "parse_style", "style_agreement", "tag_sequence", "visible_text"]
 
 _NOT_SHOWN = {"style", "script", "title", "head"}
 

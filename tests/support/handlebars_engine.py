@@ -4,6 +4,7 @@
 must skip when node or that install is missing. `render_many` renders a batch in one node
 process (handlebars_render.js), with each ESP's documented helpers registered as shims.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,9 @@ class HandlebarsError(RuntimeError):
 def render_many(jobs: list[tuple[str, str, dict[str, Any]]]) -> list[str | HandlebarsError]:
     """[(esp, template, data)] -> the rendered text, or the engine's error, for each."""
     payload = json.dumps([{"esp": e, "template": t, "data": d} for e, t, d in jobs])
-    proc = subprocess.run(["node", str(SCRIPT), str(MODULES)], input=payload, capture_output=True,
-                          text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        ["node", str(SCRIPT), str(MODULES)], input=payload, capture_output=True, text=True, timeout=120, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"handlebars_render.js failed: {proc.stderr.strip()[-500:]}")
     return [r["out"] if "out" in r else HandlebarsError(r["error"]) for r in json.loads(proc.stdout)]

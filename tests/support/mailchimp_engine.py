@@ -15,6 +15,7 @@ Each rule is from Mailchimp's own documentation:
 * Links: `*|UNSUB|*`, `*|ARCHIVE|*`, `*|UPDATE_PROFILE|*` (Cheat Sheet).
 Audience fields hold text: a JSON number or boolean is stored as its text.
 """
+
 from __future__ import annotations
 
 import html
@@ -24,9 +25,12 @@ from typing import Any
 
 from .esp_values import Branches, esp_text
 
-LINKS = {"UNSUB": "https://example.com/u", "ARCHIVE": "https://example.com/v", "UPDATE_PROFILE": "https://example.com/p"}
+LINKS = {
+    "UNSUB": "https://example.com/u",
+    "ARCHIVE": "https://example.com/v",
+    "UPDATE_PROFILE": "https://example.com/p",
+}
 _TAG = re.compile(r"\*\|(.*?)\|\*", re.S)
-
 
 
 def _test(cond: str, fields: dict[str, str]) -> bool:
@@ -57,7 +61,7 @@ def render(template: str, data: dict[str, Any], part: str = "html") -> str:
             t = _test(tag.split(":", 1)[1], fields)
             blocks.open(not t if tag.startswith("IFNOT:") else t)
         elif tag.startswith("ELSEIF:"):
-            blocks.elseif(lambda: _test(tag[7:], fields))
+            blocks.elseif(lambda tag=tag: _test(tag[7:], fields))
         elif tag == "ELSE:":
             blocks.else_()
         elif tag == "END:IF":

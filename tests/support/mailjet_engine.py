@@ -16,6 +16,7 @@ reference/) and the help centre's "Mailjet templating language" article:
   truth table: `{% if var:test:false %}` gives NO); other values are true. Comparisons are
   numeric when both sides are numbers, else on the text.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,13 +29,14 @@ from .esp_values import esp_text as _text
 
 UNSUB = "https://example.com/u"
 _TOKEN = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
-_LEX = re.compile(r'\s*(?:(?P<str>"[^"]*")|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>===|==|!=|<>|>=|<=|=|>|<|\(|\))'
-                  r'|(?P<name>[A-Za-z_][\w.]*(?::[\w.]+)?(?::(?:"[^"]*"|-?\d+(?:\.\d+)?|true|false))?))')
+_LEX = re.compile(
+    r'\s*(?:(?P<str>"[^"]*")|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>===|==|!=|<>|>=|<=|=|>|<|\(|\))'
+    r'|(?P<name>[A-Za-z_][\w.]*(?::[\w.]+)?(?::(?:"[^"]*"|-?\d+(?:\.\d+)?|true|false))?))'
+)
 
 
 class TemplateError(ValueError):
     pass
-
 
 
 class _Eval:
@@ -124,7 +126,7 @@ class _Eval:
 def lookup(name: str, scope: dict[str, Any]) -> Any:
     if name == "mj:unsub_link":
         return UNSUB
-    m = re.fullmatch(r'(var|data):([\w.]+)(?::(.*))?|([\w.]+)', name, re.S)
+    m = re.fullmatch(r"(var|data):([\w.]+)(?::(.*))?|([\w.]+)", name, re.S)
     if not m:
         raise TemplateError(f"bad variable {name!r}")
     ns, path, default, loop_path = m.groups()
@@ -144,8 +146,17 @@ def lookup(name: str, scope: dict[str, Any]) -> Any:
     if value is None:
         if default is None:
             raise TemplateError(f"{name} has no value and no default: !TEMPLATE ERROR!")
-        return json.loads(default) if default[:1] == '"' else (
-            default == "true" if default in ("true", "false") else float(default) if "." in default else int(default))
+        return (
+            json.loads(default)
+            if default[:1] == '"'
+            else (
+                default == "true"
+                if default in ("true", "false")
+                else float(default)
+                if "." in default
+                else int(default)
+            )
+        )
     return value
 
 
@@ -178,7 +189,7 @@ def _parse(template: str) -> list:
     blocks: list[list] = []
     pos = 0
     for m in _TOKEN.finditer(template):
-        stack[-1].append(("text", template[pos:m.start()]))
+        stack[-1].append(("text", template[pos : m.start()]))
         pos = m.end()
         if m.group(1) is not None:
             stack[-1].append(("print", m.group(1)))

@@ -14,6 +14,7 @@ follows its source, Parser.cs and ContextObject.cs, rule by rule:
   "True"/"False", lists and objects as nothing.
 * Postmark's `{{{ pm:unsubscribe }}}` is a root key here, filled with the test link.
 """
+
 from __future__ import annotations
 
 import html
@@ -61,7 +62,7 @@ def _parse(template: str) -> list:
     stack: list[tuple[list, str]] = [(root, "")]
     pos = 0
     for m in _TAG.finditer(template):
-        stack[-1][0].append(("text", template[pos:m.start()]))
+        stack[-1][0].append(("text", template[pos : m.start()]))
         pos = m.end()
         if m.group(1) is not None:
             stack[-1][0].append(("value", m.group(1), True))

@@ -7,6 +7,7 @@ would shadow mjml-python's module of the same name. The archive is checked again
 SHA-256 and only the fixtures and the licence are taken out of it. A second run reads the cache
 and touches no network.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,7 @@ VERSION = "0.12.0"
 SHA256 = "614397e624b115d78f9064d0f8aabceda3b522785eca8c2818ee03ffa8fdbf37"
 ARCHIVE = f"mjml-{VERSION}.tar.gz"
 CACHE = Path(__file__).resolve().parents[1] / ".cache"
-DOWNLOAD_TIMEOUT_S = 120   # pip builds the sdist's metadata (about 10 s); a dead network ends here
+DOWNLOAD_TIMEOUT_S = 120  # pip builds the sdist's metadata (about 10 s); a dead network ends here
 
 
 class Unavailable(Exception):
@@ -35,11 +36,24 @@ def _sha256(path: Path) -> str:
 
 def _download(into: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="pip-", dir=into) as tmp:
-        cmd = [sys.executable, "-m", "pip", "download", f"mjml=={VERSION}", "--no-deps", "--no-binary", ":all:",
-               "--disable-pip-version-check", "--quiet", "-d", tmp]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            f"mjml=={VERSION}",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "--disable-pip-version-check",
+            "--quiet",
+            "-d",
+            tmp,
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT_S,
-                                  stdin=subprocess.DEVNULL)
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT_S, stdin=subprocess.DEVNULL
+            )
         except subprocess.TimeoutExpired:
             raise Unavailable(f"`pip download mjml=={VERSION}` took over {DOWNLOAD_TIMEOUT_S} s") from None
         got = Path(tmp) / ARCHIVE

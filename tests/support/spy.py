@@ -3,6 +3,7 @@
 Tests point an email's images, stylesheets and imports at it and assert that it heard nothing.
 It listens on 127.0.0.1 only, on a free port, and stops when the `with` block ends.
 """
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,7 @@ class Spy:
         self.server.requests = []  # type: ignore[attr-defined]
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def requests(self) -> list[str]:

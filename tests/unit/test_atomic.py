@@ -231,9 +231,7 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
         if _writable(path) and shutil.which("chattr"):
             done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
             if done.returncode == 0:
-                undo.append(
-                    lambda: subprocess.run(["chattr", "-i", str(path)], check=True)
-                )
+                undo.append(lambda: subprocess.run(["chattr", "-i", str(path)], check=True))
         if _writable(path):
             pytest.skip("this process can write to read-only paths (root?)")
 
@@ -243,9 +241,7 @@ def make_read_only() -> Iterator[Callable[[Path], None]]:
 
 
 @POSIX_ONLY
-def test_read_only_folder_fails_and_suggests_save_as(
-    tmp_path: Path, make_read_only: Callable[[Path], None]
-) -> None:
+def test_read_only_folder_fails_and_suggests_save_as(tmp_path: Path, make_read_only: Callable[[Path], None]) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
     target = folder / "a.mwt"
@@ -264,9 +260,7 @@ def test_read_only_folder_fails_and_suggests_save_as(
 
 
 @POSIX_ONLY
-def test_read_only_file_fails_and_suggests_save_as(
-    tmp_path: Path, make_read_only: Callable[[Path], None]
-) -> None:
+def test_read_only_file_fails_and_suggests_save_as(tmp_path: Path, make_read_only: Callable[[Path], None]) -> None:
     target = tmp_path / "a.mwt"
     target.write_bytes(b"original")
     make_read_only(target)
@@ -304,14 +298,15 @@ print("saved")
 """
 
 
-def _save_with_size_limit(
-    target: Path, *, limit: int, size: int, backup: bool
-) -> subprocess.CompletedProcess[str]:
+def _save_with_size_limit(target: Path, *, limit: int, size: int, backup: bool) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     return subprocess.run(
-        [sys.executable, "-c", _CHILD, str(target), str(limit), str(size),
-         "1" if backup else "0"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", _CHILD, str(target), str(limit), str(size), "1" if backup else "0"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -323,9 +318,7 @@ needs_rlimit = pytest.mark.skipif(
 
 @needs_rlimit
 @pytest.mark.parametrize("backup", [True, False])
-def test_disk_full_leaves_original_identical_and_no_temp(
-    tmp_path: Path, backup: bool
-) -> None:
+def test_disk_full_leaves_original_identical_and_no_temp(tmp_path: Path, backup: bool) -> None:
     target = tmp_path / "a.mwt"
     original = b"<mjml>original</mjml>\n" * 100  # 2.3 KB, well under the limit
     target.write_bytes(original)
@@ -411,9 +404,7 @@ def test_briefly_locked_target_is_replaced_once_released(tmp_path: Path) -> None
     try:
         with pytest.raises(PermissionError):  # still locked when time runs out
             atomic._replace_with_retry(str(src), str(target), retry_for=0.2)
-        unlock = threading.Timer(
-            0.2, subprocess.run, (["chattr", "-i", str(tmp_path)],)
-        )
+        unlock = threading.Timer(0.2, subprocess.run, (["chattr", "-i", str(tmp_path)],))
         unlock.start()
         started = time.monotonic()
         atomic._replace_with_retry(str(src), str(target), retry_for=2.0)
@@ -429,9 +420,7 @@ def test_briefly_locked_target_is_replaced_once_released(tmp_path: Path) -> None
 
 @settings(max_examples=60, deadline=None)
 @given(first=st.binary(max_size=4096), second=st.binary(max_size=4096))
-def test_any_bytes_read_back_identically(
-    tmp_path_factory: pytest.TempPathFactory, first: bytes, second: bytes
-) -> None:
+def test_any_bytes_read_back_identically(tmp_path_factory: pytest.TempPathFactory, first: bytes, second: bytes) -> None:
     folder = tmp_path_factory.mktemp("prop")
     target = folder / "a.mwt"
     atomic_write_bytes(target, first)
@@ -443,9 +432,7 @@ def test_any_bytes_read_back_identically(
 
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
-def test_any_text_round_trips_with_its_newlines(
-    tmp_path_factory: pytest.TempPathFactory, text: str
-) -> None:
+def test_any_text_round_trips_with_its_newlines(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
     target = tmp_path_factory.mktemp("prop_text") / "a.mjml"
     atomic_write_text(target, text)
     assert target.read_bytes().decode("utf-8") == text

@@ -1,4 +1,5 @@
 """Autosave and crash recovery (hardening.md §1.4, bad-inputs.md row 35), with real processes."""
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,17 @@ def test_autosave_is_written_atomically_and_readable(original, data_folder):
     assert not saver.pending(session)
     assert path.parent == data_folder / "autosave" and path.suffix == ".json"
     payload = json.loads(path.read_text(encoding="utf-8"))
-    for key in ("format_version", "app_version", "original_path", "original_mtime_ns", "original_sha256",
-                "saved_at", "pid", "title", "content"):
+    for key in (
+        "format_version",
+        "app_version",
+        "original_path",
+        "original_mtime_ns",
+        "original_sha256",
+        "saved_at",
+        "pid",
+        "title",
+        "content",
+    ):
         assert key in payload
     assert payload["pid"] == os.getpid()
     assert payload["original_path"] == str(original)
@@ -125,10 +135,19 @@ CHILD = textwrap.dedent("""
 
 
 def start_child(original: Path, data_folder: Path) -> tuple[subprocess.Popen, Path]:
-    env = dict(os.environ, MAILWRIGHT_DATA_DIR=str(data_folder),
-               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(original)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    env = dict(
+        os.environ,
+        MAILWRIGHT_DATA_DIR=str(data_folder),
+        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(original)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     line = child.stdout.readline()
     if not line:
         child.kill()

@@ -1,5 +1,6 @@
 """A document saved in another folder takes its relative images along (a starter saved in
 the user's folder keeps its pictures), never overwriting and never writing outside."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,12 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_starter_saved_elsewhere_keeps_its_pictures(tmp_path):
-    session = Session.new(ROOT / "examples" / "newsletter.mwt")   # as the gallery opens it
+    session = Session.new(ROOT / "examples" / "newsletter.mwt")  # as the gallery opens it
     (tmp_path / "mine").mkdir()
     session.save(tmp_path / "mine" / "letter.mwt")
     copied = sorted(p.name for p in (tmp_path / "mine" / "assets").iterdir())
-    assert copied == ["dry-border-600x480.png", "seed-library-600x480.png",
-                      "the-wisteria-walk-in-may-1200x720.png", "workshops-600x480.png"]
+    assert copied == [
+        "dry-border-600x480.png",
+        "seed-library-600x480.png",
+        "the-wisteria-walk-in-may-1200x720.png",
+        "workshops-600x480.png",
+    ]
     export_bundle(tmp_path / "mine" / "letter.mwt", tmp_path / "letter.zip")
     import zipfile
 
@@ -43,6 +48,6 @@ def test_nothing_is_overwritten_or_written_outside(tmp_path):
     (new / "assets").mkdir(parents=True)
     (new / "assets" / "logo.png").write_bytes(b"mine")
     session.save(new / "d.mwt")
-    assert (new / "assets" / "logo.png").read_bytes() == b"mine"   # kept
-    assert sorted(p.name for p in new.iterdir()) == ["assets", "d.mwt"]   # nothing beside, nothing above
-    assert (new / "assets" / "tally-240x64.png").exists()                # the starter's own picture came along
+    assert (new / "assets" / "logo.png").read_bytes() == b"mine"  # kept
+    assert sorted(p.name for p in new.iterdir()) == ["assets", "d.mwt"]  # nothing beside, nothing above
+    assert (new / "assets" / "tally-240x64.png").exists()  # the starter's own picture came along

@@ -1,4 +1,5 @@
 """Issue 13 item 10: `check` reports what recipients' clients strip or block, on any source."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,8 @@ def test_a_clean_starter_has_none_and_mjml_web_fonts_are_not_css_support_problem
 def test_a_document_names_the_block_holding_the_script() -> None:
     data = json.loads((ROOT / "examples" / "newsletter.mwt").read_text(encoding="utf-8"))
     data["rows"][1]["columns"][0]["blocks"].append(
-        {"id": "raw7", "type": "html", "props": {"html": '<div onclick="go()">Click</div>'}})
+        {"id": "raw7", "type": "html", "props": {"html": '<div onclick="go()">Click</div>'}}
+    )
     report = check_document(loads_document(json.dumps(data), "n.mwt"), source="n.mwt")
     [finding] = [f for f in report.findings if f.code == "client-strips"]
     assert finding.location == "raw7" and finding.message == "1 onclick= attribute: clients remove event handlers"

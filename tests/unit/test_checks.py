@@ -1,5 +1,6 @@
 """Pre-flight checks (issue 7 items 1, 2 and 4): every check on a crafted email that triggers it
 and on one that does not, the caniemail data, and `mailwright check` as CI runs it."""
+
 from __future__ import annotations
 
 import copy
@@ -31,8 +32,15 @@ FOOTER = {"id": "bf", "type": "footer", "props": {}}
 
 # --- helpers --------------------------------------------------------------------------------
 
-def make(*blocks: dict, subject: str = "Your October update", preheader: str = "What changed this month",
-         footer: bool = True, settings: dict | None = None, rows: list | None = None) -> dict[str, Any]:
+
+def make(
+    *blocks: dict,
+    subject: str = "Your October update",
+    preheader: str = "What changed this month",
+    footer: bool = True,
+    settings: dict | None = None,
+    rows: list | None = None,
+) -> dict[str, Any]:
     """A clean email (subject, preheader, footer with unsubscribe) holding the given blocks."""
     all_rows = [{"id": "r1", "columns": [{"id": "c1", "blocks": list(blocks)}]}] if blocks else []
     all_rows += rows or []
@@ -67,16 +75,22 @@ def raw(block_id: str, html: str) -> dict:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(MAILWRIGHT), *args], capture_output=True, text=True, encoding="utf-8",
-                          timeout=TIMEOUT, cwd=cwd)
+    return subprocess.run(
+        [str(MAILWRIGHT), *args], capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT, cwd=cwd
+    )
 
 
 # --- a clean email ----------------------------------------------------------------------------
 
+
 def test_a_clean_email_has_no_findings():
-    report = check(make(text("b1", '<p>Hello <a href="https://example.com/a">there</a>.</p>'),
-                        {"id": "b2", "type": "image", "props": {"src": IMG, "alt": "A photo", "width": 300}},
-                        {"id": "b3", "type": "button", "props": {"label": "Go", "href": "https://example.com/go"}}))
+    report = check(
+        make(
+            text("b1", '<p>Hello <a href="https://example.com/a">there</a>.</p>'),
+            {"id": "b2", "type": "image", "props": {"src": IMG, "alt": "A photo", "width": 300}},
+            {"id": "b3", "type": "button", "props": {"label": "Go", "href": "https://example.com/go"}},
+        )
+    )
     assert report.findings == ()
     assert report.errors == report.warnings == 0 and report.html_bytes > 1000
 
@@ -90,6 +104,7 @@ def test_every_finding_has_a_known_code_and_severity():
 
 
 # --- gmail-clip -------------------------------------------------------------------------------
+
 
 def _words(kb: int) -> str:
     return "<p>" + ("lorem ipsum dolor " * (kb * 1024 // 18)) + "</p>"
@@ -118,6 +133,7 @@ def test_gmail_clip_not_for_a_normal_email():
 
 # --- style-size -------------------------------------------------------------------------------
 
+
 def _head_style(css: str) -> dict:
     return {"head_mjml": f"<mj-style>{css}</mj-style>"}
 
@@ -141,6 +157,7 @@ def test_style_size_not_for_small_flat_css():
 
 # --- missing-alt ------------------------------------------------------------------------------
 
+
 def test_missing_alt_on_a_content_image():
     f = one(check(make({"id": "b7", "type": "image", "props": {"src": IMG, "alt": ""}})), "missing-alt")
     assert (f.severity, f.location) == ("warning", "b7") and IMG in f.message
@@ -152,13 +169,18 @@ def test_missing_alt_in_raw_html():
 
 
 def test_missing_alt_not_for_described_images_and_tracking_pixels():
-    report = check(make({"id": "b1", "type": "image", "props": {"src": IMG, "alt": "Our new shop"}},
-                        raw("b2", '<img src="https://t.example.com/open.gif" width="1" height="1" alt="">'),
-                        raw("b3", '<img src="https://example.com/spacer.gif" width="20" alt="">')))
+    report = check(
+        make(
+            {"id": "b1", "type": "image", "props": {"src": IMG, "alt": "Our new shop"}},
+            raw("b2", '<img src="https://t.example.com/open.gif" width="1" height="1" alt="">'),
+            raw("b3", '<img src="https://example.com/spacer.gif" width="20" alt="">'),
+        )
+    )
     assert of(report, "missing-alt") == []
 
 
 # --- empty-link -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("href", ["#", "", "javascript:void(0)"])
 def test_empty_link(href: str):
@@ -166,19 +188,24 @@ def test_empty_link(href: str):
     assert (f.severity, f.location) == ("error", "b4") and "Read more" in f.message
 
 
-@pytest.mark.parametrize("block", [
-    {"id": "b2", "type": "button", "props": {"href": "#"}},
-    {"id": "b2", "type": "button", "props": {"href": " "}},
-    {"id": "b2", "type": "menu", "props": {"items": [{"label": "Shop", "url": ""}]}},
-    {"id": "b2", "type": "product", "props": {"url": ""}},
-])
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"id": "b2", "type": "button", "props": {"href": "#"}},
+        {"id": "b2", "type": "button", "props": {"href": " "}},
+        {"id": "b2", "type": "menu", "props": {"items": [{"label": "Shop", "url": ""}]}},
+        {"id": "b2", "type": "product", "props": {"url": ""}},
+    ],
+)
 def test_empty_link_on_blocks(block: dict):
     f = one(check(make(block)), "empty-link")
     assert (f.severity, f.location) == ("error", "b2")
 
 
 def test_no_empty_link_for_a_product_without_button():
-    assert of(check(make({"id": "b2", "type": "product", "props": {"url": "", "button_label": ""}})), "empty-link") == []
+    assert (
+        of(check(make({"id": "b2", "type": "product", "props": {"url": "", "button_label": ""}})), "empty-link") == []
+    )
 
 
 def test_empty_link_not_for_real_links():
@@ -188,9 +215,14 @@ def test_empty_link_not_for_real_links():
 
 # --- insecure-link ----------------------------------------------------------------------------
 
+
 def test_insecure_link_and_image():
-    report = check(make(text("b1", '<p><a href="http://example.com/a">old</a></p>'),
-                        {"id": "b2", "type": "image", "props": {"src": "http://example.com/p.png", "alt": "P"}}))
+    report = check(
+        make(
+            text("b1", '<p><a href="http://example.com/a">old</a></p>'),
+            {"id": "b2", "type": "image", "props": {"src": "http://example.com/p.png", "alt": "P"}},
+        )
+    )
     found = {f.location: f for f in of(report, "insecure-link")}
     assert set(found) == {"b1", "b2"}
     assert all(f.severity == "warning" for f in found.values())
@@ -198,42 +230,54 @@ def test_insecure_link_and_image():
 
 
 def test_insecure_link_not_for_https_or_merge_tags():
-    report = check(make(text("b1", '<p><a href="https://example.com/a">ok</a></p>'),
-                        {"id": "b2", "type": "button", "props": {"href": "<< data:link >>"}}))
+    report = check(
+        make(
+            text("b1", '<p><a href="https://example.com/a">ok</a></p>'),
+            {"id": "b2", "type": "button", "props": {"href": "<< data:link >>"}},
+        )
+    )
     assert of(report, "insecure-link") == []
 
 
 # --- bad-url ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("href, reason", [
-    ("https://exa mple.com/x", "space"),
-    ("www.example.com/offer", "relative"),
-    ("htps://example.com", "unknown scheme"),
-    ("https://", "no host"),
-    ("mailto:not-an-address", "not an email address"),
-    ("https://example.com/<< data:id >> x", "space"),
-])
+
+@pytest.mark.parametrize(
+    "href, reason",
+    [
+        ("https://exa mple.com/x", "space"),
+        ("www.example.com/offer", "relative"),
+        ("htps://example.com", "unknown scheme"),
+        ("https://", "no host"),
+        ("mailto:not-an-address", "not an email address"),
+        ("https://example.com/<< data:id >> x", "space"),
+    ],
+)
 def test_bad_url(href: str, reason: str):
     f = one(check(make({"id": "b5", "type": "button", "props": {"href": href}})), "bad-url")
     assert (f.severity, f.location) == ("error", "b5") and reason in f.message
 
 
-@pytest.mark.parametrize("href", [
-    "https://example.com/a?x=1&y=%20",
-    "<< data:profile_url >>",
-    "https://example.com/u?id=<< data:id | urlencode >>",
-    "<< var:base_url >>/sale",
-    "mailto:<< data:email >>",
-    "mailto:help@example.com?subject=Hello",
-    "tel:+44-20-7946-0000",
-    "https://bücher.example/",
-])
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://example.com/a?x=1&y=%20",
+        "<< data:profile_url >>",
+        "https://example.com/u?id=<< data:id | urlencode >>",
+        "<< var:base_url >>/sale",
+        "mailto:<< data:email >>",
+        "mailto:help@example.com?subject=Hello",
+        "tel:+44-20-7946-0000",
+        "https://bücher.example/",
+    ],
+)
 def test_bad_url_accepts_good_urls_and_merge_tags(href: str):
     report = check(make({"id": "b5", "type": "button", "props": {"href": href}}))
     assert of(report, "bad-url") == [] and of(report, "empty-link") == []
 
 
 # --- no-unsubscribe ---------------------------------------------------------------------------
+
 
 def test_no_unsubscribe_in_marketing_email():
     f = one(check(make(text("b1", "<p>Sale!</p>"), footer=False)), "no-unsubscribe")
@@ -250,14 +294,16 @@ def test_unsubscribe_present_or_not_needed():
     assert of(check(make(text("b1", "<p>Sale!</p>"))), "no-unsubscribe") == []  # footer block
     transactional = make(text("b1", "<p>Your receipt</p>"), footer=False, settings={"transactional": True})
     assert of(check(transactional), "no-unsubscribe") == []
-    own_link = make(text("b1", '<p><a href="https://example.com/prefs?u=<< data:id >>">Unsubscribe</a></p>'),
-                    footer=False)
+    own_link = make(
+        text("b1", '<p><a href="https://example.com/prefs?u=<< data:id >>">Unsubscribe</a></p>'), footer=False
+    )
     assert of(check(own_link), "no-unsubscribe") == []
     tag_link = make(raw("b1", '<a href="<< link:unsubscribe >>">Stop these emails</a>'), footer=False)
     assert of(check(tag_link), "no-unsubscribe") == []
 
 
 # --- missing-field ----------------------------------------------------------------------------
+
 
 def _recipients(tmp_path: Path, rows: list[dict]) -> Any:
     path = tmp_path / "people.json"
@@ -266,27 +312,36 @@ def _recipients(tmp_path: Path, rows: list[dict]) -> Any:
 
 
 def test_missing_field_lists_the_rows(tmp_path: Path):
-    rows = [{"email": f"p{i}@example.com", "firstname": "" if i in (2, 5, 9) or i > 12 else f"P{i}"}
-            for i in range(1, 30)]
-    report = check(make({"id": "b3", "type": "heading", "props": {"text": "Hi << data:firstname >>"}}),
-                   recipients=_recipients(tmp_path, rows))
+    rows = [
+        {"email": f"p{i}@example.com", "firstname": "" if i in (2, 5, 9) or i > 12 else f"P{i}"} for i in range(1, 30)
+    ]
+    report = check(
+        make({"id": "b3", "type": "heading", "props": {"text": "Hi << data:firstname >>"}}),
+        recipients=_recipients(tmp_path, rows),
+    )
     f = one(report, "missing-field")
     assert (f.severity, f.location) == ("warning", "b3")
     assert "data:firstname" in f.message and "rows 2, 5, 9 and 17 more" in f.message
 
 
 def test_missing_field_for_everyone_is_an_error(tmp_path: Path):
-    report = check(make(text("b1", "<p>Order << data:order.number >></p>"), subject="Order << data:order.number >>"),
-                   recipients=_recipients(tmp_path, [{"email": "a@example.com"}, {"email": "b@example.com"}]))
+    report = check(
+        make(text("b1", "<p>Order << data:order.number >></p>"), subject="Order << data:order.number >>"),
+        recipients=_recipients(tmp_path, [{"email": "a@example.com"}, {"email": "b@example.com"}]),
+    )
     f = one(report, "missing-field")
     assert f.severity == "error" and f.location == "subject" and "every recipient" in f.message
 
 
 def test_missing_field_not_with_defaults_or_complete_data(tmp_path: Path):
     people = _recipients(tmp_path, [{"email": "a@example.com", "firstname": ""}, {"email": "b@example.com"}])
-    report = check(make(text("b1", '<p>Hi << data:firstname | default("there") >></p>'),
-                        text("b2", "<% if data:vip %><p>VIP</p><% endif %><p><< data:email >></p>")),
-                   recipients=people)
+    report = check(
+        make(
+            text("b1", '<p>Hi << data:firstname | default("there") >></p>'),
+            text("b2", "<% if data:vip %><p>VIP</p><% endif %><p><< data:email >></p>"),
+        ),
+        recipients=people,
+    )
     assert of(report, "missing-field") == []
     assert of(check(make(text("b1", "<p><< data:firstname >></p>"))), "missing-field") == []  # no data: no check
 
@@ -298,11 +353,16 @@ def test_capped_list():
 
 # --- merge-syntax -----------------------------------------------------------------------------
 
+
 def test_merge_syntax_error_becomes_a_finding_with_its_position():
-    report = check(make({"id": "b7", "type": "heading", "props": {"text": "Hello << data:firstname | shout >>"}},
-                        raw("b8", "<p><% if data:vip %>VIP</p>"),
-                        {"id": "b9", "type": "image", "props": {"src": IMG, "alt": ""}},
-                        subject="Hi << data:name | nope(1) >>"))
+    report = check(
+        make(
+            {"id": "b7", "type": "heading", "props": {"text": "Hello << data:firstname | shout >>"}},
+            raw("b8", "<p><% if data:vip %>VIP</p>"),
+            {"id": "b9", "type": "image", "props": {"src": IMG, "alt": ""}},
+            subject="Hi << data:name | nope(1) >>",
+        )
+    )
     found = {f.location: f for f in of(report, "merge-syntax")}
     assert set(found) == {"b7", "b8", "subject"}
     assert all(f.severity == "error" for f in found.values())
@@ -318,9 +378,11 @@ def test_merge_syntax_in_conditions_and_mjml():
     data["rows"][0]["columns"][0]["blocks"][0]["condition"] = "data:vip =="
     f = one(check(data), "merge-syntax")
     assert f.location == "b1" and f.message.startswith("b1.condition:1:")
-    mjml = ('<mjml><mj-head><mj-title>Hi</mj-title><mj-preview>p</mj-preview></mj-head><mj-body><mj-section>'
-            '<mj-column><mj-text>Hi << data:x | bad >> <a href="<< link:unsubscribe >>">unsubscribe</a>'
-            '</mj-text></mj-column></mj-section></mj-body></mjml>')
+    mjml = (
+        "<mjml><mj-head><mj-title>Hi</mj-title><mj-preview>p</mj-preview></mj-head><mj-body><mj-section>"
+        '<mj-column><mj-text>Hi << data:x | bad >> <a href="<< link:unsubscribe >>">unsubscribe</a>'
+        "</mj-text></mj-column></mj-section></mj-body></mjml>"
+    )
     report = check_mjml_text(mjml, source="t.mjml")
     f = one(report, "merge-syntax")
     assert f.location == "html" and "line 1, column" in f.message and "bad" in f.message
@@ -332,6 +394,7 @@ def test_no_merge_syntax_finding_for_valid_tags():
 
 
 # --- contrast ---------------------------------------------------------------------------------
+
 
 def test_contrast_ratio_matches_wcag():
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
@@ -345,28 +408,61 @@ def test_contrast_low_text():
 
 
 def test_contrast_uses_the_effective_background():
-    dark_row = {"id": "r2", "props": {"background_color": "#111111"},
-                "columns": [{"id": "c2", "blocks": [text("b5", "<p>Dark on dark</p>", color="#333333"),
-                                                    text("b6", "<p>Light on dark</p>", color="#eeeeee")]}]}
-    light_column = {"id": "r3", "props": {"background_color": "#111111"},
-                    "columns": [{"id": "c3", "props": {"background_color": "#ffffff"},
-                                 "blocks": [text("b8", "<p>Dark on a white column</p>", color="#222222")]}]}
+    dark_row = {
+        "id": "r2",
+        "props": {"background_color": "#111111"},
+        "columns": [
+            {
+                "id": "c2",
+                "blocks": [
+                    text("b5", "<p>Dark on dark</p>", color="#333333"),
+                    text("b6", "<p>Light on dark</p>", color="#eeeeee"),
+                ],
+            }
+        ],
+    }
+    light_column = {
+        "id": "r3",
+        "props": {"background_color": "#111111"},
+        "columns": [
+            {
+                "id": "c3",
+                "props": {"background_color": "#ffffff"},
+                "blocks": [text("b8", "<p>Dark on a white column</p>", color="#222222")],
+            }
+        ],
+    }
     report = check(make(rows=[dark_row, light_column]))
     assert [f.location for f in of(report, "contrast")] == ["b5"]
 
 
 def test_contrast_large_text_needs_3_to_1():
     grey = "#8a8a8a"  # 3.5:1 on white
-    report = check(make({"id": "b1", "type": "heading", "props": {"text": "Big", "color": grey, "font_size": 30}},
-                        text("b2", "<p>small</p>", color=grey)))
+    report = check(
+        make(
+            {"id": "b1", "type": "heading", "props": {"text": "Big", "color": grey, "font_size": 30}},
+            text("b2", "<p>small</p>", color=grey),
+        )
+    )
     assert [f.location for f in of(report, "contrast")] == ["b2"]
 
 
 def test_contrast_button_label_against_button_colour():
-    report = check(make({"id": "b4", "type": "button",
-                         "props": {"href": "https://example.com", "background_color": "#ffdd00",
-                                   "text_color": "#ffffff", "font_size": 16}},
-                        {"id": "b5", "type": "button", "props": {"href": "https://example.com"}}))
+    report = check(
+        make(
+            {
+                "id": "b4",
+                "type": "button",
+                "props": {
+                    "href": "https://example.com",
+                    "background_color": "#ffdd00",
+                    "text_color": "#ffffff",
+                    "font_size": 16,
+                },
+            },
+            {"id": "b5", "type": "button", "props": {"href": "https://example.com"}},
+        )
+    )
     f = one(report, "contrast")
     assert f.location == "b4" and "button label" in f.message
 
@@ -378,6 +474,7 @@ def test_contrast_coloured_span_in_rich_text():
 
 # --- image-weight -----------------------------------------------------------------------------
 
+
 def _write_doc(folder: Path, data: dict) -> Path:
     path = folder / "email.mwt"
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -388,8 +485,10 @@ def test_image_weight_per_image_and_total(tmp_path: Path):
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "big.jpg").write_bytes(b"\0" * 600_000)
     (tmp_path / "images" / "mid.jpg").write_bytes(b"\0" * 450_000)
-    data = make({"id": "b1", "type": "image", "props": {"src": "images/big.jpg", "alt": "Big"}},
-                {"id": "b2", "type": "image", "props": {"src": "images/mid.jpg", "alt": "Mid"}})
+    data = make(
+        {"id": "b1", "type": "image", "props": {"src": "images/big.jpg", "alt": "Big"}},
+        {"id": "b2", "type": "image", "props": {"src": "images/mid.jpg", "alt": "Mid"}},
+    )
     report = check_file(_write_doc(tmp_path, data))
     found = of(report, "image-weight")
     assert [(f.severity, f.location) for f in found] == [("warning", "b1"), ("warning", "b1")]
@@ -412,22 +511,32 @@ def test_missing_local_image_is_a_bad_url(tmp_path: Path):
 
 # --- image-width ------------------------------------------------------------------------------
 
+
 def test_image_width_missing_in_raw_html():
     f = one(check(make(raw("b2", f'<img src="{IMG}" alt="A photo">'))), "image-width")
     assert (f.severity, f.location) == ("warning", "b2")
 
 
 def test_image_width_present():
-    report = check(make(raw("b2", f'<img src="{IMG}" alt="A photo" width="300">'),
-                        {"id": "b3", "type": "image", "props": {"src": IMG, "alt": "x"}}))
+    report = check(
+        make(
+            raw("b2", f'<img src="{IMG}" alt="A photo" width="300">'),
+            {"id": "b3", "type": "image", "props": {"src": IMG, "alt": "x"}},
+        )
+    )
     assert of(report, "image-width") == []
 
 
 # --- css-support ------------------------------------------------------------------------------
 
+
 def test_css_support_reports_unsupported_css_once_per_feature():
-    report = check(make(raw("b2", '<div style="position:relative;top:2px">a</div>'),
-                        raw("b3", '<div style="position:absolute">b</div><div style="position:relative">c</div>')))
+    report = check(
+        make(
+            raw("b2", '<div style="position:relative;top:2px">a</div>'),
+            raw("b3", '<div style="position:absolute">b</div><div style="position:relative">c</div>'),
+        )
+    )
     f = [x for x in of(report, "css-support") if "position" in x.message]
     assert len(f) == 1
     assert f[0].severity == "warning" and f[0].location == "b2"
@@ -436,8 +545,11 @@ def test_css_support_reports_unsupported_css_once_per_feature():
 
 
 def test_css_support_outlook_only_gaps_are_info():
-    f = [x for x in of(check(make(raw("b2", '<div style="display:flex">a</div>'))), "css-support")
-         if "display:flex" in x.message]
+    f = [
+        x
+        for x in of(check(make(raw("b2", '<div style="display:flex">a</div>'))), "css-support")
+        if "display:flex" in x.message
+    ]
     assert len(f) == 1 and f[0].severity == "info" and "Outlook (Windows)" in f[0].message
 
 
@@ -478,23 +590,43 @@ def test_caniemail_script_derives_facts_only():
     spec = importlib.util.spec_from_file_location("caniemail_to_json", ROOT / "tools" / "caniemail_to_json.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)  # type: ignore[union-attr]
-    dataset = {"api_version": "1.0.4", "last_update_date": "2026-01-01",
-               "nicenames": {"family": {"gmail": "Gmail", "outlook": "Outlook"},
-                             "platform": {"windows": "Windows", "desktop-webmail": "Desktop Webmail"}},
-               "data": [{"slug": "css-x", "title": "x", "category": "css", "description": "long prose",
-                         "stats": {"gmail": {"desktop-webmail": {"2019": "n", "2024": "a #2"}},
-                                   "outlook": {"windows": {"2016": "u"}},
-                                   "hey": {"desktop-webmail": {"2020": "y"}}},
-                         "notes_by_num": {"1": "unused", "2": "See [docs](https://x)."}}]}
-    out = module.derive(dataset, {"name": "caniemail", "version": "9.9.9", "license": "MIT"},
-                        "MIT License\n\nCopyright © Someone\n")
+    dataset = {
+        "api_version": "1.0.4",
+        "last_update_date": "2026-01-01",
+        "nicenames": {
+            "family": {"gmail": "Gmail", "outlook": "Outlook"},
+            "platform": {"windows": "Windows", "desktop-webmail": "Desktop Webmail"},
+        },
+        "data": [
+            {
+                "slug": "css-x",
+                "title": "x",
+                "category": "css",
+                "description": "long prose",
+                "stats": {
+                    "gmail": {"desktop-webmail": {"2019": "n", "2024": "a #2"}},
+                    "outlook": {"windows": {"2016": "u"}},
+                    "hey": {"desktop-webmail": {"2020": "y"}},
+                },
+                "notes_by_num": {"1": "unused", "2": "See [docs](https://x)."},
+            }
+        ],
+    }
+    out = module.derive(
+        dataset, {"name": "caniemail", "version": "9.9.9", "license": "MIT"}, "MIT License\n\nCopyright © Someone\n"
+    )
     assert out["source"]["version"] == "9.9.9" and out["source"]["copyright"] == ["Copyright © Someone"]
-    assert out["features"]["css-x"] == {"title": "x", "category": "css",
-                                        "support": {"gmail.desktop-webmail": "a 2"}, "notes": {"2": "See docs."}}
+    assert out["features"]["css-x"] == {
+        "title": "x",
+        "category": "css",
+        "support": {"gmail.desktop-webmail": "a 2"},
+        "notes": {"2": "See docs."},
+    }
     assert json.loads(module.dumps(out)) == out
 
 
 # --- subject-length and preheader-missing -------------------------------------------------------
+
 
 def test_subject_empty_is_an_error():
     f = one(check(make(text("b1", "<p>x</p>"), subject="  ")), "subject-length")
@@ -520,6 +652,7 @@ def test_preheader_missing():
 
 # --- run_checks API ---------------------------------------------------------------------------
 
+
 def test_run_checks_is_deterministic_and_accepts_a_design_build():
     doc = document_from_data(BAD_EMAIL, "bad.mwt")
     fixed = copy.deepcopy(BAD_EMAIL)
@@ -538,15 +671,35 @@ def test_run_checks_is_deterministic_and_accepts_a_design_build():
 # --- the deliberately bad email -------------------------------------------------------------------
 
 BAD_EMAIL = {
-    "format": "mailwright", "version": 1,
+    "format": "mailwright",
+    "version": 1,
     "subject": "This subject line is far too long for any inbox to show it in full, sadly",
-    "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [
-        {"id": "b1", "type": "text",
-         "props": {"html": '<p>Read <a href="http://example.com/blog">our blog</a> or <a href="#">this</a>.</p>'}},
-        {"id": "b2", "type": "html", "props": {"html": '<img src="https://example.com/photo.png">'}},
-        {"id": "b3", "type": "text", "props": {"html": "<p>Pale grey small print</p>", "color": "#d0d0d0"}},
-        {"id": "b4", "type": "heading", "props": {"text": "Hello << data:firstname | shout >>"}},
-    ]}]}],
+    "rows": [
+        {
+            "id": "r1",
+            "columns": [
+                {
+                    "id": "c1",
+                    "blocks": [
+                        {
+                            "id": "b1",
+                            "type": "text",
+                            "props": {
+                                "html": '<p>Read <a href="http://example.com/blog">our blog</a> or <a href="#">this</a>.</p>'
+                            },
+                        },
+                        {"id": "b2", "type": "html", "props": {"html": '<img src="https://example.com/photo.png">'}},
+                        {
+                            "id": "b3",
+                            "type": "text",
+                            "props": {"html": "<p>Pale grey small print</p>", "color": "#d0d0d0"},
+                        },
+                        {"id": "b4", "type": "heading", "props": {"text": "Hello << data:firstname | shout >>"}},
+                    ],
+                }
+            ],
+        }
+    ],
 }
 EXPECTED_BAD = {
     ("error", "merge-syntax", "b4"),
@@ -567,6 +720,7 @@ def test_bad_email_names_every_problem_with_its_location():
 
 
 # --- `mailwright check` -------------------------------------------------------------------------
+
 
 def test_cli_json_schema_and_exit_code(tmp_path: Path):
     src = tmp_path / "bad.mwt"
@@ -606,8 +760,10 @@ def test_cli_warnings_do_not_fail(tmp_path: Path):
 
 def test_cli_with_recipients(tmp_path: Path):
     src = tmp_path / "hi.mwt"
-    src.write_text(json.dumps(make({"id": "b1", "type": "heading", "props": {"text": "Hi << data:firstname >>"}})),
-                   encoding="utf-8")
+    src.write_text(
+        json.dumps(make({"id": "b1", "type": "heading", "props": {"text": "Hi << data:firstname >>"}})),
+        encoding="utf-8",
+    )
     data = tmp_path / "people.csv"
     data.write_text("email,firstname\na@example.com,Ann\nb@example.com,\n", encoding="utf-8")
     proc = run_cli("check", str(src), "--data", str(data), "--format", "json")
@@ -616,12 +772,15 @@ def test_cli_with_recipients(tmp_path: Path):
     assert len(finding) == 1 and finding[0]["location"] == "b1" and "row 2" in finding[0]["message"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.mwt"], "no such file"),
-    (["notes.txt"], "unknown kind of file"),
-    (["broken.mwt"], "broken.mwt"),
-    (["ok.mwt", "--data", "nope.csv"], "nope.csv"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.mwt"], "no such file"),
+        (["notes.txt"], "unknown kind of file"),
+        (["broken.mwt"], "broken.mwt"),
+        (["ok.mwt", "--data", "nope.csv"], "nope.csv"),
+    ],
+)
 def test_cli_bad_input_exits_2(tmp_path: Path, args: list[str], message: str):
     (tmp_path / "broken.mwt").write_text('{"format": "mailwright", "version": 1, "rows": [', encoding="utf-8")
     (tmp_path / "notes.txt").write_text("hi", encoding="utf-8")
@@ -632,8 +791,7 @@ def test_cli_bad_input_exits_2(tmp_path: Path, args: list[str], message: str):
     assert proc.stdout == ""
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.mwt")) + sorted(EXAMPLES.glob("*.mjml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.mwt")) + sorted(EXAMPLES.glob("*.mjml")), ids=lambda p: p.name)
 def test_cli_every_starter_has_no_errors(path: Path):
     proc = run_cli("check", str(path), "--format", "json")
     out = json.loads(proc.stdout)

@@ -1,4 +1,5 @@
 """Issue 16 item 9: CI runs the lint and type gate on its own, before the tests."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Copy, cut, paste and duplicate of blocks and rows, within and across documents."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,15 @@ from pathlib import Path
 import pytest
 from mjml import mjml2html
 
-from mailwright.app.clipboard import (MIME_TYPE, copy_nodes, cut_commands, duplicate_command, inserted_ids,
-                                      paste_commands, remove_command)
+from mailwright.app.clipboard import (
+    MIME_TYPE,
+    copy_nodes,
+    cut_commands,
+    duplicate_command,
+    inserted_ids,
+    paste_commands,
+    remove_command,
+)
 from mailwright.app.commands import CommandError, History, InsertRow, new_block_json, new_row_json
 from mailwright.app.document import Document
 from mailwright.app.pipeline import build_document, build_mjml_text
@@ -240,28 +248,42 @@ def test_duplicate_a_hero_duplicates_its_row():
     # Hero blocks pasted "into" a column land in their own row (a hero fills its row).
     other = welcome()
     n = len(other.rows)
-    blocks_json = json.dumps({"format": "mailwright-nodes", "version": 1, "kind": "blocks",
-                              "nodes": [d.rows[0].columns[0].blocks[0].model_dump(mode="json")]})
+    blocks_json = json.dumps(
+        {
+            "format": "mailwright-nodes",
+            "version": 1,
+            "kind": "blocks",
+            "nodes": [d.rows[0].columns[0].blocks[0].model_dump(mode="json")],
+        }
+    )
     History(other).push(paste_commands(other, blocks_json, "b3"))
     assert len(other.rows) == n + 1 and other.rows[3].columns[0].blocks[0].type == "hero"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "invalid JSON"),
-    ("not json", "invalid JSON"),
-    ("<mj-section><mj-column></mj-column></mj-section>", "invalid JSON"),
-    ('{"format": "mailwright", "version": 1}', "does not hold Mailwright blocks"),
-    ('{"format": "mailwright-nodes", "version": 2, "kind": "blocks", "nodes": [{}]}', "newer Mailwright"),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "columns", "nodes": [{}]}', '"kind"'),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": []}', "no blocks"),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": [{"type": "rocket"}]}',
-     "unknown block type"),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": ['
-     '{"type": "button", "props": {"padding_y": -5}}]}', "nodes[0]"),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "rows", "nodes": [{"columns": []}]}', "nodes[0]"),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "rows", "nodes": [{"type": "text"}]}', "nodes[0]"),
-    ('{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": [{"a": 1, "a": 2}]}', "duplicate"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "invalid JSON"),
+        ("not json", "invalid JSON"),
+        ("<mj-section><mj-column></mj-column></mj-section>", "invalid JSON"),
+        ('{"format": "mailwright", "version": 1}', "does not hold Mailwright blocks"),
+        ('{"format": "mailwright-nodes", "version": 2, "kind": "blocks", "nodes": [{}]}', "newer Mailwright"),
+        ('{"format": "mailwright-nodes", "version": 1, "kind": "columns", "nodes": [{}]}', '"kind"'),
+        ('{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": []}', "no blocks"),
+        (
+            '{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": [{"type": "rocket"}]}',
+            "unknown block type",
+        ),
+        (
+            '{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": ['
+            '{"type": "button", "props": {"padding_y": -5}}]}',
+            "nodes[0]",
+        ),
+        ('{"format": "mailwright-nodes", "version": 1, "kind": "rows", "nodes": [{"columns": []}]}', "nodes[0]"),
+        ('{"format": "mailwright-nodes", "version": 1, "kind": "rows", "nodes": [{"type": "text"}]}', "nodes[0]"),
+        ('{"format": "mailwright-nodes", "version": 1, "kind": "blocks", "nodes": [{"a": 1, "a": 2}]}', "duplicate"),
+    ],
+)
 def test_invalid_clipboard_is_refused_clearly(text, message):
     d = welcome()
     before = dumps_document(d)

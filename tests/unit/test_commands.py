@@ -1,4 +1,5 @@
 """Commands and history: every edit has an exact inverse; merging and dirty tracking."""
+
 from __future__ import annotations
 
 import copy
@@ -6,9 +7,24 @@ import copy
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mailwright.app.commands import (Batch, CommandError, History, InsertBlock, InsertRow, MoveBlock, MoveRow,
-                                     RemoveNode, SetDocField, SetNodeAttr, SetProp, fresh_ids, new_block_json,
-                                     new_row_json, set_columns, split_widths)
+from mailwright.app.commands import (
+    Batch,
+    CommandError,
+    History,
+    InsertBlock,
+    InsertRow,
+    MoveBlock,
+    MoveRow,
+    RemoveNode,
+    SetDocField,
+    SetNodeAttr,
+    SetProp,
+    fresh_ids,
+    new_block_json,
+    new_row_json,
+    set_columns,
+    split_widths,
+)
 from mailwright.app.document import Document
 from mailwright.app.pipeline import build_document
 from mailwright.app.storage import dumps_document, load_document
@@ -115,9 +131,15 @@ def test_split_widths_add_to_100():
 
 # --- property: any command sequence, undone, returns the original ------------------------------
 
-OPS = st.lists(st.tuples(st.sampled_from(["prop", "attr", "doc", "insert", "remove", "move", "moverow",
-                                          "row", "cols", "batch"]),
-                         st.integers(0, 10_000), st.integers(0, 10_000)), min_size=1, max_size=25)
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["prop", "attr", "doc", "insert", "remove", "move", "moverow", "row", "cols", "batch"]),
+        st.integers(0, 10_000),
+        st.integers(0, 10_000),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 def _command(d: Document, op: str, a: int, b: int):
@@ -133,8 +155,12 @@ def _command(d: Document, op: str, a: int, b: int):
     if op == "attr" and d.rows:
         return SetNodeAttr(d.rows[a % len(d.rows)].id, "condition", ["data:vip", "", 'data:plan == "pro"'][b % 3])
     if op == "doc":
-        return [SetDocField("subject", f"S{b}"), SetDocField("settings.theme", ["classic", "bold", "serif"][b % 3]),
-                SetDocField("variables.v", str(b)), SetDocField("settings.width", 480 + b % 200)][a % 4]
+        return [
+            SetDocField("subject", f"S{b}"),
+            SetDocField("settings.theme", ["classic", "bold", "serif"][b % 3]),
+            SetDocField("variables.v", str(b)),
+            SetDocField("settings.width", 480 + b % 200),
+        ][a % 4]
     if op == "insert" and columns:
         col = columns[a % len(columns)]
         return InsertBlock(col.id, b, new_block_json(d, ["text", "button", "image", "divider"][b % 4]))

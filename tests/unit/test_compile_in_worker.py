@@ -1,5 +1,6 @@
 """The real pipeline in the compile worker: results come back, bad input is a message, and a
 parser crash costs the job, not the process that asked for it."""
+
 from __future__ import annotations
 
 import pytest

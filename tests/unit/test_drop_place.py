@@ -1,6 +1,7 @@
 """Where a drop lands, from any point of the canvas (app/drop.place): the grey margin maps to
 the nearest valid place, the indicator line is computed with the landing place, and a drop
 that would change nothing is refused."""
+
 from __future__ import annotations
 
 from mailwright.app.document import Document
@@ -12,19 +13,46 @@ LAYOUT = Payload("layout", widths=(50, 50))
 
 def doc() -> Document:
     """r1: c1 [b1, b2] · r2: c2 [b3] | c3 [] · drawn 600 px wide from x=100, rows 200 px tall."""
-    return Document.model_validate({"rows": [
-        {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-            {"id": "b1", "type": "text", "props": {"html": "<p>a</p>"}},
-            {"id": "b2", "type": "text", "props": {"html": "<p>b</p>"}}]}]},
-        {"id": "r2", "columns": [{"id": "c2", "width": 50, "blocks": [
-            {"id": "b3", "type": "text", "props": {"html": "<p>c</p>"}}]},
-            {"id": "c3", "width": 50, "blocks": []}]},
-    ]})
+    return Document.model_validate(
+        {
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "width": 100,
+                            "blocks": [
+                                {"id": "b1", "type": "text", "props": {"html": "<p>a</p>"}},
+                                {"id": "b2", "type": "text", "props": {"html": "<p>b</p>"}},
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "id": "r2",
+                    "columns": [
+                        {
+                            "id": "c2",
+                            "width": 50,
+                            "blocks": [{"id": "b3", "type": "text", "props": {"html": "<p>c</p>"}}],
+                        },
+                        {"id": "c3", "width": 50, "blocks": []},
+                    ],
+                },
+            ]
+        }
+    )
 
 
 RECTS = {
-    "r1": (100, 0, 600, 200), "c1": (100, 0, 600, 200), "b1": (100, 10, 600, 80), "b2": (100, 100, 600, 80),
-    "r2": (100, 200, 600, 200), "c2": (100, 200, 300, 200), "b3": (100, 220, 300, 100),
+    "r1": (100, 0, 600, 200),
+    "c1": (100, 0, 600, 200),
+    "b1": (100, 10, 600, 80),
+    "b2": (100, 100, 600, 80),
+    "r2": (100, 200, 600, 200),
+    "c2": (100, 200, 300, 200),
+    "b3": (100, 220, 300, 100),
     "c3": (400, 200, 300, 200),
 }
 
@@ -32,17 +60,17 @@ RECTS = {
 def test_inside_a_column_the_gap_nearest_the_pointer():
     t = place(doc(), RECTS, 300, 40, TEXT)
     assert (t.kind, t.column_id, t.index) == ("column", "c1", 0)
-    assert t.line == (100, 10 - 1.5, 600, 3.0)   # the line is drawn where it lands: above b1
+    assert t.line == (100, 10 - 1.5, 600, 3.0)  # the line is drawn where it lands: above b1
     t = place(doc(), RECTS, 300, 95, TEXT)
-    assert (t.column_id, t.index) == ("c1", 1) and t.line[1] == 90 - 1.5   # below b1, above b2
+    assert (t.column_id, t.index) == ("c1", 1) and t.line[1] == 90 - 1.5  # below b1, above b2
 
 
 def test_the_grey_margin_left_of_a_row_lands_in_its_nearest_column():
     t = place(doc(), RECTS, 20, 300, TEXT)
     assert (t.kind, t.column_id, t.index) == ("column", "c2", 1)
-    assert t.line[0] == 100 and t.line[2] == 300   # the line spans that column
-    t = place(doc(), RECTS, 790, 300, TEXT)      # right margin: the right-hand (empty) column
-    assert (t.column_id, t.index) == ("c3", 0) and t.line[1] == 300 - 1.5   # middle of the empty column
+    assert t.line[0] == 100 and t.line[2] == 300  # the line spans that column
+    t = place(doc(), RECTS, 790, 300, TEXT)  # right margin: the right-hand (empty) column
+    assert (t.column_id, t.index) == ("c3", 0) and t.line[1] == 300 - 1.5  # middle of the empty column
 
 
 def test_the_margin_below_the_email_lands_at_the_end_of_the_last_column_not_a_new_row_off_screen():

@@ -4,6 +4,7 @@ editable blocks, and the imported document builds to the HTML the source builds 
 Each case is a small hand-written snippet using one kind of field; the import must make the
 element an editable block (not raw MJML) holding the value, and the document must build to
 the same HTML as the source (compared as the importer compares: app/importer/_compare.py)."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,10 @@ def _body(html: str) -> str:
 
 
 def _mjml(elements: str, head: str = "", section: str = "") -> str:
-    return (f"<mjml><mj-head>{head}</mj-head><mj-body><mj-section{section}><mj-column>{elements}"
-            "</mj-column></mj-section></mj-body></mjml>")
+    return (
+        f"<mjml><mj-head>{head}</mj-head><mj-body><mj-section{section}><mj-column>{elements}"
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
 
 
 def _only_block(source: str):
@@ -41,51 +44,121 @@ CASES = [
     # (case, element, block type, props it must hold)
     ("text line-height in px", '<mj-text line-height="22px">Hello</mj-text>', "text", {"line_height_px": 22}),
     ("text letter-spacing", '<mj-text letter-spacing="2px">Hello</mj-text>', "text", {"letter_spacing": 2}),
-    ("text negative letter-spacing", '<mj-text letter-spacing="-0.3px">Hello</mj-text>', "text",
-     {"letter_spacing": -0.3}),
-    ("text per-side padding", '<mj-text padding="0 25px 10px 25px">Hello</mj-text>', "text",
-     {"padding_y": 0, "padding_bottom": 10}),
-    ("text padding longhands", '<mj-text padding-top="30px" padding-left="5px">Hello</mj-text>', "text",
-     {"padding_y": 30, "padding_bottom": 10, "padding_left": 5}),
-    ("text container background", '<mj-text container-background-color="#44d8ff">Hi</mj-text>', "text",
-     {"background_color": "#44d8ff"}),
+    (
+        "text negative letter-spacing",
+        '<mj-text letter-spacing="-0.3px">Hello</mj-text>',
+        "text",
+        {"letter_spacing": -0.3},
+    ),
+    (
+        "text per-side padding",
+        '<mj-text padding="0 25px 10px 25px">Hello</mj-text>',
+        "text",
+        {"padding_y": 0, "padding_bottom": 10},
+    ),
+    (
+        "text padding longhands",
+        '<mj-text padding-top="30px" padding-left="5px">Hello</mj-text>',
+        "text",
+        {"padding_y": 30, "padding_bottom": 10, "padding_left": 5},
+    ),
+    (
+        "text container background",
+        '<mj-text container-background-color="#44d8ff">Hi</mj-text>',
+        "text",
+        {"background_color": "#44d8ff"},
+    ),
     ("text css-class", '<mj-text css-class="intro lead">Hello</mj-text>', "text", {"css_class": "intro lead"}),
-    ("text font, weight, style, case, decoration",
-     '<mj-text font-family="Arial, sans-serif" font-weight="700" font-style="italic" '
-     'text-transform="uppercase" text-decoration="underline">Hello</mj-text>', "text",
-     {"font_family": "Arial, sans-serif", "font_weight": "700", "font_style": "italic",
-      "text_transform": "uppercase", "text_decoration": "underline"}),
-    ("text paragraphs with their own margins",
-     '<mj-text><p>One</p><p style="margin: 10px 0; color: #151e23">Two <a style="color:#fff" '
-     'href="https://example.com">link</a></p></mj-text>', "text", {"markup_as_written": True}),
-    ("heading h4 as written", '<mj-text align="center"><h4>Big news</h4></mj-text>', "heading",
-     {"level": "h4", "text": "Big news", "theme_style": False}),
-    ("heading h2 with its own style", '<mj-text><h2 style="margin:0;font-size:28px">Sale</h2></mj-text>',
-     "heading", {"level": "h2", "tag_style": "margin:0;font-size:28px"}),
-    ("image width and height", '<mj-image src="https://example.com/a.png" width="120px" height="60px" />',
-     "image", {"width": 120, "height": 60}),
-    ("image border-radius and link", '<mj-image src="https://example.com/a.png" border-radius="8px" '
-     'href="https://example.com" />', "image", {"border_radius": 8, "href": "https://example.com"}),
-    ("image per-side padding and no alt", '<mj-image src="https://example.com/a.png" padding="0 0 10px 0" />',
-     "image", {"padding_y": 0, "padding_x": 0, "padding_bottom": 10}),
-    ("image container background and css-class", '<mj-image src="https://example.com/a.png" '
-     'container-background-color="#ffffff" css-class="hero-pic" />', "image",
-     {"background_color": "#ffffff", "css_class": "hero-pic"}),
+    (
+        "text font, weight, style, case, decoration",
+        '<mj-text font-family="Arial, sans-serif" font-weight="700" font-style="italic" '
+        'text-transform="uppercase" text-decoration="underline">Hello</mj-text>',
+        "text",
+        {
+            "font_family": "Arial, sans-serif",
+            "font_weight": "700",
+            "font_style": "italic",
+            "text_transform": "uppercase",
+            "text_decoration": "underline",
+        },
+    ),
+    (
+        "text paragraphs with their own margins",
+        '<mj-text><p>One</p><p style="margin: 10px 0; color: #151e23">Two <a style="color:#fff" '
+        'href="https://example.com">link</a></p></mj-text>',
+        "text",
+        {"markup_as_written": True},
+    ),
+    (
+        "heading h4 as written",
+        '<mj-text align="center"><h4>Big news</h4></mj-text>',
+        "heading",
+        {"level": "h4", "text": "Big news", "theme_style": False},
+    ),
+    (
+        "heading h2 with its own style",
+        '<mj-text><h2 style="margin:0;font-size:28px">Sale</h2></mj-text>',
+        "heading",
+        {"level": "h2", "tag_style": "margin:0;font-size:28px"},
+    ),
+    (
+        "image width and height",
+        '<mj-image src="https://example.com/a.png" width="120px" height="60px" />',
+        "image",
+        {"width": 120, "height": 60},
+    ),
+    (
+        "image border-radius and link",
+        '<mj-image src="https://example.com/a.png" border-radius="8px" href="https://example.com" />',
+        "image",
+        {"border_radius": 8, "href": "https://example.com"},
+    ),
+    (
+        "image per-side padding and no alt",
+        '<mj-image src="https://example.com/a.png" padding="0 0 10px 0" />',
+        "image",
+        {"padding_y": 0, "padding_x": 0, "padding_bottom": 10},
+    ),
+    (
+        "image container background and css-class",
+        '<mj-image src="https://example.com/a.png" container-background-color="#ffffff" css-class="hero-pic" />',
+        "image",
+        {"background_color": "#ffffff", "css_class": "hero-pic"},
+    ),
     ("image border none", '<mj-image src="https://example.com/a.png" border="none" />', "image", {}),
-    ("button per-side inner padding", '<mj-button href="https://example.com" inner-padding="5px 35px 8px 35px">'
-     'Go</mj-button>', "button", {"inner_padding_y": 5, "inner_padding_bottom": 8}),
-    ("button per-side padding", '<mj-button href="https://example.com" padding-bottom="30px">Go</mj-button>',
-     "button", {"padding_bottom": 30}),
-    ("button border", '<mj-button href="https://example.com" border="1px solid #0d3d85">Go</mj-button>',
-     "button", {"border_width": 1, "border_color": "#0d3d85"}),
-    ("button width", '<mj-button href="https://example.com" width="270px">Go</mj-button>', "button",
-     {"width": 270}),
-    ("button font and weight", '<mj-button href="https://example.com" font-family="Open Sans, Arial, sans-serif" '
-     'font-weight="bold">Go</mj-button>', "button", {"font_family": "Open Sans, Arial, sans-serif",
-                                                     "font_weight": "bold"}),
+    (
+        "button per-side inner padding",
+        '<mj-button href="https://example.com" inner-padding="5px 35px 8px 35px">Go</mj-button>',
+        "button",
+        {"inner_padding_y": 5, "inner_padding_bottom": 8},
+    ),
+    (
+        "button per-side padding",
+        '<mj-button href="https://example.com" padding-bottom="30px">Go</mj-button>',
+        "button",
+        {"padding_bottom": 30},
+    ),
+    (
+        "button border",
+        '<mj-button href="https://example.com" border="1px solid #0d3d85">Go</mj-button>',
+        "button",
+        {"border_width": 1, "border_color": "#0d3d85"},
+    ),
+    ("button width", '<mj-button href="https://example.com" width="270px">Go</mj-button>', "button", {"width": 270}),
+    (
+        "button font and weight",
+        '<mj-button href="https://example.com" font-family="Open Sans, Arial, sans-serif" '
+        'font-weight="bold">Go</mj-button>',
+        "button",
+        {"font_family": "Open Sans, Arial, sans-serif", "font_weight": "bold"},
+    ),
     ("divider width in px", '<mj-divider width="30px" border-width="2px" />', "divider", {"width_px": 30}),
-    ("divider per-side padding", '<mj-divider padding="20px 0 0 0" />', "divider", {"padding_y": 20,
-                                                                                   "padding_bottom": 0}),
+    (
+        "divider per-side padding",
+        '<mj-divider padding="20px 0 0 0" />',
+        "divider",
+        {"padding_y": 20, "padding_bottom": 0},
+    ),
 ]
 
 
@@ -123,7 +196,7 @@ def test_an_import_gets_the_neutral_theme_which_adds_no_link_colour_and_no_trans
     html = build_document(doc).html
     source_html = build_mjml_text(NEUTRAL_SOURCE, source="box.mjml", web_fonts=False).html
     assert "a { color" not in html and "a{color" not in html.replace(" ", "")
-    assert "transparent" not in html                      # the grey class background still shows
+    assert "transparent" not in html  # the grey class background still shows
     assert _body(html) == _body(source_html)
     # The row took the css-class: an editable row, not a raw section.
     assert doc.rows[0].props.css_class == "grey-box"
@@ -137,8 +210,11 @@ def test_the_neutral_theme_writes_a_link_colour_only_when_the_settings_give_one(
 
 
 ROW_CASES = [
-    ("section side borders", ' border-left="2px solid #e5e5e6" border-right="2px solid #e5e5e6"',
-     {"border_left": "2px solid #e5e5e6", "border_right": "2px solid #e5e5e6"}),
+    (
+        "section side borders",
+        ' border-left="2px solid #e5e5e6" border-right="2px solid #e5e5e6"',
+        {"border_left": "2px solid #e5e5e6", "border_right": "2px solid #e5e5e6"},
+    ),
     ("section bottom border", ' border-bottom="4px solid #e9d201"', {"border_bottom": "4px solid #e9d201"}),
     ("section top corners rounded", ' border-radius="8px 8px 0px 0px"', {"radius_top": 8, "radius_bottom": 0}),
     ("section css-class", ' css-class="shadow"', {"css_class": "shadow"}),

@@ -6,9 +6,9 @@ block can hold kept exactly as written; editing one block changes that block onl
 zip holds the HTML, text, MJML, source and local images with working relative references;
 tracking parameters go on real links and never into merge tags, mailto: or anchors.
 """
+
 from __future__ import annotations
 
-import io
 import json
 import re
 import zipfile
@@ -19,7 +19,7 @@ import pytest
 
 from mailwright.app.document import Document, make_block
 from mailwright.app.export import add_utm, export_bundle, utm_params
-from mailwright.app.importer import ImportFailed, import_file, import_report
+from mailwright.app.importer import ImportFailed, import_file
 from mailwright.app.importer.html_import import import_html
 from mailwright.app.importer.mjml_import import import_mjml
 from mailwright.app.pipeline import build_document, build_mjml_text
@@ -33,6 +33,7 @@ MJML_FILES = sorted(FIXTURES.glob("*.mjml")) + [ROOT / "examples" / "hello.mjml"
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def words(html: str) -> str:
     """The visible text of an email, whitespace normalised."""
@@ -61,6 +62,7 @@ def find_block(doc: Document, block_type: str, **props):
 
 
 # --- MJML import: the imported document builds to the original email ----------------------------
+
 
 @pytest.mark.parametrize("path", MJML_FILES, ids=lambda p: p.name)
 def test_import_reproduces_the_original_compile(path: Path) -> None:
@@ -163,7 +165,9 @@ def test_odd_formatting_classes_rtl_comments_and_unknown_elements() -> None:
     assert rtl.props.reverse_on_mobile is True
     # Columns are stored in desktop order (reversed from the source, which is mobile order).
     assert [c.blocks[0].props.html for c in rtl.columns] == [
-        "Left on desktop, second on mobile", "Right on desktop, first on mobile"]
+        "Left on desktop, second on mobile",
+        "Right on desktop, first on mobile",
+    ]
     avatar = find_block(doc, "image", alt="Your avatar")
     assert avatar.props.src == '<< data:avatar_url | default("https://cdn.example.com/avatar.png") >>'
     assert find_block(doc, "button", label="Email us").props.full_width is True
@@ -176,7 +180,7 @@ def test_odd_formatting_classes_rtl_comments_and_unknown_elements() -> None:
 def test_merge_tags_between_elements_keep_the_section_as_written() -> None:
     text, report = imported(FIXTURES / "onboarding.mjml")
     raw_rows = [r for r in report.document.rows if r.hero is not None]
-    assert len(raw_rows) == 1 and "<% if data:plan == \"trial\" %>" in raw_rows[0].hero.props.mjml
+    assert len(raw_rows) == 1 and '<% if data:plan == "trial" %>' in raw_rows[0].hero.props.mjml
     cards = next(r for r in report.document.rows if any(c.props.padding == 12 for c in r.columns))
     assert all(c.props.background_color == "#f8fafc" and c.props.border_radius == 8 for c in cards.columns)
 
@@ -214,18 +218,22 @@ def test_the_theme_does_not_restyle_what_the_source_leaves_to_mjml_defaults() ->
     doc = import_mjml(source).document
     html = build_document(doc).html
     assert "font-size:13px;line-height:1;text-align:left;color:#000000" in html  # MJML's text defaults
-    assert "background:#414141" in html                                         # MJML's button colour
+    assert "background:#414141" in html  # MJML's button colour
     assert "Ubuntu, Helvetica, Arial, sans-serif" in html
     assert doc.settings.theme == "neutral"  # MJML's own defaults; buttons not bold, as MJML's
 
 
 def test_mjml_import_errors_are_located() -> None:
     with pytest.raises(ImportFailed, match=r"^broken\.mjml:1:\d+: "):
-        import_mjml("<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-column></mj-section></mj-body></mjml>",
-                    "broken.mjml")
+        import_mjml(
+            "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-column></mj-section></mj-body></mjml>", "broken.mjml"
+        )
     with pytest.raises(ImportFailed, match=r"^tags\.mjml:3:\d+: unknown filter"):
-        import_mjml("<mjml>\n<mj-body><mj-section><mj-column>\n<mj-text><< data:x | shout >></mj-text>"
-                    "</mj-column></mj-section></mj-body></mjml>", "tags.mjml")
+        import_mjml(
+            "<mjml>\n<mj-body><mj-section><mj-column>\n<mj-text><< data:x | shout >></mj-text>"
+            "</mj-column></mj-section></mj-body></mjml>",
+            "tags.mjml",
+        )
     with pytest.raises(ImportFailed, match="no <mj-body>"):
         import_mjml("<mjml><mj-head><mj-title>t</mj-title></mj-head></mjml>", "x.mjml")
     assert isinstance(ImportFailed("x"), DocumentError)  # the CLI and the editor report it as bad input
@@ -233,8 +241,9 @@ def test_mjml_import_errors_are_located() -> None:
 
 def test_import_file_dispatches_by_extension(tmp_path: Path) -> None:
     (tmp_path / "a.mjml").write_text((ROOT / "examples" / "hello.mjml").read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / "b.html").write_text("<html><head><title>Hi</title></head><body><p>Hello</p></body></html>",
-                                     encoding="utf-8")
+    (tmp_path / "b.html").write_text(
+        "<html><head><title>Hi</title></head><body><p>Hello</p></body></html>", encoding="utf-8"
+    )
     (tmp_path / "c.txt").write_text("x", encoding="utf-8")
     assert import_file(tmp_path / "a.mjml").subject == "Hello from Mailwright"
     assert import_file(tmp_path / "b.html").rows[0].columns[0].blocks[0].type == "html"
@@ -285,8 +294,8 @@ def test_html_import_keeps_text_subject_and_preheader() -> None:
     block = doc.rows[0].columns[0].blocks[0]
     assert block.type == "html"
     assert "Suivez votre colis" not in block.props.html  # the document writes its own preheader
-    assert "Only on mobile" in block.props.html           # hidden later content is not a preheader
-    assert ".btn a" in block.props.html                   # head styles moved in, to be inlined
+    assert "Only on mobile" in block.props.html  # hidden later content is not a preheader
+    assert ".btn a" in block.props.html  # head styles moved in, to be inlined
     assert any("stylesheet" in n for n in report.notes)
     built = build_document(doc)
     assert words(built.html) == words(HTML_EMAIL)
@@ -309,32 +318,51 @@ UTM = {"source": "news", "medium": "email", "campaign": "spring sale"}
 
 
 def test_utm_is_added_to_http_links() -> None:
-    html = '<a href="https://example.com/shop">Shop</a> <a class="x" href=\'http://example.com/a?b=1&amp;c=2#top\'>A</a>'
+    html = (
+        '<a href="https://example.com/shop">Shop</a> <a class="x" href=\'http://example.com/a?b=1&amp;c=2#top\'>A</a>'
+    )
     out = add_utm(html, UTM)
     assert 'href="https://example.com/shop?utm_source=news&amp;utm_medium=email&amp;utm_campaign=spring%20sale"' in out
-    assert "href='http://example.com/a?b=1&amp;c=2&amp;utm_source=news&amp;utm_medium=email" \
-           "&amp;utm_campaign=spring%20sale#top'" in out
+    assert (
+        "href='http://example.com/a?b=1&amp;c=2&amp;utm_source=news&amp;utm_medium=email"
+        "&amp;utm_campaign=spring%20sale#top'" in out
+    )
 
 
 def test_utm_keeps_existing_params_and_leaves_other_links_alone() -> None:
-    html = ('<a href="https://example.com/?utm_source=partner&amp;x=1">p</a>'
-            '<a href="mailto:hi@example.com?subject=Hi">m</a><a href="tel:+441234">t</a>'
-            '<a href="#faq">f</a><a href="/relative">r</a>'
-            '<img src="https://cdn.example.com/i.png"><a href="https://example.com/?">q</a>')
+    html = (
+        '<a href="https://example.com/?utm_source=partner&amp;x=1">p</a>'
+        '<a href="mailto:hi@example.com?subject=Hi">m</a><a href="tel:+441234">t</a>'
+        '<a href="#faq">f</a><a href="/relative">r</a>'
+        '<img src="https://cdn.example.com/i.png"><a href="https://example.com/?">q</a>'
+    )
     out = add_utm(html, {"source": "news", "medium": "email"})
     assert 'href="https://example.com/?utm_source=partner&amp;x=1&amp;utm_medium=email"' in out
-    for untouched in ('href="mailto:hi@example.com?subject=Hi"', 'href="tel:+441234"', 'href="#faq"',
-                      'href="/relative"', 'src="https://cdn.example.com/i.png"'):
+    for untouched in (
+        'href="mailto:hi@example.com?subject=Hi"',
+        'href="tel:+441234"',
+        'href="#faq"',
+        'href="/relative"',
+        'src="https://cdn.example.com/i.png"',
+    ):
         assert untouched in out
     assert 'href="https://example.com/?utm_source=news&amp;utm_medium=email"' in out
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.com/u?id=<< data:id >>", "https://example.com/<% if data:vip %>vip<% endif %>",
-    "https://example.com/?e={{ email }}", "https://example.com/?e=*|EMAIL|*", "https://example.com/?e=[[EMAIL]]",
-    "https://example.com/?e=%recipient.email%", "https://example.com/?e=%%emailaddr%%",
-    "https://example.com/?n=[firstname,fallback=]", "https://example.com/{% if x %}a{% endif %}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/u?id=<< data:id >>",
+        "https://example.com/<% if data:vip %>vip<% endif %>",
+        "https://example.com/?e={{ email }}",
+        "https://example.com/?e=*|EMAIL|*",
+        "https://example.com/?e=[[EMAIL]]",
+        "https://example.com/?e=%recipient.email%",
+        "https://example.com/?e=%%emailaddr%%",
+        "https://example.com/?n=[firstname,fallback=]",
+        "https://example.com/{% if x %}a{% endif %}",
+    ],
+)
 def test_utm_leaves_links_with_merge_tags_alone(url: str) -> None:
     html = f'<a href="{url}">x</a>'
     assert add_utm(html, UTM) == html
@@ -361,23 +389,48 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "a" / "x.png").write_bytes(PNG + b"a")
     (tmp_path / "b" / "x.png").write_bytes(PNG + b"b")
     (tmp_path / "notes.txt").write_text("secret", encoding="utf-8")
-    doc = Document.model_validate({
-        "subject": "Hi << data:firstname >>", "preheader": "Spring",
-        "rows": [
-            {"id": "r1", "columns": [{"id": "c1", "blocks": [
-                make_block("image", "b1", src="img/logo.png", alt="Logo", href="https://example.com/home").model_dump(),
-                make_block("image", "b2", src="./img/logo.png", alt="Logo again").model_dump(),
-                make_block("image", "b3", src="https://cdn.example.com/remote.png", alt="Remote").model_dump(),
-                make_block("image", "b4", src="img/missing.png", alt="Missing").model_dump(),
-                make_block("html", "b5", html='<img src="a/x.png" alt="A"><img src="b/x.png" alt="B">'
-                                              '<div style="background-image:url(\'img/hero.jpg\')">bg</div>'
-                                              '<a href="notes.txt">notes</a> <img src="notes.txt" alt="n">').model_dump(),
-                make_block("button", "b6", label="Shop", href="https://example.com/shop?x=1").model_dump(),
-                make_block("text", "b7", html='<p><a href="https://example.com/u?id=<< data:id >>">You</a> '
-                                              '<a href="mailto:hi@example.com">Mail</a></p>').model_dump(),
-            ]}]},
-        ],
-    })
+    doc = Document.model_validate(
+        {
+            "subject": "Hi << data:firstname >>",
+            "preheader": "Spring",
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "blocks": [
+                                make_block(
+                                    "image", "b1", src="img/logo.png", alt="Logo", href="https://example.com/home"
+                                ).model_dump(),
+                                make_block("image", "b2", src="./img/logo.png", alt="Logo again").model_dump(),
+                                make_block(
+                                    "image", "b3", src="https://cdn.example.com/remote.png", alt="Remote"
+                                ).model_dump(),
+                                make_block("image", "b4", src="img/missing.png", alt="Missing").model_dump(),
+                                make_block(
+                                    "html",
+                                    "b5",
+                                    html='<img src="a/x.png" alt="A"><img src="b/x.png" alt="B">'
+                                    "<div style=\"background-image:url('img/hero.jpg')\">bg</div>"
+                                    '<a href="notes.txt">notes</a> <img src="notes.txt" alt="n">',
+                                ).model_dump(),
+                                make_block(
+                                    "button", "b6", label="Shop", href="https://example.com/shop?x=1"
+                                ).model_dump(),
+                                make_block(
+                                    "text",
+                                    "b7",
+                                    html='<p><a href="https://example.com/u?id=<< data:id >>">You</a> '
+                                    '<a href="mailto:hi@example.com">Mail</a></p>',
+                                ).model_dump(),
+                            ],
+                        }
+                    ],
+                },
+            ],
+        }
+    )
     save_document(doc, tmp_path / "spring.mwt")
     return tmp_path
 
@@ -393,8 +446,17 @@ def test_bundle_contents_and_relative_image_paths(project: Path) -> None:
     report = export_bundle(project / "spring.mwt", out)
     files = read_zip(out)
     assert list(files) == sorted(files)
-    assert sorted(files) == ["email.html", "email.mjml", "email.txt", "images/hero.jpg", "images/logo.png",
-                             "images/x-2.png", "images/x.png", "manifest.json", "spring.mwt"]
+    assert sorted(files) == [
+        "email.html",
+        "email.mjml",
+        "email.txt",
+        "images/hero.jpg",
+        "images/logo.png",
+        "images/x-2.png",
+        "images/x.png",
+        "manifest.json",
+        "spring.mwt",
+    ]
     assert files["images/logo.png"] == PNG
     assert {files["images/x.png"], files["images/x-2.png"]} == {PNG + b"a", PNG + b"b"}
     assert files["spring.mwt"] == (project / "spring.mwt").read_bytes()
@@ -444,8 +506,11 @@ def test_bundle_for_an_esp_with_utm(project: Path) -> None:
 def test_bundle_of_an_mjml_source(tmp_path: Path) -> None:
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "card.png").write_bytes(PNG)
-    source = (ROOT / "examples" / "hello.mjml").read_text(encoding="utf-8").replace(
-        "https://placehold.co/1040x480/dbeafe/1e3a8a.png?text=Hello", "img/card.png")
+    source = (
+        (ROOT / "examples" / "hello.mjml")
+        .read_text(encoding="utf-8")
+        .replace("https://placehold.co/1040x480/dbeafe/1e3a8a.png?text=Hello", "img/card.png")
+    )
     (tmp_path / "hello.mjml").write_text(source, encoding="utf-8")
     export_bundle(tmp_path / "hello.mjml", tmp_path / "hello.zip")
     files = read_zip(tmp_path / "hello.zip")

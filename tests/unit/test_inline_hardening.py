@@ -1,5 +1,6 @@
 """The CSS inliner never touches the network or the file system, never truncates, never hangs
 (reference/hardening.md §3.1), and keeps what MJML's responsive output needs."""
+
 from __future__ import annotations
 
 import http.server
@@ -21,6 +22,7 @@ MAX_SECONDS = 5.0
 
 
 # --- a loopback spy: records every request, serves CSS that would be visible if inlined ----
+
 
 class _Spy(http.server.BaseHTTPRequestHandler):
     requests: list[str]
@@ -84,14 +86,28 @@ class _FileSpy:
 
 # --- builders ----------------------------------------------------------------------------------
 
+
 def _html_doc(html: str, **settings: Any) -> Document:
-    return Document.model_validate({
-        "subject": "Hardening", "settings": settings,
-        "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [
-            {"id": "b1", "type": "html", "props": {"html": html}},
-            {"id": "b2", "type": "text", "props": {"html": "<p>Body text</p>"}},
-        ]}]}],
-    })
+    return Document.model_validate(
+        {
+            "subject": "Hardening",
+            "settings": settings,
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "blocks": [
+                                {"id": "b1", "type": "html", "props": {"html": html}},
+                                {"id": "b2", "type": "text", "props": {"html": "<p>Body text</p>"}},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def _timed(fn: Any, *args: Any) -> BuildResult:
@@ -118,6 +134,7 @@ def _assert_common(html: str) -> None:
 
 # --- network ------------------------------------------------------------------------------------
 
+
 def test_raw_html_link_and_imports_fetch_nothing(spy: http.server.ThreadingHTTPServer) -> None:
     port = _port(spy)
     raw = (
@@ -136,9 +153,10 @@ def test_raw_html_link_and_imports_fetch_nothing(spy: http.server.ThreadingHTTPS
 
 def test_imports_in_document_inline_css_fetch_nothing(spy: http.server.ThreadingHTTPServer) -> None:
     port = _port(spy)
-    doc = _html_doc('<p class="x">X</p>',
-                    inline_css=f"@import url(http://127.0.0.1:{port}/s.css); @import 'file:///dev/zero'; "
-                               ".x { color: #ff0000; }")
+    doc = _html_doc(
+        '<p class="x">X</p>',
+        inline_css=f"@import url(http://127.0.0.1:{port}/s.css); @import 'file:///dev/zero'; .x {{ color: #ff0000; }}",
+    )
     result = _timed(build_document, doc)
     assert spy.requests == []  # type: ignore[attr-defined]
     _assert_common(result.html)
@@ -168,7 +186,9 @@ def test_mjml_source_raw_and_inline_style_fetch_nothing(spy: http.server.Threadi
     y = re.search(r'<p class="y"[^>]*>', html)
     assert y and re.search(r"color:\s*(#ff0000|#f00|red)", y.group(0)), "the .y rule was not inlined"
     # The only @import left is the web font node MJML links for the default Ubuntu family.
-    assert re.findall(r"@import[^;]*", html) == ["@import url(https://fonts.googleapis.com/css?family=Ubuntu:300,400,500,700)"]
+    assert re.findall(r"@import[^;]*", html) == [
+        "@import url(https://fonts.googleapis.com/css?family=Ubuntu:300,400,500,700)"
+    ]
     assert "@import" not in build_mjml_text(source, web_fonts=False).html
 
 
@@ -185,13 +205,17 @@ def test_cssutils_fetcher_is_disabled(spy: http.server.ThreadingHTTPServer) -> N
 
 # --- file system ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("link", [
-    '<link href="/etc/passwd">',
-    '<link rel="stylesheet" href="/etc/passwd">',
-    "<link rel=stylesheet href=secret.css>",
-    '<link rel=stylesheet href="secret.css">',
-    '<link rel="stylesheet" href="file:///etc/passwd">',
-])
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<link href="/etc/passwd">',
+        '<link rel="stylesheet" href="/etc/passwd">',
+        "<link rel=stylesheet href=secret.css>",
+        '<link rel=stylesheet href="secret.css">',
+        '<link rel="stylesheet" href="file:///etc/passwd">',
+    ],
+)
 def test_link_to_files_reads_nothing(link: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "secret.css").write_text(".x { color: #00ff00; }", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -210,13 +234,16 @@ def test_link_to_files_reads_nothing(link: str, tmp_path: Path, monkeypatch: pyt
 
 # --- size ---------------------------------------------------------------------------------------
 
+
 def test_12_mb_data_uri_is_not_truncated() -> None:
     """A 12 MB data: URI is over libxml2's 10 MB node limit. The document model and the MJML
     input limit refuse such a prop before compiling, so the huge image goes into the compiled
     HTML of a raw-HTML block and the inliner gets that (what it would see if limits changed)."""
-    doc = _html_doc('<style>.marker { color: #123456; }</style>'
-                    '<img src="data:image/png;base64,PLACEHOLDER" alt="big">'
-                    '<p class="marker">MARKER-AFTER-IMAGE</p>')
+    doc = _html_doc(
+        "<style>.marker { color: #123456; }</style>"
+        '<img src="data:image/png;base64,PLACEHOLDER" alt="big">'
+        '<p class="marker">MARKER-AFTER-IMAGE</p>'
+    )
     out = document_to_mjml(doc)
     assert out.needs_inlining
     compiled = compile_mjml(out.mjml)
@@ -238,9 +265,11 @@ def test_12_mb_data_uri_is_not_truncated() -> None:
 
 # --- what MJML's output needs ---------------------------------------------------------------
 
+
 def test_responsive_media_queries_and_important_survive() -> None:
-    doc = _html_doc('<style>.x { color: #123456 !important; }</style><p class="x">X</p>',
-                    inline_css="p { margin: 0 !important; }")
+    doc = _html_doc(
+        '<style>.x { color: #123456 !important; }</style><p class="x">X</p>', inline_css="p { margin: 0 !important; }"
+    )
     two_columns = doc.model_dump(mode="json")
     two_columns["rows"][0]["columns"] = [
         {"id": "c1", "width": 50, "blocks": two_columns["rows"][0]["columns"][0]["blocks"]},
@@ -264,7 +293,7 @@ def test_responsive_media_queries_and_important_survive() -> None:
 
 
 def test_doctype_and_no_premailer_markers() -> None:
-    html = build_document(_html_doc('<style>p { color: #123456; }</style><p>X</p>')).html
+    html = build_document(_html_doc("<style>p { color: #123456; }</style><p>X</p>")).html
     assert html.startswith("<!doctype html><html")
     assert html.count("<!doctype") == 1 and "<!DOCTYPE" not in html
     assert "data-premailer" not in html
@@ -280,15 +309,15 @@ def test_inlining_runs_only_when_there_is_css() -> None:
 
 
 def test_text_whose_lowercase_is_longer() -> None:
-    """"İ".lower() is two characters: offsets found in lowered text must not be used on the
+    """ "İ".lower() is two characters: offsets found in lowered text must not be used on the
     original (it put the end sentinel inside </body> and skipped raw-HTML normalisation)."""
-    raw = "İ" * 40 + "<style>.x { color: #123456; }</style>" + "<p class=\"x\" title='say \"hi\"'>İstanbul</p>"
+    raw = "İ" * 40 + "<style>.x { color: #123456; }</style>" + '<p class="x" title=\'say "hi"\'>İstanbul</p>'
     doc = _html_doc(raw)
     doc = Document.model_validate({**doc.model_dump(mode="json"), "subject": "İndirim " * 10})
     html = build_document(doc).html
     _assert_common(html)
     assert html.endswith("</body></html>") and "&lt;/body" not in html
-    assert '<title>İndirim İndirim' in html
-    assert 'title=\'say "hi"\'' in html or 'title="say &quot;hi&quot;"' in html
+    assert "<title>İndirim İndirim" in html
+    assert "title='say \"hi\"'" in html or 'title="say &quot;hi&quot;"' in html
     assert "#123456" in _style_of(html, "x")
     assert "@media only screen and (min-width:480px)" in html

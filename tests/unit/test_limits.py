@@ -60,12 +60,17 @@ def test_constants() -> None:
     [
         ("<a><b><c></c></b></a>", 3),
         ("<a/><b /><c x='1'/>", 0),  # self-closing
-        ("<p>x<br>y<BR><img src=x><hr><meta charset=utf-8><link rel=x><input>"
-         "<col><area><base><embed><source><track><wbr><param></p>", 1),  # void elements
+        (
+            "<p>x<br>y<BR><img src=x><hr><meta charset=utf-8><link rel=x><input>"
+            "<col><area><base><embed><source><track><wbr><param></p>",
+            1,
+        ),  # void elements
         ("<div></br></div>", 1),  # a stray close of a void element does not pop
         ("<!-- <a><b><c> -->", 0),
-        ("<!--[if mso | IE]><table><tr><td><![endif]--><div></div>"
-         "<!--[if mso | IE]></td></tr></table><![endif]-->", 1),  # MSO conditionals
+        (
+            "<!--[if mso | IE]><table><tr><td><![endif]--><div></div><!--[if mso | IE]></td></tr></table><![endif]-->",
+            1,
+        ),  # MSO conditionals
         ("<!--[if !mso]><!--><div>x</div><!--<![endif]-->", 1),  # downlevel-revealed
         ("<!doctype html><?xml version='1.0'?><![CDATA[<a><b><c>]]><x/>", 0),
         ("<mj-text>a < b, <5 items, x<y</mj-text>", 1),  # "<" that is not a tag
@@ -148,8 +153,7 @@ def test_normal_document_passes_and_compiles() -> None:
     assert depth(text) == 6  # mjml > mj-body > section > column > text > b
     # The checker agrees with MRML that this is fine (merge tags are tokenized before
     # MRML in the real pipeline, so leave them out of the compile check).
-    mjml2html(text.replace("<< data:firstname >>", "T0").replace("<< link:view_online >>", "T1"),
-              fonts={})
+    mjml2html(text.replace("<< data:firstname >>", "T0").replace("<< link:view_online >>", "T1"), fonts={})
 
 
 def test_six_megabytes_rejected() -> None:
@@ -191,17 +195,13 @@ def test_output_size() -> None:
     check_output_size("x" * MAX_OUTPUT_BYTES, "hello.mjml")
     with pytest.raises(OutputTooLarge) as info:
         check_output_size("x" * (26 * 1024 * 1024), "hello.mjml")
-    assert str(info.value) == (
-        "hello.mjml: template too large: the HTML would be 26 MB (limit 20 MB)."
-    )
+    assert str(info.value) == ("hello.mjml: template too large: the HTML would be 26 MB (limit 20 MB).")
     assert isinstance(info.value, LimitError)
 
 
 def test_amplified_output_is_capped() -> None:
     """bad-inputs row 5: MRML amplifies about 16x, so a small source can exceed 20 MB."""
-    section = (
-        "<mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section>"
-    )
+    section = "<mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section>"
     source = document(section * 8000)
     check_markup_limits(source)  # the source is small and flat: the precheck passes
     html = mjml2html(source, fonts={})

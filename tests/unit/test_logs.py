@@ -1,4 +1,5 @@
 """Issue 16 item 6: the log file rotates at 1 MB and keeps three old copies."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,11 +1,12 @@
 """The merge-language grammar: every construct, and every error with its position."""
+
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from mailwright.app.merge import MergeSyntaxError, parse, parse_expression, parse_repeat
-from mailwright.app.merge.ast import BoolOp, Compare, Const, For, If, Not, Output, Ref, Text
+from mailwright.app.merge.ast import BoolOp, Compare, Const, For, If, Not, Output, Text
 
 
 def one(text: str):
@@ -27,7 +28,12 @@ def test_output_with_namespace_dotted_and_quoted_paths():
 def test_filters_and_arguments():
     node = one('<< data:name | default("there") | upper | truncate(10) | number(2) | urlencode >>')
     assert [(f.name, f.args) for f in node.filters] == [
-        ("default", ("there",)), ("upper", ()), ("truncate", (10,)), ("number", (2,)), ("urlencode", ())]
+        ("default", ("there",)),
+        ("upper", ()),
+        ("truncate", (10,)),
+        ("number", (2,)),
+        ("urlencode", ()),
+    ]
     assert one("<< data:x | default('single') >>").filters[0].args == ("single",)
     assert one("<< data:x | default(0) >>").filters[0].args == (0,)
 
@@ -55,7 +61,9 @@ def test_precedence_or_binds_looser_than_and_and_parentheses_work():
 
 
 def test_loops_scope_their_variable():
-    node = one("<% for item in data:order.items %><< item:name >> <% for x in item:parts %><< x:id >><% endfor %><% endfor %>")
+    node = one(
+        "<% for item in data:order.items %><< item:name >> <% for x in item:parts %><< x:id >><% endfor %><% endfor %>"
+    )
     assert isinstance(node, For) and node.var == "item"
     assert node.iterable.path == ("order", "items")
     with pytest.raises(MergeSyntaxError, match="unknown namespace 'item'"):
@@ -80,30 +88,33 @@ def test_repeat_and_condition_helpers():
         parse_repeat("data:items", "d.mwt: b3.repeat")
 
 
-@pytest.mark.parametrize("text, where, message", [
-    ("<< Prev | Next >>", "1:4", "'Prev' is not a field"),
-    ("Hi <<data:x | Next >>", "1:15", "unknown filter 'Next'"),
-    ("<< data:x | nope >>", "1:13", "unknown filter 'nope'"),
-    ("<< foo:bar >>", "1:4", "unknown namespace 'foo'"),
-    ("<< link:home >>", "1:4", "unknown link"),
-    ("line one\n  << data:x | truncate('a') >>", "2:15", "needs a whole number"),
-    ("<< data:x | default >>", "1:13", "takes 1 argument"),
-    ("<< data:x | upper(1) >>", "1:13", "takes 0 argument"),
-    ("<< >>", "1:1", "empty merge tag"),
-    ("a << b", "1:3", "starts no merge tag"),
-    ("<<- arrows ->>", "1:1", "whitespace control"),
-    ("<% if data:a %>x", "1:1", "never closed"),
-    ("x<% endif %>", "1:2", "endif without an open if"),
-    ("<% else %>", "1:1", "else without an open if"),
-    ("<% if data:a %><% else %><% else %><% endif %>", "1:26", "a second else"),
-    ("<% if data:a %><% else %><% elif data:b %><% endif %>", "1:26", "elif after else"),
-    ("<% for x in data:l %><% endif %>", "1:22", "still open"),
-    ("<% for data in data:l %><% endfor %>", "1:8", "loop variable"),
-    ("<% for x data:l %><% endfor %>", "1:10", "expected 'in'"),
-    ("<% while data:x %>", "1:1", "holds if, elif"),
-    ("<% if data:a == %><% endif %>", "1:17", "ends too early"),
-    ("<% if (data:a %><% endif %>", "1:15", "missing ')'"),
-])
+@pytest.mark.parametrize(
+    "text, where, message",
+    [
+        ("<< Prev | Next >>", "1:4", "'Prev' is not a field"),
+        ("Hi <<data:x | Next >>", "1:15", "unknown filter 'Next'"),
+        ("<< data:x | nope >>", "1:13", "unknown filter 'nope'"),
+        ("<< foo:bar >>", "1:4", "unknown namespace 'foo'"),
+        ("<< link:home >>", "1:4", "unknown link"),
+        ("line one\n  << data:x | truncate('a') >>", "2:15", "needs a whole number"),
+        ("<< data:x | default >>", "1:13", "takes 1 argument"),
+        ("<< data:x | upper(1) >>", "1:13", "takes 0 argument"),
+        ("<< >>", "1:1", "empty merge tag"),
+        ("a << b", "1:3", "starts no merge tag"),
+        ("<<- arrows ->>", "1:1", "whitespace control"),
+        ("<% if data:a %>x", "1:1", "never closed"),
+        ("x<% endif %>", "1:2", "endif without an open if"),
+        ("<% else %>", "1:1", "else without an open if"),
+        ("<% if data:a %><% else %><% else %><% endif %>", "1:26", "a second else"),
+        ("<% if data:a %><% else %><% elif data:b %><% endif %>", "1:26", "elif after else"),
+        ("<% for x in data:l %><% endif %>", "1:22", "still open"),
+        ("<% for data in data:l %><% endfor %>", "1:8", "loop variable"),
+        ("<% for x data:l %><% endfor %>", "1:10", "expected 'in'"),
+        ("<% while data:x %>", "1:1", "holds if, elif"),
+        ("<% if data:a == %><% endif %>", "1:17", "ends too early"),
+        ("<% if (data:a %><% endif %>", "1:15", "missing ')'"),
+    ],
+)
 def test_errors_name_line_and_column(text, where, message):
     with pytest.raises(MergeSyntaxError) as info:
         parse(text, "welcome.mwt: b7.props.text")
@@ -111,23 +122,26 @@ def test_errors_name_line_and_column(text, where, message):
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize("hostile", [
-    "<< ''.__class__ >>",
-    "<< data.__class__.__mro__ >>",
-    "<< data:x.__class__ >>",
-    "<< data|attr('__class__') >>",
-    "<< data:x | attr('__class__') >>",
-    "<< lipsum.__globals__ >>",
-    "<< cycler.__init__.__globals__.os >>",
-    "<< ('a' * 10**9) >>",
-    "<< 2 ** 10**8 >>",
-    "<< range(10**9) >>",
-    "<< 'x'|center(10**9) >>",
-    "<< data:x + 1 >>",
-    "<< data:x() >>",
-    "<% if data:x.__len__() %><% endif %>",
-    "<% for x in range(9) %><% endfor %>",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<< ''.__class__ >>",
+        "<< data.__class__.__mro__ >>",
+        "<< data:x.__class__ >>",
+        "<< data|attr('__class__') >>",
+        "<< data:x | attr('__class__') >>",
+        "<< lipsum.__globals__ >>",
+        "<< cycler.__init__.__globals__.os >>",
+        "<< ('a' * 10**9) >>",
+        "<< 2 ** 10**8 >>",
+        "<< range(10**9) >>",
+        "<< 'x'|center(10**9) >>",
+        "<< data:x + 1 >>",
+        "<< data:x() >>",
+        "<% if data:x.__len__() %><% endif %>",
+        "<% for x in range(9) %><% endfor %>",
+    ],
+)
 def test_injection_attempts_are_rejected_before_anything_runs(hostile):
     with pytest.raises(MergeSyntaxError):
         parse(hostile, "evil.mjml")

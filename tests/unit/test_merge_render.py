@@ -1,4 +1,5 @@
 """Personalised rendering: what each recipient reads, safely escaped, with every gap reported."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,7 @@ def render(text: str, data=None, mode="html", **kw):
 
 
 def test_values_are_html_escaped_in_html_and_literal_in_headers():
-    assert render("Hi << data:n >>", {"n": "Ann <b> & \"Co\""}).text == "Hi Ann &lt;b&gt; &amp; &#34;Co&#34;"
+    assert render("Hi << data:n >>", {"n": 'Ann <b> & "Co"'}).text == "Hi Ann &lt;b&gt; &amp; &#34;Co&#34;"
     assert render("Hi << data:n >>", {"n": "Ann <b>"}, mode="text").text == "Hi Ann <b>"
     header = render("Re: << data:s >>", {"s": "Bob\r\nBcc: x@evil.test\x00 \u202eevil"}, mode="header").text
     assert header == "Re: BobBcc: x@evil.test evil"
@@ -67,7 +68,7 @@ def test_conditions_compare_csv_text_as_numbers_and_missing_as_false():
     assert render("<% if data:vip %>y<% else %>n<% endif %>", {"vip": ""}).text == "n"
     assert render("<% if data:vip %>y<% else %>n<% endif %>", {"vip": "Yes"}).text == "y"
     assert render('<% if "b" in data:tags %>y<% endif %>', {"tags": ["a", "b"]}).text == "y"
-    assert render('<% if not (data:a or data:b) %>y<% endif %>', {}).text == "y"
+    assert render("<% if not (data:a or data:b) %>y<% endif %>", {}).text == "y"
 
 
 def test_loops_over_lists_and_report_missing_item_fields():
@@ -83,8 +84,11 @@ def test_links_render_to_configurable_test_urls():
 
 
 def test_preview_marks_missing_fields_but_never_inside_attributes():
-    html = build_mjml_text('<mjml><mj-body><mj-section><mj-column><mj-text><a href="<< data:url >>">Hi << data:x >></a>'
-                           '</mj-text></mj-column></mj-section></mj-body></mjml>', source="m.mjml")
+    html = build_mjml_text(
+        '<mjml><mj-body><mj-section><mj-column><mj-text><a href="<< data:url >>">Hi << data:x >></a>'
+        "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        source="m.mjml",
+    )
     out = CompiledEmail(html).render({}, mark_missing=True).html
     assert '<mark class="mw-missing"' in out and "data:x</mark>" in out
     assert 'href=""' in out
@@ -98,19 +102,55 @@ def test_output_size_is_capped():
 
 
 def _doc(**extra) -> Document:
-    return Document.model_validate({
-        "subject": "Hello << data:first | default(\"there\") >>",
-        "preheader": "For << data:first >>",
-        "variables": {"campaign": "Spring"},
-        "rows": [
-            {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-                {"id": "b1", "type": "heading", "props": {"text": "<< var:campaign >> sale for << data:first >>"}},
-                {"id": "b2", "type": "text", "props": {"html": "<p>Only for pros</p>"}, "condition": 'data:plan == "pro"'},
-                {"id": "b3", "type": "text", "props": {"html": "<p>Item: << item:name >></p>"}, "repeat": "item in data:items"},
-            ]}]},
-            {"id": "r2", "condition": "data:vip", "columns": [{"id": "c2", "width": 100, "blocks": [
-                {"id": "b4", "type": "text", "props": {"html": "<p>VIP corner</p>"}}]}]},
-        ], **extra})
+    return Document.model_validate(
+        {
+            "subject": 'Hello << data:first | default("there") >>',
+            "preheader": "For << data:first >>",
+            "variables": {"campaign": "Spring"},
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "width": 100,
+                            "blocks": [
+                                {
+                                    "id": "b1",
+                                    "type": "heading",
+                                    "props": {"text": "<< var:campaign >> sale for << data:first >>"},
+                                },
+                                {
+                                    "id": "b2",
+                                    "type": "text",
+                                    "props": {"html": "<p>Only for pros</p>"},
+                                    "condition": 'data:plan == "pro"',
+                                },
+                                {
+                                    "id": "b3",
+                                    "type": "text",
+                                    "props": {"html": "<p>Item: << item:name >></p>"},
+                                    "repeat": "item in data:items",
+                                },
+                            ],
+                        }
+                    ],
+                },
+                {
+                    "id": "r2",
+                    "condition": "data:vip",
+                    "columns": [
+                        {
+                            "id": "c2",
+                            "width": 100,
+                            "blocks": [{"id": "b4", "type": "text", "props": {"html": "<p>VIP corner</p>"}}],
+                        }
+                    ],
+                },
+            ],
+            **extra,
+        }
+    )
 
 
 def test_document_conditions_and_repeats_render_per_recipient():
@@ -138,11 +178,23 @@ def test_bad_tags_in_a_document_name_the_block_and_field():
 
 
 def test_line_items_block_repeats_its_rows():
-    doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-        {"id": "b1", "type": "line_items"}]}]}]})
+    doc = Document.model_validate(
+        {
+            "rows": [
+                {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [{"id": "b1", "type": "line_items"}]}]}
+            ]
+        }
+    )
     email = CompiledEmail(build_document(doc))
-    out = email.render({"order": {"items": [{"name": "Tea", "quantity": 2, "price": "$4"},
-                                            {"name": "Mug", "quantity": 1, "price": "$9"}],
-                                  "subtotal": "$17", "shipping": "$0", "total": "$17"}})
+    out = email.render(
+        {
+            "order": {
+                "items": [{"name": "Tea", "quantity": 2, "price": "$4"}, {"name": "Mug", "quantity": 1, "price": "$9"}],
+                "subtotal": "$17",
+                "shipping": "$0",
+                "total": "$17",
+            }
+        }
+    )
     assert out.html.count("<strong>Tea</strong>") == 1 and "<strong>Mug</strong>" in out.html
     assert "$17" in out.html and "Tea" in out.text

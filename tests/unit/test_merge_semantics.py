@@ -1,5 +1,6 @@
 """The merge language's semantics (docs/merge-semantics.md): truth, emptiness, numbers stored as
 text, each filter, and the rules an ESP's engine keeps where its export cannot follow ours."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,9 +27,22 @@ def test_empty_values_are_false(value):
     assert show("<% if data:v %>T<% else %>F<% endif %>", {}) == "F"
 
 
-@pytest.mark.parametrize("value,bigger", [("7", True), (" 7 ", True), ("7.5", True), ("-2.5", False), (7, True),
-                                          ("5", False), ("abc", False), ("", False), ("1,234", False),
-                                          ("1e3", False), (None, False)])
+@pytest.mark.parametrize(
+    "value,bigger",
+    [
+        ("7", True),
+        (" 7 ", True),
+        ("7.5", True),
+        ("-2.5", False),
+        (7, True),
+        ("5", False),
+        ("abc", False),
+        ("", False),
+        ("1,234", False),
+        ("1e3", False),
+        (None, False),
+    ],
+)
 def test_text_holding_a_number_compares_with_a_written_number(value, bigger):
     assert (show("<% if data:v > 5 %>T<% else %>F<% endif %>", {"v": value}) == "T") is bigger
     # what is no number is never in order, and never equal: only != holds
@@ -48,8 +62,18 @@ def test_text_compares_with_text_exactly():
     assert show("<% if data:n == 7 %>T<% else %>F<% endif %>", {"n": "7.0"}) == "T"
 
 
-@pytest.mark.parametrize("value,shown", [("1234.5", "1234.50"), (1234.5, "1234.50"), ("0.125", "0.13"),
-                                         (2.675, "2.68"), ("-0.001", "0.00"), ("abc", ""), ("1,234", "")])
+@pytest.mark.parametrize(
+    "value,shown",
+    [
+        ("1234.5", "1234.50"),
+        (1234.5, "1234.50"),
+        ("0.125", "0.13"),
+        (2.675, "2.68"),
+        ("-0.001", "0.00"),
+        ("abc", ""),
+        ("1,234", ""),
+    ],
+)
 def test_number_rounds_half_up_without_separators_like_floatformat(value, shown):
     assert show("<< data:v | number(2) >>", {"v": value}) == shown
     assert show('<< data:v | number(2) | default("n/a") >>', {"v": "abc"}) == "n/a"
@@ -59,7 +83,7 @@ def test_number_rounds_half_up_without_separators_like_floatformat(value, shown)
 def test_filters_as_the_engines_write_them():
     s = "o'neil jean-paul (bob) x.y"
     assert show("<< data:v | capitalize >>", {"v": "mcDONALD élan"}) == "Mcdonald élan"
-    assert show("<< data:v | title >>", {"v": s}) == "O'neil Jean-Paul (Bob) X.y"       # Jinja
+    assert show("<< data:v | title >>", {"v": s}) == "O'neil Jean-Paul (Bob) X.y"  # Jinja
     assert show("<< data:v | title >>", {"v": s}, "klaviyo") == "O'Neil Jean-Paul (Bob) X.Y"  # Django
     assert show("<< data:v | capitalize >>", {"v": "mcDONALD"}, "iterable") == "McDONALD"
     assert show("<< data:v | truncate(7) >>", {"v": "Hello world"}) == "Hello …"

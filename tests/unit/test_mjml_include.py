@@ -1,4 +1,5 @@
 """Issue 13 item 3: <mj-include> for .mjml partials, CSS and HTML, only inside the template's folder."""
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,10 @@ HEADER = """<mj-section background-color="#222222">
   </mj-column>
 </mj-section>
 """
-LOGO = ('<mjml><mj-head><mj-attributes><mj-text font-size="21px" /></mj-attributes></mj-head>'
-        '<mj-body><mj-image src="https://x.test/logo.png" alt="Logo" /></mj-body></mjml>\n')
+LOGO = (
+    '<mjml><mj-head><mj-attributes><mj-text font-size="21px" /></mj-attributes></mj-head>'
+    '<mj-body><mj-image src="https://x.test/logo.png" alt="Logo" /></mj-body></mjml>\n'
+)
 
 
 def project(tmp_path: Path, body: str) -> Path:
@@ -28,21 +31,26 @@ def project(tmp_path: Path, body: str) -> Path:
     (tmp_path / "partials" / "styles.css").write_text(".red { color: #cc0000; }\n", encoding="utf-8")
     (tmp_path / "partials" / "legal.html").write_text('<p class="red">Legal text</p>\n', encoding="utf-8")
     main_file = tmp_path / "main.mjml"
-    main_file.write_text(f"<mjml>\n  <mj-head><mj-title>Inc</mj-title></mj-head>\n  <mj-body>\n{body}\n"
-                         "  </mj-body>\n</mjml>\n", encoding="utf-8")
+    main_file.write_text(
+        f"<mjml>\n  <mj-head><mj-title>Inc</mj-title></mj-head>\n  <mj-body>\n{body}\n  </mj-body>\n</mjml>\n",
+        encoding="utf-8",
+    )
     return main_file
 
 
 def test_partials_css_and_html_are_included_as_mjml_does(tmp_path: Path) -> None:
-    src = project(tmp_path, '<mj-include path="partials/header.mjml" />\n'
-                            '<mj-include path="partials/styles.css" type="css" css-inline="inline" />\n'
-                            '<mj-include path="partials/legal.html" type="html" />\n'
-                            '<!-- <mj-include path="/etc/passwd" /> -->')
+    src = project(
+        tmp_path,
+        '<mj-include path="partials/header.mjml" />\n'
+        '<mj-include path="partials/styles.css" type="css" css-inline="inline" />\n'
+        '<mj-include path="partials/legal.html" type="html" />\n'
+        '<!-- <mj-include path="/etc/passwd" /> -->',
+    )
     result = build_file(src)
     assert 'Header for << data:firstname | default("you") >>' in result.html  # merge tags in partials work
-    assert 'alt="Logo"' in result.html                                        # nested, a whole <mjml> file
-    assert "font-size:21px" in result.html                                    # its head reached the head
-    assert '<p class="red" style="color:#c00">Legal text</p>' in result.html   # CSS inlined
+    assert 'alt="Logo"' in result.html  # nested, a whole <mjml> file
+    assert "font-size:21px" in result.html  # its head reached the head
+    assert '<p class="red" style="color:#c00">Legal text</p>' in result.html  # CSS inlined
     assert "Header for" in result.text and "Legal text" in result.text
 
 
@@ -50,13 +58,16 @@ def test_the_mjml_extension_may_be_left_out(tmp_path: Path) -> None:
     assert "Header for" in build_file(project(tmp_path, '<mj-include path="partials/header" />')).html
 
 
-@pytest.mark.parametrize("ref, says", [
-    ("/etc/passwd", "write a path relative to this file"),
-    ("https://example.com/x.mjml", "not URLs"),
-    ("file:///etc/passwd", "not URLs"),
-    ("../outside.mjml", "is outside the template's folder"),
-    ("partials/missing.mjml", "no such file"),
-])
+@pytest.mark.parametrize(
+    "ref, says",
+    [
+        ("/etc/passwd", "write a path relative to this file"),
+        ("https://example.com/x.mjml", "not URLs"),
+        ("file:///etc/passwd", "not URLs"),
+        ("../outside.mjml", "is outside the template's folder"),
+        ("partials/missing.mjml", "no such file"),
+    ],
+)
 def test_includes_that_leave_the_folder_or_do_not_exist_are_refused_at_their_line(tmp_path: Path, ref, says) -> None:
     (tmp_path / "outside.mjml").write_text("<mj-text>SECRET</mj-text>", encoding="utf-8")
     folder = tmp_path / "project"
@@ -106,8 +117,9 @@ def test_the_size_limit_counts_what_is_included(tmp_path: Path) -> None:
 
 def test_an_error_inside_a_partial_names_the_partial_and_its_line(tmp_path: Path) -> None:
     src = project(tmp_path, '<mj-include path="partials/bad.mjml" />')
-    (tmp_path / "partials" / "bad.mjml").write_text("<mj-section><mj-column>\n<mj-text>a < b</mj-text>\n"
-                                                    "</mj-column></mj-section>", encoding="utf-8")
+    (tmp_path / "partials" / "bad.mjml").write_text(
+        "<mj-section><mj-column>\n<mj-text>a < b</mj-text>\n</mj-column></mj-section>", encoding="utf-8"
+    )
     with pytest.raises(BuildError) as info:
         build_file(src)
     assert str(info.value).startswith(str(tmp_path / "partials" / "bad.mjml") + ":2:")

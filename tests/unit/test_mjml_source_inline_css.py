@@ -1,4 +1,5 @@
 """`build --mjml` writes MJML that builds to the same email, CSS to inline included."""
+
 from pathlib import Path
 
 from mailwright.app.pipeline import build_document, build_mjml_text
@@ -22,7 +23,7 @@ def test_the_mjml_of_a_document_with_css_to_inline_builds_to_the_same_email() ->
 def test_css_cannot_close_the_style_element() -> None:
     built = build_document(_with_css("p { color: #123456; } /* </mj-style><mj-raw>x</mj-raw> */"))
     assert built.mjml.count("</mj-style>") == built.mjml.count("<mj-style")
-    build_mjml_text(built.mjml)   # still well-formed MJML
+    build_mjml_text(built.mjml)  # still well-formed MJML
 
 
 def test_no_css_no_style_element() -> None:

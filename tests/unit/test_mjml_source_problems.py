@@ -1,5 +1,6 @@
 """What an MJML author is told about elements the compiler cannot use (issue 13, found by the
 public corpus): an element MJML does not define, and one that mjml-python does not support."""
+
 from __future__ import annotations
 
 import subprocess
@@ -23,9 +24,11 @@ def test_an_element_mjml_does_not_define_is_reported_with_its_place():
 
 
 def test_known_elements_comments_and_raw_html_are_not_reported():
-    text = ("<mjml><mj-head><mj-attributes><mj-all font-family='Arial'/></mj-attributes></mj-head>"
-            + BODY.format("<!-- <mj-old> --><mj-raw><mj-custom-looking>x</mj-custom-looking></mj-raw>")
-            + "</mjml>")
+    text = (
+        "<mjml><mj-head><mj-attributes><mj-all font-family='Arial'/></mj-attributes></mj-head>"
+        + BODY.format("<!-- <mj-old> --><mj-raw><mj-custom-looking>x</mj-custom-looking></mj-raw>")
+        + "</mjml>"
+    )
     assert not [f for f in check_mjml_text(text, source="t.mjml").findings if f.code == "unknown-element"]
 
 
@@ -36,26 +39,33 @@ def test_the_shipped_mjml_examples_use_only_mjml_elements(example):
 
 
 def test_mj_html_attributes_is_refused_with_what_to_do(tmp_path):
-    text = ("<mjml>\n  <mj-head>\n    <mj-html-attributes><mj-selector path='.c div'>"
-            "<mj-html-attribute name='data-id'>42</mj-html-attribute></mj-selector></mj-html-attributes>\n"
-            "  </mj-head>\n  " + BODY.format("") + "\n</mjml>")
+    text = (
+        "<mjml>\n  <mj-head>\n    <mj-html-attributes><mj-selector path='.c div'>"
+        "<mj-html-attribute name='data-id'>42</mj-html-attribute></mj-selector></mj-html-attributes>\n"
+        "  </mj-head>\n  " + BODY.format("") + "\n</mjml>"
+    )
     with pytest.raises(BuildError) as e:
         build_mjml_text(text, source="attrs.mjml")
     assert str(e.value).startswith("attrs.mjml:3:6:")
     assert "not supported by mjml-python" in str(e.value) and "mj-raw" in str(e.value)
     src = tmp_path / "attrs.mjml"
     src.write_text(text, encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "mailwright", "build", str(src), "-o", str(tmp_path / "o.html")],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "mailwright", "build", str(src), "-o", str(tmp_path / "o.html")],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr and "remove it" in run.stderr
 
 
 def test_text_written_between_columns_is_left_out_as_node_does():
     # node MJML 5.4.1 on this source shows only keep, keep2 and k3 (checked by hand)
-    text = ("<mjml><mj-body>bodytext<mj-section>before<mj-column><mj-text>keep</mj-text></mj-column\n>between"
-            "<mj-column><mj-text>keep2</mj-text></mj-column>after</mj-section><mj-wrapper>wrap<mj-section>"
-            "<mj-group>grp<mj-column><mj-text>k3 <b>bold</b></mj-text></mj-column></mj-group></mj-section>"
-            "</mj-wrapper></mj-body></mjml>")
+    text = (
+        "<mjml><mj-body>bodytext<mj-section>before<mj-column><mj-text>keep</mj-text></mj-column\n>between"
+        "<mj-column><mj-text>keep2</mj-text></mj-column>after</mj-section><mj-wrapper>wrap<mj-section>"
+        "<mj-group>grp<mj-column><mj-text>k3 <b>bold</b></mj-text></mj-column></mj-group></mj-section>"
+        "</mj-wrapper></mj-body></mjml>"
+    )
     plain = build_mjml_text(text, source="stray.mjml").text
     for word in ("bodytext", "before", "between", "after", "wrap", "grp"):
         assert word not in plain
@@ -63,11 +73,14 @@ def test_text_written_between_columns_is_left_out_as_node_does():
 
 
 def test_an_inline_style_whose_closing_tag_spans_lines_is_inlined():
-    text = ("<mjml><mj-head><mj-style inline=\"inline\">.big { font-size: 31px; }</mj-style\n></mj-head>"
-            + BODY.format("<mj-text css-class=\"x\"><p class=\"big\">Hi</p></mj-text>") + "</mjml>")
+    text = (
+        '<mjml><mj-head><mj-style inline="inline">.big { font-size: 31px; }</mj-style\n></mj-head>'
+        + BODY.format('<mj-text css-class="x"><p class="big">Hi</p></mj-text>')
+        + "</mjml>"
+    )
     html = build_mjml_text(text, source="s.mjml").html
-    assert '<p class="big" style="font-size:31px">Hi' in html   # inlined on the element
-    assert ".big" not in html                                   # and not left as a style sheet
+    assert '<p class="big" style="font-size:31px">Hi' in html  # inlined on the element
+    assert ".big" not in html  # and not left as a style sheet
 
 
 def test_an_imported_email_links_the_mjml_web_fonts_its_source_links(tmp_path):
@@ -75,8 +88,9 @@ def test_an_imported_email_links_the_mjml_web_fonts_its_source_links(tmp_path):
     from mailwright.app.pipeline import build_document
 
     src = tmp_path / "u.mjml"
-    src.write_text("<mjml>" + BODY.format("<mj-text font-family=\"Ubuntu, Helvetica\">Hello</mj-text>")
-                   + "</mjml>", encoding="utf-8")
+    src.write_text(
+        "<mjml>" + BODY.format('<mj-text font-family="Ubuntu, Helvetica">Hello</mj-text>') + "</mjml>", encoding="utf-8"
+    )
     direct = build_mjml_text(src.read_text(encoding="utf-8"), source=str(src), base_dir=tmp_path)
     doc = import_file(src)
     doc = getattr(doc, "document", doc)
@@ -92,10 +106,15 @@ def test_a_file_using_mj_include_imports_with_its_partials_copied_in(tmp_path):
 
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "header.mjml").write_text(
-        "<mj-section><mj-column><mj-text>Header here</mj-text></mj-column></mj-section>", encoding="utf-8")
+        "<mj-section><mj-column><mj-text>Header here</mj-text></mj-column></mj-section>", encoding="utf-8"
+    )
     main = tmp_path / "main.mjml"
-    main.write_text("<mjml>\r\n<mj-body>\r\n<mj-include path=\"./parts/header.mjml\" />\r\n"
-                    + BODY[len("<mj-body>"):].format("") + "\r\n</mjml>\r\n", encoding="utf-8")
+    main.write_text(
+        '<mjml>\r\n<mj-body>\r\n<mj-include path="./parts/header.mjml" />\r\n'
+        + BODY[len("<mj-body>") :].format("")
+        + "\r\n</mjml>\r\n",
+        encoding="utf-8",
+    )
     report = import_report(main)
     assert "Header here" in build_document(report.document).text
     assert any("parts/header.mjml" in n and "copied into the document" in n for n in report.notes)

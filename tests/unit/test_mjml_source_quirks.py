@@ -1,5 +1,6 @@
 """Issue 13 items 1-2: files saved by Windows editors (CRLF, or a lone CR) build like LF files, and
 attribute values written over several lines or with backslashes reach the HTML as written."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,10 @@ HELLO = (ROOT / "examples" / "hello.mjml").read_text(encoding="utf-8")
 
 @pytest.mark.parametrize("ending", ["\r\n", "\r"])
 def test_an_mjml_file_with_windows_line_endings_builds_the_same_email(ending: str) -> None:
-    assert build_mjml_text(HELLO.replace("\n", ending), source="hello.mjml").html == \
-        build_mjml_text(HELLO, source="hello.mjml").html
+    assert (
+        build_mjml_text(HELLO.replace("\n", ending), source="hello.mjml").html
+        == build_mjml_text(HELLO, source="hello.mjml").html
+    )
 
 
 def test_positions_in_a_crlf_file_are_the_users_lines() -> None:
@@ -36,9 +39,11 @@ def test_a_raw_mjml_block_pasted_with_crlf_builds() -> None:
 
 def test_a_style_written_over_several_lines_reaches_the_html_intact() -> None:
     """issue 13 item 2: MRML wrote the line breaks as a literal \\n and browsers dropped the style."""
-    text = ('<mjml><mj-body><mj-section><mj-column><mj-text><h1 style="\n  color:#ffffff;\n  font-size:55px">Sale'
-            '</h1></mj-text><mj-button href="https://x.test"><span style="\n\tcolor: red;\n">Go</span></mj-button>'
-            '</mj-column></mj-section></mj-body></mjml>')
+    text = (
+        '<mjml><mj-body><mj-section><mj-column><mj-text><h1 style="\n  color:#ffffff;\n  font-size:55px">Sale'
+        '</h1></mj-text><mj-button href="https://x.test"><span style="\n\tcolor: red;\n">Go</span></mj-button>'
+        "</mj-column></mj-section></mj-body></mjml>"
+    )
     html = build_mjml_text(text, source="sale.mjml").html
     assert '<h1 style="   color:#ffffff;   font-size:55px">' in html
     assert '<span style="  color: red; ">' in html
@@ -52,7 +57,9 @@ def test_a_literal_backslash_n_the_user_wrote_is_kept() -> None:
 
 
 def test_an_mrml_error_in_a_file_with_backslashes_still_points_at_the_users_line() -> None:
-    text = '<mjml>\n<mj-body>\n<mj-text><p title="a\\b\\c\\d">x</p></mj-text>\n<mj-text>a < b</mj-text></mj-body></mjml>'
+    text = (
+        '<mjml>\n<mj-body>\n<mj-text><p title="a\\b\\c\\d">x</p></mj-text>\n<mj-text>a < b</mj-text></mj-body></mjml>'
+    )
     with pytest.raises(BuildError, match=r"^t\.mjml:4:12: "):
         build_mjml_text(text, source="t.mjml")
 
@@ -77,8 +84,9 @@ def test_comments_between_the_sections_of_a_wrapper_leave_no_stray_markup() -> N
         return re.sub(r"<!--.*?-->", "", html, flags=re.S)
 
     with_comments = build_mjml_text(WRAPPER, source="w.mjml").html
-    without = build_mjml_text(WRAPPER.replace("<!-- Header section -->", "").replace("<!-- Body section -->", ""),
-                              source="w.mjml").html
+    without = build_mjml_text(
+        WRAPPER.replace("<!-- Header section -->", "").replace("<!-- Body section -->", ""), source="w.mjml"
+    ).html
     assert outside_comments(with_comments) == outside_comments(without)
     assert "<!-- kept -->" in with_comments  # comments inside content stay
 
@@ -100,8 +108,9 @@ def test_mjml_default_fonts_are_linked_as_node_mjml_links_them() -> None:
 def test_a_family_counts_in_any_case_and_one_the_author_declares_is_theirs() -> None:
     text = PLAIN.replace("<mj-text>", '<mj-text font-family="open Sans, Arial">').format("Hi")
     assert build_mjml_text(text, source="o.mjml").web_fonts == ("Open Sans",)
-    declared = text.replace("<mjml>", '<mjml><mj-head><mj-font name="Open Sans" href="https://cdn.test/os.css" />'
-                                      "</mj-head>")
+    declared = text.replace(
+        "<mjml>", '<mjml><mj-head><mj-font name="Open Sans" href="https://cdn.test/os.css" /></mj-head>'
+    )
     assert build_mjml_text(declared, source="o.mjml").web_fonts == ()
     arial = PLAIN.replace("<mj-text>", '<mj-text font-family="Arial">').format("Hi")
     assert build_mjml_text(arial, source="a.mjml").web_fonts == ()

@@ -4,6 +4,7 @@ So the CLI starts fast and runs without a display, and everything can be tested 
 Two checks: a static scan of every import statement (including ones inside functions and
 `importlib.import_module("PySide6...")`), and a fresh interpreter that imports every module.
 """
+
 from __future__ import annotations
 
 import ast
@@ -31,8 +32,12 @@ def qt_imports(source: str, filename: str) -> list[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             names = [node.module or ""]
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                and isinstance(node.args[0].value, str):
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             func = node.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             if called in ("import_module", "__import__", "find_spec"):

@@ -5,6 +5,7 @@
 2. Merge tags come back verbatim wherever they are placed, with and without CSS inlining:
    as written in text, with `"` as `&quot;` and `&` as `&amp;` inside attributes.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -20,8 +21,12 @@ from mailwright.app.pipeline import BuildResult, build_document
 from mailwright.app.tokens import TAG_RE
 from mailwright.blocks import REGISTRY
 
-SETTINGS = settings(derandomize=True, max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 INLINE_CSS = "p { color: #123456; }"  # (cssutils would shorten #111111 to #111)
 
@@ -30,10 +35,41 @@ INLINE_CSS = "p { color: #123456; }"  # (cssutils would shorten #111111 to #111)
 # Text a user can type: any printable character (control, format, surrogate and private-use
 # characters excluded), with the characters that break markup over-represented.
 _chars = st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Cf"))
-_specials = st.sampled_from(["&", "<", ">", '"', "'", "\n", " ", "&amp;", "&lt;", "<b>", "</p>",
-                             "é", "ß", "Ω", "日本", "😀", "\u00a0", "\u2028", "%", "#", "\\",
-                             "<<", ">>", "<%", "%>", "<#", "#>", "MWTAG00000Z", "&#60;", "]]>",
-                             "İ"])  # "İ".lower() is two characters long
+_specials = st.sampled_from(
+    [
+        "&",
+        "<",
+        ">",
+        '"',
+        "'",
+        "\n",
+        " ",
+        "&amp;",
+        "&lt;",
+        "<b>",
+        "</p>",
+        "é",
+        "ß",
+        "Ω",
+        "日本",
+        "😀",
+        "\u00a0",
+        "\u2028",
+        "%",
+        "#",
+        "\\",
+        "<<",
+        ">>",
+        "<%",
+        "%>",
+        "<#",
+        "#>",
+        "MWTAG00000Z",
+        "&#60;",
+        "]]>",
+        "İ",
+    ]
+)  # "İ".lower() is two characters long
 plain_text = (
     st.lists(st.one_of(_chars, _specials), max_size=30)
     .map("".join)
@@ -94,8 +130,9 @@ def widths(draw: Any) -> list[float]:
 @st.composite
 def rows(draw: Any) -> dict[str, Any]:
     # (Not hide_on_desktop: a mobile-only row is rightly left out of the plain-text part.)
-    props = {name: draw(st.booleans()) for name in
-             ("stack_on_mobile", "reverse_on_mobile", "hide_on_mobile", "full_width")}
+    props = {
+        name: draw(st.booleans()) for name in ("stack_on_mobile", "reverse_on_mobile", "hide_on_mobile", "full_width")
+    }
     if draw(st.integers(0, 5)) == 0:
         hero = draw(blocks("hero"))
         return {"props": props, "columns": [{"width": 100, "blocks": [hero]}]}
@@ -120,8 +157,9 @@ def documents(draw: Any) -> tuple[Document, list[str]]:
                 b["id"] = f"b{n}"
                 shown.extend(b.pop("_shown"))
     settings_ = {"inline_css": INLINE_CSS} if draw(st.booleans()) else {}
-    doc = Document.model_validate({"subject": draw(plain_text), "preheader": draw(plain_text),
-                                   "settings": settings_, "rows": data_rows})
+    doc = Document.model_validate(
+        {"subject": draw(plain_text), "preheader": draw(plain_text), "settings": settings_, "rows": data_rows}
+    )
     return doc, shown
 
 
@@ -131,6 +169,7 @@ def norm(text: str) -> str:
 
 
 # --- 1. random documents compile and show their text ---------------------------------------
+
 
 @SETTINGS
 @given(documents())
@@ -213,11 +252,14 @@ def tagged_document(v: dict[str, str], inline_css: str | None) -> Document:
         {"id": "b3", "type": "button", "props": {"label": "Go", "href": v["href"]}},
         {"id": "b4", "type": "image", "props": {"alt": v["alt"], "src": v["src"]}},
     ]
-    return Document.model_validate({
-        "subject": v["subject"], "preheader": v["preheader"],
-        "settings": {"inline_css": inline_css} if inline_css else {},
-        "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": blocks_}]}],
-    })
+    return Document.model_validate(
+        {
+            "subject": v["subject"],
+            "preheader": v["preheader"],
+            "settings": {"inline_css": inline_css} if inline_css else {},
+            "rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": blocks_}]}],
+        }
+    )
 
 
 def _check_tags(result: BuildResult, v: dict[str, str]) -> None:

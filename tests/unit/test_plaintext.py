@@ -15,6 +15,7 @@ def body(inner: str) -> str:
 
 # --- robustness -----------------------------------------------------------------------------
 
+
 def test_empty_and_blank_input() -> None:
     assert html_to_text("") == ""
     assert html_to_text("  \n ") == ""
@@ -40,9 +41,34 @@ def test_deep_nesting_and_stray_brackets_do_not_fail() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list("ab <>/&;#%\t\u00a0\u200b") + [
-    "<p>", "</p>", "<br>", "<h1>", "</h1>", "<li>", "<ul>", "</ul>", "<td>", "<tr>", "<hr>",
-    '<a href="u">', "</a>", "<<", ">>", "&lt;&lt;", "&gt;&gt;", "<!--", "-->"])).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("ab <>/&;#%\t\u00a0\u200b")
+            + [
+                "<p>",
+                "</p>",
+                "<br>",
+                "<h1>",
+                "</h1>",
+                "<li>",
+                "<ul>",
+                "</ul>",
+                "<td>",
+                "<tr>",
+                "<hr>",
+                '<a href="u">',
+                "</a>",
+                "<<",
+                ">>",
+                "&lt;&lt;",
+                "&gt;&gt;",
+                "<!--",
+                "-->",
+            ]
+        )
+    ).map("".join)
+)
 def test_output_discipline_on_arbitrary_input(html: str) -> None:
     # No "\n" in the alphabet: merge tags are kept verbatim, newlines inside them included.
     text = html_to_text(html)
@@ -55,6 +81,7 @@ def test_output_discipline_on_arbitrary_input(html: str) -> None:
 
 
 # --- what must not show ---------------------------------------------------------------------
+
 
 def test_preheader_and_hidden_content_absent() -> None:
     html = body(
@@ -84,11 +111,10 @@ def test_zero_width_removed_and_nbsp_is_space() -> None:
 
 # --- layout ---------------------------------------------------------------------------------
 
+
 def test_headings() -> None:
     html = body("<h1>Big news</h1><p>Body</p><h2>Sub  title</h2><h3>Small</h3><p>End</p>")
-    assert html_to_text(html) == (
-        "Big news\n========\n\nBody\n\nSub title\n---------\n\nSmall\n\nEnd\n"
-    )
+    assert html_to_text(html) == ("Big news\n========\n\nBody\n\nSub title\n---------\n\nSmall\n\nEnd\n")
 
 
 def test_blank_line_discipline_and_whitespace_collapse() -> None:
@@ -108,9 +134,7 @@ def test_lists() -> None:
         "<p>Intro</p><ul><li>One</li><li>Two<ul><li>Deep</li></ul></li></ul>"
         '<ol><li>First</li><li>Second</li></ol><ol start="4"><li>Fourth</li></ol><p>Outro</p>'
     )
-    assert html_to_text(html) == (
-        "Intro\n\n- One\n- Two\n  - Deep\n\n1. First\n2. Second\n\n4. Fourth\n\nOutro\n"
-    )
+    assert html_to_text(html) == ("Intro\n\n- One\n- Two\n  - Deep\n\n1. First\n2. Second\n\n4. Fourth\n\nOutro\n")
 
 
 def test_tables() -> None:
@@ -126,6 +150,7 @@ def test_tables() -> None:
 
 
 # --- links, buttons, images -----------------------------------------------------------------
+
 
 def test_links() -> None:
     html = body(
@@ -146,7 +171,7 @@ def test_links() -> None:
 
 def test_buttons() -> None:
     html = body(
-        "<p>Intro</p><table role=\"presentation\"><tr><td role=\"presentation\">"
+        '<p>Intro</p><table role="presentation"><tr><td role="presentation">'
         '<a href="https://example.com/sale" style="display: inline-block; padding:10px">Shop the sale</a>'
         '</td></tr></table><p>Or <a class="mw-button" href="https://e.com/x">Join</a> now</p>'
     )
@@ -170,20 +195,24 @@ TAG = '<< data:firstname | default("there") >>'
 
 
 def test_merge_tags_raw_and_escaped_in_text() -> None:
-    raw = body(f"<p>Hi {TAG},</p><p><% if data:plan == \"pro\" and data:seats > 5 %>Pro<% endif %></p>"
-               "<p><# note  to   self #>\\<< literal</p>")
+    raw = body(
+        f'<p>Hi {TAG},</p><p><% if data:plan == "pro" and data:seats > 5 %>Pro<% endif %></p>'
+        "<p><# note  to   self #>\\<< literal</p>"
+    )
     assert html_to_text(raw) == (
         f'Hi {TAG},\n\n<% if data:plan == "pro" and data:seats > 5 %>Pro<% endif %>\n\n'
         "<# note  to   self #>\\<< literal\n"
     )
-    escaped = body("<p>Hi &lt;&lt; data:firstname | default(&quot;there&quot;) &gt;&gt;,</p>"
-                   "<p>&lt;% if data:plan == &quot;pro&quot; %&gt;Pro&lt;% endif %&gt;</p>")
+    escaped = body(
+        "<p>Hi &lt;&lt; data:firstname | default(&quot;there&quot;) &gt;&gt;,</p>"
+        "<p>&lt;% if data:plan == &quot;pro&quot; %&gt;Pro&lt;% endif %&gt;</p>"
+    )
     assert html_to_text(escaped) == f'Hi {TAG},\n\n<% if data:plan == "pro" %>Pro<% endif %>\n'
 
 
 def test_merge_tags_in_href_and_headings() -> None:
     html = body(
-        '<h1>Hello &lt;&lt; data:firstname &gt;&gt;</h1>'
+        "<h1>Hello &lt;&lt; data:firstname &gt;&gt;</h1>"
         '<p><a href="<< link:unsubscribe >>">Unsubscribe</a> '
         '<a href="https://e.com/?id=&lt;&lt; data:id | urlencode &gt;&gt;&amp;x=1">Profile</a> '
         '<a href="<< link:view_online >>">&lt;&lt; link:view_online &gt;&gt;</a></p>'

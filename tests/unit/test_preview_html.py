@@ -1,11 +1,19 @@
 """Preview variants of the HTML (app/preview_html.py): pure string rewrites, no Qt."""
+
 from __future__ import annotations
 
 import pytest
 
 from mailwright.app.pipeline import build_document, build_mjml_text
-from mailwright.app.preview_html import (apply_scheme, dark_variant, declares_dark, has_dark_styles, images_off,
-                                         preview_html, snippet)
+from mailwright.app.preview_html import (
+    apply_scheme,
+    dark_variant,
+    declares_dark,
+    has_dark_styles,
+    images_off,
+    preview_html,
+    snippet,
+)
 
 DARK_CSS = """<html><head><style>
 .a{color:#111}
@@ -57,8 +65,10 @@ def test_has_dark_styles_and_the_dark_variant() -> None:
 
 
 def test_images_off_replaces_images_by_their_alt_text() -> None:
-    html = ('<td><img alt="Spring &amp; sale" src="https://x.test/a.png" width="300" height="120" '
-            'style="display:block;width:100%"><img src="https://x.test/pixel.gif" alt=""></td>')
+    html = (
+        '<td><img alt="Spring &amp; sale" src="https://x.test/a.png" width="300" height="120" '
+        'style="display:block;width:100%"><img src="https://x.test/pixel.gif" alt=""></td>'
+    )
     out = images_off(html)
     assert "<img" not in out
     assert ">Spring &amp; sale</span>" in out
@@ -73,10 +83,12 @@ def test_images_off_keeps_the_size_of_small_icons() -> None:
 
 
 def test_images_off_drops_background_images_everywhere() -> None:
-    html = ("<html><head><style>.hero{background-image:url('https://x.test/bg.jpg');color:red}"
-            ".b{background:#fff url(https://x.test/b.png) no-repeat}</style></head>"
-            '<body><td background="https://x.test/td.png" style="background:url(&quot;https://x.test/c.png&quot;) #123">'
-            "<div style=\"background-image: url(https://x.test/d.png)\">x</div></td></body></html>")
+    html = (
+        "<html><head><style>.hero{background-image:url('https://x.test/bg.jpg');color:red}"
+        ".b{background:#fff url(https://x.test/b.png) no-repeat}</style></head>"
+        '<body><td background="https://x.test/td.png" style="background:url(&quot;https://x.test/c.png&quot;) #123">'
+        '<div style="background-image: url(https://x.test/d.png)">x</div></td></body></html>'
+    )
     out = images_off(html)
     assert "x.test" not in out
     assert "background-image:none" in out and "#fff none no-repeat" in out
@@ -106,8 +118,12 @@ def test_build_preview_job_keeps_the_merge_table() -> None:
     from mailwright.app.personalise import CompiledEmail
     from mailwright.app.preview_html import build_preview_job
 
-    result = build_preview_job("mjml", "<mjml><mj-body><mj-section><mj-column><mj-text>Hi << data:name >>"
-                                       "</mj-text></mj-column></mj-section></mj-body></mjml>", "t.mjml")
+    result = build_preview_job(
+        "mjml",
+        "<mjml><mj-body><mj-section><mj-column><mj-text>Hi << data:name >>"
+        "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        "t.mjml",
+    )
     assert "Hi Ann" in CompiledEmail(result).render({"name": "Ann"}).html
     assert build_mjml_text  # the same pipeline as `mailwright build`
 
@@ -122,11 +138,14 @@ def test_dark_styles_are_read_from_the_built_html() -> None:
 
     doc = load_document(Path(__file__).resolve().parents[2] / "examples" / "newsletter.mwt")
     assert not has_dark_styles(build_document(doc).html)
-    doc.settings.head_mjml = ("<mj-style>@media screen and (prefers-color-scheme: dark) "
-                              "{ .x { color: #fff !important } }</mj-style>")
+    doc.settings.head_mjml = (
+        "<mj-style>@media screen and (prefers-color-scheme: dark) { .x { color: #fff !important } }</mj-style>"
+    )
     assert has_dark_styles(build_document(doc).html)
-    commented = build_mjml_text("<mjml><mj-head><mj-style>/* @media (prefers-color-scheme: dark) { } */ .a{color:red}"
-                                "</mj-style></mj-head><mj-body><mj-section><mj-column><mj-text>x</mj-text>"
-                                "</mj-column></mj-section></mj-body></mjml>").html
+    commented = build_mjml_text(
+        "<mjml><mj-head><mj-style>/* @media (prefers-color-scheme: dark) { } */ .a{color:red}"
+        "</mj-style></mj-head><mj-body><mj-section><mj-column><mj-text>x</mj-text>"
+        "</mj-column></mj-section></mj-body></mjml>"
+    ).html
     assert not has_dark_styles(commented)
     assert not has_dark_styles("<style>.a{color:red}</style><p>@media (prefers-color-scheme: dark)</p>")

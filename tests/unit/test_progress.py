@@ -1,5 +1,6 @@
 """The progress bar of long per-recipient loops (app/progress.py): drawn on a terminal only,
 erased when the loop ends, plain ASCII where the terminal cannot show block characters."""
+
 from __future__ import annotations
 
 import io

@@ -39,6 +39,7 @@ def load_bytes(tmp_path: Path, name: str, data: bytes) -> Recipients:
 
 # ------------------------------------------------------------------------------ encodings (19, 21)
 
+
 def test_utf8_bom_header_email_is_recognised(tmp_path: Path) -> None:
     r = load_bytes(tmp_path, "people.csv", codecs.BOM_UTF8 + b"email,name\r\nAnn@X.com,Ann\r\n")
     assert r.fields == ("email", "name")
@@ -67,7 +68,7 @@ def test_latin1_only_bytes_never_raise(tmp_path: Path) -> None:
 
 def test_utf16_le_with_bom_tab_separated(tmp_path: Path) -> None:
     # Excel "Unicode text": UTF-16 LE with BOM, tabs, CRLF.
-    text = "email\tname\tcity\r\nann@x.com\tÅsa\tMünchen\r\nbob@y.org\t李雷\t\"Zürich,\tCH\"\r\n"
+    text = 'email\tname\tcity\r\nann@x.com\tÅsa\tMünchen\r\nbob@y.org\t李雷\t"Zürich,\tCH"\r\n'
     r = load_bytes(tmp_path, "unicode.txt", codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
     assert r.encoding == "utf-16-le"
     assert r.delimiter == "\t"
@@ -90,10 +91,15 @@ def test_utf16_without_bom_is_guessed_not_reported_as_nul(tmp_path: Path) -> Non
 
 # ------------------------------------------------------------------------------- delimiters (20)
 
+
 @pytest.mark.parametrize("delim", [",", ";", "\t", "|"])
 def test_delimiter_is_sniffed(tmp_path: Path, delim: str) -> None:
-    lines = [["email", "first name", "amount"], ["a@x.com", "Ann", "1,5"],
-             ["b@x.com", "Bob", "2,25"], ["c@x.com", "Cy", "3"]]
+    lines = [
+        ["email", "first name", "amount"],
+        ["a@x.com", "Ann", "1,5"],
+        ["b@x.com", "Bob", "2,25"],
+        ["c@x.com", "Cy", "3"],
+    ]
     if delim == ",":
         lines = [[c.replace(",", ".") for c in line] for line in lines]
     data = "\n".join(delim.join(line) for line in lines).encode()
@@ -132,6 +138,7 @@ def test_single_column_file(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------- structure (22)
 
+
 def test_duplicate_headers_are_refused_naming_both_columns(tmp_path: Path) -> None:
     with pytest.raises(RecipientsError) as err:
         load_bytes(tmp_path, "people.csv", b"email,name,phone, Email \na@x.com,A,1,b@x.com\n")
@@ -161,16 +168,14 @@ def test_trailing_empty_column_is_a_warning(tmp_path: Path) -> None:
 def test_short_row_is_padded_with_a_warning(tmp_path: Path) -> None:
     r = load_bytes(tmp_path, "people.csv", b"email,first,last,plan\na@x.com,Ann,Lee,pro\nb@x.com,Bob\n")
     assert r.row(2) == {"email": "b@x.com", "first": "Bob", "last": "", "plan": ""}
-    assert any(w.startswith("row 2 (line 3): 2 values but the header has 4 columns")
-               for w in r.warnings)
+    assert any(w.startswith("row 2 (line 3): 2 values but the header has 4 columns") for w in r.warnings)
 
 
 def test_long_row_is_refused_naming_the_row_and_line(tmp_path: Path) -> None:
     data = b"email,first,last,plan\n" + b"a@x.com,A,B,pro\n" * 6 + b"g@x.com,Smith, John,X,pro\n"
     with pytest.raises(RecipientsError) as err:
         load_bytes(tmp_path, "people.csv", data)
-    assert str(err.value).startswith(
-        "people.csv: row 7 (line 8): 5 values but the header has 4 columns")
+    assert str(err.value).startswith("people.csv: row 7 (line 8): 5 values but the header has 4 columns")
     assert err.value.row == 7 and err.value.line == 8
 
 
@@ -178,16 +183,17 @@ def test_nul_byte_is_refused_with_row_and_line(tmp_path: Path) -> None:
     data = b"email,name\na@x.com,Ann\n\nb@x.com,B\x00ob\n"
     with pytest.raises(RecipientsError) as err:
         load_bytes(tmp_path, "people.csv", data)
-    assert str(err.value) == ("people.csv: row 2 (line 4): contains a NUL byte; "
-                              "re-export the file as CSV UTF-8")
+    assert str(err.value) == ("people.csv: row 2 (line 4): contains a NUL byte; re-export the file as CSV UTF-8")
 
 
 def test_embedded_newline_keeps_row_and_line_numbers_right(tmp_path: Path) -> None:
-    data = (b'email,address\r\n'
-            b'a@x.com,"1 Main St\r\nSpringfield\r\nUSA"\r\n'
-            b'b@x.com,"2 Side St"\r\n'
-            b'c@x.com,short\r\n'
-            b'd@x.com,"x",extra\r\n')
+    data = (
+        b"email,address\r\n"
+        b'a@x.com,"1 Main St\r\nSpringfield\r\nUSA"\r\n'
+        b'b@x.com,"2 Side St"\r\n'
+        b"c@x.com,short\r\n"
+        b'd@x.com,"x",extra\r\n'
+    )
     with pytest.raises(RecipientsError) as err:
         load_bytes(tmp_path, "addr.csv", data)
     # Row 4 starts on physical line 7: the quoted value in row 1 spans lines 2-4.
@@ -222,7 +228,7 @@ def test_200kb_field_is_refused_with_its_row(tmp_path: Path) -> None:
 def test_long_field_refused_even_if_someone_raised_the_global_limit(tmp_path: Path) -> None:
     old = csv.field_size_limit(10_000_000)
     try:
-        data = b"email,notes\na@x.com,\"" + b"y" * (MAX_FIELD_CHARS + 1) + b"\"\n"
+        data = b'email,notes\na@x.com,"' + b"y" * (MAX_FIELD_CHARS + 1) + b'"\n'
         with pytest.raises(RecipientsError, match=r"row 1 \(line 2\): the value in column 2 is 131,073"):
             load_bytes(tmp_path, "big.csv", data)
     finally:
@@ -266,8 +272,7 @@ def test_blank_lines_and_delimiter_only_rows_are_skipped(tmp_path: Path) -> None
 def test_formula_like_cells_are_kept_as_is(tmp_path: Path) -> None:
     data = b'email,a,b,c,d\nx@y.com,=HYPERLINK("http://e/"),+1,-2,@SUM(A1)\n'
     r = load_bytes(tmp_path, "f.csv", data)
-    assert r.row(1) == {"email": "x@y.com", "a": '=HYPERLINK("http://e/")', "b": "+1",
-                        "c": "-2", "d": "@SUM(A1)"}
+    assert r.row(1) == {"email": "x@y.com", "a": '=HYPERLINK("http://e/")', "b": "+1", "c": "-2", "d": "@SUM(A1)"}
 
 
 def test_merge_syntax_in_a_value_stays_literal_text(tmp_path: Path) -> None:
@@ -279,13 +284,13 @@ def test_many_short_rows_give_a_bounded_number_of_warnings(tmp_path: Path) -> No
     data = b"email,name\n" + b"".join(b"p%d@x.com\n" % i for i in range(500))
     r = load_bytes(tmp_path, "many.csv", data)
     assert len(r) == 500
-    assert r.warnings[0] == ("row 1 (line 2): 1 value but the header has 2 columns; "
-                             "the missing values were left empty")
+    assert r.warnings[0] == ("row 1 (line 2): 1 value but the header has 2 columns; the missing values were left empty")
     assert len(r.warnings) == 11
     assert r.warnings[-1] == "... and 490 more warnings like these (short row)"
 
 
 # ------------------------------------------------------------------------------------ selection
+
 
 def test_row_is_one_based_with_a_clear_out_of_range_error(tmp_path: Path) -> None:
     data = b"email,n\n" + b"".join(b"p%d@x.com,%d\n" % (i, i) for i in range(1, 13))
@@ -329,9 +334,13 @@ def test_by_email_with_duplicates_returns_the_first_and_warns() -> None:
 # ----------------------------------------------------------------------------------------- JSON
 
 ORDERS = [
-    {"email": "ann@x.com", "firstname": "Ann", "plan": "pro", "seats": 7,
-     "order": {"id": "A-1", "total": 42.5, "items": [{"name": "Mug", "qty": 2},
-                                                      {"name": "Tee", "qty": 1}]}},
+    {
+        "email": "ann@x.com",
+        "firstname": "Ann",
+        "plan": "pro",
+        "seats": 7,
+        "order": {"id": "A-1", "total": 42.5, "items": [{"name": "Mug", "qty": 2}, {"name": "Tee", "qty": 1}]},
+    },
     {"email": "bob@x.com", "firstname": "Bob", "vip": True, "order": {"items": []}},
 ]
 
@@ -389,12 +398,15 @@ def test_json_nan_is_refused_with_position(const: str) -> None:
         parse_json(text, "s.json")
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("", "the file is empty"),
-    ('{"email": "a@x"}', "expected a list of recipient objects"),
-    ('"hello"', "got a string"),
-    ("[" * 100_000, "nested too deeply"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("", "the file is empty"),
+        ('{"email": "a@x"}', "expected a list of recipient objects"),
+        ('"hello"', "got a string"),
+        ("[" * 100_000, "nested too deeply"),
+    ],
+)
 def test_json_other_errors(text: str, expected: str) -> None:
     with pytest.raises(RecipientsError, match=expected):
         parse_json(text, "x.json")
@@ -412,26 +424,37 @@ def test_json_empty_list_is_fine() -> None:
 
 # -------------------------------------------------------------------------------------- get_path
 
+
 def test_get_path() -> None:
-    row = {"order.total": "flat", "order": {"total": 3, "items": [{"name": "Mug"}]},
-           "name": "Ann", "none": None}
+    row = {"order.total": "flat", "order": {"total": 3, "items": [{"name": "Mug"}]}, "name": "Ann", "none": None}
     assert get_path(row, "order.total") == (True, "flat")  # a literal dotted key wins
     assert get_path(row, "order.items.0.name") == (True, "Mug")
     assert get_path(row, "order.items.0") == (True, {"name": "Mug"})
     assert get_path(row, "none") == (True, None)
-    for missing in ["", "x", "order.items.1.name", "order.items.-1", "name.0", "order.",
-                    ".order", "order..total", "order.items.x"]:
+    for missing in [
+        "",
+        "x",
+        "order.items.1.name",
+        "order.items.-1",
+        "name.0",
+        "order.",
+        ".order",
+        "order..total",
+        "order.items.x",
+    ]:
         assert get_path(row, missing) == (False, None), missing
 
 
 # ------------------------------------------------------------------------------------ round trip
 
-HEADER = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789_ ", min_size=1,
-                 max_size=12).map(str.strip).filter(bool)
+HEADER = (
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789_ ", min_size=1, max_size=12)
+    .map(str.strip)
+    .filter(bool)
+)
 CELL = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-            max_size=20),
-    st.text(alphabet=',;|\t"\'\r\n =+-@éß李\u2028 ab', max_size=12),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20),
+    st.text(alphabet=",;|\t\"'\r\n =+-@éß李\u2028 ab", max_size=12),
 )
 
 
@@ -460,6 +483,7 @@ def test_csv_writer_round_trip(table: tuple[list[str], list[list[str]]]) -> None
 
 # -------------------------------------------------------------------------------------- examples
 
+
 @pytest.mark.parametrize("name", ["recipients.csv", "recipients.json"])
 def test_example_recipients_load(name: str) -> None:
     path = REPO / "examples" / name
@@ -478,8 +502,7 @@ def test_missing_file_is_a_recipients_error(tmp_path: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.binary(max_size=200)
-       | st.text(alphabet=',;\t|"\r\n\x00ab@é', max_size=120).map(str.encode))
+@given(st.binary(max_size=200) | st.text(alphabet=',;\t|"\r\n\x00ab@é', max_size=120).map(str.encode))
 def test_any_bytes_give_recipients_or_a_recipients_error(data: bytes) -> None:
     # Never a UnicodeDecodeError, csv.Error or IndexError escaping to the UI.
     for parse in (parse_csv, parse_json):
@@ -490,6 +513,7 @@ def test_any_bytes_give_recipients_or_a_recipients_error(data: bytes) -> None:
 
 
 # --- values nested too deep (issue 14 item 8) -----------------------------------------------------
+
 
 def _nest(levels: int) -> object:
     value: object = "x"

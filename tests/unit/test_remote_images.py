@@ -1,12 +1,15 @@
 """The sites an email's remote images come from, for the canvas's "Show images" bar."""
+
 from __future__ import annotations
 
 from mailwright.app.remote_images import bar_text, remote_images
 
-HTML = ('<img src="https://cdn.example.com/a.png"><img src="https://CDN.example.com/b.png?x=1&amp;y=2">'
-        '<td background="https://bg.example.org/h.jpg" style="background:url(\'https://css.example.net/c.png\')">'
-        '<img src="http://plain.example.com/p.png"><img src="assets/local.png"><img src="data:image/png;base64,xx">'
-        '<a href="https://links.example.com/">not an image</a><img src="https://placehold.co/1x1">')
+HTML = (
+    '<img src="https://cdn.example.com/a.png"><img src="https://CDN.example.com/b.png?x=1&amp;y=2">'
+    '<td background="https://bg.example.org/h.jpg" style="background:url(\'https://css.example.net/c.png\')">'
+    '<img src="http://plain.example.com/p.png"><img src="assets/local.png"><img src="data:image/png;base64,xx">'
+    '<a href="https://links.example.com/">not an image</a><img src="https://placehold.co/1x1">'
+)
 
 
 def test_sites_are_counted_once_each_and_http_separately():

@@ -1,5 +1,6 @@
 """The per-recipient fast paths give what the plain way gives: text tidying, constant parts,
 one runtime for the four parts, one sandboxed call per output tag."""
+
 from __future__ import annotations
 
 import random
@@ -17,6 +18,7 @@ _UNDERLINED = re.compile(r"^(?P<title>[^\n]+)\n(?P<rule>={3,}|-{3,})$", re.M)
 
 def reference_fit(text: str) -> str:
     """The pattern over the whole text, as the render did before it looked only where it must."""
+
     def fit(m: re.Match[str]) -> str:
         title = m.group("title")
         if set(title.strip()) <= {"-", "="}:
@@ -40,8 +42,16 @@ def random_texts(n: int, seed: int):
 
 
 def test_fit_underlines_matches_the_whole_text_pattern():
-    cases = ["", "Hi Zoë\n===", "Hi\n---\n---\n===", "---\n===\nTitle\n======", "\n===\nA\n--\nB\n---",
-             "A\n===\n", "  \n---", "Long heading here\n===\ntext\n\nShort\n-----------\n"]
+    cases = [
+        "",
+        "Hi Zoë\n===",
+        "Hi\n---\n---\n===",
+        "---\n===\nTitle\n======",
+        "\n===\nA\n--\nB\n---",
+        "A\n===\n",
+        "  \n---",
+        "Long heading here\n===\ntext\n\nShort\n-----------\n",
+    ]
     for text in [*cases, *random_texts(5000, 1)]:
         assert fit_underlines(text) == reference_fit(text), repr(text)
 
@@ -69,8 +79,14 @@ def test_header_junk_is_stripped_from_values_and_from_the_template_text():
 
 
 def test_one_sandboxed_call_per_output_tag_and_no_user_text_in_the_code():
-    t = CompiledTemplate(parse('<< data:n | trim | default("{{ x }}") | upper >>{% raw %}'
-                               '<% for i in data:l %><< i:v | truncate(3) >><% endfor %>', "t"), "html")
+    t = CompiledTemplate(
+        parse(
+            '<< data:n | trim | default("{{ x }}") | upper >>{% raw %}'
+            "<% for i in data:l %><< i:v | truncate(3) >><% endfor %>",
+            "t",
+        ),
+        "html",
+    )
     assert t.source.count("m_show(") == 1 and t.source.count("m_show_item(") == 1
     assert "{{ x }}" not in t.source and "raw" not in t.source and "truncate" not in t.source
     out = t.render({"n": " ann ", "l": [{"v": "abcdef"}, {}]})
@@ -79,12 +95,20 @@ def test_one_sandboxed_call_per_output_tag_and_no_user_text_in_the_code():
 
 
 def test_one_runtime_collects_missing_and_defaulted_in_part_order():
-    built = build_mjml_text('<mjml><mj-body><mj-section><mj-column><mj-text><a href="<< data:url >>">'
-                            'Hi << data:first >> << data:city | default("x") >> << data:zip >></a>'
-                            '</mj-text></mj-column></mj-section></mj-body></mjml>', source="m.mjml")
+    built = build_mjml_text(
+        '<mjml><mj-body><mj-section><mj-column><mj-text><a href="<< data:url >>">'
+        'Hi << data:first >> << data:city | default("x") >> << data:zip >></a>'
+        "</mj-text></mj-column></mj-section></mj-body></mjml>",
+        source="m.mjml",
+    )
     # first: covered by a default in the subject, missing in the HTML, so missing only.
-    email = CompiledEmail(replace(built, subject='<< data:first | default("you") >> << data:plan >>',
-                                  preheader="<< data:zip | default(1) >> << data:vip | default(1) >>"))
+    email = CompiledEmail(
+        replace(
+            built,
+            subject='<< data:first | default("you") >> << data:plan >>',
+            preheader="<< data:zip | default(1) >> << data:vip | default(1) >>",
+        )
+    )
     plain = email.render({"url": ""})
     assert plain.subject == "you "
     # url: empty, inside an attribute in the HTML (not counted there), shown in the text part.

@@ -1,4 +1,5 @@
 """The rich-text allow-list as a reader sees its result: what survives, what is dropped."""
+
 from mailwright.app.markup import sanitize_rich_text
 
 
@@ -9,8 +10,10 @@ def test_a_links_own_colour_is_kept() -> None:
 
 
 def test_link_styles_outside_the_list_or_with_urls_are_dropped() -> None:
-    out = sanitize_rich_text('<p><a href="https://example.com" style="position:fixed;'
-                             'color:url(https://evil.example/x);background:red">Read</a></p>')
+    out = sanitize_rich_text(
+        '<p><a href="https://example.com" style="position:fixed;'
+        'color:url(https://evil.example/x);background:red">Read</a></p>'
+    )
     assert "style=" not in out.split("<a", 1)[1].split(">", 1)[0]
     assert "evil.example" not in out and "position" not in out
 
@@ -28,7 +31,7 @@ def test_long_texts_past_the_cache_are_cleaned_alike() -> None:
     assert len(paragraph * 400) > 8_000
     for out in (short, long):
         assert "javascript" not in out and "<script" not in out and "alert" not in out
-        assert out.count('style="margin:0 0 12px;"') == out.count("<p ") - 1   # last one: margin 0
+        assert out.count('style="margin:0 0 12px;"') == out.count("<p ") - 1  # last one: margin 0
     assert long.startswith(short.split("</p>")[0])
 
 

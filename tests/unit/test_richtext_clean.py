@@ -3,6 +3,7 @@
 The samples below are real output of PySide6 6.12's QTextEdit.toHtml() (generated once with a
 small script and pasted here; these tests never import Qt).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -21,14 +22,19 @@ QT_HEAD = (
     'li.checked::marker { content: "\\2612"; }\n'
     "</style></head><body style=\" font-family:'Sans Serif'; font-size:9pt; font-weight:400; font-style:normal;\">\n"
 )
-P0 = ('style=" margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; '
-      '-qt-block-indent:0; text-indent:0px;"')
-P12 = ('style=" margin-top:12px; margin-bottom:12px; margin-left:0px; margin-right:0px; '
-       '-qt-block-indent:0; text-indent:0px;"')
-EMPTY = ('<p style="-qt-paragraph-type:empty; margin-top:0px; margin-bottom:0px; margin-left:0px; '
-         'margin-right:0px; -qt-block-indent:0; text-indent:0px;"><br /></p>')
-UL = ('<ul style="margin-top: 0px; margin-bottom: 0px; margin-left: 0px; margin-right: 0px; '
-      '-qt-list-indent: 1;">')
+P0 = (
+    'style=" margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; '
+    '-qt-block-indent:0; text-indent:0px;"'
+)
+P12 = (
+    'style=" margin-top:12px; margin-bottom:12px; margin-left:0px; margin-right:0px; '
+    '-qt-block-indent:0; text-indent:0px;"'
+)
+EMPTY = (
+    '<p style="-qt-paragraph-type:empty; margin-top:0px; margin-bottom:0px; margin-left:0px; '
+    'margin-right:0px; -qt-block-indent:0; text-indent:0px;"><br /></p>'
+)
+UL = '<ul style="margin-top: 0px; margin-bottom: 0px; margin-left: 0px; margin-right: 0px; -qt-list-indent: 1;">'
 OL = UL.replace("<ul", "<ol")
 
 # Typed in an empty QTextEdit: formats, a merge tag, a link inserted by the inspector, two empty
@@ -38,7 +44,7 @@ QT_TYPED = QT_HEAD + (
     f'<p {P0}>Hello <span style=" font-weight:700;">bold</span> <span style=" font-style:italic;">italic</span> '
     '<span style=" text-decoration: underline;">under</span> <span style=" color:#ff0000;">red</span> '
     '<span style=" font-weight:700; font-style:italic; color:#00aa00;">all</span> '
-    'Hi &lt;&lt; data:firstname | default(&quot;there&quot;) &gt;&gt; &amp; a &lt; b '
+    "Hi &lt;&lt; data:firstname | default(&quot;there&quot;) &gt;&gt; &amp; a &lt; b "
     '<a href="&lt;&lt; link:unsubscribe &gt;&gt;"><span style=" text-decoration: underline; color:#0000ff;">unsub</span></a> '
     '<a href="https://example.com/?a=1&amp;b=2"><span style=" text-decoration: underline; color:#0000ff;">a link</span></a></p>\n'
     '<p style="-qt-paragraph-type:empty; margin-top:0px; margin-bottom:0px; margin-left:0px; margin-right:0px; '
@@ -63,7 +69,7 @@ QT_EMPTY = QT_HEAD + EMPTY + "</body></html>"
 
 # rich_to_qt('<p>Dear << data:firstname | default("friend") >>,</p><p>… &amp; waited.</p>') shown by Qt.
 QT_NEWSLETTER = QT_HEAD + (
-    f'<p {P12}>Dear &lt;&lt; data:firstname | default(&quot;friend&quot;) &gt;&gt;,</p>\n'
+    f"<p {P12}>Dear &lt;&lt; data:firstname | default(&quot;friend&quot;) &gt;&gt;,</p>\n"
     f"<p {P12}>Two winters ago we cut the old wisteria &amp; waited.</p></body></html>"
 )
 
@@ -81,7 +87,8 @@ QT_NESTED = QT_HEAD + (
     'text-indent:0px;">one</li>\n'
     '<li style=" margin-top:0px; margin-bottom:12px; margin-left:0px; margin-right:0px; -qt-block-indent:0; '
     'text-indent:0px;"><span style=" font-weight:700;">two</span>\n'
-    + UL.replace("-qt-list-indent: 1", "-qt-list-indent: 2") + "\n"
+    + UL.replace("-qt-list-indent: 1", "-qt-list-indent: 2")
+    + "\n"
     f"<li {P0}>nested</li></ul></li></ul></body></html>"
 )
 
@@ -91,7 +98,7 @@ QT_PASTED_WEB = QT_HEAD + (
     'text-indent:0px;"><span style=" font-size:x-large; font-weight:700; color:#333333;">Title</span></h2>\n'
     f'<p {P0}>Line <span style=" font-weight:700;">one</span></p>\n'
     f"<p {P0}><span style=\" font-family:'Arial'; font-size:11pt;\">Two\u00a0spaces </span>"
-    "<a href=\"javascript:alert(1)\"><span style=\" font-family:'Arial'; font-size:11pt; "
+    '<a href="javascript:alert(1)"><span style=" font-family:\'Arial\'; font-size:11pt; '
     'text-decoration: underline; color:#0000ff;">bad</span></a></p></body></html>'
 )
 
@@ -114,8 +121,20 @@ def test_typed_document_becomes_compact_rich_text():
 
 def test_no_qt_noise_survives():
     out = clean_rich_html(QT_TYPED)
-    for noise in ("-qt-", "margin", "font-family", "DOCTYPE", "<style", "<body", "<html", "<span style=\" ",
-                  "#0000ff", "9pt", "qrichtext", "\n"):
+    for noise in (
+        "-qt-",
+        "margin",
+        "font-family",
+        "DOCTYPE",
+        "<style",
+        "<body",
+        "<html",
+        '<span style=" ',
+        "#0000ff",
+        "9pt",
+        "qrichtext",
+        "\n",
+    ):
         assert noise not in out
 
 
@@ -145,29 +164,36 @@ def test_nested_lists_alignment_and_links():
 
 def test_pasted_web_content_is_reduced_to_the_allowed_subset():
     out = clean_rich_html(QT_PASTED_WEB)
-    assert out == ('<p><strong><span style="color:#333333">Title</span></strong></p>'
-                   "<p>Line <strong>one</strong></p><p>Two\u00a0spaces bad</p>")
+    assert out == (
+        '<p><strong><span style="color:#333333">Title</span></strong></p>'
+        "<p>Line <strong>one</strong></p><p>Two\u00a0spaces bad</p>"
+    )
     assert "javascript" not in out and "Arial" not in out and "11pt" not in out
 
 
 def test_link_colour_from_the_editor_palette():
-    html = QT_HEAD + (f'<p {P0}><a href="https://x.test/"><span style=" text-decoration: underline; '
-                      'color:#2a82da;">go</span></a></p></body></html>')
+    html = QT_HEAD + (
+        f'<p {P0}><a href="https://x.test/"><span style=" text-decoration: underline; '
+        'color:#2a82da;">go</span></a></p></body></html>'
+    )
     assert clean_rich_html(html, link_color="#2a82da") == '<p><a href="https://x.test/">go</a></p>'
     # A colour the user chose on a link is kept.
     assert clean_rich_html(html) == '<p><a href="https://x.test/"><span style="color:#2a82da">go</span></a></p>'
 
 
-@pytest.mark.parametrize("stored", [
-    '<p>Hi << data:firstname | default("there") >>, welcome &amp; enjoy a &lt; b.</p>',
-    '<p style="text-align:center"><strong>Bold</strong> <em>it</em> <u>u</u> <s>s</s> '
-    '<span style="color:#ff0000">red</span></p>'
-    '<p><a href="<< link:unsubscribe >>">Unsubscribe</a> or <a href="https://example.com/?a=1&amp;b=2">visit</a></p>',
-    "<ul><li>one</li><li><strong>two</strong><ul><li>nested</li></ul></li></ul>"
-    '<ol><li style="text-align:right">x</li></ol><p><br></p><p>after<br>line</p>',
-    '<p><strong><span style="color:#34d399;font-size:13px">INVITED</span></strong> x<sup>2</sup></p>',
-    "<p>Issue << var:issue >> \u00b7 May 2025 <% if data:vip %>VIP<% endif %> \\<< literal</p>",
-])
+@pytest.mark.parametrize(
+    "stored",
+    [
+        '<p>Hi << data:firstname | default("there") >>, welcome &amp; enjoy a &lt; b.</p>',
+        '<p style="text-align:center"><strong>Bold</strong> <em>it</em> <u>u</u> <s>s</s> '
+        '<span style="color:#ff0000">red</span></p>'
+        '<p><a href="<< link:unsubscribe >>">Unsubscribe</a> or <a href="https://example.com/?a=1&amp;b=2">visit</a></p>',
+        "<ul><li>one</li><li><strong>two</strong><ul><li>nested</li></ul></li></ul>"
+        '<ol><li style="text-align:right">x</li></ol><p><br></p><p>after<br>line</p>',
+        '<p><strong><span style="color:#34d399;font-size:13px">INVITED</span></strong> x<sup>2</sup></p>',
+        "<p>Issue << var:issue >> \u00b7 May 2025 <% if data:vip %>VIP<% endif %> \\<< literal</p>",
+    ],
+)
 def test_clean_is_idempotent_on_stored_text(stored):
     assert clean_rich_html(stored) == stored
     assert clean_rich_html(clean_rich_html(stored)) == stored
@@ -177,8 +203,9 @@ def test_rich_to_qt_escapes_merge_tags_for_qt():
     stored = '<p>Hi << data:x | default("a") >> <a href="<< link:unsubscribe >>">u</a></p>'
     qt = rich_to_qt(stored)
     assert "<<" not in qt and ">>" not in qt
-    assert qt == ('<p>Hi &lt;&lt; data:x | default("a") &gt;&gt; '
-                  '<a href="&lt;&lt; link:unsubscribe &gt;&gt;">u</a></p>')
+    assert qt == (
+        '<p>Hi &lt;&lt; data:x | default("a") &gt;&gt; <a href="&lt;&lt; link:unsubscribe &gt;&gt;">u</a></p>'
+    )
     # What Qt gives back for that (escaped the same way) cleans to the stored form.
     assert clean_rich_html(QT_HEAD + f"<p {P12}>{qt[3:-4]}</p></body></html>") == stored
 
@@ -191,7 +218,8 @@ def test_rich_to_qt_is_mostly_identity():
 
 def test_legacy_markup_in_stored_text_is_normalised():
     assert clean_rich_html('<p><b>b</b><i>i</i><span style="font-weight:bold">w</span></p>') == (
-        "<p><strong>b</strong><em>i</em><strong>w</strong></p>")
+        "<p><strong>b</strong><em>i</em><strong>w</strong></p>"
+    )
     assert clean_rich_html("just text") == "<p>just text</p>"
     assert clean_rich_html("<script>alert(1)</script><p>ok</p>") == "<p>ok</p>"
 

@@ -1,4 +1,5 @@
 """Saved blocks in the user data folder: save, list, rename, delete, insert with fresh ids."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,18 @@ import pytest
 from mailwright.app.clipboard import inserted_ids
 from mailwright.app.commands import CommandError, History
 from mailwright.app.document import Document
-from mailwright.app.saved_blocks import (SavedBlockError, delete_saved, get_saved, insert_command, list_saved,
-                                         rename, rename_saved, save_block, saved_blocks_dir, slugify)
+from mailwright.app.saved_blocks import (
+    SavedBlockError,
+    delete_saved,
+    get_saved,
+    insert_command,
+    list_saved,
+    rename,
+    rename_saved,
+    save_block,
+    saved_blocks_dir,
+    slugify,
+)
 from mailwright.app.storage import dumps_document, load_document
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -63,14 +74,17 @@ def test_names_are_validated_and_unique():
     assert [s.name for s in list_saved()] == ["CTA"]
 
 
-@pytest.mark.parametrize("name, slug", [
-    ("Hero: Spring sale!", "hero-spring-sale"),
-    ("../../etc/passwd", "etc-passwd"),
-    ("C:\\Windows\\evil", "c-windows-evil"),
-    ("Café crème", "cafe-creme"),
-    ("CON", "con-block"),
-    ("nul", "nul-block"),
-])
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Hero: Spring sale!", "hero-spring-sale"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("C:\\Windows\\evil", "c-windows-evil"),
+        ("Café crème", "cafe-creme"),
+        ("CON", "con-block"),
+        ("nul", "nul-block"),
+    ],
+)
 def test_slugs_are_safe_file_names(name, slug):
     assert slugify(name) == slug
 
@@ -144,9 +158,19 @@ def test_damaged_files_are_skipped_and_reported(data_dir):
     folder = data_dir / "saved_blocks"
     (folder / "broken.json").write_text('{"format": "mailwright-saved-block", "vers', encoding="utf-8")
     (folder / "other.json").write_text('{"hello": 1}', encoding="utf-8")
-    (folder / "badnode.json").write_text(json.dumps({
-        "format": "mailwright-saved-block", "version": 1, "name": "Bad", "kind": "block", "created": "",
-        "node": {"id": "b1", "type": "rocket", "props": {}}}), encoding="utf-8")
+    (folder / "badnode.json").write_text(
+        json.dumps(
+            {
+                "format": "mailwright-saved-block",
+                "version": 1,
+                "name": "Bad",
+                "kind": "block",
+                "created": "",
+                "node": {"id": "b1", "type": "rocket", "props": {}},
+            }
+        ),
+        encoding="utf-8",
+    )
     (folder / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
     errors: list[str] = []
     items = list_saved(errors)

@@ -1,5 +1,6 @@
 """Secrets, keyring fallback, SMTP profiles and address validation (hardening.md §6-7,
 bad-inputs.md rows 24-26, 36, 37)."""
+
 from __future__ import annotations
 
 import base64
@@ -21,15 +22,23 @@ from keyring.backends import fail
 from keyring.compat import properties
 
 from mailwright.app.addresses import AddressError, clean_header_text, parse_address, parse_addresses
-from mailwright.app.profiles import (LOCAL_INBOX, PRESETS, Profile, ProfileError, ProfileStore, from_preset,
-                                     is_loopback, local_inbox_profile)
-from mailwright.app.secrets import (PasswordStore, RedactingFilter, Secret, install_log_redaction, redact,
-                                    register_login)
+from mailwright.app.profiles import (
+    LOCAL_INBOX,
+    PRESETS,
+    Profile,
+    ProfileError,
+    ProfileStore,
+    from_preset,
+    is_loopback,
+    local_inbox_profile,
+)
+from mailwright.app.secrets import PasswordStore, RedactingFilter, Secret, install_log_redaction, redact, register_login
 
 PASSWORD = "Tr0ub4dor&3-unit-secret"
 
 
 # --- keyring backends for the tests (never picked by keyring's own detection) -----------------
+
 
 class _TestBackend(KeyringBackend):
     @properties.classproperty
@@ -104,6 +113,7 @@ def config(tmp_path, monkeypatch):
 
 # --- Secret ------------------------------------------------------------------------------------
 
+
 def test_secret_never_shows_itself():
     s = Secret(PASSWORD)
     assert s.reveal() == PASSWORD
@@ -139,7 +149,7 @@ def test_redact_auth_lines_base64_and_registered_values():
     assert redact(base64.b64encode(PASSWORD.encode()).decode()) == "***"
     assert redact("Authorization: Bearer abc.def") == "Authorization: ***"
     assert redact("GET /send?api_key=SG.123456&x=1") == "GET /send?api_key=***&x=1"
-    assert redact("250-AUTH PLAIN LOGIN") == "250-AUTH PLAIN ***"   # harmless over-redaction
+    assert redact("250-AUTH PLAIN LOGIN") == "250-AUTH PLAIN ***"  # harmless over-redaction
     assert redact("nothing secret here") == "nothing secret here"
 
 
@@ -161,7 +171,7 @@ def test_logging_filter_and_record_factory(caplog):
         install_log_redaction()
         install_log_redaction()  # idempotent
         caplog.set_level(logging.DEBUG)
-        caplog.set_level(logging.DEBUG, logger=logger.name)   # whatever an earlier CLI run set on "mailwright"
+        caplog.set_level(logging.DEBUG, logger=logger.name)  # whatever an earlier CLI run set on "mailwright"
         logger.debug("login with %s", PASSWORD)
         try:
             raise ValueError(f"bad {PASSWORD}")
@@ -173,6 +183,7 @@ def test_logging_filter_and_record_factory(caplog):
 
 
 # --- keyring -------------------------------------------------------------------------------------
+
 
 def test_keyring_round_trip_one_entry_per_profile(use_keyring):
     backend = use_keyring(MemoryKeyring())
@@ -193,8 +204,7 @@ def test_no_keyring_falls_back_to_memory_with_a_message(use_keyring):
     store = PasswordStore()
     outcome = store.set("Transactional", Secret(PASSWORD))
     assert not outcome.in_keyring
-    assert outcome.message == ("No system keyring is available here, so the password is kept in memory "
-                               "until you quit.")
+    assert outcome.message == ("No system keyring is available here, so the password is kept in memory until you quit.")
     assert store.notice == outcome.message and not store.available
     assert store.get("Transactional") == Secret(PASSWORD)
     assert PasswordStore().get("Transactional") is None  # a new run has forgotten it
@@ -219,24 +229,29 @@ def test_a_hanging_keyring_times_out(use_keyring):
     assert time.monotonic() - start < 1.5
     assert "did not answer within 0.3 s" in store.notice
     start = time.monotonic()
-    assert not store.set("x", Secret(PASSWORD)).in_keyring   # not asked again this run
+    assert not store.set("x", Secret(PASSWORD)).in_keyring  # not asked again this run
     assert time.monotonic() - start < 0.2
 
 
 def test_keyring_unavailable_in_a_fresh_process(tmp_path):
-    code = ("from mailwright.app.secrets import PasswordStore, Secret\n"
-            "s = PasswordStore()\n"
-            "o = s.set('p', Secret('a-long-password'))\n"
-            "print(o.in_keyring, o.message)\n"
-            "print(s.get('p'))\n")
+    code = (
+        "from mailwright.app.secrets import PasswordStore, Secret\n"
+        "s = PasswordStore()\n"
+        "o = s.set('p', Secret('a-long-password'))\n"
+        "print(o.in_keyring, o.message)\n"
+        "print(s.get('p'))\n"
+    )
     env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [
-        "False No system keyring is available here, so the password is kept in memory until you quit.", "***"]
+        "False No system keyring is available here, so the password is kept in memory until you quit.",
+        "***",
+    ]
 
 
 # --- profiles ----------------------------------------------------------------------------------
+
 
 def test_security_none_only_for_loopback_and_never_with_login():
     for host in ("127.0.0.1", "127.8.9.1", "::1", "[::1]", "localhost"):
@@ -248,11 +263,17 @@ def test_security_none_only_for_loopback_and_never_with_login():
             Profile(name="p", host=host, port=25, security="none").validated()
     with pytest.raises(ProfileError, match="never sent without encryption"):
         Profile(name="p", host="127.0.0.1", port=25, security="none", username="me").validated()
-    for bad, match in ((dict(port=0), "port"), (dict(port=70000), "port"), (dict(security="ssl"), "security"),
-                       (dict(host="smtp example.com"), "not a valid host"), (dict(name=""), "needs a name"),
-                       (dict(username="a\r\nb"), "line break"), (dict(from_addr="nobody"), "no @"),
-                       (dict(unsubscribe_url="http://x.test/u"), "https"),
-                       (dict(unsubscribe_url="https://x.test/u>\r\nBcc: x"), "spaces")):
+    for bad, match in (
+        (dict(port=0), "port"),
+        (dict(port=70000), "port"),
+        (dict(security="ssl"), "security"),
+        (dict(host="smtp example.com"), "not a valid host"),
+        (dict(name=""), "needs a name"),
+        (dict(username="a\r\nb"), "line break"),
+        (dict(from_addr="nobody"), "no @"),
+        (dict(unsubscribe_url="http://x.test/u"), "https"),
+        (dict(unsubscribe_url="https://x.test/u>\r\nBcc: x"), "spaces"),
+    ):
         with pytest.raises(ProfileError, match=match):
             Profile(**{**dict(name="p", host="smtp.example.com", port=587), **bad}).validated()
 
@@ -282,8 +303,9 @@ def test_profile_file_round_trip_holds_no_secret(config, use_keyring):
     backend = use_keyring(MemoryKeyring())
     store = ProfileStore()
     assert store.path == config / "profiles.json" and store.load() == []
-    marketing = from_preset("sendgrid", "Marketing", from_addr="Tally <news@tally.example>",
-                            unsubscribe_url="https://tally.example/u")
+    marketing = from_preset(
+        "sendgrid", "Marketing", from_addr="Tally <news@tally.example>", unsubscribe_url="https://tally.example/u"
+    )
     store.save(marketing)
     store.save(from_preset("postmark", "Transactional", username="server-token"))
     PasswordStore().set("Marketing", Secret(PASSWORD))
@@ -313,8 +335,10 @@ def test_bad_profile_file_gives_a_message(config):
     (config / "profiles.json").write_text('{"profiles": [ {"name": 1} ', encoding="utf-8")
     with pytest.raises(ProfileError, match=r"profiles.json:1:\d+: not valid JSON"):
         ProfileStore().load()
-    (config / "profiles.json").write_text(json.dumps({"profiles": [
-        {"name": "x", "host": "smtp.example.com", "port": 25, "security": "none"}]}), encoding="utf-8")
+    (config / "profiles.json").write_text(
+        json.dumps({"profiles": [{"name": "x", "host": "smtp.example.com", "port": 25, "security": "none"}]}),
+        encoding="utf-8",
+    )
     with pytest.raises(ProfileError, match=r"profiles\[0\].*only allowed for a server on this computer"):
         ProfileStore().load()
 
@@ -327,22 +351,26 @@ def test_local_inbox_profile():
 
 # --- addresses ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, reason", [
-    ("a..b@x.com", "two periods in a row"),
-    ("a b@x.com", "SPACE"),
-    ("nobody.example.com", "no @"),
-    ("zo\u200be@example.com", "invisible character (ZERO WIDTH SPACE)"),
-    ("bob@example.com\r\nBcc: eve@evil.test", "line break"),
-    ("bob@example.com\0", "line break"),
-    ("\u202eeve@example.com", "text-direction control"),
-    ("user@[1.2.3.4]", "bracketed IP"),
-    ("user@localhost", "only reaches this computer"),
-    ("Bob <b@example.com>, Eve <e@evil.test>", "comma"),
-    ("Bob Smith, Jr. <bob@example.com>", "comma"),
-    ("<>", "no address"),
-    ("", "empty"),
-    ("@example.com", "nothing before the @"),
-])
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("a..b@x.com", "two periods in a row"),
+        ("a b@x.com", "SPACE"),
+        ("nobody.example.com", "no @"),
+        ("zo\u200be@example.com", "invisible character (ZERO WIDTH SPACE)"),
+        ("bob@example.com\r\nBcc: eve@evil.test", "line break"),
+        ("bob@example.com\0", "line break"),
+        ("\u202eeve@example.com", "text-direction control"),
+        ("user@[1.2.3.4]", "bracketed IP"),
+        ("user@localhost", "only reaches this computer"),
+        ("Bob <b@example.com>, Eve <e@evil.test>", "comma"),
+        ("Bob Smith, Jr. <bob@example.com>", "comma"),
+        ("<>", "no address"),
+        ("", "empty"),
+        ("@example.com", "nothing before the @"),
+    ],
+)
 def test_bad_addresses_have_a_reason(text, reason):
     with pytest.raises(AddressError) as info:
         parse_address(text)

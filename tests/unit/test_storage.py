@@ -5,6 +5,7 @@ newer Mailwright) wrote is lost on a round trip; a broken file is refused with o
 names the file and the place (line:col or JSON path), never a traceback; a newer file is left
 alone; a save keeps the previous version as `.bak`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,9 +19,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailwright.app.document import (CURRENT_VERSION, ID_PATTERN, Document, make_block, new_id)
-from mailwright.app.storage import (MAX_FILE_BYTES, DocumentError, dumps_document, json_path,
-                                    load_document, loads_document, migrate, save_document)
+from mailwright.app.document import CURRENT_VERSION, ID_PATTERN, Document, make_block, new_id
+from mailwright.app.storage import (
+    MAX_FILE_BYTES,
+    DocumentError,
+    dumps_document,
+    json_path,
+    load_document,
+    loads_document,
+    migrate,
+    save_document,
+)
 from mailwright.blocks import REGISTRY
 from mailwright.themes import available_themes
 
@@ -28,6 +37,7 @@ SRC = "file.mwt"
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def block(bid: str, btype: str, **props: Any) -> dict[str, Any]:
     return {"id": bid, "type": btype, "props": props}
@@ -47,12 +57,24 @@ def doc(rows: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any
 
 def three_rows() -> dict[str, Any]:
     """rows[2].columns[0].blocks[1] is an image, so paths in messages have several indexes."""
-    return doc([
-        row("r1", [column("c1", [block("b1", "heading", text="Hello")])]),
-        row("r2", [column("c2", [], 50), column("c3", [block("b2", "text")], 50)]),
-        row("r3", [column("c4", [block("b3", "text", html="<p>Hi</p>"),
-                                 block("b4", "image", src="https://example.com/a.png", width=300)])]),
-    ])
+    return doc(
+        [
+            row("r1", [column("c1", [block("b1", "heading", text="Hello")])]),
+            row("r2", [column("c2", [], 50), column("c3", [block("b2", "text")], 50)]),
+            row(
+                "r3",
+                [
+                    column(
+                        "c4",
+                        [
+                            block("b3", "text", html="<p>Hi</p>"),
+                            block("b4", "image", src="https://example.com/a.png", width=300),
+                        ],
+                    )
+                ],
+            ),
+        ]
+    )
 
 
 def load_error(data: Any) -> str:
@@ -71,14 +93,18 @@ def roundtrip(text: str) -> str:
 
 # --- round trip and the file's shape ------------------------------------------------------------
 
+
 def test_dumps_loads_dumps_is_identical() -> None:
     first = roundtrip(json.dumps(three_rows()))
     assert roundtrip(first) == first
 
 
 def test_saved_json_is_pretty_sorted_and_ends_with_one_newline() -> None:
-    text = roundtrip(json.dumps(doc([row("r1", [column("c1", [block("b1", "heading", text="Café ☕")])])],
-                                    subject="Ünïcode stays readable")))
+    text = roundtrip(
+        json.dumps(
+            doc([row("r1", [column("c1", [block("b1", "heading", text="Café ☕")])])], subject="Ünïcode stays readable")
+        )
+    )
     data = json.loads(text)
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert text.endswith("}\n") and not text.endswith("\n\n")
@@ -90,10 +116,27 @@ def test_saved_json_is_pretty_sorted_and_ends_with_one_newline() -> None:
 def test_unknown_keys_survive_everywhere() -> None:
     """Keys written by a newer Mailwright or a script are kept, at every level, even null ones."""
     source = doc(
-        [row("r1", [column("c1", [{**block("b1", "button", label="Go", x_prop={"n": [1, 2]}, x_null_prop=None),
-                                   "x_block": [1, "two"]}]) | {"x_column": True}],
-             props={"padding_x": 10, "x_row_prop": "keep"}, x_row="kept")],
-        x_top={"nested": {"deep": [1, 2, 3]}}, x_top_null=None,
+        [
+            row(
+                "r1",
+                [
+                    column(
+                        "c1",
+                        [
+                            {
+                                **block("b1", "button", label="Go", x_prop={"n": [1, 2]}, x_null_prop=None),
+                                "x_block": [1, "two"],
+                            }
+                        ],
+                    )
+                    | {"x_column": True}
+                ],
+                props={"padding_x": 10, "x_row_prop": "keep"},
+                x_row="kept",
+            )
+        ],
+        x_top={"nested": {"deep": [1, 2, 3]}},
+        x_top_null=None,
         settings={"theme": "classic", "x_setting": 7, "x_null_setting": None},
     )
     data = json.loads(roundtrip(json.dumps(source)))
@@ -120,8 +163,24 @@ def test_a_fresh_block_stores_no_props(block_type: str) -> None:
 
 
 def test_props_store_only_overrides() -> None:
-    d = Document.model_validate(doc([row("r1", [column("c1", [
-        make_block("button", "b1").model_dump(), make_block("button", "b2", label="Buy now").model_dump()])])]))
+    d = Document.model_validate(
+        doc(
+            [
+                row(
+                    "r1",
+                    [
+                        column(
+                            "c1",
+                            [
+                                make_block("button", "b1").model_dump(),
+                                make_block("button", "b2", label="Buy now").model_dump(),
+                            ],
+                        )
+                    ],
+                )
+            ]
+        )
+    )
     blocks = json.loads(dumps_document(d))["rows"][0]["columns"][0]["blocks"]
     assert blocks[0]["props"] == {}
     assert blocks[1]["props"] == {"label": "Buy now"}
@@ -130,12 +189,21 @@ def test_props_store_only_overrides() -> None:
 
 
 def test_condition_and_repeat_are_written_for_rows_and_blocks() -> None:
-    source = doc([
-        row("r1", [column("c1", [block("b1", "text")])]),
-        row("r2", [column("c2", [{**block("b2", "line_items"), "repeat": "data:items",
-                                  "condition": "data:vip == true"}])],
-            condition="data:country == 'FR'", repeat="data:offers"),
-    ])
+    source = doc(
+        [
+            row("r1", [column("c1", [block("b1", "text")])]),
+            row(
+                "r2",
+                [
+                    column(
+                        "c2", [{**block("b2", "line_items"), "repeat": "data:items", "condition": "data:vip == true"}]
+                    )
+                ],
+                condition="data:country == 'FR'",
+                repeat="data:offers",
+            ),
+        ]
+    )
     rows = json.loads(roundtrip(json.dumps(source)))["rows"]
     assert rows[0]["condition"] is None and rows[0]["repeat"] is None
     b1 = rows[0]["columns"][0]["blocks"][0]
@@ -152,6 +220,7 @@ def test_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
 
 
 # --- validation messages: file, JSON path, what is wrong -----------------------------------------
+
 
 def test_message_names_the_json_path_exactly() -> None:
     data = three_rows()
@@ -182,30 +251,45 @@ KNOWN = ", ".join(REGISTRY)
     "path, value, expected",
     [
         # a bad colour
-        (f"{BLOCK}.props.color", "red",
-         f"file.mwt: {BLOCK}.props.color: must be a colour like #1a2b3c (or transparent), not 'red'"),
-        ("settings.primary_color", "#12345",
-         "file.mwt: settings.primary_color: must be a colour like #1a2b3c (or transparent), not '#12345'"),
+        (
+            f"{BLOCK}.props.color",
+            "red",
+            f"file.mwt: {BLOCK}.props.color: must be a colour like #1a2b3c (or transparent), not 'red'",
+        ),
+        (
+            "settings.primary_color",
+            "#12345",
+            "file.mwt: settings.primary_color: must be a colour like #1a2b3c (or transparent), not '#12345'",
+        ),
         # an unknown block type: the message lists the known ones
         (f"{BLOCK}.type", "carousel", f"file.mwt: {BLOCK}: unknown block type 'carousel'; known types: {KNOWN}"),
         # a value of the wrong type
         (f"{BLOCK}.props.text", 5, f"file.mwt: {BLOCK}.props.text: must be text"),
         (f"{BLOCK}.props.font_size", "big", f"file.mwt: {BLOCK}.props.font_size: must be a whole number"),
-        (f"{BLOCK}.props.level", "h9", f"file.mwt: {BLOCK}.props.level: must be one of 'h1', 'h2', 'h3', 'h4', 'h5' or 'h6'"),
+        (
+            f"{BLOCK}.props.level",
+            "h9",
+            f"file.mwt: {BLOCK}.props.level: must be one of 'h1', 'h2', 'h3', 'h4', 'h5' or 'h6'",
+        ),
         (f"{BLOCK}.props", [], f"file.mwt: {BLOCK}.props: must be an object"),
         ("rows[1].columns", "two", "file.mwt: rows[1].columns: must be a list"),
         ("settings.width", 100, "file.mwt: settings.width: must be at least 320"),
         ("subject", None, "file.mwt: subject: must be text"),
         # a theme that does not exist: the message lists the available ones
-        ("settings.theme", "neon",
-         f"file.mwt: settings.theme: unknown theme 'neon'; available themes: {', '.join(available_themes())}"),
+        (
+            "settings.theme",
+            "neon",
+            f"file.mwt: settings.theme: unknown theme 'neon'; available themes: {', '.join(available_themes())}",
+        ),
         # ids must be short names starting with a letter
-        ("rows[0].id", "1st row",
-         f"file.mwt: rows[0].id: has an invalid form (expected {ID_PATTERN})"),
+        ("rows[0].id", "1st row", f"file.mwt: rows[0].id: has an invalid form (expected {ID_PATTERN})"),
         (f"{BLOCK}.id", "b 1", f"file.mwt: {BLOCK}.id: has an invalid form (expected {ID_PATTERN})"),
         # a variable name that a merge tag could never reach
-        ("variables", {"bad name": "x"},
-         "file.mwt: variables.bad name: has an invalid form (expected ^[A-Za-z_][A-Za-z0-9_]*$)"),
+        (
+            "variables",
+            {"bad name": "x"},
+            "file.mwt: variables.bad name: has an invalid form (expected ^[A-Za-z_][A-Za-z0-9_]*$)",
+        ),
     ],
 )
 def test_validation_messages(path: str, value: Any, expected: str) -> None:
@@ -238,13 +322,22 @@ def test_more_than_four_columns() -> None:
 @pytest.mark.parametrize("layout", ["with another block", "in a two-column row"])
 def test_a_hero_must_be_alone_in_its_row(layout: str) -> None:
     if layout == "with another block":
-        data = doc([row("r1", [column("c1", [block("b1", "text")])]),
-                    row("r2", [column("c2", [block("b2", "hero"), block("b3", "text")])])])
+        data = doc(
+            [
+                row("r1", [column("c1", [block("b1", "text")])]),
+                row("r2", [column("c2", [block("b2", "hero"), block("b3", "text")])]),
+            ]
+        )
     else:
-        data = doc([row("r1", [column("c1", [block("b1", "text")])]),
-                    row("r2", [column("c2", [block("b2", "hero")], 50), column("c3", [], 50)])])
+        data = doc(
+            [
+                row("r1", [column("c1", [block("b1", "text")])]),
+                row("r2", [column("c2", [block("b2", "hero")], 50), column("c3", [], 50)]),
+            ]
+        )
     assert load_error(data) == (
-        "file.mwt: rows[1]: block 'b2' (Hero) fills its row: it must be the only block in a one-column row")
+        "file.mwt: rows[1]: block 'b2' (Hero) fills its row: it must be the only block in a one-column row"
+    )
 
 
 def test_a_hero_alone_in_its_row_is_fine() -> None:
@@ -272,13 +365,16 @@ def test_one_problem_is_shown_and_the_rest_are_counted() -> None:
 
 
 def test_json_path_formats_pydantic_locations() -> None:
-    assert json_path(("rows", 2, "columns", 0, "blocks", 1, "image", "props", "width")) == \
-        "rows[2].columns[0].blocks[1].props.width"
+    assert (
+        json_path(("rows", 2, "columns", 0, "blocks", 1, "image", "props", "width"))
+        == "rows[2].columns[0].blocks[1].props.width"
+    )
     assert json_path(("settings", "theme")) == "settings.theme"
     assert json_path(()) == ""
 
 
 # --- JSON-level problems (bad-inputs.md row 34) ------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, expected",
@@ -351,8 +447,10 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 def test_a_json_value_that_is_not_an_object(value: Any) -> None:
     text = json.dumps(value)
     kind = {"[]": "a list", '"text"': "a string", "3": "a number", "null": "null"}[text]
-    assert load_error(text) == (f"file.mwt:1:1: not a Mailwright template: the file holds {kind}, "
-                                'and a template is a JSON object ({"format": "mailwright", …})')
+    assert load_error(text) == (
+        f"file.mwt:1:1: not a Mailwright template: the file holds {kind}, "
+        'and a template is a JSON object ({"format": "mailwright", …})'
+    )
     assert load_error("\n  " + text).startswith("file.mwt:2:3: ")
 
 
@@ -367,8 +465,8 @@ def test_missing_or_wrong_format_is_not_a_mailwright_template(fmt: Any) -> None:
 
 # --- files on disk -----------------------------------------------------------------------------
 
-def test_a_file_over_the_size_cap_is_refused_before_parsing(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_a_file_over_the_size_cap_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = tmp_path / "huge.mwt"
     with p.open("wb") as fh:  # sparse: instant, no disk used
         fh.truncate(MAX_FILE_BYTES + 1)
@@ -436,10 +534,12 @@ def test_a_file_error_names_the_file(tmp_path: Path) -> None:
 
 # --- versions and migration (hardening.md §1.5) ------------------------------------------------
 
+
 def test_a_newer_version_is_refused_and_the_file_untouched(tmp_path: Path) -> None:
     p = tmp_path / "future.mwt"
     original = json.dumps(doc(subject="From the future", x_new_feature={"a": 1}), indent=1).replace(
-        '"version": 1', f'"version": {CURRENT_VERSION + 1}')
+        '"version": 1', f'"version": {CURRENT_VERSION + 1}'
+    )
     p.write_text(original)
     before = p.stat()
     with pytest.raises(DocumentError) as info:
@@ -482,10 +582,12 @@ def test_migrate_runs_steps_in_order() -> None:
             assert d["version"] == n
             calls.append(n)
             return {**d, f"step{n}": True}
+
         return run
 
-    out = migrate({"format": "mailwright", "version": 1}, "old.mwt",
-                  migrations={1: step(1), 2: step(2), 3: step(3)}, current=4)
+    out = migrate(
+        {"format": "mailwright", "version": 1}, "old.mwt", migrations={1: step(1), 2: step(2), 3: step(3)}, current=4
+    )
     assert calls == [1, 2, 3]
     assert out["version"] == 4 and out["step1"] and out["step2"] and out["step3"]
     # starting later skips the earlier steps
@@ -511,12 +613,27 @@ def test_migrate_refuses_newer_versions() -> None:
 
 # --- ids and saving ----------------------------------------------------------------------------
 
+
 def test_new_id_gives_unused_short_ids() -> None:
-    d = loads_document(json.dumps(doc([
-        row("r1", [column("c1", [block("b1", "text"), block("b2", "text"), block("b7", "text"),
-                                 block("bx", "text")])]),
-        row("r2", [column("c2", [block("b02", "spacer")])]),
-    ])), SRC)
+    d = loads_document(
+        json.dumps(
+            doc(
+                [
+                    row(
+                        "r1",
+                        [
+                            column(
+                                "c1",
+                                [block("b1", "text"), block("b2", "text"), block("b7", "text"), block("bx", "text")],
+                            )
+                        ],
+                    ),
+                    row("r2", [column("c2", [block("b02", "spacer")])]),
+                ]
+            )
+        ),
+        SRC,
+    )
     used = {n.id for n in d.iter_nodes()}
     for prefix in ("b", "r", "c", "x"):
         fresh = new_id(d, prefix)
@@ -560,6 +677,7 @@ def test_save_then_load_gives_the_same_document(tmp_path: Path) -> None:
 
 # --- property: random documents survive a round trip -------------------------------------------
 
+
 def _value(f: Any) -> st.SearchStrategy[Any]:
     if f.kind in ("text", "multiline", "richtext", "code", "url", "image"):
         return st.text(max_size=20)
@@ -586,15 +704,20 @@ def _props(fields: tuple[Any, ...]) -> st.SearchStrategy[dict[str, Any]]:
     if not fields:
         return st.just({})
     return st.lists(st.sampled_from(fields), max_size=3, unique_by=lambda f: f.name).flatmap(
-        lambda chosen: st.fixed_dictionaries({f.name: _value(f) for f in chosen}))
+        lambda chosen: st.fixed_dictionaries({f.name: _value(f) for f in chosen})
+    )
 
 
 _json_leaf = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=8)
-_unknown = st.dictionaries(st.sampled_from(["x_a", "x_b", "x_future"]),
-                           st.recursive(_json_leaf, lambda kids: st.lists(kids, max_size=2)
-                                        | st.dictionaries(st.text(max_size=3), kids, max_size=2),
-                                        max_leaves=4),
-                           max_size=2)
+_unknown = st.dictionaries(
+    st.sampled_from(["x_a", "x_b", "x_future"]),
+    st.recursive(
+        _json_leaf,
+        lambda kids: st.lists(kids, max_size=2) | st.dictionaries(st.text(max_size=3), kids, max_size=2),
+        max_leaves=4,
+    ),
+    max_size=2,
+)
 _expr = st.none() | st.sampled_from(["data:vip", "data:items", "data:n > 2"])
 _COLUMN_TYPES = sorted(t for t, s in REGISTRY.items() if s.placement == "column")
 _ROW_TYPES = sorted(t for t, s in REGISTRY.items() if s.placement == "row")
@@ -618,8 +741,14 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
 
     def make_block_dict(btype: str) -> dict[str, Any]:
         spec = REGISTRY[btype]
-        return {"id": nid("b"), "type": btype, "props": draw(_props(spec.fields)),
-                "condition": draw(_expr), "repeat": draw(_expr), **draw(_unknown)}
+        return {
+            "id": nid("b"),
+            "type": btype,
+            "props": draw(_props(spec.fields)),
+            "condition": draw(_expr),
+            "repeat": draw(_expr),
+            **draw(_unknown),
+        }
 
     rows = []
     for _ in range(draw(st.integers(0, 3))):
@@ -630,20 +759,29 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
             columns = []
             for width in draw(_widths()):
                 n_blocks = draw(st.integers(0, 3))
-                columns.append({"id": nid("c"), "width": width,
-                                "blocks": [make_block_dict(draw(st.sampled_from(_COLUMN_TYPES)))
-                                           for _ in range(n_blocks)]})
-        rows.append({"id": rid, "columns": columns, "condition": draw(_expr), "repeat": draw(_expr),
-                     **draw(_unknown)})
+                columns.append(
+                    {
+                        "id": nid("c"),
+                        "width": width,
+                        "blocks": [make_block_dict(draw(st.sampled_from(_COLUMN_TYPES))) for _ in range(n_blocks)],
+                    }
+                )
+        rows.append({"id": rid, "columns": columns, "condition": draw(_expr), "repeat": draw(_expr), **draw(_unknown)})
     return {
-        "format": "mailwright", "version": CURRENT_VERSION,
-        "subject": draw(st.text(max_size=20)), "preheader": draw(st.text(max_size=20)),
-        "settings": {"theme": draw(st.sampled_from(available_themes())),
-                     "width": draw(st.integers(320, 1200)),
-                     "dir": draw(st.sampled_from(["ltr", "rtl"]))},
-        "variables": draw(st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True),
-                                          st.text(max_size=8), max_size=2)),
-        "rows": rows, **draw(_unknown),
+        "format": "mailwright",
+        "version": CURRENT_VERSION,
+        "subject": draw(st.text(max_size=20)),
+        "preheader": draw(st.text(max_size=20)),
+        "settings": {
+            "theme": draw(st.sampled_from(available_themes())),
+            "width": draw(st.integers(320, 1200)),
+            "dir": draw(st.sampled_from(["ltr", "rtl"])),
+        },
+        "variables": draw(
+            st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True), st.text(max_size=8), max_size=2)
+        ),
+        "rows": rows,
+        **draw(_unknown),
     }
 
 

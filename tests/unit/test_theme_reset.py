@@ -1,4 +1,5 @@
 """Reset to theme and the colours that clash after a theme switch (issue 15 item 5), headless."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,6 +33,7 @@ def block(doc: Document, block_id: str):
 
 # --- the clashes a theme switch makes ----------------------------------------------------------
 
+
 def test_newsletter_in_midnight_one_click_fixes_every_clash_and_one_undo_restores_it():
     doc, history = newsletter_in("midnight")
     before = dumps_document(doc)
@@ -44,8 +46,8 @@ def test_newsletter_in_midnight_one_click_fixes_every_clash_and_one_undo_restore
     history.push(fix.command(doc))
     assert contrast_problems(doc) == []
     theme = resolved_theme(doc)
-    assert block(doc, "b6").props.color is None            # the menu takes the theme's colour
-    assert doc.rows[9].props.background_color is None       # the cream band takes the theme's
+    assert block(doc, "b6").props.color is None  # the menu takes the theme's colour
+    assert doc.rows[9].props.background_color is None  # the cream band takes the theme's
     assert block(doc, "b6").props.font_size == 13, "sizes are the layout's, not reset"
     assert "color:" not in block(doc, "b14").props.html and "font-size:12px" in block(doc, "b14").props.html
     assert doc.rows[0].props.background_color == "transparent", "a band on the page background stays"
@@ -67,6 +69,7 @@ def test_a_theme_that_fits_has_nothing_to_reset_and_a_theme_failing_itself_keeps
 
 
 # --- Reset to theme on a block, a row, the email -----------------------------------------------
+
 
 def test_reset_a_block_a_row_and_the_email_each_one_undo_step():
     doc, history = newsletter_in("midnight")
@@ -90,15 +93,19 @@ def test_reset_a_block_a_row_and_the_email_each_one_undo_step():
 
 def test_reset_to_theme_on_a_block_without_hand_set_colours_is_nothing():
     doc, _ = newsletter_in("serif")
-    assert reset_to_theme(doc, "b9") is None   # a heading that follows the theme already
+    assert reset_to_theme(doc, "b9") is None  # a heading that follows the theme already
 
 
 def test_rich_text_keeps_everything_but_its_text_colours():
-    assert strip_text_colours('<p><span style="color:#7c2d12;font-size:12px">IN</span></p>') == \
-        '<p><span style="font-size:12px">IN</span></p>'
+    assert (
+        strip_text_colours('<p><span style="color:#7c2d12;font-size:12px">IN</span></p>')
+        == '<p><span style="font-size:12px">IN</span></p>'
+    )
     assert strip_text_colours('<a href="x" style="color: #67615c">V</a>') == '<a href="x">V</a>'
-    assert strip_text_colours('<span style="background-color:#fef3c7;color:red">x</span>') == \
-        '<span style="background-color:#fef3c7;">x</span>'
+    assert (
+        strip_text_colours('<span style="background-color:#fef3c7;color:red">x</span>')
+        == '<span style="background-color:#fef3c7;">x</span>'
+    )
     assert strip_text_colours('<font color="#f00">x</font>') == "<font>x</font>"
     merge = '<span style="color:<< data:colour >>">x</span>'
     assert strip_text_colours(merge) == merge, "a colour from data is not set by hand"
@@ -109,16 +116,19 @@ COLOURS = st.sampled_from(["#000000", "#ffffff", "#7c2d12", "#fef3c7", "transpar
 
 
 @settings(max_examples=40, derandomize=True, deadline=None)
-@given(st.sampled_from(available_themes()),
-       st.lists(st.tuples(st.integers(0, 10_000), COLOURS), max_size=8),
-       st.integers(0, 10_000))
+@given(
+    st.sampled_from(available_themes()),
+    st.lists(st.tuples(st.integers(0, 10_000), COLOURS), max_size=8),
+    st.integers(0, 10_000),
+)
 def test_every_reset_is_undone_exactly(theme, paints, pick):
     doc, history = newsletter_in(theme)
     nodes = list(doc.iter_nodes())
-    for n, colour in paints:   # hand-set colours in random places
+    for n, colour in paints:  # hand-set colours in random places
         node = nodes[n % len(nodes)]
-        fields = [f.name for f in (getattr(node, "spec", None).fields if hasattr(node, "spec") else ())
-                  if f.kind == "color"] or ["background_color"]
+        fields = [
+            f.name for f in (getattr(node, "spec", None).fields if hasattr(node, "spec") else ()) if f.kind == "color"
+        ] or ["background_color"]
         history.push(SetProp(node.id, fields[n % len(fields)], colour, mergeable=False))
     before = dumps_document(doc)
     scope = [None, *(n.id for n in nodes)][pick % (len(nodes) + 1)]
@@ -126,13 +136,17 @@ def test_every_reset_is_undone_exactly(theme, paints, pick):
         if command is None:
             continue
         history.push(command)
-        assert hand_set_styles(doc, scope) == [] or command.label.endswith("clashing colours") \
+        assert (
+            hand_set_styles(doc, scope) == []
+            or command.label.endswith("clashing colours")
             or command.label.endswith("clashing colour")
+        )
         history.undo()
         assert dumps_document(doc) == before
 
 
 # --- one way to name a theme --------------------------------------------------------------------
+
 
 def test_theme_names_are_shown_the_same_way_everywhere():
     assert display_name("midnight") == "Midnight"

@@ -1,19 +1,34 @@
 """Text that looks like a merge-tag token is the user's text, never a tag (the prefix check on
 the rendered MJML, and its fallback to a longer prefix)."""
+
 from mailwright.app.document import Document
 from mailwright.app.mjml_render import document_to_mjml
 from mailwright.app.pipeline import build_document
 
 
 def _doc(heading: str, inline_css: str = "") -> Document:
-    return Document.model_validate({
-        "version": 1, "subject": "Hi << data:name | default(\"you\") >>",
-        "settings": {"inline_css": inline_css} if inline_css else {},
-        "rows": [{"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [
-            {"id": "b1", "type": "heading", "props": {"text": heading}},
-            {"id": "b2", "type": "text", "props": {"html": "<p>Dear << data:name >></p>"}},
-        ]}]}],
-    })
+    return Document.model_validate(
+        {
+            "version": 1,
+            "subject": 'Hi << data:name | default("you") >>',
+            "settings": {"inline_css": inline_css} if inline_css else {},
+            "rows": [
+                {
+                    "id": "r1",
+                    "columns": [
+                        {
+                            "id": "c1",
+                            "width": 100,
+                            "blocks": [
+                                {"id": "b1", "type": "heading", "props": {"text": heading}},
+                                {"id": "b2", "type": "text", "props": {"html": "<p>Dear << data:name >></p>"}},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
 
 
 def test_text_without_the_prefix_keeps_the_short_one() -> None:

@@ -1,4 +1,5 @@
 """`_inside_markup` (a local look around a token) agrees with scanning the whole document."""
+
 import re
 
 from hypothesis import given, settings, strategies as st

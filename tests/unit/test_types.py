@@ -1,4 +1,5 @@
 """Issue 16 item 9: the core, the blocks and the themes pass mypy with the config in pyproject.toml."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,7 +14,6 @@ def test_the_package_passes_mypy() -> None:
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert "No module named mypy" not in result.stderr, "install the test extras: pip install -e '.[test]'"
     assert result.returncode == 0, result.stdout + result.stderr
-
 
 
 def test_every_type_ignore_says_why() -> None:

@@ -11,6 +11,7 @@ the rest of the email anyway. Each group of checks lives in its own module; ever
 has a severity, a code (see `CODES`), a message, a location and a hint. No Qt here: the
 editor's Checks dock runs these off the UI thread.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,16 @@ from ..pipeline import BuildError, BuildResult
 from .context import CheckContext, is_design_html, production_bytes
 from .model import CODES, SEVERITIES, CheckReport, Finding, sort_findings
 
-__all__ = ["CODES", "SEVERITIES", "CheckReport", "Finding", "run_checks", "check_document",
-           "check_mjml_text", "check_file"]
+__all__ = [
+    "CODES",
+    "SEVERITIES",
+    "CheckReport",
+    "Finding",
+    "run_checks",
+    "check_document",
+    "check_mjml_text",
+    "check_file",
+]
 
 
 def _base_dir(source: str) -> Path | None:
@@ -31,9 +40,15 @@ def _base_dir(source: str) -> Path | None:
     return Path(source).resolve().parent
 
 
-def run_checks(result: BuildResult, doc: Document | None = None, *, recipients: Any = None,
-               source: str | None = None, design_result: BuildResult | None = None,
-               esp: str | None = None) -> list[Finding]:
+def run_checks(
+    result: BuildResult,
+    doc: Document | None = None,
+    *,
+    recipients: Any = None,
+    source: str | None = None,
+    design_result: BuildResult | None = None,
+    esp: str | None = None,
+) -> list[Finding]:
     """Every check on a built email, in a deterministic order (errors first, then by code and place).
 
     `result` is the build that is sent (its size is what Gmail sees); a design-mode build is
@@ -65,13 +80,24 @@ def run_checks(result: BuildResult, doc: Document | None = None, *, recipients: 
                 mapped = build_document(doc, source=result.source or source, design=True)
             except BuildError:
                 mapped = result
-    ctx = CheckContext(result=result, doc=doc, source=source, mapped=mapped, recipients=recipients,
-                       base_dir=_base_dir(source), esp=esp)
+    ctx = CheckContext(
+        result=result, doc=doc, source=source, mapped=mapped, recipients=recipients, base_dir=_base_dir(source), esp=esp
+    )
     findings: list[Finding] = []
     if doc is not None:
         findings += collect_merge_errors(doc, source)[0]
-    for group in (check_size, check_links, check_unsubscribe, check_images, check_missing_fields,
-                  check_data_meaning, check_contrast, check_css_support, check_headers, check_stripped):
+    for group in (
+        check_size,
+        check_links,
+        check_unsubscribe,
+        check_images,
+        check_missing_fields,
+        check_data_meaning,
+        check_contrast,
+        check_css_support,
+        check_headers,
+        check_stripped,
+    ):
         findings += group(ctx)
     return sort_findings(findings, ctx.order)
 
@@ -82,22 +108,32 @@ def _unbuildable(e: BuildError, source: str) -> Finding | None:
     if "did not survive compilation" not in message:
         return None
     prefix = f"{source}: "
-    return Finding("error", "merge-syntax", message[len(prefix):] if message.startswith(prefix) else message,
-                   "html", "move the merge tag out of that attribute (MJML rewrites widths, colours and sizes)")
+    return Finding(
+        "error",
+        "merge-syntax",
+        message[len(prefix) :] if message.startswith(prefix) else message,
+        "html",
+        "move the merge tag out of that attribute (MJML rewrites widths, colours and sizes)",
+    )
 
 
-def _report(findings: list[Finding], doc: Document | None, result: BuildResult | None, source: str,
-            recipients: Any = None) -> CheckReport:
+def _report(
+    findings: list[Finding], doc: Document | None, result: BuildResult | None, source: str, recipients: Any = None
+) -> CheckReport:
     order = {node.id: i for i, node in enumerate(doc.iter_nodes())} if doc is not None else {}
     # Recipients count as checked when an email was built to render for them.
     checked = len(recipients.rows) if recipients is not None and result is not None else None
-    return CheckReport(tuple(sort_findings(findings, order)),
-                       html_bytes=production_bytes(result) if result is not None else 0, source=source,
-                       recipients=checked)
+    return CheckReport(
+        tuple(sort_findings(findings, order)),
+        html_bytes=production_bytes(result) if result is not None else 0,
+        source=source,
+        recipients=checked,
+    )
 
 
-def check_document(doc: Document, *, source: str = "<document>", recipients: Any = None,
-                   esp: str | None = None) -> CheckReport:
+def check_document(
+    doc: Document, *, source: str = "<document>", recipients: Any = None, esp: str | None = None
+) -> CheckReport:
     """Check a document: merge-tag errors become findings, then the rest is built and checked.
 
     Raises BuildError only for input that cannot be built at all (e.g. raw MJML that MJML rejects).
@@ -114,8 +150,9 @@ def check_document(doc: Document, *, source: str = "<document>", recipients: Any
         if finding is None:
             raise
         return _report(merge_findings + [finding] + _document_only(fixed, source), fixed, None, source)
-    findings = merge_findings + run_checks(result, fixed, recipients=recipients, source=source, design_result=design,
-                                           esp=esp)
+    findings = merge_findings + run_checks(
+        result, fixed, recipients=recipients, source=source, design_result=design, esp=esp
+    )
     return _report(findings, fixed, result, source, recipients)
 
 
@@ -129,8 +166,14 @@ def _document_only(doc: Document, source: str) -> list[Finding]:
     return check_contrast(ctx) + check_headers(ctx)
 
 
-def check_mjml_text(text: str, *, source: str = "<mjml>", recipients: Any = None,
-                    variables: dict[str, str] | None = None, esp: str | None = None) -> CheckReport:
+def check_mjml_text(
+    text: str,
+    *,
+    source: str = "<mjml>",
+    recipients: Any = None,
+    variables: dict[str, str] | None = None,
+    esp: str | None = None,
+) -> CheckReport:
     """Check an MJML source (locations are "html": there are no block ids to point to)."""
     from ..pipeline import build_mjml_text
     from .merge import collect_mjml_errors
@@ -166,5 +209,7 @@ def check_job(document_json: str, source: str = "<document>") -> list[dict[str, 
     from ..storage import loads_document
 
     report = check_document(loads_document(document_json, source), source=source)
-    return [{"severity": f.severity, "code": f.code, "message": f.message, "location": f.location,
-             "hint": f.hint} for f in report.findings]
+    return [
+        {"severity": f.severity, "code": f.code, "message": f.message, "location": f.location, "hint": f.hint}
+        for f in report.findings
+    ]

@@ -4,6 +4,7 @@ The HTML is parsed with merge tags still as tokens (so `<< … >>` never confuse
 from a design-mode build when there is a document: its `mw-id-<id>` classes let a finding in
 the HTML (an <img> without alt, a link) name the block it came from.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,13 +38,13 @@ def production_bytes(result: BuildResult) -> int:
 
 @dataclass
 class CheckContext:
-    result: BuildResult                 # the build being checked (its HTML is what gets sent)
+    result: BuildResult  # the build being checked (its HTML is what gets sent)
     doc: Document | None
-    source: str                         # file name, for messages and relative image paths
-    mapped: BuildResult                 # the build parsed for locations (design mode when possible)
+    source: str  # file name, for messages and relative image paths
+    mapped: BuildResult  # the build parsed for locations (design mode when possible)
     recipients: Any = None
     base_dir: Path | None = None
-    esp: str | None = None              # check --esp NAME: the ESP whose reading of values matters
+    esp: str | None = None  # check --esp NAME: the ESP whose reading of values matters
 
     # --- the document ----------------------------------------------------------------------
     @cached_property

@@ -6,6 +6,7 @@ row's, else the body's. Normal text needs 4.5:1; large text (24px, or 18.66px an
 Colours given as merge tags are not judged; raw HTML/MJML blocks and .mjml sources are judged
 from the HTML they build to (contrast_html.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ from .model import Finding
 
 NORMAL, LARGE = 4.5, 3.0
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-_SPAN_COLOR = re.compile(r"<(span|font|a|strong|b|em|i|u|p)\b[^>]*?(?:style\s*=\s*([\"'])(.*?)\2|color\s*=\s*[\"']?(#[0-9a-fA-F]{3,6}))",
-                         re.I | re.S)
+_SPAN_COLOR = re.compile(
+    r"<(span|font|a|strong|b|em|i|u|p)\b[^>]*?(?:style\s*=\s*([\"'])(.*?)\2|color\s*=\s*[\"']?(#[0-9a-fA-F]{3,6}))",
+    re.I | re.S,
+)
 _BOLD = {"bold", "bolder", "600", "700", "800", "900"}
 
 
@@ -61,7 +64,7 @@ def is_large(size_px: float | None, bold: bool) -> bool:
 
 @dataclass(frozen=True)
 class TextSample:
-    what: str            # "text", "the label", "links", …
+    what: str  # "text", "the label", "links", …
     color: str
     background: str
     size: float | None
@@ -85,8 +88,11 @@ def _rich_samples(html: str, base: TextSample, link_color: str | None) -> Iterat
         if not color:
             continue
         sm = re.search(r"font-size\s*:\s*(\d+(?:\.\d+)?)px", style, re.I)
-        bold = base.bold or m.group(1).lower() in ("strong", "b") or bool(
-            re.search(r"font-weight\s*:\s*(bold|[6-9]00)", style, re.I))
+        bold = (
+            base.bold
+            or m.group(1).lower() in ("strong", "b")
+            or bool(re.search(r"font-weight\s*:\s*(bold|[6-9]00)", style, re.I))
+        )
         yield TextSample("coloured text", color, base.background, float(sm.group(1)) if sm else base.size, bold)
     if link_color and re.search(r"<a\b(?![^>]*color\s*:)", html or "", re.I):
         yield TextSample("links", link_color, base.background, base.size, base.bold)
@@ -104,8 +110,9 @@ def _samples(block: BlockBase, p: dict[str, Any], bg: str, theme: Any) -> Iterat
     elif t == "heading":
         yield TextSample("heading", p["color"], bg, p["font_size"] or theme.sizes[p["level"]], heading_bold)
     elif t == "button":
-        yield TextSample("button label", p["text_color"], _solid(p["background_color"]) or bg,
-                         p["font_size"], button_bold)
+        yield TextSample(
+            "button label", p["text_color"], _solid(p["background_color"]) or bg, p["font_size"], button_bold
+        )
     elif t == "hero":
         hero_bg = _solid(p["background_color"]) or bg
         if p["headline"]:
@@ -113,8 +120,13 @@ def _samples(block: BlockBase, p: dict[str, Any], bg: str, theme: Any) -> Iterat
         if p["text"]:
             yield TextSample("text", p["text_color"], hero_bg, theme.sizes["body"] + 2, False)
         if p["button_label"]:
-            yield TextSample("button label", p["button_text_color"], _solid(p["button_color"]) or hero_bg,
-                             theme.button["font_size"], button_bold)
+            yield TextSample(
+                "button label",
+                p["button_text_color"],
+                _solid(p["button_color"]) or hero_bg,
+                theme.button["font_size"],
+                button_bold,
+            )
     elif t == "footer":
         yield TextSample("text", p["color"], bg, p["font_size"], False)
     elif t == "menu":
@@ -128,8 +140,13 @@ def _samples(block: BlockBase, p: dict[str, Any], bg: str, theme: Any) -> Iterat
             yield TextSample("description", theme.colors["muted"], bg, theme.sizes["small"] + 1, False)
         yield TextSample("price", p["price_color"], bg, theme.sizes["body"] + 2, True)
         if p["button_label"]:
-            yield TextSample("button label", theme.colors["on_primary"], theme.colors["primary"],
-                             theme.button["font_size"] - 1, button_bold)
+            yield TextSample(
+                "button label",
+                theme.colors["on_primary"],
+                theme.colors["primary"],
+                theme.button["font_size"] - 1,
+                button_bold,
+            )
     elif t == "line_items":
         yield TextSample("text", p["color"], bg, theme.sizes["body"] - 1, False)
         yield TextSample("column headings", theme.colors["muted"], bg, theme.sizes["small"], False)
@@ -197,10 +214,15 @@ def check_contrast(ctx: CheckContext) -> list[Finding]:
     for block, (ratio, need, s) in _judged_blocks(doc, theme):
         size = f"{s.size:g}px{' bold' if s.bold else ''}" if s.size else "text"
         kind = "large" if need == LARGE else "normal"
-        out.append(Finding(
-            "warning", "contrast",
-            f"{s.what} {s.color} on {s.background} has a contrast of {ratio:.2f}:1; WCAG AA needs "
-            f"{need:g}:1 for {kind} text ({size})", block.id,
-            "darken the text or lighten the background (or the reverse); large text "
-            "(24px, or 18.66px bold) needs only 3:1"))
+        out.append(
+            Finding(
+                "warning",
+                "contrast",
+                f"{s.what} {s.color} on {s.background} has a contrast of {ratio:.2f}:1; WCAG AA needs "
+                f"{need:g}:1 for {kind} text ({size})",
+                block.id,
+                "darken the text or lighten the background (or the reverse); large text "
+                "(24px, or 18.66px bold) needs only 3:1",
+            )
+        )
     return out

@@ -8,6 +8,7 @@ white by default, as clients show a page). A background image, a gradient or a c
 as a merge tag makes the pair unknown and it is not judged. Hidden text (`display:none`, the
 preheader) is skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,18 @@ from .context import CheckContext
 from .css import parse_declarations
 from .model import Finding
 
-_NAMED = {"white": "#ffffff", "black": "#000000", "red": "#ff0000", "gray": "#808080", "grey": "#808080",
-          "silver": "#c0c0c0", "yellow": "#ffff00", "blue": "#0000ff", "navy": "#000080", "green": "#008000"}
+_NAMED = {
+    "white": "#ffffff",
+    "black": "#000000",
+    "red": "#ff0000",
+    "gray": "#808080",
+    "grey": "#808080",
+    "silver": "#c0c0c0",
+    "yellow": "#ffff00",
+    "blue": "#0000ff",
+    "navy": "#000080",
+    "green": "#008000",
+}
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
 _PX = re.compile(r"^\s*(\d+(?:\.\d+)?)px\s*$", re.I)
@@ -78,8 +89,11 @@ def _samples(ctx: CheckContext) -> Iterator[tuple[Any, str, str, float | None, b
             return  # the preheader and other text hidden the email way
         colour = _colour(style.get("color", "")) or (_colour(el.get("color") or "") if tag == "font" else None)
         fg = colour or fg
-        back = _colour(style.get("background-color", "")) or _colour(style.get("background", "")) \
+        back = (
+            _colour(style.get("background-color", ""))
+            or _colour(style.get("background", ""))
             or _colour(el.get("bgcolor") or "")
+        )
         if "background-image" in style and _colour(style["background-image"]) == _UNKNOWN:
             back = _UNKNOWN
         if back is None and el.get("background"):
@@ -88,8 +102,11 @@ def _samples(ctx: CheckContext) -> Iterator[tuple[Any, str, str, float | None, b
         m = _PX.match(style.get("font-size", ""))
         size = float(m.group(1)) if m else _HEADING_PX.get(tag, size)
         weight = style.get("font-weight", "").strip().lower()
-        bold = (weight in ("bold", "bolder", "600", "700", "800", "900")) or (bold and weight not in ("normal", "400")) \
+        bold = (
+            (weight in ("bold", "bolder", "600", "700", "800", "900"))
+            or (bold and weight not in ("normal", "400"))
             or tag in ("b", "strong", "h1", "h2", "h3", "h4", "h5", "h6", "th")
+        )
         if _has_text(el) and not ctx.only_tags(el.text_content()):
             yield el, fg, bg, size, bold
         for child in el:
@@ -124,10 +141,15 @@ def check_contrast_html(ctx: CheckContext, judged_by_model: AbstractSet[str] = f
         shown = ctx.short(text, 40)
         what = f"size {size:g}px{' bold' if bold else ''}" if size else "text"
         kind = "large" if need == LARGE else "normal"
-        out.append(Finding(
-            "warning", "contrast",
-            f"text “{shown}” {fg} on {bg} has a contrast of {ratio:.2f}:1; WCAG AA needs {need:g}:1 for "
-            f"{kind} text ({what})", where,
-            "darken the text or lighten the background (or the reverse); large text (24px, or 18.66px "
-            "bold) needs only 3:1"))
+        out.append(
+            Finding(
+                "warning",
+                "contrast",
+                f"text “{shown}” {fg} on {bg} has a contrast of {ratio:.2f}:1; WCAG AA needs {need:g}:1 for "
+                f"{kind} text ({what})",
+                where,
+                "darken the text or lighten the background (or the reverse); large text (24px, or 18.66px "
+                "bold) needs only 3:1",
+            )
+        )
     return out

@@ -4,6 +4,7 @@ Email CSS is simple (no nesting beyond `@media`/`@supports`), and the checks onl
 which properties, values, selectors and at-rules appear, so this reader never fails: anything
 it does not understand is skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,8 @@ _COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
 
 @dataclass(frozen=True)
 class Declaration:
-    prop: str        # lower-case, e.g. "border-radius"
-    value: str       # as written, without "!important"
+    prop: str  # lower-case, e.g. "border-radius"
+    value: str  # as written, without "!important"
     important: bool = False
 
 
@@ -23,15 +24,15 @@ class Declaration:
 class Rule:
     """A style rule (or a declaration block of an at-rule such as @font-face)."""
 
-    selector: str                      # "" for @font-face/@page bodies
+    selector: str  # "" for @font-face/@page bodies
     declarations: list[Declaration]
-    at_rules: tuple[str, ...] = ()     # enclosing at-rules, outermost first, e.g. ("@media screen",)
+    at_rules: tuple[str, ...] = ()  # enclosing at-rules, outermost first, e.g. ("@media screen",)
 
 
 @dataclass
 class Stylesheet:
     rules: list[Rule] = field(default_factory=list)
-    at_rules: list[str] = field(default_factory=list)        # every at-rule prelude, e.g. "@media (…)"
+    at_rules: list[str] = field(default_factory=list)  # every at-rule prelude, e.g. "@media (…)"
     nested_at_rules: list[str] = field(default_factory=list)  # "@media … > @font-face" (Gmail drops the style)
     has_comments: bool = False
 
@@ -128,7 +129,7 @@ def _parse_into(css: str, stack: tuple[str, ...], sheet: Stylesheet) -> None:
             i = j + 1
             continue
         end = _block_end(css, j + 1)
-        body = css[j + 1:end]
+        body = css[j + 1 : end]
         if prelude.startswith("@"):
             sheet.at_rules.append(prelude)
             if stack:

@@ -12,6 +12,7 @@ that uses every block and layout option, and features found there are not report
 left is what the author added (raw HTML or MJML, rich-text styles, document CSS, imported
 head styles), one finding per feature with its count.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,15 +51,38 @@ _PROPERTY_GROUPS: dict[str, tuple[str, ...]] = {
     "css-block-inline-size": ("block-size", "inline-size"),
     "css-inline-size": ("inline-size",),
     "css-border-inline-block": ("border-inline", "border-block"),
-    "css-border-inline-block-individual": ("border-block-end", "border-block-start", "border-inline-end",
-                                           "border-inline-start"),
-    "css-border-inline-block-longhand": ("border-block-color", "border-block-style", "border-block-width",
-                                         "border-inline-color", "border-inline-style", "border-inline-width"),
-    "css-border-radius-logical": ("border-end-end-radius", "border-end-start-radius", "border-start-end-radius",
-                                  "border-start-start-radius"),
-    "css-column-layout-properties": ("column-count", "column-fill", "column-gap", "column-rule",
-                                     "column-rule-color", "column-rule-style", "column-rule-width",
-                                     "column-span", "column-width", "columns"),
+    "css-border-inline-block-individual": (
+        "border-block-end",
+        "border-block-start",
+        "border-inline-end",
+        "border-inline-start",
+    ),
+    "css-border-inline-block-longhand": (
+        "border-block-color",
+        "border-block-style",
+        "border-block-width",
+        "border-inline-color",
+        "border-inline-style",
+        "border-inline-width",
+    ),
+    "css-border-radius-logical": (
+        "border-end-end-radius",
+        "border-end-start-radius",
+        "border-start-end-radius",
+        "border-start-start-radius",
+    ),
+    "css-column-layout-properties": (
+        "column-count",
+        "column-fill",
+        "column-gap",
+        "column-rule",
+        "column-rule-color",
+        "column-rule-style",
+        "column-rule-width",
+        "column-span",
+        "column-width",
+        "columns",
+    ),
     "css-gap": ("gap", "column-gap", "row-gap"),
     "css-grid-template": ("grid-template", "grid-template-areas", "grid-template-columns", "grid-template-rows"),
     "css-margin-block-start-end": ("margin-block-start", "margin-block-end"),
@@ -86,12 +110,18 @@ _VALUE_FEATURES: dict[str, tuple[str, str]] = {
     "css-flex-wrap": ("flex-wrap", r"^wrap"),
 }
 _FUNCTIONS: dict[str, tuple[str, ...]] = {
-    "css-unit-calc": ("calc",), "css-variables": ("var",), "css-function-clamp": ("clamp",),
-    "css-function-light-dark": ("light-dark",), "css-function-max": ("max",), "css-function-min": ("min",),
+    "css-unit-calc": ("calc",),
+    "css-variables": ("var",),
+    "css-function-clamp": ("clamp",),
+    "css-function-light-dark": ("light-dark",),
+    "css-function-max": ("max",),
+    "css-function-min": ("min",),
     "css-linear-gradient": ("linear-gradient", "repeating-linear-gradient"),
     "css-radial-gradient": ("radial-gradient", "repeating-radial-gradient"),
     "css-conic-gradient": ("conic-gradient", "repeating-conic-gradient"),
-    "css-rgb": ("rgb",), "css-rgba": ("rgba",), "css-modern-color": ("lch", "oklch", "lab", "oklab"),
+    "css-rgb": ("rgb",),
+    "css-rgba": ("rgba",),
+    "css-modern-color": ("lch", "oklch", "lab", "oklab"),
 }
 _KEYWORDS: dict[str, tuple[str, ...]] = {
     "css-intrinsic-size": ("fit-content", "min-content", "max-content"),
@@ -104,32 +134,84 @@ _MEDIA_FEATURES: dict[str, tuple[str, ...]] = {
     "css-at-media-prefers-reduced-motion": ("prefers-reduced-motion",),
     "css-at-media-orientation": ("orientation",),
     "css-at-media-hover": ("hover", "any-hover"),
-    "css-at-media-device-pixel-ratio": ("-webkit-device-pixel-ratio", "-webkit-min-device-pixel-ratio",
-                                        "-webkit-max-device-pixel-ratio"),
+    "css-at-media-device-pixel-ratio": (
+        "-webkit-device-pixel-ratio",
+        "-webkit-min-device-pixel-ratio",
+        "-webkit-max-device-pixel-ratio",
+    ),
 }
-_AT_RULES = {"@font-face": "css-at-font-face", "@import": "css-at-import", "@keyframes": "css-at-keyframes",
-             "@-webkit-keyframes": "css-at-keyframes", "@media": "css-at-media", "@supports": "css-at-supports"}
+_AT_RULES = {
+    "@font-face": "css-at-font-face",
+    "@import": "css-at-import",
+    "@keyframes": "css-at-keyframes",
+    "@-webkit-keyframes": "css-at-keyframes",
+    "@media": "css-at-media",
+    "@supports": "css-at-supports",
+}
 _ELEMENT_GROUPS: dict[str, tuple[str, ...]] = {
     "html-h1-h6": ("h1", "h2", "h3", "h4", "h5", "h6"),
     "html-lists": ("ul", "ol", "dl"),
-    "html-semantics": ("article", "aside", "details", "figcaption", "figure", "footer", "header", "main",
-                       "mark", "nav", "section", "summary", "time"),
-    "html-address": ("address",), "html-base": ("base",), "html-svg": ("svg",), "html-image-maps": ("map",),
+    "html-semantics": (
+        "article",
+        "aside",
+        "details",
+        "figcaption",
+        "figure",
+        "footer",
+        "header",
+        "main",
+        "mark",
+        "nav",
+        "section",
+        "summary",
+        "time",
+    ),
+    "html-address": ("address",),
+    "html-base": ("base",),
+    "html-svg": ("svg",),
+    "html-image-maps": ("map",),
 }
 _ATTRIBUTE_GROUPS: dict[str, tuple[str, ...]] = {"html-srcset": ("srcset", "sizes"), "html-image-maps": ("usemap",)}
 _TYPED: dict[str, tuple[str, str]] = {
-    "html-button-reset": ("button", "reset"), "html-button-submit": ("button", "submit"),
-    "html-input-checkbox": ("input", "checkbox"), "html-input-hidden": ("input", "hidden"),
-    "html-input-radio": ("input", "radio"), "html-input-reset": ("input", "reset"),
-    "html-input-submit": ("input", "submit"), "html-input-text": ("input", "text"),
+    "html-button-reset": ("button", "reset"),
+    "html-button-submit": ("button", "submit"),
+    "html-input-checkbox": ("input", "checkbox"),
+    "html-input-hidden": ("input", "hidden"),
+    "html-input-radio": ("input", "radio"),
+    "html-input-reset": ("input", "reset"),
+    "html-input-submit": ("input", "submit"),
+    "html-input-text": ("input", "text"),
 }
-_IMAGE_EXT = {"webp": "image-webp", "avif": "image-avif", "svg": "image-svg", "gif": "image-gif",
-              "png": "image-png", "jpg": "image-jpg", "jpeg": "image-jpg", "bmp": "image-bmp",
-              "tif": "image-tiff", "tiff": "image-tiff", "heic": "image-heif", "heif": "image-heif",
-              "ico": "image-ico", "apng": "image-apng"}
+_IMAGE_EXT = {
+    "webp": "image-webp",
+    "avif": "image-avif",
+    "svg": "image-svg",
+    "gif": "image-gif",
+    "png": "image-png",
+    "jpg": "image-jpg",
+    "jpeg": "image-jpg",
+    "bmp": "image-bmp",
+    "tif": "image-tiff",
+    "tiff": "image-tiff",
+    "heic": "image-heif",
+    "heif": "image-heif",
+    "ico": "image-ico",
+    "apng": "image-apng",
+}
 # Never reported: present in every HTML email, or about the message rather than the markup.
-_IGNORED = {"html-doctype", "html-comments", "html-body", "html-div", "html-table", "html-p", "html-span",
-            "amp", "bimi", "css-unit-px", "css-unit-percent"}
+_IGNORED = {
+    "html-doctype",
+    "html-comments",
+    "html-body",
+    "html-div",
+    "html-table",
+    "html-p",
+    "html-span",
+    "amp",
+    "bimi",
+    "css-unit-px",
+    "css-unit-percent",
+}
 
 
 @dataclass
@@ -137,7 +219,7 @@ class _Index:
     properties: dict[str, list[str]] = field(default_factory=dict)
     elements: dict[str, list[str]] = field(default_factory=dict)
     attributes: dict[str, list[str]] = field(default_factory=dict)
-    pseudo: dict[str, str] = field(default_factory=dict)          # "hover" → slug, "::before" → slug
+    pseudo: dict[str, str] = field(default_factory=dict)  # "hover" → slug, "::before" → slug
     units: dict[str, str] = field(default_factory=dict)
 
 
@@ -189,8 +271,11 @@ _UNIT_RE = re.compile(r"(?<![\w#.-])-?(?:\d+\.?\d*|\.\d+)(%|[a-z]+)\b", re.I)
 
 def declaration_features(d: Declaration) -> Iterator[str]:
     ix = _index()
-    value_specific = [slug for slug, (prop, pattern) in _VALUE_FEATURES.items()
-                      if d.prop == prop and re.search(pattern, d.value.strip(), re.I)]
+    value_specific = [
+        slug
+        for slug, (prop, pattern) in _VALUE_FEATURES.items()
+        if d.prop == prop and re.search(pattern, d.value.strip(), re.I)
+    ]
     yield from value_specific
     if not value_specific:
         yield from ix.properties.get(d.prop, ())
@@ -373,6 +458,7 @@ def _is_mjml_font_link(el) -> bool:
 
 # --- the baseline: what Mailwright and MJML write themselves ---------------------------------------
 
+
 def _baseline_document() -> dict[str, Any]:
     from ...blocks import REGISTRY
 
@@ -383,12 +469,28 @@ def _baseline_document() -> dict[str, Any]:
         "button": [{}, {"full_width": True}, {"href": ""}],
         "hero": [{}, {"background_url": "", "text": "", "button_label": ""}],
         "product": [{}, {"old_price": "$60", "button_label": "", "url": ""}],
-        "social": [{}, {"show_labels": True,
-                        "items": [{"network": "custom", "url": "https://example.com", "label": "Blog",
-                                   "icon": "https://example.com/i.png", "color": "#123456"}]}],
-        "text": [{"html": '<p>Some <strong>bold</strong>, <em>italic</em>, <u>underlined</u> and '
-                          '<span style="color:#ff0000">red</span> text with <a href="https://example.com">a '
-                          'link</a>.</p><ul><li>one</li></ul><ol><li>two</li></ol>'}],
+        "social": [
+            {},
+            {
+                "show_labels": True,
+                "items": [
+                    {
+                        "network": "custom",
+                        "url": "https://example.com",
+                        "label": "Blog",
+                        "icon": "https://example.com/i.png",
+                        "color": "#123456",
+                    }
+                ],
+            },
+        ],
+        "text": [
+            {
+                "html": "<p>Some <strong>bold</strong>, <em>italic</em>, <u>underlined</u> and "
+                '<span style="color:#ff0000">red</span> text with <a href="https://example.com">a '
+                "link</a>.</p><ul><li>one</li></ul><ol><li>two</li></ol>"
+            }
+        ],
         "divider": [{}, {"style": "dashed", "width": 50}],
     }
     rows: list[dict[str, Any]] = []
@@ -403,16 +505,36 @@ def _baseline_document() -> dict[str, Any]:
         for props in variants.get(block_type, [{}]):
             block = {"id": nid("b"), "type": block_type, "props": props}
             rows.append({"id": nid("r"), "columns": [{"id": nid("c"), "blocks": [block]}]})
-    two = [{"id": nid("c"), "width": 50, "props": {"background_color": "#eeeeee", "padding": 8, "border_radius": 6,
-                                                    "border_color": "#cccccc", "border_width": 1},
-            "blocks": [{"id": nid("b"), "type": "text", "props": {}}]},
-           {"id": nid("c"), "width": 50, "blocks": [{"id": nid("b"), "type": "image", "props": {}}]}]
-    for props in ({"stack_on_mobile": False, "reverse_on_mobile": True, "border_radius": 8},
-                  {"reverse_on_mobile": True, "hide_on_mobile": True},
-                  {"hide_on_desktop": True, "full_width": True,
-                   "background_image": "https://example.com/bg.png", "background_color": "#123456"},
-                  {"background_image": "https://example.com/bg.png", "background_size": "contain",
-                   "background_position": "top center"}):
+    two = [
+        {
+            "id": nid("c"),
+            "width": 50,
+            "props": {
+                "background_color": "#eeeeee",
+                "padding": 8,
+                "border_radius": 6,
+                "border_color": "#cccccc",
+                "border_width": 1,
+            },
+            "blocks": [{"id": nid("b"), "type": "text", "props": {}}],
+        },
+        {"id": nid("c"), "width": 50, "blocks": [{"id": nid("b"), "type": "image", "props": {}}]},
+    ]
+    for props in (
+        {"stack_on_mobile": False, "reverse_on_mobile": True, "border_radius": 8},
+        {"reverse_on_mobile": True, "hide_on_mobile": True},
+        {
+            "hide_on_desktop": True,
+            "full_width": True,
+            "background_image": "https://example.com/bg.png",
+            "background_color": "#123456",
+        },
+        {
+            "background_image": "https://example.com/bg.png",
+            "background_size": "contain",
+            "background_position": "top center",
+        },
+    ):
         cols = json.loads(json.dumps(two))
         for c in cols:
             c["id"] = nid("c")
@@ -443,6 +565,7 @@ def baseline_features() -> frozenset[tuple[str, tuple]]:
 
 
 # --- the check -------------------------------------------------------------------------------
+
 
 def client_support(feature: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
     """(client, level "y"/"n"/"a", note numbers) for each major client the data covers."""
@@ -507,6 +630,5 @@ def check_css_support(ctx: CheckContext) -> list[Finding]:
         # Outlook for Windows lacks most of CSS and email developers plan for it: info. A gap in
         # any other major client is a warning.
         severity: Severity = "info" if unsupported == [OUTLOOK_WINDOWS] else "warning"
-        out.append(Finding(severity, "css-support",
-                           f"{title}: {'; '.join(parts)} ({used})", where, hint))
+        out.append(Finding(severity, "css-support", f"{title}: {'; '.join(parts)} ({used})", where, hint))
     return out

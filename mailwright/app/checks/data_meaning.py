@@ -7,6 +7,7 @@ stored as text where that ESP compares text with a number as false (Klaviyo, Bre
 row whose email that ESP shows otherwise than Mailwright's own preview (`build --data … --esp`
 shows its version).
 """
+
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -76,7 +77,9 @@ def _rows(recipients: Any, refs: list[Ref], test) -> Iterator[tuple[str, list[in
 
 
 def _who(rows: list[int]) -> str:
-    return f"{plural(len(rows), 'recipient')} ({capped_list(rows, MAX_SHOWN, noun='row' if len(rows) == 1 else 'rows')})"
+    return (
+        f"{plural(len(rows), 'recipient')} ({capped_list(rows, MAX_SHOWN, noun='row' if len(rows) == 1 else 'rows')})"
+    )
 
 
 def check_data_meaning(ctx: CheckContext) -> list[Finding]:
@@ -97,23 +100,41 @@ def check_data_meaning(ctx: CheckContext) -> list[Finding]:
         _walk(part, truth, numbers, defaulted)
     src = recipients.source
     out: list[Finding] = []
-    for name, rows, first in _rows(recipients, truth, lambda v: isinstance(v, str)
-                                   and v.strip().lower() in FLAG_WORDS):
-        out.append(Finding("warning", "data-meaning",
-                           f'{name} is "{first}" for {_who(rows)} in {src}: a condition on it holds, as in every '
-                           "ESP (any text but an empty one is true)", "html",
-                           f'leave the cell empty for "no", or compare: <% if {name} == "yes" %>'))
+    for name, rows, first in _rows(recipients, truth, lambda v: isinstance(v, str) and v.strip().lower() in FLAG_WORDS):
+        out.append(
+            Finding(
+                "warning",
+                "data-meaning",
+                f'{name} is "{first}" for {_who(rows)} in {src}: a condition on it holds, as in every '
+                "ESP (any text but an empty one is true)",
+                "html",
+                f'leave the cell empty for "no", or compare: <% if {name} == "yes" %>',
+            )
+        )
     for name, rows, _first in _rows(recipients, defaulted, lambda v: isinstance(v, str) and v and not v.strip()):
-        out.append(Finding("warning", "data-meaning",
-                           f"{name} is blank (only spaces) for {_who(rows)} in {src}: its default does not apply "
-                           "to spaces, in the preview or any ESP", "html",
-                           f"empty those cells, or trim first: << {name} | trim | default(\"…\") >>"))
-    for name, rows, first in _rows(recipients, numbers, lambda v: isinstance(v, str) and v.strip() != ""
-                                   and as_number(v) is None):
-        out.append(Finding("warning", "data-meaning",
-                           f'{name} is "{first}" for {_who(rows)} in {src}, compared with a number: that is no '
-                           "number (digits, an optional - and decimal point), so the comparison is false", "html",
-                           "write the number without separators or units, e.g. 1234.5"))
+        out.append(
+            Finding(
+                "warning",
+                "data-meaning",
+                f"{name} is blank (only spaces) for {_who(rows)} in {src}: its default does not apply "
+                "to spaces, in the preview or any ESP",
+                "html",
+                f'empty those cells, or trim first: << {name} | trim | default("…") >>',
+            )
+        )
+    for name, rows, first in _rows(
+        recipients, numbers, lambda v: isinstance(v, str) and v.strip() != "" and as_number(v) is None
+    ):
+        out.append(
+            Finding(
+                "warning",
+                "data-meaning",
+                f'{name} is "{first}" for {_who(rows)} in {src}, compared with a number: that is no '
+                "number (digits, an optional - and decimal point), so the comparison is false",
+                "html",
+                "write the number without separators or units, e.g. 1234.5",
+            )
+        )
     if ctx.esp:
         out += _esp_findings(ctx, numbers)
     return out
@@ -132,13 +153,18 @@ def _esp_findings(ctx: CheckContext, numbers: list[Ref]) -> list[Finding]:
     rules, label = dialect.rules, dialect.label
     out: list[Finding] = []
     if not rules.text_compares_as_number:
-        for name, rows, first in _rows(recipients, numbers, lambda v: isinstance(v, str)
-                                       and as_number(v) is not None):
-            out.append(Finding("warning", "data-meaning",
-                               f'{name} is the text "{first}" for {_who(rows)} in {ctx.recipients.source}: '
-                               f"{label} compares text with a number as false", "html",
-                               f"store {name} as a number in {label} (a number field), or compare text: "
-                               f'<% if {name} == "{first.strip()}" %>'))
+        for name, rows, first in _rows(recipients, numbers, lambda v: isinstance(v, str) and as_number(v) is not None):
+            out.append(
+                Finding(
+                    "warning",
+                    "data-meaning",
+                    f'{name} is the text "{first}" for {_who(rows)} in {ctx.recipients.source}: '
+                    f"{label} compares text with a number as false",
+                    "html",
+                    f"store {name} as a number in {label} (a number field), or compare text: "
+                    f'<% if {name} == "{first.strip()}" %>',
+                )
+            )
     try:
         email = CompiledEmail(ctx.result)
     except BuildError:
@@ -157,11 +183,17 @@ def _esp_findings(ctx: CheckContext, numbers: list[Ref]) -> list[Finding]:
             if not example:
                 example = _first_difference(" ".join(a), " ".join(b), label)
     if differ:
-        out.append(Finding("warning", "data-meaning",
-                           f"{label} shows {_who(differ)} a different email than Mailwright's own preview"
-                           + (f" ({example})" if example else ""), "html",
-                           f"see its version with build --data … --esp {dialect.name}; docs/merge-semantics.md "
-                           f"lists where {label} reads values its own way"))
+        out.append(
+            Finding(
+                "warning",
+                "data-meaning",
+                f"{label} shows {_who(differ)} a different email than Mailwright's own preview"
+                + (f" ({example})" if example else ""),
+                "html",
+                f"see its version with build --data … --esp {dialect.name}; docs/merge-semantics.md "
+                f"lists where {label} reads values its own way",
+            )
+        )
     return out
 
 
@@ -169,6 +201,6 @@ def _first_difference(ours: str, theirs: str, label: str) -> str:
     """Where two visible texts part, four words of each."""
     a, b = ours.split(), theirs.split()
     for i in range(max(len(a), len(b))):
-        if a[i:i + 1] != b[i:i + 1]:
-            return f'Mailwright: "{" ".join(a[i:i + 4])}", {label}: "{" ".join(b[i:i + 4])}"'
+        if a[i : i + 1] != b[i : i + 1]:
+            return f'Mailwright: "{" ".join(a[i : i + 4])}", {label}: "{" ".join(b[i : i + 4])}"'
     return ""

@@ -1,4 +1,5 @@
 """missing-alt, image-width and image-weight: the <img> elements and the local image files."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,8 @@ from .context import CheckContext
 from .links import iter_urls
 from .model import Finding, capped_list, kb
 
-IMAGE_BYTES = 500 * 1024          # one image over this is slow on mobile data
-TOTAL_IMAGE_BYTES = 1024 * 1024   # all local images together
+IMAGE_BYTES = 500 * 1024  # one image over this is slow on mobile data
+TOTAL_IMAGE_BYTES = 1024 * 1024  # all local images together
 _SPACER = re.compile(r"(spacer|blank|pixel|transparent|clear)\.(gif|png)|/(spacer|pixel)\b", re.I)
 _PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
 
@@ -52,23 +53,43 @@ def check_images(ctx: CheckContext) -> list[Finding]:
             key = ("alt", where, src)
             if key not in seen:
                 seen.add(key)
-                out.append(Finding("warning", "missing-alt", f"image without an alt attribute: {shown}", where,
-                                   "add alt text (or alt=\"\" for a purely decorative image): screen readers "
-                                   "otherwise read the file name"))
+                out.append(
+                    Finding(
+                        "warning",
+                        "missing-alt",
+                        f"image without an alt attribute: {shown}",
+                        where,
+                        'add alt text (or alt="" for a purely decorative image): screen readers '
+                        "otherwise read the file name",
+                    )
+                )
         elif not alt.strip() and not is_decorative(img):
             key = ("alt", where, src)
             if key not in seen:
                 seen.add(key)
-                out.append(Finding("warning", "missing-alt", f"image with empty alt text: {shown}", where,
-                                   "describe the image in its alt text; it is what image-off clients and "
-                                   "screen readers show"))
+                out.append(
+                    Finding(
+                        "warning",
+                        "missing-alt",
+                        f"image with empty alt text: {shown}",
+                        where,
+                        "describe the image in its alt text; it is what image-off clients and screen readers show",
+                    )
+                )
         if img.get("width") is None or not img.get("width").strip():
             key = ("width", where, src)
             if key not in seen:
                 seen.add(key)
-                out.append(Finding("warning", "image-width", f"image without a width attribute: {shown}", where,
-                                   'add width="…" in pixels: Outlook for Windows ignores CSS widths and shows '
-                                   "the image at its file size"))
+                out.append(
+                    Finding(
+                        "warning",
+                        "image-width",
+                        f"image without a width attribute: {shown}",
+                        where,
+                        'add width="…" in pixels: Outlook for Windows ignores CSS widths and shows '
+                        "the image at its file size",
+                    )
+                )
     out += _check_local_files(ctx)
     return out
 
@@ -110,19 +131,38 @@ def _check_local_files(ctx: CheckContext) -> list[Finding]:
                 raise FileNotFoundError
             sizes[path] = path.stat().st_size
         except OSError:
-            out.append(Finding("error", "bad-url", f"the image “{ctx.short(ref.url)}” is not a file next to the "
-                               f"document (looked for {path})", where,
-                               "fix the path, or use the image's full https:// address"))
+            out.append(
+                Finding(
+                    "error",
+                    "bad-url",
+                    f"the image “{ctx.short(ref.url)}” is not a file next to the document (looked for {path})",
+                    where,
+                    "fix the path, or use the image's full https:// address",
+                )
+            )
             continue
         if sizes[path] > IMAGE_BYTES:
-            out.append(Finding("warning", "image-weight", f"the image “{ctx.short(ref.url)}” is {kb(sizes[path])}",
-                               where, "resize it to twice its displayed width and compress it (under 200 KB "
-                               "is a good aim); heavy images load slowly on mobile data"))
+            out.append(
+                Finding(
+                    "warning",
+                    "image-weight",
+                    f"the image “{ctx.short(ref.url)}” is {kb(sizes[path])}",
+                    where,
+                    "resize it to twice its displayed width and compress it (under 200 KB "
+                    "is a good aim); heavy images load slowly on mobile data",
+                )
+            )
     total = sum(sizes.values())
     if total > TOTAL_IMAGE_BYTES:
         heaviest = sorted(sizes, key=lambda p: -sizes[p])
-        out.append(Finding("warning", "image-weight",
-                           f"the local images add up to {kb(total)} "
-                           f"(largest: {capped_list([f'{p.name} {kb(sizes[p])}' for p in heaviest], 3)})",
-                           first_at[heaviest[0]], "keep the images of one email under about 1 MB in total"))
+        out.append(
+            Finding(
+                "warning",
+                "image-weight",
+                f"the local images add up to {kb(total)} "
+                f"(largest: {capped_list([f'{p.name} {kb(sizes[p])}' for p in heaviest], 3)})",
+                first_at[heaviest[0]],
+                "keep the images of one email under about 1 MB in total",
+            )
+        )
     return out

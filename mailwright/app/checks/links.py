@@ -4,6 +4,7 @@ URLs are read from the tokenised HTML, so a merge tag is one opaque token: a URL
 merge tag (`<< link:unsubscribe >>`) or contains one (`https://x.com/?id=<< data:id >>`) is
 checked around the tag, never flagged for it.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,17 +20,37 @@ LINK_SCHEMES = ("http", "https", "mailto", "tel", "sms")
 IMAGE_SCHEMES = ("http", "https", "cid", "data")
 _HOST = re.compile(r"^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.?$", re.I)
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-UNSUBSCRIBE_WORDS = ("unsubscribe", "opt out", "opt-out", "optout", "abmelden", "abbestellen",
-                     "désinscri", "desinscri", "désabonn", "desabonn", "darse de baja", "darte de baja",
-                     "cancelar suscripción", "uitschrijven", "afmelden", "disiscriviti",
-                     "cancella iscrizione", "avregistrera", "avsluta prenumeration", "odhlásit",
-                     "wypisz", "cancelar inscrição", "descadastr")
+UNSUBSCRIBE_WORDS = (
+    "unsubscribe",
+    "opt out",
+    "opt-out",
+    "optout",
+    "abmelden",
+    "abbestellen",
+    "désinscri",
+    "desinscri",
+    "désabonn",
+    "desabonn",
+    "darse de baja",
+    "darte de baja",
+    "cancelar suscripción",
+    "uitschrijven",
+    "afmelden",
+    "disiscriviti",
+    "cancella iscrizione",
+    "avregistrera",
+    "avsluta prenumeration",
+    "odhlásit",
+    "wypisz",
+    "cancelar inscrição",
+    "descadastr",
+)
 
 
 @dataclass(frozen=True)
 class UrlRef:
-    kind: str        # "link" (a/area href) or "image" (img src, background, CSS url())
-    url: str         # as in the tokenised HTML (merge tags as tokens)
+    kind: str  # "link" (a/area href) or "image" (img src, background, CSS url())
+    url: str  # as in the tokenised HTML (merge tags as tokens)
     element: Any  # an lxml element (lxml ships no types)
     attr: str
 
@@ -111,8 +132,11 @@ def url_problem(ctx: CheckContext, ref: UrlRef) -> tuple[Severity, str] | None:
         address = urllib.parse.unquote(plain[7:].split("?", 1)[0])
         if not address and "?" not in plain:
             return "error", "mailto: without an address"
-        if address and not ctx.has_tag(url) and not all(
-                re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", a.strip()) for a in address.split(",") if a.strip()):
+        if (
+            address
+            and not ctx.has_tag(url)
+            and not all(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", a.strip()) for a in address.split(",") if a.strip())
+        ):
             return "error", f"{address!r} is not an email address"
     elif scheme in ("tel", "sms"):
         number = plain.split(":", 1)[1].split("?", 1)[0]
@@ -133,15 +157,29 @@ def check_links(ctx: CheckContext) -> list[Finding]:
                 what = "empty" if not url else ("“#”" if url == "#" else f"“{shown}”")
                 text = " ".join((ref.element.text_content() or "").split())
                 label = f" “{ctx.short(text, 40)}”" if text else ""
-                out.append(Finding("error", "empty-link", f"the link{label} goes nowhere (href is {what})",
-                                   where, "give it a full https:// address, or remove the link"))
+                out.append(
+                    Finding(
+                        "error",
+                        "empty-link",
+                        f"the link{label} goes nowhere (href is {what})",
+                        where,
+                        "give it a full https:// address, or remove the link",
+                    )
+                )
                 continue
         problem = url_problem(ctx, ref)
         if problem:
             severity, reason = problem
             noun = "link" if ref.kind == "link" else "image address"
-            out.append(Finding(severity, "bad-url", f"the {noun} “{shown}” is malformed: {reason}", where,
-                               "fix the address (merge tags inside it are fine)"))
+            out.append(
+                Finding(
+                    severity,
+                    "bad-url",
+                    f"the {noun} “{shown}” is malformed: {reason}",
+                    where,
+                    "fix the address (merge tags inside it are fine)",
+                )
+            )
             continue
         plain = ctx.blank_tags(url, "x")
         if _scheme(plain) == "http" and not ctx.only_tags(url):
@@ -194,9 +232,15 @@ def check_empty_link_fields(ctx: CheckContext, already: set[str]) -> list[Findin
                 if not str(item.get(_ITEM_LINKS[block.type]) or "").strip():
                     empty.append(f"“{item.get('label') or item.get('network') or 'link'}”")
         if empty:
-            out.append(Finding("error", "empty-link", f"{REGISTRY[block.type].label} link "
-                               f"{', '.join(empty)} has no address: it goes nowhere", block.id,
-                               "give it a full https:// address (or a merge tag)"))
+            out.append(
+                Finding(
+                    "error",
+                    "empty-link",
+                    f"{REGISTRY[block.type].label} link {', '.join(empty)} has no address: it goes nowhere",
+                    block.id,
+                    "give it a full https:// address (or a merge tag)",
+                )
+            )
     return out
 
 
@@ -217,10 +261,19 @@ def check_unsubscribe(ctx: CheckContext) -> list[Finding]:
         if _mentions_unsubscribe(ref.element.text_content()) or _mentions_unsubscribe(urllib.parse.unquote(href)):
             if ref.url.strip() and ref.url.strip() != "#":
                 return []
-    hint = ("add a Footer block (it links << link:unsubscribe >>) or a link to << link:unsubscribe >>; "
-            "if this is a receipt, password reset or similar, mark the document transactional in its settings")
+    hint = (
+        "add a Footer block (it links << link:unsubscribe >>) or a link to << link:unsubscribe >>; "
+        "if this is a receipt, password reset or similar, mark the document transactional in its settings"
+    )
     if ctx.doc is None:
         hint = "add a link to << link:unsubscribe >> (e.g. in the footer)"
-    return [Finding("error", "no-unsubscribe",
-                    "marketing email without an unsubscribe link (required by law in most countries, "
-                    "and by Gmail and Yahoo for bulk senders)", "html", hint)]
+    return [
+        Finding(
+            "error",
+            "no-unsubscribe",
+            "marketing email without an unsubscribe link (required by law in most countries, "
+            "and by Gmail and Yahoo for bulk senders)",
+            "html",
+            hint,
+        )
+    ]

@@ -4,6 +4,7 @@ A merge-syntax error would stop the build, so `collect_merge_errors` reports eve
 (each with its node, field, line and column) and returns a copy of the document with the bad
 tags neutralised: the other checks still run on everything else.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ from ..tokens import TAG_RE
 from .context import CheckContext
 from .model import Finding, Severity, capped_list, plural
 
-PLACEHOLDER = '<< "" >>'        # a valid tag that renders nothing: stands in for a bad one
+PLACEHOLDER = '<< "" >>'  # a valid tag that renders nothing: stands in for a bad one
 MAX_PER_FIELD = 5
 _MARKUP_KINDS = ("richtext", "code")
 _HINT = "fix the tag; until it is fixed the email cannot be personalised or exported"
@@ -41,11 +42,11 @@ def _neutralise(text: str, pos: Pos) -> str | None:
         return None
     for m in TAG_RE.finditer(text):
         if m.start() <= offset < m.end():
-            return text[:m.start()] + PLACEHOLDER + text[m.end():]
+            return text[: m.start()] + PLACEHOLDER + text[m.end() :]
     if text.startswith("<<", offset):
         return text[:offset] + "\\" + text[offset:]
     if text.startswith("<%", offset):
-        return text[:offset] + "< %" + text[offset + 2:]
+        return text[:offset] + "< %" + text[offset + 2 :]
     return None
 
 
@@ -64,15 +65,15 @@ class _Collector:
     def add(self, e: MergeSyntaxError, location: str) -> None:
         where = e.pos.source
         prefix = f"{self.source}: "
-        where = where[len(prefix):] if where.startswith(prefix) else ("" if where == self.source else where)
+        where = where[len(prefix) :] if where.startswith(prefix) else ("" if where == self.source else where)
         place = f"{where}:{e.pos.line}:{e.pos.col}" if e.pos.line else where
         if not where:
             place = f"line {e.pos.line}, column {e.pos.col}" if e.pos.line else ""
-        self.findings.append(Finding("error", "merge-syntax", f"{place}: {e.reason}" if place else e.reason,
-                                     location, _HINT))
+        self.findings.append(
+            Finding("error", "merge-syntax", f"{place}: {e.reason}" if place else e.reason, location, _HINT)
+        )
 
-    def text(self, value: str, path: str, location: str, *, scope: tuple[str, ...] = (),
-             markup: bool = False) -> str:
+    def text(self, value: str, path: str, location: str, *, scope: tuple[str, ...] = (), markup: bool = False) -> str:
         """`value` unchanged when its tags parse; else every error recorded and a cleaned copy."""
         for attempt in range(50):
             try:
@@ -87,8 +88,7 @@ class _Collector:
                 value = fixed
         return _strip_tags(value)
 
-    def expression(self, value: str | None, path: str, location: str, parser: Callable,
-                   scope: tuple[str, ...]) -> Any:
+    def expression(self, value: str | None, path: str, location: str, parser: Callable, scope: tuple[str, ...]) -> Any:
         if not value:
             return value, None
         try:
@@ -114,8 +114,7 @@ def _fix_value(c: _Collector, value: Any, f: Field, path: str, location: str, sc
     return value
 
 
-def _fix_props(c: _Collector, props: Any, fields: tuple[Field, ...], node_id: str,
-               scope: tuple[str, ...]) -> None:
+def _fix_props(c: _Collector, props: Any, fields: tuple[Field, ...], node_id: str, scope: tuple[str, ...]) -> None:
     for f in fields:
         current = getattr(props, f.name, None)
         new = _fix_value(c, current, f, f"{node_id}.props.{f.name}", node_id, scope)
@@ -147,8 +146,9 @@ def collect_merge_errors(doc: Document, source: str = "<document>") -> tuple[lis
             _fix_props(c, column.props, COLUMN_FIELDS, column.id, scope)
             for block in column.blocks:
                 block_scope = scope
-                block.condition, _ = c.expression(block.condition, f"{block.id}.condition", block.id,
-                                                  parse_expression, scope)
+                block.condition, _ = c.expression(
+                    block.condition, f"{block.id}.condition", block.id, parse_expression, scope
+                )
                 repeat, parsed = c.expression(block.repeat, f"{block.id}.repeat", block.id, parse_repeat, scope)
                 if block.repeat:
                     var = parsed[0] if parsed else _loop_var(block.repeat)
@@ -169,6 +169,7 @@ def collect_mjml_errors(text: str, source: str = "<mjml>") -> tuple[list[Finding
 
 # --- missing-field ---------------------------------------------------------------------------
 
+
 def _blank_to_none(value: Any) -> Any:
     """Empty strings become absent values, so "empty without a default" counts as missing.
 
@@ -184,7 +185,7 @@ def _blank_to_none(value: Any) -> Any:
 
 def _location(pos: Pos, ctx: CheckContext) -> str:
     prefix = f"{ctx.result.source}: "
-    where = pos.source[len(prefix):] if pos.source.startswith(prefix) else ""
+    where = pos.source[len(prefix) :] if pos.source.startswith(prefix) else ""
     head = where.split(".", 1)[0]
     if head in ("subject", "preheader"):
         return head
@@ -265,8 +266,15 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
             hint = f'add a default, e.g. << {name} | default("…") >>, or fill the field in the data'
 
         if name.startswith("var:"):
-            out.append(Finding("error", "missing-field", f"{name} has no value and no default",
-                               where or "html", "set it in the document's variables, or add a default"))
+            out.append(
+                Finding(
+                    "error",
+                    "missing-field",
+                    f"{name} has no value and no default",
+                    where or "html",
+                    "set it in the document's variables, or add a default",
+                )
+            )
             continue
         if len(rows) == total:
             who = "every recipient" if total > 1 else "the recipient"
@@ -274,10 +282,23 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
         else:
             who = f"{plural(len(rows), 'recipient')} ({capped_list(rows, 3, noun='row' if len(rows) == 1 else 'rows')})"
             severity = "warning"
-        out.append(Finding(severity, "missing-field",
-                           f"{shown} is used without a default but is missing or empty for {who} "
-                           f"in {recipients.source}", where or "html", hint))
+        out.append(
+            Finding(
+                severity,
+                "missing-field",
+                f"{shown} is used without a default but is missing or empty for {who} in {recipients.source}",
+                where or "html",
+                hint,
+            )
+        )
     for n, message in failed[:3]:
-        out.append(Finding("warning", "missing-field", f"row {n} could not be personalised: {message}", "html",
-                           "check the data of that row"))
+        out.append(
+            Finding(
+                "warning",
+                "missing-field",
+                f"row {n} could not be personalised: {message}",
+                "html",
+                "check the data of that row",
+            )
+        )
     return out

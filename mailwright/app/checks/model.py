@@ -1,4 +1,5 @@
 """What a check reports: findings, their order, and the report `mailwright check` prints."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,23 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
 # Every code, in the order findings of equal severity are listed.
 CODES: tuple[str, ...] = (
-    "merge-syntax", "gmail-clip", "style-size", "no-unsubscribe", "empty-link", "bad-url",
-    "insecure-link", "missing-field", "missing-alt", "image-width", "image-weight", "contrast",
-    "css-support", "subject-length", "preheader-missing", "client-strips", "data-meaning",
+    "merge-syntax",
+    "gmail-clip",
+    "style-size",
+    "no-unsubscribe",
+    "empty-link",
+    "bad-url",
+    "insecure-link",
+    "missing-field",
+    "missing-alt",
+    "image-width",
+    "image-weight",
+    "contrast",
+    "css-support",
+    "subject-length",
+    "preheader-missing",
+    "client-strips",
+    "data-meaning",
     "unknown-element",
 )
 
@@ -39,8 +54,13 @@ class Finding:
 
     def to_dict(self) -> dict[str, str]:
         """The JSON form, keys in a fixed order."""
-        return {"severity": self.severity, "code": self.code, "message": self.message,
-                "location": self.location, "hint": self.hint}
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "location": self.location,
+            "hint": self.hint,
+        }
 
     def line(self) -> str:
         """`error    gmail-clip     b7  message (hint)`: one line of `mailwright check` text output."""
@@ -62,8 +82,9 @@ def sort_findings(findings: Iterable[Finding], order: dict[str, int] | None = No
             return (1 << 30, location)
         return (5, location)
 
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), CODES.index(f.code),
-                                           where(f.location), f.message))
+    return sorted(
+        findings, key=lambda f: (SEVERITIES.index(f.severity), CODES.index(f.code), where(f.location), f.message)
+    )
 
 
 @dataclass(frozen=True)
@@ -101,8 +122,10 @@ class CheckReport:
         if self.infos:
             parts.append(f"{self.infos} info")
         checked = f"; checked {recipients_count(self.recipients)}" if self.recipients is not None else ""
-        return (f"{self.source + ': ' if self.source else ''}{', '.join(parts)}; "
-                f"{self.html_bytes / 1024:.1f} KB of HTML{checked}")
+        return (
+            f"{self.source + ': ' if self.source else ''}{', '.join(parts)}; "
+            f"{self.html_bytes / 1024:.1f} KB of HTML{checked}"
+        )
 
     def to_text(self) -> str:
         lines = [f.line() for f in self.findings]

@@ -5,6 +5,7 @@ iframes and embeds and every event-handler attribute; a meta refresh is dropped 
 message as suspicious. A style value holding a literal `\\n` (the two characters, as a broken
 compiler or a copied JSON string writes them) makes clients drop the declaration.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,10 @@ from .context import CheckContext
 from .model import Finding, capped_list
 
 _REMOVED = {
-    "script": ("a <script> element", "email clients never run scripts, and most delete them; spam filters "
-                                       "count them against the message"),
+    "script": (
+        "a <script> element",
+        "email clients never run scripts, and most delete them; spam filters count them against the message",
+    ),
     "iframe": ("an <iframe>", "Gmail, Outlook and Yahoo remove iframes; link to the page instead"),
     "embed": ("an <embed>", "mail clients remove embedded content; link to it instead"),
 }
@@ -42,24 +45,49 @@ def check_stripped(ctx: CheckContext) -> list[Finding]:
             broken_styles.append(ctx.location(el))
     for tag, places in where.items():
         if tag == "meta-refresh":
-            out.append(Finding("warning", "client-strips", "a <meta http-equiv=\"refresh\">: clients ignore it and "
-                               "filters treat it as a redirect trick", _first(places),
-                               "remove it; link to the page instead"))
+            out.append(
+                Finding(
+                    "warning",
+                    "client-strips",
+                    'a <meta http-equiv="refresh">: clients ignore it and filters treat it as a redirect trick',
+                    _first(places),
+                    "remove it; link to the page instead",
+                )
+            )
             continue
         what, why = _REMOVED[tag]
         count = f" ({len(places)} of them)" if len(places) > 1 else ""
-        out.append(Finding("warning", "client-strips", f"{what}{count} in the email: {why}", _first(places),
-                           f"remove it (found at {capped_list(sorted(set(places)))})"))
+        out.append(
+            Finding(
+                "warning",
+                "client-strips",
+                f"{what}{count} in the email: {why}",
+                _first(places),
+                f"remove it (found at {capped_list(sorted(set(places)))})",
+            )
+        )
     for name, n in sorted(handlers.items()):
         places = handler_places[name]
-        out.append(Finding("warning", "client-strips",
-                           f"{n} {name}= attribute{'s' if n > 1 else ''}: clients remove event handlers",
-                           _first(places), f"remove {name}= (found at {capped_list(sorted(set(places)))})"))
+        out.append(
+            Finding(
+                "warning",
+                "client-strips",
+                f"{n} {name}= attribute{'s' if n > 1 else ''}: clients remove event handlers",
+                _first(places),
+                f"remove {name}= (found at {capped_list(sorted(set(places)))})",
+            )
+        )
     if broken_styles:
-        out.append(Finding("warning", "client-strips",
-                           f"{len(broken_styles)} style value{'s hold' if len(broken_styles) > 1 else ' holds'} "
-                           "a literal \\n or \\t: clients drop those declarations", _first(broken_styles),
-                           "write the style on one line without backslash escapes"))
+        out.append(
+            Finding(
+                "warning",
+                "client-strips",
+                f"{len(broken_styles)} style value{'s hold' if len(broken_styles) > 1 else ' holds'} "
+                "a literal \\n or \\t: clients drop those declarations",
+                _first(broken_styles),
+                "write the style on one line without backslash escapes",
+            )
+        )
     return out
 
 

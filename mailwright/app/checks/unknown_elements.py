@@ -5,6 +5,7 @@ copies it into the HTML as it is, so its text shows in a browser yet the tag mea
 mail client. Either way the author meant something else: usually a typo or a custom component
 that only exists in their own build setup.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,16 +14,18 @@ from ..textpos import line_col
 from .model import Finding, capped_list
 
 # Every element of MJML 4/5 (mjml.io/documentation), head and body, plus mj-include.
-KNOWN: frozenset[str] = frozenset("""
+KNOWN: frozenset[str] = frozenset(
+    """
 mjml mj-head mj-body mj-include mj-attributes mj-all mj-class mj-breakpoint mj-font mj-html-attributes
 mj-html-attribute mj-selector mj-preview mj-style mj-title mj-accordion mj-accordion-element
 mj-accordion-title mj-accordion-text mj-button mj-carousel mj-carousel-image mj-column mj-divider
 mj-group mj-hero mj-image mj-navbar mj-navbar-link mj-raw mj-section mj-social mj-social-element
 mj-spacer mj-table mj-text mj-wrapper
-""".split())
+""".split()
+)
 
 _START_TAG = re.compile(r"<(mj-[\w-]+|mjml[\w-]+)\b", re.I)
-_SKIPPED = re.compile(r"<!--.*?-->|<mj-raw\b.*?</mj-raw>", re.S | re.I)   # comments and raw HTML
+_SKIPPED = re.compile(r"<!--.*?-->|<mj-raw\b.*?</mj-raw>", re.S | re.I)  # comments and raw HTML
 
 
 def check_unknown_elements(text: str) -> list[Finding]:
@@ -34,9 +37,15 @@ def check_unknown_elements(text: str) -> list[Finding]:
         if name not in KNOWN:
             line, col = line_col(text, m.start())
             places.setdefault(name, []).append(f"{line}:{col}")
-    return [Finding("warning", "unknown-element",
-                    f"<{name}> at {where[0]} is not an MJML element: node's MJML leaves it out of the "
-                    "email, mjml-python copies it in as an unknown tag with its text showing",
-                    "html", "correct the name or replace it with an MJML element"
-                    + (f" (found at {capped_list(where)})" if len(where) > 1 else ""))
-            for name, where in sorted(places.items())]
+    return [
+        Finding(
+            "warning",
+            "unknown-element",
+            f"<{name}> at {where[0]} is not an MJML element: node's MJML leaves it out of the "
+            "email, mjml-python copies it in as an unknown tag with its text showing",
+            "html",
+            "correct the name or replace it with an MJML element"
+            + (f" (found at {capped_list(where)})" if len(where) > 1 else ""),
+        )
+        for name, where in sorted(places.items())
+    ]

@@ -3,6 +3,7 @@
 `import_file(path)` picks the importer by extension. Both importers keep everything they cannot
 map (raw MJML or raw HTML blocks), so building the imported document gives the original email.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,7 @@ def import_report(path: str | Path) -> ImportReport:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in IMPORTABLE:
-        raise ImportFailed(f"{p}: cannot import a {suffix or 'file without extension'}; "
-                           "give an .mjml or .html file")
+        raise ImportFailed(f"{p}: cannot import a {suffix or 'file without extension'}; give an .mjml or .html file")
     text = read_text_capped(p)
     if suffix == ".mjml":
         from .mjml_import import import_mjml

@@ -15,6 +15,7 @@ a reader sees are ignored here:
 
 (Every build gives an image without alt an empty one; the importer compares built HTML.)
 """
+
 from __future__ import annotations
 
 import re
@@ -29,15 +30,17 @@ _STYLE = re.compile(r"""style=(["'])(.*?)\1""", re.S)
 _DECIMAL = re.compile(r"(?<![\w.#])(\d+)\.(\d+)")
 _HEX = re.compile(r"#[0-9a-fA-F]{3,8}\b")
 _SIDES = ("top", "right", "bottom", "left")
-_BLOCKISH = frozenset("div p td th tr table tbody thead tfoot li ul ol h1 h2 h3 h4 h5 h6 center "
-                      "blockquote section header footer body html".split())
+_BLOCKISH = frozenset(
+    "div p td th tr table tbody thead tfoot li ul ol h1 h2 h3 h4 h5 h6 center "
+    "blockquote section header footer body html".split()
+)
 
 
 def _classes(m: re.Match[str]) -> str:
     kept = [c for c in m.group(3).split() if not c.startswith("mw-")]
     if not kept:
         return ""
-    return f'{m.group(1)}class={m.group(2)}{" ".join(kept)}{m.group(2)}'
+    return f"{m.group(1)}class={m.group(2)}{' '.join(kept)}{m.group(2)}"
 
 
 def _length(value: str) -> str:
@@ -133,8 +136,9 @@ def canonical_fragment(html: str, *, rows: bool = True) -> str:
     text = _text_form(html)
     wrapper = ("<table><tbody>", "</tbody></table>") if rows else ("<div>", "</div>")
     try:
-        root = lxml.html.fragment_fromstring(wrapper[0] + text + wrapper[1],
-                                             parser=lxml.html.HTMLParser(huge_tree=True))
+        root = lxml.html.fragment_fromstring(
+            wrapper[0] + text + wrapper[1], parser=lxml.html.HTMLParser(huge_tree=True)
+        )
     except (etree.ParserError, ValueError):
         return " ".join(text.split())
     _tidy(root)

@@ -4,6 +4,7 @@ Importers build a document's data and validate it at the end. What fails there i
 always a size limit the source went over (a 4 MB HTML email in one block): the user needs the
 place, the size, the limit and what to do, not "String should have at most 2000000 characters".
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,8 +16,10 @@ from ._source import ImportFailed
 
 # what a text holds, by the name of the prop or setting, for "would hold 4.1 MB of HTML"
 _CONTENT = {"html": "HTML", "mjml": "MJML", "inline_css": "CSS", "head_mjml": "MJML"}
-_SETTINGS = {"inline_css": "the style sheet carried from the head",
-             "head_mjml": "the MJML head (styles and attributes)"}
+_SETTINGS = {
+    "inline_css": "the style sheet carried from the head",
+    "head_mjml": "the MJML head (styles and attributes)",
+}
 
 
 def _mb(chars: int) -> str:
@@ -58,12 +61,17 @@ def invalid_document(error: ValidationError, data: Any, source: str) -> ImportFa
             return ImportFailed(
                 f"{source}: {holder} would hold {_mb(len(value))} of {content} ({len(value):,} characters); "
                 f"{per} holds at most {_mb(limit)} ({limit:,} characters): split the email into smaller "
-                "files and import each, or remove what it does not need (inline images, comments)")
-        return ImportFailed(f"{source}: {holder} would hold {len(value):,} characters; at most {limit:,} "
-                            "are allowed: shorten it in the source and import again")
+                "files and import each, or remove what it does not need (inline images, comments)"
+            )
+        return ImportFailed(
+            f"{source}: {holder} would hold {len(value):,} characters; at most {limit:,} "
+            "are allowed: shorten it in the source and import again"
+        )
     path = json_path(loc)
-    return ImportFailed(f"{source}: the imported document is not valid at {path or 'its top level'}: "
-                        f"{_friendly(first)} (please report this: an import should always give a valid document)")
+    return ImportFailed(
+        f"{source}: the imported document is not valid at {path or 'its top level'}: "
+        f"{_friendly(first)} (please report this: an import should always give a valid document)"
+    )
 
 
 def props_problem(error: ValidationError) -> str:

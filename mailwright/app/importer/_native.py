@@ -19,6 +19,7 @@ pieces. Two things make that possible:
 - Simple blocks (heading, image, social, text) get back the props the document held where the
   renderer wrote a computed value (`NativeBlocks.native_props`).
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -31,8 +32,13 @@ from ._source import El, TaggedText
 from ._values import NoMap, _color, _num, _px, _px_int, _px_num
 
 # The css-class each block read here marks its elements with.
-MARKERS = {"footer": "mw-footer", "product": "mw-product", "video": "mw-video", "line_items": "mw-line-items",
-           "html": "mw-html"}
+MARKERS = {
+    "footer": "mw-footer",
+    "product": "mw-product",
+    "video": "mw-video",
+    "line_items": "mw-line-items",
+    "html": "mw-html",
+}
 
 _UPPERCASE = re.compile(r'<span style="text-transform:uppercase;letter-spacing:1px">([^<]*)</span>')
 
@@ -59,7 +65,7 @@ def native_theme(head: list[El], body: El, t: TaggedText, base: dict[str, Any]) 
     if attributes is None:
         return None
     assert style is not None  # the mj-attributes was looked for before it
-    written = "".join(t.text[el.start:el.end] for el in head[:style + 1])
+    written = "".join(t.text[el.start : el.end] for el in head[: style + 1])
     found: dict[str, Any] = {"background_color": body.get("background-color")}
     for el in attributes.children:
         if el.tag == "mj-all":
@@ -73,7 +79,7 @@ def native_theme(head: list[El], body: El, t: TaggedText, base: dict[str, Any]) 
             found["primary_color"] = el.get("background-color")
         elif el.tag == "mj-class" and el.get("name") == "mw-h1":
             found["heading_font_family"], found["heading_color"] = el.get("font-family"), el.get("color")
-    link = re.match(r"a \{ color: ([^;]+); \}", t.text[head[style].open_end:head[style].close_start])
+    link = re.match(r"a \{ color: ([^;]+); \}", t.text[head[style].open_end : head[style].close_start])
     found["link_color"] = link.group(1) if link else None
     best: tuple[dict[str, Any], int] | None = None
     fewest = len(found) + 1
@@ -130,7 +136,7 @@ class NativeBlocks:
             raise NoMap(f"not marked {MARKERS[block_type]}")
 
     def _squashed_inner(self, el: El) -> str:
-        return _squash(self.t.text[el.open_end:el.close_start])
+        return _squash(self.t.text[el.open_end : el.close_start])
 
     def _text_of(self, tokenized: str) -> str:
         """Escaped text (merge tags as tokens) as a plain prop value; NoMap if it holds markup."""
@@ -172,9 +178,11 @@ class NativeBlocks:
                 items.append({k: v for k, v in item.items() if v != "" or k == "url"})
             props["items"] = items
         elif block_type == "text":
-            html = re.sub(r'<(p|ul|ol) style="margin:0(?: 0 \d+px)?;(?:padding-left:24px;)?([^"]*)">',
-                          lambda m: f'<{m.group(1)} style="{m.group(2)}">' if m.group(2) else f"<{m.group(1)}>",
-                          props["html"])
+            html = re.sub(
+                r'<(p|ul|ol) style="margin:0(?: 0 \d+px)?;(?:padding-left:24px;)?([^"]*)">',
+                lambda m: f'<{m.group(1)} style="{m.group(2)}">' if m.group(2) else f"<{m.group(1)}>",
+                props["html"],
+            )
             if html != props["html"] and self.ctx.rich(html) == self.ctx.rich(props["html"]):
                 props["html"] = html
         return props
@@ -190,7 +198,7 @@ class NativeBlocks:
             mjml = spec.render(data, self.ctx)
         except Exception as e:  # a value the renderer refuses
             raise NoMap(f"{e.__class__.__name__}") from None
-        written = "".join(self.t.text[el.start:el.end] for el in els)
+        written = "".join(self.t.text[el.start : el.end] for el in els)
         if _squash(mjml) != _squash(written):
             raise NoMap(f"not as a {spec.label} block writes it")
 
@@ -200,11 +208,15 @@ class NativeBlocks:
         names = sorted({m.group(1) for tag in tags for m in re.finditer(r"\bvar:([A-Za-z_]\w*)", tag)})
         out = []
         if names:
-            out.append(f"{', '.join('var:' + n for n in names)} without a value: MJML does not carry the "
-                       "document's variables; give them values in the settings")
+            out.append(
+                f"{', '.join('var:' + n for n in names)} without a value: MJML does not carry the "
+                "document's variables; give them values in the settings"
+            )
         if not any("link:unsubscribe" in tag for tag in tags):
-            out.append("no << link:unsubscribe >>: if this email is transactional (a receipt, a password "
-                       "reset), mark it so in the settings; MJML does not carry that setting")
+            out.append(
+                "no << link:unsubscribe >>: if this email is transactional (a receipt, a password "
+                "reset), mark it so in the settings; MJML does not carry that setting"
+            )
         return out
 
     # -- footer ---------------------------------------------------------------------------------
@@ -215,9 +227,14 @@ class NativeBlocks:
         color = c.value(el, "color") or ""
         py, px_ = c.symmetric(el, "padding", 120)
         props: dict[str, Any] = {
-            "align": c.value(el, "align"), "color": _color(color),
-            "font_size": _px_int(c.value(el, "font-size"), 9, 20), "padding_y": py, "padding_x": px_,
-            "company": "", "address": "", "note": "",
+            "align": c.value(el, "align"),
+            "color": _color(color),
+            "font_size": _px_int(c.value(el, "font-size"), 9, 20),
+            "padding_y": py,
+            "padding_x": px_,
+            "company": "",
+            "address": "",
+            "note": "",
         }
         inner = self._squashed_inner(el)
         paragraphs = re.findall(r'<p style="margin:0 0 10px;">(.*?)</p>', inner)
@@ -229,7 +246,7 @@ class NativeBlocks:
             company = re.match(r"<strong>([^<]*)</strong>(?:<br />|$)", lines)
             if company:
                 props["company"] = self._text_of(company.group(1))
-                lines = lines[company.end():]
+                lines = lines[company.end() :]
             props["address"] = self._lines_of(lines) if lines else ""
         if paragraphs:  # the one paragraph left is the note
             props["note"] = self._lines_of(paragraphs[0])
@@ -254,8 +271,12 @@ class NativeBlocks:
         slots = ("unsubscribe", "preferences", "view_online")
         if len(links) > 3:
             raise NoMap("more links than a footer writes")
-        by_count: dict[int, list[tuple[int, ...]]] = {0: [()], 1: [(0,), (2,), (1,)], 2: [(0, 2), (0, 1), (1, 2)],
-                                                      3: [(0, 1, 2)]}
+        by_count: dict[int, list[tuple[int, ...]]] = {
+            0: [()],
+            1: [(0,), (2,), (1,)],
+            2: [(0, 2), (0, 1), (1, 2)],
+            3: [(0, 1, 2)],
+        }
         orders = by_count[len(links)]
 
         def named(order: tuple[int, ...]) -> int:
@@ -284,7 +305,8 @@ class NativeBlocks:
         r'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>'
         r'<td background="(?P<thumb>[^"]*)" bgcolor="(?P<play>[^"]*)" height="(?P<height>\d+)" '
         r'align="center" valign="middle" style="[^"]*border-radius:(?P<radius>[^;"]*);">.*</td></tr></table></a>'
-        r'<p style="margin:8px 0 0;text-align:center;"><a href="[^"]*" target="_blank">&#9654;&#160;(?P<title>[^<]*)</a></p>')
+        r'<p style="margin:8px 0 0;text-align:center;"><a href="[^"]*" target="_blank">&#9654;&#160;(?P<title>[^<]*)</a></p>'
+    )
 
     def _video(self, el: El) -> dict[str, Any]:
         from ...blocks.video import _RATIO
@@ -301,9 +323,12 @@ class NativeBlocks:
         return {
             "video_url": self.t.plain(htmllib.unescape(m.group("url"))),
             "thumbnail": self.t.plain(htmllib.unescape(m.group("thumb"))),
-            "title": self._text_of(m.group("title")), "aspect": aspects[0],
+            "title": self._text_of(m.group("title")),
+            "aspect": aspects[0],
             "play_color": _color(htmllib.unescape(m.group("play"))),
-            "border_radius": _px_num(m.group("radius"), 0, 60), "padding_y": py, "padding_x": px_,
+            "border_radius": _px_num(m.group("radius"), 0, 60),
+            "padding_y": py,
+            "padding_x": px_,
         }
 
     # -- line items -----------------------------------------------------------------------------
@@ -319,7 +344,8 @@ class NativeBlocks:
             rf'(?P<open>{tok})<tr style="[^"]*"><td align="left" style="[^"]*">(?P<cell>.*?)</td>'
             rf'<td align="center" style="[^"]*">(?P<qty_tag>{tok})</td>'
             rf'<td align="right" style="[^"]*">(?P<price_tag>{tok})</td></tr>(?P<close>{tok})(?P<totals>.*)',
-            self._squashed_inner(el))
+            self._squashed_inner(el),
+        )
         if not m:
             raise NoMap("not an order table as Mailwright writes it")
         loop = re.fullmatch(r"<% for ([A-Za-z_]\w*) in (\S+) %>", self._tag_of(m.group("open")))
@@ -334,8 +360,11 @@ class NativeBlocks:
             return f.group(1)
 
         cell, image = m.group("cell"), ""
-        wrapped = re.fullmatch(rf'<table [^>]*><tr><td style="[^"]*"><img src="({tok})"[^>]*/></td>'
-                               r'<td style="[^"]*">(.*)</td></tr></table>', cell)
+        wrapped = re.fullmatch(
+            rf'<table [^>]*><tr><td style="[^"]*"><img src="({tok})"[^>]*/></td>'
+            r'<td style="[^"]*">(.*)</td></tr></table>',
+            cell,
+        )
         if wrapped:
             image, cell = field(wrapped.group(1)), wrapped.group(2)
         name = re.fullmatch(rf"<strong>({tok})</strong>(?:<br /><span style=\"[^\"]*\">({tok})</span>)?", cell)
@@ -344,22 +373,36 @@ class NativeBlocks:
         totals = []
         rest = m.group("totals")
         for row in re.finditer(
-                r'<tr><td colspan="2" align="right" style="[^"]*font-weight:(bold|normal);[^"]*">([^<]*)</td>'
-                r'<td align="right" style="[^"]*">([^<]*)</td></tr>', rest):
-            totals.append({"label": self._text_of(row.group(2)), "value": self._text_of(row.group(3)),
-                           "strong": row.group(1) == "bold"})
+            r'<tr><td colspan="2" align="right" style="[^"]*font-weight:(bold|normal);[^"]*">([^<]*)</td>'
+            r'<td align="right" style="[^"]*">([^<]*)</td></tr>',
+            rest,
+        ):
+            totals.append(
+                {
+                    "label": self._text_of(row.group(2)),
+                    "value": self._text_of(row.group(3)),
+                    "strong": row.group(1) == "bold",
+                }
+            )
         if re.sub(r"<tr><td colspan.*?</td></tr>", "", rest):
             raise NoMap("rows after the totals")
         py, px_ = c.symmetric(el, "padding", 120)
         return {
-            "items_path": loop.group(2), "item_name": item,
-            "name_label": self._text_of(m.group("name")), "quantity_label": self._text_of(m.group("qty")),
+            "items_path": loop.group(2),
+            "item_name": item,
+            "name_label": self._text_of(m.group("name")),
+            "quantity_label": self._text_of(m.group("qty")),
             "price_label": self._text_of(m.group("price")),
-            "name_field": field(name.group(1)), "detail_field": field(name.group(2)) if name.group(2) else "",
-            "quantity_field": field(m.group("qty_tag")), "price_field": field(m.group("price_tag")),
-            "image_field": image, "totals": totals,
-            "border_color": _color(htmllib.unescape(m.group("border"))), "color": _color(c.value(el, "color")),
-            "padding_y": py, "padding_x": px_,
+            "name_field": field(name.group(1)),
+            "detail_field": field(name.group(2)) if name.group(2) else "",
+            "quantity_field": field(m.group("qty_tag")),
+            "price_field": field(m.group("price_tag")),
+            "image_field": image,
+            "totals": totals,
+            "border_color": _color(htmllib.unescape(m.group("border"))),
+            "color": _color(c.value(el, "color")),
+            "padding_y": py,
+            "padding_x": px_,
         }
 
     # -- product card (several elements) ---------------------------------------------------------
@@ -375,9 +418,13 @@ class NativeBlocks:
         if (t, b) != (10, 8) or r != l:
             raise NoMap("image padding")
         props: dict[str, Any] = {
-            "image": self.t.plain(c.value(image, "src") or ""), "image_alt": self.t.plain(c.value(image, "alt") or ""),
-            "url": self.t.plain(c.value(image, "href") or ""), "padding_x": _num(r),
-            "description": "", "old_price": "", "button_label": "",
+            "image": self.t.plain(c.value(image, "src") or ""),
+            "image_alt": self.t.plain(c.value(image, "alt") or ""),
+            "url": self.t.plain(c.value(image, "href") or ""),
+            "padding_x": _num(r),
+            "description": "",
+            "old_price": "",
+            "button_label": "",
         }
         kinds = []
         for el in els[1:5]:
@@ -399,8 +446,10 @@ class NativeBlocks:
             price_at = 2
         if len(texts) <= price_at:
             raise NoMap("no price")
-        price = re.fullmatch(r'(?:<s style="[^"]*">([^<]*)</s>&#160;&#160;)?<strong style="color:([^"]*)">([^<]*)</strong>',
-                             self._squashed_inner(texts[price_at]))
+        price = re.fullmatch(
+            r'(?:<s style="[^"]*">([^<]*)</s>&#160;&#160;)?<strong style="color:([^"]*)">([^<]*)</strong>',
+            self._squashed_inner(texts[price_at]),
+        )
         if not price:
             raise NoMap("no price")
         props["old_price"] = self._text_of(price.group(1) or "")

@@ -10,6 +10,7 @@ The MJML scanner is deliberately small and tolerant: MJML is XML-like, but the c
 "ending tags" (mj-text, mj-button, mj-raw, mj-table, ...) is raw HTML that an XML parser would
 reject or rewrite (`<br>`, `&nbsp;`, unquoted attributes). Those contents are kept as spans.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -35,12 +36,12 @@ class TaggedText:
         self.original = original
         self.tokens = tokens or TokenTable(choose_prefix(original))
         pieces: list[str] = []
-        self._tok_ends: list[int] = []   # offset in the tokenized text just after each token
+        self._tok_ends: list[int] = []  # offset in the tokenized text just after each token
         self._orig_ends: list[int] = []  # the matching offset in the original
         last = shift = 0
         for m in TAG_RE.finditer(original):
             token = self.tokens.token(htmllib.unescape(m.group(0)))
-            pieces.append(original[last:m.start()])
+            pieces.append(original[last : m.start()])
             pieces.append(token)
             shift += len(token) - (m.end() - m.start())
             self._tok_ends.append(m.end() + shift)
@@ -57,7 +58,7 @@ class TaggedText:
 
     def span(self, start: int, end: int) -> str:
         """The original text (merge tags as written) of a tokenized span."""
-        return self.original[self.original_offset(start):self.original_offset(end)]
+        return self.original[self.original_offset(start) : self.original_offset(end)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         o = max(0, min(self.original_offset(offset), len(self.original)))
@@ -71,11 +72,22 @@ class TaggedText:
 # --- the MJML scanner -------------------------------------------------------------------------
 
 # Elements whose content is HTML or text, kept exactly as written.
-ENDING_TAGS = frozenset({
-    "mj-text", "mj-button", "mj-table", "mj-raw", "mj-navbar-link", "mj-social-element",
-    "mj-accordion-title", "mj-accordion-text", "mj-title", "mj-preview", "mj-style",
-    "mj-html-attribute",
-})
+ENDING_TAGS = frozenset(
+    {
+        "mj-text",
+        "mj-button",
+        "mj-table",
+        "mj-raw",
+        "mj-navbar-link",
+        "mj-social-element",
+        "mj-accordion-title",
+        "mj-accordion-text",
+        "mj-title",
+        "mj-preview",
+        "mj-style",
+        "mj-html-attribute",
+    }
+)
 
 _OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9:_.-]*)" + ATTRS_PATTERN + r"\s*(/?)>", re.S)
 

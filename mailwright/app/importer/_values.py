@@ -3,17 +3,35 @@
 Each raises `NoMap` when a value is outside what a block field can hold; the importer then
 keeps the element as written.
 """
+
 from __future__ import annotations
 
 import re
 
 NAMED_COLORS = {
-    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff",
-    "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "yellow": "#ffff00",
-    "orange": "#ffa500", "purple": "#800080", "navy": "#000080", "teal": "#008080",
-    "maroon": "#800000", "olive": "#808000", "lime": "#00ff00", "aqua": "#00ffff",
-    "fuchsia": "#ff00ff", "lightgray": "#d3d3d3", "lightgrey": "#d3d3d3",
-    "darkgray": "#a9a9a9", "darkgrey": "#a9a9a9", "whitesmoke": "#f5f5f5",
+    "white": "#ffffff",
+    "black": "#000000",
+    "red": "#ff0000",
+    "green": "#008000",
+    "blue": "#0000ff",
+    "gray": "#808080",
+    "grey": "#808080",
+    "silver": "#c0c0c0",
+    "yellow": "#ffff00",
+    "orange": "#ffa500",
+    "purple": "#800080",
+    "navy": "#000080",
+    "teal": "#008080",
+    "maroon": "#800000",
+    "olive": "#808000",
+    "lime": "#00ff00",
+    "aqua": "#00ffff",
+    "fuchsia": "#ff00ff",
+    "lightgray": "#d3d3d3",
+    "lightgrey": "#d3d3d3",
+    "darkgray": "#a9a9a9",
+    "darkgrey": "#a9a9a9",
+    "whitesmoke": "#f5f5f5",
 }
 
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -86,4 +104,3 @@ def four_sides(p: list) -> list:
     if len(p) == 3:
         return [p[0], p[1], p[2], p[1]]
     return p
-

@@ -16,6 +16,7 @@ separately is taken out of the HTML:
 
 Merge tags are allowed anywhere, attributes included.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -73,8 +74,11 @@ def _find_preheader(body: Any) -> Any | None:
             text = " ".join(child.text_content().translate(_ZERO_WIDTH).split())
             classes = child.get("class") or ""
             is_hidden = hidden or _hidden(child)
-            if text and not hidden and (_PREHEADER_CLASS.search(classes) and is_hidden
-                                        or _hidden(child) and not seen_text):
+            if (
+                text
+                and not hidden
+                and (_PREHEADER_CLASS.search(classes) and is_hidden or _hidden(child) and not seen_text)
+            ):
                 return child
             if child.text and child.text.strip() and not is_hidden:
                 seen_text = True
@@ -159,7 +163,7 @@ def _drop_scripts(html: str) -> tuple[str, int]:
         opened = tag.end() if tag is not None else (html.find(">", m.start()) + 1 or len(html))
         # `<script/>` is no empty element in HTML: its content runs to `</script>` all the same
         close = _SCRIPT_CLOSE.search(html, opened) if not m.group(1) else None
-        out.append(html[pos:m.start()])
+        out.append(html[pos : m.start()])
         pos = search = close.end() if close is not None else opened
         count += 1
     out.append(html[pos:])
@@ -212,20 +216,23 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     except LimitError as e:
         raise ImportFailed(str(e)) from None
     try:
-        root = lxml.html.document_fromstring(tok.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+        root = lxml.html.document_fromstring(
+            tok.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+        )
     except (etree.ParserError, ValueError) as e:
         raise ImportFailed(f"{source}: cannot be read as HTML ({e})") from None
     notes: list[str] = []
     body_open = re.search(r"<body\b", tok, re.I)
     body_tag = _OPEN.match(tok, body_open.start()) if body_open else None
-    head_region = tok[:body_open.start()] if body_open else (
-        tok[:m.end()] if (m := re.search(r"</head\s*>", tok, re.I)) else "")
+    head_region = (
+        tok[: body_open.start()]
+        if body_open
+        else (tok[: m.end()] if (m := re.search(r"</head\s*>", tok, re.I)) else "")
+    )
     if body_tag is not None:
         start = body_tag.end()
         closes = [m.start() for m in re.finditer(r"</body\s*>", tok, re.I)]
-        end = closes[-1] if closes else (
-            m.start() if (m := re.search(r"</html\s*>", tok, re.I)) else len(tok))
+        end = closes[-1] if closes else (m.start() if (m := re.search(r"</html\s*>", tok, re.I)) else len(tok))
     else:
         start = len(head_region)
         end = len(tok)
@@ -240,9 +247,10 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
         preheader = " ".join(t.plain(found.text_content().translate(_ZERO_WIDTH)).split())
         span = _element_span(inner, found.tag.lower(), list(body.iter(found.tag)).index(found))
         if span is not None:
-            piece = lxml.html.fragment_fromstring(inner[span[0]:span[1]], create_parent="div")
-            if " ".join(piece.text_content().translate(_ZERO_WIDTH).split()) == \
-                    " ".join(found.text_content().translate(_ZERO_WIDTH).split()):
+            piece = lxml.html.fragment_fromstring(inner[span[0] : span[1]], create_parent="div")
+            if " ".join(piece.text_content().translate(_ZERO_WIDTH).split()) == " ".join(
+                found.text_content().translate(_ZERO_WIDTH).split()
+            ):
                 cut = (start + span[0], start + span[1])
         if cut is None:
             notes.append(f"{source}: the preheader was found but also left in the HTML (hidden)")
@@ -257,8 +265,9 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     written, scripts = _drop_scripts(written)
     scripts += _drop_scripts(head_region)[1]
     if scripts:
-        notes.append(f"{source}: dropped {scripts} <script> element{'s' * (scripts != 1)}: "
-                     "email clients never run them")
+        notes.append(
+            f"{source}: dropped {scripts} <script> element{'s' * (scripts != 1)}: email clients never run them"
+        )
 
     # Styles and Outlook conditional comments from <head>, in order.
     carried = []
@@ -274,13 +283,11 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     html = "\n".join(carried + [written.strip("\n")])
     html, escaped = _escape_style_lt(html)
     if escaped:
-        notes.append(f"{source}: {escaped} '<' in <style> written as the CSS escape \\3c "
-                     "(a '<' there cannot be built)")
+        notes.append(f"{source}: {escaped} '<' in <style> written as the CSS escape \\3c (a '<' there cannot be built)")
 
     title = root.find(".//title")
     subject = " ".join(t.plain(title.text_content()).split()) if title is not None else ""
-    settings: dict[str, Any] = {"width": _width(body), "content_background": "transparent",
-                                "head_mjml": _NEUTRAL_TEXT}
+    settings: dict[str, Any] = {"width": _width(body), "content_background": "transparent", "head_mjml": _NEUTRAL_TEXT}
     background = None
     if body is not root:
         background = _color(body.get("bgcolor"))
@@ -294,10 +301,18 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
     if direction and direction.lower() in ("ltr", "rtl"):
         settings["dir"] = direction.lower()
     data = {
-        "subject": subject[:2000], "preheader": preheader[:2000], "settings": settings,
-        "rows": [{"id": "r1", "props": {"padding_top": 0, "padding_bottom": 0},
-                  "columns": [{"id": "c1", "width": 100, "blocks": [
-                      {"id": "b1", "type": "html", "props": {"html": html}}]}]}],
+        "subject": subject[:2000],
+        "preheader": preheader[:2000],
+        "settings": settings,
+        "rows": [
+            {
+                "id": "r1",
+                "props": {"padding_top": 0, "padding_bottom": 0},
+                "columns": [
+                    {"id": "c1", "width": 100, "blocks": [{"id": "b1", "type": "html", "props": {"html": html}}]}
+                ],
+            }
+        ],
     }
     from pydantic import ValidationError
 

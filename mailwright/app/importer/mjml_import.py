@@ -61,6 +61,7 @@ borders, corner radii per edge and css-class. What stays visible in the markup o
 may get a zero-padding wrapper table. Comments between elements are not kept (comments inside
 kept-as-written elements are).
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -89,29 +90,64 @@ from ._values import _choice, _color, _num, _px, _px_int, _px_num, _split_sides
 FONT_DEFAULT = "Ubuntu, Helvetica, Arial, sans-serif"
 MJML_DEFAULTS: dict[str, dict[str, str]] = {
     "mj-body": {"width": "600px"},
-    "mj-section": {"padding": "20px 0", "text-align": "center", "direction": "ltr",
-                   "background-repeat": "repeat", "background-size": "auto",
-                   "background-position": "top center"},
+    "mj-section": {
+        "padding": "20px 0",
+        "text-align": "center",
+        "direction": "ltr",
+        "background-repeat": "repeat",
+        "background-size": "auto",
+        "background-position": "top center",
+    },
     "mj-column": {"vertical-align": "top", "direction": "ltr"},
     "mj-group": {"direction": "ltr"},
-    "mj-text": {"align": "left", "color": "#000000", "font-size": "13px", "line-height": "1",
-                "padding": "10px 25px", "font-family": FONT_DEFAULT},
-    "mj-button": {"align": "center", "background-color": "#414141", "color": "#ffffff",
-                  "border-radius": "3px", "font-size": "13px", "font-weight": "normal",
-                  "inner-padding": "10px 25px", "padding": "10px 25px", "font-family": FONT_DEFAULT},
+    "mj-text": {
+        "align": "left",
+        "color": "#000000",
+        "font-size": "13px",
+        "line-height": "1",
+        "padding": "10px 25px",
+        "font-family": FONT_DEFAULT,
+    },
+    "mj-button": {
+        "align": "center",
+        "background-color": "#414141",
+        "color": "#ffffff",
+        "border-radius": "3px",
+        "font-size": "13px",
+        "font-weight": "normal",
+        "inner-padding": "10px 25px",
+        "padding": "10px 25px",
+        "font-family": FONT_DEFAULT,
+    },
     "mj-image": {"align": "center", "padding": "10px 25px"},
-    "mj-divider": {"border-color": "#000000", "border-width": "4px", "border-style": "solid",
-                   "width": "100%", "align": "center", "padding": "10px 25px"},
+    "mj-divider": {
+        "border-color": "#000000",
+        "border-width": "4px",
+        "border-style": "solid",
+        "width": "100%",
+        "align": "center",
+        "padding": "10px 25px",
+    },
     "mj-spacer": {"height": "20px"},
     "mj-table": {"color": "#000000", "padding": "10px 25px"},
-    "mj-social": {"align": "center", "icon-size": "20px", "mode": "horizontal",
-                  "padding": "10px 25px", "color": "#333333"},
+    "mj-social": {
+        "align": "center",
+        "icon-size": "20px",
+        "mode": "horizontal",
+        "padding": "10px 25px",
+        "color": "#333333",
+    },
     "mj-social-element": {"padding": "4px", "color": "#000"},
     "mj-navbar": {"align": "center"},
-    "mj-navbar-link": {"padding": "15px 10px", "color": "#000000", "font-size": "13px",
-                       "text-transform": "uppercase"},
-    "mj-hero": {"mode": "fixed-height", "height": "0px", "background-color": "#ffffff",
-                "padding": "0px", "vertical-align": "top", "background-position": "center center"},
+    "mj-navbar-link": {"padding": "15px 10px", "color": "#000000", "font-size": "13px", "text-transform": "uppercase"},
+    "mj-hero": {
+        "mode": "fixed-height",
+        "height": "0px",
+        "background-color": "#ffffff",
+        "padding": "0px",
+        "vertical-align": "top",
+        "background-position": "center center",
+    },
     "mj-all": {"font-family": FONT_DEFAULT},
 }
 
@@ -129,7 +165,7 @@ class ImportReport:
 
     document: Document
     source: str
-    editable: Counter = field(default_factory=Counter)          # block type → count
+    editable: Counter = field(default_factory=Counter)  # block type → count
     raw: list[tuple[str, str, str]] = field(default_factory=list)  # (node id, element, why)
     notes: list[str] = field(default_factory=list)
 
@@ -137,12 +173,15 @@ class ImportReport:
         blocks = sum(1 for _ in self.document.iter_blocks())
         kinds = ", ".join(f"{n} {t}" for t, n in sorted(self.editable.items()))
         rows = len(self.document.rows)
-        return (f"{rows} row{'s' * (rows != 1)}, {blocks} block{'s' * (blocks != 1)}: "
-                f"{sum(self.editable.values())} editable{f' ({kinds})' if kinds else ''}, "
-                f"{len(self.raw)} kept as written")
+        return (
+            f"{rows} row{'s' * (rows != 1)}, {blocks} block{'s' * (blocks != 1)}: "
+            f"{sum(self.editable.values())} editable{f' ({kinds})' if kinds else ''}, "
+            f"{len(self.raw)} kept as written"
+        )
 
 
 # --- the attribute cascade ------------------------------------------------------------------
+
 
 class Cascade:
     """An element's effective attribute: its own, its mj-class, mj-attributes, mj-all, MJML's."""
@@ -197,6 +236,7 @@ class Cascade:
 
 
 # --- plans: what a row/block will be, before ids are given ----------------------------------
+
 
 @dataclass
 class BlockPlan:
@@ -257,12 +297,12 @@ class RowPlan:
     columns: list[ColumnPlan] = field(default_factory=list)
     raw: bool = False
     reason: str = ""
-    block: BlockPlan | None = None   # a row-level block (hero) when not raw
-    group: El | None = None          # the source's mj-group, if any
+    block: BlockPlan | None = None  # a row-level block (hero) when not raw
+    group: El | None = None  # the source's mj-group, if any
     source_columns: list[El] = field(default_factory=list)  # in source order
-    condition: str | None = None     # from Mailwright's logic tags around the section
+    condition: str | None = None  # from Mailwright's logic tags around the section
     repeat: str | None = None
-    last: El | None = None           # a raw row holding several body elements: the last one
+    last: El | None = None  # a raw row holding several body elements: the last one
 
 
 class _Importer(NativeBlocks):
@@ -275,9 +315,9 @@ class _Importer(NativeBlocks):
         self.head_tok: list[str] = []
         self.head_orig: list[str] = []
         self.inline_css: list[str] = []
-        self.head_kids: list[El] = []   # head elements but title and preview, in order
-        self.native = False             # the head is Mailwright's own for a theme (_native.py)
-        self.col_width = 0.0            # content width of the column being mapped, in px
+        self.head_kids: list[El] = []  # head elements but title and preview, in order
+        self.native = False  # the head is Mailwright's own for a theme (_native.py)
+        self.col_width = 0.0  # content width of the column being mapped, in px
         self._mark = 0
 
     # -- entry -------------------------------------------------------------------------------
@@ -293,7 +333,7 @@ class _Importer(NativeBlocks):
         subject, preheader = "", ""
         for head in heads:
             for child in head.children:
-                inner = self.t.text[child.open_end:child.close_start]
+                inner = self.t.text[child.open_end : child.close_start]
                 if child.tag in _HEAD_VALUE_TAGS:
                     value = " ".join(self.t.plain(htmllib.unescape(inner)).split())
                     if child.tag == "mj-title":
@@ -308,7 +348,7 @@ class _Importer(NativeBlocks):
                     # Inlined by the build (settings.inline_css), as `mailwright build` does for .mjml.
                     self.inline_css.append(self.t.span(child.open_end, child.close_start))
                     continue
-                self.head_tok.append(self.t.text[child.start:child.end])
+                self.head_tok.append(self.t.text[child.start : child.end])
                 self.head_orig.append(self.t.span(child.start, child.end))
             if head.comments:
                 self.notes.append(f"{head.comments} comment(s) in mj-head not kept")
@@ -354,8 +394,11 @@ class _Importer(NativeBlocks):
         body, root = self.body, self.root
         width = _px(self.cascade.value(body, "width")) or 600.0
         if not 320 <= width <= 1200 or not width.is_integer():
-            self._note(body, f"body width {width:g}px changed to {min(1200, max(320, round(width)))}px "
-                             "(Mailwright supports 320–1200)")
+            self._note(
+                body,
+                f"body width {width:g}px changed to {min(1200, max(320, round(width)))}px "
+                "(Mailwright supports 320–1200)",
+            )
         width = int(min(1200, max(320, round(width))))
         bg = self.cascade.value(body, "background-color")
         try:
@@ -423,8 +466,9 @@ class _Importer(NativeBlocks):
             return self._map_section(el)
         if el.tag == "mj-hero":
             return self._map_hero(el)
-        why = {"mj-wrapper": "a wrapper is kept as written",
-               "mj-raw": "raw MJML is kept as written"}.get(el.tag, f"<{el.tag}> is kept as written")
+        why = {"mj-wrapper": "a wrapper is kept as written", "mj-raw": "raw MJML is kept as written"}.get(
+            el.tag, f"<{el.tag}> is kept as written"
+        )
         return RowPlan(el, raw=True, reason=why)
 
     def _map_hero(self, el: El) -> RowPlan:
@@ -437,20 +481,26 @@ class _Importer(NativeBlocks):
         classes = (self.cascade.value(el, "css-class") or "").split()
         row_props = {f"hide_on_{cls[8:]}": True for cls in ("mw-hide-mobile", "mw-hide-desktop") if cls in classes}
         a, b = self._marks()
-        orig = f"<mj-raw><!--{_MARK}-{a}-a--></mj-raw>{self.t.text[el.start:el.end]}<mj-raw><!--{_MARK}-{a}-b--></mj-raw>"
+        orig = f"<mj-raw><!--{_MARK}-{a}-a--></mj-raw>{self.t.text[el.start : el.end]}<mj-raw><!--{_MARK}-{a}-b--></mj-raw>"
         from ..mjml_render import render_row
 
         try:
             block = self._block_model(plan, "v1")
             row = Row.model_validate({"id": "v0", "props": row_props, "columns": [{"id": "v2", "blocks": [block]}]})
-            model = (f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
-                     f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>")
+            model = (
+                f"<mj-raw><!--{_MARK}-{b}-a--></mj-raw>{render_row(row, self.body_width, self.ctx)}"
+                f"<mj-raw><!--{_MARK}-{b}-b--></mj-raw>"
+            )
         except (ValidationError, ValueError) as e:
             why = props_problem(e) if isinstance(e, ValidationError) else str(e)
             return RowPlan(el, raw=True, reason=f"a Hero block cannot hold it ({why})")
         got_o = fragments(self._compile(self.orig_head, orig) or "", _MARK).get(str(a))
         got_m = fragments(self._compile(self.real_head, model) or "", _MARK).get(str(b))
-        if got_o is None or got_m is None or canonical_fragment(got_o, rows=False) != canonical_fragment(got_m, rows=False):
+        if (
+            got_o is None
+            or got_m is None
+            or canonical_fragment(got_o, rows=False) != canonical_fragment(got_m, rows=False)
+        ):
             return RowPlan(el, raw=True, reason="a Hero block would not reproduce it exactly")
         return RowPlan(el, props=row_props, block=plan)
 
@@ -525,15 +575,18 @@ class _Importer(NativeBlocks):
                 for el in self._split(plan, plan_, hints):
                     chosen[id(el)] = BlockPlan(el, reason=hints.get(id(el)) or self._candidates(el)[1])
             elif plan_.type != "mjml":
-                chosen[key] = BlockPlan(plan_.el, reason=f"a {REGISTRY[plan_.type].label} block would not "
-                                                           "reproduce it exactly")
+                chosen[key] = BlockPlan(
+                    plan_.el, reason=f"a {REGISTRY[plan_.type].label} block would not reproduce it exactly"
+                )
             else:
                 self._note(plan_.el, f"<{plan_.el.tag}> may look slightly different (the theme's head)")
         for col in plan.columns:
             col.blocks = [chosen[unit.key] for unit in col.units]
             for unit, block in zip(col.units, col.blocks):
                 block.condition, block.repeat = unit.condition, unit.repeat
-        dropped = sec.comments + (plan.group.comments if plan.group else 0) + sum(c.comments for c in plan.source_columns)
+        dropped = (
+            sec.comments + (plan.group.comments if plan.group else 0) + sum(c.comments for c in plan.source_columns)
+        )
         if dropped:
             self._note(sec, f"{dropped} comment(s) between elements not kept")
         return plan
@@ -599,7 +652,7 @@ class _Importer(NativeBlocks):
 
     def _logic_tags(self, el: El) -> str | None:
         """The merge-language tags an mj-raw holds and nothing else (plain form), or None."""
-        inner = self.t.text[el.open_end:el.close_start]
+        inner = self.t.text[el.open_end : el.close_start]
         if el.tag != "mj-raw" or not re.fullmatch(rf"(?:{re.escape(self.t.tokens.prefix)}\d{{5}}Z)+", inner):
             return None
         return self.t.plain(inner)
@@ -625,13 +678,14 @@ class _Importer(NativeBlocks):
                 else:
                     try:
                         props, n = self.product_at(kids[i:])
-                        self.renders_as("product", props, kids[i:i + n])
-                        chosen[id(kids[i])] = BlockPlan(kids[i], "product", self._validated("product", props),
-                                                        els=kids[i:i + n])
+                        self.renders_as("product", props, kids[i : i + n])
+                        chosen[id(kids[i])] = BlockPlan(
+                            kids[i], "product", self._validated("product", props), els=kids[i : i + n]
+                        )
                     except _NoMap as e:
                         failed = hints[id(kids[i])] = f"a Product card block cannot hold it ({e})"
                         n = 0
-            units.append(Unit(kids[i:i + max(n, 1)]))
+            units.append(Unit(kids[i : i + max(n, 1)]))
             i += max(n, 1)
         return units
 
@@ -643,7 +697,7 @@ class _Importer(NativeBlocks):
         for col in plan.columns:
             for at, unit in enumerate(col.units):
                 if unit.key == id(product.el):
-                    col.units[at:at + 1] = pieces = unit.pieces()
+                    col.units[at : at + 1] = pieces = unit.pieces()
                     return [p.els[0] for p in pieces]
         return []
 
@@ -675,7 +729,8 @@ class _Importer(NativeBlocks):
             props["background_size"] = _choice(c.value(sec, "background-size"), ("cover", "contain", "auto"))
             props["background_position"] = _choice(
                 " ".join((c.value(sec, "background-position") or "").split()),
-                ("center center", "top center", "bottom center"))
+                ("center center", "top center", "bottom center"),
+            )
         t, r, b, l = c.sides(sec)
         if r != l:
             raise _NoMap(f"left padding {l:g}px differs from right padding {r:g}px")
@@ -692,8 +747,9 @@ class _Importer(NativeBlocks):
         for side in ("top", "right", "bottom", "left"):
             border = " ".join((c.value(sec, f"border-{side}") or "").split())
             if border and border not in ("none", "0", "0px"):
-                if self.native or not re.fullmatch(r"\d+(\.\d+)?px (solid|dashed|dotted|double) #[0-9a-fA-F]{3,6}",
-                                                   border):
+                if self.native or not re.fullmatch(
+                    r"\d+(\.\d+)?px (solid|dashed|dotted|double) #[0-9a-fA-F]{3,6}", border
+                ):
                     raise _NoMap(f"border-{side} {border!r}")
                 props[f"border_{side}"] = border
         props["text_align"] = _choice(c.value(sec, "text-align"), ("left", "center", "right"))
@@ -722,8 +778,7 @@ class _Importer(NativeBlocks):
             columns.append(ColumnPlan(col, width, self._column_props(col)))
         if reverse:
             columns.reverse()
-        return RowPlan(sec, props=self._minimal(ROW_FIELDS, props), columns=columns, group=group,
-                       source_columns=kids)
+        return RowPlan(sec, props=self._minimal(ROW_FIELDS, props), columns=columns, group=group, source_columns=kids)
 
     def _widths(self, cols: list[El], box: float) -> list[int | float]:
         out: list[float | None] = []
@@ -787,7 +842,7 @@ class _Importer(NativeBlocks):
     # -- verification ----------------------------------------------------------------------------
 
     def _open_tag(self, el: El) -> str:
-        tag = self.t.text[el.start:el.open_end]
+        tag = self.t.text[el.start : el.open_end]
         return re.sub(r"\s*/\s*>$", ">", tag) if el.close_start == el.open_end == el.end else tag
 
     def _section_source(self, plan: RowPlan, inner) -> str:
@@ -814,19 +869,31 @@ class _Importer(NativeBlocks):
 
         orig = self._section_source(plan, orig_column)
         try:
-            row = self._row_model(plan, lambda cp: [{"id": f"m{index[id(cp.el)]}", "type": "mjml", "props": {
-                "mjml": f"<mj-raw><!--mwcol-{index[id(cp.el)]}--></mj-raw>"}}])
+            row = self._row_model(
+                plan,
+                lambda cp: [
+                    {
+                        "id": f"m{index[id(cp.el)]}",
+                        "type": "mjml",
+                        "props": {"mjml": f"<mj-raw><!--mwcol-{index[id(cp.el)]}--></mj-raw>"},
+                    }
+                ],
+            )
             from ..mjml_render import render_row
 
             model = render_row(row, self.body_width, self.ctx)
         except Exception:  # a value the model or renderer refuses: keep the section as written
             return False
         a, b = self._compile(self.orig_head, orig), self._compile(self.orig_head, model)
-        return a is not None and b is not None and canonical_fragment(a, rows=False) == canonical_fragment(b, rows=False)
+        return (
+            a is not None and b is not None and canonical_fragment(a, rows=False) == canonical_fragment(b, rows=False)
+        )
 
     def _row_model(self, plan: RowPlan, blocks_of) -> Row:
-        columns = [{"id": f"vc{i}", "width": cp.width, "props": cp.props, "blocks": blocks_of(cp)}
-                   for i, cp in enumerate(plan.columns)]
+        columns = [
+            {"id": f"vc{i}", "width": cp.width, "props": cp.props, "blocks": blocks_of(cp)}
+            for i, cp in enumerate(plan.columns)
+        ]
         return Row.model_validate({"id": "vr", "props": plan.props, "columns": columns})
 
     def _verify_blocks(self, plan: RowPlan, blocks: dict[int, BlockPlan]) -> dict[int, bool]:
@@ -847,8 +914,10 @@ class _Importer(NativeBlocks):
             parts = [self._open_tag(col)]
             for unit in units[id(col)]:
                 k = mark(unit.els[0])
-                parts.append(f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>{text[unit.start:unit.end]}"
-                             f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>")
+                parts.append(
+                    f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>{text[unit.start : unit.end]}"
+                    f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>"
+                )
             parts.append("</mj-column>")
             return "".join(parts)
 
@@ -859,12 +928,27 @@ class _Importer(NativeBlocks):
             out: list[dict[str, Any]] = []
             for unit in cp.units:
                 k = mark(unit.els[0])
-                out.append({"id": f"vm{next(counter)}", "type": "mjml",
-                            "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>"}})
-                out.append({**self._block_model(blocks[unit.key], f"vb{next(counter)}"),
-                            "condition": unit.condition, "repeat": unit.repeat})
-                out.append({"id": f"vm{next(counter)}", "type": "mjml",
-                            "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>"}})
+                out.append(
+                    {
+                        "id": f"vm{next(counter)}",
+                        "type": "mjml",
+                        "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-a--></mj-raw>"},
+                    }
+                )
+                out.append(
+                    {
+                        **self._block_model(blocks[unit.key], f"vb{next(counter)}"),
+                        "condition": unit.condition,
+                        "repeat": unit.repeat,
+                    }
+                )
+                out.append(
+                    {
+                        "id": f"vm{next(counter)}",
+                        "type": "mjml",
+                        "props": {"mjml": f"<mj-raw><!--{_MARK}-{k}-b--></mj-raw>"},
+                    }
+                )
             return out
 
         try:
@@ -886,8 +970,7 @@ class _Importer(NativeBlocks):
             props = {"mjml": self.t.span(plan.el.start, plan.els[-1].end)}
         else:
             props = plan.props
-        return {"id": block_id, "type": plan.type, "props": props, "condition": plan.condition,
-                "repeat": plan.repeat}
+        return {"id": block_id, "type": plan.type, "props": props, "condition": plan.condition, "repeat": plan.repeat}
 
     # -- candidates ------------------------------------------------------------------------------
 
@@ -895,11 +978,16 @@ class _Importer(NativeBlocks):
         """Blocks that might hold the element, best first, and why it is raw if none does."""
         classes = (self.cascade.value(el, "css-class") or "").split()
         # A Mailwright composite block's own element: that block first (and its reason, if not).
-        composite = [(t, getattr(self, f"_{t}")) for t, marker in MARKERS.items()
-                     if marker in classes and t != "product"]  # a product card spans elements: _units
+        composite = [
+            (t, getattr(self, f"_{t}")) for t, marker in MARKERS.items() if marker in classes and t != "product"
+        ]  # a product card spans elements: _units
         builders = {
-            "mj-text": (*composite, ("heading", self._heading), ("text", self._text),
-                        *((("text", self._text_as_written),) if not self.native else ())),
+            "mj-text": (
+                *composite,
+                ("heading", self._heading),
+                ("text", self._text),
+                *((("text", self._text_as_written),) if not self.native else ()),
+            ),
             "mj-table": tuple(composite),
             "mj-button": (("button", self._button),),
             "mj-image": (("image", self._image),),
@@ -909,8 +997,10 @@ class _Importer(NativeBlocks):
             "mj-navbar": (("menu", self._menu),),
         }.get(el.tag) or ()
         if not builders:
-            return [], {"mj-table": "a table is kept as written (its attributes included)",
-                        "mj-raw": "raw HTML is kept as written"}.get(el.tag, f"<{el.tag}> is kept as written")
+            return [], {
+                "mj-table": "a table is kept as written (its attributes included)",
+                "mj-raw": "raw HTML is kept as written",
+            }.get(el.tag, f"<{el.tag}> is kept as written")
         out, reasons = [], []
         for block_type, build in builders:
             try:
@@ -940,7 +1030,7 @@ class _Importer(NativeBlocks):
         return props
 
     def _inner(self, el: El) -> str:
-        return self.t.text[el.open_end:el.close_start]
+        return self.t.text[el.open_end : el.close_start]
 
     def _plain_inner(self, el: El) -> str:
         inner = self._inner(el)
@@ -965,8 +1055,9 @@ class _Importer(NativeBlocks):
             raise _NoMap(f"css-class {next(c for c in classes if c.startswith('mw-'))!r}")
         return " ".join(classes)
 
-    def _padding(self, el: El, props: dict[str, Any], prefix: str = "padding", name: str = "padding",
-                 limit: float = 120) -> None:
+    def _padding(
+        self, el: El, props: dict[str, Any], prefix: str = "padding", name: str = "padding", limit: float = 120
+    ) -> None:
         """`{prefix}_y`/`_x` from the element's padding, and a side's own value where it differs."""
         t, r, b, l = self.cascade.sides(el, name)
         if not all(0 <= v <= limit for v in (t, r, b, l)):
@@ -1007,9 +1098,12 @@ class _Importer(NativeBlocks):
         font = self._own(el, "font-family")
         if font is not None:
             props["font_family"] = self._font(font)
-        choices = {"font-weight": ("font_weight", FONT_WEIGHTS[1:]), "font-style": ("font_style", ("normal", "italic")),
-                   "text-transform": ("text_transform", ("none", "uppercase", "lowercase", "capitalize")),
-                   "text-decoration": ("text_decoration", ("none", "underline", "line-through"))}
+        choices = {
+            "font-weight": ("font_weight", FONT_WEIGHTS[1:]),
+            "font-style": ("font_style", ("normal", "italic")),
+            "text-transform": ("text_transform", ("none", "uppercase", "lowercase", "capitalize")),
+            "text-decoration": ("text_decoration", ("none", "underline", "line-through")),
+        }
         for attr, (name, allowed) in choices.items():
             value = self._own(el, attr)
             if value is not None:
@@ -1053,8 +1147,11 @@ class _Importer(NativeBlocks):
         if not m:
             raise _NoMap("not a single h1–h6 heading")
         props = self._text_common(el, ("left", "center", "right"), "mw-heading")
-        props.update(level=m.group(1), text=" ".join(self.t.plain(htmllib.unescape(m.group(3))).split()),
-                     font_size=_px_int(self.cascade.value(el, "font-size"), 10, 96))
+        props.update(
+            level=m.group(1),
+            text=" ".join(self.t.plain(htmllib.unescape(m.group(3))).split()),
+            font_size=_px_int(self.cascade.value(el, "font-size"), 10, 96),
+        )
         if not self.native:
             # The heading tag keeps the CSS it was written with (none: the browser's heading look).
             props.update(theme_style=False, tag_style=htmllib.unescape(m.group(2) or ""))
@@ -1071,8 +1168,9 @@ class _Importer(NativeBlocks):
         self._line_height(el, props)
         if self.native and "line_height_px" in props:
             raise _NoMap(f"line-height {self.cascade.value(el, 'line-height')!r}")
-        props.update(html=self.t.span(el.open_end, el.close_start),
-                     font_size=_px_int(self.cascade.value(el, "font-size"), 8, 48))
+        props.update(
+            html=self.t.span(el.open_end, el.close_start), font_size=_px_int(self.cascade.value(el, "font-size"), 8, 48)
+        )
         return props
 
     def _text_as_written(self, el: El) -> dict[str, Any]:
@@ -1099,22 +1197,26 @@ class _Importer(NativeBlocks):
                 props["font_family"] = self._font(font)
             weight = c.value(el, "font-weight")
             if weight is not None and weight != self.theme.button.get("font_weight"):
-                props["font_weight"] = _choice(weight.strip(), ("normal", "bold", "100", "200", "300", "400", "500",
-                                                                "600", "700", "800", "900"))
+                props["font_weight"] = _choice(
+                    weight.strip(), ("normal", "bold", "100", "200", "300", "400", "500", "600", "700", "800", "900")
+                )
             line_height = self._own(el, "line-height")
             if line_height is not None:
                 if not re.fullmatch(r"\d+(\.\d+)?", line_height.strip()) or not 1 <= float(line_height) <= 3:
                     raise _NoMap(f"line-height {line_height!r}")
                 props["line_height"] = _num(float(line_height))
-        props.update({
-            "label": self.label_of(self._inner(el)), "href": self.t.plain(c.value(el, "href") or ""),
-            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
-            "background_color": _color(c.value(el, "background-color")),
-            "text_color": _color(c.value(el, "color")),
-            "border_radius": _px_num(c.value(el, "border-radius"), 0, 60),
-            "font_size": _px_int(c.value(el, "font-size"), 10, 40),
-            "full_width": width == "100%",
-        })
+        props.update(
+            {
+                "label": self.label_of(self._inner(el)),
+                "href": self.t.plain(c.value(el, "href") or ""),
+                "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+                "background_color": _color(c.value(el, "background-color")),
+                "text_color": _color(c.value(el, "color")),
+                "border_radius": _px_num(c.value(el, "border-radius"), 0, 60),
+                "font_size": _px_int(c.value(el, "font-size"), 10, 40),
+                "full_width": width == "100%",
+            }
+        )
         return props
 
     def _image(self, el: El) -> dict[str, Any]:
@@ -1132,14 +1234,17 @@ class _Importer(NativeBlocks):
         background = c.value(el, "container-background-color")
         if background:
             props["background_color"] = _color(background)
-        props.update({
-            "src": self.t.plain(src), "alt": self.t.plain(c.value(el, "alt") or ""),
-            "href": self.t.plain(c.value(el, "href") or ""),
-            "width": _px_int(width, 16, 1200) if width else None,
-            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
-            "border_radius": _px_num(radius, 0, 200) if radius else 0,
-            "fluid_on_mobile": c.value(el, "fluid-on-mobile") == "true",
-        })
+        props.update(
+            {
+                "src": self.t.plain(src),
+                "alt": self.t.plain(c.value(el, "alt") or ""),
+                "href": self.t.plain(c.value(el, "href") or ""),
+                "width": _px_int(width, 16, 1200) if width else None,
+                "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+                "border_radius": _px_num(radius, 0, 200) if radius else 0,
+                "fluid_on_mobile": c.value(el, "fluid-on-mobile") == "true",
+            }
+        )
         return props
 
     def _divider(self, el: El) -> dict[str, Any]:
@@ -1153,12 +1258,14 @@ class _Importer(NativeBlocks):
         else:
             raise _NoMap(f"width {width!r}")
         self._padding(el, props)
-        props.update({
-            "color": _color(c.value(el, "border-color")),
-            "thickness": _px_int(c.value(el, "border-width"), 1, 20),
-            "style": _choice(c.value(el, "border-style"), ("solid", "dashed", "dotted")),
-            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
-        })
+        props.update(
+            {
+                "color": _color(c.value(el, "border-color")),
+                "thickness": _px_int(c.value(el, "border-width"), 1, 20),
+                "style": _choice(c.value(el, "border-style"), ("solid", "dashed", "dotted")),
+                "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            }
+        )
         return props
 
     def _spacer(self, el: El) -> dict[str, Any]:
@@ -1183,18 +1290,27 @@ class _Importer(NativeBlocks):
             if (t, b) != (4, 4) or r != l:
                 raise _NoMap("icon padding")
             spacing.add(r * 2)
-            items.append({"network": network, "url": self.t.plain(c.value(child, "href") or ""),
-                          "label": self.t.plain(c.value(child, "alt") or "") or label,
-                          "icon": self.t.plain(c.value(child, "src") or ""),
-                          "color": _color(c.value(child, "background-color"), optional=True) or ""})
+            items.append(
+                {
+                    "network": network,
+                    "url": self.t.plain(c.value(child, "href") or ""),
+                    "label": self.t.plain(c.value(child, "alt") or "") or label,
+                    "icon": self.t.plain(c.value(child, "src") or ""),
+                    "color": _color(c.value(child, "background-color"), optional=True) or "",
+                }
+            )
         if len(spacing) > 1:
             raise _NoMap("uneven spacing")
         py, px_ = c.symmetric(el, "padding", 120)
         return {
-            "items": items, "icon_size": _px_int(c.value(el, "icon-size"), 12, 64),
+            "items": items,
+            "icon_size": _px_int(c.value(el, "icon-size"), 12, 64),
             "align": _choice(c.value(el, "align"), ("left", "center", "right")),
-            "show_labels": labels, "text_color": _color(c.value(el, "color")),
-            "spacing": _num(spacing.pop()) if spacing else 6, "padding_y": py, "padding_x": px_,
+            "show_labels": labels,
+            "text_color": _color(c.value(el, "color")),
+            "spacing": _num(spacing.pop()) if spacing else 6,
+            "padding_y": py,
+            "padding_x": px_,
         }
 
     def _menu(self, el: El) -> dict[str, Any]:
@@ -1216,9 +1332,13 @@ class _Importer(NativeBlocks):
         if t != b or r or l:
             raise _NoMap("menu padding")
         return {
-            "items": items, "align": _choice(c.value(el, "align"), ("left", "center", "right")),
-            "color": _color(color), "font_size": _px_int(size, 9, 30), "uppercase": transform == "uppercase",
-            "hamburger": c.value(el, "hamburger") == "hamburger", "link_padding_x": _num(pad_x),
+            "items": items,
+            "align": _choice(c.value(el, "align"), ("left", "center", "right")),
+            "color": _color(color),
+            "font_size": _px_int(size, 9, 30),
+            "uppercase": transform == "uppercase",
+            "hamburger": c.value(el, "hamburger") == "hamburger",
+            "link_padding_x": _num(pad_x),
             "padding_y": _num(t),
         }
 
@@ -1232,7 +1352,11 @@ class _Importer(NativeBlocks):
             "background_url": self.t.plain(c.value(el, "background-url") or ""),
             "background_color": _color(c.value(el, "background-color")),
             "height": _px_int(c.value(el, "height"), 120, 1200),
-            "padding_y": py, "padding_x": px_, "headline": "", "text": "", "button_label": "",
+            "padding_y": py,
+            "padding_x": px_,
+            "headline": "",
+            "text": "",
+            "button_label": "",
         }
         kids = list(el.children)
         if kids and kids[0].tag == "mj-text" and re.fullmatch(r"\s*<h1[^>]*>[^<]*</h1>\s*", self._inner(kids[0])):
@@ -1259,7 +1383,6 @@ class _Importer(NativeBlocks):
             raise _NoMap(f"<{kids[0].tag}> in the hero")
         return self._minimal(REGISTRY["hero"].fields, props)
 
-
     # -- the document ---------------------------------------------------------------------------
 
     def _assemble(self, plans: list[RowPlan], subject: str, preheader: str, settings: Settings) -> ImportReport:
@@ -1280,15 +1403,25 @@ class _Importer(NativeBlocks):
                 col_id, block_id = next_id("c"), next_id("b")
                 if plan.raw:
                     end = (plan.last or plan.el).end
-                    block = {"id": block_id, "type": "mjml",
-                             "props": {"mjml": self.t.span(plan.el.start, end), "fills_row": True}}
+                    block = {
+                        "id": block_id,
+                        "type": "mjml",
+                        "props": {"mjml": self.t.span(plan.el.start, end), "fills_row": True},
+                    }
                     raw.append((block_id, plan.el.tag, plan.reason))
                 else:
                     assert plan.block is not None  # not raw, so a block (the test above)
                     block = self._block_model(plan.block, block_id)
                     editable[plan.block.type] += 1
-                rows.append({"id": row_id, "props": plan.props, "condition": plan.condition, "repeat": plan.repeat,
-                             "columns": [{"id": col_id, "width": 100, "blocks": [block]}]})
+                rows.append(
+                    {
+                        "id": row_id,
+                        "props": plan.props,
+                        "condition": plan.condition,
+                        "repeat": plan.repeat,
+                        "columns": [{"id": col_id, "width": 100, "blocks": [block]}],
+                    }
+                )
                 continue
             columns = []
             for cp in plan.columns:
@@ -1302,10 +1435,16 @@ class _Importer(NativeBlocks):
                     else:
                         editable[bp.type] += 1
                 columns.append({"id": col_id, "width": cp.width, "props": cp.props, "blocks": blocks})
-            rows.append({"id": row_id, "props": plan.props, "condition": plan.condition, "repeat": plan.repeat,
-                         "columns": columns})
-        data = {"subject": subject, "preheader": preheader,
-                "settings": settings.model_dump(), "rows": rows}
+            rows.append(
+                {
+                    "id": row_id,
+                    "props": plan.props,
+                    "condition": plan.condition,
+                    "repeat": plan.repeat,
+                    "columns": columns,
+                }
+            )
+        data = {"subject": subject, "preheader": preheader, "settings": settings.model_dump(), "rows": rows}
         try:
             document = Document.model_validate(data)
         except ValidationError as e:  # a size limit the source went over, or a bug of ours

@@ -1,4 +1,5 @@
 """The merge language: parse `<< >>`/`<% %>` tags, render per recipient, export to ESP dialects."""
+
 from typing import Any
 
 from .ast import MergeSyntaxError, Pos
@@ -17,5 +18,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["MergeSyntaxError", "Pos", "parse", "parse_expression", "parse_repeat", "parse_segments",
-           "segments_of", "CompiledTemplate", "Rendered", "RenderError", "recipient_runtime"]
+__all__ = [
+    "MergeSyntaxError",
+    "Pos",
+    "parse",
+    "parse_expression",
+    "parse_repeat",
+    "parse_segments",
+    "segments_of",
+    "CompiledTemplate",
+    "Rendered",
+    "RenderError",
+    "recipient_runtime",
+]

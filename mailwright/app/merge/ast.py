@@ -1,4 +1,5 @@
 """The merge language's syntax tree (DESIGN.md §5). Plain frozen dataclasses, no behaviour."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,10 +34,11 @@ class MergeSyntaxError(ShortMessage, ValueError):
 
 # --- expressions ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Ref:
-    ns: str                  # data, var, link, or a loop variable's name
-    path: tuple[str, ...]    # dotted path segments
+    ns: str  # data, var, link, or a loop variable's name
+    path: tuple[str, ...]  # dotted path segments
     pos: Pos
 
     @property
@@ -53,14 +55,14 @@ class Const:
 
 @dataclass(frozen=True)
 class Compare:
-    op: str                  # == != < <= > >= in "not in"
+    op: str  # == != < <= > >= in "not in"
     left: "Expr"
     right: "Expr"
 
 
 @dataclass(frozen=True)
 class BoolOp:
-    op: str                  # and / or
+    op: str  # and / or
     left: "Expr"
     right: "Expr"
 
@@ -74,6 +76,7 @@ Expr = Union[Ref, Const, Compare, BoolOp, Not]
 
 
 # --- template nodes -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Text:
@@ -94,12 +97,12 @@ class Output:
     expr: Union[Ref, Const]
     filters: tuple[Filter, ...]
     pos: Pos
-    in_attr: bool = False    # the tag sits inside an HTML attribute value
+    in_attr: bool = False  # the tag sits inside an HTML attribute value
 
 
 @dataclass(frozen=True)
 class If:
-    branches: tuple[tuple[Expr, tuple["Node", ...]], ...]   # if + elifs
+    branches: tuple[tuple[Expr, tuple["Node", ...]], ...]  # if + elifs
     else_body: tuple["Node", ...] | None
     pos: Pos
 
@@ -117,6 +120,7 @@ Node = Union[Text, Output, If, For]
 
 def iter_refs(nodes: tuple[Node, ...]):
     """Every field reference in a tree (outputs, conditions, loops), in document order."""
+
     def expr_refs(e: Expr):
         if isinstance(e, Ref):
             yield e

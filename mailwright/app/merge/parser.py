@@ -5,6 +5,7 @@ A plain string is split into segments by `segments_of`; the build pipeline feeds
 HTML's segments (tokens swapped for their tags). Anything outside the grammar is an error with
 its position; nothing is ever evaluated here.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -14,8 +15,24 @@ from typing import Iterable, Union
 
 from ..textpos import LineCounter, line_col
 from ..tokens import TAG_RE
-from .ast import (LINKS, NAMESPACES, BoolOp, Compare, Const, Expr, Filter, For, If, MergeSyntaxError, Node,
-                  Not, Output, Pos, Ref, Text)
+from .ast import (
+    LINKS,
+    NAMESPACES,
+    BoolOp,
+    Compare,
+    Const,
+    Expr,
+    Filter,
+    For,
+    If,
+    MergeSyntaxError,
+    Node,
+    Not,
+    Output,
+    Pos,
+    Ref,
+    Text,
+)
 
 # name -> (min args, max args, kind of args)
 FILTERS: dict[str, tuple[int, int, str]] = {
@@ -41,7 +58,7 @@ MAX_NESTED_BLOCKS = 16
 
 @dataclass(frozen=True)
 class TagSeg:
-    text: str          # the whole tag, e.g. `<< data:x >>`
+    text: str  # the whole tag, e.g. `<< data:x >>`
     pos: Pos
     in_attr: bool = False
 
@@ -60,7 +77,7 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
     lines = LineCounter(text)
     for m in TAG_RE.finditer(text):
         if m.start() > last:
-            out.append(text[last:m.start()])
+            out.append(text[last : m.start()])
         ln, col = lines.line_col(m.start())
         tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
         out.append(TagSeg(tag, Pos(source, ln + line - 1, col)))
@@ -75,25 +92,30 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
                 # Find its position in the original text for the message.
                 idx = text.find(seg)
                 ln, col = line_col(text, idx + stray.start())
-                what = "<<" if seg[stray.start():stray.start() + 2] == "<<" else "<%"
+                what = "<<" if seg[stray.start() : stray.start() + 2] == "<<" else "<%"
                 close = ">>" if what == "<<" else "%>"
                 raise MergeSyntaxError(
                     f"'{what}' starts no merge tag (no closing '{close}'); to write '{what}' as text use \\{what}"
-                    if what == "<<" else "'<%' starts no merge tag (no closing '%>')",
-                    Pos(source, ln + line - 1, col))
+                    if what == "<<"
+                    else "'<%' starts no merge tag (no closing '%>')",
+                    Pos(source, ln + line - 1, col),
+                )
     return out
 
 
 # --- the tag lexer --------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<num>-?\d+(?:\.\d+)?)
   | (?P<ref>[A-Za-z_][A-Za-z0-9_]*:(?:"(?:[^"\\]|\\.)*"|[A-Za-z0-9_]+)(?:\.(?:"(?:[^"\\]|\\.)*"|[A-Za-z0-9_]+))*)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>==|!=|<=|>=|<|>|\(|\)|,|\|)
-""", re.X)
+""",
+    re.X,
+)
 _SEGMENT = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z0-9_]+')
 
 
@@ -122,11 +144,16 @@ class _Lexer:
                 self.toks.append(_Tok(m.lastgroup or "", m.group(0), i))
             i = m.end()
         self.i = 0
-        nesting = [t for t in self.toks if (t.kind == "op" and t.value == "(")
-                   or (t.kind == "name" and t.value in ("and", "or", "not"))]
+        nesting = [
+            t
+            for t in self.toks
+            if (t.kind == "op" and t.value == "(") or (t.kind == "name" and t.value in ("and", "or", "not"))
+        ]
         if len(nesting) > MAX_OPERATORS:
-            raise MergeSyntaxError(f"too many operators and parentheses in one tag (more than {MAX_OPERATORS}); "
-                                   "split the condition", self.at(nesting[MAX_OPERATORS].offset))
+            raise MergeSyntaxError(
+                f"too many operators and parentheses in one tag (more than {MAX_OPERATORS}); split the condition",
+                self.at(nesting[MAX_OPERATORS].offset),
+            )
 
     def at(self, offset: int) -> Pos:
         return Pos(self.pos.source, self.pos.line, self.pos.col + self.offset + offset)
@@ -172,11 +199,14 @@ class _Parser:
         if ns not in NAMESPACES and ns not in self.scope:
             raise MergeSyntaxError(
                 f"unknown namespace {ns!r} in {tok.value!r}: use data: (recipient fields), var: (template "
-                "variables), link: (special links)" + (f" or a loop variable ({', '.join(self.scope)})" if self.scope else ""),
-                pos)
+                "variables), link: (special links)"
+                + (f" or a loop variable ({', '.join(self.scope)})" if self.scope else ""),
+                pos,
+            )
         if ns == "link" and (len(path) != 1 or path[0] not in LINKS):
-            raise MergeSyntaxError(f"unknown link {tok.value!r}; links are: "
-                                   + ", ".join(f"link:{l}" for l in LINKS), pos)
+            raise MergeSyntaxError(
+                f"unknown link {tok.value!r}; links are: " + ", ".join(f"link:{l}" for l in LINKS), pos
+            )
         return Ref(ns, path, pos)
 
     def operand(self, lx: _Lexer) -> Expr:
@@ -197,7 +227,9 @@ class _Parser:
         if tok.kind == "name":
             raise MergeSyntaxError(
                 f"{tok.value!r} is not a field: write data:{tok.value}, var:{tok.value} or a quoted string "
-                "(no functions, attributes or arithmetic in merge tags)", lx.at(tok.offset))
+                "(no functions, attributes or arithmetic in merge tags)",
+                lx.at(tok.offset),
+            )
         raise MergeSyntaxError(f"unexpected {tok.value!r}", lx.at(tok.offset))
 
     def comparison(self, lx: _Lexer) -> Expr:
@@ -209,8 +241,13 @@ class _Parser:
         if tok and tok.kind == "name" and tok.value == "in":
             lx.take()
             return Compare("in", left, self.operand(lx))
-        if tok and tok.kind == "name" and tok.value == "not" and lx.i + 1 < len(lx.toks) \
-                and lx.toks[lx.i + 1].value == "in":
+        if (
+            tok
+            and tok.kind == "name"
+            and tok.value == "not"
+            and lx.i + 1 < len(lx.toks)
+            and lx.toks[lx.i + 1].value == "in"
+        ):
             lx.take()
             lx.take()
             return Compare("not in", left, self.operand(lx))
@@ -252,9 +289,11 @@ class _Parser:
             if tok.kind != "name":
                 raise MergeSyntaxError(f"expected a filter name after '|', found {tok.value!r}", fpos)
             if tok.value not in FILTERS:
-                raise MergeSyntaxError(f"unknown filter {tok.value!r}; filters are: {', '.join(FILTERS)}"
-                                       + (". Is this text? Write \\<< for a literal '<<'" if tok.value[:1].isupper() else ""),
-                                       fpos)
+                raise MergeSyntaxError(
+                    f"unknown filter {tok.value!r}; filters are: {', '.join(FILTERS)}"
+                    + (". Is this text? Write \\<< for a literal '<<'" if tok.value[:1].isupper() else ""),
+                    fpos,
+                )
             args: list = []
             if lx.accept("op", "("):
                 if not lx.accept("op", ")"):
@@ -267,19 +306,22 @@ class _Parser:
                         elif arg.kind == "name" and arg.value in ("true", "false"):
                             args.append(arg.value == "true")
                         else:
-                            raise MergeSyntaxError(f"filter arguments are strings or numbers, not {arg.value!r}",
-                                                   lx.at(arg.offset))
+                            raise MergeSyntaxError(
+                                f"filter arguments are strings or numbers, not {arg.value!r}", lx.at(arg.offset)
+                            )
                         if lx.accept("op", ")"):
                             break
                         if not lx.accept("op", ","):
-                            raise MergeSyntaxError("expected ',' or ')' in the filter's arguments",
-                                                   lx.at(lx.here()))
+                            raise MergeSyntaxError("expected ',' or ')' in the filter's arguments", lx.at(lx.here()))
             lo, hi, kind = FILTERS[tok.value]
             if not lo <= len(args) <= hi:
                 want = f"{lo}" if lo == hi else f"{lo} to {hi}"
                 raise MergeSyntaxError(f"filter {tok.value!r} takes {want} argument(s), not {len(args)}", fpos)
-            if kind == "int" and args and (not isinstance(args[0], int) or isinstance(args[0], bool)
-                                           or not 0 <= args[0] <= 100000):
+            if (
+                kind == "int"
+                and args
+                and (not isinstance(args[0], int) or isinstance(args[0], bool) or not 0 <= args[0] <= 100000)
+            ):
                 raise MergeSyntaxError(f"filter {tok.value!r} needs a whole number", fpos)
             if tok.value == "truncate" and args == [0]:
                 # Engines disagree on nothing left (Liquid "…", Django "", Jinja fails).
@@ -293,20 +335,22 @@ class _Parser:
 
 # --- the tree builder -----------------------------------------------------------------------
 
+
 @dataclass
 class _Frame:
-    kind: str                      # "root" | "if" | "for"
+    kind: str  # "root" | "if" | "for"
     pos: Pos
     body: list
-    branches: list = field(default_factory=list)   # if: [(cond, body)]
+    branches: list = field(default_factory=list)  # if: [(cond, body)]
     else_body: list | None = None
     var: str = ""
     iterable: Ref | None = None
     in_else: bool = False
 
 
-def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
-                   source: str = "<template>") -> tuple[Node, ...]:
+def parse_segments(
+    segments: Iterable[Segment], *, scope: tuple[str, ...] = (), source: str = "<template>"
+) -> tuple[Node, ...]:
     """Build the tree from literal text and tags, checking nesting and every tag's grammar."""
     stack = [_Frame("root", Pos(source), [])]
     scopes = list(scope)
@@ -331,8 +375,9 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
             continue  # a comment: not in any output
         inner = tag[2:-2]
         if tag.startswith("<<") and (inner[:1] == "-" or inner[-1:] == "-"):
-            raise MergeSyntaxError("'<<-' is not a merge tag (there is no whitespace control); to write '<<' "
-                                   "as text use \\<<", pos)
+            raise MergeSyntaxError(
+                "'<<-' is not a merge tag (there is no whitespace control); to write '<<' as text use \\<<", pos
+            )
         lx = _Lexer(inner, pos, 2)
         parser = _Parser(tuple(scopes))
         if tag.startswith("<<"):
@@ -342,13 +387,15 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
         head = lx.take() if lx.peek() else None
         if head is None or head.kind != "name" or head.value not in ("if", "elif", "else", "endif", "for", "endfor"):
             raise MergeSyntaxError(
-                "a <% %> tag holds if, elif, else, endif, for or endfor"
-                + (f", not {head.value!r}" if head else ""), pos)
+                "a <% %> tag holds if, elif, else, endif, for or endfor" + (f", not {head.value!r}" if head else ""),
+                pos,
+            )
         word = head.value
         top = stack[-1]
         if word in ("if", "for") and len(stack) > MAX_NESTED_BLOCKS:
-            raise MergeSyntaxError(f"if/for blocks nested too deeply (more than {MAX_NESTED_BLOCKS} inside "
-                                   "each other)", pos)
+            raise MergeSyntaxError(
+                f"if/for blocks nested too deeply (more than {MAX_NESTED_BLOCKS} inside each other)", pos
+            )
         if word == "if":
             cond = parser.expr(lx)
             lx.expect_end()
@@ -373,20 +420,28 @@ def parse_segments(segments: Iterable[Segment], *, scope: tuple[str, ...] = (),
             if top.kind != "if":
                 raise MergeSyntaxError(_mismatch("endif", top), pos)
             stack.pop()
-            current().append(If(tuple((c, tuple(b)) for c, b in top.branches),
-                                tuple(top.else_body) if top.else_body is not None else None, top.pos))
+            current().append(
+                If(
+                    tuple((c, tuple(b)) for c, b in top.branches),
+                    tuple(top.else_body) if top.else_body is not None else None,
+                    top.pos,
+                )
+            )
         elif word == "for":
             var = lx.take()
             if var.kind != "name" or var.value in KEYWORDS or var.value in NAMESPACES:
-                raise MergeSyntaxError(f"expected a loop variable name after 'for', found {var.value!r}",
-                                       lx.at(var.offset))
+                raise MergeSyntaxError(
+                    f"expected a loop variable name after 'for', found {var.value!r}", lx.at(var.offset)
+                )
             if not lx.accept("name", "in"):
-                raise MergeSyntaxError("expected 'in' after the loop variable (for item in data:items)",
-                                       lx.at(lx.here()))
+                raise MergeSyntaxError(
+                    "expected 'in' after the loop variable (for item in data:items)", lx.at(lx.here())
+                )
             it = lx.take()
             if it.kind != "ref":
-                raise MergeSyntaxError(f"a loop goes over a list field such as data:items, not {it.value!r}",
-                                       lx.at(it.offset))
+                raise MergeSyntaxError(
+                    f"a loop goes over a list field such as data:items, not {it.value!r}", lx.at(it.offset)
+                )
             iterable = parser.ref(lx, it)
             if iterable.ns == "link":
                 raise MergeSyntaxError("a loop cannot go over a link", iterable.pos)
@@ -413,7 +468,9 @@ def _mismatch(word: str, top: _Frame) -> str:
     return f"{word} closes nothing: the <% {top.kind} %> at line {top.pos.line}, column {top.pos.col} is still open"
 
 
-def parse(text: str, source: str = "<template>", *, scope: tuple[str, ...] = (), markup: bool = False) -> tuple[Node, ...]:
+def parse(
+    text: str, source: str = "<template>", *, scope: tuple[str, ...] = (), markup: bool = False
+) -> tuple[Node, ...]:
     """Parse a string with merge tags into a tree (errors carry line and column)."""
     return parse_segments(segments_of(text, source, markup=markup), scope=scope, source=source)
 
@@ -431,8 +488,11 @@ def parse_expression(text: str, source: str, *, scope: tuple[str, ...] = ()) -> 
 
 def parse_repeat(text: str, source: str, *, scope: tuple[str, ...] = ()) -> tuple[str, Ref]:
     """A repeat such as `item in data:order.items`: the loop variable and the list field."""
-    tree = parse_segments([TagSeg(f"<% for {text} %>", Pos(source, 1, -6)), TagSeg("<% endfor %>", Pos(source))],
-                          scope=scope, source=source)
+    tree = parse_segments(
+        [TagSeg(f"<% for {text} %>", Pos(source, 1, -6)), TagSeg("<% endfor %>", Pos(source))],
+        scope=scope,
+        source=source,
+    )
     loop = tree[0]
     assert isinstance(loop, For)
     return loop.var, loop.iterable

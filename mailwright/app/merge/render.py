@@ -4,6 +4,7 @@ The generated jinja source contains only our own identifiers and indices: every 
 text (literal HTML, field paths, strings) lives in lists passed to the template, so no user
 text is ever parsed as jinja. Values are autoescaped in HTML and never rendered twice.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,15 +46,22 @@ class Runtime:
     Only public methods: the sandbox refuses underscore attributes anyway.
     """
 
-    def __init__(self, data: dict[str, Any], variables: dict[str, Any], links: dict[str, str],
-                 paths: list[tuple[str, tuple[str, ...], str]], mode: Mode, mark_missing: bool,
-                 rules: Rules = MAILWRIGHT) -> None:
+    def __init__(
+        self,
+        data: dict[str, Any],
+        variables: dict[str, Any],
+        links: dict[str, str],
+        paths: list[tuple[str, tuple[str, ...], str]],
+        mode: Mode,
+        mark_missing: bool,
+        rules: Rules = MAILWRIGHT,
+    ) -> None:
         self.data, self.variables, self.links = data, variables, links
-        self.rules = rules            # whose semantics: Mailwright's, or an ESP engine's
+        self.rules = rules  # whose semantics: Mailwright's, or an ESP engine's
         self.paths, self.mode, self.mark_missing = paths, mode, mark_missing
         self.missing: dict[str, None] = {}
-        self.soft_missing: dict[str, None] = {}   # absent, but with a default or only tested
-        self.tags: list[_Tag] = []                # the output tags of the part being rendered
+        self.soft_missing: dict[str, None] = {}  # absent, but with a default or only tested
+        self.tags: list[_Tag] = []  # the output tags of the part being rendered
 
     def report(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(missing, defaulted): fields shown without a default that are absent, and absent
@@ -116,8 +124,13 @@ class Runtime:
         return self.out(value, mark)
 
     def out(self, value: Any, index: int) -> Any:
-        if (index >= 0 and isinstance(value, str) and not value.strip() and value
-                is not MISSING and self.paths[index][0] != "link"):
+        if (
+            index >= 0
+            and isinstance(value, str)
+            and not value.strip()
+            and value is not MISSING
+            and self.paths[index][0] != "link"
+        ):
             # An empty cell shown without a default is as good as missing: the checks count it
             # (bad-inputs.md row 15), so the preview marks it and the render reports it too.
             # Unmarked, it is shown as it is ("   "): that is what every ESP sends.
@@ -126,8 +139,11 @@ class Runtime:
                 value = MISSING
         if value is MISSING and self.mark_missing and self.mode == "html" and index >= 0:
             name = self.paths[index][2]
-            return Markup('<mark class="mw-missing" style="background:#fde68a;color:#92400e;">') + escape(
-                name) + Markup("</mark>")
+            return (
+                Markup('<mark class="mw-missing" style="background:#fde68a;color:#92400e;">')
+                + escape(name)
+                + Markup("</mark>")
+            )
         text = sem.text(value, self.rules)
         if self.mode == "header":
             text = _HEADER_JUNK.sub("", text)
@@ -171,6 +187,7 @@ class Runtime:
 
 # --- code generation ------------------------------------------------------------------------
 
+
 class _Gen:
     def __init__(self, mode: Mode) -> None:
         self.mode = mode
@@ -178,7 +195,7 @@ class _Gen:
         self.paths: list[tuple[str, tuple[str, ...], str]] = []
         self.consts: list[Any] = []
         self.tags: list[_Tag] = []
-        self.loops: dict[str, str] = {}   # loop variable name -> jinja identifier
+        self.loops: dict[str, str] = {}  # loop variable name -> jinja identifier
         self.loop_sources: dict[str, str] = {}
         self.counter = 0
 
@@ -215,8 +232,7 @@ class _Gen:
         if isinstance(e, Compare):
             # A number written on either side: both are read as numbers ("7" > 5).
             numeric = sem.number_written(*(x.value for x in (e.left, e.right) if isinstance(x, Const)))
-            return (f"m_cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)}"
-                    + (", 1)" if numeric else ")"))
+            return f"m_cmp({self.const(e.op)}, {self.expr(e.left)}, {self.expr(e.right)}" + (", 1)" if numeric else ")")
         if isinstance(e, BoolOp):
             return f"({self.expr(e.left, True)} {e.op} {self.expr(e.right, True)})"
         if isinstance(e, Not):
@@ -255,8 +271,11 @@ class _Gen:
                 ident = f"v{self.counter}"
                 saved = (self.loops.get(node.var), self.loop_sources.get(node.var))
                 self.loops[node.var] = ident
-                self.loop_sources[node.var] = (self.loop_sources.get(node.iterable.ns, "")
-                                               if node.iterable.ns in self.loops else node.iterable.name)
+                self.loop_sources[node.var] = (
+                    self.loop_sources.get(node.iterable.ns, "")
+                    if node.iterable.ns in self.loops
+                    else node.iterable.name
+                )
                 out.append(f"{{% for {ident} in m_iter({iterable}) %}}" + self.nodes(node.body) + "{% endfor %}")
                 if saved[0] is None:
                     del self.loops[node.var], self.loop_sources[node.var]
@@ -281,7 +300,7 @@ def _env(autoescape: bool) -> ImmutableSandboxedEnvironment:
 @dataclass
 class Rendered:
     text: str
-    missing: tuple[str, ...]        # fields shown without a default that this recipient lacks
+    missing: tuple[str, ...]  # fields shown without a default that this recipient lacks
     defaulted: tuple[str, ...] = ()  # absent fields covered by a default or only tested in a condition
 
 
@@ -302,9 +321,16 @@ class CompiledTemplate:
         # A part without tags renders the same for everyone: once, here.
         self._constant = self._generate(recipient_runtime(), sys.maxsize) if self.static else None
 
-    def render(self, data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
-               links: dict[str, str] | None = None, *, mark_missing: bool = False,
-               max_chars: int = MAX_OUTPUT_CHARS, rules: Rules = MAILWRIGHT) -> Rendered:
+    def render(
+        self,
+        data: dict[str, Any] | None = None,
+        variables: dict[str, Any] | None = None,
+        links: dict[str, str] | None = None,
+        *,
+        mark_missing: bool = False,
+        max_chars: int = MAX_OUTPUT_CHARS,
+        rules: Rules = MAILWRIGHT,
+    ) -> Rendered:
         runtime = recipient_runtime(data, variables, links, mark_missing, rules)
         return Rendered(self.run(runtime, max_chars), *runtime.report())
 
@@ -344,15 +370,17 @@ class CompiledTemplate:
         return text, size
 
 
-def recipient_runtime(data: dict[str, Any] | None = None, variables: dict[str, Any] | None = None,
-                      links: dict[str, str] | None = None, mark_missing: bool = False,
-                      rules: Rules = MAILWRIGHT) -> Runtime:
+def recipient_runtime(
+    data: dict[str, Any] | None = None,
+    variables: dict[str, Any] | None = None,
+    links: dict[str, str] | None = None,
+    mark_missing: bool = False,
+    rules: Rules = MAILWRIGHT,
+) -> Runtime:
     """The state one recipient's render needs; `CompiledTemplate.run` renders parts with it.
     `rules`: whose semantics (Mailwright's, or an ESP's: `get_dialect(name).rules`)."""
-    return Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, [], "html", mark_missing,
-                   rules)
+    return Runtime(data or {}, variables or {}, {**DEFAULT_LINKS, **(links or {})}, [], "html", mark_missing, rules)
 
 
 def _too_big(max_chars: int) -> RenderError:
-    return RenderError(f"the personalised email would be over {max_chars // 1_048_576} MB; "
-                       "check loops over long lists")
+    return RenderError(f"the personalised email would be over {max_chars // 1_048_576} MB; check loops over long lists")

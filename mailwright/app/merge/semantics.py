@@ -5,6 +5,7 @@ constants at export. Each ESP's export reproduces it where its engine can; where
 cannot, its dialect declares `Rules` that differ, the preview "as that ESP" follows them, and
 `check --esp` warns about the data they change (semantics_warnings).
 """
+
 from __future__ import annotations
 
 import re
@@ -74,6 +75,7 @@ MAILWRIGHT = Rules()
 
 # --- values ----------------------------------------------------------------------------------
 
+
 def is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -105,13 +107,13 @@ def text(v: Any, rules: Rules = MAILWRIGHT) -> str:
     if v is MISSING:
         return ""
     style = rules.text_style
-    if style == "python":   # Jinja, Django: str() of the value
+    if style == "python":  # Jinja, Django: str() of the value
         return str(v)
     if v is None:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    if style == "js":       # Handlebars.js: 7.0 is 7, a list joins with commas
+    if style == "js":  # Handlebars.js: 7.0 is 7, a list joins with commas
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         if isinstance(v, (list, tuple)):
@@ -176,8 +178,10 @@ def compare(op: str, a: Any, b: Any, numeric: bool = False, rules: Rules = MAILW
         if x is None or y is None:
             return op == "!="
     elif is_number(a) and is_number(b):
-        x, y = Decimal(repr(a)) if isinstance(a, float) else Decimal(a), \
-            Decimal(repr(b)) if isinstance(b, float) else Decimal(b)
+        x, y = (
+            Decimal(repr(a)) if isinstance(a, float) else Decimal(a),
+            Decimal(repr(b)) if isinstance(b, float) else Decimal(b),
+        )
     else:
         a = None if a is MISSING else a
         b = None if b is MISSING else b
@@ -191,6 +195,7 @@ def compare(op: str, a: Any, b: Any, numeric: bool = False, rules: Rules = MAILW
 
 
 # --- filters (each takes and returns a value; MISSING stays MISSING) ---------------------
+
 
 def f_upper(v: Any, rules: Rules = MAILWRIGHT) -> Any:
     return v if v is MISSING else text(v, rules).upper()

@@ -3,6 +3,7 @@
 Errors name the file, the node and field, and the line and column inside the field, e.g.
 `welcome.mwt: b7.props.text:1:12: unknown filter 'Next'`.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -2,6 +2,7 @@
 
 Each module defines `DIALECT`, an instance of a `base.Dialect` subclass.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -6,6 +6,7 @@ give the same answer (issue 12 item 7: SendGrid/Handlebars `or` via nested `{{el
 * `<% if a and b %>X<% else %>Y` is `if a: (if b: X else Y) else Y` (Y written twice).
 * `not (a or b)` is `not a and not b`, `not (a and b)` is `not a or not b` (De Morgan).
 """
+
 from __future__ import annotations
 
 from ..ast import BoolOp, Expr, If, Node, Not
@@ -47,7 +48,7 @@ class NestBoolOps:
             e = _demorgan(cond)
             if not isinstance(e, BoolOp) or self.keeps(e):
                 continue
-            before, after = n.branches[:i], n.branches[i + 1:]
+            before, after = n.branches[:i], n.branches[i + 1 :]
             if e.op == "or":
                 return If(before + ((e.left, body), (e.right, body)) + after, n.else_body, n.pos)
             tail: tuple[Node, ...] | None = (If(after, n.else_body, n.pos),) if after else n.else_body

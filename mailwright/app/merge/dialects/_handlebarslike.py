@@ -17,6 +17,7 @@ Each ESP module subclasses `HandlebarsLike` and sets the knobs (helpers, links, 
 * Literal `{{` is written `\\{{`; a backslash, `{` or `}` next to a generated tag is protected
   (Handlebars would read `\\{{x}}` as escaped, `{` + `{{x}}` as `{{{x}}`, `{{x}}` + `}` as `}}}`).
 """
+
 from __future__ import annotations
 
 import re
@@ -64,9 +65,13 @@ class HandlebarsLike(TagDialect):
             slashes = m.group(1)
             if slashes:
                 if ctx.part != "html":
-                    raise ExportError(self.label, f"the text {m.group(0)!r} in the {_part(ctx)}", None,
-                                      "Handlebars cannot write a backslash right before a literal '{{' there; "
-                                      "put a space between them")
+                    raise ExportError(
+                        self.label,
+                        f"the text {m.group(0)!r} in the {_part(ctx)}",
+                        None,
+                        "Handlebars cannot write a backslash right before a literal '{{' there; "
+                        "put a space between them",
+                    )
                 slashes = "&#92;" * len(slashes)
             return slashes + "\\{{"
 
@@ -82,8 +87,12 @@ class HandlebarsLike(TagDialect):
         elif right.startswith("\\{{") and left.endswith("\\"):
             n = len(left) - len(left.rstrip("\\"))
             if ctx.part != "html":
-                raise ExportError(self.label, f"a backslash right before a literal '{{{{' in the {_part(ctx)}", None,
-                                  "put a space between them")
+                raise ExportError(
+                    self.label,
+                    f"a backslash right before a literal '{{{{' in the {_part(ctx)}",
+                    None,
+                    "put a space between them",
+                )
             left = left[:-n] + "&#92;" * n
         if right.startswith("}") and left.endswith("}}") and not left.endswith("}}}"):
             right = self._entity(right, 0, "&#125;", ctx, "'}' right after a merge tag")
@@ -91,8 +100,12 @@ class HandlebarsLike(TagDialect):
 
     def _entity(self, s: str, i: int, entity: str, ctx: ExportContext, what: str) -> str:
         if ctx.part != "html":
-            raise ExportError(self.label, f"a {what} in the {_part(ctx)}", None,
-                              "Handlebars would read them as one tag; put a space between them")
+            raise ExportError(
+                self.label,
+                f"a {what} in the {_part(ctx)}",
+                None,
+                "Handlebars would read them as one tag; put a space between them",
+            )
         return s[:-1] + entity if i == -1 else entity + s[1:]
 
     # --- fields ---------------------------------------------------------------------------
@@ -104,8 +117,12 @@ class HandlebarsLike(TagDialect):
             elif seg and not any(c in seg for c in "[]{}\n"):
                 out.append(f"[{seg}]")
             else:
-                raise ExportError(self.label, f"the field name {seg!r} in {ref.name}", ref.pos,
-                                  "rename the field, or map it to another name with a field map (--field-map)")
+                raise ExportError(
+                    self.label,
+                    f"the field name {seg!r} in {ref.name}",
+                    ref.pos,
+                    "rename the field, or map it to another name with a field map (--field-map)",
+                )
         return ".".join(out)
 
     def ref_path(self, ref: Ref, ctx: XContext) -> str:
@@ -194,8 +211,11 @@ class HandlebarsLike(TagDialect):
             bool_helper = self.bool_helpers.get(e.op)
             if bool_helper and isinstance(e.left, Ref) and isinstance(e.right, Ref):
                 return bool_helper, f"{self.ref_path(e.left, ctx)} {self.ref_path(e.right, ctx)}", False
-            hint = (f"its '{bool_helper}' helper takes two fields, not conditions; nest the conditions instead"
-                    if bool_helper else self.bool_hint)
+            hint = (
+                f"its '{bool_helper}' helper takes two fields, not conditions; nest the conditions instead"
+                if bool_helper
+                else self.bool_hint
+            )
             raise self.cond_error(e, n, hint)
         raise self.cond_error(e, n, "a condition tests a field")
 
@@ -278,4 +298,3 @@ def helper_string(dialect: TagDialect, value: str, n: Output, ctx: ExportContext
     except ExportError:
         return None
     return q + value + q
-

@@ -9,6 +9,7 @@
   `(a and b) or c` is written `c or a and b`. Only a condition with groups on both sides of a
   different operator, `(a and b) or (c and d)`, is refused.
 """
+
 from __future__ import annotations
 
 from ..ast import BoolOp, Expr, If, Ref
@@ -46,9 +47,13 @@ class LiquidExact(LiquidFamily):
         """`["first name"]`: a name Liquid reads only quoted."""
         quote = '"' if '"' not in name else "'"
         if (quote in name) or any(c in name for c in "[]{}\n\r") or not name.strip():
-            raise ExportError(self.label, f"the field name {name!r} in {ref.name}", ref.pos,
-                              "Liquid writes such a name quoted in brackets, which cannot hold both quote "
-                              "marks, brackets or braces; rename the field with a field map")
+            raise ExportError(
+                self.label,
+                f"the field name {name!r} in {ref.name}",
+                ref.pos,
+                "Liquid writes such a name quoted in brackets, which cannot hold both quote "
+                "marks, brackets or braces; rename the field with a field map",
+            )
         return f"[{quote}{name}{quote}]"
 
     def field_code(self, ref: Ref, ctx: ExportContext) -> str:
@@ -62,8 +67,12 @@ class LiquidExact(LiquidFamily):
             return super()._cond(e, ctx, n, where)
         chain = right_chain(e)
         if chain is None:
-            raise ExportError(self.label, f"the grouping in {where}", expr_pos(e) or n.pos,
-                              "Liquid reads and/or from right to left without parentheses, and this condition "
-                              "has groups on both sides; nest <% if %> tags for one of them")
+            raise ExportError(
+                self.label,
+                f"the grouping in {where}",
+                expr_pos(e) or n.pos,
+                "Liquid reads and/or from right to left without parentheses, and this condition "
+                "has groups on both sides; nest <% if %> tags for one of them",
+            )
         assert isinstance(chain, BoolOp)
         return f"{super()._cond(chain.left, ctx, n, where)} {chain.op} {self._cond(chain.right, ctx, n, where)}"

@@ -39,6 +39,7 @@ Shared rules:
 * `var:` refs are known at export time: the base class writes outputs; in conditions they
   become constants, and a comparison of two constants is decided (`true`/`false`).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -121,8 +122,10 @@ class CurlyDialect(Dialect):
         pattern = self._danger()
         if "{" not in value or not pattern.search(value):
             return value
-        return pattern.sub(lambda m: self.escape_delimiter(
-            m.group(0), ctx, value[max(0, m.start() - 30):m.end() + 30].strip()), value)
+        return pattern.sub(
+            lambda m: self.escape_delimiter(m.group(0), ctx, value[max(0, m.start() - 30) : m.end() + 30].strip()),
+            value,
+        )
 
     def escape_delimiter(self, run: str, ctx: ExportContext, around: str = "") -> str:
         """A run of text such as `{{` or `{%` written so the ESP shows it as it is (`around`:
@@ -130,8 +133,9 @@ class CurlyDialect(Dialect):
         return "{% raw %}" + run + "{% endraw %}"
 
     # --- literals -------------------------------------------------------------------------
-    def lit(self, value: Any, *, attr: bool, pos: Pos | None, what: str, hex_chars: str = "",
-            in_tag: bool = False) -> str:
+    def lit(
+        self, value: Any, *, attr: bool, pos: Pos | None, what: str, hex_chars: str = "", in_tag: bool = False
+    ) -> str:
         """A literal for the ESP's expression syntax (string, number, boolean, nothing).
 
         Strings are single-quoted where possible. `attr`: the literal sits inside a
@@ -147,12 +151,16 @@ class CurlyDialect(Dialect):
         s = str(value)
         for bad in self.literal_breakers_tag if in_tag else self.literal_breakers:
             if bad in s:
-                raise ExportError(self.label, f"the text {s!r} in {what}", pos,
-                                  f"its template language would end the tag at {bad!r} inside a string; "
-                                  "leave that out of the text")
+                raise ExportError(
+                    self.label,
+                    f"the text {s!r} in {what}",
+                    pos,
+                    f"its template language would end the tag at {bad!r} inside a string; leave that out of the text",
+                )
         if "\n" in s or "\r" in s:
-            raise ExportError(self.label, f"a line break inside the string in {what}", pos,
-                              "write the text on one line")
+            raise ExportError(
+                self.label, f"a line break inside the string in {what}", pos, "write the text on one line"
+            )
         q = "'"
         if self.literal_style == "plain":
             # No escape sequences at all: switch quotes, or use a typographic apostrophe.
@@ -187,33 +195,49 @@ class CurlyDialect(Dialect):
             elif is_ident(seg):
                 out += "." + seg
             else:
-                raise ExportError(self.label, f"the field name {seg!r} in {ref.name}", ref.pos,
-                                  "its template language takes letters, digits and '_' in names; "
-                                  "rename the field with a field map (e.g. {\"" + seg + "\": \"" + _suggest(seg) + "\"})")
+                raise ExportError(
+                    self.label,
+                    f"the field name {seg!r} in {ref.name}",
+                    ref.pos,
+                    "its template language takes letters, digits and '_' in names; "
+                    'rename the field with a field map (e.g. {"' + seg + '": "' + _suggest(seg) + '"})',
+                )
         return out
 
     def field_code(self, ref: Ref, ctx: ExportContext) -> str:
         """A data field as the ESP writes it (without filters)."""
         path = self.field_path(ref, ctx)
         if not is_ident(path[0]):
-            raise ExportError(self.label, f"the field name {path[0]!r} in {ref.name}", ref.pos,
-                              "its template language takes letters, digits and '_' in names; rename the "
-                              "field with a field map (e.g. {\"" + path[0] + "\": \"" + _suggest(path[0]) + "\"})")
+            raise ExportError(
+                self.label,
+                f"the field name {path[0]!r} in {ref.name}",
+                ref.pos,
+                "its template language takes letters, digits and '_' in names; rename the "
+                'field with a field map (e.g. {"' + path[0] + '": "' + _suggest(path[0]) + '"})',
+            )
         return self.access(path[0], path[1:], ref)
 
     def ref_code(self, ref: Ref, ctx: ExportContext) -> str:
         if ref.ns in ctx.loops:
             return self.access(self.loop_name(ref.ns), list(ref.path), ref)
         if ref.ns == "link":
-            raise ExportError(self.label, f"{ref.name} inside a condition or loop", ref.pos,
-                              "a link always has a value; use it in an output tag only")
+            raise ExportError(
+                self.label,
+                f"{ref.name} inside a condition or loop",
+                ref.pos,
+                "a link always has a value; use it in an output tag only",
+            )
         code = self.field_code(ref, ctx)
         # A data field must not be hidden by a loop variable of the same name.
         m = _ROOT.match(code)
         active = {self.loop_name(v) for v in ctx.loops}
         if m and m.group(0) in active:
-            raise ExportError(self.label, f"{ref.name} inside the loop over '{m.group(0)}'", ref.pos,
-                              f"the loop variable '{m.group(0)}' hides that field here; rename the loop variable")
+            raise ExportError(
+                self.label,
+                f"{ref.name} inside the loop over '{m.group(0)}'",
+                ref.pos,
+                f"the loop variable '{m.group(0)}' hides that field here; rename the loop variable",
+            )
         return code
 
     # --- outputs --------------------------------------------------------------------------
@@ -226,8 +250,12 @@ class CurlyDialect(Dialect):
 
     def refuse_filter(self, f: Filter, n: Output, hint: str = "") -> ExportError:
         known = ", ".join(sorted(set(self.filter_names) | {"default"}))
-        return ExportError(self.label, f"the filter '{f.name}' in {describe(n)}", f.pos,
-                           hint or f"remove it (filters it can write: {known}), or prepare the value in your data")
+        return ExportError(
+            self.label,
+            f"the filter '{f.name}' in {describe(n)}",
+            f.pos,
+            hint or f"remove it (filters it can write: {known}), or prepare the value in your data",
+        )
 
     def filter_sep(self) -> str:
         return " | "
@@ -257,7 +285,7 @@ class CurlyDialect(Dialect):
             return None
         i = names.index("default")
         fallback: Any = str(n.filters[i].args[0])
-        for f in n.filters[i + 1:]:
+        for f in n.filters[i + 1 :]:
             fallback = apply_static_filter(f.name, fallback, f.args)
         return [self.filter_code(f, n, ctx) for f in n.filters if f.name != "default"], str(fallback)
 
@@ -276,8 +304,12 @@ class CurlyDialect(Dialect):
     def link(self, which: str, n: Output, ctx: ExportContext) -> str:
         code = self.link_code(which, n, ctx)
         if n.filters:
-            raise ExportError(self.label, f"filters on a link in {describe(n)}", n.filters[0].pos,
-                              f"write << link:{which} >> without filters")
+            raise ExportError(
+                self.label,
+                f"filters on a link in {describe(n)}",
+                n.filters[0].pos,
+                f"write << link:{which} >> without filters",
+            )
         return code
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
@@ -316,8 +348,12 @@ class CurlyDialect(Dialect):
             return self.ref_code(e, ctx)
         if isinstance(e, Const):
             return self.lit(e.value, attr=True, pos=n.pos, what=where, in_tag=True)
-        raise ExportError(self.label, f"the condition '{show(e)}' used as a value in {where}",
-                          expr_pos(e) or n.pos, "compare fields or strings only")
+        raise ExportError(
+            self.label,
+            f"the condition '{show(e)}' used as a value in {where}",
+            expr_pos(e) or n.pos,
+            "compare fields or strings only",
+        )
 
     def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
         raise NotImplementedError
@@ -341,16 +377,27 @@ class CurlyDialect(Dialect):
     # --- loops ----------------------------------------------------------------------------
     def iterable_code(self, n: For, ctx: ExportContext) -> str:
         # The loop's own variable is already in ctx.loops: resolve the list outside it.
-        outer = ExportContext(ctx.part, ctx.field_map, ctx.variables,
-                              {k: v for k, v in ctx.loops.items() if k != n.var or n.iterable.ns == n.var})
+        outer = ExportContext(
+            ctx.part,
+            ctx.field_map,
+            ctx.variables,
+            {k: v for k, v in ctx.loops.items() if k != n.var or n.iterable.ns == n.var},
+        )
         if n.iterable.ns == "var":
-            raise ExportError(self.label, f"the loop over {n.iterable.name}", n.iterable.pos,
-                              "template variables are written at export time; loop over a data: field")
+            raise ExportError(
+                self.label,
+                f"the loop over {n.iterable.name}",
+                n.iterable.pos,
+                "template variables are written at export time; loop over a data: field",
+            )
         return self.ref_code(n.iterable, outer)
 
     def for_node(self, n: For, ctx: ExportContext) -> str:
-        return (self.tag(f"for {self.loop_name(n.var)} in {self.iterable_code(n, ctx)}")
-                + self.export(n.body, ctx) + self.tag("endfor"))
+        return (
+            self.tag(f"for {self.loop_name(n.var)} in {self.iterable_code(n, ctx)}")
+            + self.export(n.body, ctx)
+            + self.tag("endfor")
+        )
 
 
 def _suggest(name: str) -> str:
@@ -360,13 +407,20 @@ def _suggest(name: str) -> str:
 
 # --- Liquid ---------------------------------------------------------------------------------
 
+
 class LiquidFamily(CurlyDialect):
     html_escape_filter = "escape"
-    literal_style = "plain"          # Liquid strings have no escape sequences
-    literal_breakers = ("}",)         # `{{ … }}` ends at the first `}` in Liquid's tokenizer
+    literal_style = "plain"  # Liquid strings have no escape sequences
+    literal_breakers = ("}",)  # `{{ … }}` ends at the first `}` in Liquid's tokenizer
     literal_breakers_tag = ("%}",)
-    filter_names = {"upper": "upcase", "lower": "downcase", "capitalize": "capitalize",
-                    "trim": "strip", "truncate": "truncate", "urlencode": "url_encode"}
+    filter_names = {
+        "upper": "upcase",
+        "lower": "downcase",
+        "capitalize": "capitalize",
+        "trim": "strip",
+        "truncate": "truncate",
+        "urlencode": "url_encode",
+    }
     elif_word = "elsif"
     # Liquid's `default` keeps the number 0 (it replaces nil, false and empty strings/lists).
     rules = Rules(name="Liquid", default_replaces_zero=False)
@@ -395,8 +449,10 @@ class LiquidFamily(CurlyDialect):
         if split is None:
             return super().filter_chain(n, ctx)
         others, fallback = split
-        return others + [self.html_escape_filter or "escape",
-                         self.default_code(htmllib.escape(fallback, quote=True), n, ctx, escaped=True)]
+        return others + [
+            self.html_escape_filter or "escape",
+            self.default_code(htmllib.escape(fallback, quote=True), n, ctx, escaped=True),
+        ]
 
     # Conditions: no parentheses, no `not`, `and`/`or` right to left.
     def cond(self, e: Expr, ctx: ExportContext, n: If, where: str) -> str:
@@ -413,9 +469,12 @@ class LiquidFamily(CurlyDialect):
             for item in items:
                 if isinstance(item, BoolOp):
                     raise ExportError(
-                        self.label, f"'and' mixed with 'or' in {where}", expr_pos(e) or n.pos,
+                        self.label,
+                        f"'and' mixed with 'or' in {where}",
+                        expr_pos(e) or n.pos,
                         "Liquid has no parentheses and reads and/or from right to left; use only 'and' or only "
-                        "'or' in one condition, and nest <% if %> tags for the rest")
+                        "'or' in one condition, and nest <% if %> tags for the rest",
+                    )
             return f" {e.op} ".join(self._cond(item, ctx, n, where) for item in items)
         if isinstance(e, Not):
             inner = e.operand
@@ -423,14 +482,22 @@ class LiquidFamily(CurlyDialect):
                 return self._cond(inner.operand, ctx, n, where)
             if isinstance(inner, Compare) and inner.op in ("==", "!="):
                 return self._cond(Compare("!=" if inner.op == "==" else "==", inner.left, inner.right), ctx, n, where)
-            raise ExportError(self.label, f"'not' in {where}", expr_pos(e) or n.pos,
-                              "Liquid has no 'not' inside a condition: make 'not …' the whole condition "
-                              "(it is then written as {% unless %} or with the branches swapped), or use '!='")
+            raise ExportError(
+                self.label,
+                f"'not' in {where}",
+                expr_pos(e) or n.pos,
+                "Liquid has no 'not' inside a condition: make 'not …' the whole condition "
+                "(it is then written as {% unless %} or with the branches swapped), or use '!='",
+            )
         if isinstance(e, Compare):
             if e.op == "not in":
-                raise ExportError(self.label, f"'not in' in {where}", expr_pos(e) or n.pos,
-                                  "Liquid has no 'not in' inside a condition: make it the whole condition "
-                                  "(it is then written as {% unless … contains … %})")
+                raise ExportError(
+                    self.label,
+                    f"'not in' in {where}",
+                    expr_pos(e) or n.pos,
+                    "Liquid has no 'not in' inside a condition: make it the whole condition "
+                    "(it is then written as {% unless … contains … %})",
+                )
             numbers = [isinstance(x, Const) and is_number(x.value) for x in (e.left, e.right)]
             if e.op != "in" and any(numbers) and not all(numbers):
                 return self.number_test(e, ctx, n, where)
@@ -455,8 +522,9 @@ class LiquidFamily(CurlyDialect):
     def truth_test(self, e: Ref, ctx: ExportContext, n: If, where: str) -> str:
         """`x` as a condition: false for nil, false, '', an empty list and 0, as ours."""
         x = self.operand(e, ctx, n, where)
-        return self.flag(ctx, self.tag(f"if {x} == 0 or {x} == empty") + self.tag(f"elsif {x}") + "1"
-                         + self.tag("endif"))
+        return self.flag(
+            ctx, self.tag(f"if {x} == 0 or {x} == empty") + self.tag(f"elsif {x}") + "1" + self.tag("endif")
+        )
 
     def number_test(self, e: Compare, ctx: ExportContext, n: If, where: str) -> str:
         """`x > 5`: x read as a number when it is one or text of digits ('7', '-2.5'); else the
@@ -467,16 +535,25 @@ class LiquidFamily(CurlyDialect):
         x = self.operand(ref, ctx, n, where)
         c = self.operand(const, ctx, n, where)
         rest = "".join(f" | remove: '{ch}'" for ch in "0123456789.-")
-        number = (self.tag(f"assign _mws = {x} | strip") + self.tag(f"assign _mwc = _mws{rest}")
-                  + self.tag("if _mws != '' and _mwc == ''") + self.tag("assign _mwn = _mws | plus: 0")
-                  + self.tag(f"if _mwn {op} {c}") + "1" + self.tag("endif"))
+        number = (
+            self.tag(f"assign _mws = {x} | strip")
+            + self.tag(f"assign _mwc = _mws{rest}")
+            + self.tag("if _mws != '' and _mwc == ''")
+            + self.tag("assign _mwn = _mws | plus: 0")
+            + self.tag(f"if _mwn {op} {c}")
+            + "1"
+            + self.tag("endif")
+        )
         return self.flag(ctx, number + (self.tag("else") + "1" if op == "!=" else "") + self.tag("endif"))
 
     def _negated(self, cond: Expr, ctx: ExportContext) -> Expr | None:
         """For a condition that is a whole negation, the condition it negates."""
         e = self.fold(cond, ctx)
-        if isinstance(e, Not) and not isinstance(e.operand, Not) \
-                and not (isinstance(e.operand, Compare) and e.operand.op in ("==", "!=")):
+        if (
+            isinstance(e, Not)
+            and not isinstance(e.operand, Not)
+            and not (isinstance(e.operand, Compare) and e.operand.op in ("==", "!="))
+        ):
             return e.operand
         if isinstance(e, Compare) and e.op == "not in":
             return Compare("in", e.left, e.right)
@@ -508,19 +585,32 @@ class LiquidFamily(CurlyDialect):
                 rest_nodes: tuple[Node, ...] = (If(n.branches[1:], n.else_body, n.pos),)
             else:
                 rest_nodes = n.else_body or ()
-            return (self.tag(f"if {test}") + self.export(rest_nodes, ctx)
-                    + self.tag("else") + self.export(body, ctx) + self.tag("endif"))
+            return (
+                self.tag(f"if {test}")
+                + self.export(rest_nodes, ctx)
+                + self.tag("else")
+                + self.export(body, ctx)
+                + self.tag("endif")
+            )
         return super().if_node(n, ctx)
 
 
 # --- Jinja ----------------------------------------------------------------------------------
 
+
 class JinjaFamily(CurlyDialect):
     comment_delimiter = True
     html_escape_filter = "escape"
     true_false_none = ("true", "false", "none")
-    filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capitalize", "title": "title",
-                    "trim": "trim", "truncate": "truncate", "urlencode": "urlencode"}
+    filter_names = {
+        "upper": "upper",
+        "lower": "lower",
+        "capitalize": "capitalize",
+        "title": "title",
+        "trim": "trim",
+        "truncate": "truncate",
+        "urlencode": "urlencode",
+    }
     reserved_names = frozenset({"loop", "true", "false", "none", "self", "super", "varargs", "kwargs"})
     # Jinja prints a value with str(): None, True, 7.0, ['a'].
     rules = Rules(name="Jinja", text_style="python", bool_is_number=True)
@@ -543,8 +633,11 @@ class JinjaFamily(CurlyDialect):
         # of an order without items is dict.items): the preview loops over a list only.
         code = self.iterable_code(n, ctx)
         test = f"{code} is iterable and {code} is not string and {code} is not mapping"
-        return (self.tag(f"for {self.loop_name(n.var)} in ({code} if {test} else [])")
-                + self.export(n.body, ctx) + self.tag("endfor"))
+        return (
+            self.tag(f"for {self.loop_name(n.var)} in ({code} if {test} else [])")
+            + self.export(n.body, ctx)
+            + self.tag("endfor")
+        )
 
     def truncate_args(self, n: int) -> str:
         # killwords=true (cut mid-word like ours), end '…', leeway 0 (Jinja 2.9+); `string`
@@ -586,7 +679,8 @@ class JinjaFamily(CurlyDialect):
             # no number becomes NaN, so the comparison is false ('!=' true), as ours. `in` on a
             # value that holds no items (a number, null) is false, not a TypeError.
             numeric = e.op not in ("in", "not in") and any(
-                isinstance(x, Const) and is_number(x.value) for x in (e.left, e.right))
+                isinstance(x, Const) and is_number(x.value) for x in (e.left, e.right)
+            )
             sides = []
             for side in (e.left, e.right):
                 if isinstance(side, (Ref, Const)):
@@ -608,6 +702,7 @@ class JinjaFamily(CurlyDialect):
 
 # --- Django ---------------------------------------------------------------------------------
 
+
 class DjangoFamily(CurlyDialect):
     """Django templates autoescape values; string literals are output as they are ("safe")."""
 
@@ -615,10 +710,17 @@ class DjangoFamily(CurlyDialect):
     comment_delimiter = True
     html_escape_filter = None
     true_false_none = ("True", "False", "None")
-    literal_breakers = ("}}",)        # Django's tokenizer is a regex over the raw text
+    literal_breakers = ("}}",)  # Django's tokenizer is a regex over the raw text
     literal_breakers_tag = ("%}",)
-    filter_names = {"upper": "upper", "lower": "lower", "capitalize": "capfirst", "title": "title",
-                    "truncate": "truncatechars", "urlencode": "urlencode", "number": "floatformat"}
+    filter_names = {
+        "upper": "upper",
+        "lower": "lower",
+        "capitalize": "capfirst",
+        "title": "title",
+        "truncate": "truncatechars",
+        "urlencode": "urlencode",
+        "number": "floatformat",
+    }
     reserved_names = frozenset({"forloop", "block", "True", "False", "None"})
     # Django's title is Python's str.title with two fixes ("O'Neil", "Jean.Paul"); text is never
     # a number in its comparisons ("7" > 5 is false), and no filter of it reads decimals.
@@ -637,7 +739,7 @@ class DjangoFamily(CurlyDialect):
         pattern = self._danger()
 
         def repl(m: re.Match) -> str:
-            around = value[max(0, m.start() - 30):m.end() + 30].strip()
+            around = value[max(0, m.start() - 30) : m.end() + 30].strip()
             if self._in_raw_html(value, m.start()):
                 return self.escape_delimiter_plain(m.group(0), ctx, around)
             return m.group(0).replace("{", "&#123;")
@@ -657,10 +759,16 @@ class DjangoFamily(CurlyDialect):
         return self.escape_delimiter_plain(run, ctx, around)
 
     def escape_delimiter_plain(self, run: str, ctx: ExportContext, around: str = "") -> str:
-        part = {"header": "subject or preheader", "text": "plain-text part"}.get(ctx.part, "HTML's styles, scripts or comments")
-        raise ExportError(self.label, f"the text {run!r} in the {part} (in {around!r})", None,
-                          "its template language would read it as the start of a tag and documents no way "
-                          "to escape it; rephrase the text")
+        part = {"header": "subject or preheader", "text": "plain-text part"}.get(
+            ctx.part, "HTML's styles, scripts or comments"
+        )
+        raise ExportError(
+            self.label,
+            f"the text {run!r} in the {part} (in {around!r})",
+            None,
+            "its template language would read it as the start of a tag and documents no way "
+            "to escape it; rephrase the text",
+        )
 
     def filter_code(self, f: Filter, n: Output, ctx: ExportContext) -> str:
         name = self.filter_names.get(f.name)
@@ -718,9 +826,13 @@ class DjangoFamily(CurlyDialect):
         if isinstance(e, Not) and isinstance(e.operand, Not):
             return self._cond(e.operand.operand, ctx, n, where, need)
         if self._prec(e) < need:
-            raise ExportError(self.label, f"the grouping in {where}", expr_pos(e) or n.pos,
-                              "its {% if %} takes no parentheses (and binds tighter than or); reorder the "
-                              "condition or nest <% if %> tags")
+            raise ExportError(
+                self.label,
+                f"the grouping in {where}",
+                expr_pos(e) or n.pos,
+                "its {% if %} takes no parentheses (and binds tighter than or); reorder the "
+                "condition or nest <% if %> tags",
+            )
         if isinstance(e, BoolOp):
             p = self._prec(e)
             return f"{self._cond(e.left, ctx, n, where, p)} {e.op} {self._cond(e.right, ctx, n, where, p)}"
@@ -729,8 +841,12 @@ class DjangoFamily(CurlyDialect):
         if isinstance(e, Compare):
             for side in (e.left, e.right):
                 if not isinstance(side, (Ref, Const)):
-                    raise ExportError(self.label, f"the grouping in {where}", expr_pos(e) or n.pos,
-                                      "its {% if %} takes no parentheses; compare fields or strings only")
+                    raise ExportError(
+                        self.label,
+                        f"the grouping in {where}",
+                        expr_pos(e) or n.pos,
+                        "its {% if %} takes no parentheses; compare fields or strings only",
+                    )
             return f"{self.operand(e.left, ctx, n, where)} {e.op} {self.operand(e.right, ctx, n, where)}"
         if isinstance(e, Const):
             return self.bool_const(e)

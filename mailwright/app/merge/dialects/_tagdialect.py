@@ -16,6 +16,7 @@
   next to a generated tag changes its meaning (Handlebars: `{` + `{{x}}` is `{{{x}}`).
 * Loops: the per-export context (`XContext`) knows the open loops, innermost last.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,12 +51,12 @@ def truthy(value: Any) -> bool:
 class XContext(ExportContext):
     """ExportContext plus what these dialects track while walking the tree."""
 
-    attr: dict[int, str] = field(default_factory=dict)      # id(node) -> HTML state at the node
-    loop_order: tuple[str, ...] = ()                          # open loop variables, innermost last
-    chain: tuple[str, ...] = ()                               # Postmark: the scope, as a path from the root
-    loop_chains: dict[str, tuple[str, ...]] = field(default_factory=dict)   # Postmark: loop var -> item scope
-    known: dict[tuple[str, ...], bool] = field(default_factory=dict)        # Postmark: values known (in)side a section
-    sections: tuple[str, ...] = ()                            # Postmark: open section tokens, innermost last
+    attr: dict[int, str] = field(default_factory=dict)  # id(node) -> HTML state at the node
+    loop_order: tuple[str, ...] = ()  # open loop variables, innermost last
+    chain: tuple[str, ...] = ()  # Postmark: the scope, as a path from the root
+    loop_chains: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Postmark: loop var -> item scope
+    known: dict[tuple[str, ...], bool] = field(default_factory=dict)  # Postmark: values known (in)side a section
+    sections: tuple[str, ...] = ()  # Postmark: open section tokens, innermost last
 
     def with_(self, **changes: Any) -> "XContext":
         return dataclasses.replace(self, **changes)
@@ -136,8 +137,13 @@ class TagDialect(Dialect):
 
     # --- the walk ---------------------------------------------------------------------------
     def export(self, nodes: tuple[Node, ...], ctx: ExportContext) -> str:
-        x = XContext(ctx.part, ctx.field_map, ctx.variables, dict(ctx.loops),
-                     attr=scan_states(nodes) if ctx.part == "html" else {})
+        x = XContext(
+            ctx.part,
+            ctx.field_map,
+            ctx.variables,
+            dict(ctx.loops),
+            attr=scan_states(nodes) if ctx.part == "html" else {},
+        )
         return self.body(nodes, x)
 
     def body(self, nodes: tuple[Node, ...] | None, ctx: XContext) -> str:
@@ -168,8 +174,12 @@ class TagDialect(Dialect):
             if not self.supports_loops:
                 raise ExportError(self.label, where, n.pos, self.loop_hint)
             if n.iterable.ns == "var":
-                raise ExportError(self.label, f"{where} over a template variable", n.pos,
-                                  "template variables are written at export; loop over a recipient field (data:…)")
+                raise ExportError(
+                    self.label,
+                    f"{where} over a template variable",
+                    n.pos,
+                    "template variables are written at export; loop over a recipient field (data:…)",
+                )
             return self.for_node(n, ctx)
         raise TypeError(n)
 
@@ -199,13 +209,18 @@ class TagDialect(Dialect):
         bad = self.forbidden(state)
         hit = next((c for c in bad if c in tag), None)
         if hit:
-            raise ExportError(self.label, f"{what} inside an HTML attribute", pos,
-                              f"its {self.label} form needs a {hit} there, which would end the attribute; "
-                              "move the tag out of the attribute (or leave out the part that needs quotes)")
+            raise ExportError(
+                self.label,
+                f"{what} inside an HTML attribute",
+                pos,
+                f"its {self.label} form needs a {hit} there, which would end the attribute; "
+                "move the tag out of the attribute (or leave out the part that needs quotes)",
+            )
         return tag
 
-    def quote_char(self, state: str | None, value: str, what: str, pos: Pos | None,
-                   prefer: str = '"', allowed: str = "\"'") -> str:
+    def quote_char(
+        self, state: str | None, value: str, what: str, pos: Pos | None, prefer: str = '"', allowed: str = "\"'"
+    ) -> str:
         """The quote for a string literal written where `state` says: not the attribute's own
         quote, and not one that occurs in the value."""
         bad = self.forbidden(state)
@@ -213,8 +228,12 @@ class TagDialect(Dialect):
         for q in order:
             if q in allowed and q not in bad and q not in value:
                 return q
-        raise ExportError(self.label, f"the string {value!r} in {what}", pos,
-                          "it contains the only quote this place allows; rephrase it without quotes")
+        raise ExportError(
+            self.label,
+            f"the string {value!r} in {what}",
+            pos,
+            "it contains the only quote this place allows; rephrase it without quotes",
+        )
 
     # --- literals -------------------------------------------------------------------------
     def escape_value(self, value: str, ctx: ExportContext) -> str:
@@ -240,8 +259,12 @@ class TagDialect(Dialect):
         self.refuse_filters(n, set(allowed))
         fs = self.other_filters(n)
         if len(fs) > max_count:
-            raise ExportError(self.label, f"the filter chain in {describe(n)}", fs[max_count].pos,
-                              f"it can apply {'no filter' if not max_count else 'one filter'} to a field here")
+            raise ExportError(
+                self.label,
+                f"the filter chain in {describe(n)}",
+                fs[max_count].pos,
+                f"it can apply {'no filter' if not max_count else 'one filter'} to a field here",
+            )
         return fs
 
     # --- conditions -----------------------------------------------------------------------
@@ -250,8 +273,12 @@ class TagDialect(Dialect):
         rt = _runtime()
         if isinstance(e, Ref):
             if e.ns == "link":
-                raise ExportError(self.label, f"{e.name} in the condition <% if {describe(e)} %>", e.pos,
-                                  "a special link is not a value to test")
+                raise ExportError(
+                    self.label,
+                    f"{e.name} in the condition <% if {describe(e)} %>",
+                    e.pos,
+                    "a special link is not a value to test",
+                )
             if e.ns == "var":
                 from ..semantics import MISSING
 
@@ -277,8 +304,12 @@ class TagDialect(Dialect):
 
             for side in (left, right):
                 if isinstance(side, Const) and side.value is MISSING:
-                    raise ExportError(self.label, f"the condition <% if {describe(e)} %>", expr_pos(e) or n.pos,
-                                      "a template variable in it has no value; set it in the template's variables")
+                    raise ExportError(
+                        self.label,
+                        f"the condition <% if {describe(e)} %>",
+                        expr_pos(e) or n.pos,
+                        "a template variable in it has no value; set it in the template's variables",
+                    )
             return Compare(e.op, left, right)
         if isinstance(e, BoolOp):
             left, right = self.fold(e.left, ctx, n), self.fold(e.right, ctx, n)
@@ -326,10 +357,13 @@ class TagDialect(Dialect):
         """A special link from the dialect's table; None there means the ESP has none."""
         if self.other_filters(n):
             f = self.other_filters(n)[0]
-            raise ExportError(self.label, f"the filter '{f.name}' on {describe(n)}", f.pos,
-                              "special links are written by the ESP; they take no filters")
+            raise ExportError(
+                self.label,
+                f"the filter '{f.name}' on {describe(n)}",
+                f.pos,
+                "special links are written by the ESP; they take no filters",
+            )
         tag = table.get(which)
         if tag is None:
             raise ExportError(self.label, f"<< link:{which} >>", n.pos, hints.get(which, "it has no such link"))
         return tag
-

@@ -6,6 +6,7 @@ become the ESP's variables, defaults, conditions, loops and special links. A con
 ESP cannot express is an ExportError naming the tag and where it was written — never silent
 garbage.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -35,7 +36,7 @@ class ExportContext:
     part: Part = "html"
     field_map: dict[str, str] = field(default_factory=dict)
     variables: dict[str, Any] = field(default_factory=dict)
-    loops: dict[str, Ref] = field(default_factory=dict)   # loop variable -> the list it walks
+    loops: dict[str, Ref] = field(default_factory=dict)  # loop variable -> the list it walks
     # An ESP that does not HTML-escape values (SES) refuses them in the HTML part. Set by
     # export_for_esp unless the user vouches for the data (build --allow-raw-values).
     refuse_raw_values: bool = False
@@ -104,8 +105,12 @@ class Dialect:
             return self.if_node(n, ctx)
         if isinstance(n, For):
             if not self.supports_loops:
-                raise ExportError(self.label, f"the loop <% for {n.var} in {n.iterable.name} %>", n.pos,
-                                  "it has no loops; render per recipient instead (build --data)")
+                raise ExportError(
+                    self.label,
+                    f"the loop <% for {n.var} in {n.iterable.name} %>",
+                    n.pos,
+                    "it has no loops; render per recipient instead (build --data)",
+                )
             inner = ExportContext(ctx.part, ctx.field_map, ctx.variables, {**ctx.loops, n.var: n.iterable})
             return self.for_node(n, inner)
         raise TypeError(n)
@@ -148,8 +153,12 @@ class Dialect:
         if value is None or value == "":
             fallback = next((f.args[0] for f in n.filters if f.name == "default"), None)
             if fallback is None:
-                raise ExportError(self.label, f"{describe(n)} without a value", n.pos,
-                                  "set the variable in the template's variables or give it a default")
+                raise ExportError(
+                    self.label,
+                    f"{describe(n)} without a value",
+                    n.pos,
+                    "set the variable in the template's variables or give it a default",
+                )
             value = fallback
         for f in n.filters:
             if f.name != "default":
@@ -199,8 +208,12 @@ class Dialect:
     def refuse_filters(self, n: Output, allowed: set[str]) -> None:
         for f in n.filters:
             if f.name != "default" and f.name not in allowed:
-                raise ExportError(self.label, f"the filter '{f.name}' in {describe(n)}", f.pos,
-                                  f"it supports: {', '.join(sorted(allowed | {'default'})) or 'default only'}")
+                raise ExportError(
+                    self.label,
+                    f"the filter '{f.name}' in {describe(n)}",
+                    f.pos,
+                    f"it supports: {', '.join(sorted(allowed | {'default'})) or 'default only'}",
+                )
 
     def quote(self, value: str, ctx_in_attr: bool, *, prefer: str = '"') -> str:
         """A string literal for the ESP's syntax that is safe where it lands: never a `"`

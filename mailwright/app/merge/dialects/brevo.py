@@ -22,6 +22,7 @@ auto-escaping and display double curly brackets"), in every part: the plain-text
 subject are wrapped in `{% autoescape off %}…{% endautoescape %}`, the tag that help page
 documents, so `Tom & Jerry` is not shown as `Tom &amp; Jerry` there.
 """
+
 from __future__ import annotations
 
 from ..ast import For, If, Node, Output, Ref
@@ -57,8 +58,11 @@ class Brevo(DjangoFamily):
     def export(self, nodes: tuple[Node, ...], ctx: ExportContext) -> str:
         if not ctx.loops:
             # Lists walked by loops are parameters, everywhere they are used (an `if` on them too).
-            lists = {name: "params." + ctx.field_map.get(name, name) for name in _loop_lists(nodes)
-                     if not ctx.field_map.get(name, "").startswith(("contact.", "params."))}
+            lists = {
+                name: "params." + ctx.field_map.get(name, name)
+                for name in _loop_lists(nodes)
+                if not ctx.field_map.get(name, "").startswith(("contact.", "params."))
+            }
             if lists:
                 ctx = ExportContext(ctx.part, {**ctx.field_map, **lists}, ctx.variables, ctx.loops)
         return super().export(nodes, ctx)
@@ -73,9 +77,13 @@ class Brevo(DjangoFamily):
             name = ref.path[0]
             path = ["contact", name.upper()] if is_ident(name) else None
             if path is None:
-                raise ExportError(self.label, f"the field name {name!r} in {ref.name}", ref.pos,
-                                  "Brevo attribute names are letters, digits and '_'; name the attribute with "
-                                  "a field map (e.g. {\"" + name + "\": \"MY_ATTRIBUTE\"})")
+                raise ExportError(
+                    self.label,
+                    f"the field name {name!r} in {ref.name}",
+                    ref.pos,
+                    "Brevo attribute names are letters, digits and '_'; name the attribute with "
+                    'a field map (e.g. {"' + name + '": "MY_ATTRIBUTE"})',
+                )
             return ".".join(path)
         if mapped is None:
             mapped = ctx.field_map.get(ref.path[0])

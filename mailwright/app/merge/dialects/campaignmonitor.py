@@ -19,6 +19,7 @@
   `<unsubscribe>…</unsubscribe>` element wraps link text), view online `[webversion]`.
   Preferences is refused: only a `<preferences>` element is documented, no URL tag.
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -51,11 +52,15 @@ def _texts(nodes):
 class CampaignMonitor(NestBoolOps, TagDialect):
     name = "campaignmonitor"
     label = "Campaign Monitor"
-    description = ("Campaign Monitor: [field], [field,fallback=…], [if:field=value]…[elseif:…]…[else]…[endif], "
-                   "[unsubscribe], [webversion]; no loops")
+    description = (
+        "Campaign Monitor: [field], [field,fallback=…], [if:field=value]…[elseif:…]…[else]…[endif], "
+        "[unsubscribe], [webversion]; no loops"
+    )
     supports_loops = False
-    loop_hint = ("Campaign Monitor has no data loops (repeaters are an editor feature); render per recipient "
-                 "instead (build --data), or send the list as one ready-made field")
+    loop_hint = (
+        "Campaign Monitor has no data loops (repeaters are an editor feature); render per recipient "
+        "instead (build --data), or send the list as one ready-made field"
+    )
 
     def default_field_name(self, name: str) -> str:
         return re.sub(r"\s+", "", name)
@@ -72,27 +77,43 @@ class CampaignMonitor(NestBoolOps, TagDialect):
                 continue  # refused where it is written
             other = seen.setdefault(segs[0].lower(), ref)
             if other.path != ref.path:
-                raise ExportError(self.label, f"both {other.name} and {ref.name} as [{segs[0]}]", ref.pos,
-                                  "Campaign Monitor field tags have no spaces, so the two fields would show the "
-                                  "same value; rename one, or map them to different names with --field-map")
+                raise ExportError(
+                    self.label,
+                    f"both {other.name} and {ref.name} as [{segs[0]}]",
+                    ref.pos,
+                    "Campaign Monitor field tags have no spaces, so the two fields would show the "
+                    "same value; rename one, or map them to different names with --field-map",
+                )
         fields = {k for k in seen}
         for text in _texts(nodes):
             for m in _LITERAL_TAG.finditer(text):
                 name = m.group(1).lower()
                 if name.startswith(("if:", "elseif:")) or name.split(",")[0] in fields | _LINK_TAGS:
-                    raise ExportError(self.label, f"the text {m.group(0)!r}", None,
-                                      "Campaign Monitor would read it as its own tag and documents no way to "
-                                      "escape it; reword it (e.g. without the square brackets)")
+                    raise ExportError(
+                        self.label,
+                        f"the text {m.group(0)!r}",
+                        None,
+                        "Campaign Monitor would read it as its own tag and documents no way to "
+                        "escape it; reword it (e.g. without the square brackets)",
+                    )
         return super().export(nodes, ctx)
 
     def tag_name(self, ref: Ref, ctx: ExportContext) -> str:
         segs = self.field_path(ref, ctx)
         if len(segs) != 1:
-            raise ExportError(self.label, f"the field path {ref.name}", ref.pos,
-                              "Campaign Monitor fields are flat; map it to one field name with a field map (--field-map)")
+            raise ExportError(
+                self.label,
+                f"the field path {ref.name}",
+                ref.pos,
+                "Campaign Monitor fields are flat; map it to one field name with a field map (--field-map)",
+            )
         if not segs[0] or _BAD_NAME.search(segs[0]):
-            raise ExportError(self.label, f"the field name {segs[0]!r} for {ref.name}", ref.pos,
-                              "brackets, commas, '=' and ':' end a Campaign Monitor tag; map the field with --field-map")
+            raise ExportError(
+                self.label,
+                f"the field name {segs[0]!r} for {ref.name}",
+                ref.pos,
+                "brackets, commas, '=' and ':' end a Campaign Monitor tag; map the field with --field-map",
+            )
         return segs[0]
 
     def output(self, n: Output, ctx: ExportContext) -> str:
@@ -104,15 +125,24 @@ class CampaignMonitor(NestBoolOps, TagDialect):
             return f"[{tag}]"
         shown = self.escape_value(fallback, ctx)
         if any(c in shown for c in "[]\n\r"):
-            raise ExportError(self.label, f"the default in {describe(n)}", n.filters[0].pos,
-                              "a fallback cannot hold '[', ']' or a line break; reword it")
+            raise ExportError(
+                self.label,
+                f"the default in {describe(n)}",
+                n.filters[0].pos,
+                "a fallback cannot hold '[', ']' or a line break; reword it",
+            )
         return f"[{tag},fallback={shown}]"
 
     def link(self, which: str, n: Output, ctx: ExportContext) -> str:
-        return self.link_tag(which, n, {"unsubscribe": "[unsubscribe]", "view_online": "[webversion]"}, {
-            "preferences": "Campaign Monitor documents only a <preferences>…</preferences> element (wrapping the "
-                           "link text) and no URL tag; write that element in an HTML block instead",
-        })
+        return self.link_tag(
+            which,
+            n,
+            {"unsubscribe": "[unsubscribe]", "view_online": "[webversion]"},
+            {
+                "preferences": "Campaign Monitor documents only a <preferences>…</preferences> element (wrapping the "
+                "link text) and no URL tag; write that element in an HTML block instead",
+            },
+        )
 
     # --- conditions -------------------------------------------------------------------------
     def test(self, e: Expr, ctx: XContext, n: If) -> tuple[str, bool]:
@@ -132,8 +162,12 @@ class CampaignMonitor(NestBoolOps, TagDialect):
                 return f"{self.tag_name(left, ctx)}={s}", neg != (e.op == "!=")
             raise self.cond_error(e, n, "Campaign Monitor compares a field with a written value, not two fields")
         if isinstance(e, Ref):
-            raise self.cond_error(e, n, "Campaign Monitor documents equality tests only ([if:field=value]); "
-                                        f'compare with the value instead, e.g. <% if {e.name} == "yes" %>')
+            raise self.cond_error(
+                e,
+                n,
+                "Campaign Monitor documents equality tests only ([if:field=value]); "
+                f'compare with the value instead, e.g. <% if {e.name} == "yes" %>',
+            )
         if isinstance(e, Compare):
             raise self.cond_error(e, n, f"Campaign Monitor documents equality tests only, not '{e.op}'")
         raise self.cond_error(e, n, "Campaign Monitor tests one field against one value; nest two conditions instead")
@@ -142,14 +176,25 @@ class CampaignMonitor(NestBoolOps, TagDialect):
         assert isinstance(ctx, XContext)
         if (nested := self.nest(n)) is not n:
             return self.nested_if(n, nested, ctx)
-        clash = next((m.group(0) for body in [b for _, b in n.branches] + [n.else_body or ()]
-                      for t in _texts(body) for m in [_CM_TAG.search(t)] if m), None)
+        clash = next(
+            (
+                m.group(0)
+                for body in [b for _, b in n.branches] + [n.else_body or ()]
+                for t in _texts(body)
+                for m in [_CM_TAG.search(t)]
+                if m
+            ),
+            None,
+        )
         if clash:
-            raise ExportError(self.label, f"the condition <% if {describe(n.branches[0][0])} %> around the text "
-                              f"{clash!r}", n.pos,
-                              "Campaign Monitor would read that text as its own [endif]/[else] and close the "
-                              "condition early (Outlook's <![endif]--> comments contain it); put the condition "
-                              "inside the block's text instead of around the block")
+            raise ExportError(
+                self.label,
+                f"the condition <% if {describe(n.branches[0][0])} %> around the text {clash!r}",
+                n.pos,
+                "Campaign Monitor would read that text as its own [endif]/[else] and close the "
+                "condition early (Outlook's <![endif]--> comments contain it); put the condition "
+                "inside the block's text instead of around the block",
+            )
         state = self.state_of(n, ctx)
         tests = [self.test(c, ctx, n) for c, _ in n.branches]
         pos = [expr_pos(c) or n.pos for c, _ in n.branches]
@@ -165,8 +210,11 @@ class CampaignMonitor(NestBoolOps, TagDialect):
             return self.cat(pieces, ctx)
         for i, (_, neg) in enumerate(tests):
             if neg:
-                raise self.cond_error(n.branches[i][0], n, "a '!=' test works here only as a lone if/else "
-                                                           "(Campaign Monitor has no 'not equal')")
+                raise self.cond_error(
+                    n.branches[i][0],
+                    n,
+                    "a '!=' test works here only as a lone if/else (Campaign Monitor has no 'not equal')",
+                )
         pieces = []
         for i, ((test, _), (_, body)) in enumerate(zip(tests, n.branches)):
             pieces += [tag(f"[{'if' if i == 0 else 'elseif'}:{test}]", i), self.body(body, ctx)]

@@ -9,6 +9,7 @@ Links: `{% unsubscribe_url %}`, `{% view_in_browser_url %}`; `<< link:preference
 the reference documents no preferences tag (public templates use
 `{% manage_subscription_preferences_url %}`, not confirmed by the vendor pages we have).
 """
+
 from __future__ import annotations
 
 from ..ast import Filter, Output, Ref
@@ -21,8 +22,17 @@ class CustomerIo(LiquidExact):
     label = "Customer.io"
     description = "Customer.io Liquid: {{customer.firstname | default: 'there'}}, {% unsubscribe_url %}"
     out_open, out_close = "{{", "}}"
-    reserved_names = LiquidExact.reserved_names | {"customer", "event", "trigger", "campaign", "journey",
-                                                    "content", "snippets", "objects", "page"}
+    reserved_names = LiquidExact.reserved_names | {
+        "customer",
+        "event",
+        "trigger",
+        "campaign",
+        "journey",
+        "content",
+        "snippets",
+        "objects",
+        "page",
+    }
 
     def field_code(self, ref: Ref, ctx: ExportContext) -> str:
         path = self.field_path(ref, ctx)
@@ -38,9 +48,13 @@ class CustomerIo(LiquidExact):
             return "{% unsubscribe_url %}"
         if which == "view_online":
             return "{% view_in_browser_url %}"
-        raise ExportError(self.label, "<< link:preferences >>", n.pos,
-                          "no preferences tag is documented for it here; use << link:unsubscribe >> (with a "
-                          "subscription center set up, Customer.io's unsubscribe link opens it)")
+        raise ExportError(
+            self.label,
+            "<< link:preferences >>",
+            n.pos,
+            "no preferences tag is documented for it here; use << link:unsubscribe >> (with a "
+            "subscription center set up, Customer.io's unsubscribe link opens it)",
+        )
 
 
 DIALECT = CustomerIo()

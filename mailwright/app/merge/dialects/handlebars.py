@@ -9,6 +9,7 @@
   `{{view_online_url}}`, `{{preferences_url}}`.
 * No filters (none are built in). Literal `{{` is written `\\{{`.
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -19,10 +20,11 @@ from ._handlebarslike import HandlebarsLike
 class Handlebars(NestBoolOps, HandlebarsLike):
     name = "handlebars"
     label = "Handlebars"
-    description = ("Generic Handlebars: {{field}}, {{#if}}/{{else}}, {{#each}}; links as the fields "
-                   "unsubscribe_url, view_online_url, preferences_url")
-    link_fields = {"unsubscribe": "unsubscribe_url", "view_online": "view_online_url",
-                   "preferences": "preferences_url"}
+    description = (
+        "Generic Handlebars: {{field}}, {{#if}}/{{else}}, {{#each}}; links as the fields "
+        "unsubscribe_url, view_online_url, preferences_url"
+    )
+    link_fields = {"unsubscribe": "unsubscribe_url", "view_online": "view_online_url", "preferences": "preferences_url"}
 
 
 DIALECT = Handlebars()

@@ -13,6 +13,7 @@ Loops are refused: contact properties hold no lists.
 Links: `{{ unsubscribe_link }}` (HubSpot's preferences page, where the contact can also opt out
 of everything) for unsubscribe and preferences, `{{ view_as_page_url }}` for view_online.
 """
+
 from __future__ import annotations
 
 from ..ast import For, Output, Ref
@@ -20,8 +21,11 @@ from ._liquidlike import JinjaFamily
 from .base import ExportContext, ExportError, describe
 from ..semantics import Rules
 
-LINKS = {"unsubscribe": "{{ unsubscribe_link }}", "view_online": "{{ view_as_page_url }}",
-         "preferences": "{{ unsubscribe_link }}"}
+LINKS = {
+    "unsubscribe": "{{ unsubscribe_link }}",
+    "view_online": "{{ view_as_page_url }}",
+    "preferences": "{{ unsubscribe_link }}",
+}
 
 
 class HubSpot(JinjaFamily):
@@ -45,9 +49,13 @@ class HubSpot(JinjaFamily):
         mapped = ctx.field_map.get(dotted)
         if mapped is None:
             if len(ref.path) > 1 and ref.path[0] not in ctx.field_map:
-                raise ExportError(self.label, f"the nested field {ref.name}", ref.pos,
-                                  "HubSpot contact properties are flat; map it to a property, e.g. "
-                                  "{\"" + dotted + "\": \"" + dotted.replace(".", "_") + "\"}")
+                raise ExportError(
+                    self.label,
+                    f"the nested field {ref.name}",
+                    ref.pos,
+                    "HubSpot contact properties are flat; map it to a property, e.g. "
+                    '{"' + dotted + '": "' + dotted.replace(".", "_") + '"}',
+                )
             mapped = ctx.field_map.get(ref.path[0], ref.path[0])
             if len(ref.path) > 1:
                 mapped += "." + ".".join(ref.path[1:])
@@ -71,8 +79,10 @@ class HubSpot(JinjaFamily):
         i = names.index("default")
         fallback = str(n.filters[i].args[0])
         if i == 0 and not (ctx.part == "html" and any(c in fallback for c in '&<>"')):
-            token = (f"personalization_token({self.lit(code, attr=True, pos=n.pos, what=describe(n))}, "
-                     f"{self.lit(fallback, attr=n.in_attr, pos=n.pos, what=describe(n))})")
+            token = (
+                f"personalization_token({self.lit(code, attr=True, pos=n.pos, what=describe(n))}, "
+                f"{self.lit(fallback, attr=n.in_attr, pos=n.pos, what=describe(n))})"
+            )
             return "{{ " + token + "".join("|" + p for p in self.filter_chain(n, ctx)) + " }}"
         # personalization_token applies its default first, and in the HTML part its default is
         # escaped with the value at render time (so it would be written with raw `<`, `&` or
@@ -84,13 +94,16 @@ class HubSpot(JinjaFamily):
         if ctx.part == "html":
             others.append(self.html_escape_filter or "escape")
         value = "{{ " + code + "".join("|" + p for p in others) + " }}"
-        return (self.tag(f"if {code}") + value + self.tag("else") + self.escape_value(shown, ctx)
-                + self.tag("endif"))
+        return self.tag(f"if {code}") + value + self.tag("else") + self.escape_value(shown, ctx) + self.tag("endif")
 
     def for_node(self, n: For, ctx: ExportContext) -> str:
-        raise ExportError(self.label, f"the loop <% for {n.var} in {n.iterable.name} %>", n.pos,
-                          "HubSpot contact properties hold no lists; show the items another way, or render "
-                          "per recipient (build --data)")
+        raise ExportError(
+            self.label,
+            f"the loop <% for {n.var} in {n.iterable.name} %>",
+            n.pos,
+            "HubSpot contact properties hold no lists; show the items another way, or render "
+            "per recipient (build --data)",
+        )
 
     def link_code(self, which: str, n: Output, ctx: ExportContext) -> str:
         return LINKS[which]

@@ -13,6 +13,7 @@
 * Links: `{{unsubscribeUrl}}`, `{{viewInBrowserUrl}}`, preferences `{{hostedUnsubscribeUrl}}`
   (Iterable's hosted subscription page).
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -26,8 +27,10 @@ from ..semantics import Rules
 class Iterable(NestBoolOps, HandlebarsLike):
     name = "iterable"
     label = "Iterable"
-    description = ("Iterable (Handlebars): {{field}}, {{defaultIfEmpty field \"…\"}}, {{#if}}, {{#ifEq}}/{{#ifGt}}…, "
-                   "{{#each}}, {{unsubscribeUrl}}, {{viewInBrowserUrl}}")
+    description = (
+        'Iterable (Handlebars): {{field}}, {{defaultIfEmpty field "…"}}, {{#if}}, {{#ifEq}}/{{#ifGt}}…, '
+        "{{#each}}, {{unsubscribeUrl}}, {{viewInBrowserUrl}}"
+    )
     root_in_loop = "../"
     compare_helpers = {"==": "ifEq", ">": "ifGt", ">=": "ifGte", "<": "ifLt", "<=": "ifLte"}
     filter_helpers = {"upper": "upper", "lower": "lower", "capitalize": "capitalizeFirst", "title": "capitalize"}
@@ -37,10 +40,24 @@ class Iterable(NestBoolOps, HandlebarsLike):
     # encodeURIComponent (keeps ! * ' ( ), encodes "/"), as the matrix's shim does.
     rules = Rules(name="Iterable", capitalize="keep", title="words-keep", urlencode_safe="!*'()")
     block_filters = {"urlencode": "urlEncode"}
-    helper_names = HandlebarsLike.helper_names | {"defaultIfEmpty", "ifEq", "ifGt", "ifGte", "ifLt", "ifLte",
-                                                  "upper", "lower", "capitalize", "capitalizeFirst", "urlEncode"}
-    link_vars = {"unsubscribe": "unsubscribeUrl", "view_online": "viewInBrowserUrl",
-                 "preferences": "hostedUnsubscribeUrl"}
+    helper_names = HandlebarsLike.helper_names | {
+        "defaultIfEmpty",
+        "ifEq",
+        "ifGt",
+        "ifGte",
+        "ifLt",
+        "ifLte",
+        "upper",
+        "lower",
+        "capitalize",
+        "capitalizeFirst",
+        "urlEncode",
+    }
+    link_vars = {
+        "unsubscribe": "unsubscribeUrl",
+        "view_online": "viewInBrowserUrl",
+        "preferences": "hostedUnsubscribeUrl",
+    }
     compare_hint = "use ==, !=, >, >=, < or <="
 
     def inline_default(self, path: str, fallback: str, n: Output, ctx: XContext) -> str | None:

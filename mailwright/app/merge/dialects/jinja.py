@@ -6,6 +6,7 @@ autoescaping off it escapes, with it on `escape` returns markup that is not esca
 the output is right either way (a bare `{{ x }}` would be right only with autoescaping on).
 Everything in conditions is expressible (not, in, parentheses). Refused: the filter `number`.
 """
+
 from __future__ import annotations
 
 from ..ast import Output, Ref

@@ -12,6 +12,7 @@ Literal `{{`/`{%`/`{#` in text: `&#123;` in HTML, `{% templatetag openbrace %}` 
 The plain-text part and the subject are wrapped in `{% autoescape off %}…{% endautoescape %}`:
 Django autoescapes every part alike, which would show `Tom &amp; Jerry` in plain text.
 """
+
 from __future__ import annotations
 
 from ..ast import Output, Ref
@@ -20,8 +21,11 @@ from .base import ExportContext
 
 PROFILE = {"first_name", "last_name", "email"}
 DEFAULT_NAMES = {"firstname": "first_name", "lastname": "last_name", "email": "email"}
-LINKS = {"unsubscribe": "{% unsubscribe_link %}", "view_online": "{% web_view_link %}",
-         "preferences": "{% manage_preferences_link %}"}
+LINKS = {
+    "unsubscribe": "{% unsubscribe_link %}",
+    "view_online": "{% web_view_link %}",
+    "preferences": "{% manage_preferences_link %}",
+}
 
 
 def unescaped_outside_html(code: str, ctx: ExportContext) -> str:
@@ -37,8 +41,14 @@ class Klaviyo(DjangoFamily):
     name = "klaviyo"
     label = "Klaviyo"
     description = "Klaviyo (Django): {{ first_name|default:'there' }}, {{ person|lookup:'name' }}"
-    reserved_names = DjangoFamily.reserved_names | {"person", "event", "organization", "first_name",
-                                                    "last_name", "email"}
+    reserved_names = DjangoFamily.reserved_names | {
+        "person",
+        "event",
+        "organization",
+        "first_name",
+        "last_name",
+        "email",
+    }
 
     def finish_part(self, code: str, ctx: ExportContext) -> str:
         return unescaped_outside_html(code, ctx)

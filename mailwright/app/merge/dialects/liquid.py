@@ -8,6 +8,7 @@ written in the order Liquid reads it (right to left, see _liquid_exact.py).
 Refused: the filters `title` and `number` (no such Liquid filter), `not` anywhere but around a
 whole condition, and and/or groups on both sides of the other operator.
 """
+
 from __future__ import annotations
 
 from ..ast import Output

@@ -17,6 +17,7 @@
 * Links: `*|UNSUB|*`, `*|ARCHIVE|*`, `*|UPDATE_PROFILE|*`.
 * Literal `*|` in text: `*&#124;` in the HTML part; refused in the plain-text part.
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -28,9 +29,17 @@ from .base import ExportContext, ExportError, describe, expr_pos
 from ._tagdialect import XContext, TagDialect
 from ..semantics import Rules
 
-DEFAULT_NAMES = {"firstname": "FNAME", "first_name": "FNAME", "lastname": "LNAME", "last_name": "LNAME",
-                 "email": "EMAIL", "email_address": "EMAIL", "phone": "PHONE", "address": "ADDRESS",
-                 "birthday": "BIRTHDAY"}
+DEFAULT_NAMES = {
+    "firstname": "FNAME",
+    "first_name": "FNAME",
+    "lastname": "LNAME",
+    "last_name": "LNAME",
+    "email": "EMAIL",
+    "email_address": "EMAIL",
+    "phone": "PHONE",
+    "address": "ADDRESS",
+    "birthday": "BIRTHDAY",
+}
 MODIFIERS = {"upper": "UPPER", "lower": "LOWER", "title": "TITLE", "urlencode": "URL"}
 _NAME = re.compile(r"[A-Za-z0-9_]+\Z")
 
@@ -38,14 +47,18 @@ _NAME = re.compile(r"[A-Za-z0-9_]+\Z")
 class Mailchimp(NestBoolOps, TagDialect):
     name = "mailchimp"
     label = "Mailchimp"
-    description = ("Mailchimp merge tags: *|FNAME|*, *|IF:…|*…*|ELSE:|*…*|END:IF|*, *|UNSUB|*; "
-                   "no loops; field names UPPERCASE (firstname → FNAME)")
+    description = (
+        "Mailchimp merge tags: *|FNAME|*, *|IF:…|*…*|ELSE:|*…*|END:IF|*, *|UNSUB|*; "
+        "no loops; field names UPPERCASE (firstname → FNAME)"
+    )
     supports_loops = False
     # Audience fields hold text: JSON false and 0 arrive as "false" and "0", which have a value
     # (`*|IF:VIP|*` shows its branch); the preview as Mailchimp reads them so too.
     rules = Rules(name="Mailchimp", stored_as_text=True)
-    loop_hint = ("Mailchimp merge tags have no loops (only RSS/feed blocks); render per recipient instead "
-                 "(build --data), or send the list as one ready-made field")
+    loop_hint = (
+        "Mailchimp merge tags have no loops (only RSS/feed blocks); render per recipient instead "
+        "(build --data), or send the list as one ready-made field"
+    )
 
     def default_field_name(self, name: str) -> str:
         return DEFAULT_NAMES.get(name.lower(), re.sub(r"[^A-Za-z0-9_]", "", name).upper())
@@ -53,12 +66,20 @@ class Mailchimp(NestBoolOps, TagDialect):
     def tag_name(self, ref: Ref, ctx: ExportContext) -> str:
         segs = self.field_path(ref, ctx)
         if len(segs) != 1:
-            raise ExportError(self.label, f"the field path {ref.name}", ref.pos,
-                              "Mailchimp audience fields are flat; map it to one merge tag with a field map "
-                              f'(--field-map, e.g. {{"{".".join(ref.path)}": "TOTAL"}})')
+            raise ExportError(
+                self.label,
+                f"the field path {ref.name}",
+                ref.pos,
+                "Mailchimp audience fields are flat; map it to one merge tag with a field map "
+                f'(--field-map, e.g. {{"{".".join(ref.path)}": "TOTAL"}})',
+            )
         if not _NAME.match(segs[0]):
-            raise ExportError(self.label, f"the merge tag name {segs[0]!r} for {ref.name}", ref.pos,
-                              "merge tags take letters, digits and _ only; map the field with --field-map")
+            raise ExportError(
+                self.label,
+                f"the merge tag name {segs[0]!r} for {ref.name}",
+                ref.pos,
+                "merge tags take letters, digits and _ only; map the field with --field-map",
+            )
         return segs[0]
 
     # --- literal text -----------------------------------------------------------------------
@@ -66,9 +87,12 @@ class Mailchimp(NestBoolOps, TagDialect):
         if "*|" not in value:
             return value
         if ctx.part != "html":
-            raise ExportError(self.label, f"the text '*|' in the "
-                              f"{'plain-text part' if ctx.part == 'text' else 'subject or preheader'}", None,
-                              "Mailchimp would read it as the start of a merge tag; reword it")
+            raise ExportError(
+                self.label,
+                f"the text '*|' in the {'plain-text part' if ctx.part == 'text' else 'subject or preheader'}",
+                None,
+                "Mailchimp would read it as the start of a merge tag; reword it",
+            )
         return value.replace("*|", "*&#124;")
 
     # --- outputs ----------------------------------------------------------------------------
@@ -83,8 +107,12 @@ class Mailchimp(NestBoolOps, TagDialect):
         return self.cat([f"*|IF:{tag}|*", value, "*|ELSE:|*", self.escape_value(fallback, ctx), "*|END:IF|*"], ctx)
 
     def link(self, which: str, n: Output, ctx: ExportContext) -> str:
-        return self.link_tag(which, n, {"unsubscribe": "*|UNSUB|*", "view_online": "*|ARCHIVE|*",
-                                        "preferences": "*|UPDATE_PROFILE|*"}, {})
+        return self.link_tag(
+            which,
+            n,
+            {"unsubscribe": "*|UNSUB|*", "view_online": "*|ARCHIVE|*", "preferences": "*|UPDATE_PROFILE|*"},
+            {},
+        )
 
     # --- conditions -------------------------------------------------------------------------
     def test(self, e: Expr, ctx: XContext, n: If) -> str:
@@ -103,11 +131,15 @@ class Mailchimp(NestBoolOps, TagDialect):
                 return f"IF:{self.tag_name(left, ctx)}{'=' if op == '==' else '!='}{self.value(right, e, n)}"
             raise self.cond_error(e, n, "Mailchimp compares a merge tag with a written value, not two fields")
         if isinstance(e, Compare):
-            raise self.cond_error(e, n, f"Mailchimp conditions test = and != only, not '{e.op}'; "
-                                        "send a field that holds the answer instead")
+            raise self.cond_error(
+                e,
+                n,
+                f"Mailchimp conditions test = and != only, not '{e.op}'; send a field that holds the answer instead",
+            )
         if isinstance(e, BoolOp):
-            raise self.cond_error(e, n, "Mailchimp conditions test one merge tag; nest two conditions instead "
-                                        "(<% if a %><% if b %>…)")
+            raise self.cond_error(
+                e, n, "Mailchimp conditions test one merge tag; nest two conditions instead (<% if a %><% if b %>…)"
+            )
         raise self.cond_error(e, n, "a condition tests a field")
 
     def value(self, c: Const, e: Expr, n: If) -> str:
@@ -131,10 +163,18 @@ class Mailchimp(NestBoolOps, TagDialect):
             # "When using a condition like *|IF:MERGE=x|*, and no value for MERGE is provided,
             # the condition will evaluate as false" - so would IF:MERGE!=x, where ours is true:
             # written as IF:MERGE=x with the branches swapped.
-            tail = self.chain(branches[1:], else_body, ctx, n) if branches[1:] else (
-                self.body(else_body, ctx) if else_body is not None else None)
-            pieces = [self._tag(f"*|{head.replace('!=', '=', 1)}|*", cond, state, n), tail or "",
-                      "*|ELSE:|*", self.body(body, ctx), "*|END:IF|*"]
+            tail = (
+                self.chain(branches[1:], else_body, ctx, n)
+                if branches[1:]
+                else (self.body(else_body, ctx) if else_body is not None else None)
+            )
+            pieces = [
+                self._tag(f"*|{head.replace('!=', '=', 1)}|*", cond, state, n),
+                tail or "",
+                "*|ELSE:|*",
+                self.body(body, ctx),
+                "*|END:IF|*",
+            ]
             return self.cat(pieces, ctx)
         pieces = [self._tag(f"*|{head}|*", cond, state, n), self.body(body, ctx)]
         rest = branches[1:]
@@ -144,8 +184,11 @@ class Mailchimp(NestBoolOps, TagDialect):
                 break  # no ELSEIFNOT, and != must swap: nest it in the ELSE
             pieces += [self._tag(f"*|ELSE{head}|*", rest[0][0], state, n), self.body(rest[0][1], ctx)]
             rest = rest[1:]
-        tail = self.chain(rest, else_body, ctx, n) if rest else (
-            self.body(else_body, ctx) if else_body is not None else None)
+        tail = (
+            self.chain(rest, else_body, ctx, n)
+            if rest
+            else (self.body(else_body, ctx) if else_body is not None else None)
+        )
         if tail:
             pieces += ["*|ELSE:|*", tail]
         pieces.append("*|END:IF|*")

@@ -9,6 +9,7 @@
   View online and preferences are refused (Mailgun has neither).
 * No filters.
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -19,12 +20,14 @@ from ._handlebarslike import HandlebarsLike
 class Mailgun(NestBoolOps, HandlebarsLike):
     name = "mailgun"
     label = "Mailgun"
-    description = ("Mailgun stored templates (Handlebars): {{field}}, {{#if}}/{{else}}, {{#each}} "
-                   "(single-recipient sends), %unsubscribe_url%")
+    description = (
+        "Mailgun stored templates (Handlebars): {{field}}, {{#if}}/{{else}}, {{#each}} "
+        "(single-recipient sends), %unsubscribe_url%"
+    )
     link_literals = {"unsubscribe": "%unsubscribe_url%"}
     link_hints = {
         "view_online": "Mailgun has no hosted web version; link to your own copy with a field instead "
-                       "(<< data:web_version_url >>)",
+        "(<< data:web_version_url >>)",
         "preferences": "Mailgun has no preference page; use << link:unsubscribe >> or a field with your own page",
     }
 

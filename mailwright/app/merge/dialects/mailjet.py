@@ -28,6 +28,7 @@
   preferences link.
 * Literal `{{` / `{%` in text: `&#123;` in the HTML part; refused in the plain-text part.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,8 +45,10 @@ _UNSAFE_IN_STRING = set('"{}%\\\n\r')
 class Mailjet(TagDialect):
     name = "mailjet"
     label = "Mailjet"
-    description = ("Mailjet template language (transactional): {{var:field:\"default\"}}, {% if %}/{% elseif %}, "
-                   "{% for %}, {{mj:unsub_link}}")
+    description = (
+        'Mailjet template language (transactional): {{var:field:"default"}}, {% if %}/{% elseif %}, '
+        "{% for %}, {{mj:unsub_link}}"
+    )
 
     # --- literal text -----------------------------------------------------------------------
     def text(self, value: str, ctx: ExportContext) -> str:
@@ -54,16 +57,24 @@ class Mailjet(TagDialect):
         if ctx.part != "html":
             m = _DANGER.search(value)
             assert m is not None  # searched for just above
-            raise ExportError(self.label, f"the text {value[m.start():m.start() + 2]!r} in the "
-                              f"{'plain-text part' if ctx.part == 'text' else 'subject or preheader'}", None,
-                              "Mailjet would read it as the start of a tag and documents no escape; reword it")
+            raise ExportError(
+                self.label,
+                f"the text {value[m.start() : m.start() + 2]!r} in the "
+                f"{'plain-text part' if ctx.part == 'text' else 'subject or preheader'}",
+                None,
+                "Mailjet would read it as the start of a tag and documents no escape; reword it",
+            )
         return _DANGER.sub("&#123;", value)
 
     def boundary(self, left: str, right: str, ctx: ExportContext) -> tuple[str, str]:
         if left.endswith("{") and right.startswith("{"):
             if ctx.part != "html":
-                raise ExportError(self.label, "a '{' right before a merge tag", None,
-                                  "Mailjet would read them as one tag; put a space between them")
+                raise ExportError(
+                    self.label,
+                    "a '{' right before a merge tag",
+                    None,
+                    "Mailjet would read them as one tag; put a space between them",
+                )
             left = left[:-1] + "&#123;"
         return left, right
 
@@ -78,14 +89,22 @@ class Mailjet(TagDialect):
             if ":" in segs[0]:
                 ns, segs[0] = segs[0].split(":", 1)
                 if ns not in ("var", "data"):
-                    raise ExportError(self.label, f"the field map entry {ns}:{segs[0]} for {ref.name}", ref.pos,
-                                      "map fields to a name, var:name or data:name")
+                    raise ExportError(
+                        self.label,
+                        f"the field map entry {ns}:{segs[0]} for {ref.name}",
+                        ref.pos,
+                        "map fields to a name, var:name or data:name",
+                    )
             prefix, takes_default = ns + ":", True
         for seg in segs:
             if not _SEGMENT.match(seg):
-                raise ExportError(self.label, f"the field name {seg!r} in {ref.name}", ref.pos,
-                                  "Mailjet variable names take letters, digits and _; map the field to such "
-                                  "a name with a field map (--field-map)")
+                raise ExportError(
+                    self.label,
+                    f"the field name {seg!r} in {ref.name}",
+                    ref.pos,
+                    "Mailjet variable names take letters, digits and _; map the field to such "
+                    "a name with a field map (--field-map)",
+                )
         return prefix + ".".join(segs), takes_default
 
     # --- outputs ----------------------------------------------------------------------------
@@ -104,9 +123,13 @@ class Mailjet(TagDialect):
 
         if not takes_default:
             if fallback:
-                raise ExportError(self.label, f"the default in {describe(n)}", n.pos,
-                                  "Mailjet documents no default for a loop item's field; leave it out or "
-                                  "give the field a value in every item")
+                raise ExportError(
+                    self.label,
+                    f"the default in {describe(n)}",
+                    n.pos,
+                    "Mailjet documents no default for a loop item's field; leave it out or "
+                    "give the field a value in every item",
+                )
             return "{{" + wrap(name) + "}}"
         if not fallback and self.state_of(n, ctx) is None:
             return "{{" + wrap(f'{name}:""') + "}}"
@@ -120,12 +143,17 @@ class Mailjet(TagDialect):
         return self.cat(pieces, ctx)
 
     def link(self, which: str, n: Output, ctx: ExportContext) -> str:
-        return self.link_tag(which, n, {"unsubscribe": "{{mj:unsub_link}}"}, {
-            "view_online": "[[PERMALINK]] works in Mailjet campaigns only (it is stripped from transactional "
-                           "sends, where the template language's var: fields live); link to your own copy with "
-                           "a field instead (<< data:web_version_url >>)",
-            "preferences": "Mailjet's template language has no preference-centre link; use << link:unsubscribe >>",
-        })
+        return self.link_tag(
+            which,
+            n,
+            {"unsubscribe": "{{mj:unsub_link}}"},
+            {
+                "view_online": "[[PERMALINK]] works in Mailjet campaigns only (it is stripped from transactional "
+                "sends, where the template language's var: fields live); link to your own copy with "
+                "a field instead (<< data:web_version_url >>)",
+                "preferences": "Mailjet's template language has no preference-centre link; use << link:unsubscribe >>",
+            },
+        )
 
     # --- conditions -------------------------------------------------------------------------
     def operand(self, e: Expr, other: Expr | None, ctx: XContext, cond: Expr, n: If) -> str:
@@ -146,8 +174,12 @@ class Mailjet(TagDialect):
                 return repr(v)
             s = str(v)
             if _UNSAFE_IN_STRING & set(s):
-                raise self.cond_error(cond, n, "Mailjet documents no escape for quotes, braces, % or line "
-                                               "breaks in a string; compare with a plainer value")
+                raise self.cond_error(
+                    cond,
+                    n,
+                    "Mailjet documents no escape for quotes, braces, % or line "
+                    "breaks in a string; compare with a plainer value",
+                )
             return f'"{s}"'
         return "(" + self.expr(e, ctx, cond, n) + ")"
 
@@ -156,8 +188,11 @@ class Mailjet(TagDialect):
             return self.operand(e, None, ctx, cond, n)
         if isinstance(e, Not):
             inner = e.operand
-            return "not " + (self.operand(inner, None, ctx, cond, n) if isinstance(inner, Ref)
-                             else "(" + self.expr(inner, ctx, cond, n) + ")")
+            return "not " + (
+                self.operand(inner, None, ctx, cond, n)
+                if isinstance(inner, Ref)
+                else "(" + self.expr(inner, ctx, cond, n) + ")"
+            )
         if isinstance(e, Compare):
             if e.op in ("in", "not in"):
                 raise self.cond_error(cond, n, f"Mailjet has no '{e.op}' operator; compare with == … or == … instead")
@@ -165,12 +200,17 @@ class Mailjet(TagDialect):
             if isinstance(left, Const) and isinstance(right, Ref):
                 left, right, op = right, left, FLIP[op]
             test = f"{self.operand(left, right, ctx, cond, n)} {op} {self.operand(right, left, ctx, cond, n)}"
-            if (isinstance(left, Ref) and isinstance(right, Const) and isinstance(right.value, (int, float))
-                    and not isinstance(right.value, bool) and self.var_name(left, ctx)[1]):
+            if (
+                isinstance(left, Ref)
+                and isinstance(right, Const)
+                and isinstance(right.value, (int, float))
+                and not isinstance(right.value, bool)
+                and self.var_name(left, ctx)[1]
+            ):
                 # A blank or missing field is no number: the comparison is false (`!=` true),
                 # where Mailjet would compare the `:0` default (or "") with the number.
                 name = self.var_name(left, ctx)[0]
-                return (f'({name}:"" == "" or {test})' if op == "!=" else f'({name}:"" != "" and {test})')
+                return f'({name}:"" == "" or {test})' if op == "!=" else f'({name}:"" != "" and {test})'
             return test
         if isinstance(e, BoolOp):
             parts = []
@@ -187,8 +227,15 @@ class Mailjet(TagDialect):
         for i, (cond, body) in enumerate(n.branches):
             word = "if" if i == 0 else "elseif"
             tag = "{% " + word + " " + self.expr(cond, ctx, cond, n) + " %}"
-            pieces += [self.guard(tag, state, f"the condition <% {'if' if i == 0 else 'elif'} {describe(cond)} %>",
-                                  expr_pos(cond) or n.pos), self.body(body, ctx)]
+            pieces += [
+                self.guard(
+                    tag,
+                    state,
+                    f"the condition <% {'if' if i == 0 else 'elif'} {describe(cond)} %>",
+                    expr_pos(cond) or n.pos,
+                ),
+                self.body(body, ctx),
+            ]
         if n.else_body is not None:
             pieces += ["{% else %}", self.body(n.else_body, ctx)]
         pieces.append("{% endif %}")

@@ -20,6 +20,7 @@ its source (Parser.cs, ContextObject.cs, Tokenizer.cs):
 * Literal `{{…}}` in text is written `&#123;{…` in the HTML part (Mustachio has no escape);
   in the plain-text part it is refused.
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -37,8 +38,10 @@ _SEGMENT = re.compile(r"\w+\Z")
 class Postmark(NestBoolOps, TagDialect):
     name = "postmark"
     label = "Postmark"
-    description = ("Postmark templates (Mustachio): {{field}}, sections {{#x}}/{{^x}} for if/else and "
-                   "defaults, {{#each}}, {{{ pm:unsubscribe }}}")
+    description = (
+        "Postmark templates (Mustachio): {{field}}, sections {{#x}}/{{^x}} for if/else and "
+        "defaults, {{#each}}, {{{ pm:unsubscribe }}}"
+    )
 
     def text(self, value: str, ctx: ExportContext) -> str:
         if not _TOKEN.search(value):
@@ -46,9 +49,12 @@ class Postmark(NestBoolOps, TagDialect):
         if ctx.part != "html":
             m = _TOKEN.search(value)
             assert m is not None  # searched for just above
-            raise ExportError(self.label, f"the text {m.group(0)!r} in the "
-                              f"{'plain-text part' if ctx.part == 'text' else 'subject or preheader'}", None,
-                              "Mustachio would read it as a tag and has no way to escape it; reword it")
+            raise ExportError(
+                self.label,
+                f"the text {m.group(0)!r} in the {'plain-text part' if ctx.part == 'text' else 'subject or preheader'}",
+                None,
+                "Mustachio would read it as a tag and has no way to escape it; reword it",
+            )
         return re.sub(r"\{(?=\{)", "&#123;", value)
 
     def mustache(self, path: str, ctx: ExportContext) -> str:
@@ -64,23 +70,36 @@ class Postmark(NestBoolOps, TagDialect):
             base, segs = (), tuple(self.field_path(ref, ctx))
         for seg in segs:
             if not _SEGMENT.match(seg):
-                raise ExportError(self.label, f"the field name {seg!r} in {ref.name}", ref.pos,
-                                  "Mustachio paths take letters, digits and _ only; map the field to such a "
-                                  "name with a field map (--field-map)")
-        if ctx.chain[:len(base)] != base:
-            raise ExportError(self.label, f"{ref.name} inside the section {{{{#{ctx.sections[-1]}}}}}", pos or ref.pos,
-                              "in Mustachio a section on another field changes the scope and the loop item is "
-                              "out of reach there; test a field of the loop item instead, or move the "
-                              "condition outside the loop")
+                raise ExportError(
+                    self.label,
+                    f"the field name {seg!r} in {ref.name}",
+                    ref.pos,
+                    "Mustachio paths take letters, digits and _ only; map the field to such a "
+                    "name with a field map (--field-map)",
+                )
+        if ctx.chain[: len(base)] != base:
+            raise ExportError(
+                self.label,
+                f"{ref.name} inside the section {{{{#{ctx.sections[-1]}}}}}",
+                pos or ref.pos,
+                "in Mustachio a section on another field changes the scope and the loop item is "
+                "out of reach there; test a field of the loop item instead, or move the "
+                "condition outside the loop",
+            )
         return "../" * (len(ctx.chain) - len(base)) + ".".join(segs), base + segs
 
-    def section(self, ctx: XContext, where: tuple[str, ...], token: str, truth: bool | None,
-                what: str, pos: Pos | None) -> XContext:
+    def section(
+        self, ctx: XContext, where: tuple[str, ...], token: str, truth: bool | None, what: str, pos: Pos | None
+    ) -> XContext:
         if ctx.sections and ctx.sections[-1] == token:
             # Mustachio reads {{#x}} (or {{^x}}) inside an open {{#x}} as "close it, open a new one".
-            raise ExportError(self.label, what, pos,
-                              f"it would open a second {{{{#{token}}}}} right inside the first, which Mustachio "
-                              "reads as closing it; restructure the conditions")
+            raise ExportError(
+                self.label,
+                what,
+                pos,
+                f"it would open a second {{{{#{token}}}}} right inside the first, which Mustachio "
+                "reads as closing it; restructure the conditions",
+            )
         known = dict(ctx.known)
         if truth is not None:
             known[where] = truth
@@ -100,15 +119,29 @@ class Postmark(NestBoolOps, TagDialect):
         inside = self.section(ctx, where, path, True, describe(n), n.pos)
         inner_path, _ = self.resolve(n.expr, inside, n.pos)
         self.section(ctx, where, path, False, describe(n), n.pos)
-        return self.cat(["{{#" + path + "}}", self.mustache(inner_path, ctx), "{{/" + path + "}}",
-                         "{{^" + path + "}}", self.escape_value(fallback, ctx), "{{/" + path + "}}"], ctx)
+        return self.cat(
+            [
+                "{{#" + path + "}}",
+                self.mustache(inner_path, ctx),
+                "{{/" + path + "}}",
+                "{{^" + path + "}}",
+                self.escape_value(fallback, ctx),
+                "{{/" + path + "}}",
+            ],
+            ctx,
+        )
 
     def link(self, which: str, n: Output, ctx: ExportContext) -> str:
-        return self.link_tag(which, n, {"unsubscribe": "{{{ pm:unsubscribe }}}"}, {
-            "view_online": "Postmark has no hosted web version; link to your own copy with a field instead "
-                           "(<< data:web_version_url >>)",
-            "preferences": "Postmark manages only unsubscribes (Broadcast streams): use << link:unsubscribe >>",
-        })
+        return self.link_tag(
+            which,
+            n,
+            {"unsubscribe": "{{{ pm:unsubscribe }}}"},
+            {
+                "view_online": "Postmark has no hosted web version; link to your own copy with a field instead "
+                "(<< data:web_version_url >>)",
+                "preferences": "Postmark manages only unsubscribes (Broadcast streams): use << link:unsubscribe >>",
+            },
+        )
 
     # --- conditions -------------------------------------------------------------------------
     def truth_test(self, e: Expr, n: If) -> tuple[Ref, bool]:
@@ -118,8 +151,12 @@ class Postmark(NestBoolOps, TagDialect):
             ref, positive = self.truth_test(e.operand, n)
             return ref, not positive
         if isinstance(e, Compare):
-            raise self.cond_error(e, n, "Mustachio tests whether a field has a value, it cannot compare; "
-                                        "send a boolean field for the test instead")
+            raise self.cond_error(
+                e,
+                n,
+                "Mustachio tests whether a field has a value, it cannot compare; "
+                "send a boolean field for the test instead",
+            )
         if isinstance(e, BoolOp):
             raise self.cond_error(e, n, "nest two conditions instead (<% if a %><% if b %>…)")
         raise self.cond_error(e, n, "a condition tests a field")
@@ -163,8 +200,9 @@ class Postmark(NestBoolOps, TagDialect):
         assert isinstance(ctx, XContext)
         path, where = self.resolve(n.iterable, ctx, n.pos)
         item = where + ("[]",)
-        inner = ctx.enter_loop(n).with_(chain=item, loop_chains={**ctx.loop_chains, n.var: item},
-                                        sections=ctx.sections + ("each " + path,))
+        inner = ctx.enter_loop(n).with_(
+            chain=item, loop_chains={**ctx.loop_chains, n.var: item}, sections=ctx.sections + ("each " + path,)
+        )
         return self.cat(["{{#each " + path + "}}", self.body(n.body, inner), "{{/each}}"], ctx)
 
 

@@ -5,6 +5,7 @@ An export stops at its first ExportError. `all_refusals` exports the part's tags
 refusal in document order, so the user sees the whole list at once. The bodies of loops are not
 exported alone: their fields need the loop around them.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -12,19 +13,21 @@ from typing import Callable
 from ..ast import If, Node, Text
 from .base import Dialect, ExportContext, ExportError
 
-MAX_REFUSALS = 20   # more than this many are counted, not listed
+MAX_REFUSALS = 20  # more than this many are counted, not listed
 
 
-def all_refusals(dialect: Dialect, nodes: tuple[Node, ...], context: Callable[[], ExportContext],
-                 first: ExportError) -> list[str]:
+def all_refusals(
+    dialect: Dialect, nodes: tuple[Node, ...], context: Callable[[], ExportContext], first: ExportError
+) -> list[str]:
     """The distinct refusal messages of `nodes`, `first` (the export's own) first."""
     found: dict[str, None] = {str(first): None}
     _walk(dialect, nodes, context, found)
     return list(found)
 
 
-def _walk(dialect: Dialect, nodes: tuple[Node, ...], context: Callable[[], ExportContext],
-          found: dict[str, None]) -> None:
+def _walk(
+    dialect: Dialect, nodes: tuple[Node, ...], context: Callable[[], ExportContext], found: dict[str, None]
+) -> None:
     for node in nodes:
         if isinstance(node, Text):
             continue  # literal text is refused, if at all, where it touches a tag; checked whole above

@@ -14,6 +14,7 @@
   only in Marketing Campaigns, not in dynamic templates.
 * No filters (no documented helper for them).
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -26,17 +27,29 @@ from ._tagdialect import XContext
 class SendGrid(NestBoolOps, HandlebarsLike):
     name = "sendgrid"
     label = "SendGrid"
-    description = ("SendGrid dynamic templates: {{field}}, {{insert field \"default=…\"}}, {{#if}}, "
-                   "{{#equals}}/{{#greaterThan}}/{{#lessThan}}, {{#each}}; group unsubscribe link")
+    description = (
+        'SendGrid dynamic templates: {{field}}, {{insert field "default=…"}}, {{#if}}, '
+        "{{#equals}}/{{#greaterThan}}/{{#lessThan}}, {{#each}}; group unsubscribe link"
+    )
     compare_helpers = {"==": "equals", "!=": "notEquals", ">": "greaterThan", "<": "lessThan"}
     bool_helpers = {"and": "and", "or": "or"}
-    helper_names = HandlebarsLike.helper_names | {"insert", "equals", "notEquals", "greaterThan", "lessThan",
-                                                  "and", "or", "length", "formatDate"}
-    link_literals = {"unsubscribe": "<%asm_group_unsubscribe_raw_url%>",
-                     "preferences": "<%asm_preferences_raw_url%>"}
-    link_hints = {"view_online": "its web-version tag {{Weblink}} works in Marketing Campaigns only, not in "
-                                 "dynamic templates; link to your own hosted copy with a field instead "
-                                 "(<< data:web_version_url >>)"}
+    helper_names = HandlebarsLike.helper_names | {
+        "insert",
+        "equals",
+        "notEquals",
+        "greaterThan",
+        "lessThan",
+        "and",
+        "or",
+        "length",
+        "formatDate",
+    }
+    link_literals = {"unsubscribe": "<%asm_group_unsubscribe_raw_url%>", "preferences": "<%asm_preferences_raw_url%>"}
+    link_hints = {
+        "view_online": "its web-version tag {{Weblink}} works in Marketing Campaigns only, not in "
+        "dynamic templates; link to your own hosted copy with a field instead "
+        "(<< data:web_version_url >>)"
+    }
     compare_hint = "use ==, !=, > or <"
 
     def keeps(self, e: BoolOp) -> bool:

@@ -17,6 +17,7 @@
   its unsubscribe page is where topics are managed).
 * No filters.
 """
+
 from __future__ import annotations
 
 from ._boolnest import NestBoolOps
@@ -29,16 +30,20 @@ from .base import ExportContext, ExportError, describe
 class SES(NestBoolOps, HandlebarsLike):
     name = "ses"
     label = "Amazon SES"
-    description = ("Amazon SES templates (Handlebars): {{field}}, {{#if}}/{{else}}, {{#each}}, "
-                   "{{amazonSESUnsubscribeUrl}}; note: SES does not HTML-escape values")
+    description = (
+        "Amazon SES templates (Handlebars): {{field}}, {{#if}}/{{else}}, {{#each}}, "
+        "{{amazonSESUnsubscribeUrl}}; note: SES does not HTML-escape values"
+    )
     raw_in_text = False
     root_in_loop = "../"
-    export_note = ("Amazon SES inserts recipient values into the HTML unescaped: escape <, & and quotes "
-                   "in the template data you send (SES has no escaping of its own)")
+    export_note = (
+        "Amazon SES inserts recipient values into the HTML unescaped: escape <, & and quotes "
+        "in the template data you send (SES has no escaping of its own)"
+    )
     link_vars = {"unsubscribe": "amazonSESUnsubscribeUrl"}
     link_hints = {
         "view_online": "SES has no hosted web version; link to your own copy with a field instead "
-                       "(<< data:web_version_url >>)",
+        "(<< data:web_version_url >>)",
         "preferences": "SES's own unsubscribe page is where recipients manage topics: use << link:unsubscribe >>",
     }
 
@@ -48,11 +53,15 @@ class SES(NestBoolOps, HandlebarsLike):
             shown = _shown_values(nodes)
             if shown:
                 tags = ", ".join(dict.fromkeys(describe(n) for n in shown))
-                raise ExportError(self.label, f"recipient values in the HTML part ({tags})", shown[0].pos,
-                                  "SES inserts them unescaped (a '<', '&' or '\"' in the data becomes markup "
-                                  "or ends an attribute) and has no escaping helper; escape <, & and quotes in "
-                                  "your template data and export with --allow-raw-values, or keep recipient "
-                                  "values out of the HTML")
+                raise ExportError(
+                    self.label,
+                    f"recipient values in the HTML part ({tags})",
+                    shown[0].pos,
+                    "SES inserts them unescaped (a '<', '&' or '\"' in the data becomes markup "
+                    "or ends an attribute) and has no escaping helper; escape <, & and quotes in "
+                    "your template data and export with --allow-raw-values, or keep recipient "
+                    "values out of the HTML",
+                )
         return code
 
 
