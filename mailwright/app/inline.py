@@ -107,10 +107,10 @@ def _freeze_namespaces(sheet: object) -> None:
     try:
         from cssutils.util import _SimpleNamespaces
 
-        sheet._namespaces = _SimpleNamespaces(
-            getattr(sheet, "_log", None),  # type: ignore[attr-defined]  # a cssutils sheet
-            dict(sheet.namespaces),
-        )  # type: ignore[attr-defined]  # a cssutils sheet
+        sheet._namespaces = _SimpleNamespaces(  # type: ignore[attr-defined]  # a cssutils sheet
+            getattr(sheet, "_log", None),
+            dict(sheet.namespaces),  # type: ignore[attr-defined]  # a cssutils sheet
+        )
     except Exception:  # another cssutils version: keep its own (slower) map
         pass
 

@@ -205,8 +205,8 @@ class EmailPage(QWebEnginePage):
 
     def acceptNavigationRequest(
         self,
-        url: QUrl,
-        nav_type: QWebEnginePage.NavigationType,  # type: ignore[override]  # noqa: N802 - Qt passes a QUrl
+        url: QUrl,  # type: ignore[override]  # Qt passes a QUrl
+        nav_type: QWebEnginePage.NavigationType,
         is_main_frame: bool,
     ) -> bool:
         if (
