@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..blocks import REGISTRY
-from ..blocks.base import BlockData, escape_attr, escape_text, font_stack, pad, px, strip_controls
+from ..blocks.base import _ATTR_SPECIAL, BlockData, escape_attr, escape_text, font_stack, pad, px, strip_controls
 from ..themes import Theme, load_theme
 from .document import BlockBase, Column, Document, Row, resolve_fields
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
@@ -58,27 +58,37 @@ class RenderContext:
         for key, value in pairs.items():
             if value is None or (value == "" and key not in keep_empty):
                 continue
-            value = str(value)
+            if value.__class__ is not str:
+                value = str(value)
             if "<" in value:
                 value = self.protect(value)
-            out.append(f' {key}="{escape_attr(value)}"')
+            if _ATTR_SPECIAL.search(value):  # escape_attr's own test, without the call per value
+                value = escape_attr(value)
+            out.append(f' {key}="{value}"')
         return "".join(out)
+
+    def _protect_markup(self, text: str) -> str:
+        # Every tag TAG_RE matches (the escape \<< too) holds one of these: most texts have
+        # none, and then neither the origin nor the regex pass is needed (same text back).
+        if "<<" not in text and "<%" not in text and "<#" not in text:
+            return text
+        return self.tokens.protect(text, markup=True, origin=self._origin())
 
     def rich(self, html: str, as_written: bool = False) -> str:
         html = strip_controls(html)
-        return sanitize_rich_text(self.tokens.protect(html, markup=True, origin=self._origin()), as_written=as_written)
+        return sanitize_rich_text(self._protect_markup(html), as_written=as_written)
 
     def raw_html(self, html: str) -> str:
         html = strip_controls(html)
         if "<style" in html.lower():
             self.needs_inlining = True
-        return normalise_raw_html(self.tokens.protect(html, markup=True, origin=self._origin()))
+        return normalise_raw_html(self._protect_markup(html))
 
     def raw_mjml(self, mjml: str) -> str:
         mjml = strip_controls(mjml)
         if "<style" in mjml.lower() or "inline=" in mjml.lower():
             self.needs_inlining = True
-        out = self.tokens.protect(mjml, markup=True, origin=self._origin())
+        out = self._protect_markup(mjml)
         if self.design and self.node_id:
             out = _tag_for_canvas(out, f"mw-id-{self.node_id}")
         return out

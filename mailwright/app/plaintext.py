@@ -187,11 +187,9 @@ class _Writer:
         return self.lines
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _normal_style(style: str) -> str:
-    return _SPACES.sub("", style.lower())
+    # split() drops exactly what `\s` matches (str.isspace), at a fifth of a regex's cost.
+    return "".join(style.lower().split())
 
 
 def _style_hides(style: str) -> bool:
@@ -318,7 +316,7 @@ class _Walker:
     def run(self, root: etree._Element) -> list[str]:
         """Walk the tree; return the lines of text."""
         flagged = set(_FLAGGED(root))  # holding the proxies keeps `in` an identity test
-        kinds, hiding, rows = self.kinds, self.hiding, self.rows
+        kinds, hiding, rows, texts = self.kinds, self.hiding, self.rows, self.texts
         w = self.w  # the innermost writer; read again after _enter and _leave
         # lxml's iter() lists the nodes in document order from C, much faster than iterwalk's
         # (event, element) pairs. An element ends where a node that is not its descendant
@@ -401,8 +399,9 @@ class _Walker:
                     w.brk(n)
                 elif n > w.pending:
                     w.pending = n
-            if text:
-                self._text(text)
+            if text:  # self._text(text), its cached step inline
+                collapsed = texts.get(text)
+                w.text(self._collapse(text) if collapsed is None else collapsed)
         return self.writers[0].done()
 
     def _text(self, s: str) -> None:

@@ -142,8 +142,13 @@ def escape_attr(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+_EXACT_INT = 2**53  # ints a float holds exactly: the fast path below gives what float() would
+
+
 def px(value: float | int) -> str:
     """A CSS pixel length without a trailing `.0`."""
+    if value.__class__ is int and -_EXACT_INT < value < _EXACT_INT:  # the usual case (a bool goes on)
+        return f"{value}px"
     number = float(value)
     if number.is_integer():
         return f"{int(number)}px"
