@@ -285,22 +285,12 @@ def resolve_fields(fields: tuple[Field, ...], props: BaseModel | dict[str, Any],
     # The model's own field storage, not model_dump(): a dump per node was a tenth of a
     # large build (pydantic v2 keeps declared fields in __dict__, extras elsewhere).
     values = props if isinstance(props, dict) else props.__dict__
-    entry = _FIELD_PLANS.get(id(fields))
-    if entry is None or entry[0] is not fields:
-        # What each field needs, read off the Field objects once per tuple (they are constants):
-        # attribute reads per field and node were a third of this function.
-        plan = tuple((f.name, f.theme, f.default, f.item_fields if f.kind == "items" else None) for f in fields)
-        entry = _FIELD_PLANS[id(fields)] = (fields, plan)
     out: dict[str, Any] = {}
-    for name, theme_key, default, item_fields in entry[1]:
-        value = values.get(name)
+    for f in fields:
+        value = values.get(f.name)
         if value is None:
-            value = theme.get(theme_key) if theme_key else default
-        if item_fields is not None:
-            value = [resolve_fields(item_fields, item, theme) for item in (value or ())]
-        out[name] = value
+            value = theme.get(f.theme) if f.theme else f.default
+        if f.kind == "items":
+            value = [resolve_fields(f.item_fields, item, theme) for item in (value or ())]
+        out[f.name] = value
     return out
-
-
-# id(fields) -> (fields, plan); the tuple is kept so its id cannot be reused by another one.
-_FIELD_PLANS: dict[int, tuple[tuple[Field, ...], tuple[tuple[str, str | None, Any, Any], ...]]] = {}

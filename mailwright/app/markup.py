@@ -85,8 +85,11 @@ def _filter_css(style: str, allowed: set[str]) -> str:
     return ";".join(out)
 
 
+_HREF_SPACES = re.compile(r"[\x00-\x20]+")
+
+
 def _safe_href(href: str) -> str | None:
-    href = re.sub(r"[\x00-\x20]+", " ", href or "").strip()
+    href = _HREF_SPACES.sub(" ", href or "").strip()
     if not href or _BAD_SCHEME.match(href):
         return None
     return href

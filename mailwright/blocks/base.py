@@ -161,6 +161,9 @@ def pad(top: float, right: float | None = None, bottom: float | None = None, lef
     return " ".join(px(v) for v in parts)
 
 
+_NEEDS_QUOTES = re.compile(r"[^A-Za-z0-9-]")  # compiled once: font_stack runs per block
+
+
 def font_stack(stack: str) -> str:
     """Font family list with single-quoted names.
 
@@ -170,7 +173,7 @@ def font_stack(stack: str) -> str:
     parts = [p.strip().strip("'\"") for p in stack.split(",") if p.strip()]
     out = []
     for p in parts:
-        out.append(f"'{p}'" if re.search(r"[^A-Za-z0-9-]", p) else p)
+        out.append(f"'{p}'" if _NEEDS_QUOTES.search(p) else p)
     return ", ".join(out)
 
 
