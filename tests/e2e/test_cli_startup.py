@@ -24,15 +24,20 @@ except SystemExit as e:  # argparse's --version and --help exit
 heavy = {"pydantic", "jinja2", "premailer", "lxml", "mjml", "ssl", "PySide6", "cssutils"}
 ours = {"mailwright.app.inline", "mailwright.app.merge.render"}  # the CSS inliner, the merge renderer
 loaded = ({m.split(".")[0] for m in sys.modules} & heavy) | (set(sys.modules) & ours)
-print(json.dumps({"code": code, "loaded": sorted(loaded)}), file=sys.stderr)
+commands = sorted(m for m in sys.modules if m.startswith("mailwright.app.cli_"))  # the command modules
+print(json.dumps({"code": code, "loaded": sorted(loaded), "commands": commands}), file=sys.stderr)
 """
 
 
-def _loaded(*args: str) -> set[str]:
+def _report(*args: str) -> dict:
     proc = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, timeout=60, cwd=ROOT)
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     assert report["code"] in (0, None), proc.stderr
-    return set(report["loaded"])
+    return report
+
+
+def _loaded(*args: str) -> set[str]:
+    return set(_report(*args)["loaded"])
 
 
 def test_version_loads_no_model_compiler_or_network_stack() -> None:
@@ -52,3 +57,17 @@ def test_a_build_loads_neither_the_merge_renderer_nor_the_css_inliner(tmp_path: 
 def test_an_mjml_build_loads_neither_the_merge_renderer_nor_qt(tmp_path: Path) -> None:
     loaded = _loaded("build", str(EXAMPLES / "hello.mjml"), "-o", str(tmp_path / "out.html"))
     assert "jinja2" not in loaded and "PySide6" not in loaded and "ssl" not in loaded, loaded
+
+
+def test_a_command_imports_only_its_own_command_module(tmp_path: Path) -> None:
+    # `build` parses only its own arguments: check, preview, send, … stay unimported.
+    commands = _report("build", str(EXAMPLES / "newsletter.mwt"), "-o", str(tmp_path / "out.html"))["commands"]
+    assert set(commands) <= {"mailwright.app.cli_build_many"}, commands
+    assert _report("themes")["commands"] == []
+    # The top-level help still lists every command.
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailwright", "-h"], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert proc.returncode == 0, proc.stderr
+    for command in ("build", "check", "preview", "send", "inbox", "import", "export", "themes", "blocks", "dialects"):
+        assert f"    {command}" in proc.stdout, proc.stdout
