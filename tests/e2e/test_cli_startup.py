@@ -71,3 +71,29 @@ def test_a_command_imports_only_its_own_command_module(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     for command in ("build", "check", "preview", "send", "inbox", "import", "export", "themes", "blocks", "dialects"):
         assert f"    {command}" in proc.stdout, proc.stdout
+
+
+_EXIT_PROBE = """
+import atexit, gc, sys
+from mailwright.app.cli import main
+atexit.register(lambda: print("frozen", gc.get_freeze_count() > 0, file=sys.stderr))
+if sys.argv[1] == "in-process":
+    main(sys.argv[2:])
+else:
+    sys.argv = ["mailwright", *sys.argv[2:]]
+    main()
+"""
+
+
+def test_a_finished_command_leaves_its_objects_out_of_the_exit_collection(tmp_path: Path) -> None:
+    # The shutdown would walk every model and schema once more (~50 ms of a one-file build).
+    def frozen(how: str) -> str:
+        out = tmp_path / f"{how}.html"
+        args = [how, "build", str(EXAMPLES / "newsletter.mwt"), "-o", str(out)]
+        proc = subprocess.run([sys.executable, "-c", _EXIT_PROBE, *args], capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0 and out.stat().st_size > 10_000, proc.stderr
+        return proc.stderr.strip().splitlines()[-1]
+
+    assert frozen("program") == "frozen True"
+    # Called in-process (tests, other tools), main() leaves the collector alone.
+    assert frozen("in-process") == "frozen False"
