@@ -6,11 +6,18 @@ the theme's value". Unknown keys anywhere survive a load/save round trip (`extra
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Optional, Union
 
-from pydantic import (
+# Importing pydantic and building the models below make tens of thousands of objects that all
+# live on: the collector would walk them again and again meanwhile (~10 ms of a start). It is
+# off until the end of this module.
+_COLLECTING = gc.isenabled()
+gc.disable()
+
+from pydantic import (  # noqa: E402 - after the collector is paused
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -23,9 +30,9 @@ from pydantic import (
     model_validator,
 )
 
-from ..blocks import REGISTRY
-from ..blocks.base import BlockSpec, Field
-from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from ..blocks import REGISTRY  # noqa: E402
+from ..blocks.base import BlockSpec, Field  # noqa: E402
+from .layout_fields import COLUMN_FIELDS, ROW_FIELDS  # noqa: E402
 
 FORMAT: Final = "mailwright"
 CURRENT_VERSION = 1
@@ -264,6 +271,10 @@ class Document(Node):
             if node.id == node_id:
                 return node
         return None
+
+
+if _COLLECTING:
+    gc.enable()
 
 
 def new_id(doc: Document, prefix: str) -> str:

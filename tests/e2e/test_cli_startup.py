@@ -97,3 +97,19 @@ def test_a_finished_command_leaves_its_objects_out_of_the_exit_collection(tmp_pa
     assert frozen("program") == "frozen True"
     # Called in-process (tests, other tools), main() leaves the collector alone.
     assert frozen("in-process") == "frozen False"
+
+
+def test_building_the_document_models_runs_no_collection_and_leaves_the_collector_on() -> None:
+    # The models are tens of thousands of objects that all live on: collecting meanwhile is waste.
+    probe = (
+        "import gc, sys\n"
+        "import mailwright.blocks, mailwright.app.layout_fields\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
+        "import mailwright.app.document\n"
+        "print(len(runs), gc.isenabled())\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    runs, enabled = proc.stdout.split()
+    # A few may run while the module itself is read, before its first line (~50 ran before).
+    assert int(runs) <= 5 and enabled == "True", proc.stdout + proc.stderr
