@@ -6,6 +6,7 @@ the theme's value". Unknown keys anywhere survive a load/save round trip (`extra
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 from collections.abc import Iterator
@@ -63,21 +64,27 @@ class Props(BaseModel):
 
 
 def _annotation(f: Field) -> Any:
-    if f.kind in ("text", "multiline", "richtext", "code", "url", "image"):
-        return Annotated[str, PField(max_length=MAX_TEXT)]
-    if f.kind == "color":
-        return str
-    if f.kind == "bool":
-        return StrictBool
-    if f.kind == "choice":
-        return Literal[f.choices]
-    if f.kind == "number":
-        # int | float keeps a hand-written 50 as 50 in the file (no "50.0" diff noise).
-        base = int if f.integer else Union[StrictInt, float]
-        return Annotated[base, PField(ge=f.min, le=f.max)]
     if f.kind == "items":
         return list[props_model(f"Item_{f.name}", f.item_fields)]  # type: ignore[misc]  # a model made at run time
-    raise ValueError(f"unknown field kind {f.kind!r}")
+    return _plain_annotation(f.kind, f.choices, f.integer, f.min, f.max)
+
+
+@functools.lru_cache(maxsize=None)
+def _plain_annotation(kind: str, choices: tuple[str, ...], integer: bool, low: float | None, high: float | None) -> Any:
+    # Made once per distinct field shape (~20 for ~180 fields): typing objects are slow to make.
+    if kind in ("text", "multiline", "richtext", "code", "url", "image"):
+        return Annotated[str, PField(max_length=MAX_TEXT)]
+    if kind == "color":
+        return str
+    if kind == "bool":
+        return StrictBool
+    if kind == "choice":
+        return Literal[choices]
+    if kind == "number":
+        # int | float keeps a hand-written 50 as 50 in the file (no "50.0" diff noise).
+        base = int if integer else Union[StrictInt, float]
+        return Annotated[base, PField(ge=low, le=high)]
+    raise ValueError(f"unknown field kind {kind!r}")
 
 
 def _color_check(v: Any) -> Any:
