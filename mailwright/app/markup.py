@@ -10,7 +10,6 @@ import functools
 import re
 from typing import Callable
 
-import lxml.html
 from lxml import etree
 
 from ..blocks.base import escape_attr, escape_text
@@ -170,6 +169,8 @@ _FULL_PAGE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 
 
 def _html_fragment(html: str) -> etree._Element:
+    import lxml.html  # only for the rare fragments plain lxml cannot read (~3 ms of a start)
+
     return lxml.html.fragment_fromstring(html, create_parent="div", parser=lxml.html.HTMLParser(huge_tree=True))
 
 

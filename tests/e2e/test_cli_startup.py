@@ -22,7 +22,8 @@ try:
 except SystemExit as e:  # argparse's --version and --help exit
     code = e.code
 heavy = {"pydantic", "jinja2", "premailer", "lxml", "mjml", "ssl", "PySide6", "cssutils"}
-ours = {"mailwright.app.inline", "mailwright.app.merge.render"}  # the CSS inliner, the merge renderer
+# the CSS inliner, the merge renderer, lxml's HTML layer (plain lxml reads the rich text)
+ours = {"mailwright.app.inline", "mailwright.app.merge.render", "lxml.html"}
 loaded = ({m.split(".")[0] for m in sys.modules} & heavy) | (set(sys.modules) & ours)
 commands = sorted(m for m in sys.modules if m.startswith("mailwright.app.cli_"))  # the command modules
 print(json.dumps({"code": code, "loaded": sorted(loaded), "commands": commands}), file=sys.stderr)
@@ -52,6 +53,7 @@ def test_a_build_loads_neither_the_merge_renderer_nor_the_css_inliner(tmp_path: 
     assert "ssl" not in loaded and "PySide6" not in loaded, loaded
     # It has no CSS to inline: the inliner (and the logging it sets up) stays out too.
     assert "mailwright.app.inline" not in loaded and "mailwright.app.merge.render" not in loaded, loaded
+    assert "lxml.html" not in loaded, loaded
 
 
 def test_an_mjml_build_loads_neither_the_merge_renderer_nor_qt(tmp_path: Path) -> None:
