@@ -492,11 +492,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _before_exit() -> None:
     """A command is done and the process ends next: every object goes out of the collector's reach
     (gc.freeze), so that the interpreter's shutdown does not walk them all once more (the document
-    models and their schemas: ~50 ms, a sixth of a one-file build). Not for the editor (Qt's
-    objects are torn down at exit) nor for in-process calls (tests), which keep collecting."""
+    models and their schemas: ~50 ms, a sixth of a one-file build). Not once Qt is loaded (the
+    editor, preview: Qt's objects get their usual teardown) nor for in-process calls (tests)."""
     import gc
 
-    gc.freeze()
+    if "PySide6" not in sys.modules:
+        gc.freeze()
 
 
 def _run(args: argparse.Namespace) -> int:
