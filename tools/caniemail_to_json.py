@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive mailwright/app/checks/caniemail.json from the MIT-licensed npm package `caniemail`.
+"""Derive app/checks/caniemail.json from the MIT-licensed npm package `caniemail`.
 
 The package (shellscape/caniemail) bundles the caniemail.com dataset (hteumeuleu/caniemail) as
 `data/caniemail.json`. This script fetches the package tarball with `npm pack` into a temporary
@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = ROOT / "mailwright" / "app" / "checks" / "caniemail.json"
+DEFAULT_OUT = ROOT / "app" / "checks" / "caniemail.json"
 DATASET_URL = "https://www.caniemail.com/api/data.json"
 FEATURE_URL = "https://www.caniemail.com/features/{slug}/"
 

@@ -573,7 +573,7 @@ def test_css_support_ignores_mailwright_and_mjml_boilerplate():
 
 
 def test_caniemail_data_is_small_attributed_and_lazy():
-    path = ROOT / "mailwright" / "app" / "checks" / "caniemail.json"
+    path = ROOT / "app" / "checks" / "caniemail.json"
     assert path.stat().st_size < 400 * 1024
     data = load_caniemail()
     assert data["source"]["package"] == "caniemail" and data["source"]["license"] == "MIT"
@@ -581,7 +581,7 @@ def test_caniemail_data_is_small_attributed_and_lazy():
     feature = data["features"]["css-border-radius"]
     assert feature["support"]["outlook.windows"].split()[0] == "n"
     assert set(v.split()[0] for f in data["features"].values() for v in f["support"].values()) <= {"y", "n", "a"}
-    licence = (ROOT / "mailwright" / "app" / "checks" / "CANIEMAIL_LICENSE.md").read_text(encoding="utf-8")
+    licence = (ROOT / "app" / "checks" / "CANIEMAIL_LICENSE.md").read_text(encoding="utf-8")
     assert "MIT" in licence and "caniemail" in licence
     assert '"mailwright.app.checks" = ["*.json", "*.md"]' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
 

@@ -20,4 +20,5 @@ def test_ci_runs_make_lint_before_make_test_and_still_installs_xvfb() -> None:
 def test_make_lint_runs_ruff_and_mypy() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\nlint:", 1)[1].split("\n\n", 1)[0]
-    assert "ruff check mailwright" in recipe and "mypy" in recipe
+    assert "ruff check mailwright app widgets blocks themes" in recipe and "ruff format --check" in recipe
+    assert "tools/typecheck.py" in recipe  # mypy, on the package laid out as installed

@@ -42,7 +42,7 @@ from .workspace import Workspace
 
 GMAIL_CLIP = 102 * 1024
 CLIP_MIME = "application/x-mailwright-nodes+json"
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def _lazy(module: str):

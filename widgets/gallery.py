@@ -98,7 +98,7 @@ class StarterGallery(QDialog):
         self.setWindowTitle("New email")
         self.resize(860, 620)
         self.chosen: Path | None = None
-        self.examples_dir = Path(examples_dir) if examples_dir else Path(__file__).resolve().parents[2] / "examples"
+        self.examples_dir = Path(examples_dir) if examples_dir else Path(__file__).resolve().parents[1] / "examples"
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Start from a blank email or from one of the starters:", self))
