@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from urllib.request import url2pathname
-from .local_files import Refusal, check_local_image
+from .build.local_files import Refusal, check_local_image
 from .messages import ShortMessage
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
@@ -238,10 +238,10 @@ def export_bundle(
     utm: Mapping[str, str] | None = None,
 ) -> BundleReport:
     """Build `src_path` (.mwt or .mjml) and write the bundle zip atomically to `out_zip`."""
-    from .atomic import SaveError, atomic_write_bytes
-    from .pipeline import build_document, build_mjml_text
-    from .plaintext import html_to_text
-    from .storage import loads_document, read_text_capped
+    from .document.atomic import SaveError, atomic_write_bytes
+    from .build.pipeline import build_document, build_mjml_text
+    from .build.plaintext import html_to_text
+    from .document.storage import loads_document, read_text_capped
 
     src, out = Path(src_path), Path(out_zip)
     suffix = src.suffix.lower()
@@ -275,7 +275,7 @@ def export_bundle(
         )
     html, text, subject, preheader = result.html, result.text, result.subject, result.preheader
     if esp:
-        from .personalise import export_for_esp
+        from .build.personalise import export_for_esp
 
         exported = export_for_esp(result, esp, field_map or {})
         html, text, subject, preheader = exported.html, exported.text, exported.subject, exported.preheader

@@ -69,11 +69,11 @@ class _CurrentStderr(logging.StreamHandler):
 def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = False) -> logging.Logger:
     """The `mailwright` logger, writing to the log file and (verbose/debug) to stderr. Idempotent.
 
-    Redaction: a secret is only known once app/secrets.py made it, and that module installs the
+    Redaction: a secret is only known once app/send/secrets.py made it, and that module installs the
     redaction itself (send, the editor's send dialog); `redact=True` (the editor) installs it now.
     """
-    if redact or "mailwright.app.secrets" in sys.modules:
-        from .secrets import install_log_redaction
+    if redact or "mailwright.app.send.secrets" in sys.modules:
+        from .send.secrets import install_log_redaction
 
         install_log_redaction()
     logger = logging.getLogger("mailwright")

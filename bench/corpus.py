@@ -157,7 +157,7 @@ def _tags_equal(a: str, b: str) -> bool:
 def measure(path: Path, node: dict[str, Any] | None, diffs: list[str]) -> dict[str, Any]:
     """The figures for one template; `node` is node mjml's result for it (None: not run)."""
     from mailwright.app.importer import import_report
-    from mailwright.app.pipeline import BuildError, build_document, build_file
+    from mailwright.app.build.pipeline import BuildError, build_document, build_file
 
     res: dict[str, Any] = {"builds": False, "build_error": None}
     html = None

@@ -60,8 +60,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])  # noqa: F841 (kept alive for the run)
-    from mailwright.app.commands import SetProp
-    from mailwright.app.session import Session
+    from mailwright.app.document.commands import SetProp
+    from mailwright.app.document.session import Session
     from mailwright.widgets.main_window import MainWindow
 
     if args.debounce_ms is not None:

@@ -166,7 +166,7 @@ def starters() -> list[Path]:
 def generated_document(rows: int):
     """A document of `rows` rows: the newsletter starter's rows repeated, with fresh ids and
     every copy's texts made distinct (so no copy is a repeat of another to any cache)."""
-    from mailwright.app.storage import loads_document
+    from mailwright.app.document.storage import loads_document
 
     data = json.loads((EXAMPLES / "newsletter.mwt").read_text(encoding="utf-8"))
     base = data["rows"]
@@ -299,10 +299,10 @@ def node_compile_times(modules: Path, files: list[Path], runs: dict[Path, int], 
 def bench_compile(quick: bool, tmp: Path) -> dict[str, Any]:
     from mjml import mjml2html
 
-    from mailwright.app.mjml_render import document_to_mjml
-    from mailwright.app.pipeline import build_document, build_mjml_text, clear_caches
-    from mailwright.app.storage import load_document
-    from mailwright.app.tokens import TokenTable, choose_prefix
+    from mailwright.app.build.mjml_render import document_to_mjml
+    from mailwright.app.build.pipeline import build_document, build_mjml_text, clear_caches
+    from mailwright.app.document.storage import load_document
+    from mailwright.app.build.tokens import TokenTable, choose_prefix
 
     # name, Mailwright document -> final HTML, mjml-python alone on the same MJML, MJML file for node, runs
     inputs: list[tuple[str, Callable[[], Any], Callable[[], Any], Path, int]] = []
@@ -438,9 +438,9 @@ def bench_pipeline(quick: bool) -> dict[str, Any]:
     same MJML, both timed in the same loop (interleaved, so load on the machine hits both)."""
     from mjml import mjml2html
 
-    from mailwright.app.mjml_render import document_to_mjml
-    from mailwright.app.pipeline import build_document, clear_caches
-    from mailwright.app.storage import load_document
+    from mailwright.app.build.mjml_render import document_to_mjml
+    from mailwright.app.build.pipeline import build_document, clear_caches
+    from mailwright.app.document.storage import load_document
 
     docs = [(p.name, load_document(p)) for p in starters()]
     docs.append(("generated-200-rows", generated_document(200)))
@@ -520,8 +520,8 @@ def bench_cli_start(quick: bool, tmp: Path) -> dict[str, Any]:
 def bench_edit_200_rows(quick: bool) -> dict[str, Any]:
     """What the editor does after typing in one text of a 200-row document: rebuild it all,
     with what earlier builds cached still there (the full build, and the canvas' build)."""
-    from mailwright.app.pipeline import build_document
-    from mailwright.app.storage import loads_document
+    from mailwright.app.build.pipeline import build_document
+    from mailwright.app.document.storage import loads_document
 
     data = json.loads(generated_document(200).model_dump_json())
     block = next(
@@ -551,9 +551,9 @@ INLINE_CSS = (
 
 
 def bench_export_inline(quick: bool) -> dict[str, Any]:
-    from mailwright.app.mjml_render import document_to_mjml
-    from mailwright.app.pipeline import build_document
-    from mailwright.app.storage import load_document
+    from mailwright.app.build.mjml_render import document_to_mjml
+    from mailwright.app.build.pipeline import build_document
+    from mailwright.app.document.storage import load_document
 
     doc = load_document(EXAMPLES / PREVIEW_STARTER)
     doc.settings.inline_css = INLINE_CSS
@@ -636,10 +636,10 @@ def bench_preview(quick: bool) -> dict[str, Any]:
 
 def bench_batch(quick: bool) -> dict[str, Any]:
     from mailwright.app.merge import CompiledTemplate, parse
-    from mailwright.app.personalise import CompiledEmail
-    from mailwright.app.pipeline import build_document, compile_mjml, ensure_alt
-    from mailwright.app.plaintext import html_to_text
-    from mailwright.app.storage import load_document
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.build.pipeline import build_document, compile_mjml, ensure_alt
+    from mailwright.app.build.plaintext import html_to_text
+    from mailwright.app.document.storage import load_document
 
     path = EXAMPLES / BATCH_STARTER
     result = build_document(load_document(path), source=str(path))
@@ -814,12 +814,12 @@ def bench_rss(quick: bool, tmp: Path) -> dict[str, Any]:
 
 
 def bench_send(quick: bool, tmp: Path) -> dict[str, Any]:
-    from mailwright.app import sending
-    from mailwright.app.inbox import Inbox
-    from mailwright.app.personalise import CompiledEmail
-    from mailwright.app.pipeline import build_document
-    from mailwright.app.profiles import local_inbox_profile
-    from mailwright.app.storage import load_document
+    from mailwright.app.send import sending
+    from mailwright.app.send.inbox import Inbox
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.build.pipeline import build_document
+    from mailwright.app.send.profiles import local_inbox_profile
+    from mailwright.app.document.storage import load_document
 
     path = EXAMPLES / BATCH_STARTER
     compiled = CompiledEmail(build_document(load_document(path), source=str(path)))

@@ -89,7 +89,7 @@ class BlockData:
 
 
 class Ctx(Protocol):
-    """The part of the render context blocks use (implemented in app/mjml_render.py)."""
+    """The part of the render context blocks use (implemented in app/build/mjml_render.py)."""
 
     theme: Any
     column_width: float  # usable width of the current column, in px

@@ -16,10 +16,10 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mailwright.app.document import Document  # noqa: E402
-from mailwright.app.layout_fields import COLUMN_FIELDS, ROW_FIELDS  # noqa: E402
-from mailwright.app.storage import dumps_document  # noqa: E402
-from mailwright.app.atomic import atomic_write_text  # noqa: E402
+from mailwright.app.document.model import Document  # noqa: E402
+from mailwright.app.document.layout_fields import COLUMN_FIELDS, ROW_FIELDS  # noqa: E402
+from mailwright.app.document.storage import dumps_document  # noqa: E402
+from mailwright.app.document.atomic import atomic_write_text  # noqa: E402
 from mailwright.blocks import REGISTRY  # noqa: E402
 from mailwright.themes import load_theme  # noqa: E402
 

@@ -84,7 +84,7 @@ def editor_settings():
     (MAILWRIGHT_CONFIG_DIR for tests), not Qt's own per-platform place."""
     from PySide6.QtCore import QSettings
 
-    from ..app.profiles import config_dir
+    from ..app.send.profiles import config_dir
 
     return QSettings(str(config_dir() / "editor.ini"), QSettings.Format.IniFormat)
 

@@ -5,7 +5,7 @@ Hit-testing runs in QtWebEngine's ApplicationWorld (page JavaScript stays off an
 it): `document.elementFromPoint` finds the element under the pointer and the `mw-id-<id>`
 classes of the design build name the block, column and row. Mouse and drag events arrive at
 the view's internal render widget, so an event filter there turns them into selection and
-drops. Decisions (what a drop does) live in app/drop.py.
+drops. Decisions (what a drop does) live in app/document/drop.py.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from PySide6.QtGui import QColor, QCursor, QDrag, QFont, QGuiApplication, QPaint
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
-from ..app.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
-from ..app.remote_images import RemoteImages, bar_text, remote_images
+from ..app.document.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
+from ..app.build.remote_images import RemoteImages, bar_text, remote_images
 from ..blocks.image import PLACEHOLDER as IMAGE_STAND_IN
 from .canvas_text import EDITABLE, EXEC_JS, POLL_MS, READ_JS, SAVE_RANGE_JS, START_JS, tag_html
 from .email_view import EmailView
@@ -557,7 +557,7 @@ class Canvas(QWidget):
         doc = self.doc_provider() if self.doc_provider else None
         if doc is None:
             return node_id
-        from ..app.commands import CommandError, locate
+        from ..app.document.commands import CommandError, locate
 
         try:
             loc = locate(doc, node_id)
@@ -769,7 +769,7 @@ class Canvas(QWidget):
     def _report(self, node_id: str, spec: tuple[str, str, bool], data: dict) -> None:
         prop, _, rich = spec
         if rich:
-            from ..app.richtext_clean import clean_rich_html
+            from ..app.build.richtext_clean import clean_rich_html
 
             value = clean_rich_html(str(data.get("html", "")), link_color=None)
         else:
@@ -779,7 +779,7 @@ class Canvas(QWidget):
         if value == self._edit_value:
             return
         self._edit_value = value
-        from ..app.commands import SetProp
+        from ..app.document.commands import SetProp
 
         self.commandRequested.emit(SetProp(node_id, prop, value, "Edit text on the canvas"))
 
@@ -895,7 +895,7 @@ class Canvas(QWidget):
         doc = self.doc_provider() if self.doc_provider else None
         if doc is None or self.selection is None:
             return
-        from ..app.commands import node_kind
+        from ..app.document.commands import node_kind
 
         kind = node_kind(doc, self.selection)
         if kind == "column":

@@ -5,7 +5,7 @@ contenteditable from QtWebEngine's isolated world: page JavaScript stays off, an
 the browser's own. Merge tags become non-editable tokens, so a tag is deleted, moved or kept
 as one piece. While the edit lasts the canvas polls the text and reports it (the inspector
 follows); each report is a mergeable SetProp, and Esc or a click outside ends the edit, so
-the whole edit is one undo step. Rich text goes through app/richtext_clean.py.
+the whole edit is one undo step. Rich text goes through app/build/richtext_clean.py.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ _headless = False  # --screenshot: nobody could answer a dialog; say it on stder
 def show_crash(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
     global _showing
     from ..app.logs import log_file
-    from ..app.secrets import redact
+    from ..app.send.secrets import redact
 
     logging.getLogger("mailwright.editor").error("uncaught exception", exc_info=(kind, error, tb))
     if issubclass(kind, KeyboardInterrupt):

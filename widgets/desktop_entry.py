@@ -54,7 +54,7 @@ def install_desktop_entry() -> int:
     base = data_home()
     entry = base / "applications" / "mailwright.desktop"
     icon = base / "icons" / "hicolor" / "scalable" / "apps" / "mailwright.svg"
-    from ..app.atomic import SaveError, atomic_write_text
+    from ..app.document.atomic import SaveError, atomic_write_text
 
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)

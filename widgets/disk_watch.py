@@ -67,7 +67,7 @@ class DiskWatch(QObject):
         if not session.path.exists() or not session.changed_on_disk():
             self.bar.hide()
             return
-        from ..app.session import disk_state
+        from ..app.document.session import disk_state
 
         state = disk_state(session.path)
         if state == self._ignored:
@@ -92,7 +92,7 @@ class DiskWatch(QObject):
         self.window.statusBar().showMessage(f"Reloaded {session.path.name}: it was changed on disk", 6000)
 
     def keep(self) -> None:
-        from ..app.session import disk_state
+        from ..app.document.session import disk_state
 
         session = self.window.session
         self._ignored = disk_state(session.path) if session and session.path else None

@@ -33,7 +33,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
 from ..app.export import MAX_ASSET_BYTES
-from ..app.local_files import LocalImage, check_local_image
+from ..app.build.local_files import LocalImage, check_local_image
 
 SCHEME = b"mwemail"
 _registered = False
@@ -71,7 +71,7 @@ def with_csp(html: str, remote_images: bool, hosts: frozenset[str] = frozenset()
 class _Store(QWebEngineUrlSchemeHandler):
     """Serves documents by key from memory, and the local images their document references
     (`assets/hero.png` resolves to mwemail://KEY/assets/hero.png): only from the document's
-    folder, by the rules `send` and `export --bundle` use (app/local_files.py)."""
+    folder, by the rules `send` and `export --bundle` use (app/build/local_files.py)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

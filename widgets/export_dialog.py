@@ -137,7 +137,7 @@ class ExportDialog(QDialog):
 
     def export(self, kind: str, target: str | None = None) -> str:
         """Export; `target` skips the file dialog (tests). Returns what was written (path or "clipboard")."""
-        from ..app.pipeline import build_document
+        from ..app.build.pipeline import build_document
 
         session = self.window_.session
         stem = Path(session.name).stem
@@ -168,7 +168,7 @@ class ExportDialog(QDialog):
         if kind == "mjml":
             text, ext, flt = result.mjml, "mjml", "MJML (*.mjml)"
         elif kind == "esp":
-            from ..app.personalise import export_for_esp
+            from ..app.build.personalise import export_for_esp
 
             if self.dialect.currentText() == KEEP_TAGS:
                 raise ValueError("Choose the ESP to export for")
@@ -184,7 +184,7 @@ class ExportDialog(QDialog):
         out = target or QFileDialog.getSaveFileName(self, "Export", str(base / f"{stem}{suffix}.{ext}"), flt)[0]
         if not out:
             return ""
-        from ..app.atomic import atomic_write_text
+        from ..app.document.atomic import atomic_write_text
         from ..app.outputs import check_outputs
 
         # The file dialog's "Replace?" does not say that the file is the template itself.

@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app.commands import Batch, SetDocField, split_widths
+from ..app.document.commands import Batch, SetDocField, split_widths
 from ..app.merge import MergeSyntaxError, parse_expression, parse_repeat
 from ..blocks.base import Field
 
@@ -580,9 +580,9 @@ def _format_action(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _qt_to_stored(qt_html: str, link_color: str | None = None) -> str:
-    """QTextEdit.toHtml() to the document's compact rich text (app/richtext_clean.py)."""
+    """QTextEdit.toHtml() to the document's compact rich text (app/build/richtext_clean.py)."""
     try:
-        from ..app.richtext_clean import clean_rich_html
+        from ..app.build.richtext_clean import clean_rich_html
     except ImportError:
         match = re.search(r"<body[^>]*>(.*)</body>", qt_html, re.S | re.I)
         return (match.group(1) if match else qt_html).strip()
@@ -596,7 +596,7 @@ def _qt_to_stored(qt_html: str, link_color: str | None = None) -> str:
 
 def _stored_to_qt(html: str) -> str:
     try:
-        from ..app.richtext_clean import rich_to_qt
+        from ..app.build.richtext_clean import rich_to_qt
     except ImportError:
         return html
     return rich_to_qt(html)

@@ -65,7 +65,7 @@ def _uniform(image: QImage) -> bool:
 
 def _subject(path: Path) -> str:
     try:
-        from ..app.storage import load_document
+        from ..app.document.storage import load_document
 
         return load_document(path).subject.strip() or path.stem.replace("_", " ").capitalize()
     except Exception:  # noqa: BLE001 - a broken starter still shows, by its file name
@@ -204,7 +204,7 @@ class StarterGallery(QDialog):
         while self._queue:
             item, path = self._queue.pop(0)
             try:
-                from ..app.pipeline import build_file
+                from ..app.build.pipeline import build_file
 
                 html = build_file(path).html
             except Exception:  # noqa: BLE001 - a starter that does not build keeps its placeholder

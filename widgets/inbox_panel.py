@@ -1,6 +1,6 @@
 """The Inbox dock: the built-in test inbox, started with the editor, and what it received.
 
-`install(window)` starts an :class:`~mailwright.app.inbox.Inbox` on 127.0.0.1 (a free port,
+`install(window)` starts an :class:`~mailwright.app.send.inbox.Inbox` on 127.0.0.1 (a free port,
 messages stored in the user data folder; ``MAILWRIGHT_DATA_DIR`` overrides it), owned by the
 window and stopped when the window is destroyed or the application quits, and puts an
 :class:`InboxPanel` into the window's "dock-inbox" dock.
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from .docks import put_in_dock
-from ..app.inbox import Inbox, InboxError, InboxMessage, MessageTooDeep, default_store
+from ..app.send.inbox import Inbox, InboxError, InboxMessage, MessageTooDeep, default_store
 
 log = logging.getLogger(__name__)
 

@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app.commands import Command, SetDocField, SetNodeAttr, SetProp, locate, node_kind, set_columns
-from ..app.document import resolve_fields
-from ..app.layout_fields import COLUMN_FIELDS, ROW_FIELDS
-from ..app.mjml_render import resolved_theme
+from ..app.document.commands import Command, SetDocField, SetNodeAttr, SetProp, locate, node_kind, set_columns
+from ..app.document.model import resolve_fields
+from ..app.document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from ..app.build.mjml_render import resolved_theme
 from ..blocks import REGISTRY
 from ..blocks.base import Field
-from ..app.theme_reset import hand_set_styles, reset_to_theme
+from ..app.document.theme_reset import hand_set_styles, reset_to_theme
 from ..themes import OVERRIDES, available_themes, display_name
 from .field_editors import (
     BoolEditor,

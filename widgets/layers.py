@@ -12,7 +12,7 @@ import re
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
 
-from ..app.drop import DropTarget, Payload
+from ..app.document.drop import DropTarget, Payload
 from ..blocks import REGISTRY
 from .icons import icon
 

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app.commands import Change, CommandError, RemoveNode, node_kind
-from ..app.autosave import Autosaver
-from ..app.drop import DropTarget, Payload, drop_command, drop_target
-from ..app.selection import move_command, parent_of, step
-from ..app.session import ExternalChange, Session
-from ..app.storage import DocumentError
+from ..app.document.commands import Change, CommandError, RemoveNode, node_kind
+from ..app.document.autosave import Autosaver
+from ..app.document.drop import DropTarget, Payload, drop_command, drop_target
+from ..app.document.selection import move_command, parent_of, step
+from ..app.document.session import ExternalChange, Session
+from ..app.document.storage import DocumentError
 from ..blocks import REGISTRY
 from ..themes import available_themes, display_name
 from .canvas import Canvas
@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
         target = None
         if self.selection:
             kind = node_kind(doc, self.selection)
-            from ..app.commands import locate
+            from ..app.document.commands import locate
 
             loc = locate(doc, self.selection)
             if payload.row_level:  # layouts and heroes go after the selected row
@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
             self.session.history.redo()
 
     def _set_theme(self, name: str) -> None:
-        from ..app.commands import SetDocField
+        from ..app.document.commands import SetDocField
 
         if self.session and name != self.session.doc.settings.theme:
             self.push(SetDocField("settings.theme", name, f"Switch theme to {display_name(name)}"))

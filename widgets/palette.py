@@ -1,7 +1,7 @@
 """The block palette: layouts, blocks by category and saved blocks; searchable; a drag source.
 
 Double-click (or Enter) asks to add the item to the selected column; dragging carries a
-drop payload (app/drop.py) to the canvas.
+drop payload (app/document/drop.py) to the canvas.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import cast
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from ..app.drop import LAYOUTS, Payload
+from ..app.document.drop import LAYOUTS, Payload
 from ..blocks import REGISTRY
 from .canvas import MIME_PAYLOAD
 from .icons import icon

@@ -9,7 +9,7 @@ images off. Zoom to fit scales the frames (QWebEngine zoom factor) while the CSS
 exact. Remote images stay off unless the user turns them on (https only).
 
 Everything shown comes from the export build of the document personalised for the chosen
-recipient (widgets/preview_state.py); the HTML variants are made by app/preview_html.py.
+recipient (widgets/preview_state.py); the HTML variants are made by app/build/preview_html.py.
 
 A frame loads a page for its first email and for a variant change (scheme, images, remote
 images). After that an edit, another recipient or sender replaces the shown document's content
@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..app.merge.dialects import DIALECTS, get_dialect
-from ..app.preview_html import SCHEME_LABELS, SCHEMES, Scheme, has_dark_styles, preview_html, snippet
+from ..app.build.preview_html import SCHEME_LABELS, SCHEMES, Scheme, has_dark_styles, preview_html, snippet
 from .email_view import EmailView
 from .preview_recipients import RecipientStepper
 from .preview_state import PreviewState, state_for
@@ -575,7 +575,7 @@ class PreviewWorkspace(QWidget):
     def _auto_dark(self) -> Scheme:
         """The dark variant worth showing: the email's own dark styles if it has some, else the
         forced inversion most phone apps apply."""
-        from ..app.preview_html import dark_variant
+        from ..app.build.preview_html import dark_variant
 
         result = self.state.result
         return dark_variant(result.html) if result is not None else "forced"

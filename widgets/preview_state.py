@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ..app.pipeline import BuildError, BuildResult
+from ..app.build.pipeline import BuildError, BuildResult
 
 
 class PreviewState(QObject):
@@ -52,7 +52,7 @@ class PreviewState(QObject):
     # --- inputs -------------------------------------------------------------------------------
     def set_result(self, result: BuildResult) -> None:
         """Use this build (tests and callers that already built)."""
-        from ..app.personalise import CompiledEmail
+        from ..app.build.personalise import CompiledEmail
 
         try:
             compiled = CompiledEmail(result)
@@ -133,7 +133,7 @@ class PreviewState(QObject):
         revision, kind, text, source = self._pending
         self._pending = None
         if self._in_process:
-            from ..app.preview_html import build_preview_job
+            from ..app.build.preview_html import build_preview_job
 
             try:
                 result = build_preview_job(kind, text, source)
@@ -153,7 +153,7 @@ class PreviewState(QObject):
     def _make_worker(self):
         """A lane in the window's compile worker process (one process for every background
         build), or a worker of our own when there is no window compiler."""
-        job = "mailwright.app.preview_html:build_preview_job"
+        job = "mailwright.app.build.preview_html:build_preview_job"
         lane = getattr(getattr(self.parent(), "compiler", None), "lane", None)
         if lane is not None:
             return lane(job, priority=5)

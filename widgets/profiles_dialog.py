@@ -1,6 +1,6 @@
 """SMTP profiles: list, add from an ESP preset or a custom server, edit, test, delete.
 
-Profiles live in ``profiles.json`` in the user config folder (app/profiles.py), never with a
+Profiles live in ``profiles.json`` in the user config folder (app/send/profiles.py), never with a
 password: the password field goes to the OS keyring (one entry per profile), or, when there
 is no keyring, into this run's memory, and the dialog says why (hardening.md §6). Keyring
 calls and "Test connection" run off the UI thread (a locked keyring or a silent server must
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app.profiles import LOCAL_INBOX, PRESETS, SECURITY, SECURITY_LABELS, Profile, ProfileError, ProfileStore
-from ..app.secrets import PasswordStore, Secret
+from ..app.send.profiles import LOCAL_INBOX, PRESETS, SECURITY, SECURITY_LABELS, Profile, ProfileError, ProfileStore
+from ..app.send.secrets import PasswordStore, Secret
 from .send_support import Task, password_store, run_in_thread
 
 __all__ = ["ProfilesDialog", "open_profiles_dialog", "step_line"]
@@ -562,7 +562,7 @@ class ProfilesDialog(QDialog):
         profile = self.validate()
         if profile is None or self.testing:
             return False
-        from ..app.sending import test_connection
+        from ..app.send.sending import test_connection
 
         typed = self.password_edit.text()
         secret = Secret(typed) if typed else None

@@ -55,7 +55,7 @@ class RowProblem:
 
 def check_rows(compiled, rows, progress=None, cancelled=None) -> tuple[list[RowProblem], int]:
     """Render every row (no Qt; runs in a worker thread): (problems, rows checked)."""
-    from ..app.pipeline import BuildError
+    from ..app.build.pipeline import BuildError
 
     problems: list[RowProblem] = []
     total = len(rows)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 def offer_recovery(window) -> None:
     try:
-        from ..app.autosave import find_orphans
+        from ..app.document.autosave import find_orphans
     except ImportError:
         return
     try:
@@ -40,7 +40,7 @@ def offer_recovery(window) -> None:
             window.set_session(session)
             try:
                 # Keep the same autosave file, now owned by this process (no second offer).
-                from ..app.autosave import Autosaver
+                from ..app.document.autosave import Autosaver
 
                 window._autosaver = Autosaver.adopt(orphan)
             except Exception:  # noqa: BLE001

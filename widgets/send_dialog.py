@@ -5,7 +5,7 @@ inbox" profile is always first and the default, so a test send needs no setup; a
 to it the Inbox dock is raised and shows the message.
 
 Everything slow runs on a background thread: building and personalising the email, the
-keyring, and the SMTP conversation (app/sending.py: timeouts, deadline, verified TLS,
+keyring, and the SMTP conversation (app/send/sending.py: timeouts, deadline, verified TLS,
 per-recipient results). Progress and results arrive through queued signals; Cancel sets the
 send's cancel event, which closes the connection at once, even on a server that never answers.
 """
@@ -38,14 +38,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app.addresses import AddressError, parse_address, parse_addresses
-from ..app.profiles import LOCAL_INBOX, Profile, ProfileError, ProfileStore, local_inbox_profile
-from ..app.secrets import PasswordStore, Secret
+from ..app.send.addresses import AddressError, parse_address, parse_addresses
+from ..app.send.profiles import LOCAL_INBOX, Profile, ProfileError, ProfileStore, local_inbox_profile
+from ..app.send.secrets import PasswordStore, Secret
 from .send_support import Task, password_store, run_in_thread, split_addresses
 
 if TYPE_CHECKING:  # imported when a send needs them: the dialog opens without them
     from ..app.recipients import Recipients
-    from ..app.sending import SendReport
+    from ..app.send.sending import SendReport
 
 log = logging.getLogger(__name__)
 
@@ -694,9 +694,9 @@ class SendDialog(QDialog):
         timeout = 10.0 if local else 30.0
 
         def work():
-            from ..app.personalise import CompiledEmail
-            from ..app.preview_html import build_preview_job
-            from ..app.sending import build_message, send_messages
+            from ..app.build.personalise import CompiledEmail
+            from ..app.build.preview_html import build_preview_job
+            from ..app.send.sending import build_message, send_messages
 
             notes: list[str] = []
             if store and password is not None:
@@ -726,7 +726,7 @@ class SendDialog(QDialog):
                     )
                 )
             if cancel.is_set():
-                from ..app.sending import SendReport
+                from ..app.send.sending import SendReport
 
                 return SendReport(error="cancelled", cancelled=True, server=profile.address), notes
             bridge.stage.emit(f"Connecting to {profile.address}…")
@@ -836,7 +836,7 @@ class SendDialog(QDialog):
         self.finishedSending.emit(report)
 
     def _failed(self, profile: Profile, message: str) -> None:
-        from ..app.sending import SendReport
+        from ..app.send.sending import SendReport
 
         self._cancel = None
         self._task = None

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from ..app.secrets import PasswordStore
+from ..app.send.secrets import PasswordStore
 
 log = logging.getLogger(__name__)
 

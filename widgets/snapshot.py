@@ -1,6 +1,6 @@
 """A full-height PNG of an email at an exact CSS width, through the hardened email view.
 
-Used by `mailwright preview` (app/cli_preview.py imports this lazily) and by tests. The view
+Used by `mailwright preview` (app/cli/preview.py imports this lazily) and by tests. The view
 runs no page JavaScript and blocks every request but its own document; the page height is
 measured by a script in the ApplicationWorld, which page content cannot reach.
 """
@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..app.preview_html import Scheme, preview_html
+from ..app.build.preview_html import Scheme, preview_html
 
 MAX_HEIGHT = 20_000
 HEIGHT_JS = (
@@ -318,7 +318,7 @@ def snapshot_png(
         buffer.close()
         png = bytes(data.data())  # the stubs allow a memoryview; PySide6 gives bytes
         del app
-    from ..app.atomic import atomic_write_bytes
+    from ..app.document.atomic import atomic_write_bytes
 
     atomic_write_bytes(out_path, png, backup=False)
     return info

@@ -3,7 +3,7 @@
 A theme restyles only what the document does not set by hand, so colours chosen for the old
 theme can clash with the new one. Right after a theme change this bar counts the blocks whose
 text falls under WCAG AA contrast and offers one click (one command, one undo step) resetting
-the hand-set colours that cause it (app/theme_reset.py finds them; this bar only shows them).
+the hand-set colours that cause it (app/document/theme_reset.py finds them; this bar only shows them).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from ..app.theme_reset import ClashFix, clash_fix
+from ..app.document.theme_reset import ClashFix, clash_fix
 from ..themes import display_name
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..document import Document
-from ..pipeline import BuildError, BuildResult
+from ..document.model import Document
+from ..build.pipeline import BuildError, BuildResult
 from .context import CheckContext, is_design_html, production_bytes
 from .model import CODES, SEVERITIES, CheckReport, Finding, sort_findings
 
@@ -74,7 +74,7 @@ def run_checks(
         if is_design_html(result.html) or doc is None:
             mapped = result
         else:
-            from ..pipeline import build_document
+            from ..build.pipeline import build_document
 
             try:
                 mapped = build_document(doc, source=result.source or source, design=True)
@@ -138,7 +138,7 @@ def check_document(
 
     Raises BuildError only for input that cannot be built at all (e.g. raw MJML that MJML rejects).
     """
-    from ..pipeline import build_document
+    from ..build.pipeline import build_document
     from .merge import collect_merge_errors
 
     merge_findings, fixed = collect_merge_errors(doc, source)
@@ -175,7 +175,7 @@ def check_mjml_text(
     esp: str | None = None,
 ) -> CheckReport:
     """Check an MJML source (locations are "html": there are no block ids to point to)."""
-    from ..pipeline import build_mjml_text
+    from ..build.pipeline import build_mjml_text
     from .merge import collect_mjml_errors
 
     if text.startswith("\ufeff"):
@@ -196,7 +196,7 @@ def check_mjml_text(
 
 def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = None) -> CheckReport:
     """Check a `.mwt` document or an `.mjml` file. DocumentError/BuildError: it cannot be read or built."""
-    from ..storage import load_document, read_text_capped
+    from ..document.storage import load_document, read_text_capped
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
@@ -206,7 +206,7 @@ def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = No
 
 def check_job(document_json: str, source: str = "<document>") -> list[dict[str, str]]:
     """Entry point for the editor's worker process: document JSON in, findings as dicts out."""
-    from ..storage import loads_document
+    from ..document.storage import loads_document
 
     report = check_document(loads_document(document_json, source), source=source)
     return [

@@ -15,9 +15,9 @@ from typing import Any, Iterator
 
 from lxml import html as lxml_html
 
-from ..document import Document
-from ..pipeline import BuildResult
-from ..tokens import TAG_RE, TokenTable
+from ..document.model import Document
+from ..build.pipeline import BuildResult
+from ..build.tokens import TAG_RE, TokenTable
 
 _ID_CLASS = re.compile(r"(?:^|\s)mw-id-([A-Za-z][A-Za-z0-9_-]{0,31}?)(?=\s|$)")
 # MJML appends "-outlook" to the last class of the Outlook-only copies: keep that suffix.
@@ -58,7 +58,7 @@ class CheckContext:
     def theme(self):
         if self.doc is None:
             return None
-        from ..mjml_render import resolved_theme
+        from ..build.mjml_render import resolved_theme
 
         return resolved_theme(self.doc)
 

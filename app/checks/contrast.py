@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ...blocks import REGISTRY
-from ..document import BlockBase, Column, Row, resolve_fields
-from ..layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from ..document.model import BlockBase, Column, Row, resolve_fields
+from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .context import CheckContext
 from .model import Finding
 
@@ -197,7 +197,7 @@ def _judged_blocks(doc: Any, theme: Any) -> Iterator[tuple[BlockBase, tuple[floa
 def contrast_problems(doc: Any) -> list[str]:
     """Ids of the blocks whose text fails WCAG AA under the document's theme, from the model only
     (no build: cheap enough to run on every theme change; raw HTML/MJML blocks are not judged)."""
-    from ..mjml_render import resolved_theme
+    from ..build.mjml_render import resolved_theme
 
     return [block.id for block, _ in _judged_blocks(doc, resolved_theme(doc))]
 

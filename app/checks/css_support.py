@@ -443,7 +443,7 @@ def html_features(tree, locate=lambda el: "html") -> dict[str, list[tuple[str, f
 def _is_mjml_font_link(el) -> bool:
     """The web-font <link> and @import MJML writes for its default families (web_fonts.py):
     MJML's own output, like the rest of the baseline; a client without them shows the fallback."""
-    from ..web_fonts import MJML_DEFAULT_FONTS
+    from ..build.web_fonts import MJML_DEFAULT_FONTS
 
     tag = el.tag.lower()
     if tag == "link":
@@ -551,8 +551,8 @@ def baseline_features() -> frozenset[tuple[str, tuple]]:
     from lxml import html as lxml_html
 
     from ...themes import available_themes
-    from ..pipeline import build_document
-    from ..storage import document_from_data
+    from ..build.pipeline import build_document
+    from ..document.storage import document_from_data
 
     pairs: set[tuple[str, tuple]] = set()
     for theme in available_themes():

@@ -86,8 +86,8 @@ def check_data_meaning(ctx: CheckContext) -> list[Finding]:
     recipients = ctx.recipients
     if recipients is None or ctx.result.tokens is None or not len(recipients.rows):
         return []
-    from ..personalise import email_trees
-    from ..pipeline import BuildError
+    from ..build.personalise import email_trees
+    from ..build.pipeline import BuildError
 
     try:
         trees = email_trees(ctx.result)
@@ -142,9 +142,9 @@ def check_data_meaning(ctx: CheckContext) -> list[Finding]:
 
 def _esp_findings(ctx: CheckContext, numbers: list[Ref]) -> list[Finding]:
     from ..merge.dialects import get_dialect
-    from ..personalise import CompiledEmail
-    from ..pipeline import BuildError
-    from ..plaintext import html_to_text
+    from ..build.personalise import CompiledEmail
+    from ..build.pipeline import BuildError
+    from ..build.plaintext import html_to_text
     from ..progress import counted
 
     recipients = ctx.recipients

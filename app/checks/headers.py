@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..tokens import TAG_RE
+from ..build.tokens import TAG_RE
 from .context import CheckContext
 from .model import Finding
 

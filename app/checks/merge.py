@@ -12,11 +12,11 @@ from typing import Any, Callable
 
 from ...blocks import REGISTRY
 from ...blocks.base import Field
-from ..document import Document
-from ..layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from ..document.model import Document
+from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from ..merge import MergeSyntaxError, parse, parse_expression, parse_repeat
 from ..merge.ast import Pos, Ref, iter_refs
-from ..tokens import TAG_RE
+from ..build.tokens import TAG_RE
 from .context import CheckContext
 from .model import Finding, Severity, capped_list, plural
 
@@ -230,8 +230,8 @@ def check_missing_fields(ctx: CheckContext) -> list[Finding]:
     recipients = ctx.recipients
     if recipients is None or ctx.result.tokens is None or not len(recipients.rows):
         return []
-    from ..personalise import CompiledEmail, email_trees
-    from ..pipeline import BuildError
+    from ..build.personalise import CompiledEmail, email_trees
+    from ..build.pipeline import BuildError
     from ..progress import counted
 
     try:

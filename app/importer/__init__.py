@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..document import Document
+from ..document.model import Document
 from ._source import ImportFailed
 from .mjml_import import ImportReport
 
@@ -19,7 +19,7 @@ IMPORTABLE = (".mjml", ".html", ".htm")
 
 def import_report(path: str | Path) -> ImportReport:
     """Import a `.mjml` or `.html` file; the report says what became editable and what not."""
-    from ..storage import read_text_capped
+    from ..document.storage import read_text_capped
 
     p = Path(path)
     suffix = p.suffix.lower()

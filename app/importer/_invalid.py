@@ -50,7 +50,7 @@ def _place(data: Any, loc: tuple[Any, ...]) -> tuple[str, str, str]:
 
 def invalid_document(error: ValidationError, data: Any, source: str) -> ImportFailed:
     """The first problem of an imported document's data, with its place and what to do."""
-    from ..storage import _friendly, json_path
+    from ..document.storage import _friendly, json_path
 
     first = error.errors(include_url=False)[0]
     loc, value = tuple(first["loc"]), first.get("input")
@@ -76,7 +76,7 @@ def invalid_document(error: ValidationError, data: Any, source: str) -> ImportFa
 
 def props_problem(error: ValidationError) -> str:
     """`props.width: must be at most 600` for a block's props an importer tried to fill."""
-    from ..storage import _friendly, json_path
+    from ..document.storage import _friendly, json_path
 
     first = error.errors(include_url=False)[0]
     path = json_path(tuple(first["loc"]))

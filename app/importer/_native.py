@@ -56,9 +56,9 @@ def native_theme(head: list[El], body: El, t: TaggedText, base: dict[str, Any]) 
     from pydantic import ValidationError
 
     from ...themes import OVERRIDES, available_themes, load_theme
-    from ..document import Document, Settings
-    from ..mjml_render import RenderContext, _head, resolved_theme
-    from ..tokens import TokenTable
+    from ..document.model import Document, Settings
+    from ..build.mjml_render import RenderContext, _head, resolved_theme
+    from ..build.tokens import TokenTable
 
     style = next((i for i, el in enumerate(head) if el.tag == "mj-style"), None)
     attributes = next((el for el in head[:style] if el.tag == "mj-attributes"), None) if style else None
@@ -189,7 +189,7 @@ class NativeBlocks:
 
     def renders_as(self, block_type: str, props: dict[str, Any], els: list[El]) -> None:
         """NoMap unless the block, rendered with these props, writes exactly these elements."""
-        from ..document import resolve_fields
+        from ..document.model import resolve_fields
 
         spec = REGISTRY[block_type]
         data = BlockData("v", block_type, resolve_fields(spec.fields, props, self.theme))

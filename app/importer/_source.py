@@ -2,7 +2,7 @@
 
 Merge tags may be anywhere in a source, including attribute values (`href="<< link:x >>"`), so
 they become ASCII tokens before anything parses the text (the same idea as the build pipeline,
-app/tokens.py). Every offset in the tokenized text maps back to the original, so an import can
+app/build/tokens.py). Every offset in the tokenized text maps back to the original, so an import can
 copy any element exactly as it was written (raw MJML blocks), merge tags and formatting
 included, and errors name the original line and column.
 
@@ -18,9 +18,9 @@ import html as htmllib
 import re
 from dataclasses import dataclass, field
 
-from ..markup import ATTR_RE, ATTRS_PATTERN
-from ..storage import DocumentError
-from ..tokens import TAG_RE, TokenTable, choose_prefix
+from ..build.markup import ATTR_RE, ATTRS_PATTERN
+from ..document.storage import DocumentError
+from ..build.tokens import TAG_RE, TokenTable, choose_prefix
 
 
 class ImportFailed(DocumentError):

@@ -27,7 +27,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from ..document import Document
+from ..document.model import Document
 from ._source import ImportFailed, TaggedText, _OPEN
 from ._values import NAMED_COLORS
 from .mjml_import import ImportReport
@@ -209,7 +209,7 @@ def import_html(text: str, source: str = "<html>") -> ImportReport:
         raise ImportFailed(f"{source}: not HTML (no tags found)")
     # The size and nesting limits of the build, before parsing: the tree walks below recurse, and
     # 2,000 nested <div> raised RecursionError (bad-inputs.md row 1).
-    from ..limits import LimitError, check_markup_limits
+    from ..build.limits import LimitError, check_markup_limits
 
     try:
         check_markup_limits(t.original, source)

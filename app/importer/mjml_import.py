@@ -77,8 +77,8 @@ from ...blocks.base import escape_attr
 from ...blocks.social import NETWORKS
 from pydantic import ValidationError
 
-from ..document import BLOCK_MODELS, Document, Row, Settings, resolve_fields
-from ..layout_fields import ROW_FIELDS
+from ..document.model import BLOCK_MODELS, Document, Row, Settings, resolve_fields
+from ..document.layout_fields import ROW_FIELDS
 from ._compare import body_of, canonical_fragment, fragments
 from ._invalid import invalid_document, props_problem
 from ._native import MARKERS, NativeBlocks, _font_list, native_theme
@@ -256,7 +256,7 @@ class BlockPlan:
 class Unit:
     """The elements one block will hold (a product card's several), and the merge-language tags
     Mailwright writes around a block with a condition or a repeat: `<mj-raw><% if … %></mj-raw>`
-    before it, `<mj-raw><% endif %></mj-raw>` after (app/mjml_render.py `_wrap_logic`)."""
+    before it, `<mj-raw><% endif %></mj-raw>` after (app/build/mjml_render.py `_wrap_logic`)."""
 
     els: list[El]
     wrap: tuple[El, El] | None = None
@@ -355,7 +355,7 @@ class _Importer(NativeBlocks):
         self.body = bodies[0]
         settings = self._settings()
         self.doc_base = Document(subject="", preheader="", settings=settings)
-        from ..mjml_render import RenderContext, _head, resolved_theme
+        from ..build.mjml_render import RenderContext, _head, resolved_theme
 
         self.theme = resolved_theme(self.doc_base)
         self.ctx = RenderContext(theme=self.theme, tokens=self.t.tokens, source=self.source)
@@ -482,7 +482,7 @@ class _Importer(NativeBlocks):
         row_props = {f"hide_on_{cls[8:]}": True for cls in ("mw-hide-mobile", "mw-hide-desktop") if cls in classes}
         a, b = self._marks()
         orig = f"<mj-raw><!--{_MARK}-{a}-a--></mj-raw>{self.t.text[el.start : el.end]}<mj-raw><!--{_MARK}-{a}-b--></mj-raw>"
-        from ..mjml_render import render_row
+        from ..build.mjml_render import render_row
 
         try:
             block = self._block_model(plan, "v1")
@@ -509,7 +509,7 @@ class _Importer(NativeBlocks):
         return self._mark - 1, self._mark
 
     def _compile(self, head: str, body: str) -> str | None:
-        from ..pipeline import BuildError, compile_mjml, ensure_alt
+        from ..build.pipeline import BuildError, compile_mjml, ensure_alt
 
         mjml = f'<mjml>{head}<mj-body width="{self.body_width}px">{body}</mj-body></mjml>'
         try:
@@ -593,7 +593,7 @@ class _Importer(NativeBlocks):
 
     def _content_widths(self, plan: RowPlan) -> dict[int, float]:
         """Each column's content width in px (what blocks in it see as ctx.column_width)."""
-        from ..layout_fields import COLUMN_FIELDS
+        from ..document.layout_fields import COLUMN_FIELDS
 
         row_width = self.body_width - 2 * resolve_fields(ROW_FIELDS, plan.props, self.theme)["padding_x"]
         out = {}
@@ -830,7 +830,7 @@ class _Importer(NativeBlocks):
         for cls in (c.value(col, "css-class") or "").split():
             if cls != "mw-column":
                 raise _NoMap(f"column css-class {cls!r}")
-        from ..layout_fields import COLUMN_FIELDS
+        from ..document.layout_fields import COLUMN_FIELDS
 
         return self._minimal(COLUMN_FIELDS, props)
 
@@ -879,7 +879,7 @@ class _Importer(NativeBlocks):
                     }
                 ],
             )
-            from ..mjml_render import render_row
+            from ..build.mjml_render import render_row
 
             model = render_row(row, self.body_width, self.ctx)
         except Exception:  # a value the model or renderer refuses: keep the section as written
@@ -952,7 +952,7 @@ class _Importer(NativeBlocks):
             return out
 
         try:
-            from ..mjml_render import render_row
+            from ..build.mjml_render import render_row
 
             model = render_row(self._row_model(plan, model_blocks), self.body_width, self.ctx)
             got_m = fragments(self._compile(self.real_head, model) or "", _MARK)
@@ -1460,7 +1460,7 @@ def import_mjml(text: str, source: str = "<mjml>", base_dir: str | Path | None =
     `<mj-include>` partials are read from there (by the build's rules) and become part of the
     document, which has no includes of its own.
     """
-    from ..pipeline import BuildError, build_mjml_text
+    from ..build.pipeline import BuildError, build_mjml_text
 
     try:
         built = build_mjml_text(text, source=source, base_dir=base_dir)

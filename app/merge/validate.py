@@ -10,8 +10,8 @@ from typing import Any
 
 from ...blocks import REGISTRY
 from ...blocks.base import Field
-from ..document import Document
-from ..layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from ..document.model import Document
+from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .parser import parse, parse_expression, parse_repeat
 
 _MARKUP_KINDS = ("richtext", "code")

@@ -308,7 +308,7 @@ def test_build_without_a_source_is_bad_usage(tmp_path: Path) -> None:
 def test_the_cli_never_imports_pyside6(work: Path) -> None:
     code = (
         "import sys\n"
-        "from mailwright.app.cli import main\n"
+        "from mailwright.app.cli.main import main\n"
         "assert main(['blocks']) == 0\n"
         "assert main(['themes']) == 0\n"
         "assert main(['build', 'welcome.mwt', '-o', 'out.html', '--text', 'out.txt']) == 0\n"

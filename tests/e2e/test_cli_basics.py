@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mailwright.app.cli import main
+from mailwright.app.cli.main import main
 
 
 def test_version_prints_the_installed_version() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.plaintext import html_to_text
+from mailwright.app.build.plaintext import html_to_text
 
 MAILWRIGHT = Path(sys.executable).parent / "mailwright"
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,14 +16,14 @@ EXAMPLES = ROOT / "examples"
 # Run main() like the `mailwright` script does, then say which heavy top-level packages loaded.
 _PROBE = """
 import json, sys
-from mailwright.app.cli import main
+from mailwright.app.cli.main import main
 try:
     code = main(sys.argv[1:])
 except SystemExit as e:  # argparse's --version and --help exit
     code = e.code
 heavy = {"pydantic", "jinja2", "premailer", "lxml", "mjml", "ssl", "PySide6", "cssutils"}
 # the CSS inliner, the merge renderer, lxml's HTML layer (plain lxml reads the rich text)
-ours = {"mailwright.app.inline", "mailwright.app.merge.render", "lxml.html"}
+ours = {"mailwright.app.build.inline", "mailwright.app.merge.render", "lxml.html"}
 loaded = ({m.split(".")[0] for m in sys.modules} & heavy) | (set(sys.modules) & ours)
 commands = sorted(m for m in sys.modules if m.startswith("mailwright.app.cli_"))  # the command modules
 print(json.dumps({"code": code, "loaded": sorted(loaded), "commands": commands}), file=sys.stderr)
@@ -52,7 +52,7 @@ def test_a_build_loads_neither_the_merge_renderer_nor_the_css_inliner(tmp_path: 
     assert "jinja2" not in loaded and "premailer" not in loaded and "cssutils" not in loaded, loaded
     assert "ssl" not in loaded and "PySide6" not in loaded, loaded
     # It has no CSS to inline: the inliner (and the logging it sets up) stays out too.
-    assert "mailwright.app.inline" not in loaded and "mailwright.app.merge.render" not in loaded, loaded
+    assert "mailwright.app.build.inline" not in loaded and "mailwright.app.merge.render" not in loaded, loaded
     assert "lxml.html" not in loaded, loaded
 
 
@@ -64,7 +64,7 @@ def test_an_mjml_build_loads_neither_the_merge_renderer_nor_qt(tmp_path: Path) -
 def test_a_command_imports_only_its_own_command_module(tmp_path: Path) -> None:
     # `build` parses only its own arguments: check, preview, send, … stay unimported.
     commands = _report("build", str(EXAMPLES / "newsletter.mwt"), "-o", str(tmp_path / "out.html"))["commands"]
-    assert set(commands) <= {"mailwright.app.cli_build_many"}, commands
+    assert set(commands) <= {"mailwright.app.cli.build_many"}, commands
     assert _report("themes")["commands"] == []
     # The top-level help still lists every command.
     proc = subprocess.run(
@@ -77,8 +77,8 @@ def test_a_command_imports_only_its_own_command_module(tmp_path: Path) -> None:
 
 _EXIT_PROBE = """
 import atexit, gc, sys
-import mailwright.app.pipeline  # the models freeze themselves when built: count what comes after
-from mailwright.app.cli import main
+import mailwright.app.build.pipeline  # the models freeze themselves when built: count what comes after
+from mailwright.app.cli.main import main
 before = gc.get_freeze_count()
 atexit.register(lambda: print("frozen", gc.get_freeze_count() > before, file=sys.stderr))
 if sys.argv[1] == "in-process":
@@ -108,10 +108,10 @@ def test_building_the_document_models_runs_no_collection_and_leaves_the_collecto
     # walking them in later collections, is waste (they end up frozen).
     probe = (
         "import gc, sys\n"
-        "import mailwright.blocks, mailwright.app.layout_fields\n"
+        "import mailwright.blocks, mailwright.app.document.layout_fields\n"
         "runs = []\n"
         "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
-        "import mailwright.app.document\n"
+        "import mailwright.app.document.model\n"
         "print(len(runs), gc.isenabled() and gc.get_freeze_count() > 0)\n"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)

@@ -91,7 +91,7 @@ def test_the_cli_logs_to_the_config_folder_without_secrets(tmp_path: Path) -> No
     assert result.returncode == 0
     log = tmp_path / "config" / "logs" / "mailwright.log"
     assert "mailwright themes" in log.read_text() and f"log file: {log}" in result.stderr
-    from mailwright.app.secrets import redact, register_secret
+    from mailwright.app.send.secrets import redact, register_secret
 
     register_secret("hunter2-very-secret")
     assert "hunter2" not in redact("password hunter2-very-secret")

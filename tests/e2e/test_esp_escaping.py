@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mailwright.app.personalise import export_for_esp
-from mailwright.app.pipeline import build_file
+from mailwright.app.build.personalise import export_for_esp
+from mailwright.app.build.pipeline import build_file
 from tests.support import django_engine, mailjet_engine
 
 MJML = (

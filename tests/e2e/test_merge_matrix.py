@@ -23,7 +23,7 @@ import pytest
 from mailwright.app.merge import parse
 from mailwright.app.merge.dialects import DIALECTS, ExportContext, ExportError, get_dialect
 from mailwright.app.merge.render import CompiledTemplate
-from mailwright.app.plaintext import html_to_text
+from mailwright.app.build.plaintext import html_to_text
 from tests.support import campaignmonitor_engine, django_engine, handlebars_engine, mailchimp_engine
 from tests.support import mailjet_engine, mustachio
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mailwright.app.importer import ImportFailed, import_report
-from mailwright.app.pipeline import BuildError, build_document, build_file
+from mailwright.app.build.pipeline import BuildError, build_document, build_file
 from tests.support import public_corpus
 from tests.support.fidelity import literal_breaks, style_agreement, visible_text
 

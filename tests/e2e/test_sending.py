@@ -31,14 +31,14 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as AioSMTP
 from aiosmtpd.smtp import AuthResult
 
-from mailwright.app.inbox import Inbox, InboxError, free_port
-from mailwright.app.personalise import CompiledEmail, PersonalEmail
-from mailwright.app.pipeline import build_file
-from mailwright.app.profiles import Profile, local_inbox_profile
+from mailwright.app.send.inbox import Inbox, InboxError, free_port
+from mailwright.app.build.personalise import CompiledEmail, PersonalEmail
+from mailwright.app.build.pipeline import build_file
+from mailwright.app.send.profiles import Profile, local_inbox_profile
 from mailwright.app.recipients import load_recipients
-from mailwright.app.secrets import Secret, install_log_redaction
-from mailwright.app.sending import build_message, send_messages
-from mailwright.app.sending import test_connection as check_connection
+from mailwright.app.send.secrets import Secret, install_log_redaction
+from mailwright.app.send.sending import build_message, send_messages
+from mailwright.app.send.sending import test_connection as check_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = str(Path(sys.executable).parent / "mailwright")
@@ -767,7 +767,7 @@ def test_cli_send_failures_and_bad_input(tmp_path, subprocess_env):
     )
     assert r.returncode == 2 and "not running" in r.stderr
     # A saved profile with a login, no password in the environment and no keyring: a clear message.
-    from mailwright.app.profiles import ProfileStore, from_preset
+    from mailwright.app.send.profiles import ProfileStore, from_preset
 
     ProfileStore(Path(subprocess_env["MAILWRIGHT_CONFIG_DIR"]) / "profiles.json").save(
         from_preset("sendgrid", "Marketing", from_addr="news@tally.example")

@@ -20,8 +20,8 @@ import pytest
 
 from mailwright.app.merge.dialects import DIALECTS, get_dialect
 from mailwright.app.merge.ast import iter_refs
-from mailwright.app.personalise import CompiledEmail, EspExport, email_trees, export_for_esp
-from mailwright.app.pipeline import BuildError, BuildResult, build_file
+from mailwright.app.build.personalise import CompiledEmail, EspExport, email_trees, export_for_esp
+from mailwright.app.build.pipeline import BuildError, BuildResult, build_file
 from mailwright.app.recipients import load_recipients
 from tests.e2e.test_merge_matrix import ENGINES, HANDLEBARS, LINKS, visible
 from tests.support import campaignmonitor_engine, handlebars_engine

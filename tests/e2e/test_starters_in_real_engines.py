@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.personalise import CompiledEmail, export_for_esp
-from mailwright.app.pipeline import build_file
-from mailwright.app.plaintext import html_to_text
+from mailwright.app.build.personalise import CompiledEmail, export_for_esp
+from mailwright.app.build.pipeline import build_file
+from mailwright.app.build.plaintext import html_to_text
 from mailwright.app.recipients import load_recipients
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,8 +25,8 @@ import pytest
 from mailwright.app.merge import parse
 from mailwright.app.merge.dialects import ExportContext, ExportError, get_dialect
 from mailwright.app.merge.render import CompiledTemplate
-from mailwright.app.personalise import export_for_esp
-from mailwright.app.pipeline import BuildError, build_mjml_text
+from mailwright.app.build.personalise import export_for_esp
+from mailwright.app.build.pipeline import BuildError, build_mjml_text
 from tests.support import handlebars_engine, mailchimp_engine, mustachio
 
 GOLDEN = Path(__file__).resolve().parent

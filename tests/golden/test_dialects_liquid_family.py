@@ -25,8 +25,8 @@ import pytest
 from mailwright.app.merge import parse
 from mailwright.app.merge.dialects import ExportContext, ExportError, get_dialect
 from mailwright.app.merge.render import CompiledTemplate
-from mailwright.app.personalise import CompiledEmail, export_for_esp
-from mailwright.app.pipeline import BuildError, BuildResult, build_mjml_text
+from mailwright.app.build.personalise import CompiledEmail, export_for_esp
+from mailwright.app.build.pipeline import BuildError, BuildResult, build_mjml_text
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

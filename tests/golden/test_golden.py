@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from mailwright.app.document import Document
-from mailwright.app.pipeline import BuildResult, build_document
-from mailwright.app.storage import load_document
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import BuildResult, build_document
+from mailwright.app.document.storage import load_document
 from mailwright.blocks import REGISTRY
 
 GOLDEN = Path(__file__).resolve().parent

@@ -14,7 +14,7 @@ RENDER_TIMEOUT = 30_000
 
 def small_document():
     """r1: heading b1, text b2, button b3 · r2: image b4 | empty column c3 · r3: text b5."""
-    from mailwright.app.document import Document
+    from mailwright.app.document.model import Document
 
     return Document.model_validate(
         {
@@ -80,7 +80,7 @@ def settings(tmp_path):
 def make_window(qtbot, tmp_path, monkeypatch, settings):
     """make_window(session=None, in_process=True) -> a shown MainWindow whose canvas has rendered."""
     monkeypatch.setenv("MAILWRIGHT_DATA_DIR", str(tmp_path / "data"))
-    from mailwright.app.session import Session
+    from mailwright.app.document.session import Session
     from mailwright.widgets.main_window import MainWindow
 
     windows = []

@@ -15,8 +15,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mailwright.app.drop import Payload  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
+from mailwright.app.document.drop import Payload  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
 from mailwright.widgets.canvas import APP_WORLD, MIME_PAYLOAD, autoscroll_speed  # noqa: E402
 from tests.gui.test_editor import ids, page_js, palette_payload, rect_of  # noqa: E402
 
@@ -135,7 +135,7 @@ def test_the_block_that_landed_is_scrolled_into_view(qtbot, make_window, newslet
     last_row = window.session.doc.rows[-1]
     column = last_row.columns[0]
     payload = palette_payload(window, "Button")
-    from mailwright.app.drop import DropTarget
+    from mailwright.app.document.drop import DropTarget
 
     before = ids(window)
     with qtbot.waitSignal(window.rendered, timeout=RENDER_TIMEOUT):

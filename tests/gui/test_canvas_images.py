@@ -13,9 +13,9 @@ from tests.gui.conftest import RENDER_TIMEOUT
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from mailwright.app.commands import InsertBlock, SetProp, new_block_json  # noqa: E402
-from mailwright.app.pipeline import build_document  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
+from mailwright.app.document.commands import InsertBlock, SetProp, new_block_json  # noqa: E402
+from mailwright.app.build.pipeline import build_document  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
 from tests.gui.test_editor import page_js  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from mailwright.app.commands import SetDocField, SetProp
+from mailwright.app.document.commands import SetDocField, SetProp
 from mailwright.widgets.canvas import APP_WORLD
 
 from .conftest import RENDER_TIMEOUT

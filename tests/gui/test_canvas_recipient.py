@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mailwright.app.session import Session
+from mailwright.app.document.session import Session
 
 WELCOME = Path(__file__).resolve().parents[2] / "examples" / "welcome.mwt"
 

@@ -16,8 +16,8 @@ from tests.gui.conftest import RENDER_TIMEOUT
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from mailwright.app.commands import InsertBlock, new_block_json  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
+from mailwright.app.document.commands import InsertBlock, new_block_json  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWebEngineCore import QWebEngineSettings  # noqa: E402
 
-from mailwright.app.commands import SetProp  # noqa: E402
+from mailwright.app.document.commands import SetProp  # noqa: E402
 from tests.gui.test_editor import focus_canvas, page_js, rect_of  # noqa: E402
 
 NOMOD = Qt.KeyboardModifier.NoModifier

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from mailwright.app.commands import SetProp
-from mailwright.app.session import Session
+from mailwright.app.document.commands import SetProp
+from mailwright.app.document.session import Session
 
 from .conftest import RENDER_TIMEOUT
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mailwright.app.commands import SetProp
-from mailwright.app.session import Session
-from mailwright.app.storage import save_document
+from mailwright.app.document.commands import SetProp
+from mailwright.app.document.session import Session
+from mailwright.app.document.storage import save_document
 
 from .conftest import small_document
 

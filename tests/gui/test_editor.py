@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from mailwright.app.commands import InsertRow, SetProp, new_block_json, new_row_json  # noqa: E402
-from mailwright.app.document import Document  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
-from mailwright.app.storage import dumps_document, load_document  # noqa: E402
+from mailwright.app.document.commands import InsertRow, SetProp, new_block_json, new_row_json  # noqa: E402
+from mailwright.app.document.model import Document  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
+from mailwright.app.document.storage import dumps_document, load_document  # noqa: E402
 from mailwright.blocks import REGISTRY  # noqa: E402
 from mailwright.widgets.canvas import APP_WORLD, MIME_PAYLOAD  # noqa: E402
 from mailwright.widgets.compiler import Compiler  # noqa: E402
@@ -314,7 +314,7 @@ def test_drop_into_an_empty_column_lands_in_that_column(qtbot, window):
 
 
 def test_drag_a_selected_block_to_move_it(qtbot, window):
-    from mailwright.app.drop import Payload
+    from mailwright.app.document.drop import Payload
 
     window.select("b3")
     r = rect_of(qtbot, window, "b1")

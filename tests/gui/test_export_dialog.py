@@ -11,8 +11,8 @@ from tests.gui.conftest import small_document
 
 def test_exporting_over_the_template_is_refused_and_the_template_is_kept(make_window, tmp_path: Path) -> None:
     from mailwright.app.outputs import OutputClash
-    from mailwright.app.session import Session
-    from mailwright.app.storage import save_document
+    from mailwright.app.document.session import Session
+    from mailwright.app.document.storage import save_document
     from mailwright.widgets.export_dialog import ExportDialog
 
     path = tmp_path / "news.mwt"

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QDialog  # noqa: E402
 
-from mailwright.app.storage import dumps_document, load_document  # noqa: E402
+from mailwright.app.document.storage import dumps_document, load_document  # noqa: E402
 from mailwright.widgets import gallery as gallery_mod  # noqa: E402
 from mailwright.widgets.gallery import BLANK, StarterGallery  # noqa: E402
 

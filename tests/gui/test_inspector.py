@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QMenu  # noqa: E402
 
-from mailwright.app.commands import SetProp  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
-from mailwright.app.storage import load_document  # noqa: E402
+from mailwright.app.document.commands import SetProp  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
+from mailwright.app.document.storage import load_document  # noqa: E402
 from mailwright.blocks import REGISTRY  # noqa: E402
 from mailwright.themes import load_theme  # noqa: E402
 from mailwright.widgets.field_editors import build_merge_menu  # noqa: E402
@@ -333,7 +333,7 @@ def test_inspector_refreshes_when_the_document_changes(qtbot, inspector, session
     assert label.line.text() == "Set up my account"
     assert padding.spin.text() == ""
     # the block disappears (undo of its insertion, deletion): the inspector shows the settings
-    from mailwright.app.commands import RemoveNode
+    from mailwright.app.document.commands import RemoveNode
 
     session.history.push(RemoveNode("b16"))
     assert inspector.title() == "Email settings"

@@ -11,9 +11,9 @@ pytest.importorskip("PySide6.QtWidgets")
 from PySide6.QtWidgets import QToolButton  # noqa: E402
 
 from mailwright.app.importer.mjml_import import import_mjml  # noqa: E402
-from mailwright.app.layout_fields import ROW_FIELDS  # noqa: E402
-from mailwright.app.pipeline import build_document  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
+from mailwright.app.document.layout_fields import ROW_FIELDS  # noqa: E402
+from mailwright.app.build.pipeline import build_document  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
 from mailwright.blocks import REGISTRY  # noqa: E402
 from mailwright.widgets.inspector import Inspector  # noqa: E402
 

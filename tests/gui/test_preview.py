@@ -13,8 +13,8 @@ import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from mailwright.app.document import Document  # noqa: E402
-from mailwright.app.pipeline import build_document, build_file, build_mjml_text  # noqa: E402
+from mailwright.app.document.model import Document  # noqa: E402
+from mailwright.app.build.pipeline import build_document, build_file, build_mjml_text  # noqa: E402
 from tests.support.load import busy_cores  # noqa: E402
 from tests.support.spy import Spy, hostile_mjml  # noqa: E402
 
@@ -493,7 +493,7 @@ def test_check_all_recipients_is_fast(qtbot, workspace):
     """Compile once, render per row: 10,000 recipients in a few seconds."""
     import time
 
-    from mailwright.app.personalise import CompiledEmail
+    from mailwright.app.build.personalise import CompiledEmail
     from mailwright.widgets.recipients_panel import check_rows
 
     compiled = CompiledEmail(build_file(EXAMPLES / "welcome.mwt"))
@@ -570,7 +570,7 @@ def test_main_window_preview_and_recipients_dock(qtbot, tmp_path):
     panel.load(EXAMPLES / "recipients.csv")
     qtbot.waitUntil(lambda: "Hi Zoë" in body_text(workspace.frame(375), 2000), timeout=LOAD_TIMEOUT)
     # An edit to the document reaches the previews (export build, personalised).
-    from mailwright.app.commands import SetDocField
+    from mailwright.app.document.commands import SetDocField
 
     window.push(SetDocField("subject", "Edited for << data:firstname >>"))
     qtbot.waitUntil(lambda: workspace.frame(375).inbox.subject == "Edited for Zoë", timeout=LOAD_TIMEOUT)

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from mailwright.app.document import Document  # noqa: E402
+from mailwright.app.document.model import Document  # noqa: E402
 
 LOAD_TIMEOUT = 30_000
 SEATS = "<p>Seats: << data:seats >>. <% if data:seats > 5 %>MANYSEATS<% else %>FEWSEATS<% endif %></p>"

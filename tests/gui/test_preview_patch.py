@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 
-from mailwright.app.pipeline import build_mjml_text  # noqa: E402
+from mailwright.app.build.pipeline import build_mjml_text  # noqa: E402
 
 from . import test_preview  # noqa: E402
 from .test_preview import DARK_MJML, body_text, grab, js, luminance, rerender, show  # noqa: E402

@@ -18,7 +18,7 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 
 from PySide6.QtWidgets import QDockWidget  # noqa: E402
 
-from mailwright.app.commands import InsertRow, new_block_json, new_row_json  # noqa: E402
+from mailwright.app.document.commands import InsertRow, new_block_json, new_row_json  # noqa: E402
 
 # --- one worker process for compiles, checks and previews -----------------------------------------
 
@@ -71,9 +71,9 @@ def test_the_preview_build_runs_in_the_same_worker_process(qtbot, make_window):
 def test_the_test_inbox_starts_no_renderer_until_a_message_is_shown(qtbot, make_window):
     """A shown web view starts a renderer (~80 MB) even with nothing loaded, and the inbox dock
     tabbed behind the checks counts as shown."""
-    from mailwright.app.personalise import PersonalEmail
-    from mailwright.app.profiles import local_inbox_profile
-    from mailwright.app.sending import build_message, send_messages
+    from mailwright.app.build.personalise import PersonalEmail
+    from mailwright.app.send.profiles import local_inbox_profile
+    from mailwright.app.send.sending import build_message, send_messages
 
     window = make_window()
     panel = window.inbox_panel

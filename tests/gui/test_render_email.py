@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailwright.app.document import Document
-from mailwright.app.pipeline import build_document
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import build_document
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
 

@@ -22,13 +22,13 @@ from aiosmtpd.controller import Controller  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QDockWidget  # noqa: E402
 
-from mailwright.app.inbox import Inbox, free_port  # noqa: E402
-from mailwright.app.personalise import CompiledEmail, PersonalEmail  # noqa: E402
-from mailwright.app.pipeline import build_file  # noqa: E402
-from mailwright.app.profiles import Profile, ProfileStore, local_inbox_profile  # noqa: E402
+from mailwright.app.send.inbox import Inbox, free_port  # noqa: E402
+from mailwright.app.build.personalise import CompiledEmail, PersonalEmail  # noqa: E402
+from mailwright.app.build.pipeline import build_file  # noqa: E402
+from mailwright.app.send.profiles import Profile, ProfileStore, local_inbox_profile  # noqa: E402
 from mailwright.app.recipients import load_recipients  # noqa: E402
-from mailwright.app.secrets import PasswordStore  # noqa: E402
-from mailwright.app.sending import build_message, send_messages  # noqa: E402
+from mailwright.app.send.secrets import PasswordStore  # noqa: E402
+from mailwright.app.send.sending import build_message, send_messages  # noqa: E402
 from mailwright.widgets import send_support  # noqa: E402
 from tests.gui.conftest import RENDER_TIMEOUT  # noqa: E402
 
@@ -154,8 +154,8 @@ def env(tmp_path, monkeypatch):
 @pytest.fixture
 def send_window(qtbot, env, settings):
     """A MainWindow on welcome.mwt with the built-in inbox installed (as the editor does)."""
-    from mailwright.app.session import Session
-    from mailwright.app.storage import load_document
+    from mailwright.app.document.session import Session
+    from mailwright.app.document.storage import load_document
     from mailwright.widgets.inbox_panel import install
     from mailwright.widgets.main_window import MainWindow
 
@@ -390,7 +390,7 @@ def test_a_refused_recipient_shows_in_the_results(qtbot, send_window, env):
 
 
 def test_a_recipient_refused_for_now_is_retried_and_the_dialog_says_so(qtbot, send_window, env, monkeypatch):
-    from mailwright.app import sending
+    from mailwright.app.send import sending
     from mailwright.widgets.send_dialog import SendDialog
 
     monkeypatch.setattr(sending, "RETRY_DELAYS", (0.6,))

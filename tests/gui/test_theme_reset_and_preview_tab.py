@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from mailwright.app.checks.contrast import contrast_problems  # noqa: E402
-from mailwright.app.pipeline import build_document, build_mjml_text  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
-from mailwright.app.storage import dumps_document  # noqa: E402
+from mailwright.app.build.pipeline import build_document, build_mjml_text  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
+from mailwright.app.document.storage import dumps_document  # noqa: E402
 from tests.gui.conftest import RENDER_TIMEOUT  # noqa: E402
 from tests.gui.test_preview import DARK_MJML, _delete_now, body_text, show, two_column_doc  # noqa: E402
 
@@ -75,7 +75,7 @@ def test_a_theme_switch_that_clashes_says_so_at_once_and_one_click_resets_the_co
 
 
 def test_the_bar_follows_hand_edits_and_stays_hidden_once_dismissed(qtbot, make_window, newsletter):
-    from mailwright.app.theme_reset import clash_fix
+    from mailwright.app.document.theme_reset import clash_fix
 
     window = make_window(Session.open(newsletter))
     notice = window.workspace.theme_notice
@@ -100,7 +100,7 @@ def test_the_bar_follows_hand_edits_and_stays_hidden_once_dismissed(qtbot, make_
 
 
 def reset_to_theme_of(window, node_id: str):
-    from mailwright.app.theme_reset import reset_to_theme
+    from mailwright.app.document.theme_reset import reset_to_theme
 
     return reset_to_theme(window.session.doc, node_id)
 

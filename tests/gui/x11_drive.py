@@ -27,7 +27,7 @@ def main() -> int:
 
     register_scheme()
     app = QApplication(["mailwright"])
-    from mailwright.app.session import Session
+    from mailwright.app.document.session import Session
     from mailwright.widgets.main_window import MainWindow
 
     settings = QSettings(str(out_dir / "settings.ini"), QSettings.Format.IniFormat)

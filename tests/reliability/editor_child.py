@@ -25,8 +25,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
-    from mailwright.app.commands import SetDocField
-    from mailwright.app.session import Session
+    from mailwright.app.document.commands import SetDocField
+    from mailwright.app.document.session import Session
     from mailwright.widgets.main_window import MainWindow
 
     window = MainWindow(

@@ -14,7 +14,7 @@ def build_unchecked(
 ) -> dict:
     """`pipeline.build_job` with the nesting/size pre-check switched off, so deep input reaches
     MRML for real (what a bug in the pre-check would let through)."""
-    from mailwright.app import pipeline
+    from mailwright.app.build import pipeline
 
     pipeline.check_markup_limits = lambda *args, **kwargs: None  # type: ignore[assignment]
     return pipeline.build_job(kind, text, source, design, recipient)
@@ -23,7 +23,7 @@ def build_unchecked(
 def import_file_summary(path: str) -> dict[str, Any]:
     """`import_file` (any extension) in the child: the file is read, compiled and mapped there."""
     from mailwright.app.importer import import_report
-    from mailwright.app.storage import dumps_document
+    from mailwright.app.document.storage import dumps_document
 
     report = import_report(path)
     return {"document": dumps_document(report.document), "raw": len(report.raw)}

@@ -50,7 +50,7 @@ def csv(data: bytes, source: str = "fuzz.csv") -> str:
 
 
 def mwt(text: str, source: str = "fuzz.mwt") -> str:
-    from mailwright.app.storage import DocumentError, dumps_document, loads_document
+    from mailwright.app.document.storage import DocumentError, dumps_document, loads_document
 
     try:
         doc = loads_document(text, source)
@@ -83,21 +83,21 @@ def _worker_outcome(future: Any, source: str, allowed: tuple[type, ...]) -> str:
 
 def mjml_build(worker: Any, text: str, source: str = "fuzz.mjml") -> str:
     """An MJML source through the editor's compile worker."""
-    from mailwright.app.pipeline import BuildError
+    from mailwright.app.build.pipeline import BuildError
 
     return _worker_outcome(worker.submit("mjml", text, source), source, (BuildError,))
 
 
 def mwt_build(worker: Any, text: str, source: str = "fuzz.mwt") -> str:
     """A document (JSON text) through the editor's compile worker."""
-    from mailwright.app.pipeline import BuildError
-    from mailwright.app.storage import DocumentError
+    from mailwright.app.build.pipeline import BuildError
+    from mailwright.app.document.storage import DocumentError
 
     return _worker_outcome(worker.submit("mwt", text, source, True), source, (BuildError, DocumentError))
 
 
 def import_path(worker: Any, path: Path) -> str:
     """`import_file` on a file in a child process (any bytes, .mjml or .html)."""
-    from mailwright.app.storage import DocumentError
+    from mailwright.app.document.storage import DocumentError
 
     return _worker_outcome(worker.submit(str(path)), str(path), (DocumentError,))

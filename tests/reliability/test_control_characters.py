@@ -19,8 +19,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from mailwright.app.pipeline import build_document
-from mailwright.app.storage import DocumentError, loads_document
+from mailwright.app.build.pipeline import build_document
+from mailwright.app.document.storage import DocumentError, loads_document
 from tests.reliability.conftest import ROOT
 
 BAD = "\x01\x0b\x7f"

@@ -2,7 +2,7 @@
 
 It used to copy any readable `*.png/*.svg/*.jpg` into the zip: an absolute path, `../`, a
 symlink in assets/ pointing out, or a "png" holding text. Now the rule `send` has is shared
-(app/local_files.py): the real path, symlinks resolved, must lie under the document's folder,
+(app/build/local_files.py): the real path, symlinks resolved, must lie under the document's folder,
 and the first bytes must be an image's. Each refused reference stays as written, is listed in
 the report and gets one warning on stderr; the export still exits 0, like a missing image.
 """
@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailwright.app.document import Document
+from mailwright.app.document.model import Document
 from mailwright.app.export import export_bundle
-from mailwright.app.local_files import sniff_image
-from mailwright.app.storage import save_document
+from mailwright.app.build.local_files import sniff_image
+from mailwright.app.document.storage import save_document
 from tests.reliability.conftest import POSIX
 from tests.reliability.test_fuzz import FUZZ
 
@@ -248,9 +248,9 @@ def test_the_content_must_be_an_image_of_a_known_format() -> None:
 
 @pytest.mark.skipif(not POSIX, reason="symlinks")
 def test_send_applies_the_same_rule_to_inline_images(layout: Path) -> None:
-    from mailwright.app.personalise import CompiledEmail
-    from mailwright.app.pipeline import build_file
-    from mailwright.app.sending import build_message
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.build.pipeline import build_file
+    from mailwright.app.send.sending import build_message
 
     refs = hostile_refs(layout)
     doc_dir = layout / "doc"

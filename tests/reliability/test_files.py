@@ -2,7 +2,7 @@
 damaged projects, through the editor's own Session (what File > Save and File > Open call).
 
 Each failure must leave the original byte-identical, leave no temporary file behind, keep the
-document marked modified, and say what happened in words. app/atomic.py's own tests are in
+document marked modified, and say what happened in words. app/document/atomic.py's own tests are in
 tests/unit/test_atomic.py; these go through the layers above it.
 """
 
@@ -20,10 +20,10 @@ from typing import Callable, Iterator
 
 import pytest
 
-from mailwright.app.atomic import SaveError
-from mailwright.app.commands import SetDocField
-from mailwright.app.session import ExternalChange, Session
-from mailwright.app.storage import DocumentError, dumps_document, load_document
+from mailwright.app.document.atomic import SaveError
+from mailwright.app.document.commands import SetDocField
+from mailwright.app.document.session import ExternalChange, Session
+from mailwright.app.document.storage import DocumentError, dumps_document, load_document
 from tests.reliability.conftest import ROOT, needs_posix, needs_rlimit
 
 EXAMPLE = ROOT / "examples" / "welcome.mwt"
@@ -53,9 +53,9 @@ def edited(path: Path) -> Session:
 
 _CHILD = textwrap.dedent("""
     import json, resource, signal, sys
-    from mailwright.app.atomic import SaveError
-    from mailwright.app.commands import SetDocField
-    from mailwright.app.session import Session
+    from mailwright.app.document.atomic import SaveError
+    from mailwright.app.document.commands import SetDocField
+    from mailwright.app.document.session import Session
 
     session = Session.open(sys.argv[1])
     session.history.push(SetDocField("preheader", "x" * 200_000))   # the new version is big

@@ -19,9 +19,9 @@ pytest.importorskip("PySide6.QtWebEngineWidgets")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
-from mailwright.app.commands import SetProp  # noqa: E402
-from mailwright.app.document import Document  # noqa: E402
-from mailwright.app.session import Session  # noqa: E402
+from mailwright.app.document.commands import SetProp  # noqa: E402
+from mailwright.app.document.model import Document  # noqa: E402
+from mailwright.app.document.session import Session  # noqa: E402
 from tests.reliability.test_network import hostile_document  # noqa: E402
 from tests.support.spy import Spy  # noqa: E402
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.inbox import Inbox, InboxError
-from mailwright.app.inbox_index import StoreIndex
+from mailwright.app.send.inbox import Inbox, InboxError
+from mailwright.app.send.inbox_index import StoreIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = str(Path(sys.executable).parent / "mailwright")

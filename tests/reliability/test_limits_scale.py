@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app import inline
-from mailwright.app.document import Document
-from mailwright.app.pipeline import BuildError, build_mjml_text
-from mailwright.app.storage import dumps_document
+from mailwright.app.build import inline
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import BuildError, build_mjml_text
+from mailwright.app.document.storage import dumps_document
 
 PYTHON = sys.executable
 BODY = "".join(
@@ -212,7 +212,7 @@ def test_83000_repeats_of_one_tag_in_an_mjml_text_build_and_every_one_comes_back
 
 
 def test_more_different_merge_tags_than_tokens_can_number_is_refused_clearly(tmp_path: Path) -> None:
-    from mailwright.app.tokens import MAX_TAGS
+    from mailwright.app.build.tokens import MAX_TAGS
 
     src = tmp_path / "many.mjml"
     src.write_text(

@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from mailwright.app.autosave import Autosaver
-from mailwright.app.document import Document
-from mailwright.app.pipeline import BuildError, InputLimitError, build_document, build_file, build_mjml_text
-from mailwright.app.session import Session
-from mailwright.app.storage import DocumentError, dumps_document, load_document, loads_document, save_document
+from mailwright.app.document.autosave import Autosaver
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import BuildError, InputLimitError, build_document, build_file, build_mjml_text
+from mailwright.app.document.session import Session
+from mailwright.app.document.storage import DocumentError, dumps_document, load_document, loads_document, save_document
 from tests.support.spy import Spy
 
 WAIT = 60
@@ -179,7 +179,7 @@ def test_row02_the_editor_keeps_broken_raw_mjml_and_autosaves_it(compile_worker)
     the text stays exactly as typed, and the autosave holds it."""
     text = "<mj-text>Unclosed <b>bold</mj-text>"
     session = Session(raw_mjml_doc(text))
-    from mailwright.app.commands import SetProp
+    from mailwright.app.document.commands import SetProp
 
     session.history.push(SetProp("b9", "html", "<p>edited after the break</p>"))
     with pytest.raises(BuildError) as info:
@@ -206,7 +206,7 @@ def test_row03_bare_less_than_gets_the_escape_hint_with_its_position():
 
 
 def test_row03_escaped_less_than_and_merge_tags_work():
-    from mailwright.app.personalise import CompiledEmail
+    from mailwright.app.build.personalise import CompiledEmail
 
     result = build_mjml_text(
         mjml(SECTION.format("if a &lt; b, buy &lt;5 items, << data:firstname >>")), source="lt.mjml"
@@ -314,8 +314,8 @@ def test_row06_a_large_data_uri_that_fits_is_kept_whole_and_warned_about():
 
 def test_row06_a_50_mb_image_is_linked_not_embedded_and_warned(tmp_path):
     from mailwright.app.checks import check_file
-    from mailwright.app.personalise import CompiledEmail
-    from mailwright.app.sending import build_message
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.send.sending import build_message
 
     (tmp_path / "assets").mkdir()
     big = tmp_path / "assets" / "photo.png"

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from mailwright.app.checks import check_document
-from mailwright.app.document import Document
+from mailwright.app.document.model import Document
 from mailwright.app.merge import MergeSyntaxError, parse
 from mailwright.app.merge import render as render_module
-from mailwright.app.personalise import CompiledEmail
-from mailwright.app.pipeline import BuildError, build_document, build_mjml_text
+from mailwright.app.build.personalise import CompiledEmail
+from mailwright.app.build.pipeline import BuildError, build_document, build_mjml_text
 from mailwright.app.recipients import load_recipients
-from mailwright.app.sending import build_message
+from mailwright.app.send.sending import build_message
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = str(Path(sys.executable).parent / "mailwright")

@@ -13,7 +13,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailwright.app.cli import main
+from mailwright.app.cli.main import main
 from mailwright.app.messages import SHOWN_CHARS, shorten_values
 from tests.reliability.conftest import ROOT
 from tests.reliability.test_fuzz import ALL_PATHS, EXAMPLE, FUZZ
@@ -88,8 +88,8 @@ def documents_with_huge_values(draw) -> str:
 @settings(FUZZ, max_examples=150)
 @given(documents_with_huge_values())
 def test_every_refused_document_names_its_place_in_a_short_line(text):
-    from mailwright.app.pipeline import BuildError, build_document
-    from mailwright.app.storage import DocumentError, loads_document
+    from mailwright.app.build.pipeline import BuildError, build_document
+    from mailwright.app.document.storage import DocumentError, loads_document
     from mailwright.themes import ThemeError
 
     try:
@@ -134,7 +134,7 @@ def broken_mjml(draw) -> str:
 @settings(FUZZ, max_examples=150)
 @given(broken_mjml())
 def test_every_refused_mjml_source_names_line_and_column(text):
-    from mailwright.app.pipeline import BuildError, build_mjml_text
+    from mailwright.app.build.pipeline import BuildError, build_mjml_text
 
     try:
         build_mjml_text(text, source="f.mjml")

@@ -18,14 +18,14 @@ from typing import Any
 import pytest
 
 from mailwright.app.checks import check_document, check_file, check_mjml_text
-from mailwright.app.document import Document
+from mailwright.app.document.model import Document
 from mailwright.app.export import export_bundle
-from mailwright.app.inline import inline_css
-from mailwright.app.personalise import CompiledEmail, export_for_esp
-from mailwright.app.pipeline import build_document, build_file, build_mjml_text, compile_mjml
-from mailwright.app.preview_html import SCHEMES, preview_html
-from mailwright.app.sending import build_message
-from mailwright.app.storage import save_document
+from mailwright.app.build.inline import inline_css
+from mailwright.app.build.personalise import CompiledEmail, export_for_esp
+from mailwright.app.build.pipeline import build_document, build_file, build_mjml_text, compile_mjml
+from mailwright.app.build.preview_html import SCHEMES, preview_html
+from mailwright.app.send.sending import build_message
+from mailwright.app.document.storage import save_document
 from tests.support.spy import Spy
 
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailwright.app.cli import main
+from mailwright.app.cli.main import main
 from tests.reliability.conftest import POSIX, ROOT
 from tests.reliability.test_fuzz import FUZZ
 
@@ -191,7 +191,7 @@ def test_a_file_name_that_is_not_utf8_is_printed_as_its_bytes(tmp_path: Path) ->
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 def test_a_delivered_send_in_a_narrow_console_encoding_exits_0(tmp_path: Path, encoding: str) -> None:
     """The send that arrived used to exit 1 (UnicodeEncodeError), so a retrying pipeline sent twice."""
-    from mailwright.app.inbox import Inbox
+    from mailwright.app.send.inbox import Inbox
 
     doc = tmp_path / "ünïcødé → 📧.mwt"
     shutil.copyfile(NEWSLETTER, doc)
@@ -226,7 +226,7 @@ def test_a_delivered_send_in_a_narrow_console_encoding_exits_0(tmp_path: Path, e
 def test_an_internal_error_exits_3_and_debug_prints_the_traceback(
     debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    import mailwright.app.cli as cli
+    import mailwright.app.cli.main as cli
 
     def a_bug(args):  # stands in for any bug of ours inside a command
         raise ZeroDivisionError("x" * 10_000)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.autosave import find_orphans
+from mailwright.app.document.autosave import find_orphans
 from tests.reliability.conftest import ROOT
 
 pytest.importorskip("PySide6.QtWebEngineWidgets")
@@ -82,7 +82,7 @@ class Editor:
 def restore_in_a_new_process() -> dict:
     """What the next start of Mailwright does (widgets/recovery.py), in a fresh interpreter."""
     code = (
-        "import json; from mailwright.app.autosave import find_orphans\n"
+        "import json; from mailwright.app.document.autosave import find_orphans\n"
         "orphans = find_orphans()\n"
         "out = [{'ok': o.ok, 'error': o.error, 'original': str(o.original_path)} for o in orphans]\n"
         "s = orphans[0].restore() if orphans and orphans[0].ok else None\n"

@@ -29,11 +29,11 @@ _CHILD = textwrap.dedent("""
     logging.basicConfig(level=logging.DEBUG, filename=sys.argv[1],
                         format="%%(asctime)s %%(name)s %%(levelname)s %%(message)s")
     logging.getLogger().addHandler(logging.StreamHandler(sys.stderr))
-    from mailwright.app.cli import main
-    from mailwright.app.profiles import Profile, ProfileStore
-    from mailwright.app.secrets import PasswordStore, Secret
-    from mailwright.app.autosave import Autosaver
-    from mailwright.app.session import Session
+    from mailwright.app.cli.main import main
+    from mailwright.app.send.profiles import Profile, ProfileStore
+    from mailwright.app.send.secrets import PasswordStore, Secret
+    from mailwright.app.document.autosave import Autosaver
+    from mailwright.app.document.session import Session
 
     port, cafile, out = sys.argv[2], sys.argv[3], Path(sys.argv[4])
     code = main(["send", "examples/welcome.mwt", "--to", "you@example.com", "--smtp", f"127.0.0.1:{port}",

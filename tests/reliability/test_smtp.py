@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.smtp import AuthResult
 
-from mailwright.app.personalise import PersonalEmail
-from mailwright.app.profiles import Profile
-from mailwright.app.secrets import Secret
-from mailwright.app.sending import SendReport, build_message, send_messages
-from mailwright.app.sending import test_connection as check_connection
+from mailwright.app.build.personalise import PersonalEmail
+from mailwright.app.send.profiles import Profile
+from mailwright.app.send.secrets import Secret
+from mailwright.app.send.sending import SendReport, build_message, send_messages
+from mailwright.app.send.sending import test_connection as check_connection
 from tests.e2e.test_sending import PASSWORD, USER, Sink, make_certs, server_context, trusting
 
 EMAIL = PersonalEmail(

@@ -22,8 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailwright.app import atomic
-from mailwright.app.atomic import SaveError, atomic_write_bytes, atomic_write_text
+from mailwright.app.document import atomic
+from mailwright.app.document.atomic import SaveError, atomic_write_bytes, atomic_write_text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POSIX_ONLY = pytest.mark.skipif(os.name != "posix", reason="POSIX file semantics")
@@ -280,7 +280,7 @@ def test_read_only_file_fails_and_suggests_save_as(tmp_path: Path, make_read_onl
 # ignored, the write past the limit fails with EFBIG instead of killing it.
 _CHILD = """
 import resource, signal, sys
-from mailwright.app.atomic import SaveError, atomic_write_bytes
+from mailwright.app.document.atomic import SaveError, atomic_write_bytes
 
 path, limit, size, backup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 payload = bytes(range(256)) * (size // 256)

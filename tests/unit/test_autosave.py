@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.autosave import AutosaveError, Autosaver, autosave_dir, data_dir, find_orphans
-from mailwright.app.commands import SetDocField, SetProp
-from mailwright.app.session import Session
-from mailwright.app.storage import dumps_document, loads_document
+from mailwright.app.document.autosave import AutosaveError, Autosaver, autosave_dir, data_dir, find_orphans
+from mailwright.app.document.commands import SetDocField, SetProp
+from mailwright.app.document.session import Session
+from mailwright.app.document.storage import dumps_document, loads_document
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "welcome.mwt"
@@ -121,9 +121,9 @@ def test_this_process_autosaves_are_not_orphans(original):
 
 CHILD = textwrap.dedent("""
     import json, sys, time
-    from mailwright.app.autosave import Autosaver
-    from mailwright.app.commands import SetDocField
-    from mailwright.app.session import Session
+    from mailwright.app.document.autosave import Autosaver
+    from mailwright.app.document.commands import SetDocField
+    from mailwright.app.document.session import Session
 
     session = Session.open(sys.argv[1])
     session.history.push(SetDocField("subject", "Edited before the crash"))

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from mailwright.app.export import export_bundle
-from mailwright.app.session import Session
+from mailwright.app.document.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def test_nothing_is_overwritten_or_written_outside(tmp_path):
     doc_path = old / "d.mwt"
     session = Session.new(ROOT / "examples" / "welcome.mwt")
     session.save(doc_path)
-    from mailwright.app.commands import InsertBlock, new_block_json
+    from mailwright.app.document.commands import InsertBlock, new_block_json
 
     for src in ("assets/logo.png", "../up.png"):
         block = new_block_json(session.doc, "image")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from mailwright.app.checks import check_document, check_mjml_text
-from mailwright.app.storage import loads_document
+from mailwright.app.document.storage import loads_document
 from tests.unit.test_mjml_source_quirks import ROOT
 
 HOSTILE = """<mjml><mj-head><mj-raw><meta http-equiv="refresh" content="0;url=https://x.test"></mj-raw></mj-head>

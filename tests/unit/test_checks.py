@@ -18,9 +18,9 @@ from mailwright.app.checks.contrast import contrast_ratio
 from mailwright.app.checks.css_support import load_caniemail
 from mailwright.app.checks.headers import subject_length
 from mailwright.app.checks.model import capped_list
-from mailwright.app.pipeline import build_document
+from mailwright.app.build.pipeline import build_document
 from mailwright.app.recipients import load_recipients
-from mailwright.app.storage import document_from_data
+from mailwright.app.document.storage import document_from_data
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

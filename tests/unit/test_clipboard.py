@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mjml import mjml2html
 
-from mailwright.app.clipboard import (
+from mailwright.app.document.clipboard import (
     MIME_TYPE,
     copy_nodes,
     cut_commands,
@@ -17,10 +17,10 @@ from mailwright.app.clipboard import (
     paste_commands,
     remove_command,
 )
-from mailwright.app.commands import CommandError, History, InsertRow, new_block_json, new_row_json
-from mailwright.app.document import Document
-from mailwright.app.pipeline import build_document, build_mjml_text
-from mailwright.app.storage import dumps_document, load_document
+from mailwright.app.document.commands import CommandError, History, InsertRow, new_block_json, new_row_json
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import build_document, build_mjml_text
+from mailwright.app.document.storage import dumps_document, load_document
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -7,7 +7,7 @@ import copy
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mailwright.app.commands import (
+from mailwright.app.document.commands import (
     Batch,
     CommandError,
     History,
@@ -25,9 +25,9 @@ from mailwright.app.commands import (
     set_columns,
     split_widths,
 )
-from mailwright.app.document import Document
-from mailwright.app.pipeline import build_document
-from mailwright.app.storage import dumps_document, load_document
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import build_document
+from mailwright.app.document.storage import dumps_document, load_document
 from pathlib import Path
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "welcome.mwt"

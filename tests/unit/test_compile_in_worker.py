@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailwright.app.pipeline import BuildError
+from mailwright.app.build.pipeline import BuildError
 from mailwright.app.worker import CompileWorker, WorkerCrashed
 
 GOOD = """<mjml><mj-body><mj-section><mj-column>
@@ -15,7 +15,7 @@ GOOD = """<mjml><mj-body><mj-section><mj-column>
 
 @pytest.fixture(scope="module")
 def worker():
-    with CompileWorker("mailwright.app.pipeline:build_job", timeout=60) as w:
+    with CompileWorker("mailwright.app.build.pipeline:build_job", timeout=60) as w:
         yield w
 
 

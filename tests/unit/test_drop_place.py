@@ -4,8 +4,8 @@ that would change nothing is refused."""
 
 from __future__ import annotations
 
-from mailwright.app.document import Document
-from mailwright.app.drop import EMPTY_DOC, Payload, drop_command, place
+from mailwright.app.document.model import Document
+from mailwright.app.document.drop import EMPTY_DOC, Payload, drop_command, place
 
 TEXT = Payload("new-block", block_type="text")
 LAYOUT = Payload("layout", widths=(50, 50))

@@ -13,7 +13,7 @@ import pytest
 
 from mailwright.app.importer._compare import body_of, canonical_fragment
 from mailwright.app.importer.mjml_import import import_mjml
-from mailwright.app.pipeline import build_document, build_mjml_text
+from mailwright.app.build.pipeline import build_document, build_mjml_text
 
 
 def _body(html: str) -> str:

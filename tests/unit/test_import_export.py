@@ -17,15 +17,15 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from mailwright.app.document import Document, make_block
+from mailwright.app.document.model import Document, make_block
 from mailwright.app.export import add_utm, export_bundle, utm_params
 from mailwright.app.importer import ImportFailed, import_file
 from mailwright.app.importer.html_import import import_html
 from mailwright.app.importer.mjml_import import import_mjml
-from mailwright.app.pipeline import build_document, build_mjml_text
-from mailwright.app.plaintext import html_to_text
-from mailwright.app.storage import dumps_document, loads_document, save_document
-from mailwright.app.storage import DocumentError
+from mailwright.app.build.pipeline import build_document, build_mjml_text
+from mailwright.app.build.plaintext import html_to_text
+from mailwright.app.document.storage import dumps_document, loads_document, save_document
+from mailwright.app.document.storage import DocumentError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "mjml"

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from mailwright.app.document import Document, make_block, resolve_fields
+from mailwright.app.document.model import Document, make_block, resolve_fields
 from mailwright.app.importer.mjml_import import import_mjml
-from mailwright.app.layout_fields import COLUMN_FIELDS, ROW_FIELDS
-from mailwright.app.mjml_render import RenderContext, resolved_theme
-from mailwright.app.pipeline import build_document, build_mjml_text
-from mailwright.app.plaintext import html_to_text
-from mailwright.app.storage import loads_document
-from mailwright.app.tokens import TokenTable
+from mailwright.app.document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
+from mailwright.app.build.mjml_render import RenderContext, resolved_theme
+from mailwright.app.build.pipeline import build_document, build_mjml_text
+from mailwright.app.build.plaintext import html_to_text
+from mailwright.app.document.storage import loads_document
+from mailwright.app.build.tokens import TokenTable
 from mailwright.blocks import REGISTRY
 from mailwright.themes import OVERRIDES
 

@@ -13,10 +13,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from mailwright.app.document import Document
-from mailwright.app.inline import inline_css
-from mailwright.app.pipeline import BuildResult, build_document, build_mjml_text, compile_mjml
-from mailwright.app.mjml_render import document_to_mjml
+from mailwright.app.document.model import Document
+from mailwright.app.build.inline import inline_css
+from mailwright.app.build.pipeline import BuildResult, build_document, build_mjml_text, compile_mjml
+from mailwright.app.build.mjml_render import document_to_mjml
 
 MAX_SECONDS = 5.0
 

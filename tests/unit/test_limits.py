@@ -8,7 +8,7 @@ import time
 import pytest
 from mjml import mjml2html
 
-from mailwright.app.limits import (
+from mailwright.app.build.limits import (
     MAX_NESTING,
     MAX_OUTPUT_BYTES,
     MAX_SOURCE_BYTES,

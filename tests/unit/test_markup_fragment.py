@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from mailwright.app.markup import fragment_root, sanitize_rich_text
+from mailwright.app.build.markup import fragment_root, sanitize_rich_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailwright.app.document import Document
+from mailwright.app.document.model import Document
 from mailwright.app.merge import CompiledTemplate, RenderError, parse
-from mailwright.app.personalise import CompiledEmail
-from mailwright.app.pipeline import BuildError, build_document, build_mjml_text
+from mailwright.app.build.personalise import CompiledEmail
+from mailwright.app.build.pipeline import BuildError, build_document, build_mjml_text
 
 
 def render(text: str, data=None, mode="html", **kw):

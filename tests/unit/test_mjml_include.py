@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.cli import main
-from mailwright.app.mjml_include import MAX_DEPTH
-from mailwright.app.pipeline import BuildError, build_file
+from mailwright.app.cli.main import main
+from mailwright.app.build.mjml_include import MAX_DEPTH
+from mailwright.app.build.pipeline import BuildError, build_file
 
 HEADER = """<mj-section background-color="#222222">
   <mj-column>
@@ -126,7 +126,7 @@ def test_an_error_inside_a_partial_names_the_partial_and_its_line(tmp_path: Path
 
 
 def test_without_a_file_an_include_is_refused(tmp_path: Path) -> None:
-    from mailwright.app.pipeline import build_mjml_text
+    from mailwright.app.build.pipeline import build_mjml_text
 
     with pytest.raises(BuildError, match="mj-include works in an .mjml file on disk"):
         build_mjml_text('<mjml><mj-body><mj-include path="x.mjml" /></mj-body></mjml>', source="pasted.mjml")

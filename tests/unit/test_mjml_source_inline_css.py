@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from mailwright.app.pipeline import build_document, build_mjml_text
-from mailwright.app.storage import load_document
+from mailwright.app.build.pipeline import build_document, build_mjml_text
+from mailwright.app.document.storage import load_document
 
 NEWSLETTER = Path(__file__).resolve().parents[2] / "examples" / "newsletter.mwt"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mailwright.app.checks import check_mjml_text
-from mailwright.app.pipeline import BuildError, build_mjml_text
+from mailwright.app.build.pipeline import BuildError, build_mjml_text
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = "<mj-body><mj-section><mj-column>{}<mj-text>ok</mj-text></mj-column></mj-section></mj-body>"
@@ -85,7 +85,7 @@ def test_an_inline_style_whose_closing_tag_spans_lines_is_inlined():
 
 def test_an_imported_email_links_the_mjml_web_fonts_its_source_links(tmp_path):
     from mailwright.app.importer import import_file
-    from mailwright.app.pipeline import build_document
+    from mailwright.app.build.pipeline import build_document
 
     src = tmp_path / "u.mjml"
     src.write_text(
@@ -102,7 +102,7 @@ def test_an_imported_email_links_the_mjml_web_fonts_its_source_links(tmp_path):
 
 def test_a_file_using_mj_include_imports_with_its_partials_copied_in(tmp_path):
     from mailwright.app.importer import ImportFailed, import_report
-    from mailwright.app.pipeline import build_document
+    from mailwright.app.build.pipeline import build_document
 
     (tmp_path / "parts").mkdir()
     (tmp_path / "parts" / "header.mjml").write_text(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.pipeline import BuildError, build_document, build_mjml_text
-from mailwright.app.storage import loads_document
+from mailwright.app.build.pipeline import BuildError, build_document, build_mjml_text
+from mailwright.app.document.storage import loads_document
 
 ROOT = Path(__file__).resolve().parents[2]
 HELLO = (ROOT / "examples" / "hello.mjml").read_text(encoding="utf-8")
@@ -117,7 +117,7 @@ def test_a_family_counts_in_any_case_and_one_the_author_declares_is_theirs() -> 
 
 
 def test_build_says_which_fonts_it_linked(tmp_path, capsys) -> None:
-    from mailwright.app.cli import main
+    from mailwright.app.cli.main import main
 
     src = tmp_path / "p.mjml"
     src.write_text(PLAIN.format("Hi"), encoding="utf-8")

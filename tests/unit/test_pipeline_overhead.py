@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from mailwright.app.limits import NestingTooDeep, check_markup_limits
-from mailwright.app.mjml_render import RenderContext
-from mailwright.app.plaintext import _normal_style
-from mailwright.app.tokens import TokenTable
+from mailwright.app.build.limits import NestingTooDeep, check_markup_limits
+from mailwright.app.build.mjml_render import RenderContext
+from mailwright.app.build.plaintext import _normal_style
+from mailwright.app.build.tokens import TokenTable
 from mailwright.blocks.base import escape_attr, px
 from mailwright.themes import load_theme
 

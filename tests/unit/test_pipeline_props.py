@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailwright.app.document import Document
-from mailwright.app.pipeline import BuildResult, build_document
-from mailwright.app.tokens import TAG_RE
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import BuildResult, build_document
+from mailwright.app.build.tokens import TAG_RE
 from mailwright.blocks import REGISTRY
 
 SETTINGS = settings(

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mjml import mjml2html
 
-from mailwright.app.plaintext import html_to_text
+from mailwright.app.build.plaintext import html_to_text
 
 
 def body(inner: str) -> str:

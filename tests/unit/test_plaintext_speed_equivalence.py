@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailwright.app.plaintext import html_to_text
+from mailwright.app.build.plaintext import html_to_text
 
 
 def page(inner: str) -> str:

@@ -1,11 +1,11 @@
-"""Preview variants of the HTML (app/preview_html.py): pure string rewrites, no Qt."""
+"""Preview variants of the HTML (app/build/preview_html.py): pure string rewrites, no Qt."""
 
 from __future__ import annotations
 
 import pytest
 
-from mailwright.app.pipeline import build_document, build_mjml_text
-from mailwright.app.preview_html import (
+from mailwright.app.build.pipeline import build_document, build_mjml_text
+from mailwright.app.build.preview_html import (
     apply_scheme,
     dark_variant,
     declares_dark,
@@ -96,7 +96,7 @@ def test_images_off_drops_background_images_everywhere() -> None:
 
 
 def test_images_off_on_a_real_build() -> None:
-    from mailwright.app.storage import load_document
+    from mailwright.app.document.storage import load_document
     from pathlib import Path
 
     doc = load_document(Path(__file__).resolve().parents[2] / "examples" / "welcome.mwt")
@@ -115,8 +115,8 @@ def test_snippet_prefers_the_preheader_then_the_text() -> None:
 
 
 def test_build_preview_job_keeps_the_merge_table() -> None:
-    from mailwright.app.personalise import CompiledEmail
-    from mailwright.app.preview_html import build_preview_job
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.build.preview_html import build_preview_job
 
     result = build_preview_job(
         "mjml",
@@ -133,8 +133,8 @@ def test_dark_styles_are_read_from_the_built_html() -> None:
     rule on prefers-color-scheme: dark (a comment or a sentence saying so does not count)."""
     from pathlib import Path
 
-    from mailwright.app.pipeline import build_document, build_mjml_text
-    from mailwright.app.storage import load_document
+    from mailwright.app.build.pipeline import build_document, build_mjml_text
+    from mailwright.app.document.storage import load_document
 
     doc = load_document(Path(__file__).resolve().parents[2] / "examples" / "newsletter.mwt")
     assert not has_dark_styles(build_document(doc).html)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mailwright.app.remote_images import bar_text, remote_images
+from mailwright.app.build.remote_images import bar_text, remote_images
 
 HTML = (
     '<img src="https://cdn.example.com/a.png"><img src="https://CDN.example.com/b.png?x=1&amp;y=2">'

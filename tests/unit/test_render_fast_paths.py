@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 
 from mailwright.app.merge import CompiledTemplate, RenderError, parse
-from mailwright.app.personalise import CompiledEmail, fit_underlines, tidy_text
-from mailwright.app.pipeline import build_mjml_text
+from mailwright.app.build.personalise import CompiledEmail, fit_underlines, tidy_text
+from mailwright.app.build.pipeline import build_mjml_text
 
 _UNDERLINED = re.compile(r"^(?P<title>[^\n]+)\n(?P<rule>={3,}|-{3,})$", re.M)
 

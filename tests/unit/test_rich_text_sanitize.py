@@ -1,6 +1,6 @@
 """The rich-text allow-list as a reader sees its result: what survives, what is dropped."""
 
-from mailwright.app.markup import sanitize_rich_text
+from mailwright.app.build.markup import sanitize_rich_text
 
 
 def test_a_links_own_colour_is_kept() -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from mailwright.app.commands import InsertRow, new_block_json, new_row_json
-from mailwright.app.document import Document
-from mailwright.app.pipeline import build_document
-from mailwright.app.richtext_clean import clean_rich_html, rich_to_qt
+from mailwright.app.document.commands import InsertRow, new_block_json, new_row_json
+from mailwright.app.document.model import Document
+from mailwright.app.build.pipeline import build_document
+from mailwright.app.build.richtext_clean import clean_rich_html, rich_to_qt
 
 QT_HEAD = (
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0//EN" "http://www.w3.org/TR/REC-html40/strict.dtd">\n'

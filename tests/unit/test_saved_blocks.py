@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.clipboard import inserted_ids
-from mailwright.app.commands import CommandError, History
-from mailwright.app.document import Document
-from mailwright.app.saved_blocks import (
+from mailwright.app.document.clipboard import inserted_ids
+from mailwright.app.document.commands import CommandError, History
+from mailwright.app.document.model import Document
+from mailwright.app.document.saved_blocks import (
     SavedBlockError,
     delete_saved,
     get_saved,
@@ -22,7 +22,7 @@ from mailwright.app.saved_blocks import (
     saved_blocks_dir,
     slugify,
 )
-from mailwright.app.storage import dumps_document, load_document
+from mailwright.app.document.storage import dumps_document, load_document
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -21,8 +21,8 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from keyring.compat import properties
 
-from mailwright.app.addresses import AddressError, clean_header_text, parse_address, parse_addresses
-from mailwright.app.profiles import (
+from mailwright.app.send.addresses import AddressError, clean_header_text, parse_address, parse_addresses
+from mailwright.app.send.profiles import (
     LOCAL_INBOX,
     PRESETS,
     Profile,
@@ -32,7 +32,14 @@ from mailwright.app.profiles import (
     is_loopback,
     local_inbox_profile,
 )
-from mailwright.app.secrets import PasswordStore, RedactingFilter, Secret, install_log_redaction, redact, register_login
+from mailwright.app.send.secrets import (
+    PasswordStore,
+    RedactingFilter,
+    Secret,
+    install_log_redaction,
+    redact,
+    register_login,
+)
 
 PASSWORD = "Tr0ub4dor&3-unit-secret"
 
@@ -235,7 +242,7 @@ def test_a_hanging_keyring_times_out(use_keyring):
 
 def test_keyring_unavailable_in_a_fresh_process(tmp_path):
     code = (
-        "from mailwright.app.secrets import PasswordStore, Secret\n"
+        "from mailwright.app.send.secrets import PasswordStore, Secret\n"
         "s = PasswordStore()\n"
         "o = s.set('p', Secret('a-long-password'))\n"
         "print(o.in_keyring, o.message)\n"

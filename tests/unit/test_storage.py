@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailwright.app.document import CURRENT_VERSION, ID_PATTERN, Document, make_block, new_id
-from mailwright.app.storage import (
+from mailwright.app.document.model import CURRENT_VERSION, ID_PATTERN, Document, make_block, new_id
+from mailwright.app.document.storage import (
     MAX_FILE_BYTES,
     DocumentError,
     dumps_document,
@@ -470,7 +470,7 @@ def test_a_file_over_the_size_cap_is_refused_before_parsing(tmp_path: Path, monk
     p = tmp_path / "huge.mwt"
     with p.open("wb") as fh:  # sparse: instant, no disk used
         fh.truncate(MAX_FILE_BYTES + 1)
-    from mailwright.app import storage
+    from mailwright.app.document import storage
 
     def must_not_parse(*_: Any, **__: Any) -> Any:
         raise AssertionError("the file was parsed")

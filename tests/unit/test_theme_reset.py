@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import given, settings, strategies as st
 
 from mailwright.app.checks.contrast import contrast_problems
-from mailwright.app.commands import History, SetDocField, SetProp
-from mailwright.app.document import Document
-from mailwright.app.mjml_render import resolved_theme
-from mailwright.app.storage import dumps_document, load_document
-from mailwright.app.theme_reset import clash_fix, hand_set_styles, reset_to_theme, strip_text_colours
+from mailwright.app.document.commands import History, SetDocField, SetProp
+from mailwright.app.document.model import Document
+from mailwright.app.build.mjml_render import resolved_theme
+from mailwright.app.document.storage import dumps_document, load_document
+from mailwright.app.document.theme_reset import clash_fix, hand_set_styles, reset_to_theme, strip_text_colours
 from mailwright.themes import available_themes, display_name
 
 NEWSLETTER = Path(__file__).resolve().parents[2] / "examples" / "newsletter.mwt"

@@ -1,9 +1,9 @@
 """Text that looks like a merge-tag token is the user's text, never a tag (the prefix check on
 the rendered MJML, and its fallback to a longer prefix)."""
 
-from mailwright.app.document import Document
-from mailwright.app.mjml_render import document_to_mjml
-from mailwright.app.pipeline import build_document
+from mailwright.app.document.model import Document
+from mailwright.app.build.mjml_render import document_to_mjml
+from mailwright.app.build.pipeline import build_document
 
 
 def _doc(heading: str, inline_css: str = "") -> Document:

@@ -4,7 +4,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from mailwright.app.tokens import _inside_markup
+from mailwright.app.build.tokens import _inside_markup
 
 _FULL_SCAN = re.compile(r"<[A-Za-z!/?][^<>]*>")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.limits import NestingTooDeep, check_markup_limits
+from mailwright.app.build.limits import NestingTooDeep, check_markup_limits
 from mailwright.app.worker import (
     CompileWorker,
     JobCancelled,

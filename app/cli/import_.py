@@ -1,0 +1,49 @@
+"""`mailwright import SRC.mjml|SRC.html -o OUT.mwt`: turn an existing email into a document.
+
+Prints what became editable and what was kept as written (raw MJML/HTML) on stderr. The
+output is saved atomically (a `.bak` keeps a file it replaces); the source is never written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .main import EXIT_OK, CliError, _refuse_overwriting_inputs
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "import",
+        help="import an .mjml or .html email as a .mwt document",
+        description="Import an MJML or HTML email as a Mailwright document. Sections, columns and "
+        "content become rows and blocks where a block reproduces them exactly; the rest "
+        "is kept as raw MJML or HTML, so the document builds to the same email.",
+    )
+    p.add_argument("src", metavar="SRC", help="an .mjml or .html file")
+    p.add_argument("-o", "--output", metavar="OUT.mwt", required=True, help="the document to write")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..document.atomic import SaveError
+    from ..importer import IMPORTABLE, import_report
+    from ..document.storage import save_document
+
+    src, out = Path(args.src), Path(args.output)
+    if src.suffix.lower() not in IMPORTABLE:
+        raise CliError(f"{src}: cannot import this kind of file; give an .mjml or .html file")
+    if out.suffix.lower() != ".mwt":
+        raise CliError(f"{out}: the output is a Mailwright document; name it with .mwt")
+    _refuse_overwriting_inputs({"the source": src}, {"-o": out})
+    report = import_report(src)
+    try:
+        save_document(report.document, out)
+    except SaveError as e:
+        raise CliError(str(e)) from None
+    print(f"{out}: imported from {src}: {report.summary()}", file=sys.stderr)
+    for node_id, element, why in report.raw:
+        print(f"  {node_id}: <{element}> kept as written: {why}", file=sys.stderr)
+    for note in report.notes:
+        print(f"  note: {note}", file=sys.stderr)
+    return EXIT_OK
