@@ -7,62 +7,11 @@ document only stores what differs (DESIGN.md §2); switching theme restyles ever
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..app.messages import ShortMessage
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A resolved theme: plain dicts so blocks read `theme.colors["primary"]`."""
-
-    name: str
-    label: str
-    description: str
-    width: int
-    colors: dict[str, str]
-    fonts: dict[str, Any]
-    sizes: dict[str, Any]
-    button: dict[str, Any]
-    spacing: dict[str, int]
-    web_fonts: tuple[tuple[str, str], ...] = field(default=())
-    neutral: bool = False
-
-    def get(self, key: str) -> Any:
-        """A value by dotted key, e.g. "colors.primary"."""
-        group, _, name = key.partition(".")
-        return getattr(self, group)[name]
-
-    def with_overrides(self, overrides: dict[str, Any]) -> "Theme":
-        """This theme with a document's settings overrides applied (keys as in `OVERRIDES`)."""
-        colors, fonts, sizes = dict(self.colors), dict(self.fonts), dict(self.sizes)
-        for key, value in overrides.items():
-            if value is None or key not in OVERRIDES:
-                continue
-            group, name = OVERRIDES[key].split(".")
-            {"colors": colors, "fonts": fonts, "sizes": sizes}[group][name] = value
-        return replace(self, colors=colors, fonts=fonts, sizes=sizes)
-
-
-# Document settings that override a theme value.
-OVERRIDES = {
-    "primary_color": "colors.primary",
-    "text_color": "colors.text",
-    "heading_color": "colors.heading",
-    "link_color": "colors.link",
-    "background_color": "colors.background",
-    "content_background": "colors.content",
-    "font_family": "fonts.body",
-    "heading_font_family": "fonts.heading",
-    "font_size": "sizes.body",
-}
-
-
-class ThemeError(ShortMessage, ValueError):
-    pass
+from .theme import OVERRIDES, Theme, ThemeError
 
 
 def parse_theme(text: str, source: str = "<theme>") -> Theme:

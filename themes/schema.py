@@ -12,7 +12,7 @@ from typing import Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
-from . import Theme, ThemeError
+from .theme import Theme, ThemeError
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent)$")
 

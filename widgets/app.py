@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from .editor_settings import editor_settings
+from .icon import ICON
+
 
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mailwright", description="Open the Mailwright editor.")
@@ -74,19 +77,6 @@ def _no_gpu() -> bool:
 
 # Where Linux shows a GPU: DRM (Intel, AMD, nouveau, nvidia-drm), NVIDIA's own driver, WSL2.
 GPU_NODES = ("/dev/dri", "/dev/nvidiactl", "/dev/dxg")
-
-
-ICON = Path(__file__).resolve().parent / "resources" / "mailwright.svg"
-
-
-def editor_settings():
-    """The editor's QSettings: editor.ini in the config folder of the profiles
-    (MAILWRIGHT_CONFIG_DIR for tests), not Qt's own per-platform place."""
-    from PySide6.QtCore import QSettings
-
-    from ..app.send.profiles import config_dir
-
-    return QSettings(str(config_dir() / "editor.ini"), QSettings.Format.IniFormat)
 
 
 def run_editor(argv: list[str]) -> int:

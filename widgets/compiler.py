@@ -29,7 +29,7 @@ class Compiler(QObject):
 
     DEBOUNCE_MS = 60
 
-    BUILD = "mailwright.app.build.pipeline:build_job"
+    BUILD = "mailwright.app.build.job:build_job"
     # Imported by the child at start, so the first check does not pay for it.
     PRELOAD = ("mailwright.app.checks:check_job", "mailwright.app.build.preview_html:build_preview_job")
 
@@ -96,7 +96,7 @@ class Compiler(QObject):
         revision, text, design, recipient = self._pending
         self._pending = None
         if self._worker is None:
-            from ..app.build.pipeline import build_job
+            from ..app.build.job import build_job
 
             try:
                 self.finished.emit(revision, build_job("mwt", text, "document", design, recipient))

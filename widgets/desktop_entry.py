@@ -49,7 +49,7 @@ def install_desktop_entry() -> int:
     if not sys.platform.startswith("linux"):
         print("mailwright: --install-desktop-entry is for Linux desktops (freedesktop.org menus)", file=sys.stderr)
         return 2
-    from .app import ICON
+    from .icon import ICON
 
     base = data_home()
     entry = base / "applications" / "mailwright.desktop"

@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.resize(1440, 900)
         if settings is None:
-            from .app import editor_settings
+            from .editor_settings import editor_settings
 
             settings = editor_settings()
         self.settings = settings

@@ -11,11 +11,11 @@ import html as htmllib
 import re
 from typing import TYPE_CHECKING
 
+from ..merge.tags import TAG_RE
+
 if TYPE_CHECKING:
     from ..merge.ast import Pos  # imported when needed at run time: start-up cost
 
-# `\<<` is the escape for a literal "<<"; it is protected too so MRML never sees a bare "<".
-TAG_RE = re.compile(r"\\<<|<<.{0,2000}?>>|<%.{0,2000}?%>|<#.{0,2000}?#>", re.S)
 _TAG_START = re.compile(r"<[A-Za-z!/?]")
 # Different tags one email may hold: a token carries five digits (MWTAG00012Z).
 MAX_TAGS = 100_000

@@ -18,48 +18,13 @@ from ..document.model import BlockBase, Column, Row, resolve_fields
 from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .context import CheckContext
 from .model import Finding
+from .wcag import LARGE, NORMAL, contrast_ratio, is_large, parse_color
 
-NORMAL, LARGE = 4.5, 3.0
-_HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _SPAN_COLOR = re.compile(
     r"<(span|font|a|strong|b|em|i|u|p)\b[^>]*?(?:style\s*=\s*([\"'])(.*?)\2|color\s*=\s*[\"']?(#[0-9a-fA-F]{3,6}))",
     re.I | re.S,
 )
 _BOLD = {"bold", "bolder", "600", "700", "800", "900"}
-
-
-def parse_color(value: Any) -> tuple[float, float, float] | None:
-    """#rgb / #rrggbb → (r, g, b) in 0..1; None for transparent, merge tags and the rest."""
-    m = _HEX.match(str(value or "").strip())
-    if not m:
-        return None
-    h = m.group(1)
-    if len(h) == 3:
-        h = "".join(c * 2 for c in h)
-    return int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255
-
-
-def luminance(rgb: tuple[float, float, float]) -> float:
-    def channel(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(fg: str, bg: str) -> float | None:
-    a, b = parse_color(fg), parse_color(bg)
-    if a is None or b is None:
-        return None
-    la, lb = luminance(a), luminance(b)
-    hi, lo = max(la, lb), min(la, lb)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def is_large(size_px: float | None, bold: bool) -> bool:
-    if size_px is None:
-        return False
-    return size_px >= 24 or (bold and size_px >= 18.66)
 
 
 @dataclass(frozen=True)

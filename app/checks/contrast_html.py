@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterator, Set as AbstractSet
 from typing import Any
 
-from .contrast import LARGE, NORMAL, contrast_ratio, is_large
 from .context import CheckContext
 from .css import parse_declarations
 from .model import Finding
+from .wcag import LARGE, NORMAL, contrast_ratio, is_large
 
 _NAMED = {
     "white": "#ffffff",

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .main import EXIT_FAILED, EXIT_OK, CliError, _esp_reads_data
+from .common import EXIT_FAILED, EXIT_OK, CliError, check_esp_data
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -52,7 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .build_many import expand  # the same folders and globs as build
+    from .build import expand  # the same folders and globs as build
 
     one = len(args.src) == 1 and (
         Path(args.src[0]).suffix.lower() in (".mwt", ".mjml") or not (Path(args.src[0]).is_dir() or "*" in args.src[0])
@@ -67,25 +67,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _recipients(args: argparse.Namespace):
-    _esp_reads_data(args.esp, args.data, ": it checks how that ESP reads the recipients' values")
+    check_esp_data(args.esp, args.data, ": it checks how that ESP reads the recipients' values")
     if not args.data:
         return None
-    from .main import load_data
+    from .common import load_data
 
     return load_data(args.data)
 
 
 def _check_one(src: Path, args: argparse.Namespace, recipients) -> int:
     from ..checks import check_file
-    from .main import _stdout
+    from .common import write_stdout
 
     if src.suffix.lower() not in (".mwt", ".mjml"):
         raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
     report = check_file(src, recipients=recipients, esp=args.esp)
     if args.format == "json":
-        _stdout(report.to_json(), json=True)
+        write_stdout(report.to_json(), json=True)
     else:
-        _stdout(report.to_text())
+        write_stdout(report.to_text())
     return EXIT_FAILED if report.errors else EXIT_OK
 
 
@@ -99,7 +99,7 @@ def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int
     from ...themes import ThemeError
     from ..checks import check_file
     from ..checks.model import recipients_count
-    from .main import EXIT_BAD_INPUT, _stdout
+    from .common import EXIT_BAD_INPUT, write_stdout
     from ..encodings import EncodingError
     from ..build.pipeline import BuildError
     from ..document.storage import DocumentError
@@ -121,7 +121,7 @@ def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int
         if args.format == "json":
             files.append({"file": str(src), **report.to_dict()})
         else:
-            _stdout(f"== {src}\n{report.to_text()}")
+            write_stdout(f"== {src}\n{report.to_text()}")
     summary = {
         "files": len(inputs),
         "files_with_errors": failed,
@@ -132,10 +132,10 @@ def _check_many(inputs: list[Path], args: argparse.Namespace, recipients) -> int
     if recipients is not None:
         summary["recipients"] = len(recipients.rows)
     if args.format == "json":
-        _stdout(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n", json=True)
+        write_stdout(json.dumps({"files": files, "summary": summary}, ensure_ascii=False, indent=2) + "\n", json=True)
     else:
         against = f" against {recipients_count(len(recipients.rows))}" if recipients is not None else ""
-        _stdout(
+        write_stdout(
             f"checked {len(inputs)} files{against}: {errors} errors ({failed} files), {warnings} warnings"
             f"{f'; {unreadable} could not be checked' if unreadable else ''}\n"
         )

@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .main import EXIT_OK, CliError, _field_map, _refuse_overwriting_inputs
+from .common import EXIT_OK, CliError, read_field_map, refuse_overwriting_inputs
 from ..messages import shorten
 
 
@@ -65,11 +65,16 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{out}: a bundle is a zip file; name it with .zip")
     if args.field_map and not args.esp:
         raise CliError("--field-map goes with --esp NAME")
-    _refuse_overwriting_inputs({"the source": src, "the --field-map file": args.field_map}, {"--bundle": out})
+    refuse_overwriting_inputs({"the source": src, "the --field-map file": args.field_map}, {"--bundle": out})
     utm = parse_utm(args.utm) if args.utm is not None else None
     try:
         report = export_bundle(
-            src, out, esp=args.esp, field_map=_field_map(args.field_map), asset_base_url=args.asset_base_url, utm=utm
+            src,
+            out,
+            esp=args.esp,
+            field_map=read_field_map(args.field_map),
+            asset_base_url=args.asset_base_url,
+            utm=utm,
         )
     except ExportError as e:
         raise CliError(str(e)) from None

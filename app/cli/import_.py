@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .main import EXIT_OK, CliError, _refuse_overwriting_inputs
+from .common import EXIT_OK, CliError, refuse_overwriting_inputs
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{src}: cannot import this kind of file; give an .mjml or .html file")
     if out.suffix.lower() != ".mwt":
         raise CliError(f"{out}: the output is a Mailwright document; name it with .mwt")
-    _refuse_overwriting_inputs({"the source": src}, {"-o": out})
+    refuse_overwriting_inputs({"the source": src}, {"-o": out})
     report = import_report(src)
     try:
         save_document(report.document, out)

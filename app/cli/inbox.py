@@ -10,7 +10,7 @@ import argparse
 import signal
 import threading
 
-from .main import EXIT_OK, CliError
+from .common import EXIT_OK, CliError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

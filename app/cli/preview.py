@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .main import EXIT_FAILED, EXIT_OK, CliError, _esp_reads_data, _refuse_overwriting_inputs
+from .common import EXIT_FAILED, EXIT_OK, CliError, check_esp_data, refuse_overwriting_inputs
 
 MIN_WIDTH, MAX_WIDTH = 200, 3000
 
@@ -70,10 +70,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("--row chooses a recipient from --data FILE")
     if args.data and args.row is None:
         raise CliError("--data needs --row N to choose the recipient to personalise with")
-    _esp_reads_data(args.esp, args.data, " --row N: it personalises as that ESP would")
+    check_esp_data(args.esp, args.data, " --row N: it personalises as that ESP would")
     if out.parent and not out.parent.exists():
         raise CliError(f"{out}: the folder {out.parent} does not exist")
-    _refuse_overwriting_inputs({"the source": src, "the --data file": args.data}, {"-o": out})
+    refuse_overwriting_inputs({"the source": src, "the --data file": args.data}, {"-o": out})
 
     if args.watch:
         from .watch import watch_builds
@@ -93,7 +93,7 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
 
     row = None
     if args.data:
-        from .main import load_data
+        from .common import load_data
         from ..recipients import RecipientsError
 
         recipients = load_data(args.data)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .main import EXIT_FAILED, EXIT_OK, CliError
+from .common import EXIT_FAILED, EXIT_OK, CliError
 
 if TYPE_CHECKING:  # ssl costs ~5 ms a start: imported only for --cafile
     import ssl

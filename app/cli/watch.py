@@ -16,7 +16,7 @@ from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from typing import Callable
 
-from .main import EXIT_OK
+from .common import EXIT_OK
 
 WATCHED_SUFFIXES = (".mwt", ".mjml", ".json", ".csv")  # sources, partials, --data / --field-map
 DEBOUNCE_MS = 150

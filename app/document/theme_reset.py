@@ -22,7 +22,8 @@ from typing import Iterable
 
 from ...blocks.base import Field
 from ...themes import OVERRIDES
-from ..checks.contrast import _HEX, contrast_problems
+from ..checks.contrast import contrast_problems
+from ..checks.wcag import HEX_COLOR
 from .commands import Batch, Command, CommandError, SetDocField, SetProp, locate
 from .model import BlockBase, Column, Document, Row
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS
@@ -34,7 +35,7 @@ Prop = tuple[str, str]  # (node id, prop name); node id "settings" for the email
 
 
 def _is_solid(value: object) -> bool:
-    return isinstance(value, str) and bool(_HEX.match(value))
+    return isinstance(value, str) and bool(HEX_COLOR.match(value))
 
 
 _STYLE_ATTR = re.compile(r"""(\sstyle\s*=\s*)(["'])(.*?)\2""", re.I | re.S)

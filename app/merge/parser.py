@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Union
 
 from ..textpos import LineCounter, line_col
-from ..build.tokens import TAG_RE
+from .tags import TAG_RE
 from .ast import (
     LINKS,
     NAMESPACES,

@@ -44,6 +44,6 @@ def test_an_uncaught_exception_shows_the_traceback_and_the_log(qtbot, monkeypatc
 def test_the_window_has_an_icon() -> None:
     from PySide6.QtGui import QIcon
 
-    from mailwright.widgets.app import ICON
+    from mailwright.widgets.icon import ICON
 
     assert not QIcon(str(ICON)).isNull()

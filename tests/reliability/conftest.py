@@ -37,7 +37,7 @@ def compile_worker(crash_dir: Path) -> Iterator["CompileWorker"]:  # noqa: F821
     """The editor's real compile worker (pipeline.build_job in a child process)."""
     from mailwright.app.worker import CompileWorker
 
-    with CompileWorker("mailwright.app.build.pipeline:build_job", timeout=30, crash_dir=str(crash_dir)) as worker:
+    with CompileWorker("mailwright.app.build.job:build_job", timeout=30, crash_dir=str(crash_dir)) as worker:
         yield worker
 
 

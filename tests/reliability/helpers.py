@@ -12,12 +12,12 @@ from typing import Any
 def build_unchecked(
     kind: str, text: str, source: str = "<document>", design: bool = False, recipient: dict | None = None
 ) -> dict:
-    """`pipeline.build_job` with the nesting/size pre-check switched off, so deep input reaches
+    """`job.build_job` with the nesting/size pre-check switched off, so deep input reaches
     MRML for real (what a bug in the pre-check would let through)."""
-    from mailwright.app.build import pipeline
+    from mailwright.app.build import job, pipeline
 
     pipeline.check_markup_limits = lambda *args, **kwargs: None  # type: ignore[assignment]
-    return pipeline.build_job(kind, text, source, design, recipient)
+    return job.build_job(kind, text, source, design, recipient)
 
 
 def import_file_summary(path: str) -> dict[str, Any]:

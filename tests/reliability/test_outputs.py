@@ -226,12 +226,12 @@ def test_a_delivered_send_in_a_narrow_console_encoding_exits_0(tmp_path: Path, e
 def test_an_internal_error_exits_3_and_debug_prints_the_traceback(
     debug: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    import mailwright.app.cli.main as cli
+    import mailwright.app.cli.build as build_command
 
     def a_bug(args):  # stands in for any bug of ours inside a command
         raise ZeroDivisionError("x" * 10_000)
 
-    monkeypatch.setattr(cli, "_cmd_build", a_bug)
+    monkeypatch.setattr(build_command, "run", a_bug)
     assert main(["build", str(NEWSLETTER), *(["--debug"] if debug else [])]) == 3
     err = capsys.readouterr().err
     assert "internal error (ZeroDivisionError: xxx" in err

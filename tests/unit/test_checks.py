@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from mailwright.app.checks import CODES, CheckReport, Finding, check_document, check_file, check_mjml_text, run_checks
-from mailwright.app.checks.contrast import contrast_ratio
+from mailwright.app.checks.wcag import contrast_ratio
 from mailwright.app.checks.css_support import load_caniemail
 from mailwright.app.checks.headers import subject_length
 from mailwright.app.checks.model import capped_list

@@ -15,7 +15,7 @@ GOOD = """<mjml><mj-body><mj-section><mj-column>
 
 @pytest.fixture(scope="module")
 def worker():
-    with CompileWorker("mailwright.app.build.pipeline:build_job", timeout=60) as w:
+    with CompileWorker("mailwright.app.build.job:build_job", timeout=60) as w:
         yield w
 
 

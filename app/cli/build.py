@@ -1,10 +1,11 @@
-"""`mailwright build` of many inputs, of standard input, and `--watch`.
+"""`mailwright build`: a .mwt document or an .mjml file into email HTML, its plain text and MJML.
 
-`build a.mwt b.mwt templates/ -o out/` builds each input into out/NAME.html (and NAME.txt /
-NAME.mjml when --text / --mjml name folders). Folders are searched for .mwt and .mjml files,
-globs are expanded. Everything is checked before anything is written: two inputs with one NAME,
-an output that is an input. One failing input does not stop the others; the exit code is the
-worst of all. One input with a file output (or stdout) is cli._build_one, unchanged.
+One input goes to a file or stdout, personalised for a recipient with --data or exported for an ESP
+with --esp. `build a.mwt b.mwt templates/ -o out/` builds each input into out/NAME.html (and
+NAME.txt / NAME.mjml when --text / --mjml name folders). Folders are searched for .mwt and .mjml
+files, globs are expanded. Everything is checked before anything is written: two inputs with one
+NAME, an output that is an input. One failing input does not stop the others; the exit code is the
+worst of all. `-` reads standard input; `--watch` builds again on every save.
 """
 
 from __future__ import annotations
@@ -17,7 +18,168 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .main import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, CliError
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    CliError,
+    choose_recipient,
+    parse_links,
+    parse_variables,
+    read_field_map,
+    refuse_overwriting_inputs,
+    write_output,
+    write_stdout,
+)
+
+
+def add_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    build = sub.add_parser(
+        "build",
+        help="build a .mwt or .mjml file into email HTML",
+        description="Build a .mwt document or an .mjml file into email HTML. Merge tags are kept as written.",
+    )
+    build.add_argument(
+        "src",
+        metavar="SRC",
+        nargs="+",
+        help="a .mwt document or an .mjml file; several, folders (searched for .mwt and "
+        ".mjml) and globs build each into -o FOLDER/; - reads standard input",
+    )
+    build.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.html",
+        help="write the HTML here (default: stdout); a folder (existing, or ending in /) gets NAME.html per input",
+    )
+    build.add_argument("--text", metavar="OUT.txt", help="also write the plain-text alternative (a folder: NAME.txt)")
+    build.add_argument("--mjml", metavar="OUT.mjml", help="also write the generated MJML (a folder: NAME.mjml)")
+    build.add_argument(
+        "--from",
+        dest="source_kind",
+        choices=("mwt", "mjml"),
+        help="what standard input holds with SRC -: a .mwt document or MJML (default: sniffed)",
+    )
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="build, then build again on every save (of the inputs and their mj-include partials) until Ctrl-C",
+    )
+    build.add_argument("--data", metavar="FILE", help="recipients (.csv or .json): render for one of them")
+    who = build.add_mutually_exclusive_group()
+    who.add_argument("--row", metavar="N", type=int, help="the recipient on data row N (1-based)")
+    who.add_argument("--email", metavar="ADDR", help="the recipient with this email address")
+    build.add_argument(
+        "--var", metavar="NAME=VALUE", action="append", default=[], help="a template variable (var:NAME); repeatable"
+    )
+    build.add_argument(
+        "--link",
+        metavar="NAME=URL",
+        action="append",
+        default=[],
+        help="test URL for link:unsubscribe, link:view_online or link:preferences with --data",
+    )
+    build.add_argument(
+        "--esp",
+        metavar="NAME",
+        help="write merge tags in this ESP's syntax (see `mailwright dialects`); with --data: render as that ESP would",
+    )
+    build.add_argument("--field-map", metavar="MAP.json", help='rename fields for the ESP, e.g. {"firstname": "FNAME"}')
+    build.add_argument(
+        "--allow-raw-values",
+        action="store_true",
+        help="with --esp ses: export although SES inserts recipient values into the HTML "
+        "unescaped (escape <, & and quotes in your data before sending)",
+    )
+    build.add_argument(
+        "--no-web-fonts",
+        action="store_true",
+        help="for an .mjml file: do not link the web fonts MJML links by default (Ubuntu, "
+        "Open Sans, Lato, Roboto, Droid Sans) when the email uses them",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if is_many(args):
+        return build_many(args)
+    args.src = args.src[0]
+    return build_one(args)
+
+
+def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
+    """One input into -o/--text/--mjml files or stdout (`stdin_text`: SRC was -)."""
+    from ..build.pipeline import build_file
+
+    src = Path(args.src)
+    if stdin_text is None and src.suffix.lower() not in (".mwt", ".mjml"):
+        raise CliError(f"{src}: unknown kind of file; give a .mwt document or an .mjml file")
+    if args.data and args.esp and args.field_map:
+        raise CliError(
+            "--field-map renames fields in an export; with --data the email is rendered for one "
+            "recipient (as --esp would show it): leave out --field-map"
+        )
+    if (args.row is not None or args.email) and not args.data:
+        raise CliError("--row and --email choose a recipient from --data FILE")
+    if args.field_map and not args.esp:
+        raise CliError("--field-map goes with --esp NAME")
+    refuse_overwriting_inputs(
+        {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
+        {"-o": args.output, "--text": args.text, "--mjml": args.mjml},
+    )
+    if stdin_text is None:
+        result = build_file(src, variables=parse_variables(args.var), web_fonts=not args.no_web_fonts)
+    else:
+        result = build_stdin(stdin_text, args)
+    html, text = result.html, result.text
+    if args.data:
+        from ..build.personalise import CompiledEmail
+
+        who, row = choose_recipient(args)
+        email = CompiledEmail(result).render(row, links=parse_links(args.link), esp=args.esp)
+        html, text = email.html, email.text
+        # With --esp: rendered as that ESP's engine reads the values (docs/merge-semantics.md).
+        how = f" as {args.esp} shows it" if args.esp else ""
+        print(f"{src}: personalised for {who}{how}; subject: {email.subject}", file=sys.stderr)
+        if email.missing:
+            print(f"{src}: {who} lacks {', '.join(email.missing)} (shown empty)", file=sys.stderr)
+    elif args.esp:
+        from ..build.personalise import export_for_esp
+
+        exported = export_for_esp(
+            result, args.esp, read_field_map(args.field_map), allow_raw_values=args.allow_raw_values
+        )
+        html, text = exported.html, exported.text
+        print(f"{src}: exported for {args.esp}; subject: {exported.subject}", file=sys.stderr)
+        from ..merge.dialects import get_dialect as dialect_of
+
+        note = dialect_of(args.esp).export_note
+        if note:
+            print(f"{src}: {note}", file=sys.stderr)
+    if args.output:
+        write_output(args.output, html)
+    else:
+        write_stdout(html)
+    if args.text:
+        write_output(args.text, text)
+    if args.mjml:
+        write_output(args.mjml, result.mjml)
+    if args.output:
+        size = len(html.encode("utf-8"))
+        note = "  (over Gmail's 102 KB clipping limit)" if size > 102 * 1024 else ""
+        print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}{_fonts_note(src, args, result)}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _fonts_note(src: Path, args: argparse.Namespace, result) -> str:
+    """What `build` did about MJML's default web fonts (an .mjml source, or an imported document)."""
+    if src.suffix.lower() != ".mjml" and not result.web_fonts:
+        return ""
+    if args.no_web_fonts:
+        return "; web fonts left out (--no-web-fonts)"
+    if result.web_fonts:
+        return f"; web fonts linked as MJML does: {', '.join(result.web_fonts)} (--no-web-fonts leaves them out)"
+    return "; no MJML web font used"
+
 
 SOURCE_SUFFIXES = (".mwt", ".mjml")
 GLOB_CHARS = set("*?[")
@@ -90,8 +252,6 @@ def expand(srcs: list[str]) -> list[Path]:
 
 def plan(args: argparse.Namespace, inputs: list[Path]) -> list[Job]:
     """Where each input goes; refuses clashes before anything is written."""
-    from .main import _refuse_overwriting_inputs
-
     if not args.output:
         raise CliError(f"{len(inputs)} inputs: give -o FOLDER/ to write NAME.html for each")
     if not is_folder_output(args.output):
@@ -122,7 +282,7 @@ def plan(args: argparse.Namespace, inputs: list[Path]) -> list[Job]:
     outs: dict[str, Path | None] = {}
     for job in jobs:
         outs.update({f"-o {job.html}": job.html, f"--text {job.text}": job.text, f"--mjml {job.mjml}": job.mjml})
-    _refuse_overwriting_inputs(ins, outs)
+    refuse_overwriting_inputs(ins, outs)
     return jobs
 
 
@@ -134,10 +294,8 @@ def build_stdin(text: str, args: argparse.Namespace):
     kind = args.source_kind or ("mwt" if text.lstrip("\ufeff \t\r\n")[:1] == "{" else "mjml")
     if kind == "mjml":
         return build_mjml_text(text, source="<stdin>", base_dir=Path.cwd(), web_fonts=not args.no_web_fonts)
-    from .main import _variables
-
     doc = loads_document(text, "<stdin>")
-    variables = _variables(args.var)
+    variables = parse_variables(args.var)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
     return build_document(doc, source="<stdin>")
@@ -154,8 +312,6 @@ def _read_stdin() -> str:
 
 
 def _one(args: argparse.Namespace, job: Job) -> int:
-    from .main import _build_one
-
     one = argparse.Namespace(
         **{
             **vars(args),
@@ -165,7 +321,7 @@ def _one(args: argparse.Namespace, job: Job) -> int:
             "mjml": str(job.mjml) if job.mjml else None,
         }
     )
-    return _build_one(one)
+    return build_one(one)
 
 
 def _build_all(args: argparse.Namespace, jobs: list[Job]) -> int:
@@ -194,9 +350,8 @@ def _build_all(args: argparse.Namespace, jobs: list[Job]) -> int:
     return worst
 
 
-def run(args: argparse.Namespace) -> int:
-    from .main import _build_one
-
+def build_many(args: argparse.Namespace) -> int:
+    """Many inputs, a folder output, standard input, or --watch."""
     if "-" in args.src:
         if len(args.src) > 1:
             raise CliError("- (standard input) is built alone; give the other inputs in another run")
@@ -205,7 +360,7 @@ def run(args: argparse.Namespace) -> int:
         if is_folder_output(args.output):
             raise CliError(f"-o {args.output}: standard input has no name; give -o NAME.html")
         args.src = "<stdin>"
-        return _build_one(args, stdin_text=_read_stdin())
+        return build_one(args, stdin_text=_read_stdin())
     if args.source_kind:
         raise CliError("--from says what standard input holds; it goes with SRC -")
     inputs = expand(args.src)
@@ -229,10 +384,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _once(args: argparse.Namespace, jobs: list[Job] | None, summary: bool = False) -> int:
-    from .main import _build_one
-
     if jobs is None:
-        return _build_one(argparse.Namespace(**vars(args)))
+        return build_one(argparse.Namespace(**vars(args)))
     start = time.perf_counter()
     code = _build_all(args, jobs)
     if summary:
