@@ -11,12 +11,12 @@ not one per kind of job (~45 MB each). Design compiles go first; each kind keeps
 
 from __future__ import annotations
 
-import functools
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..app.worker import CompileWorker, JobCancelled, WorkerLane
+from ..app.worker import CompileWorker, WorkerLane
+from .jobs import JobResults
 
 
 class Compiler(QObject):
@@ -39,6 +39,9 @@ class Compiler(QObject):
         self._worker: WorkerLane | CompileWorker | None = None  # design compiles (None: in this process)
         self._in_process = in_process
         self._closed = False
+        self._results = JobResults(self)
+        self._results.done.connect(self.finished)
+        self._results.failed.connect(self.failed)
         self._pending: tuple[int, str, bool, dict | None] | None = None  # ticket, text, design, recipient
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -103,19 +106,7 @@ class Compiler(QObject):
             except Exception as e:  # noqa: BLE001 - every failure is a message here
                 self.failed.emit(revision, str(e))
             return
-        future = self._worker.submit("mwt", text, "document", design, recipient)
-        future.add_done_callback(functools.partial(self._deliver, revision))
-
-    def _deliver(self, revision: int, future) -> None:
-        # Runs on the worker's manager thread; signals hop to the Qt thread.
-        try:
-            result = future.result()
-        except JobCancelled:
-            return
-        except Exception as e:  # noqa: BLE001
-            self.failed.emit(revision, str(e))
-            return
-        self.finished.emit(revision, result)
+        self._results.deliver(revision, self._worker.submit("mwt", text, "document", design, recipient))
 
     def close(self) -> None:
         """Stop the worker process (every lane's unfinished job fails with JobCancelled)."""
