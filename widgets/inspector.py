@@ -38,7 +38,7 @@ from ..blocks import REGISTRY
 from ..blocks.base import Field
 from ..app.document.theme_reset import hand_set_styles, reset_to_theme
 from ..themes import OVERRIDES, available_themes, display_name
-from .field_editors import (
+from .fields import (
     BoolEditor,
     ChoiceEditor,
     ColorEditor,

@@ -18,7 +18,7 @@ from mailwright.app.document.session import Session  # noqa: E402
 from mailwright.app.document.storage import load_document  # noqa: E402
 from mailwright.blocks import REGISTRY  # noqa: E402
 from mailwright.themes import load_theme  # noqa: E402
-from mailwright.widgets.field_editors import build_merge_menu  # noqa: E402
+from mailwright.widgets.fields import build_merge_menu  # noqa: E402
 from mailwright.widgets.inspector import Inspector  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "welcome.mwt"

@@ -61,9 +61,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app.document.commands import Batch, SetDocField, split_widths
-from ..app.merge import MergeSyntaxError, parse_expression, parse_repeat
-from ..blocks.base import Field
+from ...app.document.commands import Batch, SetDocField, split_widths
+from ...app.merge import MergeSyntaxError, parse_expression, parse_repeat
+from ...blocks.base import Field
 
 ERROR_COLOR = "#b91c1c"
 WARNING_COLOR = "#b45309"
@@ -582,7 +582,7 @@ def _format_action(method: Callable[..., Any]) -> Callable[..., Any]:
 def _qt_to_stored(qt_html: str, link_color: str | None = None) -> str:
     """QTextEdit.toHtml() to the document's compact rich text (app/build/richtext_clean.py)."""
     try:
-        from ..app.build.richtext_clean import clean_rich_html
+        from ...app.build.richtext_clean import clean_rich_html
     except ImportError:
         match = re.search(r"<body[^>]*>(.*)</body>", qt_html, re.S | re.I)
         return (match.group(1) if match else qt_html).strip()
@@ -596,7 +596,7 @@ def _qt_to_stored(qt_html: str, link_color: str | None = None) -> str:
 
 def _stored_to_qt(html: str) -> str:
     try:
-        from ..app.build.richtext_clean import rich_to_qt
+        from ...app.build.richtext_clean import rich_to_qt
     except ImportError:
         return html
     return rich_to_qt(html)
@@ -1713,30 +1713,3 @@ def editor_for(field: Field, ctx: EditorContext, parent: QWidget | None = None, 
         raise ValueError(f"no editor for field kind {field.kind!r}") from None
     return cls(field, ctx, parent, **options)
 
-
-__all__ = [
-    "EditorContext",
-    "FieldEditor",
-    "TextEditor",
-    "UrlEditor",
-    "MultilineEditor",
-    "CodeEditor",
-    "RichTextEditor",
-    "ImageEditor",
-    "ColorEditor",
-    "NumberEditor",
-    "ChoiceEditor",
-    "BoolEditor",
-    "ItemsEditor",
-    "VariablesEditor",
-    "FontFamilyEditor",
-    "LayoutEditor",
-    "ExpressionEditor",
-    "EDITORS",
-    "editor_for",
-    "build_merge_menu",
-    "copy_to_assets",
-    "url_warning",
-    "LAYOUT_PRESETS",
-    "WEB_SAFE_FONTS",
-]
