@@ -9,11 +9,16 @@ the editor) and only while something needs it (the preview is open or recipients
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ..app.build.pipeline import BuildError, BuildResult
+from .jobs import JobResults
+
+if TYPE_CHECKING:
+    from ..app.build.personalise import CompiledEmail
+    from ..app.worker import CompileWorker, WorkerLane
 
 
 class PreviewState(QObject):
@@ -27,14 +32,13 @@ class PreviewState(QObject):
     failed = Signal(str)
     recipientChanged = Signal(object)
     changed = Signal()
-    _delivered = Signal(int, object, str)  # from the worker's thread to ours
 
     def __init__(self, parent: QObject | None = None, *, in_process: bool = True) -> None:
         super().__init__(parent)
         self._in_process = in_process
-        self._worker = None
+        self._worker: WorkerLane | CompileWorker | None = None
         self.result: BuildResult | None = None
-        self.compiled = None  # personalise.CompiledEmail for `result`
+        self.compiled: CompiledEmail | None = None  # for `result`
         self.error = ""  # the last build error ("" when the build is good)
         self.recipient: dict[str, Any] | None = None
         self.recipient_label = ""  # e.g. "row 3 of 12 (zoe@example.com)"
@@ -47,7 +51,9 @@ class PreviewState(QObject):
         self._pending: tuple[int, str, str, str] | None = None
         self._users: set[str] = set()
         self._cache: tuple[tuple[int, int, str | None], Any] | None = None
-        self._delivered.connect(self._on_delivered)
+        self._results = JobResults(self)  # the worker's answers, on our thread
+        self._results.done.connect(self._on_built)
+        self._results.failed.connect(self._on_failed)
 
     # --- inputs -------------------------------------------------------------------------------
     def set_result(self, result: BuildResult) -> None:
@@ -148,9 +154,9 @@ class PreviewState(QObject):
             future = self._worker.submit(kind, text, source)
         except RuntimeError:  # the window is closing
             return
-        future.add_done_callback(lambda f, r=revision: self._from_worker(r, f))
+        self._results.deliver(revision, future)
 
-    def _make_worker(self):
+    def _make_worker(self) -> WorkerLane | CompileWorker:
         """A lane in the window's compile worker process (one process for every background
         build), or a worker of our own when there is no window compiler."""
         job = "mailwright.app.build.preview_html:build_preview_job"
@@ -161,17 +167,11 @@ class PreviewState(QObject):
 
         return CompileWorker(job, timeout=60)
 
-    def _from_worker(self, revision: int, future) -> None:
-        from ..app.worker import JobCancelled
+    def _on_built(self, revision: int, result: object) -> None:
+        self._on_delivered(revision, result, "")
 
-        try:
-            result = future.result()
-        except JobCancelled:
-            return
-        except Exception as e:  # noqa: BLE001
-            self._delivered.emit(revision, None, str(e))
-            return
-        self._delivered.emit(revision, result, "")
+    def _on_failed(self, revision: int, message: str) -> None:
+        self._on_delivered(revision, None, message)
 
     def _on_delivered(self, revision: int, result: object, message: str) -> None:
         if revision != self._wanted:
