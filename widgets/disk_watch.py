@@ -88,7 +88,7 @@ class DiskWatch(QObject):
         except Exception as e:  # noqa: BLE001 - the other program left it half-written or invalid
             self.window.statusBar().showMessage(f"Could not reload {session.path}: {e}", 8000)
             return
-        self.window._refresh_all(compile_now=True)
+        self.window.refresh_all(compile_now=True)
         self.window.statusBar().showMessage(f"Reloaded {session.path.name}: it was changed on disk", 6000)
 
     def keep(self) -> None:

@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .docks import put_in_dock
 from ..app.send.inbox import Inbox, InboxError, InboxMessage, MessageTooDeep, default_store
 
 log = logging.getLogger(__name__)
@@ -532,7 +531,8 @@ def inbox_of(window) -> InboxPanel | None:
 
 
 def install(window, *, store=None, port: int | None = None) -> InboxPanel:
-    """Start the test inbox for this window and put its panel into the "dock-inbox" dock.
+    """Start the test inbox for this window and make its panel (the main window shows it in
+    its "dock-inbox" dock).
 
     Idempotent. The inbox is stopped when the window is destroyed or the application quits.
     A failure to start (folder not writable, ...) is shown in the panel, not raised.
@@ -554,7 +554,6 @@ def install(window, *, store=None, port: int | None = None) -> InboxPanel:
         with _running_lock:
             _running.add(inbox)
     panel = InboxPanel(inbox, window, error=error)
-    put_in_dock(window, "dock-inbox", panel)
     window.inbox_panel = panel
     window.inbox = inbox
 

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .docks import put_in_dock
 from .encoding_choice import EncodingChoice
 from ..app.encodings import use_encoding
 from ..app.recipients import Recipients, RecipientsError, load_recipients
@@ -496,15 +495,15 @@ def _esc(text: str) -> str:
 
 
 def install(window) -> RecipientsPanel:
-    """Put the panel into the window's "dock-recipients" dock and connect it to the previews."""
+    """The window's Recipients panel (made once), connected to its previews; the main window
+    shows it in its "dock-recipients" dock."""
     from .preview_state import state_for
 
     existing = getattr(window, "recipients_panel", None)
     if isinstance(existing, RecipientsPanel):
-        return existing  # installed already (MainWindow installs its extensions itself)
+        return existing  # made already (MainWindow makes it at start)
     state = state_for(window)
     panel = RecipientsPanel(window, state=state, settings=getattr(window, "settings", None))
-    put_in_dock(window, "dock-recipients", panel)
     if hasattr(window, "preview"):
         panel.previewRequested.connect(window.preview)
     window.recipients_panel = panel

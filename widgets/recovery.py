@@ -42,7 +42,7 @@ def offer_recovery(window) -> None:
                 # Keep the same autosave file, now owned by this process (no second offer).
                 from ..app.document.autosave import Autosaver
 
-                window._autosaver = Autosaver.adopt(orphan)
+                window.files.autosaver = Autosaver.adopt(orphan)
             except Exception:  # noqa: BLE001
                 orphan.discard()
         elif box.clickedButton() is discard:

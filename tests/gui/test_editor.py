@@ -181,7 +181,7 @@ def test_window_shows_panes_and_html_size(window):
     text = window.size_label.text()
     assert text.endswith("KB of 102 KB"), text
     kb = float(text.split()[0])
-    assert abs(kb - window._html_bytes / 1024) < 0.1 and 1 < kb < 102
+    assert abs(kb - window.status.html_bytes / 1024) < 0.1 and 1 < kb < 102
     assert "mw-id-" not in window.size_label.text()
     assert "Editor test" not in window.windowTitle() and "Untitled" in window.windowTitle()
 

@@ -30,7 +30,7 @@ def test_checks_and_compiles_share_one_worker_process_that_survives_a_crash(qtbo
     window = make_window(in_process=False)
     qtbot.waitUntil(lambda: window.warn_label.text() != "", timeout=RENDER_TIMEOUT)  # the checks ran
     first = window.compiler._worker.pid
-    assert first is not None and window._check_worker.pid == first
+    assert first is not None and window.checks.worker.pid == first
     # The editor's compiles, with the nesting pre-check switched off in the child so that deep
     # input reaches MRML and kills the process for real.
     window.compiler._worker.close()
@@ -51,7 +51,7 @@ def test_checks_and_compiles_share_one_worker_process_that_survives_a_crash(qtbo
         window.a_undo.trigger()
     qtbot.waitUntil(lambda: window.warn_label.text() != "", timeout=RENDER_TIMEOUT)  # checks again
     second = window.compiler._worker.pid
-    assert second is not None and second != first and window._check_worker.pid == second
+    assert second is not None and second != first and window.checks.worker.pid == second
 
 
 def test_the_preview_build_runs_in_the_same_worker_process(qtbot, make_window):

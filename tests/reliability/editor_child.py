@@ -32,7 +32,7 @@ def main() -> None:
     window = MainWindow(
         Session.open(path), in_process_compile=True, settings=QSettings(settings_path, QSettings.Format.IniFormat)
     )
-    window._autosave_timer.setInterval(delay_ms)
+    window.files.autosave_timer.setInterval(delay_ms)
     done: list[int] = []
 
     def edit() -> None:
