@@ -36,7 +36,7 @@ class FileCommands(QObject):
         self.autosave_timer.timeout.connect(self.autosave)
 
     # --- the open document ------------------------------------------------------------------
-    def follow(self, session: Session) -> None:
+    def opened(self) -> None:
         """A new document is open: the old one's autosave goes, this one gets its own."""
         self.discard_autosave()
         self.autosaver = Autosaver()

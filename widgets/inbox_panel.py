@@ -2,8 +2,8 @@
 
 `install(window)` starts an :class:`~mailwright.app.send.inbox.Inbox` on 127.0.0.1 (a free port,
 messages stored in the user data folder; ``MAILWRIGHT_DATA_DIR`` overrides it), owned by the
-window and stopped when the window is destroyed or the application quits, and puts an
-:class:`InboxPanel` into the window's "dock-inbox" dock.
+window and stopped when the window is destroyed or the application quits, and makes the
+:class:`InboxPanel` the main window shows in its "dock-inbox" dock.
 
 The panel lists time, recipient and subject, newest first, and updates live: the inbox calls
 ``on_message`` on aiosmtpd's thread, and a queued signal carries it to the Qt thread. A

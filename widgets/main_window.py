@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
     def set_session(self, session: Session) -> None:
         if self._unsubscribe:
             self._unsubscribe()
-        self.files.follow(session)
+        self.files.opened()
         self.session = session
         self._unsubscribe = session.history.subscribe(self._on_change)
         self.disk_watch.follow(session.path)
