@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
-from .theme import OVERRIDES, Theme, ThemeError
+from .theme import OVERRIDES, Theme, ThemeError, theme_from_dict
 
 
 def parse_theme(text: str, source: str = "<theme>") -> Theme:
@@ -19,26 +18,6 @@ def parse_theme(text: str, source: str = "<theme>") -> Theme:
     from .schema import parse_theme_text
 
     return parse_theme_text(text, source)
-
-
-def _built_in(raw: dict[str, Any]) -> Theme:
-    """A built-in theme file's JSON as a Theme, not validated again at every start: the files ship
-    with the package and tests/unit/test_themes.py checks that each reads exactly as parse_theme
-    reads it (building the pydantic theme models cost every command ~9 ms)."""
-    fonts = raw["fonts"]
-    return Theme(
-        name=raw["name"],
-        label=raw["label"],
-        description=raw.get("description", ""),
-        width=raw["width"],
-        colors={k: v.lower() for k, v in raw["colors"].items()},
-        fonts={k: v for k, v in fonts.items() if k != "web"},
-        sizes=dict(raw["sizes"]),
-        button=dict(raw["button"]),
-        spacing=dict(raw["spacing"]),
-        web_fonts=tuple((w["name"], w["href"]) for w in fonts.get("web", ())),
-        neutral=raw.get("neutral", False),
-    )
 
 
 @lru_cache(maxsize=None)
@@ -53,7 +32,10 @@ def load_theme(name: str) -> Theme:
     """A built-in theme by name; ThemeError names the available ones."""
     if name not in available_themes():
         raise ThemeError(f"unknown theme {name!r}; available themes: {', '.join(available_themes())}")
-    return _built_in(json.loads(built_in_text(name)))
+    # The built-in files ship with the package and are not validated again at every start (the
+    # pydantic theme models cost every command ~9 ms): tests/unit/test_themes.py checks that each
+    # reads exactly as parse_theme reads it.
+    return theme_from_dict(json.loads(built_in_text(name)))
 
 
 def built_in_text(name: str) -> str:

@@ -1,7 +1,7 @@
 """The schema of a theme file, validated with pydantic (what parse_theme reads).
 
 Imported only when a theme file's text is validated: the built-in themes are checked against it
-by the tests, not at every start (themes/__init__.py, _built_in).
+by the tests, not at every start (themes/__init__.py, load_theme).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
-from .theme import Theme, ThemeError
+from .theme import Theme, ThemeError, theme_from_dict
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent)$")
 
@@ -98,28 +98,11 @@ class ThemeFile(BaseModel):
     spacing: _Spacing
 
 
-def _from_file(data: ThemeFile) -> Theme:
-    fonts = data.fonts.model_dump(exclude={"web"})
-    return Theme(
-        name=data.name,
-        label=data.label,
-        description=data.description,
-        width=data.width,
-        colors=data.colors.model_dump(),
-        fonts=fonts,
-        sizes=data.sizes.model_dump(),
-        button=data.button.model_dump(),
-        spacing=data.spacing.model_dump(),
-        web_fonts=tuple((w.name, w.href) for w in data.fonts.web),
-        neutral=data.neutral,
-    )
-
-
 def parse_theme_text(text: str, source: str) -> Theme:
     """Parse and validate a theme file's JSON text."""
     try:
         raw = json.loads(text)
-        return _from_file(ThemeFile.model_validate(raw))
+        return theme_from_dict(ThemeFile.model_validate(raw).model_dump())
     except json.JSONDecodeError as e:
         raise ThemeError(f"{source}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
     except ValidationError as e:

@@ -57,3 +57,22 @@ OVERRIDES = {
 
 class ThemeError(ShortMessage, ValueError):
     pass
+
+
+def theme_from_dict(raw: dict[str, Any]) -> Theme:
+    """A theme file's JSON object as a Theme; the caller has validated it (themes/schema.py) or
+    trusts it (the built-in files)."""
+    fonts = raw["fonts"]
+    return Theme(
+        name=raw["name"],
+        label=raw["label"],
+        description=raw.get("description", ""),
+        width=raw["width"],
+        colors={k: v.lower() for k, v in raw["colors"].items()},
+        fonts={k: v for k, v in fonts.items() if k != "web"},
+        sizes=dict(raw["sizes"]),
+        button=dict(raw["button"]),
+        spacing=dict(raw["spacing"]),
+        web_fonts=tuple((w["name"], w["href"]) for w in fonts.get("web", ())),
+        neutral=raw.get("neutral", False),
+    )
