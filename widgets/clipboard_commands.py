@@ -17,8 +17,6 @@ from ..app.document.commands import CommandError
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-CLIP_MIME = "application/x-mailwright-nodes+json"
-
 
 class ClipboardCommands(QObject):
     def __init__(self, window: MainWindow) -> None:
@@ -35,8 +33,8 @@ class ClipboardCommands(QObject):
             w.statusBar().showMessage(str(e), 6000)
             return False
         mime = QMimeData()
-        mime.setData(CLIP_MIME, data.json_text.encode("utf-8"))
-        mime.setText(data.mjml_text)
+        for mime_type, text in data.mime_items().items():
+            mime.setData(mime_type, text.encode("utf-8"))
         QApplication.clipboard().setMimeData(mime)
         return True
 
@@ -49,17 +47,15 @@ class ClipboardCommands(QObject):
         if not w.session:
             return
         mime = QApplication.clipboard().mimeData()
-        if mime is None or not mime.hasFormat(CLIP_MIME):
+        if mime is None or not mime.hasFormat(clipboard.MIME_TYPE):
             w.statusBar().showMessage("Nothing to paste: copy a block or a row first", 5000)
             return
-        text = bytes(mime.data(CLIP_MIME).data()).decode("utf-8")
-        doc = w.session.doc
-        before = {n.id for n in doc.iter_nodes()}
+        text = bytes(mime.data(clipboard.MIME_TYPE).data()).decode("utf-8")
         try:
-            command = clipboard.paste_commands(doc, text, w.selection)
+            command = clipboard.paste_commands(w.session.doc, text, w.selection)
         except CommandError as e:
             w.statusBar().showMessage(str(e), 6000)
             return
         if w.push(command):
-            added = [n.id for n in doc.iter_nodes() if n.id not in before]
+            added = clipboard.inserted_ids(command)
             w.select(added[0] if added else w.selection)

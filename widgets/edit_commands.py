@@ -14,8 +14,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from ..app.document import clipboard, saved_blocks
-from ..app.document.commands import CommandError, RemoveNode, locate, node_kind
-from ..app.document.drop import DropTarget, Payload, drop_command, drop_target
+from ..app.document.commands import CommandError, RemoveNode, node_kind
+from ..app.document.drop import DropTarget, Payload, append_target, drop_command
 from ..app.document.selection import move_command, step
 
 if TYPE_CHECKING:
@@ -51,23 +51,7 @@ class EditCommands(QObject):
         w = self.window
         if w.session is None:
             return
-        doc = w.session.doc
-        target = None
-        if w.selection:
-            kind = node_kind(doc, w.selection)
-            loc = locate(doc, w.selection)
-            column = loc.column  # a block's or a column's own
-            if payload.row_level:  # layouts and heroes go after the selected row
-                target = DropTarget("row", loc.row_index + 1)
-            elif kind == "block" and column and not loc.row.hero:
-                target = DropTarget("column", loc.block_index + 1, column.id)
-            elif kind == "column" and column and not loc.row.hero:
-                target = DropTarget("column", len(column.blocks), column.id)
-            elif kind == "row":
-                target = DropTarget("row", loc.row_index + 1)
-        if target is None:
-            target = drop_target(doc, [], 0, payload)
-        self.drop(payload, target)
+        self.drop(payload, append_target(w.session.doc, w.selection, payload))
 
     def bar_action(self, name: str) -> None:
         """A button of the bar the canvas shows on the selection."""
@@ -106,18 +90,14 @@ class EditCommands(QObject):
         w = self.window
         if not (w.session and w.selection):
             return
-        doc = w.session.doc
-        before = {n.id for n in doc.iter_nodes()}
         try:
-            command = clipboard.duplicate_command(doc, w.selection)
+            command = clipboard.duplicate_command(w.session.doc, w.selection)
         except CommandError as e:
             w.statusBar().showMessage(str(e), 6000)
             return
         if w.push(command):
-            added = [n.id for n in doc.iter_nodes() if n.id not in before]
-            kind = node_kind(doc, w.selection)
-            same = [i for i in added if node_kind(doc, i) == kind]
-            w.select(same[0] if same else w.selection)
+            added = clipboard.inserted_ids(command)
+            w.select(added[0] if added else w.selection)
 
     # --- saved blocks ---------------------------------------------------------------------------
     def save_as_block(self) -> None:
@@ -141,6 +121,11 @@ class EditCommands(QObject):
         items = []
         for item in saved_blocks.list_saved():
             kind = "rows" if item.kind in ("row", "rows") else "blocks"
-            nodes = {"format": "mailwright-nodes", "version": 1, "kind": kind, "nodes": [item.node]}
+            nodes = {
+                "format": clipboard.CLIPBOARD_FORMAT,
+                "version": clipboard.CLIPBOARD_VERSION,
+                "kind": kind,
+                "nodes": [item.node],
+            }
             items.append((item.name, json.dumps(nodes)))
         self.window.palette.set_saved(items)

@@ -224,6 +224,23 @@ def drop_target(doc: Document, hits: list[Hit], y: float, payload: Payload) -> D
     return place(doc, rects, x, y, payload) or DropTarget("row", len(doc.rows))
 
 
+def append_target(doc: Document, selection: str | None, payload: Payload) -> DropTarget:
+    """Where a palette item added without dragging (double-click) lands: right after the selected
+    block, at the end of the selected column, after the selected row (layouts and heroes always
+    after the row); with nothing selected, or inside a hero, at the end of the email."""
+    if selection:
+        kind = _kind(doc, selection)
+        loc = locate(doc, selection)
+        column = loc.column  # a block's or a column's own
+        if payload.row_level or kind == "row":
+            return DropTarget("row", loc.row_index + 1)
+        if column is not None and not loc.row.hero:
+            if kind == "block":
+                return DropTarget("column", loc.block_index + 1, column.id)
+            return DropTarget("column", len(column.blocks), column.id)
+    return drop_target(doc, [], 0, payload)
+
+
 def drop_command(doc: Document, payload: Payload, target: DropTarget) -> Command:
     """The command that performs a drop."""
     if payload.kind == "layout":

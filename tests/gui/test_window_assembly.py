@@ -15,7 +15,7 @@ def _blocks(window, block_type: str) -> list[str]:
 
 
 def test_copy_paste_cut_and_duplicate_change_the_document(qtbot, window):
-    from mailwright.widgets.clipboard_commands import CLIP_MIME
+    from mailwright.app.document.clipboard import MIME_TYPE as CLIP_MIME
 
     window.select("b1")  # the heading "Spring news"
     window.a_copy.trigger()

@@ -102,3 +102,21 @@ def test_an_empty_document_takes_the_drop_at_its_notice():
     empty = Document.model_validate({"rows": []})
     t = place(empty, {EMPTY_DOC: (100, 0, 600, 120)}, 5, 5, TEXT)
     assert (t.kind, t.index) == ("row", 0) and t.line == (100, 60 - 1.5, 600, 3.0)
+
+
+def _where(target) -> tuple:
+    return (target.kind, target.index, target.column_id)
+
+
+def test_a_double_clicked_palette_item_lands_after_the_selection():
+    from mailwright.app.document.drop import append_target
+
+    d = doc()
+    assert _where(append_target(d, "b1", TEXT)) == ("column", 1, "c1")  # right after the block
+    assert _where(append_target(d, "c3", TEXT)) == ("column", 0, "c3")  # at the end of the column
+    assert _where(append_target(d, "c2", TEXT)) == ("column", 1, "c2")
+    assert _where(append_target(d, "r1", TEXT)) == ("row", 1, None)  # a new row after the row
+    assert _where(append_target(d, "b3", LAYOUT)) == ("row", 2, None)  # layouts go after the row
+    # Nothing selected: a new row at the end of the email, for a block and a layout alike.
+    assert _where(append_target(d, None, TEXT)) == ("row", 2, None)
+    assert _where(append_target(d, None, LAYOUT)) == ("row", 2, None)
