@@ -13,7 +13,8 @@ from __future__ import annotations
 import ctypes
 import json
 import struct
-from typing import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, cast
 
 from PySide6.QtCore import (
     QAbstractNativeEventFilter,
@@ -28,7 +29,19 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QCursor, QDrag, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QDrag,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
@@ -37,6 +50,9 @@ from ..app.build.remote_images import RemoteImages, bar_text, remote_images
 from ..blocks.image import PLACEHOLDER as IMAGE_STAND_IN
 from .canvas_text import EDITABLE, EXEC_JS, POLL_MS, READ_JS, SAVE_RANGE_JS, START_JS, tag_html
 from .email_view import EmailView
+
+if TYPE_CHECKING:
+    from ..app.document.model import Document
 
 MIME_PAYLOAD = "application/x-mailwright-drop"
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
@@ -275,10 +291,10 @@ class Canvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("canvas")
-        self.doc_provider: Callable[[], object] | None = None  # returns the current Document
-        self.folder_provider: Callable[[], object] | None = None  # the folder of its local images
+        self.doc_provider: Callable[[], Document | None] | None = None  # returns the current Document
+        self.folder_provider: Callable[[], Path | None] | None = None  # the folder of its local images
         self.names: Callable[[str], str] = lambda node_id: node_id
-        self.view = EmailView(self)
+        self.view = EmailView(self, settle_script=PLACEHOLDER_JS)  # placeholders before it counts as shown
         self.view.setObjectName("canvas-view")
         self.view.setAcceptDrops(True)
         self.view.linkClicked.connect(self.linkClicked)
@@ -329,10 +345,9 @@ class Canvas(QWidget):
         self._press_id: str | None = None  # what the pressed point hit (answered asynchronously)
         self._drop_generation = 0  # hit-test answers from before a drop or leave are stale
         self._loaded_html = ""
-        self._generation = 0  # set_html calls; only the latest one reports
-        self._restore_scroll = None
         self.view.installEventFilter(self)  # its resizes (mobile width) refit the overlay
-        self.view.loadFinished.connect(self._on_loaded)
+        self.view.loadFinished.connect(lambda _ok: self._install_filter())
+        self.view.shown.connect(self._shown)
         self.view.page().scrollPositionChanged.connect(lambda _p: self.refresh_selection())
         # The page lays out again after a resize (mobile width): outline where things are now.
         self.view.page().contentsSizeChanged.connect(lambda _s: self.refresh_selection())
@@ -348,22 +363,12 @@ class Canvas(QWidget):
         if self.editing is not None:
             self._held_html = html  # replacing the page would take the text from under the caret
             return
-        self._generation += 1
-        generation = self._generation
         self.view.set_base(self.folder_provider() if self.folder_provider else None)
         self._update_remote_images(html)
-        # After an edit the content is replaced in place: no blank frame, and the reader stays
-        # where they were. A full load only when there is no page yet (or it is loading).
-        if self.view.patch_email_html(html, lambda: self._patched(generation)):
-            self._loaded_html = html
-            return
-        # A new page starts at the top: carry the scroll position over.
-        if self._loaded_html:
-            pos = self.view.page().scrollPosition()
-            if self._restore_scroll is None or pos.x() or pos.y():
-                self._restore_scroll = (pos.x(), pos.y())
+        # After an edit the content is replaced in place (no blank frame, the reader stays where
+        # they were); a new page, at the same scroll position, when there is none to patch.
         self._loaded_html = html
-        self.view.set_email_html(html)
+        self.view.show_html(html)
 
     # --- remote images -----------------------------------------------------------------------
     SITES_KEY = "canvas/remote_image_sites"  # QSettings: sites always shown
@@ -424,16 +429,12 @@ class Canvas(QWidget):
         if self._loaded_html:
             self.set_html(self._loaded_html)
 
-    def _patched(self, generation: int) -> None:
-        if generation != self._generation:
-            return  # a newer HTML is on its way; it will say when it is shown
-
-        def shown(_n=None) -> None:
-            self._reveal_pending()
-            self.refresh_selection()
+    def _shown(self, _request: int, ok: bool) -> None:
+        """The newest HTML is on screen (placeholders drawn, scroll restored)."""
+        self._reveal_pending()
+        self.refresh_selection()
+        if ok:
             self.rendered.emit()
-
-        self.view.page().runJavaScript(PLACEHOLDER_JS, APP_WORLD, shown)
 
     def set_mobile(self, mobile: bool) -> None:
         self.mobile = mobile
@@ -446,29 +447,6 @@ class Canvas(QWidget):
             self.view.setMaximumWidth(16777215)
             self._row.setStretch(0, 0)
             self._row.setStretch(2, 0)
-
-    def _on_loaded(self, ok: bool) -> None:
-        self._install_filter()
-        scroll = None
-        if ok:  # an aborted load (a newer one replaced it) leaves the position for the newer one
-            scroll, self._restore_scroll = self._restore_scroll, None
-
-        def done(_result=None) -> None:
-            self._reveal_pending()
-            self.refresh_selection()
-            if ok:
-                self.rendered.emit()
-
-        def placeholders(_n=None) -> None:
-            if ok and scroll and (scroll[0] or scroll[1]):
-                self.view.page().runJavaScript("window.scrollTo(%f,%f)" % scroll, APP_WORLD, done)
-            else:
-                done()
-
-        if ok:
-            self.view.page().runJavaScript(PLACEHOLDER_JS, APP_WORLD, placeholders)
-        else:
-            done()
 
     def _install_filter(self) -> None:
         proxy = self.view.focusProxy()
@@ -613,7 +591,7 @@ class Canvas(QWidget):
             if handled is not None:
                 return handled
         if t == QEvent.Type.MouseMove:
-            pos = event.position().toPoint()
+            pos = cast(QMouseEvent, event).position().toPoint()
             if self._drag is not None:  # a refused release ends a drag without a drop event
                 self.clear_drop()
             if (
@@ -630,8 +608,8 @@ class Canvas(QWidget):
         elif t == QEvent.Type.Leave:
             self.overlay.hover = None
             self.overlay.update()
-        elif t == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
-            pos = event.position().toPoint()
+        elif t == QEvent.Type.MouseButtonPress and cast(QMouseEvent, event).button() == Qt.MouseButton.LeftButton:
+            pos = cast(QMouseEvent, event).position().toPoint()
             self._press = pos
             self._press_id = None
             if isinstance(obj, QWidget):
@@ -642,40 +620,42 @@ class Canvas(QWidget):
             self._press = None
             return True
         elif t == QEvent.Type.MouseButtonDblClick:
-            pos = event.position().toPoint()
-            self.hit_test(pos, lambda hits: hits and self.start_edit(hits[0].id, pos))
+            pos = cast(QMouseEvent, event).position().toPoint()
+            self.hit_test(pos, lambda hits: self.start_edit(hits[0].id, pos) if hits else None)
             return True
         elif (
             t == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and self.selection
             and self._editable(self.selection)
         ):
             self.start_edit(self.selection)
             return True
         elif t in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-            if event.mimeData().hasFormat(MIME_PAYLOAD):
-                pos, payload = event.position().toPoint(), self._payload(event.mimeData())
+            drag = cast(QDragMoveEvent, event)  # a QDragEnterEvent is one too
+            if drag.mimeData().hasFormat(MIME_PAYLOAD):
+                pos, payload = drag.position().toPoint(), self._payload(drag.mimeData())
                 self._drag = (pos, payload)
                 self._watch_wheel()
                 self._set_autoscroll(pos)
                 if self._layout is not None:
                     self._place(pos, payload)  # at once from the last layout: line and cursor now
                 if t == QEvent.Type.DragMove and self.drop_refused:
-                    event.ignore()  # the "not here" cursor; a release does nothing
+                    drag.ignore()  # the "not here" cursor; a release does nothing
                 else:
-                    event.acceptProposedAction()
+                    drag.acceptProposedAction()
                 self.drag_move(pos, payload)
                 return True
         elif t == QEvent.Type.DragLeave:
             self.clear_drop()
             return True
         elif t == QEvent.Type.Drop:
-            if event.mimeData().hasFormat(MIME_PAYLOAD):
-                payload = self._payload(event.mimeData())
-                event.acceptProposedAction()
+            drop = cast(QDropEvent, event)
+            if drop.mimeData().hasFormat(MIME_PAYLOAD):
+                payload = self._payload(drop.mimeData())
+                drop.acceptProposedAction()
                 # Decide from the drop point itself, not from the last answered drag move.
-                self.drag_move(event.position().toPoint(), payload, then=lambda: self.finish_drop(payload))
+                self.drag_move(drop.position().toPoint(), payload, then=lambda: self.finish_drop(payload))
                 return True
         return super().eventFilter(obj, event)
 
@@ -705,7 +685,9 @@ class Canvas(QWidget):
                 self.editing = self._edit = None  # not drawn (hidden on desktop?): nothing to edit
                 return
             self._edit_rect = QRectF(*rect)
-            self.view.focusProxy() and self.view.focusProxy().setFocus(Qt.FocusReason.OtherFocusReason)
+            proxy = self.view.focusProxy()
+            if proxy is not None:
+                proxy.setFocus(Qt.FocusReason.OtherFocusReason)
             self.text_bar.set_rich(spec[2])
             self._poll.start()
             self.editingChanged.emit(node_id)
@@ -786,9 +768,10 @@ class Canvas(QWidget):
     def _current(self, node_id: str, prop: str) -> str:
         doc = self.doc_provider() if self.doc_provider else None
         node = doc.find(node_id) if doc is not None else None
+        from ..app.document.model import BlockBase
         from ..blocks import REGISTRY
 
-        if node is None:
+        if not isinstance(node, BlockBase):  # only a block has a text to edit
             return ""
         value = getattr(node.props, prop, None) if not isinstance(node.props, dict) else node.props.get(prop)
         if value is None:
@@ -800,11 +783,12 @@ class Canvas(QWidget):
         """Events while a text is edited: the text gets the keys and the mouse; Esc or a
         press outside ends the edit. None: handle as usual."""
         if t == QEvent.Type.ShortcutOverride:
-            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            keys = cast(QKeyEvent, event)
+            ctrl = bool(keys.modifiers() & Qt.KeyboardModifier.ControlModifier)
             if (
-                event.key() == Qt.Key.Key_Escape
+                keys.key() == Qt.Key.Key_Escape
                 or not ctrl
-                or event.key()
+                or keys.key()
                 in (
                     Qt.Key.Key_B,
                     Qt.Key.Key_I,
@@ -823,7 +807,7 @@ class Canvas(QWidget):
                 return True  # (the render widget would ignore it again for Esc)
             return False
         if t == QEvent.Type.KeyPress:
-            key = event.key()
+            key = cast(QKeyEvent, event).key()
             if key == Qt.Key.Key_Escape or (
                 key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._edit is not None and not self._edit[2]
             ):
@@ -833,7 +817,8 @@ class Canvas(QWidget):
                 return True
             return False
         if t == QEvent.Type.MouseButtonPress:
-            inside = self._edit_rect is not None and self._edit_rect.adjusted(-3, -3, 3, 3).contains(event.position())
+            where = cast(QMouseEvent, event).position()
+            inside = self._edit_rect is not None and self._edit_rect.adjusted(-3, -3, 3, 3).contains(where)
             if inside:
                 return False  # the browser places the caret, selects words
             self.finish_edit()
@@ -889,7 +874,7 @@ class Canvas(QWidget):
 
     @staticmethod
     def _payload(mime: QMimeData) -> Payload:
-        return Payload.from_mime(bytes(mime.data(MIME_PAYLOAD)).decode("utf-8"))
+        return Payload.from_mime(bytes(mime.data(MIME_PAYLOAD).data()).decode("utf-8"))
 
     def _start_move_drag(self) -> None:
         doc = self.doc_provider() if self.doc_provider else None
@@ -987,14 +972,16 @@ class Canvas(QWidget):
             QTimer.singleShot(0, self, self._install_wheel_filter)
 
     def _install_wheel_filter(self) -> None:
-        if self._wheel_filter is not None and self._drag is not None:
-            QCoreApplication.instance().installNativeEventFilter(self._wheel_filter)
+        app = QCoreApplication.instance()
+        if self._wheel_filter is not None and self._drag is not None and app is not None:
+            app.installNativeEventFilter(self._wheel_filter)
             self._wheel_installed = True
 
     def _unwatch_wheel(self) -> None:
         if self._wheel_filter is not None:
-            if getattr(self, "_wheel_installed", False):
-                QCoreApplication.instance().removeNativeEventFilter(self._wheel_filter)
+            app = QCoreApplication.instance()
+            if getattr(self, "_wheel_installed", False) and app is not None:
+                app.removeNativeEventFilter(self._wheel_filter)
                 self._wheel_installed = False
             self._wheel_filter = None
 

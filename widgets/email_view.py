@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
 from PySide6.QtWebEngineCore import (
+    QWebEngineLoadingInfo,
     QWebEnginePage,
     QWebEngineProfile,
     QWebEngineScript,
@@ -247,11 +248,21 @@ PATCH_MAX_CHARS = 1_500_000
 
 
 class EmailView(QWebEngineView):
-    """A web view showing one email's HTML, hardened as described above."""
+    """A web view showing one email's HTML, hardened as described above.
+
+    `show_html` is how an editor shows each new version of its email: the shown document's
+    content is replaced in place when it can be (no new page, no blank frame, the scroll kept),
+    else a new page loads and the reader's scroll position is carried over to it. `shown(n, ok)`
+    then says that request n is on screen, laid out (`settle_script` run, the scroll restored);
+    a request overtaken by a newer one before it showed says nothing, the newer one reports.
+    """
 
     linkClicked = Signal(QUrl)
+    shown = Signal(int, bool)  # show_html's request number; False: the page did not load
 
-    def __init__(self, parent=None, *, remote_images: bool = False, scrollbars: bool = True) -> None:
+    def __init__(
+        self, parent=None, *, remote_images: bool = False, scrollbars: bool = True, settle_script: str | None = None
+    ) -> None:
         super().__init__(parent)
         self._remote = remote_images
         self._scrollbars = scrollbars
@@ -260,6 +271,14 @@ class EmailView(QWebEngineView):
         self._hosts: frozenset[str] = frozenset()  # https image sites the user allowed
         self._page_hosts: frozenset[str] = frozenset()  # … that the shown page was loaded with
         self._shown = False  # a page of ours finished loading and is still there to patch
+        # Run (isolated world) on every new content before it counts as shown, e.g. the canvas's
+        # image placeholders; a new page runs it before its scroll position is restored.
+        self.settle_script = settle_script
+        self.requested = 0  # show_html requests / the newest one on screen: up to date when equal
+        self.finished = 0
+        self.loads = 0  # new pages show_html loaded (the other requests patched the page in place)
+        self._loading = 0  # the request a page load in flight shows (0: none)
+        self._restore: tuple[float, float] | None = None  # scroll (CSS px) for the page loading
         self.loadStarted.connect(lambda: setattr(self, "_shown", False))
         self.loadFinished.connect(lambda ok: setattr(self, "_shown", bool(ok)))
         self._make_page()
@@ -268,6 +287,7 @@ class EmailView(QWebEngineView):
         page = EmailPage(profiles().profiles[self._remote], self)
         page.settings().setAttribute(QWebEngineSettings.WebAttribute.ShowScrollBars, self._scrollbars)
         page.linkClicked.connect(self.linkClicked)
+        page.loadingChanged.connect(lambda info: self._loading_changed(page, info))
         old = getattr(self, "_page", None)
         self.setPage(page)
         self._page = page  # keep a Python reference; the view does not own a set page
@@ -275,6 +295,9 @@ class EmailView(QWebEngineView):
         page.renderProcessTerminated.connect(lambda *_a: setattr(self, "_shown", False))
         if old is not None:
             old.deleteLater()
+            # What the old page had in flight never reports: nothing is pending any more.
+            self.finished = self.requested
+            self._loading = 0
 
     @property
     def interceptor(self) -> _Interceptor:
@@ -349,6 +372,80 @@ class EmailView(QWebEngineView):
             _PATCH_JS % json.dumps(html), QWebEngineScript.ScriptWorldId.ApplicationWorld, patched
         )
         return True
+
+    @property
+    def pending(self) -> bool:
+        """A show_html request is not on screen yet."""
+        return self.finished < self.requested
+
+    def show_html(self, html: str, *, new_page: bool = False) -> int:
+        """Show this HTML, the newest version of the email: patched in place when the shown page
+        allows it (and `new_page` is False), else a new page at the reader's scroll position.
+        Returns the request number that `shown` reports."""
+        self.requested += 1
+        request = self.requested
+        page = self.page()
+        if not new_page and not self._loading:
+            if self.patch_email_html(html, lambda: self._patched(page, request)):
+                return request
+        self._load(html, request)
+        return request
+
+    def _load(self, html: str, request: int) -> None:
+        # Keep the reader's place: a new page starts at the top. The position is in device
+        # pixels (divide by the zoom); a load still in flight keeps the place it carries.
+        position = self.page().scrollPosition()
+        if position.x() or position.y():
+            zoom = max(self.zoomFactor(), 0.01)
+            self._restore = (position.x() / zoom, position.y() / zoom)
+        self._loading = request
+        self.loads += 1
+        self.set_email_html(html)
+
+    def _loading_changed(self, page: QWebEnginePage, info: QWebEngineLoadingInfo) -> None:
+        """Which load started or ended is told by its URL. A navigation the page refuses (a meta
+        refresh, a script setting location.href) is still reported as a load of its own that
+        starts and stops, at any moment around the real load's end, while the email stays on
+        screen: only the loads of the page's own document count (a load replaced by a newer
+        one ends under the newer one's URL, or says nothing)."""
+        if page is not self.page() or info.url() != cast(EmailPage, page).allowed_url:
+            return
+        status = info.status()
+        if status == QWebEngineLoadingInfo.LoadStatus.LoadStartedStatus:
+            if not self._loading:
+                # Not show_html's: the patch script failed and the page is loaded instead (or a reload).
+                self._loading = self.requested
+            return
+        ok = status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus
+        request, self._loading = self._loading or self.requested, 0
+        scroll = None
+        if ok:  # a failed load leaves the place for the next one
+            scroll, self._restore = self._restore, None
+        self._settle(request, ok, scroll)
+
+    def _patched(self, page: QWebEnginePage, request: int) -> None:
+        if page is self.page() and request == self.requested:  # else a newer request reports
+            self._settle(request, True, None)
+
+    def _settle(self, request: int, ok: bool, scroll: tuple[float, float] | None) -> None:
+        page = self.page()
+
+        def report(_result=None) -> None:
+            if page is self.page():  # not from a page set_remote_images replaced
+                self.finished = max(self.finished, min(request, self.requested))
+                self.shown.emit(request, ok)
+
+        def restore(_result=None) -> None:
+            if ok and scroll and (scroll[0] or scroll[1]):
+                js = "window.scrollTo(%d,%d)" % (round(scroll[0]), round(scroll[1]))
+                page.runJavaScript(js, QWebEngineScript.ScriptWorldId.ApplicationWorld, report)
+            else:
+                report()
+
+        if ok and self.settle_script:
+            page.runJavaScript(self.settle_script, QWebEngineScript.ScriptWorldId.ApplicationWorld, restore)
+        else:
+            restore()
 
     def release(self) -> None:
         """Forget the stored HTML. Pages are children of their view, so deleting views before

@@ -13,7 +13,7 @@ recipient (widgets/preview_state.py); the HTML variants are made by app/build/pr
 
 A frame loads a page for its first email and for a variant change (scheme, images, remote
 images). After that an edit, another recipient or sender replaces the shown document's content
-in place (EmailView.patch_email_html): no new page, no blank frame, the scroll kept; forced
+in place (EmailView.show_html): no new page, no blank frame, the scroll kept; forced
 dark is a page setting and stays on. A frame's `shown` signal says when a requested email is on
 screen either way; `pending` is True until the latest one is.
 """
@@ -52,7 +52,7 @@ from .email_view import EmailView
 from .preview_recipients import RecipientStepper
 from .preview_state import PreviewState, state_for
 
-APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
+APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld  # scripts the tests run in a frame
 DEFAULT_WIDTHS = ((375, "Mobile"), (768, "Tablet"), (1024, "Desktop"))
 MIN_WIDTH, MAX_WIDTH = 200, 3000
 NO_DARK_NOTE = (
@@ -98,6 +98,8 @@ class PreviewView(EmailView):
 
 class InboxRow(QWidget):
     """A mail-list row as the reader's inbox shows it: sender, subject, preheader snippet."""
+
+    sender: str  # type: ignore[assignment]  # a field here, not QObject.sender()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,13 +194,7 @@ class PreviewFrame(QFrame):
         self.images = images
         self.zoom = 1.0
         self.html = ""  # the HTML last shown (after the variant's rewrite)
-        self.requested = 0  # emails asked for / shown: the frame is up to date when equal
-        self.finished = 0
-        self.loads = 0  # new pages loaded (an edit patches the page in place instead)
-        self._epoch = 0  # bumps when the view gets a new page (remote images on/off)
-        self._loading = 0  # the request a page load in flight shows (0: none)
         self._page_variant: tuple[Scheme, bool] | None = None  # what the page was loaded for
-        self._restore_y = 0.0  # scroll (CSS px) to restore once the new page is loaded
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -249,8 +245,7 @@ class PreviewFrame(QFrame):
         layout.addWidget(self.inbox, 0, Qt.AlignmentFlag.AlignHCenter)
         self.view = PreviewView(self, remote_images=remote_images)
         self.view.setObjectName(f"preview-view-{width}")
-        self.view.loadStarted.connect(self._load_started)
-        self.view.loadFinished.connect(self._loaded)
+        self.view.shown.connect(lambda _request, _ok: self.shown.emit(self))
         layout.addWidget(self.view, 1, Qt.AlignmentFlag.AlignHCenter)
         self._apply_size()
 
@@ -283,73 +278,30 @@ class PreviewFrame(QFrame):
         page = self.view.page()
         self.view.set_remote_images(on)
         if self.view.page() is not page:
-            # A new page: what the old one had in flight never reports, and it has nothing to patch.
-            self._epoch += 1
-            self.requested = self.finished = 0
-            self._loading = 0
-            self._page_variant = None
+            self._page_variant = None  # a new page: nothing to patch
 
-    @property
-    def pending(self) -> bool:
-        return self.finished < self.requested
+    # Counted by the view: the frame is up to date (`pending` False) when `finished` equals
+    # `requested`; `loads` counts new pages (an edit patches the page in place instead).
+    requested = property(lambda self: self.view.requested)
+    finished = property(lambda self: self.view.finished)
+    loads = property(lambda self: self.view.loads)
+    pending = property(lambda self: self.view.pending)
 
     def show_email(self, html: str, *, sender: str, subject: str, preheader: str) -> None:
         self.html = preview_html(html, self.scheme, images=self.images)
         # A "dark" frame of an email without dark styles looks exactly like the light one: say why.
         self.dark_note.setVisible(self.scheme == "dark" and not has_dark_styles(html))
         self.inbox.set_message(sender, subject, preheader, dark=self.scheme != "light")
-        self.requested += 1
-        token, epoch = self.requested, self._epoch
         # An edit (or another recipient) in the same variant replaces the shown document's
-        # content in place: no new page, no blank frame, the reader's place kept. The variant's
-        # rewrite lives in the HTML (head styles included), forced dark in the page's settings.
-        if (
-            not self._loading
-            and self._page_variant == (self.scheme, self.images)
-            and self.view.patch_email_html(self.html, lambda: self._shown(token, epoch))
-        ):
-            return
-        self._load(token)
-
-    def _load(self, token: int) -> None:
-        """A new page: the first email, a variant change (forced dark and images are then right
-        from the first paint, and loadFinished waits for the images), or a load in flight."""
-        self.view.set_force_dark(self.scheme == "forced")
-        # Keep the reader's place: the new page starts at the top.
-        position = self.view.page().scrollPosition()  # in device pixels: divide by the zoom
-        if position.y() > 0:
-            self._restore_y = position.y() / max(self.view.zoomFactor(), 0.01)
-        self._page_variant = (self.scheme, self.images)
-        self._loading = token
-        self.loads += 1
-        self.view.set_email_html(self.html)
-
-    def _load_started(self) -> None:
-        if not self._loading:
-            # Not ours: email_view loading the page after a patch script failed (or a reload).
-            self._loading = self.requested
-
-    def _loaded(self, ok: bool) -> None:
-        # QtWebEngine reports one start and one finish per busy spell (a load replaced by a newer
-        # one says nothing), so "finished and not loading" means the latest load is done.
-        if self.view.page().isLoading():
-            return
-        token, self._loading = self._loading or self.requested, 0
-        epoch = self._epoch
-        y, self._restore_y = self._restore_y, 0.0
-        if ok and y > 0:
-            self.view.page().runJavaScript(
-                f"window.scrollTo(0, {y:.0f})", APP_WORLD, lambda _r: self._shown(token, epoch)
-            )
-        else:
-            self._shown(token, epoch)
-
-    def _shown(self, token: int, epoch: int) -> None:
-        """The email of request `token` (and every earlier one) is on screen, laid out."""
-        if epoch != self._epoch:
-            return  # from the page set_remote_images replaced
-        self.finished = max(self.finished, min(token, self.requested))
-        self.shown.emit(self)
+        # content in place. The variant's rewrite lives in the HTML (head styles included),
+        # forced dark in the page's settings: another variant loads a new page, so that forced
+        # dark and images are right from the first paint (and loadFinished waits for images).
+        variant = (self.scheme, self.images)
+        new_page = variant != self._page_variant
+        if new_page:
+            self.view.set_force_dark(self.scheme == "forced")
+            self._page_variant = variant
+        self.view.show_html(self.html, new_page=new_page)
 
     def release(self) -> None:
         self.view.release()
@@ -359,6 +311,7 @@ class PreviewWorkspace(QWidget):
     """The frames, the controls for all of them, and the code view in a second tab."""
 
     rendered = Signal()  # every frame has loaded the latest email
+    scroll: QScrollArea  # type: ignore[assignment]  # the frames' strip, not QWidget.scroll()
 
     def __init__(
         self, state: PreviewState, parent: QWidget | None = None, *, settings: QSettings | None = None
