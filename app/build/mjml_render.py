@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...blocks import REGISTRY
 from ...blocks.base import _ATTR_SPECIAL, BlockData, escape_attr, escape_text, font_stack, pad, px, strip_controls
 from ...themes import Theme, load_theme
-from ..document.model import BlockBase, Column, Document, Row, resolve_fields
+from ..document.plain import resolve_fields
 from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .markup import normalise_raw_html, sanitize_rich_text
 from .tokens import TokenTable, choose_prefix
+
+if TYPE_CHECKING:  # the build reads pydantic nodes and plain.py's light ones alike
+    from ..document.model import BlockBase, Column, Document, Row
 
 MOBILE_BREAKPOINT = 480  # px, MJML's default
 

@@ -11,8 +11,8 @@ import html as htmllib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..document.model import Document
 from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
 from .plaintext import html_to_text
@@ -20,6 +20,9 @@ from ..textpos import LineCounter
 from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, _MarkupScan, choose_prefix
 from ..messages import ShortMessage
 from ...themes import load_theme
+
+if TYPE_CHECKING:
+    from ..document.model import Document
 
 
 class BuildError(ShortMessage, ValueError):
@@ -533,7 +536,7 @@ def build_file(path: str | Path, *, variables: dict[str, str] | None = None, web
         return build_mjml_text(
             read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent, web_fonts=web_fonts
         )
-    doc = load_document(p)
+    doc = load_document(p, plain=True)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
     return build_document(doc, source=str(p), web_fonts=web_fonts)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
-import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
 # Importing pydantic and building the models below make tens of thousands of objects that all
 # live on: the collector would walk them again and again, meanwhile and in every later full
@@ -36,13 +34,21 @@ from ...blocks import REGISTRY  # noqa: E402
 from ...blocks.base import BlockSpec, Field  # noqa: E402
 from .layout_fields import COLUMN_FIELDS, ROW_FIELDS  # noqa: E402
 
-FORMAT: Final = "mailwright"
-CURRENT_VERSION = 1
-MAX_TEXT = 2_000_000  # characters in one prop; a guard against absurd files, not a style rule
+# The format's constants, the colour rule and resolve_fields live in the pydantic-free reader
+# (plain.py), so the two readers share one copy of each.
+from .plain import (  # noqa: E402
+    BlockWays,
+    DocumentWays,
+    RowWays,
+    CURRENT_VERSION,
+    FORMAT,
+    ID_PATTERN,
+    MAX_TEXT,
+    color_value as _color_check,
+    resolve_fields,
+)
 
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
-_COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|transparent|<<.*>>)$", re.S)
-_MERGE = re.compile(r"^<<.*>>$", re.S)
+__all__ = ["CURRENT_VERSION", "FORMAT", "ID_PATTERN", "MAX_TEXT", "resolve_fields"]
 
 
 # --- props models generated from field declarations ---------------------------------------
@@ -88,12 +94,6 @@ def _plain_annotation(kind: str, choices: tuple[str, ...], integer: bool, low: f
     raise ValueError(f"unknown field kind {kind!r}")
 
 
-def _color_check(v: Any) -> Any:
-    if isinstance(v, str) and v != "" and not _COLOR.match(v):
-        raise ValueError(f"must be a colour like #1a2b3c (or transparent), not {v!r}")
-    return v.lower() if isinstance(v, str) and not _MERGE.match(v) else v
-
-
 def props_model(name: str, fields: tuple[Field, ...]) -> type[Props]:
     """A pydantic model for a set of fields, every field optional (None = not overridden)."""
     definitions: dict[str, Any] = {f.name: (Optional[_annotation(f)], None) for f in fields}
@@ -114,21 +114,12 @@ class Node(BaseModel):
 NodeId = Annotated[str, PField(pattern=ID_PATTERN)]
 
 
-class BlockBase(Node):
+class BlockBase(BlockWays, Node):
     id: NodeId
     type: str
     props: Props
     condition: Optional[str] = None
     repeat: Optional[str] = None
-
-    @property
-    def spec(self) -> BlockSpec:
-        return REGISTRY[self.type]
-
-    @property
-    def fills_row(self) -> bool:
-        """Rendered instead of its row's section: a hero, or raw MJML written at body level."""
-        return self.spec.placement == "row" or bool(getattr(self.props, "fills_row", None))
 
 
 def _block_model(spec: BlockSpec) -> type[BlockBase]:
@@ -160,7 +151,7 @@ class Column(Node):
     blocks: list[AnyBlock] = PField(default_factory=list)
 
 
-class Row(Node):
+class Row(RowWays, Node):
     id: NodeId
     props: RowProps = PField(default_factory=RowProps)
     condition: Optional[str] = None
@@ -180,14 +171,6 @@ class Row(Node):
                         "block in a one-column row"
                     )
         return self
-
-    @property
-    def hero(self) -> Optional[BlockBase]:
-        """The row-level block this row holds, if any."""
-        blocks = self.columns[0].blocks
-        if len(self.columns) == 1 and len(blocks) == 1 and blocks[0].fills_row:
-            return blocks[0]
-        return None
 
 
 class Settings(Node):
@@ -232,7 +215,7 @@ class Settings(Node):
         return {k: v for k, v in handler(self).items() if v is not None or k not in declared}
 
 
-class Document(Node):
+class Document(DocumentWays, Node):
     format: Literal["mailwright"] = FORMAT
     version: int = CURRENT_VERSION
     subject: Annotated[str, PField(max_length=2000)] = ""
@@ -253,33 +236,6 @@ class Document(Node):
             seen[node.id] = path
         return self
 
-    def iter_node_paths(self):
-        """(JSON path, node) for every row, column and block, in document order."""
-        for r, row in enumerate(self.rows):
-            yield f"rows[{r}]", row
-            for c, column in enumerate(row.columns):
-                yield f"rows[{r}].columns[{c}]", column
-                for b, block in enumerate(column.blocks):
-                    yield f"rows[{r}].columns[{c}].blocks[{b}]", block
-
-    def iter_nodes(self) -> Iterator[Row | Column | BlockBase]:
-        for row in self.rows:
-            yield row
-            for column in row.columns:
-                yield column
-                yield from column.blocks
-
-    def iter_blocks(self) -> Iterator[BlockBase]:
-        for row in self.rows:
-            for column in row.columns:
-                yield from column.blocks
-
-    def find(self, node_id: str) -> Row | Column | BlockBase | None:
-        for node in self.iter_nodes():
-            if node.id == node_id:
-                return node
-        return None
-
 
 gc.freeze()
 if _COLLECTING:
@@ -298,19 +254,3 @@ def new_id(doc: Document, prefix: str) -> str:
 def make_block(block_type: str, block_id: str, **props: Any) -> BlockBase:
     """A block of a registered type with the given prop overrides."""
     return BLOCK_MODELS[block_type].model_validate({"id": block_id, "type": block_type, "props": props})
-
-
-def resolve_fields(fields: tuple[Field, ...], props: BaseModel | dict[str, Any], theme: Any) -> dict[str, Any]:
-    """Every field's value: the override if set, else the theme's value, else the default."""
-    # The model's own field storage, not model_dump(): a dump per node was a tenth of a
-    # large build (pydantic v2 keeps declared fields in __dict__, extras elsewhere).
-    values = props if isinstance(props, dict) else props.__dict__
-    out: dict[str, Any] = {}
-    for f in fields:
-        value = values.get(f.name)
-        if value is None:
-            value = theme.get(f.theme) if f.theme else f.default
-        if f.kind == "items":
-            value = [resolve_fields(f.item_fields, item, theme) for item in (value or ())]
-        out[f.name] = value
-    return out

@@ -7,14 +7,17 @@ import re
 import stat
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Any, Callable
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 from ...blocks import REGISTRY
-from .atomic import atomic_write_text
-from .model import CURRENT_VERSION, FORMAT, Document
 from ..messages import ShortMessage
+from .plain import CURRENT_VERSION, FORMAT, read_plain
+
+if TYPE_CHECKING:
+    from .model import Document
+
+# pydantic and the models are imported when a document needs them (the editor, a file the plain
+# reader is unsure of): most of a command's start is imports (issue #16 point 4).
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A real template nests about 12 levels; deeper JSON loads but cannot be saved again
@@ -159,12 +162,25 @@ def _friendly(err: Mapping[str, Any]) -> str:
     return err["msg"].removeprefix("Value error, ")
 
 
-def document_from_data(data: Any, source: str) -> Document:
+def document_from_data(data: Any, source: str, *, plain: bool = False) -> Document:
+    """The document in `data`, or DocumentError naming the JSON path of the first problem.
+
+    `plain=True` is for readers that only build (the command line): a valid file comes back as
+    the light nodes of plain.py, with no pydantic imported; the editor needs the real model."""
     if not isinstance(data, dict):
         raise DocumentError(f"{source}: not a Mailwright template (the file must hold a JSON object)")
     if data.get("format") != FORMAT:
         raise DocumentError(f'{source}: format: not a Mailwright template (expected "format": "{FORMAT}")')
     data = migrate(data, source)
+    if plain:
+        light = read_plain(data)
+        if light is not None:
+            # Duck-typed: the same attributes, model_dump and model_copy the build reads.
+            return cast("Document", light)
+    from pydantic import ValidationError
+
+    from .model import Document
+
     try:
         return Document.model_validate(data)
     except ValidationError as e:
@@ -176,7 +192,7 @@ def document_from_data(data: Any, source: str) -> Document:
         raise DocumentError(return_msg) from None
 
 
-def loads_document(text: str, source: str = "<document>") -> Document:
+def loads_document(text: str, source: str = "<document>", *, plain: bool = False) -> Document:
     if text.startswith("\ufeff"):
         text = text[1:]
     data = parse_json(text, source)
@@ -189,7 +205,7 @@ def loads_document(text: str, source: str = "<document>") -> Document:
             f"{source}:{line}:{col}: not a Mailwright template: the file holds {kind}, "
             'and a template is a JSON object ({"format": "mailwright", …})'
         )
-    return document_from_data(data, source)
+    return document_from_data(data, source, plain=plain)
 
 
 def read_text_capped(path: Path, limit: int = MAX_FILE_BYTES) -> str:
@@ -226,10 +242,11 @@ def read_text_capped(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         raise DocumentError(str(e)) from None
 
 
-def load_document(path: str | Path) -> Document:
+def load_document(path: str | Path, *, plain: bool = False) -> Document:
+    """The document in a `.mwt` file (`plain`: see document_from_data)."""
     p = Path(path)
     try:
-        return loads_document(read_text_capped(p), str(p))
+        return loads_document(read_text_capped(p), str(p), plain=plain)
     except DocumentError as e:
         # A damaged file: point at the previous version kept by the last save, when it loads
         # (bad-inputs.md row 34). A newer-version refusal is not damage: no hint then.
@@ -262,5 +279,7 @@ def dumps_document(doc: Document) -> str:
 
 def save_document(doc: Document, path: str | Path) -> None:
     """Atomic save with a `.bak` of the previous version (app/document/atomic.py)."""
+    from .atomic import atomic_write_text
+
     text = dumps_document(doc)  # serialise fully before touching the disk
     atomic_write_text(path, text, backup=True)

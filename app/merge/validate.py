@@ -6,13 +6,15 @@ Errors name the file, the node and field, and the line and column inside the fie
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...blocks import REGISTRY
 from ...blocks.base import Field
-from ..document.model import Document
 from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .parser import parse, parse_expression, parse_repeat
+
+if TYPE_CHECKING:
+    from ..document.model import Document
 
 _MARKUP_KINDS = ("richtext", "code")
 

@@ -1,0 +1,199 @@
+"""The command line's pydantic-free reader (app/document/plain.py) against the pydantic model.
+
+The plain reader may only say "unsure" (None, then the model decides) or give what the model
+gives: for every document it accepts, the model accepts it too, dumps to the same data and the
+build writes byte-identical HTML, plain text and MJML. Inputs: the starters, every golden case,
+and those documents mutated at random (hypothesis) with values of every JSON type.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from mailwright.app.build.pipeline import BuildError, build_document, build_file
+from mailwright.app.document.model import Document
+from mailwright.app.document.plain import LightDocument, read_plain
+from mailwright.app.document.storage import DocumentError, load_document, loads_document
+from tests.golden.test_golden import BLOCK_CASES, ROW_CASES
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTERS = sorted((ROOT / "examples").glob("*.mwt"))
+
+
+def _data(doc: Document) -> dict[str, Any]:
+    return json.loads(doc.model_dump_json())
+
+
+SEEDS: list[dict[str, Any]] = [json.loads(p.read_text(encoding="utf-8")) for p in STARTERS] + [
+    _data(d) for d in (*BLOCK_CASES.values(), *ROW_CASES.values())
+]
+
+
+def _outputs(doc: Any) -> tuple[str, ...] | str:
+    try:
+        result = build_document(doc, source="t.mwt")
+    except BuildError as e:
+        return f"error: {e}"
+    # Every plain field of the result (html, text, mjml, subject, fonts, …); the token table is
+    # compared through what it restored.
+    return tuple(
+        repr(getattr(result, f.name))
+        for f in dataclasses.fields(result)
+        if isinstance(getattr(result, f.name), (str, int, float, bool, tuple, list, dict, type(None)))
+    )
+
+
+def _same(data: dict[str, Any]) -> bool:
+    """Assert the plain reader agrees with the model on `data`; True when it was sure."""
+    light = read_plain(copy.deepcopy(data))
+    try:
+        model = Document.model_validate(copy.deepcopy(data))
+    except ValidationError as e:
+        assert light is None, f"the plain reader accepted what the model refuses: {e}"
+        return False
+    if light is None:
+        return False
+    assert light.model_dump() == model.model_dump()
+    assert _outputs(light) == _outputs(model)
+    return True
+
+
+@pytest.mark.parametrize("index", range(len(SEEDS)))
+def test_every_starter_and_golden_case_reads_plain_and_builds_the_same(index: int) -> None:
+    assert _same(SEEDS[index]), "a valid document the editor saves must not need pydantic"
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, prefix + (i,))
+    return out
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.sampled_from(
+        [
+            "",
+            "#ABCDEF",
+            "#abc",
+            "#12345",
+            "transparent",
+            "<< data:x >>",
+            "red",
+            "left",
+            "center",
+            "cover",
+            "ltr",
+            "rtl",
+            "en",
+            "en-GB",
+            "en\n",
+            "midnight",
+            "classic",
+            "nope",
+            "b1",
+            "r1",
+            "1x",
+            "a" * 33,
+            "x\ud800",
+            "<p>hi</p>",
+            "text",
+            "button",
+            "hero",
+            "html",
+            "mjml",
+        ]
+    )
+    | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+_numbers = st.sampled_from([0, 1, 5, 50, 99.5, 100, 100.0, 101, 320, 600, 1200, 2000, -1, 12.0, 12.5, True, False])
+_keys = st.sampled_from(["props", "width", "id", "type", "condition", "repeat", "fills_row", "extra", "columns"])
+
+
+@settings(
+    derandomize=True,
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_the_plain_reader_never_disagrees_with_the_model(data: st.DataObject) -> None:
+    doc = copy.deepcopy(data.draw(st.sampled_from(SEEDS)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = _paths(doc)
+        path = data.draw(st.sampled_from(paths))
+        action = data.draw(st.sampled_from(["set", "set", "number", "delete", "add"]))
+        if not path:
+            continue
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        last = path[-1]
+        if action == "delete" and isinstance(parent, dict):
+            del parent[last]
+        elif action == "add" and isinstance(parent[last], dict):
+            parent[last][data.draw(_keys)] = data.draw(_json)
+        elif action == "number":
+            parent[last] = data.draw(_numbers)
+        else:
+            parent[last] = data.draw(_json)
+    _same(doc)
+
+
+def test_unsure_inputs_get_the_models_message() -> None:
+    """What the plain reader leaves to pydantic is refused with the same located message."""
+    data = SEEDS[0]
+    bad = copy.deepcopy(data)
+    bad["rows"][0]["columns"][0]["width"] = "wide"
+    text = json.dumps(bad)
+    with pytest.raises(DocumentError) as plain:
+        loads_document(text, "x.mwt", plain=True)
+    with pytest.raises(DocumentError) as model:
+        loads_document(text, "x.mwt")
+    assert str(plain.value) == str(model.value)
+    assert "x.mwt: rows[0].columns[0].width" in str(plain.value)
+
+
+def test_a_value_pydantic_converts_goes_through_the_model() -> None:
+    """A whole-number float in an integer field: the model makes it an int; so does the build."""
+    data = copy.deepcopy(SEEDS[0])
+    data["settings"]["width"] = 600.0
+    assert read_plain(copy.deepcopy(data)) is None
+    doc = loads_document(json.dumps(data), "x.mwt", plain=True)
+    assert isinstance(doc, Document) and doc.settings.width == 600
+
+
+def test_build_file_reads_plain_and_a_command_imports_no_pydantic(tmp_path: Path) -> None:
+    assert isinstance(load_document(STARTERS[0], plain=True), LightDocument)
+    assert build_file(STARTERS[0]).html == build_document(load_document(STARTERS[0])).html
+    code = (
+        "import sys; from mailwright.app.cli.main import main\n"
+        f"rc = main(['build', {str(STARTERS[0])!r}, '-o', {str(tmp_path / 'x.html')!r}])\n"
+        "assert rc == 0, rc\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    assert (tmp_path / "x.html").read_text(encoding="utf-8") == build_file(STARTERS[0]).html
