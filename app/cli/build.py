@@ -294,7 +294,7 @@ def build_stdin(text: str, args: argparse.Namespace):
     kind = args.source_kind or ("mwt" if text.lstrip("\ufeff \t\r\n")[:1] == "{" else "mjml")
     if kind == "mjml":
         return build_mjml_text(text, source="<stdin>", base_dir=Path.cwd(), web_fonts=not args.no_web_fonts)
-    doc = loads_document(text, "<stdin>")
+    doc = loads_document(text, "<stdin>", plain=True)
     variables = parse_variables(args.var)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
