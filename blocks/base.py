@@ -157,6 +157,8 @@ def px(value: float | int) -> str:
 
 def pad(top: float, right: float | None = None, bottom: float | None = None, left: float | None = None) -> str:
     """CSS padding shorthand in px (one to four values)."""
+    if bottom is None and left is None:  # the usual `y x` (or one value): no list, no generator
+        return px(top) if right is None else f"{px(top)} {px(right)}"
     parts = [top] + [v for v in (right, bottom, left) if v is not None]
     return " ".join(px(v) for v in parts)
 
@@ -207,17 +209,33 @@ def side_fields(prefix: str = "padding", label: str = "Padding", limit: float = 
     )
 
 
+_SIDE_KEYS: dict[str, tuple[str, str, str, str, str, str]] = {}
+
+
+def _side_keys(prefix: str) -> tuple[str, str, str, str, str, str]:
+    """The prop names `{prefix}_y`, `{prefix}_x` and one per side, written once per prefix."""
+    keys = _SIDE_KEYS.get(prefix)
+    if keys is None:
+        top, right, bottom, left = (f"{prefix}_{side}" for side in SIDES)
+        keys = _SIDE_KEYS[prefix] = (f"{prefix}_y", f"{prefix}_x", top, right, bottom, left)
+    return keys
+
+
 def side_values(b: "BlockData", prefix: str = "padding") -> tuple[float, float, float, float]:
     """(top, right, bottom, left): each side's own value, else the symmetric one."""
-    y, x = b.props[f"{prefix}_y"], b.props[f"{prefix}_x"]
-    own = [b.props.get(f"{prefix}_{side}") for side in SIDES]
+    ky, kx, *sides = _side_keys(prefix)
+    y, x = b.props[ky], b.props[kx]
+    own = [b.props.get(key) for key in sides]
     return tuple(v if v is not None else (y if i % 2 == 0 else x) for i, v in enumerate(own))
 
 
 def side_padding(b: "BlockData", prefix: str = "padding") -> str:
     """The padding shorthand: `y x` as always, or four values when a side has its own."""
-    if all(b.props.get(f"{prefix}_{side}") is None for side in SIDES):
-        return pad(b.props[f"{prefix}_y"], b.props[f"{prefix}_x"])
+    props = b.props
+    ky, kx, top, right, bottom, left = _side_keys(prefix)
+    get = props.get
+    if get(top) is None and get(right) is None and get(bottom) is None and get(left) is None:
+        return pad(props[ky], props[kx])
     return pad(*side_values(b, prefix))
 
 

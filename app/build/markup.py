@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import Callable
 
 from lxml import etree
@@ -152,9 +153,10 @@ _CACHE_MAX_CHARS = 8_000
 def _sanitize(html: str, paragraph_gap: int) -> str:
     if not html.strip():
         return ""
-    root = fragment_root(html)
-    parts: list = []
-    _emit_children(root, parts)
+    parts = _simple_parts(html)
+    if parts is None:  # anything outside the plain subset: lxml reads it
+        parts = []
+        _emit_children(fragment_root(html), parts)
     # Spacing between blocks: margins on every paragraph/list but the last one.
     openers = [i for i, p in enumerate(parts) if isinstance(p, tuple)]
     for n, i in enumerate(openers):
@@ -163,6 +165,127 @@ def _sanitize(html: str, paragraph_gap: int) -> str:
         style = f"margin:{gap};" + ("padding-left:24px;" if tag != "p" else "") + (f"{css};" if css else "")
         parts[i] = f'<{tag} style="{escape_attr(style)}">'
     return "".join(parts)
+
+
+# --- the plain subset, without lxml --------------------------------------------------------
+#
+# Most rich text is a few paragraphs of text with emphasis, links and coloured spans, written
+# by this editor. Parsing each with lxml was a fifth of document -> MJML on a starter, so text
+# in that subset is read with one regex instead: paragraphs at the top, inside them the inline
+# tags below, each closed in order, attributes double-quoted with nothing to decode, text
+# without a white-space-only run (libxml2 drops some of those) and with only the entities
+# below. Anything else, however small, goes to lxml; the parts are what _emit_children gives
+# for lxml's tree of the same text (tests/unit/test_rich_text_fast_path.py compares them).
+
+_SIMPLE_INLINE = frozenset({"strong", "b", "em", "i", "u", "s", "sup", "sub", "a", "span"})
+_SIMPLE_TOKEN = re.compile(r'<(/?)([a-z]+)((?: +[a-z][a-z-]*="[^"&<>\r\n\t]*")*) *(/?)>|[^<]+|<')
+_SIMPLE_ATTR = re.compile(r' +([a-z][a-z-]*)="([^"]*)"')
+_SIMPLE_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|nbsp)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "nbsp": "\u00a0"}
+# Characters libxml2 might treat its own way (controls, CR, C1, surrogates, non-characters).
+_NOT_SIMPLE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _entity(m: re.Match[str]) -> str:
+    name, dec, hexa = m.groups()
+    if name:
+        return _NAMED[name]
+    code = int(dec) if dec else int(hexa, 16)
+    if 0x20 <= code < 0x7F or 0xA0 <= code < 0xD800 or 0xE000 <= code < 0xFDD0 or 0xFDF0 <= code < 0xFFFE:
+        return chr(code)
+    raise ValueError  # not simple
+
+
+def _simple_text(run: str) -> str | None:
+    """A text run's characters as lxml reads them, or None when it is not in the subset."""
+    if run.isspace() or _NOT_SIMPLE_CHAR.search(run):
+        return None
+    if "&" not in run:
+        return run
+    try:
+        text = _SIMPLE_ENTITY.sub(_entity, run)
+    except ValueError:
+        return None
+    if "&" in _SIMPLE_ENTITY.sub("", run) or text.isspace():  # a "&" starting no entity of the list
+        return None
+    return text
+
+
+def _simple_parts(html: str) -> list | None:
+    """The parts `_emit_children` makes of this text, when it is in the plain subset."""
+    if not html.startswith("<p") or not html.endswith("</p>"):
+        return None
+    parts: list = []
+    stack: list[str] = []  # open elements, innermost last
+    emitted: list[str] = []  # what each open element closes with ("" when unwrapped)
+    pos, end = 0, len(html)
+    match = _SIMPLE_TOKEN.match
+    while pos < end:
+        m = match(html, pos)
+        if m is None:  # cannot happen: the pattern matches any character
+            return None
+        pos = m.end()
+        token = m.group(0)
+        if token[0] != "<":
+            if not stack:
+                return None  # text at the top level
+            text = _simple_text(token)
+            if text is None:
+                return None
+            parts.append(escape_text(text))
+            continue
+        if m.group(2) is None:
+            return None  # a "<" that starts no simple tag
+        close, tag, attr_text, self_close = m.groups()
+        if close:
+            if attr_text or self_close or not stack or stack[-1] != tag:
+                return None
+            stack.pop()
+            closing = emitted.pop()
+            if closing:
+                parts.append(closing)
+            continue
+        if tag == "br":
+            if not stack or attr_text or self_close and not token.endswith(("<br/>", "<br />")):
+                return None
+            parts.append("<br />")
+            continue
+        if self_close:
+            return None
+        attrs: dict[str, str] = {}
+        for a in _SIMPLE_ATTR.finditer(attr_text):
+            if a.group(1) in attrs:
+                return None  # a repeated attribute: lxml's choice, not ours
+            attrs[a.group(1)] = a.group(2)
+        if tag == "p":
+            if stack:
+                return None  # a paragraph inside another element
+            parts.append((tag, _filter_css(attrs.get("style", ""), _ALIGN_CSS)))
+            opened = "</p>"
+        elif tag in _SIMPLE_INLINE and stack and tag not in stack:
+            opened = f"</{tag}>"
+            if tag == "a":
+                out = _link_attrs(attrs)
+                if out is None:
+                    opened = ""
+                else:
+                    css = _filter_css(attrs.get("style", ""), _LINK_CSS)
+                    if css:
+                        out += f' style="{escape_attr(css)}"'
+                    parts.append(f"<a{out}>")
+            elif tag == "span":
+                css = _filter_css(attrs.get("style", ""), _SPAN_CSS)
+                if css:
+                    parts.append(f'<span style="{escape_attr(css)}">')
+                else:
+                    opened = ""
+            else:
+                parts.append(f"<{tag}>")
+        else:
+            return None
+        stack.append(tag)
+        emitted.append(opened)
+    return None if stack else parts
 
 
 _FULL_PAGE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
@@ -186,6 +309,19 @@ def drop_page_tags(html: str) -> str:
     return _PAGE_TAG.sub("", html)
 
 
+_PARSERS = threading.local()
+
+
+def _fragment_parser() -> etree.HTMLParser:
+    """This thread's parser for fragments: a new parser per text cost a quarter of the parse
+    (a starter sanitises a dozen texts per build). It keeps no state between parses that could
+    change a tree; one per thread, as lxml asks of a parser shared between calls."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.HTMLParser(huge_tree=True)
+    return parser
+
+
 def fragment_root(html: str) -> etree._Element:
     """The tree `lxml.html.fragment_fromstring(html, create_parent="div")` gives, of plain lxml
     elements: lxml.html looks up its element class in Python for every element, 15% of a
@@ -193,7 +329,7 @@ def fragment_root(html: str) -> etree._Element:
     if _FULL_PAGE.match(html):  # lxml.html treats a whole page its own way: let it
         return _html_fragment(html)
     html = drop_page_tags(html)
-    doc = etree.fromstring(f"<html><body>{html}</body></html>", etree.HTMLParser(huge_tree=True))
+    doc = etree.fromstring(f"<html><body>{html}</body></html>", _fragment_parser())
     bodies = [] if doc is None else [e for e in doc if e.tag == "body"]
     if len(bodies) != 1:  # what lxml.html refuses, refused with its own error
         return _html_fragment(html)
@@ -223,14 +359,16 @@ def _emit_children(el: etree._Element, parts: list, emit: Callable[[etree._Eleme
             parts.append(escape_text(child.tail))
 
 
-def _link_attrs(el: etree._Element) -> str | None:
-    """A link's href, title and target attributes; None when its href is unsafe (unlinked)."""
+def _link_attrs(el: etree._Element | dict[str, str]) -> str | None:
+    """A link's href, title and target attributes; None when its href is unsafe (unlinked).
+    `el` is the element, or its attributes (the plain subset's reader)."""
     href = _safe_href(el.get("href", ""))
     if href is None:
         return None
     attrs = f' href="{escape_attr(href)}"'
-    if el.get("title"):
-        attrs += f' title="{escape_attr(el.get("title"))}"'
+    title = el.get("title")
+    if title:
+        attrs += f' title="{escape_attr(title)}"'
     if el.get("target") == "_blank":
         attrs += ' target="_blank"'
     return attrs

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+import threading
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -75,16 +76,26 @@ def html_to_text(html: str) -> str:
     if not html or html.isspace():  # isspace() is strip()'s test without copying the page
         return ""
     protected, restore = _protect(html)
-    # collect_ids=False: no table of id attributes, which nothing here looks up.
-    parser = etree.HTMLParser(
-        huge_tree=True, remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8", collect_ids=False
-    )
     # Bytes + explicit encoding: a <meta charset> in the document must not re-decode it.
-    root = etree.HTML(protected.encode("utf-8", "replace"), parser)
+    root = etree.HTML(protected.encode("utf-8", "replace"), _parser())
     if root is None:
         return ""
     lines = _Walker(restore).run(root)
     return restore("\n".join(lines)) + "\n" if lines else ""
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """This thread's page parser, made once (lxml asks for one parser per thread)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        # collect_ids=False: no table of id attributes, which nothing here looks up.
+        parser = _PARSERS.parser = etree.HTMLParser(
+            huge_tree=True, remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8", collect_ids=False
+        )
+    return parser
 
 
 def _unchanged(text: str) -> str:
