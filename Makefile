@@ -5,9 +5,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.stamp-run
 TEST_STAMP := $(VENV)/.stamp-test
+APP_STAMP  := $(VENV)/.stamp-app
 OUT    := out
 
-.PHONY: run test bench corpus clean golden screenshot examples dist lint
+.PHONY: run test bench corpus clean golden screenshot examples dist app lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@ $(RUN_STAMP)
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[app]'
 	@touch $@ $(RUN_STAMP)
 
 # The editor on a starter template. Without a display (a server, CI) it says so in one line and
@@ -31,6 +36,15 @@ dist: $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'setuptools>=68' wheel
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
 	@ls dist/mailwright-*.whl
+
+# The standalone desktop app into dist/mailwright/ (PyInstaller, packaging/mailwright.spec): a
+# folder with its own Python, Qt and QtWebEngine, to copy to a machine without Python and run as
+# dist/mailwright/mailwright (editor and command line alike). Built and tried on Linux x86_64
+# only; it runs on the kind of system it was built on. Not part of `make test`.
+app: $(APP_STAMP)
+	$(BIN)/python -m PyInstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/app packaging/mailwright.spec
+	@echo "Standalone app: $$(pwd)/dist/mailwright/ (run dist/mailwright/mailwright; copy the whole folder)"
 
 # The lint and type gates alone (make test runs them too: tests/unit/test_lint.py, test_types.py).
 lint: $(TEST_STAMP)
