@@ -13,11 +13,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The starter gallery (widgets/gallery.py, File > New) and File > Open Example look for
-# `examples/` next to the package folders: Path(__file__).parents[1] / "examples" from
-# mailwright/widgets/, so in the bundle it is mailwright/examples (the wheel has none).
-EXAMPLES = ("examples", "mailwright/examples")
-
 
 def _setuptools() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
@@ -69,9 +64,9 @@ def _folder(package: str, mapping: dict[str, str]) -> Path:
 
 
 def data_files() -> list[tuple[str, str]]:
-    """(file, folder in the bundle) for every file pyproject's package-data ships, then the starter
-    templates with their images, sorted (a reproducible bundle). Absolute paths: PyInstaller reads
-    relative ones from the spec's folder."""
+    """(file, folder in the bundle) for every file pyproject's package-data ships (the starter
+    templates and their images among them, as mailwright.examples), sorted (a reproducible
+    bundle). Absolute paths: PyInstaller reads relative ones from the spec's folder."""
     config = _setuptools()
     mapping: dict[str, str] = config["package-dir"]
     found: set[tuple[str, str]] = set()
@@ -83,9 +78,4 @@ def data_files() -> list[tuple[str, str]]:
                     inner = path.parent.relative_to(folder)
                     target = Path(*package.split(".")) / inner
                     found.add((str(path), target.as_posix()))
-    source, target = EXAMPLES
-    for path in (ROOT / source).rglob("*"):
-        if path.is_file():
-            inner = path.parent.relative_to(ROOT / source)
-            found.add((str(path), (Path(target) / inner).as_posix()))
     return sorted(found)

@@ -31,7 +31,9 @@ def test_every_package_folder_is_listed_for_the_wheel() -> None:
         for folder in FOLDERS
         for init in (ROOT / folder).rglob("__init__.py")
     }
-    assert set(_config()["packages"]) == on_disk
+    # The starters ship as data beside the code (File > New looks in mailwright/examples).
+    assert set(_config()["packages"]) == on_disk | {"mailwright.examples"}
+    assert _config()["package-dir"]["mailwright.examples"] == "examples"
 
 
 def test_the_installed_modules_come_from_the_top_level_folders() -> None:
@@ -89,5 +91,7 @@ def test_a_built_wheel_holds_only_the_mailwright_package(tmp_path: Path) -> None
         "mailwright/themes/classic.json",
         "mailwright/widgets/resources/mailwright.svg",
         "mailwright/blocks/button.py",
+        "mailwright/examples/newsletter.mwt",
+        "mailwright/examples/assets/kiln-co-300x80.png",
     ):
         assert expected in names, expected
