@@ -48,8 +48,8 @@ app: $(APP_STAMP)
 
 # The lint and type gates alone (make test runs them too: tests/unit/test_lint.py, test_types.py).
 lint: $(TEST_STAMP)
-	$(BIN)/python -m ruff check mailwright app widgets blocks themes tests bench tools
-	$(BIN)/python -m ruff format --check mailwright app widgets blocks themes tests bench tools
+	$(BIN)/python -m ruff check mailwright app widgets blocks themes tests bench tools packaging
+	$(BIN)/python -m ruff format --check mailwright app widgets blocks themes tests bench tools packaging
 	$(BIN)/python tools/typecheck.py
 
 screenshot: $(RUN_STAMP)

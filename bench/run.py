@@ -479,14 +479,12 @@ def _installed_python(tmp: Path) -> Path:
     The development venv's editable install runs an import hook at every start (~15 ms of
     pathlib, urllib and importlib.util), which a bare `python -c pass` there pays too; a user's
     pipx install has no hook, so its bare start is the honest yardstick."""
-    import importlib.util
     import site
 
-    spec = importlib.util.spec_from_file_location("bundle", ROOT / "packaging" / "bundle.py")
-    assert spec and spec.loader
-    bundle = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bundle)
-    tree = bundle.source_tree(tmp / "installed-tree")
+    sys.path.insert(0, str(ROOT / "packaging"))
+    from bundle import source_tree  # the tree of links the app's build and the type check read
+
+    tree = source_tree(tmp / "installed-tree")
     venv = tmp / "installed-venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"

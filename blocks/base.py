@@ -7,6 +7,7 @@ function of the block's resolved props and the render context.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Protocol
@@ -209,16 +210,10 @@ def side_fields(prefix: str = "padding", label: str = "Padding", limit: float = 
     )
 
 
-_SIDE_KEYS: dict[str, tuple[str, str, str, str, str, str]] = {}
-
-
-def _side_keys(prefix: str) -> tuple[str, str, str, str, str, str]:
+@functools.cache
+def _side_keys(prefix: str) -> tuple[str, ...]:
     """The prop names `{prefix}_y`, `{prefix}_x` and one per side, written once per prefix."""
-    keys = _SIDE_KEYS.get(prefix)
-    if keys is None:
-        top, right, bottom, left = (f"{prefix}_{side}" for side in SIDES)
-        keys = _SIDE_KEYS[prefix] = (f"{prefix}_y", f"{prefix}_x", top, right, bottom, left)
-    return keys
+    return (f"{prefix}_y", f"{prefix}_x", *(f"{prefix}_{side}" for side in SIDES))
 
 
 def side_values(b: "BlockData", prefix: str = "padding") -> tuple[float, float, float, float]:

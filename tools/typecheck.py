@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ("app", "widgets", "blocks", "themes")
 TREE = ROOT / "build" / "typecheck" / "mailwright"
+
+sys.path.insert(0, str(ROOT / "packaging"))
+from bundle import source_tree  # noqa: E402  (the one tree of links: the app's build and the bench read it too)
 
 
 def link_tree() -> Path:
     """The tree of links mypy reads (pyproject's [tool.mypy] files names it)."""
-    shutil.rmtree(TREE, ignore_errors=True)
-    TREE.mkdir(parents=True)
-    for entry in (ROOT / "mailwright").iterdir():
-        if entry.suffix == ".py":
-            os.symlink(entry, TREE / entry.name)
-    for folder in FOLDERS:
-        os.symlink(ROOT / folder, TREE / folder, target_is_directory=True)
-    return TREE
+    return source_tree(TREE.parent) / "mailwright"
 
 
 def main(argv: list[str]) -> int:

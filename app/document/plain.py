@@ -39,6 +39,7 @@ _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 # pydantic refuses a string holding a lone surrogate (JSON allows "\ud800"): leave it to it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TEXT_KINDS = frozenset(("text", "multiline", "richtext", "code", "url", "image"))
+_MISSING = object()  # a key the file leaves out, told from an explicit null
 
 
 class Unsure(Exception):
@@ -238,13 +239,13 @@ class LightDocument(DocumentWays, _Light):
 # --- the checks ---------------------------------------------------------------------------
 
 
-def _text(value: Any, limit: int) -> str:
-    if type(value) is not str or len(value) > limit or _SURROGATE.search(value):
+def _text(value: Any, limit: int | None) -> str:
+    if type(value) is not str or (limit is not None and len(value) > limit) or _SURROGATE.search(value):
         raise Unsure
     return value
 
 
-def _optional_text(value: Any, limit: int = MAX_TEXT) -> str | None:
+def _optional_text(value: Any, limit: int | None = MAX_TEXT) -> str | None:
     return None if value is None else _text(value, limit)
 
 
@@ -326,8 +327,8 @@ def _block(data: Any) -> LightBlock:
         "id": _node_id(data.get("id")),
         "type": block_type,
         "props": _props(data.get("props", {}), REGISTRY[block_type].fields),
-        "condition": _optional_text(data.get("condition"), 10**18),
-        "repeat": _optional_text(data.get("repeat"), 10**18),
+        "condition": _optional_text(data.get("condition"), None),
+        "repeat": _optional_text(data.get("repeat"), None),
     }
     return LightBlock(values, extra)
 
@@ -364,8 +365,8 @@ def _row(data: Any) -> LightRow:
     values = {
         "id": _node_id(data.get("id")),
         "props": _props(data.get("props", {}), ROW_FIELDS),
-        "condition": _optional_text(data.get("condition"), 10**18),
-        "repeat": _optional_text(data.get("repeat"), 10**18),
+        "condition": _optional_text(data.get("condition"), None),
+        "repeat": _optional_text(data.get("repeat"), None),
         "columns": columns,
     }
     return LightRow(values, extra)
@@ -412,9 +413,6 @@ def _settings(data: Any) -> LightSettings:
         "head_mjml": _optional_text(data.get("head_mjml")),
     }
     return LightSettings(values, extra)
-
-
-_MISSING = object()
 
 
 def read_plain(data: dict[str, Any]) -> LightDocument | None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-TREE = ["mailwright", "app", "widgets", "blocks", "themes", "tests", "bench", "tools"]
+TREE = ["mailwright", "app", "widgets", "blocks", "themes", "tests", "bench", "tools", "packaging"]
 
 
 def _ruff(*args: str) -> subprocess.CompletedProcess[str]:
