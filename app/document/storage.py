@@ -137,6 +137,9 @@ def _friendly(err: Mapping[str, Any]) -> str:
         return "is required"
     if kind in ("string_type",):
         return "must be text"
+    if kind == "string_unicode":
+        # JSON lets a file write half of a character ("\\ud800"); no email can carry it.
+        return "holds a broken character escape (a lone \\ud800–\\udfff); remove it or write the whole character"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return "must be a whole number"
     if kind in ("float_type", "float_parsing"):

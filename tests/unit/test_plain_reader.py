@@ -197,3 +197,25 @@ def test_build_file_reads_plain_and_a_command_imports_no_pydantic(tmp_path: Path
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
     assert (tmp_path / "x.html").read_text(encoding="utf-8") == build_file(STARTERS[0]).html
+
+
+def test_the_light_nodes_declare_the_models_fields_in_its_order() -> None:
+    """A field added to the model but not to plain.py would be read as an unknown key, unchecked."""
+    from mailwright.app.document import model, plain
+
+    pairs = [
+        (plain.LightDocument, model.Document),
+        (plain.LightSettings, model.Settings),
+        (plain.LightRow, model.Row),
+        (plain.LightColumn, model.Column),
+        (plain.LightBlock, model.BlockBase),
+    ]
+    for light, pydantic_model in pairs:
+        assert light._declared == tuple(pydantic_model.model_fields), light.__name__
+
+
+def test_half_a_character_is_refused_with_a_message_that_says_so() -> None:
+    text = '{"format": "mailwright", "version": 1, "subject": "Hi \\ud800", "rows": []}'
+    with pytest.raises(DocumentError) as e:
+        loads_document(text, "x.mwt", plain=True)
+    assert str(e.value).startswith("x.mwt: subject: holds a broken character escape")
