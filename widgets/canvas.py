@@ -41,7 +41,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
-    QResizeEvent,
 )
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
@@ -270,21 +269,6 @@ class _ImagesBar(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not half the canvas
         self.hide()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        # A wrapped label beside buttons gets the height of its unwrapped hint, so a narrow canvas
-        # cut the message's last line: ask for the height the text needs at the width it has.
-        super().resizeEvent(event)
-        self._fit_text()
-
-    def set_text(self, text: str) -> None:
-        self.label.setText(text)
-        self._fit_text()
-
-    def _fit_text(self) -> None:
-        needed = self.label.heightForWidth(self.label.width())
-        if needed > 0 and needed != self.label.minimumHeight():
-            self.label.setMinimumHeight(needed)
-
 
 class Canvas(QWidget):
     """Shows the design build of the document and turns gestures into requests.
@@ -417,7 +401,7 @@ class Canvas(QWidget):
         allowed = self.allowed_image_hosts()
         self.view.set_image_hosts(allowed)
         text = bar_text(self._remote, allowed)
-        self.images_bar.set_text(text)
+        self.images_bar.label.setText(text)
         blocked = any(h not in allowed for h in self._remote.hosts)
         self.images_bar.document.setVisible(blocked)
         self.images_bar.sites.setVisible(blocked)
