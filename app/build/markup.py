@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from typing import Callable
-
-from lxml import etree
+from typing import TYPE_CHECKING, Callable
 
 from ...blocks.base import escape_attr, escape_text
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 # --- rich text ------------------------------------------------------------------------------
 
@@ -178,7 +179,11 @@ def _sanitize(html: str, paragraph_gap: int) -> str:
 # for lxml's tree of the same text (tests/unit/test_rich_text_fast_path.py compares them).
 
 _SIMPLE_INLINE = frozenset({"strong", "b", "em", "i", "u", "s", "sup", "sub", "a", "span"})
-_SIMPLE_TOKEN = re.compile(r'<(/?)([a-z]+)((?: +[a-z][a-z-]*="[^"&<>\r\n\t]*")*) *(/?)>|[^<]+|<')
+# An "&" in an attribute value only as a query string's "&name=", which libxml2 keeps as written
+# (a link's "?a=1&utm_source=x"); any other "&" may be an entity to it ("a&gt" ends "a>").
+_SIMPLE_TOKEN = re.compile(
+    r'<(/?)([a-z]+)((?: +[a-z][a-z-]*="(?:[^"&<>\r\n\t]|&[A-Za-z][A-Za-z0-9_-]*=)*")*) *(/?)>|[^<]+|<'
+)
 _SIMPLE_ATTR = re.compile(r' +([a-z][a-z-]*)="([^"]*)"')
 _SIMPLE_ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|nbsp)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "nbsp": "\u00a0"}
@@ -198,10 +203,10 @@ def _entity(m: re.Match[str]) -> str:
 
 def _simple_text(run: str) -> str | None:
     """A text run's characters as lxml reads them, or None when it is not in the subset."""
-    if run.isspace() or _NOT_SIMPLE_CHAR.search(run):
+    if _NOT_SIMPLE_CHAR.search(run):
         return None
     if "&" not in run:
-        return run
+        return run  # white space too: inside an element libxml2 keeps it (the parser keeps blanks)
     try:
         text = _SIMPLE_ENTITY.sub(_entity, run)
     except ValueError:
@@ -318,6 +323,8 @@ def _fragment_parser() -> etree.HTMLParser:
     change a tree; one per thread, as lxml asks of a parser shared between calls."""
     parser = getattr(_PARSERS, "parser", None)
     if parser is None:
+        from lxml import etree  # only for text outside the plain subset (~9 ms of a start)
+
         parser = _PARSERS.parser = etree.HTMLParser(huge_tree=True)
     return parser
 
@@ -329,6 +336,8 @@ def fragment_root(html: str) -> etree._Element:
     if _FULL_PAGE.match(html):  # lxml.html treats a whole page its own way: let it
         return _html_fragment(html)
     html = drop_page_tags(html)
+    from lxml import etree
+
     doc = etree.fromstring(f"<html><body>{html}</body></html>", _fragment_parser())
     bodies = [] if doc is None else [e for e in doc if e.tag == "body"]
     if len(bodies) != 1:  # what lxml.html refuses, refused with its own error

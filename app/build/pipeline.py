@@ -2,6 +2,8 @@
 
 document ─▶ MJML with merge tags as tokens ─▶ mjml-python ─▶ premailer (only when there is CSS
 to inline) ─▶ tokens restored ─▶ final HTML, plus the plain-text alternative.
+
+BuildResult is a NamedTuple, not a dataclass: `import dataclasses` cost ~10 ms on every CLI start.
 """
 
 from __future__ import annotations
@@ -9,13 +11,11 @@ from __future__ import annotations
 import bisect
 import html as htmllib
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
-from .plaintext import html_to_text
 from ..textpos import LineCounter
 from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, _MarkupScan, choose_prefix
 from ..messages import ShortMessage
@@ -33,8 +33,7 @@ class InputLimitError(BuildError):
     """Input refused before compiling (too large or nested too deep); already located."""
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(NamedTuple):
     html: str
     text: str
     mjml: str  # MJML with merge tags as written (for `build --mjml`)
@@ -242,8 +241,13 @@ def _finish(
         except InlineError as e:
             raise BuildError(f"{source}: {e}") from None
     html_tokens = ensure_alt(html)
-    # The plain-text part is over a third of a build; the canvas never shows it.
-    text_tokens = html_to_text(html_tokens) if with_text else ""
+    # The plain-text part is over a third of a build; the canvas never shows it, nor does a
+    # `build` without --text (whose start then needs no lxml: ~9 ms).
+    text_tokens = ""
+    if with_text:
+        from .plaintext import html_to_text
+
+        text_tokens = html_to_text(html_tokens)
     try:
         html = tokens.restore(html_tokens)
     except TokenError as e:
@@ -438,8 +442,10 @@ def build_mjml_text(
     variables: dict[str, str] | None = None,
     base_dir: str | Path | None = None,
     web_fonts: bool = True,
+    with_text: bool = True,
 ) -> BuildResult:
-    """An MJML source (merge tags allowed anywhere) → final HTML and text.
+    """An MJML source (merge tags allowed anywhere) → final HTML and text (`with_text=False`:
+    no text, as in build_document).
 
     `base_dir` is the folder of the source file: `<mj-include>` paths are resolved there (and
     must stay inside it); without it an mj-include is refused. `web_fonts`: link MJML's default
@@ -457,7 +463,9 @@ def build_mjml_text(
     except IncludeError as e:
         raise BuildError(str(e)) from None
     try:
-        result = _build_expanded_mjml(text, source=source, variables=variables, web_fonts=web_fonts)
+        result = _build_expanded_mjml(
+            text, source=source, variables=variables, web_fonts=web_fonts, with_text=with_text
+        )
     except BuildError as e:
         # A position in the expanded text → the file and line where the user wrote it.
         m = re.match(re.escape(source) + r":(\d+):(\d+):", str(e))
@@ -466,11 +474,13 @@ def build_mjml_text(
         label, line = lines.where(int(m.group(1)))
         raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end() :]) from None
     if lines is not None:
-        result = replace(result, includes=tuple(sorted({label for label, _ in lines.origins if label != source})))
+        result = result._replace(includes=tuple(sorted({label for label, _ in lines.origins if label != source})))
     return result
 
 
-def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | None, web_fonts: bool) -> BuildResult:
+def _build_expanded_mjml(
+    text: str, *, source: str, variables: dict[str, str] | None, web_fonts: bool, with_text: bool = True
+) -> BuildResult:
     from ..merge import MergeSyntaxError, parse
 
     try:
@@ -498,7 +508,7 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
     body = re.search(r"<mj-body\b", stripped, re.I)
     needs = bool(inline_parts) or bool(body and re.search(r"<style\b", stripped[body.start() :], re.I))
     html, plain, html_tokens, text_tokens = _finish(
-        html, tokens, needs_inlining=needs, extra_css="\n".join(inline_parts), source=source
+        html, tokens, needs_inlining=needs, extra_css="\n".join(inline_parts), source=source, with_text=with_text
     )
     fonts: list[str] = []
     if web_fonts:
@@ -523,20 +533,27 @@ def _build_expanded_mjml(text: str, *, source: str, variables: dict[str, str] | 
     )
 
 
-def build_file(path: str | Path, *, variables: dict[str, str] | None = None, web_fonts: bool = True) -> BuildResult:
+def build_file(
+    path: str | Path, *, variables: dict[str, str] | None = None, web_fonts: bool = True, with_text: bool = True
+) -> BuildResult:
     """Build a `.mwt` document or an `.mjml` file, by extension.
 
     `variables` (from `--var NAME=VALUE`) give `var:` values to an `.mjml` source and
-    override a document's own variables.
+    override a document's own variables; `with_text=False` leaves the plain text out.
     """
     from ..document.storage import load_document, read_text_capped
 
     p = Path(path)
     if p.suffix.lower() == ".mjml":
         return build_mjml_text(
-            read_text_capped(p), source=str(p), variables=variables, base_dir=p.parent, web_fonts=web_fonts
+            read_text_capped(p),
+            source=str(p),
+            variables=variables,
+            base_dir=p.parent,
+            web_fonts=web_fonts,
+            with_text=with_text,
         )
     doc = load_document(p, plain=True)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
-    return build_document(doc, source=str(p), web_fonts=web_fonts)
+    return build_document(doc, source=str(p), web_fonts=web_fonts, with_text=with_text)

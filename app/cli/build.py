@@ -126,10 +126,14 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
         {"-o": args.output, "--text": args.text, "--mjml": args.mjml},
     )
+    # The plain text only when it is written or personalised (it is a third of a build's work).
+    with_text = bool(args.text or args.data or args.esp)
     if stdin_text is None:
-        result = build_file(src, variables=parse_variables(args.var), web_fonts=not args.no_web_fonts)
+        result = build_file(
+            src, variables=parse_variables(args.var), web_fonts=not args.no_web_fonts, with_text=with_text
+        )
     else:
-        result = build_stdin(stdin_text, args)
+        result = build_stdin(stdin_text, args, with_text=with_text)
     html, text = result.html, result.text
     if args.data:
         from ..build.personalise import CompiledEmail
@@ -286,19 +290,21 @@ def plan(args: argparse.Namespace, inputs: list[Path]) -> list[Job]:
     return jobs
 
 
-def build_stdin(text: str, args: argparse.Namespace):
+def build_stdin(text: str, args: argparse.Namespace, *, with_text: bool = True):
     """Build text read from standard input: --from says what it is, else a '{' means a document."""
     from ..build.pipeline import build_document, build_mjml_text
     from ..document.storage import loads_document
 
     kind = args.source_kind or ("mwt" if text.lstrip("\ufeff \t\r\n")[:1] == "{" else "mjml")
     if kind == "mjml":
-        return build_mjml_text(text, source="<stdin>", base_dir=Path.cwd(), web_fonts=not args.no_web_fonts)
+        return build_mjml_text(
+            text, source="<stdin>", base_dir=Path.cwd(), web_fonts=not args.no_web_fonts, with_text=with_text
+        )
     doc = loads_document(text, "<stdin>", plain=True)
     variables = parse_variables(args.var)
     if variables:
         doc = doc.model_copy(update={"variables": {**doc.variables, **variables}})
-    return build_document(doc, source="<stdin>")
+    return build_document(doc, source="<stdin>", with_text=with_text)
 
 
 def _read_stdin() -> str:
