@@ -7,11 +7,10 @@ token that does not come back is an error, never silently lost personalisation.
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from typing import TYPE_CHECKING
 
-from ..merge.tags import TAG_RE
+from ..merge.tags import TAG_RE, unescape_tag
 
 if TYPE_CHECKING:
     from ..merge.ast import Pos  # imported when needed at run time: start-up cost
@@ -117,7 +116,7 @@ class TokenTable:
         """
 
         def sub(m: re.Match[str]) -> str:
-            tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
+            tag = unescape_tag(m.group(0)) if markup else m.group(0)
             return self.token(tag, origin)
 
         return TAG_RE.sub(sub, text)
