@@ -206,7 +206,7 @@ class StarterGallery(QDialog):
             try:
                 from ..app.build.pipeline import build_file
 
-                html = build_file(path).html
+                html = build_file(path, with_text=False).html  # a thumbnail shows no text part
             except Exception:  # noqa: BLE001 - a starter that does not build keeps its placeholder
                 item.setIcon(QIcon(_page("No preview", dashed=False)))
                 continue
