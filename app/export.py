@@ -22,7 +22,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -266,8 +266,7 @@ def export_bundle(
     if params and result.tokens is not None:
         html_tokens = add_utm(result.html_tokens, params, protect=result.tokens._token_re)
         text_tokens = html_to_text(html_tokens)
-        result = replace(
-            result,
+        result = result._replace(
             html=result.tokens.restore(html_tokens),
             text=result.tokens.restore_plain(text_tokens),
             html_tokens=html_tokens,

@@ -1,16 +1,16 @@
 """A resolved theme and the error a bad theme file gives: the types the loader (themes/__init__)
-and the schema (themes/schema.py) share, so neither imports the other."""
+and the schema (themes/schema.py) share, so neither imports the other.
+
+Theme is a NamedTuple, not a dataclass: `import dataclasses` cost ~10 ms on every CLI start."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..app.messages import ShortMessage
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     """A resolved theme: plain dicts so blocks read `theme.colors["primary"]`."""
 
     name: str
@@ -22,7 +22,7 @@ class Theme:
     sizes: dict[str, Any]
     button: dict[str, Any]
     spacing: dict[str, int]
-    web_fonts: tuple[tuple[str, str], ...] = field(default=())
+    web_fonts: tuple[tuple[str, str], ...] = ()
     neutral: bool = False
 
     def get(self, key: str) -> Any:
@@ -38,7 +38,7 @@ class Theme:
                 continue
             group, name = OVERRIDES[key].split(".")
             {"colors": colors, "fonts": fonts, "sizes": sizes}[group][name] = value
-        return replace(self, colors=colors, fonts=fonts, sizes=sizes)
+        return self._replace(colors=colors, fonts=fonts, sizes=sizes)
 
 
 # Document settings that override a theme value.

@@ -2,13 +2,15 @@
 
 Merge tags in any prop become tokens here (app/build/tokens.py); the token table travels with the
 MJML so the pipeline can restore them after compiling and inlining.
+
+RenderContext and MjmlOutput are a plain class and a NamedTuple, not dataclasses: `import
+dataclasses` cost ~10 ms on every CLI start (issue #16).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ...blocks import REGISTRY
 from ...blocks.base import _ATTR_SPECIAL, BlockData, escape_attr, escape_text, font_stack, pad, px, strip_controls
@@ -24,19 +26,42 @@ if TYPE_CHECKING:  # the build reads pydantic nodes and plain.py's light ones al
 MOBILE_BREAKPOINT = 480  # px, MJML's default
 
 
-@dataclass
 class RenderContext:
     """What block renderers see; one per document render."""
 
-    theme: Theme
-    tokens: TokenTable
-    design: bool = False
-    column_width: float = 600.0
-    row_classes: tuple[str, ...] = ()
-    node_id: str = ""
-    source: str = "<document>"
-    needs_inlining: bool = False
-    warnings: list[str] = field(default_factory=list)
+    __slots__ = (
+        "theme",
+        "tokens",
+        "design",
+        "column_width",
+        "row_classes",
+        "node_id",
+        "source",
+        "needs_inlining",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        theme: Theme,
+        tokens: TokenTable,
+        design: bool = False,
+        column_width: float = 600.0,
+        row_classes: tuple[str, ...] = (),
+        node_id: str = "",
+        source: str = "<document>",
+        needs_inlining: bool = False,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.theme = theme
+        self.tokens = tokens
+        self.design = design
+        self.column_width = column_width
+        self.row_classes = row_classes
+        self.node_id = node_id
+        self.source = source
+        self.needs_inlining = needs_inlining
+        self.warnings: list[str] = [] if warnings is None else warnings
 
     def _origin(self):
         from ..merge.ast import Pos
@@ -313,8 +338,7 @@ def _head(doc: Document, ctx: RenderContext) -> str:
     return "<mj-head>" + "".join(p for p in parts if p) + "</mj-head>"
 
 
-@dataclass(frozen=True)
-class MjmlOutput:
+class MjmlOutput(NamedTuple):
     mjml: str  # with tokens in place of merge tags (what the compiler gets)
     tokens: TokenTable
     needs_inlining: bool

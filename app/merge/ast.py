@@ -1,22 +1,31 @@
-"""The merge language's syntax tree (DESIGN.md §5). Plain frozen dataclasses, no behaviour."""
+"""The merge language's syntax tree (DESIGN.md §5): immutable value records, no behaviour.
+
+Records (app/records.py), not dataclasses: `import dataclasses` cost ~10 ms on every CLI start
+(issue #16); not NamedTuples, so a node is never a tuple and equals only a node of its type.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Union
 from ..messages import ShortMessage, shorten_values
+from ..records import Record, set_field
 
 NAMESPACES = ("data", "var", "link")
 LINKS = ("unsubscribe", "view_online", "preferences")
 
 
-@dataclass(frozen=True)
-class Pos:
+class Pos(Record):
     """Where a tag is: the source (file, or file and field) and 1-based line and column."""
 
+    __slots__ = ("source", "line", "col")
     source: str
-    line: int = 1
-    col: int = 1
+    line: int
+    col: int
+
+    def __init__(self, source: str, line: int = 1, col: int = 1) -> None:
+        set_field(self, "source", source)
+        set_field(self, "line", line)
+        set_field(self, "col", col)
 
     def __str__(self) -> str:
         # line 0: the place is known only as a whole (e.g. a block), not to the character.
@@ -35,11 +44,16 @@ class MergeSyntaxError(ShortMessage, ValueError):
 # --- expressions ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(Record):
+    __slots__ = ("ns", "path", "pos")
     ns: str  # data, var, link, or a loop variable's name
     path: tuple[str, ...]  # dotted path segments
     pos: Pos
+
+    def __init__(self, ns: str, path: tuple[str, ...], pos: Pos) -> None:
+        set_field(self, "ns", ns)
+        set_field(self, "path", path)
+        set_field(self, "pos", pos)
 
     @property
     def name(self) -> str:
@@ -48,28 +62,44 @@ class Ref:
         return f"{self.ns}:{'.'.join(parts)}"
 
 
-@dataclass(frozen=True)
-class Const:
+class Const(Record):
+    __slots__ = ("value",)
     value: Union[str, int, float, bool]
 
+    def __init__(self, value: Union[str, int, float, bool]) -> None:
+        set_field(self, "value", value)
 
-@dataclass(frozen=True)
-class Compare:
+
+class Compare(Record):
+    __slots__ = ("op", "left", "right")
     op: str  # == != < <= > >= in "not in"
     left: "Expr"
     right: "Expr"
 
+    def __init__(self, op: str, left: "Expr", right: "Expr") -> None:
+        set_field(self, "op", op)
+        set_field(self, "left", left)
+        set_field(self, "right", right)
 
-@dataclass(frozen=True)
-class BoolOp:
+
+class BoolOp(Record):
+    __slots__ = ("op", "left", "right")
     op: str  # and / or
     left: "Expr"
     right: "Expr"
 
+    def __init__(self, op: str, left: "Expr", right: "Expr") -> None:
+        set_field(self, "op", op)
+        set_field(self, "left", left)
+        set_field(self, "right", right)
 
-@dataclass(frozen=True)
-class Not:
+
+class Not(Record):
+    __slots__ = ("operand",)
     operand: "Expr"
+
+    def __init__(self, operand: "Expr") -> None:
+        set_field(self, "operand", operand)
 
 
 Expr = Union[Ref, Const, Compare, BoolOp, Not]
@@ -78,41 +108,68 @@ Expr = Union[Ref, Const, Compare, BoolOp, Not]
 # --- template nodes -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(Record):
     """Literal output, already in the target format (HTML in the HTML part)."""
 
+    __slots__ = ("value",)
     value: str
 
+    def __init__(self, value: str) -> None:
+        set_field(self, "value", value)
 
-@dataclass(frozen=True)
-class Filter:
+
+class Filter(Record):
+    __slots__ = ("name", "args", "pos")
     name: str
     args: tuple[Union[str, int, float, bool], ...]
     pos: Pos
 
+    def __init__(self, name: str, args: tuple[Union[str, int, float, bool], ...], pos: Pos) -> None:
+        set_field(self, "name", name)
+        set_field(self, "args", args)
+        set_field(self, "pos", pos)
 
-@dataclass(frozen=True)
-class Output:
+
+class Output(Record):
+    __slots__ = ("expr", "filters", "pos", "in_attr")
     expr: Union[Ref, Const]
     filters: tuple[Filter, ...]
     pos: Pos
-    in_attr: bool = False  # the tag sits inside an HTML attribute value
+    in_attr: bool  # the tag sits inside an HTML attribute value
+
+    def __init__(self, expr: Union[Ref, Const], filters: tuple[Filter, ...], pos: Pos, in_attr: bool = False) -> None:
+        set_field(self, "expr", expr)
+        set_field(self, "filters", filters)
+        set_field(self, "pos", pos)
+        set_field(self, "in_attr", in_attr)
 
 
-@dataclass(frozen=True)
-class If:
+class If(Record):
+    __slots__ = ("branches", "else_body", "pos")
     branches: tuple[tuple[Expr, tuple["Node", ...]], ...]  # if + elifs
     else_body: tuple["Node", ...] | None
     pos: Pos
 
+    def __init__(
+        self, branches: tuple[tuple[Expr, tuple["Node", ...]], ...], else_body: tuple["Node", ...] | None, pos: Pos
+    ) -> None:
+        set_field(self, "branches", branches)
+        set_field(self, "else_body", else_body)
+        set_field(self, "pos", pos)
 
-@dataclass(frozen=True)
-class For:
+
+class For(Record):
+    __slots__ = ("var", "iterable", "body", "pos")
     var: str
     iterable: Ref
     body: tuple["Node", ...]
     pos: Pos
+
+    def __init__(self, var: str, iterable: Ref, body: tuple["Node", ...], pos: Pos) -> None:
+        set_field(self, "var", var)
+        set_field(self, "iterable", iterable)
+        set_field(self, "body", body)
+        set_field(self, "pos", pos)
 
 
 Node = Union[Text, Output, If, For]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from dataclasses import dataclass, field
 from typing import Iterable, Union
 
+from ..records import Record, set_field
 from ..textpos import LineCounter, line_col
 from .tags import TAG_RE
 from .ast import (
@@ -56,11 +56,16 @@ MAX_OPERATORS = 32
 MAX_NESTED_BLOCKS = 16
 
 
-@dataclass(frozen=True)
-class TagSeg:
+class TagSeg(Record):
+    __slots__ = ("text", "pos", "in_attr")
     text: str  # the whole tag, e.g. `<< data:x >>`
     pos: Pos
-    in_attr: bool = False
+    in_attr: bool
+
+    def __init__(self, text: str, pos: Pos, in_attr: bool = False) -> None:
+        set_field(self, "text", text)
+        set_field(self, "pos", pos)
+        set_field(self, "in_attr", in_attr)
 
 
 Segment = Union[str, TagSeg]
@@ -119,11 +124,13 @@ _TOKEN = re.compile(
 _SEGMENT = re.compile(r'"(?:[^"\\]|\\.)*"|[A-Za-z0-9_]+')
 
 
-@dataclass
 class _Tok:
-    kind: str
-    value: str
-    offset: int
+    __slots__ = ("kind", "value", "offset")
+
+    def __init__(self, kind: str, value: str, offset: int) -> None:
+        self.kind = kind
+        self.value = value
+        self.offset = offset
 
 
 def _unquote(s: str) -> str:
@@ -336,16 +343,28 @@ class _Parser:
 # --- the tree builder -----------------------------------------------------------------------
 
 
-@dataclass
 class _Frame:
-    kind: str  # "root" | "if" | "for"
-    pos: Pos
-    body: list
-    branches: list = field(default_factory=list)  # if: [(cond, body)]
-    else_body: list | None = None
-    var: str = ""
-    iterable: Ref | None = None
-    in_else: bool = False
+    __slots__ = ("kind", "pos", "body", "branches", "else_body", "var", "iterable", "in_else")
+
+    def __init__(
+        self,
+        kind: str,  # "root" | "if" | "for"
+        pos: Pos,
+        body: list,
+        branches: list | None = None,  # if: [(cond, body)]
+        else_body: list | None = None,
+        var: str = "",
+        iterable: Ref | None = None,
+        in_else: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.pos = pos
+        self.body = body
+        self.branches: list = [] if branches is None else branches
+        self.else_body = else_body
+        self.var = var
+        self.iterable = iterable
+        self.in_else = in_else
 
 
 def parse_segments(

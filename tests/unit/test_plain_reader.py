@@ -9,7 +9,6 @@ and those documents mutated at random (hypothesis) with values of every JSON typ
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import subprocess
 import sys
@@ -48,9 +47,9 @@ def _outputs(doc: Any) -> tuple[str, ...] | str:
     # Every plain field of the result (html, text, mjml, subject, fonts, …); the token table is
     # compared through what it restored.
     return tuple(
-        repr(getattr(result, f.name))
-        for f in dataclasses.fields(result)
-        if isinstance(getattr(result, f.name), (str, int, float, bool, tuple, list, dict, type(None)))
+        repr(getattr(result, name))
+        for name in result._fields
+        if isinstance(getattr(result, name), (str, int, float, bool, tuple, list, dict, type(None)))
     )
 
 

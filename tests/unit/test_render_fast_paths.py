@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import replace
 
 import pytest
 
@@ -103,8 +102,7 @@ def test_one_runtime_collects_missing_and_defaulted_in_part_order():
     )
     # first: covered by a default in the subject, missing in the HTML, so missing only.
     email = CompiledEmail(
-        replace(
-            built,
+        built._replace(
             subject='<< data:first | default("you") >> << data:plan >>',
             preheader="<< data:zip | default(1) >> << data:vip | default(1) >>",
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import fields
 
 import pytest
 
@@ -14,7 +13,7 @@ from mailwright.themes import ThemeError, available_themes, built_in_text, load_
 def _as_items(theme) -> list:
     # Dict key order is part of the output (it orders mj-attributes), so compare it too.
     return [
-        (f.name, list(v.items()) if isinstance(v, dict) else v) for f in fields(theme) for v in [getattr(theme, f.name)]
+        (name, list(v.items()) if isinstance(v, dict) else v) for name in theme._fields for v in [getattr(theme, name)]
     ]
 
 
