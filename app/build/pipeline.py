@@ -9,13 +9,13 @@ BuildResult is a NamedTuple, not a dataclass: `import dataclasses` cost ~10 ms o
 from __future__ import annotations
 
 import bisect
-import html as htmllib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .limits import check_markup_limits, check_output_size
 from .mjml_render import document_to_mjml
+from ..merge.tags import unescape_tag
 from ..textpos import LineCounter
 from .tokens import MAX_TAGS, TAG_RE, TokenError, TokenTable, _MarkupScan, choose_prefix
 from ..messages import ShortMessage
@@ -357,7 +357,7 @@ class _OffsetMap:
         lines = LineCounter(original)
         for m in TAG_RE.finditer(original):
             line, col = lines.line_col(m.start())
-            token = tokens.token(htmllib.unescape(m.group(0)), Pos(tokens.source, line, col))
+            token = tokens.token(unescape_tag(m.group(0)), Pos(tokens.source, line, col))
             pieces.append(original[last : m.start()])
             pieces.append(token)
             shift += len(token) - (m.end() - m.start())
@@ -516,14 +516,16 @@ def _build_expanded_mjml(
 
         fonts = fonts_used(html_tokens, declared_fonts(text))
         html, html_tokens = link_fonts(html, fonts), link_fonts(html_tokens, fonts)
+    from html import unescape
+
     title = _TITLE.search(text)
     preview = _PREVIEW.search(text)
     return BuildResult(
         html=html,
         text=plain,
         mjml=text,
-        subject=htmllib.unescape(title.group(1).strip()) if title else "",
-        preheader=htmllib.unescape(preview.group(1).strip()) if preview else "",
+        subject=unescape(title.group(1).strip()) if title else "",
+        preheader=unescape(preview.group(1).strip()) if preview else "",
         html_tokens=html_tokens,
         text_tokens=text_tokens,
         tokens=tokens,

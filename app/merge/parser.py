@@ -8,13 +8,12 @@ its position; nothing is ever evaluated here.
 
 from __future__ import annotations
 
-import html as htmllib
 import re
 from typing import Iterable, Union
 
 from ..records import Record, set_field
 from ..textpos import LineCounter, line_col
-from .tags import TAG_RE
+from .tags import TAG_RE, unescape_tag
 from .ast import (
     LINKS,
     NAMESPACES,
@@ -84,7 +83,7 @@ def segments_of(text: str, source: str, *, markup: bool = False, line: int = 1) 
         if m.start() > last:
             out.append(text[last : m.start()])
         ln, col = lines.line_col(m.start())
-        tag = htmllib.unescape(m.group(0)) if markup else m.group(0)
+        tag = unescape_tag(m.group(0)) if markup else m.group(0)
         out.append(TagSeg(tag, Pos(source, ln + line - 1, col)))
         last = m.end()
     if last < len(text):

@@ -161,3 +161,14 @@ def test_arbitrary_text_never_crashes_the_parser(text):
 def test_plain_text_passes_through_unchanged(text):
     nodes = parse(text, "plain")
     assert "".join(n.value for n in nodes) == text
+
+
+def test_a_tag_written_inside_html_reads_as_written_without_its_entities() -> None:
+    import html
+
+    from mailwright.app.merge.tags import unescape_tag
+
+    written = "<< data:name | default(&quot;caf&eacute; &amp; co&quot;) >>"
+    assert unescape_tag(written) == html.unescape(written) == '<< data:name | default("café & co") >>'
+    plain = '<< data:name | default("x") >>'
+    assert unescape_tag(plain) is plain  # no entity: the text itself, html never needed
