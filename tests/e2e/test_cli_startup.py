@@ -79,6 +79,7 @@ def test_the_plain_text_is_still_written_when_asked_for(tmp_path: Path) -> None:
 def test_an_mjml_build_loads_neither_the_merge_renderer_nor_qt(tmp_path: Path) -> None:
     loaded = _loaded("build", str(EXAMPLES / "hello.mjml"), "-o", str(tmp_path / "out.html"))
     assert "jinja2" not in loaded and "PySide6" not in loaded and "ssl" not in loaded, loaded
+    assert "lxml" not in loaded, loaded  # no --text: no plain-text part, and nothing else needs it
 
 
 def test_a_command_imports_only_its_own_command_module(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from mailwright.blocks.base import BlockData
 from mailwright.themes import load_theme
 
 ROOT = Path(__file__).resolve().parents[2]
-STARTERS = sorted((ROOT / "examples").glob("*.mwt"))
+STARTERS = sorted((ROOT / "examples").glob("*.mwt")) + [ROOT / "examples" / "hello.mjml"]  # and an MJML source
 
 _SPY = """
 import builtins, json, sys
