@@ -258,11 +258,12 @@ def export_bundle(
             f"--asset-base-url {asset_base_url!r}: give an http(s) URL such as https://cdn.example.com/spring"
         )
     source_text = read_text_capped(src)
-    if suffix == ".mjml":
-        result = build_mjml_text(source_text, source=str(src), base_dir=src.parent)
-    else:
-        result = build_document(loads_document(source_text, str(src)), source=str(src))
     params = utm_params(utm or {})
+    # With UTM parameters the text is made once, from the tagged HTML below, not also here.
+    if suffix == ".mjml":
+        result = build_mjml_text(source_text, source=str(src), base_dir=src.parent, with_text=not params)
+    else:
+        result = build_document(loads_document(source_text, str(src)), source=str(src), with_text=not params)
     if params and result.tokens is not None:
         html_tokens = add_utm(result.html_tokens, params, protect=result.tokens._token_re)
         text_tokens = html_to_text(html_tokens)

@@ -126,8 +126,9 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
         {"-o": args.output, "--text": args.text, "--mjml": args.mjml},
     )
-    # The plain text only when it is written or personalised (it is a third of a build's work).
-    with_text = bool(args.text or args.data or args.esp)
+    # The plain text only when it is written (it is a third of a build's work); --data and --esp
+    # make theirs from it, so without --text they skip it too.
+    with_text = bool(args.text)
     if stdin_text is None:
         result = build_file(
             src, variables=parse_variables(args.var), web_fonts=not args.no_web_fonts, with_text=with_text

@@ -101,7 +101,7 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
             row = recipients.row(args.row)
         except RecipientsError as e:
             raise CliError(str(e)) from None
-    result = build_file(src, with_text=row is not None)  # a picture of the HTML needs no text part
+    result = build_file(src, with_text=False)  # a picture of the HTML, personalised or not, needs no text
     html = result.html
     if row is not None:
         personal = CompiledEmail(result).render(row, esp=args.esp)

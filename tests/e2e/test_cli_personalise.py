@@ -146,3 +146,14 @@ def test_dialects_lists_every_esp():
         "jinja",
     ):
         assert esp in names
+
+
+def test_an_esp_export_writes_its_syntax_in_the_text_part_too(tmp_path):
+    html, text = tmp_path / "e.html", tmp_path / "e.txt"
+    r = run("build", "examples/welcome.mwt", "--esp", "mailchimp", "-o", str(html), "--text", str(text))
+    assert r.returncode == 0, r.stderr
+    written = text.read_text(encoding="utf-8")
+    assert "*|FNAME|*" in written and "<<" not in written  # the text part is exported, not left empty
+    alone = tmp_path / "alone.html"
+    assert run("build", "examples/welcome.mwt", "--esp", "mailchimp", "-o", str(alone)).returncode == 0
+    assert alone.read_bytes() == html.read_bytes()  # without --text no text is made; the HTML is the same
