@@ -15,12 +15,14 @@ editor's Checks dock runs these off the UI thread.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..document.model import Document
 from ..build.pipeline import BuildError, BuildResult
 from .context import CheckContext, is_design_html, production_bytes
 from .model import CODES, SEVERITIES, CheckReport, Finding, sort_findings
+
+if TYPE_CHECKING:  # the checks read pydantic documents and the plain reader's light ones alike
+    from ..document.model import Document
 
 __all__ = [
     "CODES",
@@ -201,7 +203,8 @@ def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = No
     p = Path(path)
     if p.suffix.lower() == ".mjml":
         return check_mjml_text(read_text_capped(p), source=str(p), recipients=recipients, esp=esp)
-    return check_document(load_document(p), source=str(p), recipients=recipients, esp=esp)
+    # The plain reader, as build's: a valid file needs no pydantic (~0.1 s of every check's start).
+    return check_document(load_document(p, plain=True), source=str(p), recipients=recipients, esp=esp)
 
 
 def check_job(document_json: str, source: str = "<document>") -> list[dict[str, str]]:

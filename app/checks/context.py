@@ -11,13 +11,15 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from lxml import html as lxml_html
 
-from ..document.model import Document
 from ..build.pipeline import BuildResult
 from ..build.tokens import TAG_RE, TokenTable
+
+if TYPE_CHECKING:  # a pydantic document or the plain reader's light one
+    from ..document.model import Document
 
 _ID_CLASS = re.compile(r"(?:^|\s)mw-id-([A-Za-z][A-Za-z0-9_-]{0,31}?)(?=\s|$)")
 # MJML appends "-outlook" to the last class of the Outlook-only copies: keep that suffix.

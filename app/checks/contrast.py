@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ...blocks import REGISTRY
-from ..document.model import BlockBase, Column, Row, resolve_fields
+from ..document.plain import resolve_fields
 from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from .context import CheckContext
 from .model import Finding
 from .wcag import LARGE, NORMAL, contrast_ratio, is_large, parse_color
+
+if TYPE_CHECKING:  # pydantic nodes or the plain reader's light ones
+    from ..document.model import BlockBase, Column, Row
 
 _SPAN_COLOR = re.compile(
     r"<(span|font|a|strong|b|em|i|u|p)\b[^>]*?(?:style\s*=\s*([\"'])(.*?)\2|color\s*=\s*[\"']?(#[0-9a-fA-F]{3,6}))",

@@ -215,7 +215,7 @@ def check_empty_link_fields(ctx: CheckContext, already: set[str]) -> list[Findin
         return []
     from ...blocks import REGISTRY
     from ...blocks.base import items_of
-    from ..document.model import resolve_fields
+    from ..document.plain import resolve_fields
 
     out = []
     for block in ctx.doc.iter_blocks():

@@ -8,17 +8,19 @@ tags neutralised: the other checks still run on everything else.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ...blocks import REGISTRY
 from ...blocks.base import Field
-from ..document.model import Document
 from ..document.layout_fields import COLUMN_FIELDS, ROW_FIELDS
 from ..merge import MergeSyntaxError, parse, parse_expression, parse_repeat
 from ..merge.ast import Pos, Ref, iter_refs
 from ..build.tokens import TAG_RE
 from .context import CheckContext
 from .model import Finding, Severity, capped_list, plural
+
+if TYPE_CHECKING:  # a pydantic document or the plain reader's light one
+    from ..document.model import Document
 
 PLACEHOLDER = '<< "" >>'  # a valid tag that renders nothing: stands in for a bad one
 MAX_PER_FIELD = 5

@@ -181,8 +181,8 @@ class _Light:
     def model_dump_json(self) -> str:
         return json.dumps(self.model_dump(), ensure_ascii=False, separators=(",", ":"))
 
-    def model_copy(self, update: dict[str, Any] | None = None) -> Any:
-        clone = copy.copy(self)
+    def model_copy(self, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
+        clone = copy.deepcopy(self) if deep else copy.copy(self)
         clone.__dict__.update(update or {})
         return clone
 

@@ -88,6 +88,7 @@ def test_a_built_wheel_holds_only_the_mailwright_package(tmp_path: Path) -> None
     for expected in (
         "mailwright/app/worker.py",
         "mailwright/app/checks/caniemail.json",
+        "mailwright/app/checks/css_baseline.json",
         "mailwright/themes/classic.json",
         "mailwright/widgets/resources/mailwright.svg",
         "mailwright/blocks/button.py",

@@ -1,9 +1,10 @@
 """The command line's pydantic-free reader (app/document/plain.py) against the pydantic model.
 
 The plain reader may only say "unsure" (None, then the model decides) or give what the model
-gives: for every document it accepts, the model accepts it too, dumps to the same data and the
-build writes byte-identical HTML, plain text and MJML. Inputs: the starters, every golden case,
-and those documents mutated at random (hypothesis) with values of every JSON type.
+gives: for every document it accepts, the model accepts it too, dumps to the same data, the
+build writes byte-identical HTML, plain text and MJML, and `check` gives the same report. Inputs:
+the starters, every golden case, and those documents mutated at random (hypothesis) with values
+of every JSON type.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from mailwright.app.build.pipeline import BuildError, build_document, build_file
+from mailwright.app.checks import check_document
 from mailwright.app.document.model import Document
 from mailwright.app.document.plain import LightDocument, read_plain
 from mailwright.app.document.storage import DocumentError, load_document, loads_document
@@ -50,7 +52,15 @@ def _outputs(doc: Any) -> tuple[str, ...] | str:
         repr(getattr(result, name))
         for name in result._fields
         if isinstance(getattr(result, name), (str, int, float, bool, tuple, list, dict, type(None)))
-    )
+    ) + (_report(doc),)
+
+
+def _report(doc: Any) -> str:
+    """What `mailwright check` prints for it (check reads plain too)."""
+    try:
+        return check_document(doc, source="t.mwt").to_json()
+    except BuildError as e:
+        return f"error: {e}"
 
 
 def _same(data: dict[str, Any]) -> bool:
@@ -183,19 +193,40 @@ def test_a_value_pydantic_converts_goes_through_the_model() -> None:
     assert isinstance(doc, Document) and doc.settings.width == 600
 
 
-def test_build_file_reads_plain_and_a_command_imports_no_pydantic(tmp_path: Path) -> None:
-    assert isinstance(load_document(STARTERS[0], plain=True), LightDocument)
-    assert build_file(STARTERS[0]).html == build_document(load_document(STARTERS[0])).html
+def _command(argv: list[str]) -> tuple[str, str]:
+    """Run `mailwright ARGV` in a fresh Python; (its stdout, the pydantic modules it imported)."""
     code = (
         "import sys; from mailwright.app.cli.main import main\n"
-        f"rc = main(['build', {str(STARTERS[0])!r}, '-o', {str(tmp_path / 'x.html')!r}])\n"
-        "assert rc == 0, rc\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))"
+        f"rc = main({argv!r})\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'), file=sys.stderr)\n"
+        "sys.exit(rc)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    return out.stdout, out.stderr.strip().splitlines()[-1]
+
+
+def test_build_file_reads_plain_and_a_command_imports_no_pydantic(tmp_path: Path) -> None:
+    assert isinstance(load_document(STARTERS[0], plain=True), LightDocument)
+    assert build_file(STARTERS[0]).html == build_document(load_document(STARTERS[0])).html
+    _, pydantic = _command(["build", str(STARTERS[0]), "-o", str(tmp_path / "x.html")])
+    assert pydantic == "[]"
     assert (tmp_path / "x.html").read_text(encoding="utf-8") == build_file(STARTERS[0]).html
+
+
+@pytest.mark.parametrize("extra", [[], ["--data", str(ROOT / "examples" / "recipients.csv")]])
+def test_check_reads_plain_and_imports_no_pydantic(extra: list[str]) -> None:
+    """`mailwright check` in CI: a valid file is checked without pydantic, nor the seven builds of
+    the CSS baseline (it ships measured), and says what the pydantic path says."""
+    stdout, pydantic = _command(["check", str(STARTERS[0]), "--format", "json", *extra])
+    assert pydantic == "[]"
+    recipients = None
+    if extra:
+        from mailwright.app.cli.common import load_data
+
+        recipients = load_data(extra[1])
+    expected = check_document(load_document(STARTERS[0]), source=str(STARTERS[0]), recipients=recipients)
+    assert json.loads(stdout) == json.loads(expected.to_json())
 
 
 def test_the_light_nodes_declare_the_models_fields_in_its_order() -> None:
