@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
-from urllib.request import url2pathname
 from .build.local_files import Refusal, check_local_image
 from .messages import ShortMessage
 
@@ -124,6 +123,8 @@ def _local_path(ref: str, base: Path) -> Path | None:
     if not ref or ref.startswith(("#", "//")) or _MERGE.search(ref):
         return None
     if ref.lower().startswith("file:"):
+        from urllib.request import url2pathname  # imported here: it brings http.client (~20 ms)
+
         return Path(url2pathname(urlsplit(ref).path))
     if _SCHEME.match(ref):
         return None
@@ -263,7 +264,9 @@ def export_bundle(
     if suffix == ".mjml":
         result = build_mjml_text(source_text, source=str(src), base_dir=src.parent, with_text=not params)
     else:
-        result = build_document(loads_document(source_text, str(src)), source=str(src), with_text=not params)
+        # The plain reader, as build's and check's: a valid file needs no pydantic.
+        doc = loads_document(source_text, str(src), plain=True)
+        result = build_document(doc, source=str(src), with_text=not params)
     if params and result.tokens is not None:
         html_tokens = add_utm(result.html_tokens, params, protect=result.tokens._token_re)
         text_tokens = html_to_text(html_tokens)

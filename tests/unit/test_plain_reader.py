@@ -229,6 +229,23 @@ def test_check_reads_plain_and_imports_no_pydantic(extra: list[str]) -> None:
     assert json.loads(stdout) == json.loads(expected.to_json())
 
 
+@pytest.mark.parametrize("esp", [None, "mailchimp"])
+def test_export_reads_plain_imports_no_pydantic_and_writes_the_same_bundle(
+    tmp_path: Path, esp: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailwright.app.document import storage
+    from mailwright.app.export import export_bundle
+
+    argv = ["export", str(STARTERS[0]), "--bundle", str(tmp_path / "plain.zip")] + (["--esp", esp] if esp else [])
+    _, pydantic = _command(argv)
+    assert pydantic == "[]"
+    # The bundle the pydantic model's document gives, byte for byte.
+    loads = storage.loads_document
+    monkeypatch.setattr(storage, "loads_document", lambda text, source, plain=False: loads(text, source))
+    export_bundle(STARTERS[0], tmp_path / "model.zip", esp=esp)
+    assert (tmp_path / "plain.zip").read_bytes() == (tmp_path / "model.zip").read_bytes()
+
+
 def test_the_light_nodes_declare_the_models_fields_in_its_order() -> None:
     """A field added to the model but not to plain.py would be read as an unknown key, unchecked."""
     from mailwright.app.document import model, plain
