@@ -40,7 +40,7 @@ from .addresses import AddressError, clean_header_text, parse_address, parse_add
 from ..build.local_files import Refusal, check_local_image
 from .profiles import Profile, ProfileError, is_loopback
 from .secrets import Secret, register_login
-from .smtp_steps import SMTPMixinBase, StepFailed, StepLimits, check_seconds
+from .smtp_steps import NameLookupTimeout, SMTPMixinBase, StepFailed, StepLimits, check_seconds
 
 __all__ = [
     "AddressError",
@@ -508,6 +508,8 @@ class _Session:
 
     def _abort(self, reason: str) -> None:
         self.aborted = reason
+        if self.client is not None:
+            self.client.waiting = False  # ends a name lookup's wait, which has no socket to shut
         self._shut(self.client)
 
     @staticmethod
@@ -718,6 +720,11 @@ class _Session:
             return why
         if isinstance(e, socket.gaierror):
             return f"the server name {p.host!r} could not be found (check the host, and the network)"
+        if isinstance(e, NameLookupTimeout):
+            return (
+                f"looking up the server name {p.host!r} took longer than {e.seconds:g} s: the name "
+                "servers (DNS) did not answer; check the network and the host"
+            )
         if isinstance(e, ConnectionRefusedError):
             return f"nothing answers at {where} (connection refused): check the host and port"
         words = self._failed_words(e)

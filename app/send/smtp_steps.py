@@ -21,6 +21,7 @@ import math
 import smtplib
 import socket
 import ssl
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "MAX_REPLY_LINE",
     "MAX_REPLY",
     "MAX_TIMEOUT",
+    "NameLookupTimeout",
     "UPLOAD_BYTES_PER_SECOND",
     "StepFailed",
     "StepLimits",
@@ -84,6 +86,15 @@ def step_words(where: str, step: str, kind: str, seconds: float, got: int) -> st
     if not got:
         return f"{where} did not answer {what} within {s} s"
     return f"{where} did not finish answering {what} within {s} s ({arrived} arrived, too slowly)"
+
+
+class NameLookupTimeout(OSError):
+    """The server's name was not found within the connect step's time (a resolver that does not
+    answer: glibc waits 5 s per attempt and per name server, and cannot be interrupted)."""
+
+    def __init__(self, host: str, seconds: float) -> None:
+        super().__init__(f"looking up {host!r} took longer than {seconds:g} s")
+        self.host, self.seconds = host, seconds
 
 
 class StepFailed(smtplib.SMTPServerDisconnected):
@@ -165,9 +176,10 @@ class StepLimits(SMTPMixinBase):
         return sock
 
     def _connect_tcp(self, host: str, port: int) -> socket.socket:
-        """socket.create_connection, but all addresses together get the step's time, not each."""
+        """socket.create_connection, but all addresses together get the step's time, not each,
+        the name lookup included."""
         error: OSError | None = None
-        for family, kind, proto, _, address in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
+        for family, kind, proto, _, address in self._lookup(host, port):
             if self.left() <= 0:
                 break
             sock = socket.socket(family, kind, proto)
@@ -179,6 +191,31 @@ class StepLimits(SMTPMixinBase):
                 error = e
                 sock.close()
         raise error if error is not None else TimeoutError("timed out")
+
+    def _lookup(self, host: str, port: int) -> list[Any]:
+        """getaddrinfo within what is left of the step, and stopped as soon as the step is
+        (``waiting`` cleared by a watchdog: cancel, or the send's deadline).
+
+        getaddrinfo blocks in C and no timeout or signal reaches it, so it runs on a daemon
+        thread that is left to finish on its own when the step gives up on it."""
+        answer: list[Any] = []
+        done = threading.Event()
+
+        def resolve() -> None:
+            try:
+                answer.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+            except BaseException as e:  # handed to the waiting step below
+                answer.append(e)
+            finally:
+                done.set()
+
+        threading.Thread(target=resolve, name="mailwright-smtp-lookup", daemon=True).start()
+        while not done.wait(min(0.05, max(0.0, self.left()))):
+            if self.left() <= 0 or not self.waiting:
+                raise NameLookupTimeout(host, self.step_length)
+        if isinstance(answer[0], BaseException):
+            raise answer[0]
+        return answer[0]
 
     def _handshake(self, sock: socket.socket, context: ssl.SSLContext) -> ssl.SSLSocket:
         self.begin_step("tls")
