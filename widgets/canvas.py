@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     QMimeData,
     QObject,
     QPoint,
+    QRect,
     QRectF,
     Qt,
     QTimer,
@@ -41,6 +42,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWebEngineCore import QWebEngineScript
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
@@ -269,6 +271,24 @@ class _ImagesBar(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)  # a strip, not half the canvas
         self.hide()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        # A row layout sizes a wrapping label for its one-line width, so at 1200 px the third
+        # line of "This email loads images from …" was cut off: ask for the height it needs
+        # at the width it got (the layout settles after one more pass).
+        super().resizeEvent(event)
+        self.fit_label()
+
+    def fit_label(self) -> None:
+        label = self.label
+        # From the font, not label.heightForWidth(), which never goes below the minimum set here.
+        margins = label.contentsMargins()
+        width = max(1, label.width() - margins.left() - margins.right() - 2 * label.margin())
+        box = QRect(0, 0, width, 1 << 20)
+        text = label.fontMetrics().boundingRect(box, Qt.TextFlag.TextWordWrap, label.text()).height()
+        need = text + margins.top() + margins.bottom() + 2 * label.margin()
+        if need != label.minimumHeight():
+            label.setMinimumHeight(need)
+
 
 class Canvas(QWidget):
     """Shows the design build of the document and turns gestures into requests.
@@ -402,6 +422,7 @@ class Canvas(QWidget):
         self.view.set_image_hosts(allowed)
         text = bar_text(self._remote, allowed)
         self.images_bar.label.setText(text)
+        self.images_bar.fit_label()  # the new text may need more lines, or fewer
         blocked = any(h not in allowed for h in self._remote.hosts)
         self.images_bar.document.setVisible(blocked)
         self.images_bar.sites.setVisible(blocked)

@@ -1,0 +1,70 @@
+"""The editor at laptop sizes: nothing cut off at the inspector's right edge or in the images bar.
+
+At 1200 x 800 the inspector's content was wider than its dock (a check box's one-line label set
+its width) and lost its right edge; the remote-images notice wrapped to three lines in a bar two
+lines high.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from mailwright.app.document.session import Session
+from mailwright.app.document.storage import load_document
+from mailwright.widgets.canvas import _ImagesBar
+from mailwright.widgets.fields import BoolEditor
+
+
+def _open(make_window, newsletter, size):
+    return make_window(Session(load_document(newsletter), path=newsletter), size=size)
+
+
+def _fits(window) -> tuple[int, int]:
+    scroll = window.inspector._scroll
+    return scroll.widget().minimumSizeHint().width(), scroll.viewport().width()
+
+
+def test_the_inspector_fits_its_dock_for_the_email_and_every_block(qtbot, make_window, newsletter):
+    window = _open(make_window, newsletter, (1200, 800))
+    window.select(None)
+    qtbot.wait(50)
+    need, room = _fits(window)
+    assert need <= room, f"email settings need {need} px in a {room} px dock"
+    for row in window.session.doc.rows:
+        for node in [row, *row.columns, *(b for c in row.columns for b in c.blocks)]:
+            window.select(node.id)
+            qtbot.wait(10)
+            need, room = _fits(window)
+            assert need <= room, f"{node.id} needs {need} px in a {room} px dock"
+
+
+def test_a_check_box_label_wraps_and_a_click_on_it_toggles_the_box_as_one_undo_step(qtbot, make_window, newsletter):
+    window = _open(make_window, newsletter, (1200, 800))
+    window.select(None)
+    qtbot.wait(50)
+    editor = next(e for e in window.inspector.findChildren(BoolEditor) if e.isVisible())
+    assert editor.caption.text() == editor.check.accessibleName() != ""
+    assert editor.caption.wordWrap()
+    before = window.session.doc.settings.transactional
+    qtbot.mouseClick(editor.caption, Qt.MouseButton.LeftButton)
+    assert editor.check.isChecked() is (not before)
+    assert window.session.doc.settings.transactional is (not before)
+    window.session.history.undo()
+    assert window.session.doc.settings.transactional is before
+
+
+def test_the_images_notice_shows_every_line_at_1200_and_1000_px(qtbot, make_window, newsletter):
+    for size in ((1200, 800), (1000, 700)):
+        window = _open(make_window, newsletter, size)
+        bar = window.findChild(_ImagesBar)
+        qtbot.waitUntil(lambda bar=bar: bar.isVisible() and bar.label.text() != "")
+        qtbot.wait(50)
+        label = bar.label
+        # A fresh label with the same text and font says how tall the text is at that width.
+        probe = QLabel(label.text())
+        probe.setFont(label.font())
+        probe.setWordWrap(True)
+        need = probe.heightForWidth(label.width())
+        assert label.height() >= need, f"{size}: {label.height()} px for text {need} px tall"
+        assert bar.height() >= label.height()
