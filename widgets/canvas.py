@@ -45,16 +45,28 @@ from PySide6.QtGui import (
     QResizeEvent,
 )
 from PySide6.QtWebEngineCore import QWebEngineScript
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..app.document.drop import EMPTY_DOC, DropTarget, Hit, Payload, place
 from ..app.build.remote_images import RemoteImages, bar_text, remote_images
 from ..blocks.image import PLACEHOLDER as IMAGE_STAND_IN
-from .canvas_text import EDITABLE, EXEC_JS, POLL_MS, READ_JS, SAVE_RANGE_JS, START_JS, tag_html
+from .canvas_text import EDITABLE, EXEC_JS, INSERT_TAG_JS, POLL_MS, READ_JS, SAVE_RANGE_JS, START_JS, tag_html
 from .email_view import EmailView
+from .fields.merge_menu import build_merge_menu
 
 if TYPE_CHECKING:
     from ..app.document.model import Document
+    from .fields.context import EditorContext
 
 MIME_PAYLOAD = "application/x-mailwright-drop"
 APP_WORLD = QWebEngineScript.ScriptWorldId.ApplicationWorld
@@ -314,6 +326,9 @@ class Canvas(QWidget):
         self.doc_provider: Callable[[], Document | None] | None = None  # returns the current Document
         self.folder_provider: Callable[[], Path | None] | None = None  # the folder of its local images
         self.names: Callable[[str], str] = lambda node_id: node_id
+        # The merge tags to offer (recipients' fields, variables), as the inspector's { } menu.
+        self.merge_context: Callable[[], EditorContext] | None = None
+        self.tag_menu: QMenu | None = None  # the { } menu of an edit in place, while it is open
         self.view = EmailView(self, settle_script=PLACEHOLDER_JS)  # placeholders before it counts as shown
         self.view.setObjectName("canvas-view")
         self.view.setAcceptDrops(True)
@@ -880,10 +895,45 @@ class Canvas(QWidget):
             )
             if ok and url.strip() and url.strip() != "https://":
                 page.runJavaScript(EXEC_JS % (json.dumps("createLink"), json.dumps(url.strip())), APP_WORLD)
+        elif self.merge_context is not None:
+            self._show_tag_menu(self.merge_context())
+            return  # the menu gives the focus back when it closes
         else:
-            tag, ok = QInputDialog.getText(self, "Merge tag", "Field (data:…, var:… or link:…):", text="data:firstname")
-            if ok and tag.strip():
-                page.runJavaScript(EXEC_JS % (json.dumps("insertHTML"), json.dumps(tag_html(tag))), APP_WORLD)
+            self._ask_for_tag()
+        self._refocus()
+
+    def _show_tag_menu(self, ctx: EditorContext) -> None:
+        """The inspector's merge-tag menu under the { } button: the loaded recipients' fields
+        (plain and with a fallback), the variables, the special links, and any other field."""
+        menu = QMenu(self)
+        build_merge_menu(menu, ctx, self._insert_tag)
+        menu.addSeparator()
+        other = menu.addAction("Other field…")
+        other.triggered.connect(self._ask_for_tag)
+        menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._refocus))
+        menu.aboutToHide.connect(lambda: setattr(self, "tag_menu", None))
+        self.tag_menu = menu
+        button = self.text_bar.buttons["tag"]
+        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+
+    def _ask_for_tag(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        tag, ok = QInputDialog.getText(self, "Merge tag", "Field (data:…, var:… or link:…):", text="data:")
+        if ok and tag.strip() not in ("", "data:"):
+            self._insert_tag(tag)
+        self._refocus()
+
+    def _insert_tag(self, tag: str) -> None:
+        """Insert `<< tag >>` (written with or without its brackets) at the saved selection."""
+        inner = tag.strip()
+        if inner.startswith("<<") and inner.endswith(">>"):
+            inner = inner[2:-2].strip()
+        if self.editing is None or not inner:
+            return
+        self.view.page().runJavaScript(INSERT_TAG_JS % json.dumps(tag_html(inner)), APP_WORLD)
+
+    def _refocus(self) -> None:
         proxy = self.view.focusProxy()
         if proxy is not None:
             proxy.setFocus(Qt.FocusReason.OtherFocusReason)

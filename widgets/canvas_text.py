@@ -64,6 +64,15 @@ READ_JS = """
 EXEC_JS = """(function(cmd,arg){var el=window.mwEditing; if(!el) return false; el.focus();
  if(window.mwRange){var s=window.getSelection(); s.removeAllRanges(); s.addRange(window.mwRange); window.mwRange=null;}
  return document.execCommand(cmd,false,arg);})(%s,%s)"""
+# A merge tag goes in as a node at the saved selection, the caret after it. execCommand
+# ("insertHTML") put a non-editable token typed at the end of a paragraph into a new paragraph
+# of its own (Chromium's paragraph merging), so "The end.<< data:city >>" became two paragraphs.
+INSERT_TAG_JS = """(function(html){var el=window.mwEditing; if(!el) return false; el.focus();
+ var s=window.getSelection(), r=window.mwRange || (s.rangeCount ? s.getRangeAt(0) : null); window.mwRange=null;
+ if(!r || !el.contains(r.commonAncestorContainer)) return false;
+ var t=document.createElement('template'); t.innerHTML=html; var node=t.content.firstChild;
+ r.deleteContents(); r.insertNode(node); r.setStartAfter(node); r.collapse(true);
+ s.removeAllRanges(); s.addRange(r); el.dispatchEvent(new InputEvent('input', {bubbles:true})); return true;})(%s)"""
 SAVE_RANGE_JS = """(function(){var s=window.getSelection(); window.mwRange=s.rangeCount?s.getRangeAt(0).cloneRange():null;
  return !!window.mwRange;})()"""
 

@@ -285,6 +285,10 @@ class Inspector(QWidget):
     def target(self) -> str | None:
         return self._target
 
+    def editor_context(self) -> EditorContext:
+        """What its merge-tag menus offer (recipients' fields, variables): the canvas's too."""
+        return self._ctx
+
     def set_recipient_fields(self, names: list[str]) -> None:
         """Field names of the loaded recipients, offered by every merge-tag menu."""
         self._ctx.recipient_fields = list(names)

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self._dock("Layers", self.layers, LEFT, "dock-layers")
         self.inspector = Inspector(self)
         self.inspector.status.connect(lambda m: self.statusBar().showMessage(m, 5000))
+        self.canvas.merge_context = self.inspector.editor_context  # the inspector's { } menu, on the canvas
         self._dock("Inspector", self.inspector, RIGHT, "dock-inspector")
 
         self.status = StatusReadout(self.statusBar())

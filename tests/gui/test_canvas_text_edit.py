@@ -115,3 +115,33 @@ def test_bold_from_the_text_toolbar(qtbot, window):
     window.canvas.text_bar.buttons["done"].click()
     qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
     assert html_of(window, "b5") == "<p><strong>The end.</strong></p>"
+
+
+def _tag_menu(qtbot, window):
+    window.canvas.text_bar.buttons["tag"].click()
+    qtbot.waitUntil(lambda: window.canvas.tag_menu is not None and window.canvas.tag_menu.isVisible(), timeout=5000)
+    menu = window.canvas.tag_menu
+    actions = list(menu.actions())
+    for action in menu.actions():
+        if action.menu() is not None:
+            actions += action.menu().actions()
+    return menu, {a.data(): a for a in actions if a.data()}, {a.text(): a for a in actions}
+
+
+def test_the_merge_tag_button_offers_the_recipients_fields_and_inserts_one_token(qtbot, window):
+    window.inspector.set_recipient_fields(["first_name", "city"])  # as the recipients dock does
+    double_click(qtbot, window, "b5")
+    QTest.keyClick(proxy(window), Qt.Key.Key_End)
+    menu, by_tag, by_text = _tag_menu(qtbot, window)
+    assert "<< data:city >>" in by_tag and '<< data:first_name | default("there") >>' in by_tag
+    assert "<< link:unsubscribe >>" in by_tag and "Other field…" in by_text
+    by_tag["<< data:city >>"].trigger()
+    menu.hide()
+    qtbot.waitUntil(lambda: "data:city" in page_js(qtbot, window, "document.body.innerText"), timeout=5000)
+    qtbot.waitUntil(lambda: proxy(window).hasFocus(), timeout=5000)  # the menu gives the focus back
+    QTest.keyClicks(proxy(window), " today")  # the caret is after the token, in the same paragraph
+    qtbot.waitUntil(lambda: "today" in html_of(window, "b5"), timeout=5000)
+    window.canvas.text_bar.buttons["done"].click()
+    qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
+    # (Chromium types a space next to a non-editable token as a no-break space.)
+    assert html_of(window, "b5").replace("\xa0", " ") == "<p>The end.<< data:city >> today</p>"
