@@ -237,6 +237,7 @@ class _SelectionBar(_Pill):
         ("down", "▼", "Move down (Alt+Down)"),
         ("duplicate", "❐", "Duplicate (Ctrl+D)"),
         ("save", "★", "Save as block"),
+        ("reset", "↺", "Reset colours to theme (clear the colours set by hand here)"),
         ("delete", "✕", "Delete (Del)"),
     )
 

@@ -17,6 +17,7 @@ from ..app.document import clipboard, saved_blocks
 from ..app.document.commands import CommandError, RemoveNode, node_kind
 from ..app.document.drop import DropTarget, Payload, append_target, drop_command
 from ..app.document.selection import move_command, step
+from ..app.document.theme_reset import reset_to_theme
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -61,7 +62,24 @@ class EditCommands(QObject):
             "duplicate": self.duplicate,
             "delete": self.delete,
             "save": self.save_as_block,
+            "reset": self.reset_to_theme,
         }[name]()
+
+    def reset_to_theme(self) -> None:
+        """The selection's colours set by hand cleared, so the theme's apply: one undo step
+        (the inspector's "Reset colours to theme", from the canvas)."""
+        w = self.window
+        if not (w.session and w.selection):
+            return
+        doc = w.session.doc
+        command = reset_to_theme(doc, w.selection)
+        if command is None:
+            where = f"this {node_kind(doc, w.selection)}"
+            w.statusBar().showMessage(f"Nothing in {where} is set by hand: the theme's colours apply", 6000)
+            return
+        w.session.history.seal()
+        w.push(command)
+        w.session.history.seal()
 
     def move(self, delta: int) -> None:
         w = self.window

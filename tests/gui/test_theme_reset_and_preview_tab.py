@@ -133,6 +133,23 @@ def test_inspector_reset_to_theme_on_a_block_a_row_and_the_email(qtbot, make_win
     assert dumps_document(doc) == before
 
 
+def test_reset_to_theme_from_the_canvas_toolbar_is_one_undo_step(qtbot, make_window, newsletter):
+    window = make_window(Session.open(newsletter))
+    doc = window.session.doc
+    pick_theme(window, "midnight")
+    before = dumps_document(doc)
+    window.select("b6")  # the menu, with colours set by hand
+    bar = window.canvas.bar
+    qtbot.waitUntil(lambda: bar.isVisible(), timeout=5000)
+    click(bar.buttons["reset"])
+    assert doc.find("b6").props.color is None
+    assert window.a_undo.text().replace("&", "") == "Undo Reset menu to theme"
+    click(bar.buttons["reset"])  # nothing left: a word in the status bar, no empty undo step
+    assert "Nothing in this block is set by hand" in window.statusBar().currentMessage()
+    window.a_undo.trigger()
+    assert dumps_document(doc) == before
+
+
 # --- item 6: the preview tab ---------------------------------------------------------------------
 
 
