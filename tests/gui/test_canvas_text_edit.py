@@ -132,6 +132,8 @@ def test_the_merge_tag_button_offers_the_recipients_fields_and_inserts_one_token
     window.inspector.set_recipient_fields(["first_name", "city"])  # as the recipients dock does
     double_click(qtbot, window, "b5")
     QTest.keyClick(proxy(window), Qt.Key.Key_End)
+    at_end = "(function(){var s=getSelection(); return s.anchorOffset === (s.anchorNode.length || 0);})()"
+    qtbot.waitUntil(lambda: page_js(qtbot, window, at_end) is True, timeout=5000)  # the page has the key
     menu, by_tag, by_text = _tag_menu(qtbot, window)
     assert "<< data:city >>" in by_tag and '<< data:first_name | default("there") >>' in by_tag
     assert "<< link:unsubscribe >>" in by_tag and "Other field…" in by_text
