@@ -267,6 +267,16 @@ TEXT_STYLE_FIELDS = (
         advanced=True,
         hint="a fixed line height; empty: the relative line height",
     ),
+    Field(
+        "line_height_percent",
+        "number",
+        "Line height (%)",
+        min=50,
+        max=300,
+        unit="%",
+        advanced=True,
+        hint="a line height in percent of the font size, as imported (120%); empty: the relative line height",
+    ),
     Field("letter_spacing", "number", "Letter spacing", min=-10, max=50, unit="px", advanced=True),
     Field(
         "text_transform",
@@ -293,6 +303,20 @@ TEXT_STYLE_FIELDS = (
         hint="behind the block (its padding included)",
     ),
 )
+
+
+def line_height_attr(b: "BlockData", relative: str | None) -> str | None:
+    """mj-text's line-height: the fixed px one, else the percent one, else `relative`.
+
+    A percent is written as such, not as the factor it equals: CSS passes a percent on to
+    nested text as the length it makes, and a factor as a factor, so a larger span inside
+    reads differently."""
+    fixed, percent = b["line_height_px"], b["line_height_percent"]
+    if fixed is not None:
+        return px(fixed)
+    if percent is not None:
+        return f"{percent:g}%"
+    return relative
 
 
 def text_style_attrs(b: "BlockData") -> dict[str, Any]:

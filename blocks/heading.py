@@ -14,6 +14,7 @@ from .base import (
     px,
     side_fields,
     side_padding,
+    line_height_attr,
     text_style_attrs,
 )
 
@@ -72,14 +73,13 @@ def render(b: BlockData, ctx: Ctx) -> str:
         )
     else:
         style = b["tag_style"]
-    fixed = b["line_height_px"]
     attrs = ctx.attrs(
         {
             "mj-class": f"mw-{level}" if level in THEMED and not theme.neutral else None,
             "align": b["align"],
             "color": b["color"],
             "font-size": px(size),
-            "line-height": px(fixed) if fixed is not None else None,
+            "line-height": line_height_attr(b, None),
             **text_style_attrs(b),
             "padding": side_padding(b),
             "css-class": ctx.css_class("mw-heading", b["css_class"]),

@@ -12,6 +12,7 @@ from .base import (
     px,
     side_fields,
     side_padding,
+    line_height_attr,
     text_style_attrs,
 )
 
@@ -41,13 +42,12 @@ FIELDS = (
 
 
 def render(b: BlockData, ctx: Ctx) -> str:
-    fixed = b["line_height_px"]
     attrs = ctx.attrs(
         {
             "align": b["align"],
             "color": b["color"],
             "font-size": px(b["font_size"]),
-            "line-height": px(fixed) if fixed is not None else f"{b['line_height']}",
+            "line-height": line_height_attr(b, f"{b['line_height']}"),
             **text_style_attrs(b),
             "padding": side_padding(b),
             "css-class": ctx.css_class("mw-text", b["css_class"]),

@@ -1122,8 +1122,11 @@ class _Importer(NativeBlocks):
     def _line_height(self, el: El, props: dict[str, Any]) -> None:
         lh = (self.cascade.value(el, "line-height") or "").strip()
         fixed = re.fullmatch(r"(\d+(?:\.\d+)?)px", lh)
+        percent = re.fullmatch(r"(\d+(?:\.\d+)?)%", lh)
         if fixed and 1 <= float(fixed.group(1)) <= 200:
             props["line_height_px"] = _num(float(fixed.group(1)))
+        elif percent and 50 <= float(percent.group(1)) <= 300:
+            props["line_height_percent"] = _num(float(percent.group(1)))
         elif re.fullmatch(r"\d+(\.\d+)?", lh) and 1 <= float(lh) <= 3:
             props["line_height"] = _num(float(lh))
         else:
@@ -1158,15 +1161,19 @@ class _Importer(NativeBlocks):
             line_height = self._own(el, "line-height")
             if line_height is not None:
                 fixed = re.fullmatch(r"\s*(\d+(?:\.\d+)?)px\s*", line_height)
-                if not fixed or not 1 <= float(fixed.group(1)) <= 200:
+                percent = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", line_height)
+                if fixed and 1 <= float(fixed.group(1)) <= 200:
+                    props["line_height_px"] = _num(float(fixed.group(1)))
+                elif percent and 50 <= float(percent.group(1)) <= 300:
+                    props["line_height_percent"] = _num(float(percent.group(1)))
+                else:
                     raise _NoMap(f"line-height {line_height!r}")
-                props["line_height_px"] = _num(float(fixed.group(1)))
         return props
 
     def _text(self, el: El) -> dict[str, Any]:
         props = self._text_common(el, ("left", "center", "right", "justify"), "mw-text")
         self._line_height(el, props)
-        if self.native and "line_height_px" in props:
+        if self.native and ("line_height_px" in props or "line_height_percent" in props):
             raise _NoMap(f"line-height {self.cascade.value(el, 'line-height')!r}")
         props.update(
             html=self.t.span(el.open_end, el.close_start), font_size=_px_int(self.cascade.value(el, "font-size"), 8, 48)
@@ -1202,9 +1209,13 @@ class _Importer(NativeBlocks):
                 )
             line_height = self._own(el, "line-height")
             if line_height is not None:
-                if not re.fullmatch(r"\d+(\.\d+)?", line_height.strip()) or not 1 <= float(line_height) <= 3:
+                percent = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", line_height)
+                if percent and 50 <= float(percent.group(1)) <= 300:
+                    props["line_height_percent"] = _num(float(percent.group(1)))
+                elif not re.fullmatch(r"\d+(\.\d+)?", line_height.strip()) or not 1 <= float(line_height) <= 3:
                     raise _NoMap(f"line-height {line_height!r}")
-                props["line_height"] = _num(float(line_height))
+                else:
+                    props["line_height"] = _num(float(line_height))
         props.update(
             {
                 "label": self.label_of(self._inner(el)),

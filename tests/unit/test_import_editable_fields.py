@@ -43,6 +43,25 @@ def _only_block(source: str):
 CASES = [
     # (case, element, block type, props it must hold)
     ("text line-height in px", '<mj-text line-height="22px">Hello</mj-text>', "text", {"line_height_px": 22}),
+    # Percent line heights (6 of the official templates' text blocks, 1 button): kept as percent.
+    (
+        "text line-height in percent",
+        '<mj-text line-height="120%">Hello <span style="font-size:30px">big</span></mj-text>',
+        "text",
+        {"line_height_percent": 120},
+    ),
+    (
+        "heading line-height in percent",
+        '<mj-text line-height="150%"><h2>Title</h2></mj-text>',
+        "heading",
+        {"line_height_percent": 150},
+    ),
+    (
+        "button line-height in percent",
+        '<mj-button href="https://example.com" line-height="120%">Go</mj-button>',
+        "button",
+        {"line_height_percent": 120},
+    ),
     ("text letter-spacing", '<mj-text letter-spacing="2px">Hello</mj-text>', "text", {"letter_spacing": 2}),
     (
         "text negative letter-spacing",
@@ -177,8 +196,8 @@ def test_values_from_an_mj_class_are_written_by_the_block() -> None:
 
 
 def test_a_value_no_field_holds_still_keeps_the_element_as_written() -> None:
-    report = import_mjml(_mjml('<mj-text line-height="120%">Hello</mj-text>'), "case.mjml")
-    assert [why for _, _, why in report.raw] == ["a Text block cannot hold it (line-height '120%')"]
+    report = import_mjml(_mjml('<mj-text line-height="1.5em">Hello</mj-text>'), "case.mjml")
+    assert [why for _, _, why in report.raw] == ["a Text block cannot hold it (line-height '1.5em')"]
 
 
 # --- item 7: the neutral theme -------------------------------------------------------------------
