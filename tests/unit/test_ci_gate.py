@@ -14,7 +14,10 @@ def test_ci_runs_make_lint_before_make_test_and_still_installs_xvfb() -> None:
     assert "set -euo pipefail" in commands  # a failing lint stops the run
     assert "make lint" in commands and "make test" in commands
     assert commands.index("make lint") < commands.index("make test")
-    assert re.search(r"apt-get install .*xvfb xdotool", script.replace("\\\n", " "))
+    # Every package the X11 tests need is checked one by one and installed when missing.
+    packages = re.search(r'X11_PACKAGES="([^"]*)"', script)
+    assert packages and {"xvfb", "xdotool", "libxcb-cursor0"} <= set(packages.group(1).split())
+    assert re.search(r"apt-get install .*\$missing", script.replace("\\\n", " "))
 
 
 def test_make_lint_runs_ruff_and_mypy() -> None:
