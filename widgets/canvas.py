@@ -887,15 +887,13 @@ class Canvas(QWidget):
             page.runJavaScript(SAVE_RANGE_JS, APP_WORLD, lambda _r, n=name: self._ask_and_insert(n))
 
     def _ask_and_insert(self, name: str) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
         page = self.view.page()
         if name == "link":
-            url, ok = QInputDialog.getText(
-                self, "Link", "Link address (https://…, mailto:… or a merge tag):", text="https://"
-            )
-            if ok and url.strip() and url.strip() != "https://":
-                page.runJavaScript(EXEC_JS % (json.dumps("createLink"), json.dumps(url.strip())), APP_WORLD)
+            from .link_dialog import ask_link
+
+            url = ask_link(self)
+            if url:
+                page.runJavaScript(EXEC_JS % (json.dumps("createLink"), json.dumps(url)), APP_WORLD)
         elif self.merge_context is not None:
             self._show_tag_menu(self.merge_context())
             return  # the menu gives the focus back when it closes

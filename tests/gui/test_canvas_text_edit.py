@@ -147,3 +147,33 @@ def test_the_merge_tag_button_offers_the_recipients_fields_and_inserts_one_token
     qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
     # (Chromium types a space next to a non-editable token as a no-break space.)
     assert html_of(window, "b5").replace("\xa0", " ") == "<p>The end.<< data:city >> today</p>"
+
+
+def test_the_link_button_completes_a_bare_domain_and_links_the_selection(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from mailwright.widgets.link_dialog import LinkDialog
+
+    double_click(qtbot, window, "b5")
+    QTest.keyClick(proxy(window), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page_js(qtbot, window, "window.getSelection().toString()") == "The end.", timeout=5000)
+    seen: dict[str, str] = {}
+
+    def answer() -> None:  # as a user does: type the address, read the note, press OK
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LinkDialog):
+            QTimer.singleShot(50, answer)
+            return
+        dialog.line.setText("example.com/end")
+        seen["note"] = dialog.note.text()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(50, answer)
+    window.canvas.text_bar.buttons["link"].click()
+    qtbot.waitUntil(lambda: "note" in seen, timeout=10000)
+    assert seen["note"] == "Will link to https://example.com/end"
+    qtbot.waitUntil(lambda: "href" in page_js(qtbot, window, "window.mwEditing.innerHTML"), timeout=5000)
+    window.canvas.text_bar.buttons["done"].click()
+    qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
+    assert html_of(window, "b5") == '<p><a href="https://example.com/end">The end.</a></p>'
