@@ -17,10 +17,11 @@ from ..app.document.session import Session
 from ..app.worker import WorkerLane
 from .compiler import Compiler
 from .jobs import JobResults
+from .icons import severity_icon
 
 CHECK_JOB = "mailwright.app.checks:check_job"
 AFTER_COMPILE_MS = 250  # a burst of compiles (typing) is checked once it pauses
-MARKS = {"error": "⛔", "warning": "⚠", "info": "ℹ"}
+SEVERITY_WORDS = {"error": "Error", "warning": "Warning", "info": "Note"}  # what a screen reader says
 ALL_PASS = "✓  No problems found: size, links, images, contrast, merge tags and client support all pass"
 
 
@@ -87,8 +88,9 @@ class ChecksPane(QListWidget):
             return
         self.clear()
         for f in findings:
-            mark = MARKS.get(f["severity"], "•")
-            item = QListWidgetItem(f"{mark}  {f['message']}  [{f['code']} · {f['location']}]")
+            text = f"{f['message']}  [{f['code']} · {f['location']}]"
+            item = QListWidgetItem(severity_icon(f["severity"]), text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{SEVERITY_WORDS.get(f['severity'], '')}: {text}")
             item.setToolTip(f.get("hint") or "")
             item.setData(Qt.ItemDataRole.UserRole, f["location"])
             self.addItem(item)

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle
 
 GLYPHS = {
     "heading": "H",
@@ -63,3 +64,18 @@ def icon(name: str, category: str = "Structure", size: int = 20) -> QIcon:
     p.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, glyph)
     p.end()
     return QIcon(pixmap)
+
+
+_SEVERITY_ICONS = {
+    "error": QStyle.StandardPixmap.SP_MessageBoxCritical,
+    "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
+    "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+
+
+def severity_icon(severity: str) -> QIcon:
+    """An error, warning or info mark: the style's message-box icon, which every platform has
+    (the ⛔ glyph it replaces had no font on a plain Linux desktop and showed as an empty box)."""
+    style = QApplication.style()
+    kind = _SEVERITY_ICONS.get(severity)
+    return style.standardIcon(kind) if style is not None and kind is not None else QIcon()

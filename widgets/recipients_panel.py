@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from .encoding_choice import EncodingChoice
+from .icons import severity_icon
 from ..app.encodings import use_encoding
 from ..app.recipients import Recipients, RecipientsError, load_recipients
 
@@ -473,7 +474,7 @@ class RecipientsPanel(QWidget):
             who = ""
             if column and self.recipients is not None:
                 who = str(self.recipients.rows[p.row - 1].get(column) or "")
-            item = QListWidgetItem(("⛔ " if p.error else "⚠ ") + p.line(who))
+            item = QListWidgetItem(severity_icon("error" if p.error else "warning"), p.line(who))
             item.setData(Qt.ItemDataRole.UserRole, p.row)
             self.problem_list.addItem(item)
         if len(problems) > len(shown):
