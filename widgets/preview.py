@@ -665,7 +665,7 @@ class PreviewWorkspace(QWidget):
         state = self.state
         parts = []
         if state.error:
-            parts.append(f'<span style="color:#b91c1c">⛔ {htmllib.escape(state.error)}</span>')
+            parts.append(f'<span style="color:#b91c1c"><b>Error:</b> {htmllib.escape(state.error)}</span>')
         if state.compiled is None and not state.error:
             parts.append("Building the email…")
         # Who the email is for and what their row lacks: the recipient strip above.
