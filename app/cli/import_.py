@@ -1,7 +1,8 @@
 """`mailwright import SRC.mjml|SRC.html -o OUT.mwt`: turn an existing email into a document.
 
 Prints what became editable and what was kept as written (raw MJML/HTML) on stderr. The
-output is saved atomically (a `.bak` keeps a file it replaces); the source is never written.
+output is saved atomically; the source is never written. An existing OUT.mwt is a document
+someone may have edited, so it is replaced only with --force (and kept as OUT.mwt.bak).
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("src", metavar="SRC", help="an .mjml or .html file")
     p.add_argument("-o", "--output", metavar="OUT.mwt", required=True, help="the document to write")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace OUT.mwt if it exists (the old file is kept as OUT.mwt.bak)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,12 +42,20 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".mwt":
         raise CliError(f"{out}: the output is a Mailwright document; name it with .mwt")
     refuse_overwriting_inputs({"the source": src}, {"-o": out})
+    replacing = out.exists()
+    if replacing and not args.force:
+        raise CliError(
+            f"{out}: already exists, and may be a document someone edited; give another name, "
+            "or add --force to replace it (the old file is kept as "
+            f"{out.name}.bak)"
+        )
     report = import_report(src)
     try:
         save_document(report.document, out)
     except SaveError as e:
         raise CliError(str(e)) from None
-    print(f"{out}: imported from {src}: {report.summary()}", file=sys.stderr)
+    replaced = f" (it replaced the old {out.name}, kept as {out.name}.bak)" if replacing else ""
+    print(f"{out}: imported from {src}{replaced}: {report.summary()}", file=sys.stderr)
     for node_id, element, why in report.raw:
         print(f"  {node_id}: <{element}> kept as written: {why}", file=sys.stderr)
     for note in report.notes:

@@ -76,6 +76,23 @@ def test_import_hello_then_build_gives_the_same_email(work: Path) -> None:
     assert 'href="<< link:view_online >>"' in b
 
 
+def test_import_never_replaces_an_existing_document_unless_forced(work: Path) -> None:
+    """An OUT.mwt that exists may be a document someone edited: refused, byte for byte kept;
+    with --force it is replaced and the old one kept as OUT.mwt.bak (said on stderr)."""
+    edited = (ROOT / "examples" / "welcome.mwt").read_bytes()
+    (work / "mine.mwt").write_bytes(edited)
+    refused = run("import", "hello.mjml", "-o", "mine.mwt", cwd=work)
+    message = assert_bad_input(refused, "mine.mwt")
+    assert "already exists" in message and "--force" in message
+    assert (work / "mine.mwt").read_bytes() == edited and not (work / "mine.mwt.bak").exists()
+
+    forced = run("import", "hello.mjml", "-o", "mine.mwt", "--force", cwd=work)
+    assert forced.returncode == 0, forced.stderr
+    assert "it replaced the old mine.mwt, kept as mine.mwt.bak" in forced.stderr
+    assert (work / "mine.mwt.bak").read_bytes() == edited
+    assert json.loads((work / "mine.mwt").read_text(encoding="utf-8"))["subject"] == "Hello from Mailwright"
+
+
 @pytest.mark.parametrize(
     "name", ["newsletter.mjml", "receipt.mjml", "black_friday.mjml", "odd_formatting.mjml", "onboarding.mjml"]
 )
