@@ -911,6 +911,7 @@ class Canvas(QWidget):
         other.triggered.connect(self._ask_for_tag)
         menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._refocus))
         menu.aboutToHide.connect(lambda: setattr(self, "tag_menu", None))
+        menu.aboutToHide.connect(menu.deleteLater)  # one menu per click; a chosen action has run by then
         self.tag_menu = menu
         button = self.text_bar.buttons["tag"]
         menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
