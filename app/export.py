@@ -26,10 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
-from .build.local_files import Refusal, check_local_image
+from .build.local_files import MAX_ASSET_BYTES, Refusal, check_local_image
 from .messages import ShortMessage
 
-MAX_ASSET_BYTES = 20 * 1024 * 1024
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 RESERVED = frozenset({"email.html", "email.txt", "email.mjml", "manifest.json"})
 

@@ -33,7 +33,7 @@ from PySide6.QtWebEngineCore import (
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
-from ..app.export import MAX_ASSET_BYTES
+from ..app.build.local_files import MAX_ASSET_BYTES
 from ..app.build.local_files import LocalImage, check_local_image
 
 SCHEME = b"mwemail"

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-__all__ = ["IMAGE_SUFFIXES", "LocalImage", "Refusal", "check_local_image", "sniff_image"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_ASSET_BYTES", "LocalImage", "Refusal", "check_local_image", "sniff_image"]
+
+MAX_ASSET_BYTES = 20 * 1024 * 1024  # one local image an export bundles, the canvas shows and check accepts
 
 # suffix → the kind of image the name promises (named in refusals)
 _PROMISED = {

@@ -6,6 +6,7 @@ import re
 import urllib.parse
 from pathlib import Path
 
+from ..build.local_files import MAX_ASSET_BYTES, Refusal, check_local_image
 from .context import CheckContext
 from .links import iter_urls
 from .model import Finding, capped_list, kb
@@ -126,21 +127,38 @@ def _check_local_files(ctx: CheckContext) -> list[Finding]:
         if path in sizes or path in first_at:
             continue
         first_at[path] = where
-        try:
-            if not path.is_file():
-                raise FileNotFoundError
-            sizes[path] = path.stat().st_size
-        except OSError:
-            out.append(
-                Finding(
-                    "error",
-                    "bad-url",
-                    f"the image “{ctx.short(ref.url)}” is not a file next to the document (looked for {path})",
-                    where,
-                    "fix the path, or use the image's full https:// address",
+        # The rule export and the canvas apply (local_files.py), so what passes here is what
+        # recipients get; nothing outside the document's folder is opened, nor even looked at.
+        assert ctx.base_dir is not None  # local_path() gives a path only when there is a folder
+        found = check_local_image(path, ctx.base_dir, max_bytes=MAX_ASSET_BYTES)
+        if isinstance(found, Refusal):
+            if found.kind == "missing":
+                message = f"the image “{ctx.short(ref.url)}” is not a file next to the document (looked for {path})"
+                hint = "fix the path, or use the image's full https:// address"
+            elif found.kind == "too-large":
+                out.append(
+                    Finding(
+                        "error",
+                        "image-weight",
+                        f"the image “{ctx.short(ref.url)}” {found.reason}: an export leaves it out, "
+                        "so recipients see a broken image",
+                        where,
+                        "resize and compress it (under 200 KB is a good aim), or host it and use its https:// address",
+                    )
                 )
-            )
+                continue
+            elif found.kind == "outside":
+                message = (
+                    f"the image “{ctx.short(ref.url)}” is outside the document's folder, so an export "
+                    "leaves it out and recipients see a broken image"
+                )
+                hint = "copy it into the document's folder (e.g. assets/) and point to it there"
+            else:
+                message = f"the image “{ctx.short(ref.url)}” {found.reason}"
+                hint = "replace it with a PNG, JPEG, GIF or WebP file, or use the image's full https:// address"
+            out.append(Finding("error", "bad-url", message, where, hint))
             continue
+        sizes[path] = found.size
         if sizes[path] > IMAGE_BYTES:
             out.append(
                 Finding(

@@ -319,7 +319,8 @@ def test_row06_a_50_mb_image_is_linked_not_embedded_and_warned(tmp_path):
 
     (tmp_path / "assets").mkdir()
     big = tmp_path / "assets" / "photo.png"
-    with big.open("wb") as fh:  # sparse: 50 MB on paper, nothing on disk
+    with big.open("wb") as fh:  # sparse: 50 MB on paper, nothing on disk but a PNG's first bytes
+        fh.write(b"\x89PNG\r\n\x1a\n")
         fh.truncate(50 * 1024 * 1024)
     doc = one_block_doc(
         {"id": "b1", "type": "image", "props": {"src": "assets/photo.png", "alt": "Photo", "width": 300}}
@@ -328,6 +329,9 @@ def test_row06_a_50_mb_image_is_linked_not_embedded_and_warned(tmp_path):
     save_document(doc, path)
     findings = check_file(path).findings
     assert any(f.code == "image-weight" and "photo.png" in f.message and f.location == "b1" for f in findings)
+    # Over the 20 MB an export carries: an error that says the recipients would see it broken.
+    (weight,) = [f for f in findings if f.code == "image-weight"]
+    assert weight.severity == "error" and "50.0 MB" in weight.message and "broken image" in weight.message
     personal = CompiledEmail(build_file(path)).render({})
     msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=tmp_path / "assets")
     assert any("50.0 MB" in w and "not embedded" in w for w in msg.warnings), msg.warnings

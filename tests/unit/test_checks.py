@@ -481,10 +481,16 @@ def _write_doc(folder: Path, data: dict) -> Path:
     return path
 
 
+# The first bytes of a real image: check takes local files by the rule export does (an image
+# whose content is not one is left out of the bundle, and so is an error here).
+PNG = b"\x89PNG\r\n\x1a\n"
+JPEG = b"\xff\xd8\xff\xe0"
+
+
 def test_image_weight_per_image_and_total(tmp_path: Path):
     (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "big.jpg").write_bytes(b"\0" * 600_000)
-    (tmp_path / "images" / "mid.jpg").write_bytes(b"\0" * 450_000)
+    (tmp_path / "images" / "big.jpg").write_bytes(JPEG + b"\0" * 600_000)
+    (tmp_path / "images" / "mid.jpg").write_bytes(JPEG + b"\0" * 450_000)
     data = make(
         {"id": "b1", "type": "image", "props": {"src": "images/big.jpg", "alt": "Big"}},
         {"id": "b2", "type": "image", "props": {"src": "images/mid.jpg", "alt": "Mid"}},
@@ -497,10 +503,33 @@ def test_image_weight_per_image_and_total(tmp_path: Path):
 
 
 def test_image_weight_not_for_small_local_images(tmp_path: Path):
-    (tmp_path / "logo.png").write_bytes(b"\0" * 20_000)
+    (tmp_path / "logo.png").write_bytes(PNG + b"\0" * 20_000)
     data = make({"id": "b1", "type": "image", "props": {"src": "logo.png", "alt": "Logo"}})
     report = check_file(_write_doc(tmp_path, data))
     assert of(report, "image-weight") == [] and of(report, "bad-url") == []
+
+
+def test_a_local_image_an_export_would_leave_out_is_an_error_saying_why(tmp_path: Path):
+    """The rule export and the canvas share (local_files.py): outside the document's folder (a
+    ../ path, or a symlink in assets/ pointing out) or not an image: left out of the bundle, so a
+    broken image for recipients, where check used to say nothing."""
+    folder = tmp_path / "doc"
+    (folder / "assets").mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes(PNG + b"\0" * 100)
+    (folder / "assets" / "link.png").symlink_to(tmp_path / "secret.png")
+    (folder / "assets" / "page.png").write_text("<!doctype html><p>not a picture</p>", encoding="utf-8")
+    (folder / "assets" / "ok.png").write_bytes(PNG + b"\0" * 100)
+    data = make(
+        {"id": "b1", "type": "image", "props": {"src": "../secret.png", "alt": "A"}},
+        {"id": "b2", "type": "image", "props": {"src": "assets/link.png", "alt": "B"}},
+        {"id": "b3", "type": "image", "props": {"src": "assets/page.png", "alt": "C"}},
+        {"id": "b4", "type": "image", "props": {"src": "assets/ok.png", "alt": "D"}},
+    )
+    found = {f.location: f for f in of(check_file(_write_doc(folder, data)), "bad-url")}
+    assert set(found) == {"b1", "b2", "b3"}
+    for where in ("b1", "b2"):
+        assert found[where].severity == "error" and "outside the document's folder" in found[where].message
+    assert "is not a PNG image (its content is HTML)" in found["b3"].message
 
 
 def test_missing_local_image_is_a_bad_url(tmp_path: Path):
