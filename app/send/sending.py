@@ -128,7 +128,8 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.I)
 def _embed_images(
     html: str, assets_dir: Path | None, domain: str
 ) -> tuple[str, list[tuple[str, bytes, str, str, str]], list[str]]:
-    """Local images under the document's ``assets/`` folder → ``cid:`` references.
+    """Local images under the document's folder (``assets_dir`` is its ``assets/``) → ``cid:``
+    references.
 
     Returns (html, [(cid, data, maintype, subtype, filename)], warnings). Remote images
     (http, https, cid, data) are left alone.
@@ -158,17 +159,16 @@ def _embed_images(
                 "it is left as is and will not show",
             )
             return None
-        # the rule export --bundle shares (local_files.py): really inside assets/, a real image
-        found = check_local_image(
-            base.parent / path_text, base, max_bytes=MAX_IMAGE_BYTES, where="the document's assets folder"
-        )
+        # The rule export --bundle, the canvas and check share (local_files.py): really inside the
+        # document's folder (assets/ is where Mailwright puts pictures, not the only place one may
+        # be: a test email showed broken what the export carried), and a real image.
+        folder = base.parent
+        found = check_local_image(folder / path_text, folder, max_bytes=MAX_IMAGE_BYTES)
         if isinstance(found, Refusal):
             if found.kind == "outside":
-                warn_once(
-                    raw, f"image {raw!r} is not in the document's assets folder; it is left as is and will not show"
-                )
+                warn_once(raw, f"image {raw!r} is outside the document's folder; it is left as is and will not show")
             elif found.kind == "missing":
-                warn_once(raw, f"image {raw!r} was not found in the assets folder; it will not show")
+                warn_once(raw, f"image {raw!r} was not found next to the document; it will not show")
             elif found.kind == "too-large":
                 warn_once(
                     raw,
@@ -223,7 +223,7 @@ def build_message(
     """One recipient's email (a :class:`PersonalEmail`) as a MIME message ready to send.
 
     ``multipart/alternative`` with the text part and the HTML; local images (relative paths
-    under ``assets_dir``, the document's ``assets/`` folder) become inline ``cid:`` parts in a
+    under the document's folder, of which ``assets_dir`` is the ``assets/``) become inline ``cid:`` parts in a
     ``multipart/related``. Addresses are strings (``Zoë Martin <zoe@example.com>``),
     :class:`Address` objects or ``(display name, address)`` pairs; ``to`` may be one or a list.
     Raises :class:`AddressError` for a bad address, ValueError for a bad unsubscribe URL.

@@ -417,7 +417,7 @@ def test_gmail_clipping_and_missing_assets_are_warned(zoe, tmp_path):
     assert report.ok
     text = " | ".join(report.warnings)
     assert "Gmail clips messages over 102 KB" in text
-    assert "'assets/nothere.png' was not found" in text and "'../secret.png' is not in the document's assets" in text
+    assert "'assets/nothere.png' was not found" in text and "'../secret.png' is outside the document's folder" in text
 
 
 # --- the test inbox ---------------------------------------------------------------------------

@@ -263,4 +263,24 @@ def test_send_applies_the_same_rule_to_inline_images(layout: Path) -> None:
     assert [part.get_content() for part in images] == [PNG]
     assert b"SECRET-OUTSIDE-THE-FOLDER" not in msg.as_bytes() and b"bank PIN" not in msg.as_bytes()
     assert "'assets/notes.png' is not a PNG image (its content is text); it is left as is" in msg.warnings
-    assert any("'assets/link.png' is not in the document's assets folder" in w for w in msg.warnings)
+    assert any("'assets/link.png' is outside the document's folder" in w for w in msg.warnings)
+
+
+def test_a_test_email_carries_the_images_an_export_bundles(tmp_path: Path) -> None:
+    """An image next to the document but not in assets/ (pics/logo.png): the export bundles it and
+    the canvas shows it, so the test email embeds it too (it used to arrive broken)."""
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.build.pipeline import build_file
+    from mailwright.app.export import export_bundle
+    from mailwright.app.send.sending import build_message
+
+    doc_dir = tmp_path / "doc"
+    (doc_dir / "pics").mkdir(parents=True)
+    (doc_dir / "pics" / "logo.png").write_bytes(PNG)
+    save_document(image_doc("pics/logo.png"), doc_dir / "news.mwt")
+    report = export_bundle(doc_dir / "news.mwt", tmp_path / "news.zip")
+    assert list(report.images.values()) == ["pics/logo.png"] and not report.refused
+    personal = CompiledEmail(build_file(doc_dir / "news.mwt")).render({})
+    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir / "assets")
+    assert [part.get_content() for part in msg.walk() if part.get_content_maintype() == "image"] == [PNG]
+    assert msg.warnings == []
