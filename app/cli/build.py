@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import glob
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -172,7 +173,36 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         size = len(html.encode("utf-8"))
         note = "  (over Gmail's 102 KB clipping limit)" if size > 102 * 1024 else ""
         print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}{_fonts_note(src, args, result)}", file=sys.stderr)
+        # (Not under --watch: a rebuild is one line.)
+        watching = getattr(args, "watch", False)
+        elsewhere = _images_elsewhere(src, Path(args.output), html) if stdin_text is None and not watching else ""
+        if elsewhere:
+            print(f"{args.output}: {elsewhere}", file=sys.stderr)
     return EXIT_OK
+
+
+_SRC_ATTR = re.compile(r"""\s(?:src|background)\s*=\s*["']([^"'<>]+)["']""", re.I)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
+
+
+def _images_elsewhere(src: Path, output: Path, html: str) -> str:
+    """A note when the HTML names local images relative to the source's folder but is written to
+    another folder: opened there, or sent as it is, they do not show."""
+    try:
+        if output.resolve().parent == src.resolve().parent:
+            return ""
+    except OSError:
+        return ""
+    local = sorted({m.group(1) for m in _SRC_ATTR.finditer(html) if not _SCHEME.match(m.group(1).strip())})
+    if not local:
+        return ""
+    n = len(local)
+    return (
+        f"{n} local image{'s' * (n != 1)} ({local[0]}{', …' if n > 1 else ''}) {'are' if n != 1 else 'is'} "
+        f"named relative to {src.name}'s folder, so {'they do' if n != 1 else 'it does'} not show next to "
+        f"{output.name}: `mailwright export --bundle` carries {'them' if n != 1 else 'it'}, or host "
+        f"{'them' if n != 1 else 'it'} and use https:// addresses"
+    )
 
 
 def _fonts_note(src: Path, args: argparse.Namespace, result) -> str:

@@ -102,3 +102,19 @@ def test_check_takes_many_inputs_with_one_summary_and_the_worst_exit_code(work: 
     assert as_json.returncode == (1 if data["summary"]["errors"] else 0)
     assert [f["file"] for f in data["files"]] == ["welcome.mwt", "templates/promotion.mwt"]
     assert data["summary"]["files"] == 2
+
+
+def test_html_written_away_from_its_local_images_says_so(work: Path) -> None:
+    """The HTML names local images relative to the source (assets/…): written into another
+    folder they do not show there, and `build` says so, with the way out; beside the source, or
+    for an email with no local image, it says nothing more."""
+    (work / "out").mkdir()
+    away = mw("build", "newsletter.mwt", "-o", "out/newsletter.html", cwd=work)
+    assert away.returncode == 0, away.stderr
+    note = away.stderr.decode()
+    assert "4 local images (assets/dry-border-600x480.png, …) are named relative to newsletter.mwt's folder" in note
+    assert "export --bundle` carries them" in note
+    beside = mw("build", "newsletter.mwt", "-o", "newsletter.html", cwd=work)
+    assert beside.returncode == 0 and b"local image" not in beside.stderr
+    remote = mw("build", "hello.mjml", "-o", "out/hello.html", cwd=work)
+    assert remote.returncode == 0 and b"local image" not in remote.stderr
