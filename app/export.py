@@ -314,8 +314,8 @@ def export_bundle(
     entries["manifest.json"] = (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
     try:
         atomic_write_bytes(out, _zip(entries), backup=False)
-    except SaveError as e:
-        raise ExportError(str(e)) from None
+    except SaveError as e:  # the CLI's export and the editor's Export dialog: no "Save As" there
+        raise ExportError(e.command_line_message()) from None
     return BundleReport(
         out,
         tuple(sorted(entries)),

@@ -22,7 +22,7 @@ def write_output(path: str, text: str) -> None:
     try:
         atomic_write_text(path, text, backup=False)
     except SaveError as e:
-        raise CliError(str(e)) from None
+        raise CliError(e.command_line_message()) from None
 
 
 def parse_variables(pairs: list[str]) -> dict[str, str]:

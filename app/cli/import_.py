@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         save_document(report.document, out)
     except SaveError as e:
-        raise CliError(str(e)) from None
+        raise CliError(e.command_line_message()) from None
     replaced = f" (it replaced the old {out.name}, kept as {out.name}.bak)" if replacing else ""
     print(f"{out}: imported from {src}{replaced}: {report.summary()}", file=sys.stderr)
     for node_id, element, why in report.raw:

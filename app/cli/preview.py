@@ -124,7 +124,7 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
         print(f"mailwright: {src}: could not render the preview: {e}", file=sys.stderr)
         return EXIT_FAILED
     except SaveError as e:
-        raise CliError(str(e)) from None
+        raise CliError(e.command_line_message()) from None
     mode = {
         "light": "light",
         "dark": "dark (the email's own dark styles)",

@@ -25,14 +25,33 @@ _WINDOWS = sys.platform == "win32"
 _REPLACE_RETRY_SECONDS = 2.0 if _WINDOWS else 0.0
 _DEFAULT_MODE = 0o644
 _SAVE_AS = "use Save As to save it somewhere else"
+# The editor's advice (above and in _explain), as a command's output path is changed instead.
+_COMMAND_LINE_WORDS = (
+    (_SAVE_AS, "write it somewhere else (another output path)"),
+    ("use Save As to save it on another disk", "write it on another disk"),
+    ("use Save As to choose a file name", "give a file name, not a folder"),
+    ("use Save As to choose a shorter name", "choose a shorter name"),
+    ("or use Save As", "or write it somewhere else"),
+    (" Your document is still open and not saved;", ""),
+)
 
 
 class SaveError(Exception):
-    """A save failed. ``str(err)`` is a complete message for the user."""
+    """A save failed. ``str(err)`` is a complete message for the user of the editor;
+    ``command_line_message()`` says the same to someone at the command line."""
 
     def __init__(self, message: str, path: str | None = None) -> None:
         super().__init__(message)
         self.path = path
+
+    def command_line_message(self) -> str:
+        """The message without the editor's words: there is no Save As and no open document
+        at the command line (`build -o out/x.html` into a folder that does not exist said "use
+        Save As to save it somewhere else")."""
+        message = str(self)
+        for editor, command_line in _COMMAND_LINE_WORDS:
+            message = message.replace(editor, command_line)
+        return message
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: bool = True) -> None:

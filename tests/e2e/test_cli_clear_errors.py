@@ -191,3 +191,21 @@ def test_a_warning_about_the_data_file_names_it_in_check(work: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "mailwright: bom.csv: the file is empty" in result.stderr, result.stderr
     assert "checked 0 recipients" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", "x.mwt", "-o", "missing/x.html"),
+        ("build", "x.mwt", "-o", "x.html", "--text", "missing/x.txt"),
+        ("export", "x.mwt", "--bundle", "missing/x.zip"),
+        ("import", "x.mjml", "-o", "missing/x.mwt"),
+    ],
+)
+def test_an_output_folder_that_does_not_exist_is_said_in_command_line_words(tmp_path: Path, args) -> None:
+    """No "Save As" and no "your document is still open" at the command line."""
+    shutil.copy(ROOT / "examples" / "password_reset.mwt", tmp_path / "x.mwt")
+    shutil.copy(ROOT / "examples" / "hello.mjml", tmp_path / "x.mjml")
+    message = assert_clear(run(*args, cwd=tmp_path))
+    assert "does not exist" in message and "write it somewhere else (another output path)" in message
+    assert "Save As" not in message and "still open" not in message
