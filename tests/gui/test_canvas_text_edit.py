@@ -177,3 +177,31 @@ def test_the_link_button_completes_a_bare_domain_and_links_the_selection(qtbot, 
     window.canvas.text_bar.buttons["done"].click()
     qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
     assert html_of(window, "b5") == '<p><a href="https://example.com/end">The end.</a></p>'
+
+
+def test_a_special_link_from_the_link_dialog_is_stored_as_its_merge_tag(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from mailwright.widgets.link_dialog import LinkDialog
+
+    double_click(qtbot, window, "b5")
+    QTest.keyClick(proxy(window), Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page_js(qtbot, window, "window.getSelection().toString()") == "The end.", timeout=5000)
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LinkDialog):
+            QTimer.singleShot(50, answer)
+            return
+        (unsubscribe,) = [a for a in dialog.special.menu().actions() if a.text() == "Unsubscribe link"]
+        unsubscribe.trigger()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    QTimer.singleShot(50, answer)
+    window.canvas.text_bar.buttons["link"].click()
+    qtbot.waitUntil(lambda: "href" in page_js(qtbot, window, "window.mwEditing.innerHTML"), timeout=10000)
+    window.canvas.text_bar.buttons["done"].click()
+    qtbot.waitUntil(lambda: window.canvas.editing is None, timeout=5000)
+    # The tag as written, not a URL the page resolved it to: it is filled in per recipient.
+    assert html_of(window, "b5") == '<p><a href="<< link:unsubscribe >>">The end.</a></p>'
