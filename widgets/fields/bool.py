@@ -17,10 +17,12 @@ class _Caption(QLabel):
     right edge was cut off in a narrow dock. A click on it toggles the box, as on the box's own text."""
 
     def __init__(self, text: str, check: QCheckBox) -> None:
-        super().__init__(text)
+        # With a buddy, "&" marks a mnemonic: doubled, a label's own "&" shows as written.
+        super().__init__(text.replace("&", "&&"))
         self._check = check
+        self.setTextFormat(Qt.TextFormat.PlainText)  # a label is text, never markup
         self.setWordWrap(True)
-        self.setBuddy(check)  # a mnemonic in the label focuses the box
+        self.setBuddy(check)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
