@@ -25,8 +25,11 @@ from .fields.values import complete_link, url_warning
 
 
 class LinkDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, initial: str = "") -> None:
+    """`removable`: an empty address is allowed, and removes the link (the inspector's text)."""
+
+    def __init__(self, parent: QWidget | None = None, initial: str = "", *, removable: bool = False) -> None:
         super().__init__(parent)
+        self.removable = removable
         self.setWindowTitle("Link")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Link address: https://…, mailto:…, tel:… or a merge tag"))
@@ -61,16 +64,19 @@ class LinkDialog(QDialog):
 
     def _check(self, text: str) -> None:
         completed = complete_link(text)
-        if completed != text.strip():
+        if not completed and self.removable:
+            self.note.setText("An empty address removes the link.")
+        elif completed != text.strip():
             self.note.setText(f"Will link to {completed}")
         else:
             self.note.setText(url_warning(completed))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(completed) and completed not in ("https://", "http://"))
+        ok.setEnabled((bool(completed) or self.removable) and completed not in ("https://", "http://"))
 
 
-def ask_link(parent: QWidget | None, initial: str = "https://") -> str | None:
-    """The address to link the selection to, or None when cancelled."""
-    dialog = LinkDialog(parent, initial)
+def ask_link(parent: QWidget | None, initial: str = "https://", *, removable: bool = False) -> str | None:
+    """The address to link the selection to ("" to remove the link, when `removable`), or None
+    when cancelled."""
+    dialog = LinkDialog(parent, initial, removable=removable)
     dialog.line.selectAll()
     return dialog.link() if dialog.exec() == QDialog.DialogCode.Accepted else None

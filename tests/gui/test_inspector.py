@@ -384,6 +384,54 @@ def test_url_warning_still_stores_the_value(qtbot, inspector, session):
     assert href.message_text() == ""
 
 
+def test_a_link_typed_without_https_is_completed_when_the_field_is_left(qtbot, inspector, session):
+    inspector.set_target("b16")
+    href = inspector.editor("href")
+    href.line.selectAll()
+    qtbot.keyClicks(href.line, "example.com/start")
+    assert "it becomes https://example.com/start when you leave the field" in href.message_text()
+    assert props(session, "b16")["href"] == "example.com/start"  # stored as typed while typing
+    qtbot.keyClick(href.line, Qt.Key.Key_Return)  # or the focus leaving: editing finished
+    assert props(session, "b16")["href"] == "https://example.com/start"
+    assert href.line.text() == "https://example.com/start" and href.message_text() == ""
+
+
+def _answer_link_dialog(text: str, seen: dict) -> None:
+    """Type `text` into the Link dialog once it is open, note what it says, press OK."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from mailwright.widgets.link_dialog import LinkDialog
+
+    dialog = QApplication.activeModalWidget()
+    if not isinstance(dialog, LinkDialog):
+        QTimer.singleShot(30, lambda: _answer_link_dialog(text, seen))
+        return
+    dialog.line.setText(text)
+    seen["note"] = dialog.note.text()
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_the_rich_text_link_button_uses_the_link_dialog_and_an_empty_address_unlinks(qtbot, inspector, session):
+    from PySide6.QtCore import QTimer
+
+    inspector.set_target("b4")
+    editor = inspector.editor("html")
+    editor.edit.selectAll()
+    qtbot.keyClicks(editor.edit, "Read more")
+    editor.edit.selectAll()
+    seen: dict = {}
+    QTimer.singleShot(30, lambda: _answer_link_dialog("example.org/more", seen))
+    editor.edit_link()
+    assert seen["note"] == "Will link to https://example.org/more"
+    assert 'href="https://example.org/more"' in props(session, "b4")["html"]
+    editor.edit.selectAll()
+    QTimer.singleShot(30, lambda: _answer_link_dialog("", seen))
+    editor.edit_link()
+    assert seen["note"] == "An empty address removes the link."
+    assert "href" not in props(session, "b4")["html"] and "Read more" in props(session, "b4")["html"]
+
+
 def test_merge_menu_offers_recipient_fields_and_links(qtbot, inspector, session):
     inspector.set_recipient_fields(["firstname", "plan"])
     inspector.set_target("b16")

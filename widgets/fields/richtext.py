@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette, QTextCharFormat, QTextCursor, QTextListFormat
-from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QInputDialog, QLineEdit, QMenu, QTextEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QColorDialog, QHBoxLayout, QMenu, QTextEdit, QToolButton, QWidget
 
 from .base import FieldEditor, small_button
 from .merge_menu import MergeButton
@@ -187,16 +187,12 @@ class RichTextEditor(FieldEditor):
 
     @_format_action
     def edit_link(self) -> None:
+        from ..link_dialog import ask_link  # the canvas's Link dialog: checked, completed on OK
+
         current = self.edit.textCursor().charFormat().anchorHref()
-        href, ok = QInputDialog.getText(
-            self,
-            "Link",
-            "Link address (https://, mailto:, tel: or a merge tag);\nempty removes the link:",
-            QLineEdit.EchoMode.Normal,
-            current or "https://",
-        )
-        if ok:
-            self.set_link(href.strip())
+        href = ask_link(self, current or "https://", removable=True)
+        if href is not None:
+            self.set_link(href)
 
     @_format_action
     def toggle_list(self, style: QTextListFormat.Style) -> None:
