@@ -178,16 +178,21 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         elsewhere = _images_elsewhere(src, Path(args.output), html) if stdin_text is None and not watching else ""
         if elsewhere:
             print(f"{args.output}: {elsewhere}", file=sys.stderr)
+    if args.mjml and stdin_text is None and not getattr(args, "watch", False):
+        elsewhere = _images_elsewhere(src, Path(args.mjml), result.mjml)  # built from there, they are missing
+        if elsewhere:
+            print(f"{args.mjml}: {elsewhere}", file=sys.stderr)
     return EXIT_OK
 
 
-_SRC_ATTR = re.compile(r"""\s(?:src|background)\s*=\s*["']([^"'<>]+)["']""", re.I)
+# src and background in the HTML; mj-image's src and a section's background-url in the MJML.
+_SRC_ATTR = re.compile(r"""\s(?:src|background|background-url)\s*=\s*["']([^"'<>]+)["']""", re.I)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
 
 
 def _images_elsewhere(src: Path, output: Path, html: str) -> str:
-    """A note when the HTML names local images relative to the source's folder but is written to
-    another folder: opened there, or sent as it is, they do not show."""
+    """A note when the HTML (or MJML) names local images relative to the source's folder but is
+    written to another folder: opened or built there, or sent as it is, they do not show."""
     try:
         if output.resolve().parent == src.resolve().parent:
             return ""

@@ -118,3 +118,6 @@ def test_html_written_away_from_its_local_images_says_so(work: Path) -> None:
     assert beside.returncode == 0 and b"local image" not in beside.stderr
     remote = mw("build", "hello.mjml", "-o", "out/hello.html", cwd=work)
     assert remote.returncode == 0 and b"local image" not in remote.stderr
+    mjml = mw("build", "newsletter.mwt", "-o", "newsletter.html", "--mjml", "out/newsletter.mjml", cwd=work)
+    assert mjml.returncode == 0, mjml.stderr
+    assert "out/newsletter.mjml: 4 local images" in mjml.stderr.decode()
