@@ -162,7 +162,9 @@ def _embed_images(
         # The rule export --bundle, the canvas and check share (local_files.py): really inside the
         # document's folder (assets/ is where Mailwright puts pictures, not the only place one may
         # be: a test email showed broken what the export carried), and a real image.
-        folder = base.parent
+        # assets_dir is the document's assets/ by contract; a caller that gives another folder
+        # gets that folder as the root, never its parent (which could be a whole home folder).
+        folder = base.parent if base.name == "assets" else base
         found = check_local_image(folder / path_text, folder, max_bytes=MAX_IMAGE_BYTES)
         if isinstance(found, Refusal):
             if found.kind == "outside":

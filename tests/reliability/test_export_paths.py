@@ -284,3 +284,22 @@ def test_a_test_email_carries_the_images_an_export_bundles(tmp_path: Path) -> No
     msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir / "assets")
     assert [part.get_content() for part in msg.walk() if part.get_content_maintype() == "image"] == [PNG]
     assert msg.warnings == []
+
+
+def test_a_caller_giving_the_document_folder_as_assets_dir_never_widens_the_root(tmp_path: Path) -> None:
+    """build_message's assets_dir is the document's assets/; given the document's folder instead,
+    that folder is the root: a ../ image one level up stays out of the message."""
+    from mailwright.app.build.personalise import CompiledEmail
+    from mailwright.app.build.pipeline import build_file
+    from mailwright.app.send.sending import build_message
+
+    doc_dir = tmp_path / "doc"
+    (doc_dir / "pics").mkdir(parents=True)
+    (doc_dir / "pics" / "logo.png").write_bytes(PNG)
+    (tmp_path / "secret.png").write_bytes(SECRET)
+    save_document(image_doc("pics/logo.png", "../secret.png"), doc_dir / "news.mwt")
+    personal = CompiledEmail(build_file(doc_dir / "news.mwt")).render({})
+    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir)
+    assert [part.get_content() for part in msg.walk() if part.get_content_maintype() == "image"] == [PNG]
+    assert b"SECRET-OUTSIDE-THE-FOLDER" not in msg.as_bytes()
+    assert any("'../secret.png' is outside the document's folder" in w for w in msg.warnings)
