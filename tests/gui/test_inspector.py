@@ -396,6 +396,21 @@ def test_a_link_typed_without_https_is_completed_when_the_field_is_left(qtbot, i
     assert href.line.text() == "https://example.com/start" and href.message_text() == ""
 
 
+def test_a_form_torn_down_is_not_an_edit_of_its_link(qtbot, inspector, session):
+    """Another selection (or an undo) rebuilds the form: the field it hides commits nothing."""
+    inspector.set_target("b16")
+    href = inspector.editor("href")
+    href.line.setFocus()
+    href.line.selectAll()
+    qtbot.keyClicks(href.line, "example.com")
+    revision = session.history.revision  # bumps on every change
+    messages: list[str] = []
+    inspector.status.connect(messages.append)
+    inspector.set_target("b4")
+    assert props(session, "b16")["href"] == "example.com" and messages == []
+    assert session.history.revision == revision
+
+
 def _answer_link_dialog(text: str, seen: dict) -> None:
     """Type `text` into the Link dialog once it is open, note what it says, press OK."""
     from PySide6.QtCore import QTimer

@@ -30,6 +30,8 @@ class UrlEditor(TextEditor):
             self._warning = url_warning(text)
 
     def _complete(self) -> None:
+        if not self.line.isVisible():
+            return  # the form is being torn down (another selection, the block deleted): not an edit
         text = self.line.text()
         completed = complete_link(text)
         if completed and completed != text.strip():
