@@ -40,3 +40,8 @@ def test_findings_replace_the_clean_row(make_window, qtbot):
     )
     rows = _rows(window)
     assert rows and not any("No problems found" in r for r in rows)
+    # The severity is an icon every platform draws (the ⛔ glyph had no font on a plain Linux
+    # desktop), and a word for a screen reader; the text is the finding alone.
+    item = window.checks.item(0)
+    assert not item.icon().isNull() and not any(mark in rows[0] for mark in "⛔⚠ℹ")
+    assert item.data(Qt.ItemDataRole.AccessibleTextRole).split(":", 1)[0] in ("Error", "Warning", "Note")
