@@ -252,6 +252,19 @@ CSS_CLASS = Field(
 
 FONT_WEIGHTS = ("", "normal", "bold", "100", "200", "300", "400", "500", "600", "700", "800", "900")
 
+# A line height as imported MJML writes it ("120%"): text, heading and button hold it, and write
+# it back as a percent (see line_height_attr).
+LINE_HEIGHT_PERCENT = Field(
+    "line_height_percent",
+    "number",
+    "Line height (%)",
+    min=50,
+    max=300,
+    unit="%",
+    advanced=True,
+    hint="in percent of the font size, as imported (120%); empty: the other line height",
+)
+
 # Text styling MJML's mj-text carries (text and heading blocks); MJML writes each on the text's box.
 TEXT_STYLE_FIELDS = (
     Field("font_family", "text", "Font", default="", advanced=True, hint="a font stack; empty: the email's font"),
@@ -267,16 +280,7 @@ TEXT_STYLE_FIELDS = (
         advanced=True,
         hint="a fixed line height; empty: the relative line height",
     ),
-    Field(
-        "line_height_percent",
-        "number",
-        "Line height (%)",
-        min=50,
-        max=300,
-        unit="%",
-        advanced=True,
-        hint="a line height in percent of the font size, as imported (120%); empty: the relative line height",
-    ),
+    LINE_HEIGHT_PERCENT,
     Field("letter_spacing", "number", "Letter spacing", min=-10, max=50, unit="px", advanced=True),
     Field(
         "text_transform",
@@ -306,12 +310,13 @@ TEXT_STYLE_FIELDS = (
 
 
 def line_height_attr(b: "BlockData", relative: str | None) -> str | None:
-    """mj-text's line-height: the fixed px one, else the percent one, else `relative`.
+    """The line-height attribute: the fixed px one (where the block has it), else the percent
+    one, else `relative`.
 
     A percent is written as such, not as the factor it equals: CSS passes a percent on to
     nested text as the length it makes, and a factor as a factor, so a larger span inside
     reads differently."""
-    fixed, percent = b["line_height_px"], b["line_height_percent"]
+    fixed, percent = b.props.get("line_height_px"), b["line_height_percent"]
     if fixed is not None:
         return px(fixed)
     if percent is not None:

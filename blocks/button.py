@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from .base import CSS_CLASS, FONT_WEIGHTS, BlockData, BlockSpec, Ctx, Field, font_stack, px, side_fields, side_padding
+from .base import (
+    CSS_CLASS,
+    FONT_WEIGHTS,
+    LINE_HEIGHT_PERCENT,
+    BlockData,
+    BlockSpec,
+    Ctx,
+    Field,
+    font_stack,
+    line_height_attr,
+    px,
+    side_fields,
+    side_padding,
+)
 
 FIELDS = (
     Field("label", "text", "Label", default="Call to action", hint="merge-aware"),
@@ -44,16 +57,7 @@ FIELDS = (
         hint="empty: the theme's button weight",
     ),
     Field("line_height", "number", "Line height", min=1, max=3, advanced=True, hint="empty: MJML's 120%"),
-    Field(
-        "line_height_percent",
-        "number",
-        "Line height (%)",
-        min=50,
-        max=300,
-        unit="%",
-        advanced=True,
-        hint="in percent of the font size, as imported; empty: the line height above (or MJML's 120%)",
-    ),
+    LINE_HEIGHT_PERCENT,
     *side_fields("inner_padding", "Inner padding"),
     *side_fields(),
     CSS_CLASS,
@@ -79,11 +83,7 @@ def render(b: BlockData, ctx: Ctx) -> str:
             "font-size": px(b["font_size"]),
             "font-weight": b["font_weight"] or theme.button.get("font_weight", "bold"),
             "font-family": font_stack(b["font_family"] or theme.fonts["body"]),
-            "line-height": f"{b['line_height']}"
-            if b["line_height"] is not None
-            else f"{b['line_height_percent']:g}%"
-            if b["line_height_percent"] is not None
-            else None,
+            "line-height": line_height_attr(b, f"{b['line_height']}" if b["line_height"] is not None else None),
             "inner-padding": side_padding(b, "inner_padding"),
             "width": "100%" if b["full_width"] else px(b["width"]) if b["width"] else None,
             "padding": side_padding(b),

@@ -42,6 +42,24 @@ class NoMap(Exception):
     """This element (or section) cannot be held by the candidate; the message says why."""
 
 
+# The fields a block holds a line-height in, with what each reads and the range it accepts.
+_LINE_HEIGHTS = (
+    ("line_height_px", re.compile(r"\s*(\d+(?:\.\d+)?)px\s*"), 1, 200),
+    ("line_height_percent", re.compile(r"\s*(\d+(?:\.\d+)?)%\s*"), 50, 300),
+    ("line_height", re.compile(r"\s*(\d+(?:\.\d+)?)\s*"), 1, 3),  # a factor
+)
+
+
+def line_height(value: str, fields: tuple[str, ...]) -> tuple[str, int | float]:
+    """The one of `fields` that holds this line-height ("22px", "120%", "1.5"), and its number;
+    NoMap when none of them can."""
+    for name, pattern, low, high in _LINE_HEIGHTS:
+        m = pattern.fullmatch(value) if name in fields else None
+        if m and low <= float(m.group(1)) <= high:
+            return name, _num(float(m.group(1)))
+    raise NoMap(f"line-height {value!r}")
+
+
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else round(value, 4)
 

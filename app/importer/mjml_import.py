@@ -84,7 +84,7 @@ from ._invalid import invalid_document, props_problem
 from ._native import MARKERS, NativeBlocks, _font_list, native_theme
 from ._source import El, ImportFailed, Scanner, TaggedText
 from ._values import NoMap as _NoMap
-from ._values import _choice, _color, _num, _px, _px_int, _px_num, _split_sides
+from ._values import _choice, _color, _num, _px, _px_int, _px_num, _split_sides, line_height
 
 # MJML's defaults for the attributes the importer reads (mjml 4 / MRML).
 FONT_DEFAULT = "Ubuntu, Helvetica, Arial, sans-serif"
@@ -1121,16 +1121,8 @@ class _Importer(NativeBlocks):
 
     def _line_height(self, el: El, props: dict[str, Any]) -> None:
         lh = (self.cascade.value(el, "line-height") or "").strip()
-        fixed = re.fullmatch(r"(\d+(?:\.\d+)?)px", lh)
-        percent = re.fullmatch(r"(\d+(?:\.\d+)?)%", lh)
-        if fixed and 1 <= float(fixed.group(1)) <= 200:
-            props["line_height_px"] = _num(float(fixed.group(1)))
-        elif percent and 50 <= float(percent.group(1)) <= 300:
-            props["line_height_percent"] = _num(float(percent.group(1)))
-        elif re.fullmatch(r"\d+(\.\d+)?", lh) and 1 <= float(lh) <= 3:
-            props["line_height"] = _num(float(lh))
-        else:
-            raise _NoMap(f"line-height {lh!r}")
+        name, value = line_height(lh, ("line_height_px", "line_height_percent", "line_height"))
+        props[name] = value
 
     def _text_common(self, el: El, aligns: tuple[str, ...], marker: str) -> dict[str, Any]:
         c = self.cascade
@@ -1158,16 +1150,10 @@ class _Importer(NativeBlocks):
         if not self.native:
             # The heading tag keeps the CSS it was written with (none: the browser's heading look).
             props.update(theme_style=False, tag_style=htmllib.unescape(m.group(2) or ""))
-            line_height = self._own(el, "line-height")
-            if line_height is not None:
-                fixed = re.fullmatch(r"\s*(\d+(?:\.\d+)?)px\s*", line_height)
-                percent = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", line_height)
-                if fixed and 1 <= float(fixed.group(1)) <= 200:
-                    props["line_height_px"] = _num(float(fixed.group(1)))
-                elif percent and 50 <= float(percent.group(1)) <= 300:
-                    props["line_height_percent"] = _num(float(percent.group(1)))
-                else:
-                    raise _NoMap(f"line-height {line_height!r}")
+            written = self._own(el, "line-height")
+            if written is not None:
+                name, value = line_height(written, ("line_height_px", "line_height_percent"))
+                props[name] = value
         return props
 
     def _text(self, el: El) -> dict[str, Any]:
@@ -1207,15 +1193,10 @@ class _Importer(NativeBlocks):
                 props["font_weight"] = _choice(
                     weight.strip(), ("normal", "bold", "100", "200", "300", "400", "500", "600", "700", "800", "900")
                 )
-            line_height = self._own(el, "line-height")
-            if line_height is not None:
-                percent = re.fullmatch(r"\s*(\d+(?:\.\d+)?)%\s*", line_height)
-                if percent and 50 <= float(percent.group(1)) <= 300:
-                    props["line_height_percent"] = _num(float(percent.group(1)))
-                elif not re.fullmatch(r"\d+(\.\d+)?", line_height.strip()) or not 1 <= float(line_height) <= 3:
-                    raise _NoMap(f"line-height {line_height!r}")
-                else:
-                    props["line_height"] = _num(float(line_height))
+            written = self._own(el, "line-height")
+            if written is not None:
+                name, value = line_height(written, ("line_height_percent", "line_height"))
+                props[name] = value
         props.update(
             {
                 "label": self.label_of(self._inner(el)),
