@@ -25,8 +25,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
-from .build.local_files import MAX_ASSET_BYTES, Refusal, check_local_image
+from urllib.parse import parse_qsl, quote, urlsplit
+from .build.local_files import (
+    CSS_URL,
+    MAX_ASSET_BYTES,
+    MERGE_ANY,
+    Refusal,
+    check_local_image,
+    image_refs,
+    local_path,
+)
 from .messages import ShortMessage
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -43,11 +51,6 @@ _LINK = re.compile(
     r"<(?:a|area)\b((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>", re.I | re.S
 )
 _HREF = re.compile(r"""(\shref\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
-# Merge tags in any syntax an exported email may carry: Mailwright, Liquid/Handlebars/Jinja,
-# Mailchimp, Mailjet, AMPscript/Mailgun-style %…% and Campaign Monitor's [field,fallback=].
-_MERGE = re.compile(
-    r"<<|<%|<#|\{\{|\{%|\*\||\[\[|%%|\$\{|%(?![0-9A-Fa-f]{2}%)[A-Za-z_][\w.:-]*%|\[[A-Za-z_][\w.]*(?:,[^\]]*)?\]"
-)
 
 
 def utm_params(params: Mapping[str, str]) -> dict[str, str]:
@@ -61,7 +64,7 @@ def utm_params(params: Mapping[str, str]) -> dict[str, str]:
 
 def _tag_url(raw: str, params: dict[str, str], protect: re.Pattern[str] | None) -> str:
     plain = htmllib.unescape(raw).strip()
-    if not re.match(r"^https?://", plain, re.I) or _MERGE.search(plain):
+    if not re.match(r"^https?://", plain, re.I) or MERGE_ANY.search(plain):
         return raw
     if protect is not None and protect.search(plain):
         return raw
@@ -110,28 +113,7 @@ def add_utm(html: str, params: Mapping[str, str], *, protect: re.Pattern[str] | 
 
 # --- local assets -----------------------------------------------------------------------------
 
-_REF_ATTR = re.compile(r"""(\b(?:src|background|[\w-]+-url)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 _ANY_ATTR = re.compile(r"""(\b[\w:-]+\s*=\s*)(["'])(.*?)\2""", re.S)
-_CSS_URL = re.compile(r"""(url\(\s*)(&quot;|["']?)(.*?)\2(\s*\))""", re.I | re.S)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-
-
-def _local_path(ref: str, base: Path) -> Path | None:
-    """The file a reference points at, when it is local (relative, absolute or file:)."""
-    ref = htmllib.unescape(ref).strip()
-    if not ref or ref.startswith(("#", "//")) or _MERGE.search(ref):
-        return None
-    if ref.lower().startswith("file:"):
-        from urllib.request import url2pathname  # imported here: it brings http.client (~20 ms)
-
-        return Path(url2pathname(urlsplit(ref).path))
-    if _SCHEME.match(ref):
-        return None
-    path = unquote(re.split(r"[?#]", ref, maxsplit=1)[0])
-    if not path:
-        return None
-    p = Path(path)
-    return p if p.is_absolute() else base / p
 
 
 @dataclass
@@ -146,12 +128,11 @@ class Assets:
     refused: dict[str, str] = field(default_factory=dict)  # reference as written → why not bundled
 
     def collect(self, html: str) -> None:
-        refs = [m.group(3) for m in _REF_ATTR.finditer(html)] + [m.group(3) for m in _CSS_URL.finditer(html)]
         by_path: dict[Path, str] = {}
-        for ref in refs:
+        for ref in image_refs(html):
             if ref in self.names or ref in self.missing or ref in self.refused:
                 continue
-            path = _local_path(ref, self.base)
+            path = local_path(ref, self.base)
             if path is None:
                 continue
             found = check_local_image(path, self.base, max_bytes=MAX_ASSET_BYTES)
@@ -198,7 +179,7 @@ class Assets:
             new = target(m.group(3))
             return m.group(0) if new is None else f"{m.group(1)}{m.group(2)}{new}{m.group(2)}{m.group(4)}"
 
-        return _CSS_URL.sub(css, _ANY_ATTR.sub(attr, text))
+        return CSS_URL.sub(css, _ANY_ATTR.sub(attr, text))
 
 
 # --- the bundle -------------------------------------------------------------------------------

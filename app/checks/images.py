@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import urllib.parse
 from pathlib import Path
 
-from ..build.local_files import MAX_ASSET_BYTES, Refusal, check_local_image
+from ..build.local_files import MAX_ASSET_BYTES, Refusal, check_local_image, local_path
 from .context import CheckContext
 from .links import iter_urls
 from .model import Finding, capped_list, kb
@@ -95,68 +94,63 @@ def check_images(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def local_path(ctx: CheckContext, url: str) -> Path | None:
-    """The local file an image address points to, when it is a relative path or file: URL."""
-    url = url.strip()
-    if not url or ctx.has_tag(url) or url.startswith("//"):
-        return None
-    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", url)
-    if scheme and scheme.group(1).lower() != "file":
-        return None
-    if ctx.base_dir is None:
-        return None
-    parsed = urllib.parse.urlsplit(url)
-    path = urllib.parse.unquote(parsed.path)
-    if not path:
-        return None
-    p = Path(path)
-    return p if p.is_absolute() else ctx.base_dir / p
+def _refusal(ctx: CheckContext, url: str, path: Path, found: Refusal, where: str) -> Finding:
+    """Why an export would leave this local image out, as the finding for it."""
+    shown = f"the image “{ctx.short(url)}”"
+    if found.kind == "missing":
+        return Finding(
+            "error",
+            "bad-url",
+            f"{shown} is not a file next to the document (looked for {path})",
+            where,
+            "fix the path, or use the image's full https:// address",
+        )
+    if found.kind == "too-large":
+        return Finding(
+            "error",
+            "image-weight",
+            f"{shown} {found.reason}: an export leaves it out, so recipients see a broken image",
+            where,
+            "resize and compress it (under 200 KB is a good aim), or host it and use its https:// address",
+        )
+    if found.kind == "outside":
+        return Finding(
+            "error",
+            "bad-url",
+            f"{shown} is outside the document's folder, so an export leaves it out and recipients see a broken image",
+            where,
+            "copy it into the document's folder (e.g. assets/) and point to it there",
+        )
+    return Finding(
+        "error",
+        "bad-url",
+        f"{shown} {found.reason}",
+        where,
+        "replace it with a PNG, JPEG, GIF or WebP file, or use the image's full https:// address",
+    )
 
 
 def _check_local_files(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     sizes: dict[Path, int] = {}
     first_at: dict[Path, str] = {}
+    base = ctx.base_dir
     for ref in iter_urls(ctx):
-        if ref.kind != "image":
+        # Merge tags are tokens in the HTML checked here: a reference holding one is not a file.
+        if ref.kind != "image" or base is None or ctx.has_tag(ref.url):
             continue
-        path = local_path(ctx, ref.url)
+        path = local_path(ref.url, base)
         if path is None:
             continue
         where = ctx.location(ref.element)
         if path in sizes or path in first_at:
             continue
         first_at[path] = where
-        # The rule export and the canvas apply (local_files.py), so what passes here is what
-        # recipients get; nothing outside the document's folder is opened, nor even looked at.
-        assert ctx.base_dir is not None  # local_path() gives a path only when there is a folder
-        found = check_local_image(path, ctx.base_dir, max_bytes=MAX_ASSET_BYTES)
+        # The rule and the reading export and the canvas use (local_files.py): what passes here is
+        # what recipients get, and no file outside the document's folder is opened.
+        found = check_local_image(path, base, max_bytes=MAX_ASSET_BYTES)
         if isinstance(found, Refusal):
-            if found.kind == "missing":
-                message = f"the image “{ctx.short(ref.url)}” is not a file next to the document (looked for {path})"
-                hint = "fix the path, or use the image's full https:// address"
-            elif found.kind == "too-large":
-                out.append(
-                    Finding(
-                        "error",
-                        "image-weight",
-                        f"the image “{ctx.short(ref.url)}” {found.reason}: an export leaves it out, "
-                        "so recipients see a broken image",
-                        where,
-                        "resize and compress it (under 200 KB is a good aim), or host it and use its https:// address",
-                    )
-                )
-                continue
-            elif found.kind == "outside":
-                message = (
-                    f"the image “{ctx.short(ref.url)}” is outside the document's folder, so an export "
-                    "leaves it out and recipients see a broken image"
-                )
-                hint = "copy it into the document's folder (e.g. assets/) and point to it there"
-            else:
-                message = f"the image “{ctx.short(ref.url)}” {found.reason}"
-                hint = "replace it with a PNG, JPEG, GIF or WebP file, or use the image's full https:// address"
-            out.append(Finding("error", "bad-url", message, where, hint))
+            out.append(_refusal(ctx, ref.url, path, found, where))
             continue
         sizes[path] = found.size
         if sizes[path] > IMAGE_BYTES:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import glob
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -185,20 +184,25 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
     return EXIT_OK
 
 
-# src and background in the HTML; mj-image's src and a section's background-url in the MJML.
-_SRC_ATTR = re.compile(r"""\s(?:src|background|background-url)\s*=\s*["']([^"'<>]+)["']""", re.I)
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
-
-
 def _images_elsewhere(src: Path, output: Path, html: str) -> str:
     """A note when the HTML (or MJML) names local images relative to the source's folder but is
     written to another folder: opened or built there, or sent as it is, they do not show."""
     try:
-        if output.resolve().parent == src.resolve().parent:
+        folder = src.resolve().parent
+        if output.resolve().parent == folder:
             return ""
     except OSError:
         return ""
-    local = sorted({m.group(1) for m in _SRC_ATTR.finditer(html) if not _SCHEME.match(m.group(1).strip())})
+    from ..build.local_files import image_refs, local_path  # what export reads as a local image
+
+    # Relative ones: an absolute path or file: address shows wherever the HTML is.
+    local = sorted(
+        {
+            r
+            for r in image_refs(html)
+            if local_path(r, folder) is not None and not r.lower().startswith("file:") and not Path(r).is_absolute()
+        }
+    )
     if not local:
         return ""
     n = len(local)
