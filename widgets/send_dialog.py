@@ -687,7 +687,7 @@ class SendDialog(QDialog):
         prefix = self.prefix_edit.text()
         snapshot = session.snapshot()
         source = session.name
-        assets = session.path.parent / "assets" if getattr(session, "path", None) else None
+        folder = session.path.parent if getattr(session, "path", None) else None
         cancel = threading.Event()
         passwords = self.passwords
         bridge = self._bridge
@@ -722,7 +722,7 @@ class SendDialog(QDialog):
                         reply_to=reply_to,
                         subject_prefix=prefix,
                         list_unsubscribe_url=profile.unsubscribe_url or None,
-                        assets_dir=assets,
+                        folder=folder,
                     )
                 )
             if cancel.is_set():

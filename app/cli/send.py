@@ -211,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
             reply_to=reply_to,
             subject_prefix=args.subject_prefix,
             list_unsubscribe_url=profile.unsubscribe_url or None,
-            assets_dir=src.parent / "assets",
+            folder=src.parent,
         )
     except (AddressError, ValueError) as e:
         raise CliError(str(e)) from None

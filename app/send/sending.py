@@ -126,10 +126,9 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.I)
 
 
 def _embed_images(
-    html: str, assets_dir: Path | None, domain: str
+    html: str, folder: Path | None, domain: str
 ) -> tuple[str, list[tuple[str, bytes, str, str, str]], list[str]]:
-    """Local images under the document's folder (``assets_dir`` is its ``assets/``) → ``cid:``
-    references.
+    """Local images under the document's `folder` → ``cid:`` references.
 
     Returns (html, [(cid, data, maintype, subtype, filename)], warnings). Remote images
     (http, https, cid, data) are left alone.
@@ -138,7 +137,7 @@ def _embed_images(
     warnings: list[str] = []
     by_path: dict[Path, str] = {}
     warned: set[str] = set()
-    base = assets_dir.resolve() if assets_dir is not None else None
+    base = folder.resolve() if folder is not None else None
 
     def warn_once(key: str, message: str) -> None:
         if key not in warned:
@@ -155,17 +154,14 @@ def _embed_images(
         if base is None:
             warn_once(
                 raw,
-                f"image {raw!r} is a local path but the document's assets folder is unknown; "
+                f"image {raw!r} is a local path but the document's folder is unknown (it is not saved); "
                 "it is left as is and will not show",
             )
             return None
         # The rule export --bundle, the canvas and check share (local_files.py): really inside the
         # document's folder (assets/ is where Mailwright puts pictures, not the only place one may
         # be: a test email showed broken what the export carried), and a real image.
-        # assets_dir is the document's assets/ by contract; a caller that gives another folder
-        # gets that folder as the root, never its parent (which could be a whole home folder).
-        folder = base.parent if base.name == "assets" else base
-        found = check_local_image(folder / path_text, folder, max_bytes=MAX_IMAGE_BYTES)
+        found = check_local_image(base / path_text, base, max_bytes=MAX_IMAGE_BYTES)
         if isinstance(found, Refusal):
             if found.kind == "outside":
                 warn_once(raw, f"image {raw!r} is outside the document's folder; it is left as is and will not show")
@@ -220,12 +216,12 @@ def build_message(
     reply_to: Any = None,
     subject_prefix: str = "[TEST] ",
     list_unsubscribe_url: str | None = None,
-    assets_dir: str | Path | None = None,
+    folder: str | Path | None = None,
 ) -> OutgoingMessage:
     """One recipient's email (a :class:`PersonalEmail`) as a MIME message ready to send.
 
     ``multipart/alternative`` with the text part and the HTML; local images (relative paths
-    under the document's folder, of which ``assets_dir`` is the ``assets/``) become inline ``cid:`` parts in a
+    under the document's `folder`, as an export bundles them) become inline ``cid:`` parts in a
     ``multipart/related``. Addresses are strings (``Zoë Martin <zoe@example.com>``),
     :class:`Address` objects or ``(display name, address)`` pairs; ``to`` may be one or a list.
     Raises :class:`AddressError` for a bad address, ValueError for a bad unsubscribe URL.
@@ -259,7 +255,7 @@ def build_message(
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
     html = email.html
-    html, images, warnings = _embed_images(html, Path(assets_dir) if assets_dir else None, domain)
+    html, images, warnings = _embed_images(html, Path(folder) if folder else None, domain)
     msg.warnings.extend(warnings)
     text = email.text or "(This message has no plain-text version.)\n"
     msg.set_content(text, cte=_cte(text))

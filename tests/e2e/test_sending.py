@@ -316,7 +316,7 @@ def test_personalised_multipart_message_with_cid_image_arrives(tmp_path):
         to="Zoë Martin <zoe.martin@example.com>",
         reply_to="support@tally.example",
         list_unsubscribe_url="https://tally.example/u/abc",
-        assets_dir=tmp_path / "assets",
+        folder=tmp_path,
     )
     assert msg.warnings == []
     with Inbox(tmp_path / "store") as inbox:
@@ -411,7 +411,7 @@ def test_gmail_clipping_and_missing_assets_are_warned(zoe, tmp_path):
     big = replace(
         zoe, html=zoe.html + "<!--" + "x" * 110_000 + "-->" + '<img src="assets/nothere.png"><img src="../secret.png">'
     )
-    msg = simple(big, assets_dir=tmp_path / "assets")
+    msg = simple(big, folder=tmp_path)
     with Sink() as sink:
         report = send_messages(msg, sink.profile(), timeout=5)
     assert report.ok

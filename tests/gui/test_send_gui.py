@@ -206,7 +206,7 @@ def test_inbox_panel_lists_a_delivered_message_live_and_shows_its_parts(qtbot, t
     html = personal.html.replace("</body>", '<img id="dot" src="assets/dot.png" alt="dot"></body>')
     personal = PersonalEmail(html, personal.text, personal.subject, personal.preheader, (), ())
     msg = build_message(
-        personal, from_addr="Tally <hello@tally.example>", to="Zoë Martin <zoe@example.com>", assets_dir=assets
+        personal, from_addr="Tally <hello@tally.example>", to="Zoë Martin <zoe@example.com>", folder=assets.parent
     )
 
     with Inbox(tmp_path / "store") as inbox:

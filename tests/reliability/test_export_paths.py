@@ -258,7 +258,7 @@ def test_send_applies_the_same_rule_to_inline_images(layout: Path) -> None:
         image_doc(refs["text named .png"], refs["symlink out of assets/"], "assets/logo.png"), doc_dir / "news.mwt"
     )
     personal = CompiledEmail(build_file(doc_dir / "news.mwt")).render({})
-    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir / "assets")
+    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", folder=doc_dir)
     images = [part for part in msg.walk() if part.get_content_maintype() == "image"]
     assert [part.get_content() for part in images] == [PNG]
     assert b"SECRET-OUTSIDE-THE-FOLDER" not in msg.as_bytes() and b"bank PIN" not in msg.as_bytes()
@@ -281,14 +281,13 @@ def test_a_test_email_carries_the_images_an_export_bundles(tmp_path: Path) -> No
     report = export_bundle(doc_dir / "news.mwt", tmp_path / "news.zip")
     assert list(report.images.values()) == ["pics/logo.png"] and not report.refused
     personal = CompiledEmail(build_file(doc_dir / "news.mwt")).render({})
-    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir / "assets")
+    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", folder=doc_dir)
     assert [part.get_content() for part in msg.walk() if part.get_content_maintype() == "image"] == [PNG]
     assert msg.warnings == []
 
 
-def test_a_caller_giving_the_document_folder_as_assets_dir_never_widens_the_root(tmp_path: Path) -> None:
-    """build_message's assets_dir is the document's assets/; given the document's folder instead,
-    that folder is the root: a ../ image one level up stays out of the message."""
+def test_a_test_email_never_embeds_an_image_above_the_document_folder(tmp_path: Path) -> None:
+    """A ../ image one level above the document: left out, said in a warning."""
     from mailwright.app.build.personalise import CompiledEmail
     from mailwright.app.build.pipeline import build_file
     from mailwright.app.send.sending import build_message
@@ -299,7 +298,7 @@ def test_a_caller_giving_the_document_folder_as_assets_dir_never_widens_the_root
     (tmp_path / "secret.png").write_bytes(SECRET)
     save_document(image_doc("pics/logo.png", "../secret.png"), doc_dir / "news.mwt")
     personal = CompiledEmail(build_file(doc_dir / "news.mwt")).render({})
-    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=doc_dir)
+    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", folder=doc_dir)
     assert [part.get_content() for part in msg.walk() if part.get_content_maintype() == "image"] == [PNG]
     assert b"SECRET-OUTSIDE-THE-FOLDER" not in msg.as_bytes()
     assert any("'../secret.png' is outside the document's folder" in w for w in msg.warnings)

@@ -333,7 +333,7 @@ def test_row06_a_50_mb_image_is_linked_not_embedded_and_warned(tmp_path):
     (weight,) = [f for f in findings if f.code == "image-weight"]
     assert weight.severity == "error" and "50.0 MB" in weight.message and "broken image" in weight.message
     personal = CompiledEmail(build_file(path)).render({})
-    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=tmp_path / "assets")
+    msg = build_message(personal, from_addr="a@example.com", to="b@example.com", folder=tmp_path)
     assert any("50.0 MB" in w and "not embedded" in w for w in msg.warnings), msg.warnings
     assert len(msg.as_bytes()) < 200_000
 

@@ -188,7 +188,7 @@ def test_issue8_no_path_of_the_app_reaches_the_network_or_reads_files(workdir):
         for result in results:
             email = CompiledEmail(result)
             personal = email.render({"firstname": "Ann"})
-            build_message(personal, from_addr="a@example.com", to="b@example.com", assets_dir=workdir / "assets")
+            build_message(personal, from_addr="a@example.com", to="b@example.com", folder=workdir)
             export_for_esp(result, "sendgrid")
             for scheme in SCHEMES:
                 for images in (True, False):
