@@ -15,6 +15,7 @@ import stat
 import sys
 import tempfile
 import time
+from typing import NamedTuple
 
 __all__ = ["SaveError", "atomic_write_bytes", "atomic_write_text"]
 
@@ -24,34 +25,42 @@ _WINDOWS = sys.platform == "win32"
 # them. POSIX has no such locks, so a PermissionError there is final.
 _REPLACE_RETRY_SECONDS = 2.0 if _WINDOWS else 0.0
 _DEFAULT_MODE = 0o644
-_SAVE_AS = "use Save As to save it somewhere else"
-# The editor's advice (above and in _explain), as a command's output path is changed instead.
-_COMMAND_LINE_WORDS = (
-    (_SAVE_AS, "write it somewhere else (another output path)"),
-    ("use Save As to save it on another disk", "write it on another disk"),
-    ("use Save As to choose a file name", "give a file name, not a folder"),
-    ("use Save As to choose a shorter name", "choose a shorter name"),
-    ("or use Save As", "or write it somewhere else"),
-    (" Your document is still open and not saved;", ""),
-)
+
+
+class Advice(NamedTuple):
+    """What to do after a failed save, in the editor's words and in the command line's (a command
+    has no Save As: its output path is changed instead)."""
+
+    editor: str
+    command_line: str
+
+
+ELSEWHERE = Advice("use Save As to save it somewhere else", "write it somewhere else (another output path)")
+FREE_SPACE = Advice("free some space or use Save As", "free some space or write it somewhere else")
+OTHER_DISK = Advice("use Save As to save it on another disk", "write it on another disk")
+A_FILE_NAME = Advice("use Save As to choose a file name", "give a file name, not a folder")
+SHORTER_NAME = Advice("use Save As to choose a shorter name", "choose a shorter name")
+FIX_THE_LINK = Advice(f"fix the link or {ELSEWHERE.editor}", f"fix the link or {ELSEWHERE.command_line}")
 
 
 class SaveError(Exception):
     """A save failed. ``str(err)`` is a complete message for the user of the editor;
     ``command_line_message()`` says the same to someone at the command line."""
 
-    def __init__(self, message: str, path: str | None = None) -> None:
+    def __init__(self, message: str, path: str | None = None, command_line: str | None = None) -> None:
         super().__init__(message)
         self.path = path
+        self._command_line = command_line
+
+    @classmethod
+    def advising(cls, head: str, advice: Advice, path: str) -> "SaveError":
+        """ "<head>; <advice>." in each audience's words."""
+        return cls(f"{head}; {advice.editor}.", path, f"{head}; {advice.command_line}.")
 
     def command_line_message(self) -> str:
-        """The message without the editor's words: there is no Save As and no open document
-        at the command line (`build -o out/x.html` into a folder that does not exist said "use
-        Save As to save it somewhere else")."""
-        message = str(self)
-        for editor, command_line in _COMMAND_LINE_WORDS:
-            message = message.replace(editor, command_line)
-        return message
+        """The message without the editor's words (`build -o out/x.html` into a folder that
+        does not exist said "use Save As to save it somewhere else")."""
+        return self._command_line if self._command_line is not None else str(self)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, backup: bool = True) -> None:
@@ -134,16 +143,17 @@ def _check_replaceable(shown: str, target: str, info: os.stat_result) -> None:
     if not stat.S_ISREG(info.st_mode):
         # A FIFO or device would be replaced by a plain file, and reading it
         # for the backup could block for ever.
-        raise SaveError(
-            f"Could not save {shown}: it is not a regular file (it is a "
-            f"device, pipe or socket). Nothing was written; {_SAVE_AS}.",
+        raise SaveError.advising(
+            f"Could not save {shown}: it is not a regular file (it is a device, pipe or socket). Nothing was written",
+            ELSEWHERE,
             shown,
         )
     if not os.access(target, os.W_OK):
         # The rename would succeed in a writable folder, but the user marked
         # this file read-only on purpose (QSaveFile refuses it too).
-        raise SaveError(
-            f"Could not save {shown}: the file is read-only. The previous version is unchanged; {_SAVE_AS}.",
+        raise SaveError.advising(
+            f"Could not save {shown}: the file is read-only. The previous version is unchanged",
+            ELSEWHERE,
             shown,
         )
 
@@ -258,12 +268,14 @@ def _verify(shown: str, target: str, payload: bytes, *, backed_up: bool) -> None
         ok = False
     if not ok:
         where = f" The previous version is in {target}.bak." if backed_up else ""
+        head = (
+            f"Could not save {shown}: the file read back from the disk does not match what was "
+            f"written (the disk or network share may be faulty).{where}"
+        )
         raise SaveError(
-            f"Could not save {shown}: the file read back from the disk does "
-            "not match what was written (the disk or network share may be "
-            f"faulty).{where} Your document is still open and not saved; "
-            f"{_SAVE_AS}.",
+            f"{head} Your document is still open and not saved; {ELSEWHERE.editor}.",
             shown,
+            f"{head} {ELSEWHERE.command_line.capitalize()}.",
         )
 
 
@@ -279,41 +291,41 @@ def _failure(
     reason, advice = _explain(err, written, via_link=via_link)
     detail = f" ({err.strerror})" if err.strerror else ""
     kept = "The previous version is unchanged" if existed else "Nothing was written"
-    return SaveError(f"Could not save {shown}: {what}{reason}{detail}. {kept}; {advice}.", shown)
+    return SaveError.advising(f"Could not save {shown}: {what}{reason}{detail}. {kept}", advice, shown)
 
 
-def _explain(err: OSError, written: str, *, via_link: bool) -> tuple[str, str]:
+def _explain(err: OSError, written: str, *, via_link: bool) -> tuple[str, Advice]:
     """Map an OSError to (what went wrong, what to do), in the user's words."""
     folder = os.path.dirname(written)
     code = err.errno
     if code == errno.ENOSPC:
-        return "the disk is full", "free some space or use Save As"
+        return "the disk is full", FREE_SPACE
     if code == getattr(errno, "EDQUOT", None):
-        return "your disk quota is used up", "free some space or use Save As"
+        return "your disk quota is used up", FREE_SPACE
     if code == errno.EFBIG:
         return (
             "the file is larger than this disk or your account allows",
-            "use Save As to save it on another disk",
+            OTHER_DISK,
         )
     if code == errno.EROFS:
-        return "the disk is read-only", _SAVE_AS
+        return "the disk is read-only", ELSEWHERE
     if code in (errno.EACCES, errno.EPERM):
         return (
             f"you do not have permission to write in the folder {folder} (the file or folder may be read-only)",
-            _SAVE_AS,
+            ELSEWHERE,
         )
     if code == errno.ENOENT and via_link:
         return (
             f"it is a link to {written}, but the folder {folder} does not exist",
-            f"fix the link or {_SAVE_AS}",
+            FIX_THE_LINK,
         )
     if code == errno.ENOENT:
         # Often a moved folder or a disconnected drive or share.
-        return f"the folder {folder} does not exist", _SAVE_AS
+        return f"the folder {folder} does not exist", ELSEWHERE
     if code == errno.EISDIR:
-        return f"{written} is a folder, not a file", "use Save As to choose a file name"
+        return f"{written} is a folder, not a file", A_FILE_NAME
     if code == errno.ELOOP:
-        return "it is a link that points back to itself", f"fix the link or {_SAVE_AS}"
+        return "it is a link that points back to itself", FIX_THE_LINK
     if code == errno.ENAMETOOLONG:
-        return "the file name is too long", "use Save As to choose a shorter name"
-    return "the system reported an error", _SAVE_AS
+        return "the file name is too long", SHORTER_NAME
+    return "the system reported an error", ELSEWHERE
