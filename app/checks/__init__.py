@@ -50,6 +50,7 @@ def run_checks(
     source: str | None = None,
     design_result: BuildResult | None = None,
     esp: str | None = None,
+    merge_checked: bool = False,
 ) -> list[Finding]:
     """Every check on a built email, in a deterministic order (errors first, then by code and place).
 
@@ -58,7 +59,9 @@ def run_checks(
     from (a design-mode build is made for that unless `design_result` is given) and contrast is
     checked. `recipients` (app.recipients.Recipients) enables missing-field and data-meaning
     (`esp`: also how that ESP reads the values). `source` is the
-    document's path: local images are looked up next to it.
+    document's path: local images are looked up next to it. `merge_checked`: the caller has
+    already reported the document's merge-tag errors (check_document), so they are not
+    collected again, nor the document copied again for it.
     """
     from .contrast import check_contrast
     from .css_support import check_css_support
@@ -86,7 +89,7 @@ def run_checks(
         result=result, doc=doc, source=source, mapped=mapped, recipients=recipients, base_dir=_base_dir(source), esp=esp
     )
     findings: list[Finding] = []
-    if doc is not None:
+    if doc is not None and not merge_checked:  # check_document has (on a copy it then built)
         findings += collect_merge_errors(doc, source)[0]
     for group in (
         check_size,
@@ -153,7 +156,7 @@ def check_document(
             raise
         return _report(merge_findings + [finding] + _document_only(fixed, source), fixed, None, source)
     findings = merge_findings + run_checks(
-        result, fixed, recipients=recipients, source=source, design_result=design, esp=esp
+        result, fixed, recipients=recipients, source=source, design_result=design, esp=esp, merge_checked=True
     )
     return _report(findings, fixed, result, source, recipients)
 
