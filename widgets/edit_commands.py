@@ -77,9 +77,7 @@ class EditCommands(QObject):
             where = f"this {node_kind(doc, w.selection)}"
             w.statusBar().showMessage(f"Nothing in {where} is set by hand: the theme's colours apply", 6000)
             return
-        w.session.history.seal()
-        w.push(command)
-        w.session.history.seal()
+        w.push(command)  # a Batch: it never merges with the steps around it
 
     def move(self, delta: int) -> None:
         w = self.window
