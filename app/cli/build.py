@@ -172,15 +172,17 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         size = len(html.encode("utf-8"))
         note = "  (over Gmail's 102 KB clipping limit)" if size > 102 * 1024 else ""
         print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}{_fonts_note(src, args, result)}", file=sys.stderr)
-        # (Not under --watch: a rebuild is one line.)
-        watching = getattr(args, "watch", False)
-        elsewhere = _images_elsewhere(src, Path(args.output), html) if stdin_text is None and not watching else ""
-        if elsewhere:
-            print(f"{args.output}: {elsewhere}", file=sys.stderr)
-    if args.mjml and stdin_text is None and not getattr(args, "watch", False):
-        elsewhere = _images_elsewhere(src, Path(args.mjml), result.mjml)  # built from there, they are missing
-        if elsewhere:
-            print(f"{args.mjml}: {elsewhere}", file=sys.stderr)
+    # (Not under --watch: a rebuild is one line. Not for standard input: it has no folder.)
+    if stdin_text is None and not getattr(args, "watch", False):
+        for written, content in ((args.output, html), (args.mjml, result.mjml)):
+            elsewhere = _images_elsewhere(src, Path(written), content) if written else ""
+            if not elsewhere:
+                continue
+            notes = getattr(args, "image_notes", None)
+            if notes is None:
+                print(f"{written}: {elsewhere}", file=sys.stderr)
+            else:  # many inputs: one line for all of them, after the build (_build_all)
+                notes.append(written)
     return EXIT_OK
 
 
@@ -377,6 +379,7 @@ def _build_all(args: argparse.Namespace, jobs: list[Job]) -> int:
     from ..document.storage import DocumentError
 
     worst = EXIT_OK
+    args.image_notes = []  # outputs written away from their local images, said once at the end
     for job in jobs:
         try:
             code = _one(args, job)
@@ -392,6 +395,14 @@ def _build_all(args: argparse.Namespace, jobs: list[Job]) -> int:
             )
             code = EXIT_INTERNAL
         worst = max(worst, code)
+    notes = args.image_notes
+    if notes:
+        print(
+            f"{len(notes)} of the files written name local images relative to their source's folder "
+            f"(e.g. {notes[0]}), so there they do not show: `mailwright export --bundle` carries "
+            "them, or host them and use https:// addresses",
+            file=sys.stderr,
+        )
     return worst
 
 

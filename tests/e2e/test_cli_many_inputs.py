@@ -121,3 +121,14 @@ def test_html_written_away_from_its_local_images_says_so(work: Path) -> None:
     mjml = mw("build", "newsletter.mwt", "-o", "newsletter.html", "--mjml", "out/newsletter.mjml", cwd=work)
     assert mjml.returncode == 0, mjml.stderr
     assert "out/newsletter.mjml: 4 local images" in mjml.stderr.decode()
+
+
+def test_many_inputs_written_away_from_their_images_say_so_once(work: Path) -> None:
+    shutil.copy(EXAMPLES / "password_reset.mwt", work / "password_reset.mwt")
+    result = mw("build", "newsletter.mwt", "password_reset.mwt", "hello.mjml", "-o", "out/", cwd=work)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.decode().splitlines()
+    assert [line for line in lines if "local image" in line] == [
+        "2 of the files written name local images relative to their source's folder (e.g. out/newsletter.html), "
+        "so there they do not show: `mailwright export --bundle` carries them, or host them and use https:// addresses"
+    ]
