@@ -132,6 +132,9 @@ def run_editor(argv: list[str]) -> int:
 
         scratch = tempfile.TemporaryDirectory(prefix="mailwright-screenshot-")
         settings = QSettings(str(Path(scratch.name) / "editor.ini"), QSettings.Format.IniFormat)
+        # Nor any data: the test inbox, autosaves and saved blocks live in the throwaway folder
+        # too (the window started the inbox in the user's data folder, and showed its mail).
+        os.environ.setdefault("MAILWRIGHT_DATA_DIR", str(Path(scratch.name) / "data"))
     else:
         settings = editor_settings()
     window = MainWindow(settings=settings)
@@ -175,5 +178,7 @@ def run_editor(argv: list[str]) -> int:
     app.exec()
     settings.sync()
     if scratch is not None:
+        if os.environ.get("MAILWRIGHT_DATA_DIR", "").startswith(scratch.name):
+            del os.environ["MAILWRIGHT_DATA_DIR"]  # an in-process caller (a test) runs on
         scratch.cleanup()
     return status["code"]

@@ -100,6 +100,21 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
+# Options both the command line and the editor take before anything else (`mailwright -v build
+# x.mwt`, `mailwright --debug news.mwt`), and those only the command line's top level has.
+_SHARED_LEADING = frozenset({"-v", "--verbose", "--debug"})
+_TOP_LEVEL_ONLY = frozenset({"-h", "--help", "-V", "--version"})
+
+
+def first_word(argv: Sequence[str]) -> str | None:
+    """What decides between a command and the editor: the first argument after the leading
+    options both share (None when there is none: `mailwright`, `mailwright --debug`)."""
+    for arg in argv:
+        if arg not in _SHARED_LEADING:
+            return arg
+    return None
+
+
 def _unknown_command(word: str) -> str | None:
     """The message for a first argument that is neither a command nor a file, else None."""
     import difflib
@@ -167,18 +182,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The `mailwright` program (argv None: sys.argv, and the process ends when this returns)."""
     as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
-    top_level = ("-h", "--help", "--debug", "-V", "--version")
-    if argv and argv[0] not in COMMANDS and argv[0] not in top_level:
-        unknown = _unknown_command(argv[0])
+    word = first_word(argv)
+    if word is None or (word not in COMMANDS and word not in _TOP_LEVEL_ONLY):
+        unknown = _unknown_command(word) if word is not None else None
         if unknown:
             print(f"mailwright: {unknown}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    if not argv or (argv[0] not in COMMANDS and argv[0] not in top_level):
         return _open_editor(argv)
     from .streams import make_streams_safe
 
     make_streams_safe()
-    args = _parser(argv[0] if argv[0] in COMMANDS else None).parse_args(argv)
+    args = _parser(word if word in COMMANDS else None).parse_args(argv)
     debug = getattr(args, "debug", False)
     from ..logs import log_command
 

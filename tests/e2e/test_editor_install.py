@@ -56,11 +56,12 @@ def test_without_a_display_the_editor_says_so_in_one_line_and_exits(tmp_path: Pa
     assert len(lines) == 1 and "no display" in lines[0] and "--screenshot" in lines[0]
 
 
-def test_a_screenshot_leaves_nothing_in_the_users_config(tmp_path: Path) -> None:
+def test_a_screenshot_leaves_nothing_in_the_users_config_or_data(tmp_path: Path) -> None:
     pytest.importorskip("PySide6.QtWebEngineWidgets")
     out = tmp_path / "editor.png"
-    env = _env(tmp_path, MAILWRIGHT_DATA_DIR=str(tmp_path / "mwdata"))
-    del env["MAILWRIGHT_CONFIG_DIR"]  # the user's real config folder (under the temporary HOME)
+    env = _env(tmp_path)
+    for name in ("MAILWRIGHT_CONFIG_DIR", "MAILWRIGHT_DATA_DIR", "XDG_DATA_HOME"):
+        env.pop(name, None)  # the user's real folders (under the temporary HOME)
     result = subprocess.run(
         [
             sys.executable,
@@ -81,6 +82,8 @@ def test_a_screenshot_leaves_nothing_in_the_users_config(tmp_path: Path) -> None
     assert out.stat().st_size > 1000
     home_config = tmp_path / "home" / ".config"
     assert not home_config.exists() or not any(home_config.rglob("*")), list(home_config.rglob("*"))
+    # The test inbox made ~/.local/share/mailwright/inbox (and listed the user's mail there).
+    assert not (tmp_path / "home" / ".local" / "share" / "mailwright").exists()
 
 
 def test_the_cli_logs_to_the_config_folder_without_secrets(tmp_path: Path) -> None:
