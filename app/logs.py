@@ -90,12 +90,15 @@ def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = 
             _state["file"] = folder / LOG_NAME
         except OSError:  # a read-only home: the command still runs, without a log
             _state["file"] = None
-    if verbose or debug:
-        if not any(getattr(h, "_mailwright_stderr", False) for h in logger.handlers):
-            err = _CurrentStderr()
-            err.setFormatter(logging.Formatter("mailwright: %(message)s"))
-            err._mailwright_stderr = True  # type: ignore[attr-defined]  # our marker: installed once
-            logger.addHandler(err)
+    on_stderr = [h for h in logger.handlers if getattr(h, "_mailwright_stderr", False)]
+    if (verbose or debug) and not on_stderr:
+        err = _CurrentStderr()
+        err.setFormatter(logging.Formatter("mailwright: %(message)s"))
+        err._mailwright_stderr = True  # type: ignore[attr-defined]  # our marker: installed once
+        logger.addHandler(err)
+    elif not (verbose or debug):
+        for handler in on_stderr:  # an earlier in-process run's -v must not make this one verbose
+            logger.removeHandler(handler)
     return logger
 
 

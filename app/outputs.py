@@ -2,16 +2,18 @@
 
 `build news.mwt -o news.mwt` used to replace the template with HTML. Any output that is an input
 (the same path, a symlink to it, or a hard link of it) is refused before anything is built, and
-so are two outputs that are one file (the second would silently replace the first).
+so are two outputs that are one file (the second would silently replace the first). The files an
+email is made of besides its source, its local images and mj-include partials (`build news.mwt -o
+assets/logo.png` replaced the logo with HTML), are inputs too: `files_the_email_uses`.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 
-__all__ = ["OutputClash", "check_outputs", "same_file"]
+__all__ = ["OutputClash", "check_outputs", "files_the_email_uses", "same_file"]
 
 
 class OutputClash(ValueError):
@@ -58,3 +60,17 @@ def check_outputs(
         for label_b, b in outs[i + 1 :]:
             if same_file(a, b):
                 raise OutputClash(f"{b}: {label_a} and {label_b} are the same file; give each output its own name")
+
+
+def files_the_email_uses(mjml: str, includes: Iterable[str], folder: Path) -> dict[str, Path]:
+    """The files besides its source that a built email is made of, as `check_outputs` inputs: the
+    mj-include partials read (`includes`, as BuildResult labels them) and the local images its
+    MJML names, relative to `folder` (the source's)."""
+    from .build.local_files import image_refs, local_path  # what export reads as a local image
+
+    used = {f"a partial the template includes ({label})": Path(label) for label in includes}
+    for ref in image_refs(mjml):
+        path = local_path(ref, folder)
+        if path is not None:
+            used.setdefault(f"an image the email shows ({ref})", path)
+    return used

@@ -185,12 +185,14 @@ class ExportDialog(QDialog):
         if not out:
             return ""
         from ..app.document.atomic import atomic_write_text
-        from ..app.outputs import check_outputs
+        from ..app.outputs import check_outputs, files_the_email_uses
 
-        # The file dialog's "Replace?" does not say that the file is the template itself.
-        check_outputs(
-            {"the template": session.path, "the field map": self.field_map.text().strip() or None}, {"the export": out}
-        )
+        # The file dialog's "Replace?" does not say that the file is the template itself, or a
+        # picture the email shows.
+        inputs = {"the template": session.path, "the field map": self.field_map.text().strip() or None}
+        if session.path is not None:
+            inputs.update(files_the_email_uses(result.mjml, result.includes, Path(session.path).parent))
+        check_outputs(inputs, {"the export": out})
         atomic_write_text(out, text, backup=False)
         self.window_.statusBar().showMessage(f"Exported {out}", 5000)
         return out

@@ -28,6 +28,7 @@ from .common import (
     parse_variables,
     read_field_map,
     refuse_overwriting_inputs,
+    refuse_overwriting_what_it_uses,
     write_output,
     write_stdout,
 )
@@ -135,6 +136,11 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         )
     else:
         result = build_stdin(stdin_text, args, with_text=with_text)
+    refuse_overwriting_what_it_uses(
+        result,
+        Path.cwd() if stdin_text is not None else src.parent,
+        {"-o": args.output, "--text": args.text, "--mjml": args.mjml},
+    )
     html, text = result.html, result.text
     if args.data:
         from ..build.personalise import CompiledEmail

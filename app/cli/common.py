@@ -4,6 +4,7 @@ every command takes (reading --data, refusing outputs over inputs, writing outpu
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -111,6 +112,16 @@ def refuse_overwriting_inputs(inputs: dict, outputs: dict) -> None:
         check_outputs(inputs, outputs)
     except OutputClash as e:
         raise CliError(str(e)) from None
+
+
+def refuse_overwriting_what_it_uses(result, folder: Path, outputs: dict) -> None:
+    """Exit 2 before writing when an output is a local image the email shows or a partial it
+    includes (after the build: only then are they known). Only an existing output can be one."""
+    if not any(p is not None and os.path.lexists(p) for p in outputs.values()):
+        return
+    from ..outputs import files_the_email_uses
+
+    refuse_overwriting_inputs(files_the_email_uses(result.mjml, result.includes, folder), outputs)
 
 
 def write_stdout(text: str, *, json: bool = False) -> None:

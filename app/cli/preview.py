@@ -14,7 +14,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, CliError, check_esp_data, refuse_overwriting_inputs
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    check_esp_data,
+    refuse_overwriting_inputs,
+    refuse_overwriting_what_it_uses,
+)
 
 MIN_WIDTH, MAX_WIDTH = 200, 3000
 
@@ -102,6 +109,7 @@ def _render(args: argparse.Namespace, src: Path, out: Path) -> int:
         except RecipientsError as e:
             raise CliError(str(e)) from None
     result = build_file(src, with_text=False)  # a picture of the HTML, personalised or not, needs no text
+    refuse_overwriting_what_it_uses(result, src.parent, {"-o": out})
     html = result.html
     if row is not None:
         personal = CompiledEmail(result).render(row, esp=args.esp)

@@ -76,3 +76,11 @@ def test_the_first_word_after_the_shared_options_chooses_command_or_editor(argv,
 def test_a_mistyped_command_after_a_leading_option_is_still_named(capsys) -> None:
     assert main(["-v", "biuld", "x.mwt"]) == 2
     assert "unknown command 'biuld' (did you mean 'build'?)" in capsys.readouterr().err
+
+
+def test_a_verbose_run_leaves_the_next_in_process_run_quiet(tmp_path, capsys) -> None:
+    out = tmp_path / "w.html"
+    assert main(["-v", "build", str(EXAMPLES / "welcome.mwt"), "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["build", str(EXAMPLES / "welcome.mwt"), "-o", str(out)]) == 0
+    assert "mailwright: exit 0" not in capsys.readouterr().err

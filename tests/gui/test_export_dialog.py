@@ -26,3 +26,23 @@ def test_exporting_over_the_template_is_refused_and_the_template_is_kept(make_wi
     out = dialog.export("html", target=str(tmp_path / "news.html"))
     assert Path(out).read_text(encoding="utf-8").startswith("<!doctype html>")
     dialog.deleteLater()
+
+
+def test_exporting_over_a_picture_the_email_shows_is_refused(make_window, tmp_path: Path) -> None:
+    import shutil
+
+    from mailwright.app.outputs import OutputClash
+    from mailwright.app.document.session import Session
+    from mailwright.widgets.export_dialog import ExportDialog
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    shutil.copyfile(root / "welcome.mwt", tmp_path / "welcome.mwt")
+    shutil.copytree(root / "assets", tmp_path / "assets")
+    picture = tmp_path / "assets" / "tally-240x64.png"
+    before = picture.read_bytes()
+    window = make_window(Session.open(tmp_path / "welcome.mwt"))
+    dialog = ExportDialog(window)
+    with pytest.raises(OutputClash, match=r"the export is an image the email shows \(assets/tally-240x64.png\)"):
+        dialog.export("html", target=str(picture))
+    assert picture.read_bytes() == before
+    dialog.deleteLater()

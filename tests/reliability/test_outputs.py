@@ -136,6 +136,62 @@ def test_preview_refuses_a_png_that_links_to_the_source(tmp_path: Path, capsys: 
     assert src.read_bytes() == NEWSLETTER.read_bytes()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "news.mwt", "-o", "{victim}"],
+        ["build", "news.mwt", "-o", "out.html", "--text", "{victim}"],
+        ["build", "news.mwt", "-o", "out.html", "--mjml", "{victim}"],
+        ["build", "news.mwt", "--data", "people.csv", "--row", "1", "-o", "{victim}"],
+        ["build", "news.mwt", "-o", "{link}"],  # a link to the picture is the picture
+        ["preview", "news.mwt", "-o", "{victim}"],  # a PNG of the email over a PNG it shows
+    ],
+)
+def test_no_output_overwrites_a_picture_the_email_shows(tmp_path: Path, capsys, argv: list[str]) -> None:
+    # `build news.mwt -o assets/logo.png` replaced the newsletter's picture with its HTML (exit 0).
+    if argv[0] == "preview":
+        pytest.importorskip("PySide6.QtWebEngineWidgets")
+    shutil.copyfile(NEWSLETTER, tmp_path / "news.mwt")
+    shutil.copytree(ROOT / "examples" / "assets", tmp_path / "assets")
+    shutil.copyfile(RECIPIENTS, tmp_path / "people.csv")
+    victim = tmp_path / "assets" / "dry-border-600x480.png"
+    (tmp_path / "pic.png").symlink_to(victim)
+    before = victim.read_bytes()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = main([a.format(victim="assets/dry-border-600x480.png", link="pic.png") for a in argv])
+    finally:
+        os.chdir(cwd)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "is an image the email shows (assets/dry-border-600x480.png)" in err and "writing it would destroy" in err
+    assert victim.read_bytes() == before
+    assert not (tmp_path / "out.html").exists(), "nothing is written before the refusal"
+
+
+def test_no_output_overwrites_a_partial_the_template_includes(tmp_path: Path, capsys) -> None:
+    (tmp_path / "parts").mkdir()
+    header = tmp_path / "parts" / "header.mjml"
+    header.write_text("<mj-section><mj-column><mj-text>Hi</mj-text></mj-column></mj-section>", encoding="utf-8")
+    (tmp_path / "news.mjml").write_text(
+        '<mjml><mj-body><mj-include path="./parts/header.mjml" /></mj-body></mjml>', encoding="utf-8"
+    )
+    before = header.read_bytes()
+    assert main(["build", str(tmp_path / "news.mjml"), "-o", str(header)]) == 2
+    assert "-o is a partial the template includes" in capsys.readouterr().err
+    assert header.read_bytes() == before
+
+
+def test_an_output_named_like_a_missing_picture_is_written(tmp_path: Path) -> None:
+    # Only an existing file can be destroyed: no refusal, and no image reading, for a new output.
+    shutil.copyfile(NEWSLETTER, tmp_path / "news.mwt")
+    out = tmp_path / "assets" / "dry-border-600x480.png"
+    out.parent.mkdir()
+    assert main(["build", str(tmp_path / "news.mwt"), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
 def test_outputs_that_are_not_inputs_still_work(tmp_path: Path) -> None:
     src = tmp_path / "news.mwt"
     shutil.copyfile(NEWSLETTER, src)
