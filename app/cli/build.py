@@ -123,6 +123,11 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         raise CliError("--row and --email choose a recipient from --data FILE")
     if args.field_map and not args.esp:
         raise CliError("--field-map goes with --esp NAME")
+    for flag, value in (("--text", args.text), ("--mjml", args.mjml)):
+        if is_folder_output(value):  # found only when writing it, after -o was written
+            raise CliError(
+                f"{flag} {value}: a folder; give a file name, or write into folders: -o FOLDER/ {flag} FOLDER/"
+            )
     refuse_overwriting_inputs(
         {"the source": src, "the --data file": args.data, "the --field-map file": args.field_map},
         {"-o": args.output, "--text": args.text, "--mjml": args.mjml},
@@ -437,12 +442,23 @@ def build_many(args: argparse.Namespace) -> int:
             | {j.text.parent for j in jobs if j.text}
             | {j.mjml.parent for j in jobs if j.mjml}
         ):
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(folder)
     if args.watch:
         from .watch import watch_builds
 
         return watch_builds(args, inputs, lambda: _once(args, jobs))
     return _once(args, jobs, summary=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """An output folder, made when missing; a file in its place is bad input, not a crash."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise CliError(f"{folder}/: {blocker} is a file, not a folder; give another output folder") from None
+    except OSError as e:
+        raise CliError(f"{folder}/: the output folder cannot be made ({e.strerror}); give another one") from None
 
 
 def _once(args: argparse.Namespace, jobs: list[Job] | None, summary: bool = False) -> int:

@@ -132,3 +132,27 @@ def test_many_inputs_written_away_from_their_images_say_so_once(work: Path) -> N
         "2 of the files written name local images relative to their source's folder (e.g. out/newsletter.html), "
         "so there they do not show: `mailwright export --bundle` carries them, or host them and use https:// addresses"
     ]
+
+
+@pytest.mark.parametrize("folder", ["welcome.mwt/", "welcome.mwt/sub/"])
+def test_an_output_folder_where_a_file_is_is_bad_input_not_a_crash(work: Path, folder: str) -> None:
+    # mkdir raised FileExistsError / NotADirectoryError: "internal error", exit 3.
+    before = (work / "welcome.mwt").read_bytes()
+    result = mw("build", "welcome.mwt", "newsletter.mwt", "-o", folder, cwd=work)
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == (
+        f"mailwright: {folder}: welcome.mwt is a file, not a folder; give another output folder"
+    )
+    assert (work / "welcome.mwt").read_bytes() == before
+
+
+@pytest.mark.parametrize("flag", ["--text", "--mjml"])
+def test_a_folder_for_text_beside_a_file_output_is_refused_before_anything_is_written(work: Path, flag: str) -> None:
+    # -o out.html was written, then --text txt/ failed with "Nothing was written".
+    (work / "txt").mkdir()
+    result = mw("build", "welcome.mwt", "-o", "out.html", flag, "txt/", cwd=work)
+    assert result.returncode == 2
+    assert f"{flag} txt/: a folder; give a file name, or write into folders: -o FOLDER/ {flag} FOLDER/" in (
+        result.stderr.decode()
+    )
+    assert not (work / "out.html").exists()
