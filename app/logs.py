@@ -97,8 +97,8 @@ def setup_logging(*, verbose: bool = False, debug: bool = False, redact: bool = 
         err._mailwright_stderr = True  # type: ignore[attr-defined]  # our marker: installed once
         logger.addHandler(err)
     elif not (verbose or debug):
-        for handler in on_stderr:  # an earlier in-process run's -v must not make this one verbose
-            logger.removeHandler(handler)
+        for old in on_stderr:  # an earlier in-process run's -v must not make this one verbose
+            logger.removeHandler(old)
     return logger
 
 
