@@ -2,7 +2,8 @@
 
 Prints what became editable and what was kept as written (raw MJML/HTML) on stderr. The
 output is saved atomically; the source is never written. An existing OUT.mwt is a document
-someone may have edited, so it is replaced only with --force (and kept as OUT.mwt.bak).
+someone may have edited, so it is replaced only with --force (and kept as OUT.mwt.bak). Written
+into another folder, the document takes its relative images along (copied, never over a file).
 """
 
 from __future__ import annotations
@@ -54,8 +55,19 @@ def run(args: argparse.Namespace) -> int:
         save_document(report.document, out)
     except SaveError as e:
         raise CliError(e.command_line_message()) from None
+    # Its relative pictures are read beside the document: written into another folder, it takes
+    # them along as Save As does (never over a file), or the canvas, check and export miss them.
+    from ..document.carry_images import carry_images
+
+    copied = carry_images(report.document, src.parent, out.parent)
     replaced = f" (it replaced the old {out.name}, kept as {out.name}.bak)" if replacing else ""
     print(f"{out}: imported from {src}{replaced}: {report.summary()}", file=sys.stderr)
+    if copied:
+        print(
+            f"  copied {len(copied)} image{'s' if len(copied) > 1 else ''} beside it, as the email names them "
+            f"({', '.join(copied[:3])}{', …' if len(copied) > 3 else ''})",
+            file=sys.stderr,
+        )
     for node_id, element, why in report.raw:
         print(f"  {node_id}: <{element}> kept as written: {why}", file=sys.stderr)
     for note in report.notes:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .model import Document
-from ..build.local_files import IMAGE_SUFFIXES, LocalImage, check_local_image
+from ..build.local_files import IMAGE_SUFFIXES, LocalImage, check_local_image, image_refs
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024  # as export --bundle takes them
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -38,19 +38,25 @@ def relative_images(doc: Document) -> list[str]:
     for node in doc.iter_nodes():
         props = node.props.model_dump(exclude_none=True) if hasattr(node.props, "model_dump") else node.props
         for text in _strings(props):
-            ref = text.strip()
-            if (
-                not ref
-                or _SCHEME.match(ref)
-                or ref.startswith(("/", "\\", "#", "//"))
-                or "<<" in ref
-                or Path(ref.split("?")[0]).suffix.lower() not in IMAGE_SUFFIXES
-                or "\n" in ref
-            ):
-                continue
-            if ref not in found:
-                found.append(ref)
+            # A field holding markup (raw MJML or HTML kept as written, rich text) names its
+            # pictures inside it, as export reads them; any other field may be a path itself.
+            for written in image_refs(text) if "<" in text else (text,):
+                ref = written.strip()
+                if _relative_image(ref) and ref not in found:
+                    found.append(ref)
     return found
+
+
+def _relative_image(ref: str) -> bool:
+    """A path relative to the document's folder naming an image (not a URL, a tag, an absolute path)."""
+    return not (
+        not ref
+        or _SCHEME.match(ref)
+        or ref.startswith(("/", "\\", "#", "//"))
+        or "<<" in ref
+        or Path(ref.split("?")[0]).suffix.lower() not in IMAGE_SUFFIXES
+        or "\n" in ref
+    )
 
 
 def carry_images(doc: Document, old_folder: Path | None, new_folder: Path) -> list[str]:

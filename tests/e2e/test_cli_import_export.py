@@ -257,3 +257,33 @@ def test_export_bad_usage_exits_2(work: Path) -> None:
     assert_bad_input(run("export", "notes.html", "--bundle", "x.zip", cwd=work), "notes.html")
     assert_bad_input(run("export", "missing.mwt", "--bundle", "x.zip", cwd=work), "missing.mwt")
     assert not (work / "x.zip").exists()
+
+
+def test_import_into_another_folder_takes_the_pictures_along(tmp_path: Path) -> None:
+    # Imported into dst/, the document named assets/… relative to dst/: the canvas, check and the
+    # export bundle all missed every picture. As Save As does, they are copied (never over a file,
+    # never from outside the source's folder), raw markup's pictures included.
+    src, dst = tmp_path / "downloaded", tmp_path / "project"
+    src.mkdir()
+    dst.mkdir()
+    shutil.copytree(ROOT / "examples" / "assets", src / "assets")
+    (tmp_path / "secret.png").write_bytes((src / "assets" / "maya-160x160.png").read_bytes())
+    (dst / "assets").mkdir()
+    (dst / "assets" / "tally-240x64.png").write_bytes(b"\x89PNG\r\n\x1a\nmine")  # the user's own file
+    (src / "n.mjml").write_text(
+        '<mjml><mj-body><mj-section background-url="assets/dry-border-600x480.png"><mj-column>'
+        '<mj-raw><img src="assets/maya-160x160.png" alt="Maya" width="80"></mj-raw>'
+        '<mj-image src="assets/tally-240x64.png" alt="Tally" width="120px" />'
+        '<mj-image src="../secret.png" alt="s" width="80px" />'
+        "</mj-column></mj-section></mj-body></mjml>",
+        encoding="utf-8",
+    )
+    result = run("import", "downloaded/n.mjml", "-o", "project/n.mwt", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "copied 2 images beside it, as the email names them" in result.stderr
+    for name in ("dry-border-600x480.png", "maya-160x160.png"):
+        assert (dst / "assets" / name).read_bytes() == (src / "assets" / name).read_bytes()
+    assert (dst / "assets" / "tally-240x64.png").read_bytes() == b"\x89PNG\r\n\x1a\nmine"
+    assert not (dst / "secret.png").exists() and not (tmp_path / "project" / ".." / "secret.png").is_symlink()
+    same = run("import", "downloaded/n.mjml", "-o", "downloaded/again.mwt", cwd=tmp_path)
+    assert same.returncode == 0 and "copied" not in same.stderr  # beside its pictures already

@@ -51,3 +51,21 @@ def test_nothing_is_overwritten_or_written_outside(tmp_path):
     assert (new / "assets" / "logo.png").read_bytes() == b"mine"  # kept
     assert sorted(p.name for p in new.iterdir()) == ["assets", "d.mwt"]  # nothing beside, nothing above
     assert (new / "assets" / "tally-240x64.png").exists()  # the starter's own picture came along
+
+
+def test_pictures_named_inside_markup_come_along_too(tmp_path):
+    # A raw HTML block (or an imported element kept as written) names its pictures inside its
+    # markup: Save As left them behind, broken on the canvas and missing from the bundle.
+    from mailwright.app.document.commands import InsertBlock, new_block_json
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    (old / "pics").mkdir(parents=True)
+    shutil.copy(ROOT / "examples" / "assets" / "maya-160x160.png", old / "pics" / "maya.png")
+    session = Session.new(ROOT / "examples" / "password_reset.mwt")
+    session.save(old / "d.mwt")
+    block = new_block_json(session.doc, "html")
+    block.setdefault("props", {})["html"] = '<p>Hi</p><img src="pics/maya.png" alt="Maya" width="80">'
+    session.history.push(InsertBlock(session.doc.rows[0].columns[0].id, 0, block))
+    new.mkdir()
+    session.save(new / "d.mwt")
+    assert (new / "pics" / "maya.png").read_bytes() == (old / "pics" / "maya.png").read_bytes()
