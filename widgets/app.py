@@ -6,10 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from .editor_settings import editor_settings
 from .icon import ICON
+
+if TYPE_CHECKING:  # Qt is imported only once the environment is prepared (run_editor)
+    from PySide6.QtWidgets import QMainWindow
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -77,6 +80,19 @@ def _no_gpu() -> bool:
 
 # Where Linux shows a GPU: DRM (Intel, AMD, nouveau, nvidia-drm), NVIDIA's own driver, WSL2.
 GPU_NODES = ("/dev/dri", "/dev/nvidiactl", "/dev/dxg")
+
+
+def show_fitting_the_screen(window: QMainWindow, *, remembered: bool) -> None:
+    """Show the window; on a first run (no remembered geometry) at most as large as the screen's
+    free area. The 1440x900 default ran off a 1366x768 laptop's screen, the inspector cut off."""
+    screen = window.screen()
+    if not remembered and screen is not None:
+        free = screen.availableGeometry()
+        if window.width() > free.width() or window.height() > free.height():
+            window.setGeometry(free)  # no window manager (Xvfb, kiosk): nothing else would fit it
+            window.showMaximized()  # a window manager fits it, its title bar included
+            return
+    window.show()
 
 
 def run_editor(argv: list[str]) -> int:
@@ -151,7 +167,7 @@ def run_editor(argv: list[str]) -> int:
 
         offer_recovery(window)
         window.refresh_saved_blocks()
-        window.show()
+        show_fitting_the_screen(window, remembered=settings.value("window/geometry") is not None)
         return app.exec()
 
     assert size is not None  # parsed above for --screenshot

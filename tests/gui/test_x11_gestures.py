@@ -87,3 +87,47 @@ def test_a_real_double_click_edits_a_heading_in_place_and_esc_keeps_it_as_one_st
     assert result["live"].endswith(" today"), "the document follows while typing"
     assert result["editing_after"] is None and result["final"] == result["live"]
     assert result["undo_label"] == "Edit text on the canvas"
+
+
+def test_a_first_run_window_fits_a_screen_smaller_than_its_default_size(display, tmp_path):
+    # The 1440x900 default ran past a 1400 px screen's edge (the inspector cut off), as it does
+    # on a 1366x768 laptop. The real `mailwright FILE`, a fresh config, a real X11 screen.
+    env = dict(
+        os.environ,
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        MAILWRIGHT_CONFIG_DIR=str(tmp_path / "config"),
+        MAILWRIGHT_DATA_DIR=str(tmp_path / "data"),
+    )
+    if os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    doc = tmp_path / "welcome.mwt"
+    doc.write_bytes((ROOT / "examples" / "welcome.mwt").read_bytes())
+    editor = subprocess.Popen(
+        [sys.executable, "-m", "mailwright", str(doc)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        geometry = None
+        deadline = time.monotonic() + 60
+        while geometry is None and time.monotonic() < deadline and editor.poll() is None:
+            found = subprocess.run(
+                ["xdotool", "search", "--name", "welcome.mwt"], env=env, capture_output=True, text=True, timeout=10
+            ).stdout.split()
+            for window in found:
+                shown = subprocess.run(
+                    ["xdotool", "getwindowgeometry", "--shell", window], env=env, capture_output=True, text=True
+                ).stdout
+                values = dict(line.split("=", 1) for line in shown.split())
+                if int(values.get("WIDTH", 0)) > 100:
+                    geometry = {k: int(values[k]) for k in ("X", "Y", "WIDTH", "HEIGHT")}
+            time.sleep(0.2)
+        if geometry is None and editor.poll() is not None:
+            err = editor.stderr.read().decode() if editor.stderr else ""
+            if 'Could not load the Qt platform plugin "xcb"' in err:
+                pytest.skip("Qt's xcb plugin cannot load its libraries (apt-get install -y libxcb-cursor0)")
+        assert geometry is not None, "the editor's window did not show"
+        assert geometry["X"] >= 0 and geometry["Y"] >= 0
+        assert geometry["X"] + geometry["WIDTH"] <= 1400 and geometry["Y"] + geometry["HEIGHT"] <= 900, geometry
+    finally:
+        editor.terminate()
+        editor.wait(timeout=20)
