@@ -340,7 +340,7 @@ class PreviewWorkspace(QWidget):
         self.scheme_box.activated.connect(lambda i: self.set_scheme(SCHEMES[i]))
         # Compact: the workspace shares the window with the docks.
         self.scheme_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.scheme_box.setMinimumContentsLength(14)
+        self.scheme_box.setMinimumContentsLength(8)  # "Dark (forc…": the list shows each whole
         bar.addWidget(self.scheme_box)
         self.side_by_side = QCheckBox("Light + dark", self)
         self.side_by_side.setObjectName("side-by-side")
@@ -386,29 +386,35 @@ class PreviewWorkspace(QWidget):
         self.sender_edit.setObjectName("sender-name")
         self.sender_edit.setPlaceholderText("Sender name")
         self.sender_edit.setMaximumWidth(160)
+        self.sender_edit.setMinimumWidth(90)  # "Your Company" whole, in a narrow window too
         self.sender_edit.setText(self._setting("preview/sender", "Your Company"))
         self.sender_edit.editingFinished.connect(self._sender_changed)
-        bar.addWidget(QLabel("Preview as:", self))
+        # The sender's name in every frame's inbox row, with the other settings of all frames.
+        bar.addWidget(QLabel("From:", self))
+        bar.addWidget(self.sender_edit)
         self.esp_box = QComboBox(self)
         self.esp_box.setObjectName("preview-as-esp")
         self.esp_box.setToolTip(
             "Show every frame as this ESP's engine reads the recipient's values "
             '(e.g. Klaviyo compares the text "7" with 5 as false); remembered per document'
         )
+        self.esp_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.esp_box.setMinimumContentsLength(10)  # "Campaign Monitor" need not widen the pane
         self.esp_box.addItem("Mailwright", "")
         for name in DIALECTS:
             self.esp_box.addItem(get_dialect(name).label, name)
         self.esp_box.activated.connect(lambda i: self.set_esp(self.esp_box.itemData(i) or None))
-        bar.addWidget(self.esp_box)
         bar.addStretch(1)
         outer.addLayout(bar)
-        # Who reads it: the recipient stepper with what their row lacks, and the sender's name.
+        # Who reads it: the recipient stepper, the engine that reads their values, and below,
+        # what their row lacks. Two short rows: one long one ran past a 1280 px window's centre.
         who = QHBoxLayout()
         self.recipients = RecipientStepper(state, self)
         who.addWidget(self.recipients, 1)
-        who.addWidget(QLabel("From:", self))
-        who.addWidget(self.sender_edit)
+        who.addWidget(QLabel("Preview as:", self))
+        who.addWidget(self.esp_box)
         outer.addLayout(who)
+        outer.addWidget(self.recipients.missing)
 
         self.status = QLabel(self)
         self.status.setObjectName("preview-status")

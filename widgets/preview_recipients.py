@@ -17,7 +17,8 @@ from .preview_state import PreviewState
 
 
 class RecipientStepper(QWidget):
-    """◀ who ▶ · Load recipients… · the fields this recipient lacks."""
+    """◀ who ▶ · Load recipients…, and `missing`: the fields this recipient lacks (a label the
+    pane lays out below the row)."""
 
     def __init__(self, state: PreviewState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +34,7 @@ class RecipientStepper(QWidget):
         self.who = QLabel(self)
         self.who.setObjectName("preview-recipient")
         self.who.setTextFormat(Qt.TextFormat.RichText)
-        self.who.setMinimumWidth(180)
+        self.who.setMinimumWidth(140)
         layout.addWidget(self.who)
         self.next_button = self._tool("▶", "preview-recipient-next", "Next recipient", 1)
         layout.addWidget(self.next_button)
@@ -42,11 +43,13 @@ class RecipientStepper(QWidget):
         self.load_button.setToolTip("A CSV or JSON file: one recipient per row, one field per column")
         self.load_button.clicked.connect(lambda: self.panel is not None and self.panel.load_dialog())
         layout.addWidget(self.load_button)
+        layout.addStretch(1)
+        # The missing-field line goes on a row of its own (the pane places it): beside the
+        # controls, a narrow window squeezed it into a column of a dozen one-word lines.
         self.missing = QLabel(self)
         self.missing.setObjectName("preview-missing")
         self.missing.setTextFormat(Qt.TextFormat.RichText)
         self.missing.setWordWrap(True)
-        layout.addWidget(self.missing, 1)
         state.changed.connect(self.refresh)
         self.refresh()
 

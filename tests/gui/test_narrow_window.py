@@ -72,3 +72,27 @@ def test_the_images_notice_shows_every_line_at_1200_and_1000_px(qtbot, make_wind
         line = label.fontMetrics().lineSpacing()
         assert label.height() <= need + line, f"{size}: {label.height()} px for text {need} px tall"
         assert label.height() <= bar.height() <= label.height() + 2 * line
+
+
+def test_the_preview_controls_fit_a_laptop_window_and_leave_the_frames_the_height(qtbot, make_window, newsletter):
+    # At 1280 x 720 the preview's controls were wider than the pane ("Remote images" cut off) and
+    # the missing-field line, squeezed beside the stepper, wrapped to a dozen one-word lines
+    # (170 px), leaving the frames ~150 px: the inbox row and nothing of the email.
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton
+
+    window = _open(make_window, newsletter, (1280, 720))
+    pane = window.workspace.show_preview()
+    qtbot.wait(100)
+    assert pane is not None and pane.isVisible()
+    need = pane.minimumSizeHint().width()
+    assert need <= pane.width(), f"the preview's controls need {need} px in a {pane.width()} px pane"
+    frames = pane.tabs.widget(0)
+    controls = [c for kind in (QCheckBox, QComboBox, QLineEdit, QPushButton) for c in pane.findChildren(kind)]
+    for control in controls:
+        if control.isVisible() and not frames.isAncestorOf(control):  # the frames scroll sideways
+            right = control.mapTo(pane, control.rect().topRight()).x()
+            assert right <= pane.width(), f"{control.objectName()} ends at {right} px of {pane.width()}"
+    missing = pane.recipients.missing
+    lines = missing.height() // missing.fontMetrics().lineSpacing()
+    assert missing.text() and lines <= 2, f"the missing-field line is {lines} lines high"
+    assert pane.tabs.height() >= 0.6 * pane.height()
