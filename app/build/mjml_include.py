@@ -43,21 +43,26 @@ class _Piece(NamedTuple):
     text: str
     label: str  # the file the text comes from, as shown to the user
     line: int  # the line of that file where the text starts
+    col: int = 1  # and its column there (a piece after an include starts mid-line)
 
 
 class LineMap:
-    """Lines of the expanded text → (file, line) where the user wrote them."""
+    """Positions in the expanded text → (file, line, column) where the user wrote them."""
 
     __slots__ = ("starts", "origins")
 
     def __init__(self) -> None:
-        self.starts: list[int] = []  # first expanded line of each piece
-        self.origins: list[tuple[str, int]] = []
+        self.starts: list[tuple[int, int]] = []  # expanded (line, column) where each piece starts
+        self.origins: list[tuple[str, int, int]] = []  # its (file, line, column)
 
-    def where(self, line: int) -> tuple[str, int]:
-        i = max(bisect.bisect_right(self.starts, line) - 1, 0)
-        label, first = self.origins[i]
-        return label, first + line - self.starts[i]
+    def where(self, line: int, col: int = 1) -> tuple[str, int, int]:
+        # By position, not line alone: on a one-line template every piece starts on line 1, and
+        # an error in a partial was put at the template's last piece, at the expanded column.
+        i = max(bisect.bisect_right(self.starts, (line, col)) - 1, 0)
+        (start_line, start_col), (label, first_line, first_col) = self.starts[i], self.origins[i]
+        if line == start_line:
+            return label, first_line, first_col + col - start_col
+        return label, first_line + line - start_line, col
 
 
 class _State:
@@ -145,14 +150,16 @@ def _read(path: Path, state: _State, where: str, ref: str) -> str:
 def _expand(
     text: str,
     label: str,
-    first_line: int,
+    first: tuple[int, int],
     folder: Path,
     in_head: bool,
     stack: tuple[Path, ...],
     state: _State,
     root_label: str,
 ) -> tuple[list[_Piece], list[_Piece]]:
-    """(pieces in place, pieces for the head) of `text` with every mj-include followed."""
+    """(pieces in place, pieces for the head) of `text`, which starts at `first` (line, column)
+    of its file, with every mj-include followed."""
+    first_line, first_col = first
     comments = [m.span() for m in _COMMENT.finditer(text)] if "<!--" in text else []
     head_span = None
     if not in_head:
@@ -160,13 +167,18 @@ def _expand(
         head_span = h.span() if h else None
     here: list[_Piece] = []
     head: list[_Piece] = []
+
+    def pos(offset: int) -> tuple[int, int]:  # in the user's file; `text` starts at first_col
+        line, col = line_col(text, offset, first_line)
+        return line, col + first_col - 1 if line == first_line else col
+
     last = 0
     for m in _INCLUDE.finditer(text):
         if any(a <= m.start() < b for a, b in comments):
             continue  # a commented-out include stays a comment
-        line, col = line_col(text, m.start(), first_line)
+        line, col = pos(m.start())
         where = f"{label}:{line}:{col}"
-        here.append(_Piece(text[last : m.start()], label, line_col(text, last, first_line)[0]))
+        here.append(_Piece(text[last : m.start()], label, *pos(last)))
         last = m.end()
         if len(stack) > MAX_DEPTH:
             raise IncludeError(f"{where}: mj-include nests more than {MAX_DEPTH} files deep")
@@ -184,16 +196,16 @@ def _expand(
             inline = ' inline="inline"' if attrs.get("css-inline", "").lower() == "inline" else ""
             target = here if placed_in_head else head
             target += [
-                _Piece(f"<mj-style{inline}>", label, line),
+                _Piece(f"<mj-style{inline}>", label, line, col),
                 _Piece(content, sub, 1),
-                _Piece("</mj-style>", label, line),
+                _Piece("</mj-style>", label, line, col),
             ]
         elif kind == "html":
             wrap = not placed_in_head
             here += (
-                ([_Piece("<mj-raw>", label, line)] if wrap else [])
+                ([_Piece("<mj-raw>", label, line, col)] if wrap else [])
                 + [_Piece(content, sub, 1)]
-                + ([_Piece("</mj-raw>", label, line)] if wrap else [])
+                + ([_Piece("</mj-raw>", label, line, col)] if wrap else [])
             )
         else:
             if _ROOT_TAG.search(content):
@@ -202,7 +214,7 @@ def _expand(
                     inner, inner_head = _expand(
                         hm.group(1),
                         sub,
-                        line_col(content, hm.start(1))[0],
+                        line_col(content, hm.start(1)),
                         path.parent,
                         True,
                         stack + (path,),
@@ -215,11 +227,11 @@ def _expand(
                 parts = [(content, 0)]
             for part, at in parts:
                 inner, inner_head = _expand(
-                    part, sub, line_col(content, at)[0], path.parent, placed_in_head, stack + (path,), state, root_label
+                    part, sub, line_col(content, at), path.parent, placed_in_head, stack + (path,), state, root_label
                 )
                 here.extend(inner)
                 head.extend(inner_head)
-    here.append(_Piece(text[last:], label, line_col(text, last, first_line)[0]))
+    here.append(_Piece(text[last:], label, *pos(last)))
     return here, head
 
 
@@ -240,7 +252,7 @@ def expand_includes(
         )
     root = Path(base_dir).resolve()
     state = _State(root=root, budget=budget, read=len(text.encode("utf-8")))
-    here, head = _expand(text, source, 1, root, False, (), state, source)
+    here, head = _expand(text, source, (1, 1), root, False, (), state, source)
     if head:
         # The head pieces go at the end of mj-head (or into a new one right after <mjml>).
         flat = "".join(p.text for p in here)
@@ -253,14 +265,18 @@ def expand_includes(
             head = [_Piece("<mj-head>", source, 1), *head, _Piece("</mj-head>", source, 1)]
         here = _split_at(here, at, head)
     out, lines = [], LineMap()
-    line = 1
+    line, col = 1, 1
     for piece in here:
         if not piece.text:
             continue
-        lines.starts.append(line)
-        lines.origins.append((piece.label, piece.line))
+        lines.starts.append((line, col))
+        lines.origins.append((piece.label, piece.line, piece.col))
         out.append(piece.text)
-        line += piece.text.count("\n")
+        breaks = piece.text.count("\n")
+        if breaks:
+            line, col = line + breaks, len(piece.text) - piece.text.rfind("\n")
+        else:
+            col += len(piece.text)
     return "".join(out), lines
 
 
@@ -272,9 +288,11 @@ def _split_at(pieces: list[_Piece], offset: int, insert: list[_Piece]) -> list[_
         if pos <= offset <= end:
             cut = offset - pos
             before, after = piece.text[:cut], piece.text[cut:]
-            out.append(_Piece(before, piece.label, piece.line))
+            out.append(_Piece(before, piece.label, piece.line, piece.col))
             out.extend(insert)
-            out.append(_Piece(after, piece.label, piece.line + before.count("\n")))
+            breaks = before.count("\n")
+            col = len(before) - before.rfind("\n") if breaks else piece.col + len(before)
+            out.append(_Piece(after, piece.label, piece.line + breaks, col))
             return out + pieces[i + 1 :]
         out.append(piece)
         pos = end

@@ -114,6 +114,11 @@ class RenderContext:
 
     def raw_mjml(self, mjml: str) -> str:
         mjml = strip_controls(mjml)
+        if "<mj-" in mjml:
+            from .mjml_elements import leave_out_unknown_elements
+
+            # As an .mjml file builds (and node's MJML): an unknown element in a column is left out.
+            mjml = leave_out_unknown_elements(mjml, inside="mj-column")[0]
         if "<style" in mjml.lower() or "inline=" in mjml.lower():
             self.needs_inlining = True
         out = self._protect_markup(mjml)

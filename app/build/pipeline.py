@@ -48,6 +48,7 @@ class BuildResult(NamedTuple):
     source: str = ""
     web_fonts: tuple[str, ...] = ()  # the MJML default families linked (.mjml, or a neutral-theme import)
     includes: tuple[str, ...] = ()  # the mj-include partials read (an .mjml source), as labelled in messages
+    notes: tuple[str, ...] = ()  # what the build changed and the author should know ("file:line:col: …")
 
     @property
     def html_bytes(self) -> int:
@@ -471,10 +472,24 @@ def build_mjml_text(
         m = re.match(re.escape(source) + r":(\d+):(\d+):", str(e))
         if lines is None or m is None or isinstance(e, InputLimitError):
             raise
-        label, line = lines.where(int(m.group(1)))
-        raise BuildError(f"{label}:{line}:{m.group(2)}:" + str(e)[m.end() :]) from None
+        label, line, col = lines.where(int(m.group(1)), int(m.group(2)))
+
+        def named(n: re.Match[str]) -> str:  # the compiler's own "line N" of the expanded text
+            other, other_line, _ = lines.where(int(n.group(1)))
+            return f"line {other_line}" + ("" if other == label else f" of {other}")
+
+        rest = re.sub(r"\bline (\d+)\b", named, str(e)[m.end() :])
+        raise BuildError(f"{label}:{line}:{col}:{rest}") from None
+    if result.notes:  # "line:col: …" in the expanded text → "file:line:col: …" where it was written
+        located = []
+        for note in result.notes:
+            at, _, what = note.partition(": ")
+            line, col = (int(n) for n in at.split(":"))
+            label, line, col = lines.where(line, col) if lines is not None else (source, line, col)
+            located.append(f"{label}:{line}:{col}: {what}")
+        result = result._replace(notes=tuple(located))
     if lines is not None:
-        result = result._replace(includes=tuple(sorted({label for label, _ in lines.origins if label != source})))
+        result = result._replace(includes=tuple(sorted({origin[0] for origin in lines.origins if origin[0] != source})))
     return result
 
 
@@ -482,7 +497,10 @@ def _build_expanded_mjml(
     text: str, *, source: str, variables: dict[str, str] | None, web_fonts: bool, with_text: bool = True
 ) -> BuildResult:
     from ..merge import MergeSyntaxError, parse
+    from .mjml_elements import leave_out_unknown_elements
 
+    written = text
+    text, left_out = leave_out_unknown_elements(text)  # as node's MJML does; positions kept
     try:
         parse(text, source, markup=True)  # every tag checked where it was written
     except MergeSyntaxError as e:
@@ -523,7 +541,7 @@ def _build_expanded_mjml(
     return BuildResult(
         html=html,
         text=plain,
-        mjml=text,
+        mjml=written,
         subject=unescape(title.group(1).strip()) if title else "",
         preheader=unescape(preview.group(1).strip()) if preview else "",
         html_tokens=html_tokens,
@@ -532,6 +550,11 @@ def _build_expanded_mjml(
         variables=tuple(sorted((variables or {}).items())),
         source=source,
         web_fonts=tuple(fonts),
+        notes=tuple(
+            f"{at.line}:{at.col}: <{at.name}> is not an MJML element; it is left out of the email, as "
+            "node's MJML leaves it out (correct the name)"
+            for at in left_out
+        ),
     )
 
 

@@ -1,28 +1,19 @@
 """unknown-element: an `mj-…` tag in an MJML source that MJML does not define.
 
-node MJML leaves such an element out of the email (and reports a validation error); mjml-python
-copies it into the HTML as it is, so its text shows in a browser yet the tag means nothing to a
-mail client. Either way the author meant something else: usually a typo or a custom component
-that only exists in their own build setup.
+node MJML leaves such an element out of the email (and reports a validation error). So does the
+build where node's email is simply the one without it (app/build/mjml_elements.py); elsewhere
+mjml-python copies it into the HTML as it is, so its text shows in a browser yet the tag means
+nothing to a mail client. Either way the author meant something else: usually a typo or a custom
+component that only exists in their own build setup.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..build.mjml_elements import KNOWN, leave_out_unknown_elements
 from ..textpos import line_col
 from .model import Finding, capped_list
-
-# Every element of MJML 4/5 (mjml.io/documentation), head and body, plus mj-include.
-KNOWN: frozenset[str] = frozenset(
-    """
-mjml mj-head mj-body mj-include mj-attributes mj-all mj-class mj-breakpoint mj-font mj-html-attributes
-mj-html-attribute mj-selector mj-preview mj-style mj-title mj-accordion mj-accordion-element
-mj-accordion-title mj-accordion-text mj-button mj-carousel mj-carousel-image mj-column mj-divider
-mj-group mj-hero mj-image mj-navbar mj-navbar-link mj-raw mj-section mj-social mj-social-element
-mj-spacer mj-table mj-text mj-wrapper
-""".split()
-)
 
 _START_TAG = re.compile(r"<(mj-[\w-]+|mjml[\w-]+)\b", re.I)
 _SKIPPED = re.compile(r"<!--.*?-->|<mj-raw\b.*?</mj-raw>", re.S | re.I)  # comments and raw HTML
@@ -37,12 +28,20 @@ def check_unknown_elements(text: str) -> list[Finding]:
         if name not in KNOWN:
             line, col = line_col(text, m.start())
             places.setdefault(name, []).append(f"{line}:{col}")
+    # Left out of the email where the build leaves every one of its places out (nested ones too).
+    remaining = _SKIPPED.sub("", leave_out_unknown_elements(text)[0])
+    kept = {m.group(1).lower() for m in _START_TAG.finditer(remaining)}
     return [
         Finding(
             "warning",
             "unknown-element",
-            f"<{name}> at {where[0]} is not an MJML element: node's MJML leaves it out of the "
-            "email, mjml-python copies it in as an unknown tag with its text showing",
+            f"<{name}> at {where[0]} is not an MJML element: "
+            + (
+                "it is left out of the email, as node's MJML leaves it out"
+                if name not in kept
+                else "node's MJML leaves it out of the email (and may take what follows with it), "
+                "mjml-python copies it in as an unknown tag with its text showing"
+            ),
             "html",
             "correct the name or replace it with an MJML element"
             + (f" (found at {capped_list(where)})" if len(where) > 1 else ""),

@@ -183,6 +183,8 @@ def build_one(args: argparse.Namespace, stdin_text: str | None = None) -> int:
         size = len(html.encode("utf-8"))
         note = "  (over Gmail's 102 KB clipping limit)" if size > 102 * 1024 else ""
         print(f"{args.output}: {size / 1024:.1f} KB of HTML{note}{_fonts_note(src, args, result)}", file=sys.stderr)
+    for said in result.notes:  # e.g. an unknown element left out, as node's MJML does
+        print(said, file=sys.stderr)
     # (Not under --watch: a rebuild is one line. Not for standard input: it has no folder.)
     if stdin_text is None and not getattr(args, "watch", False):
         for written, content in ((args.output, html), (args.mjml, result.mjml)):

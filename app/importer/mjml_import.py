@@ -1459,8 +1459,12 @@ def import_mjml(text: str, source: str = "<mjml>", base_dir: str | Path | None =
     except BuildError as e:
         raise ImportFailed(str(e)) from None
     # The build's MJML is the source as the compiler read it: line endings normalised and every
-    # partial in place, so the partials are read once and the document holds the whole email.
-    report = _Importer(built.mjml, source).run()
+    # partial in place, so the partials are read once and the document holds the whole email;
+    # an unknown element the email leaves out (as node's MJML does) is not imported either.
+    from ..build.mjml_elements import leave_out_unknown_elements
+
+    report = _Importer(leave_out_unknown_elements(built.mjml)[0], source).run()
+    report.notes.extend(built.notes)
     if built.includes:
         partials = built.includes
         which = f"partial {partials[0]} was" if len(partials) == 1 else f"partials {', '.join(partials)} were"
