@@ -16,7 +16,13 @@ from ..textpos import line_col
 from .model import Finding, capped_list
 
 _START_TAG = re.compile(r"<(mj-[\w-]+|mjml[\w-]+)\b", re.I)
-_SKIPPED = re.compile(r"<!--.*?-->|<mj-raw\b.*?</mj-raw>", re.S | re.I)  # comments and raw HTML
+# Comments, and the content of the elements whose content is HTML or text (an ending tag): an
+# `<mj-foo>` in an mj-text is the text's own markup, kept by node's MJML as it is.
+_SKIPPED = re.compile(
+    r"<!--.*?-->|<(mj-(?:raw|text|button|table|navbar-link|accordion-title|accordion-text|social-element|"
+    r"style|title|preview))\b.*?</\1\s*>",
+    re.S | re.I,
+)
 
 
 def check_unknown_elements(text: str) -> list[Finding]:
