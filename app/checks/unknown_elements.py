@@ -20,7 +20,7 @@ _START_TAG = re.compile(r"<(mj-[\w-]+|mjml[\w-]+)\b", re.I)
 # `<mj-foo>` in an mj-text is the text's own markup, kept by node's MJML as it is.
 _SKIPPED = re.compile(
     r"<!--.*?-->|<(mj-(?:raw|text|button|table|navbar-link|accordion-title|accordion-text|social-element|"
-    r"style|title|preview))\b.*?</\1\s*>",
+    r"style|title|preview))(?=[\s/>]).*?</\1\s*>",
     re.S | re.I,
 )
 

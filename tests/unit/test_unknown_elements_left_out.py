@@ -117,3 +117,10 @@ def test_check_says_nothing_of_markup_inside_a_text() -> None:
     # node's MJML keeps "a <mj-foo>x</mj-foo> b" as the text's HTML: it is not left out of anything.
     src = "<mjml><mj-body><mj-section><mj-column><mj-text>a <mj-foo>x</mj-foo> b</mj-text></mj-column></mj-section></mj-body></mjml>"
     assert not [f for f in check_mjml_text(src, source="t.mjml").findings if f.code == "unknown-element"]
+
+
+def test_an_unknown_name_that_starts_like_a_text_is_still_an_unknown_element() -> None:
+    # <mj-text-custom> is not an mj-text: its content is not a text's HTML to skip.
+    src = COL.format("<mj-text-custom>Hi</mj-text-custom>")
+    found = [f for f in check_mjml_text(src, source="t.mjml").findings if f.code == "unknown-element"]
+    assert len(found) == 1 and "<mj-text-custom>" in found[0].message
