@@ -158,7 +158,9 @@ def check_document(
     findings = merge_findings + run_checks(
         result, fixed, recipients=recipients, source=source, design_result=design, esp=esp, merge_checked=True
     )
-    return _report(findings, fixed, result, source, recipients)
+    from .unknown_elements import check_raw_mjml_blocks
+
+    return _report(findings + check_raw_mjml_blocks(fixed), fixed, result, source, recipients)
 
 
 def _document_only(doc: Document, source: str) -> list[Finding]:

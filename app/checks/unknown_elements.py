@@ -10,6 +10,7 @@ component that only exists in their own build setup.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..build.mjml_elements import KNOWN, leave_out_unknown_elements
 from ..textpos import line_col
@@ -25,8 +26,9 @@ _SKIPPED = re.compile(
 )
 
 
-def check_unknown_elements(text: str) -> list[Finding]:
-    """One finding per unknown element name, with the line:column of each place it starts."""
+def check_unknown_elements(text: str, *, location: str = "html", inside: str | None = None) -> list[Finding]:
+    """One finding per unknown element name, with the line:column of each place it starts
+    (`location`: the block whose MJML it is, written `inside` that element)."""
     blanked = _SKIPPED.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     places: dict[str, list[str]] = {}
     for m in _START_TAG.finditer(blanked):
@@ -35,7 +37,7 @@ def check_unknown_elements(text: str) -> list[Finding]:
             line, col = line_col(text, m.start())
             places.setdefault(name, []).append(f"{line}:{col}")
     # Left out of the email where the build leaves every one of its places out (nested ones too).
-    remaining = _SKIPPED.sub("", leave_out_unknown_elements(text)[0])
+    remaining = _SKIPPED.sub("", leave_out_unknown_elements(text, inside)[0])
     kept = {m.group(1).lower() for m in _START_TAG.finditer(remaining)}
     return [
         Finding(
@@ -48,9 +50,20 @@ def check_unknown_elements(text: str) -> list[Finding]:
                 else "node's MJML leaves it out of the email (and may take what follows with it), "
                 "mjml-python copies it in as an unknown tag with its text showing"
             ),
-            "html",
+            location,
             "correct the name or replace it with an MJML element"
             + (f" (found at {capped_list(where)})" if len(where) > 1 else ""),
         )
         for name, where in sorted(places.items())
     ]
+
+
+def check_raw_mjml_blocks(doc: Any) -> list[Finding]:
+    """unknown-element in a document's MJML blocks: the canvas shows the email without it, and
+    this says why."""
+    findings: list[Finding] = []
+    for block in doc.iter_blocks():
+        text = getattr(block.props, "mjml", None) if block.type == "mjml" else None
+        if isinstance(text, str) and "<mj-" in text:
+            findings += check_unknown_elements(text, location=block.id, inside="mj-column")
+    return findings

@@ -124,3 +124,15 @@ def test_an_unknown_name_that_starts_like_a_text_is_still_an_unknown_element() -
     src = COL.format("<mj-text-custom>Hi</mj-text-custom>")
     found = [f for f in check_mjml_text(src, source="t.mjml").findings if f.code == "unknown-element"]
     assert len(found) == 1 and "<mj-text-custom>" in found[0].message
+
+
+def test_check_names_the_mjml_block_whose_unknown_element_the_email_leaves_out() -> None:
+    # In the editor the element vanished from the canvas with no word why.
+    from mailwright.app.checks import check_document
+    from mailwright.app.document.model import Document
+
+    block = {"id": "b7", "type": "mjml", "props": {"mjml": "<mj-text>a</mj-text>\n<mj-txet>b</mj-txet>"}}
+    doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
+    found = [f for f in check_document(doc).findings if f.code == "unknown-element"]
+    assert len(found) == 1 and found[0].location == "b7"
+    assert "<mj-txet> at 2:1 is not an MJML element: it is left out of the email" in found[0].message
