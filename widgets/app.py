@@ -90,6 +90,13 @@ def show_fitting_the_screen(window: QMainWindow, *, remembered: bool) -> None:
         free = screen.availableGeometry()
         if window.width() > free.width() or window.height() > free.height():
             window.setGeometry(free)  # no window manager (Xvfb, kiosk): nothing else would fit it
+            # The bottom docks keep the share of the height they have at 900 px (150 px).
+            from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QDockWidget
+
+            checks = window.findChild(QDockWidget, "dock-checks")
+            if checks is not None:
+                window.resizeDocks([checks], [free.height() // 6], Qt.Orientation.Vertical)
             window.showMaximized()  # a window manager fits it, its title bar included
             return
     window.show()

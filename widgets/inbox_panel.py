@@ -185,6 +185,7 @@ class InboxPanel(QWidget):
         self.list.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.list.header().setStretchLastSection(True)
         self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.list.setMinimumHeight(48)
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("inbox-tabs")
@@ -246,6 +247,7 @@ class InboxPanel(QWidget):
         view.setReadOnly(True)
         view.setFont(font)
         view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        view.setMinimumHeight(48)  # the bottom docks share one height (see the recipients panel)
         return view
 
     # --- state -----------------------------------------------------------------------------------

@@ -278,6 +278,10 @@ class RecipientsPanel(QWidget):
         split.addWidget(side)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        # Lists as short as two rows: the bottom docks share one height, and theirs set it (163 px
+        # of a 720 px laptop window, the canvas left under 400).
+        for scrolled in (self.table, self.problem_list):
+            scrolled.setMinimumHeight(48)
         layout.addWidget(split, 1)
 
         if state is not None:

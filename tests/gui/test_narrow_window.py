@@ -96,3 +96,14 @@ def test_the_preview_controls_fit_a_laptop_window_and_leave_the_frames_the_heigh
     lines = missing.height() // missing.fontMetrics().lineSpacing()
     assert missing.text() and lines <= 2, f"the missing-field line is {lines} lines high"
     assert pane.tabs.height() >= 0.6 * pane.height()
+
+
+def test_the_bottom_docks_can_be_short_on_a_laptop_screen(qtbot, make_window, newsletter):
+    # They share one height, the tallest minimum of the three: the recipients' 163 px took a
+    # quarter of a 720 px window from the canvas, whatever the user dragged.
+    from PySide6.QtWidgets import QDockWidget
+
+    window = _open(make_window, newsletter, (1280, 720))
+    for name in ("dock-recipients", "dock-inbox", "dock-checks"):
+        dock = window.findChild(QDockWidget, name)
+        assert dock.minimumSizeHint().height() <= 145, (name, dock.minimumSizeHint().height())
