@@ -788,9 +788,9 @@ class Canvas(QWidget):
     def _report(self, node_id: str, spec: tuple[str, str, bool], data: dict) -> None:
         prop, _, rich = spec
         if rich:
-            from ..app.build.richtext_clean import clean_rich_html
+            from ..app.build.richtext_clean import clean_rich_html, plain_spaces_beside_tags
 
-            value = clean_rich_html(str(data.get("html", "")), link_color=None)
+            value = plain_spaces_beside_tags(clean_rich_html(str(data.get("html", "")), link_color=None))
         else:
             value = " ".join(str(data.get("text", "")).split())  # one line, as the field holds it
         if self._edit_value is None:

@@ -673,6 +673,21 @@ def clean_rich_html(html: str, *, link_color: str | None = QT_LINK_COLOR) -> str
     return _write(_parse(html, link_color), raw_tags=True)
 
 
+# A space typed beside a merge-tag token on the canvas: Chromium writes it as a no-break space
+# (the token is a non-editable element, where a plain space could collapse). Between a word and a
+# tag a plain space never collapses, and a no-break one would keep "dear Zoe welcome" from
+# wrapping on a phone, so those are plain again; one at a line's start or end, or doubled, stays.
+_NBSP_BEFORE_TAG = re.compile(r"(?<=[^\s\xa0>])\xa0(?=<<)")
+_NBSP_AFTER_TAG = re.compile(r"(?<=>>)\xa0(?=[^\s\xa0<]|<<)")
+
+
+def plain_spaces_beside_tags(html: str) -> str:
+    """The canvas's no-break spaces between a word and a merge tag, as the spaces they were typed as."""
+    if "\xa0" not in html:
+        return html
+    return _NBSP_AFTER_TAG.sub(" ", _NBSP_BEFORE_TAG.sub(" ", html))
+
+
 def rich_to_qt(html: str) -> str:
     """The document's rich text → HTML for `QTextEdit.setHtml` (merge tags escaped, so Qt
     shows them as typed; everything else is the same compact markup Qt understands)."""
