@@ -89,6 +89,18 @@ def test_a_real_double_click_edits_a_heading_in_place_and_esc_keeps_it_as_one_st
     assert result["undo_label"] == "Edit text on the canvas"
 
 
+def test_a_real_edit_with_a_merge_tag_stores_the_spaces_typed_beside_it_as_spaces(display, tmp_path):
+    # Chromium wrote each space typed beside the token as a no-break space.
+    doc = tmp_path / "newsletter.mwt"
+    doc.write_bytes((ROOT / "examples" / "newsletter.mwt").read_bytes())
+    result = drive(display, "tag", doc, tmp_path)
+    assert result["editing"] == result["target"], "a double-click starts the edit"
+    assert result["menu"] and "data:firstname" in result["menu"], result
+    final = result["final"]
+    assert "dear << data:firstname >> welcome</p>" in final, final
+    assert "\xa0" not in final
+
+
 def test_a_first_run_window_fits_a_screen_smaller_than_its_default_size(display, tmp_path):
     # The 1440x900 default ran past a 1400 px screen's edge (the inspector cut off), as it does
     # on a 1366x768 laptop. The real `mailwright FILE`, a fresh config, a real X11 screen.

@@ -169,6 +169,56 @@ def main() -> int:
             ),
             lambda: shot("x11-edit-done"),
         ]
+    elif scenario == "tag":
+        # A rich text: type, a merge tag from the canvas's own { } menu, type again, Esc.
+        target = next(b for b in window.session.doc.iter_nodes() if getattr(b, "type", "") == "text")
+        result["target"] = target.id
+        rect: dict = {}
+
+        def click_widget(widget, point) -> None:
+            move_to(*gpos(widget, point))
+            xdo("click", "1")
+
+        def choose(label: str) -> None:
+            menu = canvas.tag_menu
+            action = next(a for a in menu.actions() if a.text() == label)
+            click_widget(menu, menu.actionGeometry(action).center())
+
+        steps += [
+            lambda: canvas.rects([target.id], lambda r: rect.update(r=r[target.id])),
+            None,
+            lambda: move_to(*view_point(int(rect["r"][0] + 40), int(rect["r"][1] + 12))),
+            lambda: xdo("click", "--repeat", "2", "--delay", "80", "1"),
+            None,
+            None,
+            None,
+            lambda: record("editing", lambda: canvas.editing),
+            lambda: xdo("key", "ctrl+End"),
+            lambda: xdo("type", "--delay", "30", " dear "),
+            None,
+            None,
+            lambda: click_widget(canvas.text_bar.buttons["tag"], canvas.text_bar.buttons["tag"].rect().center()),
+            None,
+            None,
+            None,
+            lambda: record("menu", lambda: [a.text() for a in canvas.tag_menu.actions()] if canvas.tag_menu else None),
+            lambda: choose("data:firstname"),
+            None,
+            None,
+            None,
+            lambda: xdo("type", "--delay", "30", " welcome"),
+            None,
+            None,
+            None,
+            lambda: shot("x11-tag-live"),
+            lambda: xdo("key", "Escape"),
+            None,
+            None,
+            None,
+            None,
+            None,
+            lambda: record("final", lambda: window.session.doc.find(target.id).props.html),
+        ]
     else:
         raise SystemExit(f"unknown scenario {scenario}")
 
