@@ -117,11 +117,31 @@ def refuse_overwriting_inputs(inputs: dict, outputs: dict) -> None:
 def refuse_overwriting_what_it_uses(result, folder: Path, outputs: dict) -> None:
     """Exit 2 before writing when an output is a local image the email shows or a partial it
     includes (after the build: only then are they known). Only an existing output can be one."""
-    if not any(p is not None and os.path.lexists(p) for p in outputs.values()):
+    existing = {label: p for label, p in outputs.items() if p is not None and os.path.lexists(p)}
+    if not existing:
         return
     from ..outputs import files_the_email_uses
 
-    refuse_overwriting_inputs(files_the_email_uses(result.mjml, result.includes, folder), outputs)
+    # Reading the email's image references is ~1 ms: not for the usual rebuild over an out.html.
+    pictures = any(_may_be_a_picture(p) for p in existing.values())
+    refuse_overwriting_inputs(files_the_email_uses(result.mjml if pictures else "", result.includes, folder), existing)
+
+
+_TEXT_OUTPUTS = frozenset({".html", ".htm", ".txt", ".mjml", ".eml", ".json"})
+
+
+def _may_be_a_picture(path: str | os.PathLike[str]) -> bool:
+    """False for a plain file named as text (out.html): no email shows that as a picture. A link
+    (symbolic or hard) may be another name of one."""
+    import stat
+
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return True
+    if stat.S_ISLNK(info.st_mode) or info.st_nlink > 1:
+        return True
+    return Path(path).suffix.lower() not in _TEXT_OUTPUTS
 
 
 def write_stdout(text: str, *, json: bool = False) -> None:
