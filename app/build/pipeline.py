@@ -78,13 +78,16 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
     except Exception as e:  # MRML raises ValueError/OSError with its own wording
-        error = e
-        if mjml != written:  # the message's byte offsets must point into what the user wrote
-            try:
-                mjml2html(written, fonts={})
-            except Exception as original:
-                error = original
-        raise BuildError(f"{source}: MJML could not be compiled: {error}") from None
+        escaped = _with_bare_lt_as_text(mjml)
+        if escaped is None:
+            error = e
+            if mjml != written:  # the message's byte offsets must point into what the user wrote
+                try:
+                    mjml2html(written, fonts={})
+                except Exception as original:
+                    error = original
+            raise BuildError(f"{source}: MJML could not be compiled: {error}") from None
+        html = escaped
     if "\\" in html and _ESCAPED_BREAK_IN_ATTR.search(html) and not _ESCAPED_BREAK_IN_ATTR.search(mjml):
         # The guard behind neutralise_attribute_values: a browser drops a style written "\n color:…".
         raise BuildError(
@@ -98,6 +101,42 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     return html
 
 
+def _with_bare_lt_as_text(mjml: str) -> str | None:
+    """The HTML of MJML that MRML refused, when a bare '<' (`a < b`, `<5 items`) was why: node's
+    MJML reads one as text, and so does every browser; written as &lt; it means the same to all.
+    None when there is none, or the MJML still does not compile (its error is reported as it was)."""
+    if not BARE_LT.search(mjml):
+        return None
+    from mjml import mjml2html
+
+    # In CSS (`width < 600px`, a media range) MRML refuses it too, and an entity would mean
+    # nothing there: a placeholder it copies, put back after. Comments keep theirs as written.
+    mark = "MWLESSTHAN"
+    while mark in mjml:
+        mark += "Q"
+    pieces, last = [], 0
+    for m in LITERAL_SPANS.finditer(mjml):
+        pieces.append(BARE_LT.sub("&lt;", mjml[last : m.start()]))
+        css = m.group("css")
+        if css is None:  # a comment
+            pieces.append(m.group(0))
+        else:
+            pieces += [m.group("open"), css.replace("<", mark), m.group("close")]
+        last = m.end()
+    pieces.append(BARE_LT.sub("&lt;", mjml[last:]))
+    escaped = "".join(pieces)
+    try:
+        html = mjml2html(escaped, fonts={})
+    except Exception:
+        return None
+    return html.replace(mark, "<")
+
+
+# A '<' that cannot open markup (HTML reads it as text): not before a letter, '/', '!' or '?'.
+BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
+LITERAL_SPANS = re.compile(
+    r"<!--.*?-->|(?P<open><(?P<tag>mj-style|style)\b[^>]*>)(?P<css>.*?)(?P<close></(?P=tag)\s*>)", re.S | re.I
+)
 # A quoted attribute value holding a tab, a line break or a backslash, inside a start tag.
 _AWKWARD_CHAR = re.compile(r"[\t\n\\]")
 _AWKWARD_ATTR = re.compile(r"""=\s*(?:"[^"<>]*[\t\n\\][^"<>]*"|'[^'<>]*[\t\n\\][^'<>]*')""")
@@ -342,7 +381,6 @@ def _failing_node(doc: Document, source: str) -> str:
 _INLINE_STYLE = re.compile(r"<mj-style\b[^>]*\binline\s*=\s*[\"']inline[\"'][^>]*>(.*?)</mj-style\s*>", re.S | re.I)
 _TITLE = re.compile(r"<mj-title\b[^>]*>(.*?)</mj-title>", re.S | re.I)
 _PREVIEW = re.compile(r"<mj-preview\b[^>]*>(.*?)</mj-preview>", re.S | re.I)
-_BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _VOID = ("br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source")
 
 
@@ -413,7 +451,7 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
         line, col = omap.line_col(char_offset)
         hint = _unexpected_element_hint(raw[byte_offset : int(m.group(2))].decode("utf-8", "ignore"), message)
         return f"{line}:{col}" + (f": {hint}" if hint else "")
-    bare = _BARE_LT.search(tokenized)
+    bare = BARE_LT.search(tokenized)
     if bare:
         line, col = omap.line_col(bare.start())
         return f"{line}:{col}: a bare '<' (write &lt; for a less-than sign)"

@@ -195,10 +195,12 @@ def check_mjml_text(
         if finding is None:
             raise
         return _report(merge_findings + [finding], None, None, source)
+    from .bare_less_than import check_bare_less_than
     from .unknown_elements import check_unknown_elements
 
     findings = run_checks(result, None, recipients=recipients, source=source, esp=esp)
-    return _report(merge_findings + findings + check_unknown_elements(cleaned), None, result, source, recipients)
+    findings += check_unknown_elements(cleaned) + check_bare_less_than(cleaned)
+    return _report(merge_findings + findings, None, result, source, recipients)
 
 
 def check_file(path: str | Path, *, recipients: Any = None, esp: str | None = None) -> CheckReport:

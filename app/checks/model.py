@@ -29,6 +29,7 @@ CODES: tuple[str, ...] = (
     "client-strips",
     "data-meaning",
     "unknown-element",
+    "bare-less-than",
 )
 
 

@@ -100,7 +100,7 @@ def test_every_finding_has_a_known_code_and_severity():
         Finding("fatal", "gmail-clip", "x")
     with pytest.raises(ValueError):
         Finding("error", "no-such-code", "x")
-    assert len(CODES) == 18  # data-meaning (issue 12) and unknown-element (issue 13) joined the 16
+    assert len(CODES) == 19  # data-meaning (issue 12), unknown-element (13) and bare-less-than joined the 16
 
 
 # --- gmail-clip -------------------------------------------------------------------------------

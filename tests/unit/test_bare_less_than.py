@@ -1,0 +1,52 @@
+"""A bare '<' in MJML text (`a < b`, `<5 items`) builds as node's MJML builds it, as text, where
+mjml-python refused the whole file ("unable to parse next template"): bad-inputs row 3. Node mjml
+5.4.1 writes such text as it is; Mailwright writes &lt;, which every browser reads the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailwright.app.build.pipeline import BuildError, build_mjml_text
+from mailwright.app.build.plaintext import html_to_text
+
+WRAP = "<mjml>{head}<mj-body><mj-section><mj-column>{body}</mj-column></mj-section></mj-body></mjml>"
+
+
+def build(body: str, head: str = ""):
+    return build_mjml_text(WRAP.format(head=head, body=body), source="t.mjml", web_fonts=False)
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("a < b", "a &lt; b"),
+        ("<5 items", "&lt;5 items"),
+        ("x<=y, 3 <  4", "x&lt;=y, 3 &lt;  4"),
+        ("the end <", "the end &lt;"),
+    ],
+)
+def test_a_bare_less_than_in_a_text_is_text(text: str, shown: str) -> None:
+    result = build(f"<mj-text>{text} << data:x | default('y') >></mj-text>")
+    assert shown in result.html
+    assert html_to_text(result.html).startswith(text.replace("  ", " "))
+    assert "<< data:x" in result.html  # merge tags are untouched
+
+
+def test_css_and_comments_keep_their_less_than_signs() -> None:
+    head = "<mj-head><mj-style>@media (width < 600px) { .x { color: red; } }</mj-style></mj-head>"
+    result = build("<mj-text>a < b<!-- a <b> comment --></mj-text>", head=head)
+    assert "(width < 600px)" in result.html and "a &lt; b" in result.html
+
+
+def test_a_file_with_a_bare_less_than_and_another_error_still_says_where() -> None:
+    with pytest.raises(BuildError, match=r"t\.mjml:1:\d+: .*a bare '<'"):
+        build("<mj-text>a < b</mj-text><mj-image src=x.png />")
+
+
+def test_a_document_html_block_with_a_bare_less_than_builds() -> None:
+    from mailwright.app.build.pipeline import build_document
+    from mailwright.app.document.model import Document
+
+    block = {"id": "b1", "type": "html", "props": {"html": "<p>Orders < 5 ship free</p>"}}
+    doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
+    assert "Orders &lt; 5 ship free" in build_document(doc).html
