@@ -441,6 +441,26 @@ def _unexpected_element_hint(span: str, message: str) -> str:
     )
 
 
+_LEADING = re.compile(r"\A(?:\s+|<!--.*?-->|<\?xml\b.*?\?>)*", re.S | re.I)
+
+
+def _root_hint(text: str) -> str:
+    """What to do with a file that is not MJML from its first tag (MRML: "unexpected token in
+    root template"; node: "Malformed MJML"), naming what it starts with."""
+    rest = text[_LEADING.match(text).end() :][:200]  # type: ignore[union-attr]  # \A(...)* always matches
+    if rest[:5].lower() == "<mjml":
+        return ""
+    first = re.match(r"<[^<>]{1,40}>", rest)
+    what = first.group(0) if first else repr(rest[:20])
+    if rest[:9].lower() == "<!doctype" or rest[:5].lower() == "<html":
+        return (
+            f"this is an HTML page, not MJML (it starts with {what}); to edit it, rename it .html and run "
+            "`mailwright import NAME.html -o NAME.mwt` (or open it in the editor)"
+        )
+    inner = "…" if rest[:8].lower() in ("<mj-body", "<mj-head") else "<mj-body>…</mj-body>"
+    return f"MJML starts with <mjml> and this starts with {what}: wrap it in <mjml>{inner}</mjml>"
+
+
 def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     """Best-effort line/column for an MRML error (it reports none for most)."""
     m = re.search(r"at position (\d+):(\d+)", message)
@@ -450,6 +470,8 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
         char_offset = len(raw[:byte_offset].decode("utf-8", "ignore"))
         line, col = omap.line_col(char_offset)
         hint = _unexpected_element_hint(raw[byte_offset : int(m.group(2))].decode("utf-8", "ignore"), message)
+        if char_offset <= _LEADING.match(tokenized).end():  # type: ignore[union-attr]  # the first tag: no <mjml> root
+            hint = _root_hint(tokenized) or hint
         return f"{line}:{col}" + (f": {hint}" if hint else "")
     bare = BARE_LT.search(tokenized)
     if bare:

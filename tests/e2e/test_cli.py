@@ -324,3 +324,24 @@ def test_the_cli_never_imports_pyside6(work: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 0, result.stderr
     assert (work / "out.html").exists()
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        (
+            BAD_MJML["page"],
+            "this is an HTML page, not MJML (it starts with <!DOCTYPE html>); to edit it, rename it .html",
+        ),
+        (
+            "<mj-section><mj-column><mj-text>hi</mj-text></mj-column></mj-section>",
+            "MJML starts with <mjml> and this starts with <mj-section>: wrap it in <mjml><mj-body>…</mj-body></mjml>",
+        ),
+        ("\ufeff<!-- a partial -->\n<mj-body></mj-body>", "this starts with <mj-body>: wrap it in <mjml>…</mjml>"),
+    ],
+)
+def test_a_file_that_is_not_mjml_from_its_first_tag_says_what_it_is(tmp_path: Path, text: str, says: str) -> None:
+    # MRML said only "unexpected token in root template at position 0:15" (node: "Malformed MJML").
+    (tmp_path / "x.mjml").write_text(text, encoding="utf-8")
+    message = assert_bad_input(run("build", "x.mjml", cwd=tmp_path), "x.mjml")
+    assert says in message, message
