@@ -78,7 +78,7 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
     except Exception as e:  # MRML raises ValueError/OSError with its own wording
-        escaped = _with_bare_lt_as_text(mjml)
+        escaped = _as_node_reads_it(mjml)
         if escaped is None:
             error = e
             if mjml != written:  # the message's byte offsets must point into what the user wrote
@@ -101,30 +101,37 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     return html
 
 
-def _with_bare_lt_as_text(mjml: str) -> str | None:
-    """The HTML of MJML that MRML refused, when a bare '<' (`a < b`, `<5 items`) was why: node's
-    MJML reads one as text, and so does every browser; written as &lt; it means the same to all.
-    None when there is none, or the MJML still does not compile (its error is reported as it was)."""
-    if not BARE_LT.search(mjml):
+def _as_node_reads_it(mjml: str) -> str | None:
+    """The HTML of MJML that MRML refused, when markup node's MJML (and every browser) reads was
+    why: a bare '<' (`a < b`, `<5 items`), written &lt;, and an unquoted attribute value
+    (`<a href=https://…>`, `width=100px`), quoted. None when there is neither, or the MJML still
+    does not compile (its error is reported as it was)."""
+    if not BARE_LT.search(mjml) and not _UNQUOTED.search(mjml):
         return None
     from mjml import mjml2html
 
-    # In CSS (`width < 600px`, a media range) MRML refuses it too, and an entity would mean
+    # In CSS (`width < 600px`, a media range) MRML refuses a '<' too, and an entity would mean
     # nothing there: a placeholder it copies, put back after. Comments keep theirs as written.
     mark = "MWLESSTHAN"
     while mark in mjml:
         mark += "Q"
+
+    def lenient(text: str) -> str:
+        return _START_TAG.sub(_quote_values, BARE_LT.sub("&lt;", text))
+
     pieces, last = [], 0
     for m in LITERAL_SPANS.finditer(mjml):
-        pieces.append(BARE_LT.sub("&lt;", mjml[last : m.start()]))
+        pieces.append(lenient(mjml[last : m.start()]))
         css = m.group("css")
         if css is None:  # a comment
             pieces.append(m.group(0))
         else:
-            pieces += [m.group("open"), css.replace("<", mark), m.group("close")]
+            pieces += [lenient(m.group("open")), css.replace("<", mark), m.group("close")]
         last = m.end()
-    pieces.append(BARE_LT.sub("&lt;", mjml[last:]))
+    pieces.append(lenient(mjml[last:]))
     escaped = "".join(pieces)
+    if escaped == mjml:
+        return None
     try:
         html = mjml2html(escaped, fonts={})
     except Exception:
@@ -132,8 +139,25 @@ def _with_bare_lt_as_text(mjml: str) -> str | None:
     return html.replace(mark, "<")
 
 
+def _quote_values(tag: re.Match[str]) -> str:
+    return (
+        tag.group(1)
+        + _ATTR_VALUE.sub(
+            lambda a: a.group(0) if a.group(3)[0] in "\"'" else f'{a.group(1)}{a.group(2)}"{a.group(3)}"', tag.group(2)
+        )
+        + tag.group(3)
+    )
+
+
 # A '<' that cannot open markup (HTML reads it as text): not before a letter, '/', '!' or '?'.
 BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
+# A start tag (its name, its attributes in any quoting, its end) and one attribute with a value,
+# read as a browser reads them: an unquoted value may hold "=" after its first character
+# (`href=https://x.test/?a=1`).
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s"'<>`]*)"""
+_START_TAG = re.compile(r"(<[A-Za-z][\w:.-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*" + _VALUE + r")?)*)(\s*/?>)", re.S)
+_ATTR_VALUE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*)(""" + _VALUE + ")")
+_UNQUOTED = re.compile(r"""<[A-Za-z][^<>]*?\s[^\s"'>/=]+\s*=\s*[^\s"'=<>`]""")
 LITERAL_SPANS = re.compile(
     r"<!--.*?-->|(?P<open><(?P<tag>mj-style|style)\b[^>]*>)(?P<css>.*?)(?P<close></(?P=tag)\s*>)", re.S | re.I
 )

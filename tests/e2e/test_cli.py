@@ -241,7 +241,7 @@ def test_newer_format_is_refused(tmp_path: Path) -> None:
 
 BAD_MJML = {
     "unclosed": "<mjml>\n<mj-body>\n<mj-section><mj-column>\n<mj-text>Hello\n</mj-column></mj-section></mj-body></mjml>\n",
-    "unquoted": "<mjml>\n<mj-body>\n<mj-section><mj-column>\n<mj-image src=x.png />\n"
+    "stray_equals": '<mjml>\n<mj-body>\n<mj-section><mj-column>\n<mj-image src="x.png" ="c" />\n'
     "</mj-column></mj-section></mj-body></mjml>\n",
     "empty": "",
     "page": "<!DOCTYPE html>\n<html><head><title>x</title></head>\n<body><p>Hello</p></body></html>\n",

@@ -1,4 +1,4 @@
-"""A bare '<' in MJML text (`a < b`, `<5 items`) builds as node's MJML builds it, as text, where
+"""A bare "<" and an unquoted attribute value: a bare "<" in MJML text (`a < b`, `<5 items`) builds as node's MJML builds it, as text, where
 mjml-python refused the whole file ("unable to parse next template"): bad-inputs row 3. Node mjml
 5.4.1 writes such text as it is; Mailwright writes &lt;, which every browser reads the same."""
 
@@ -40,7 +40,7 @@ def test_css_and_comments_keep_their_less_than_signs() -> None:
 
 def test_a_file_with_a_bare_less_than_and_another_error_still_says_where() -> None:
     with pytest.raises(BuildError, match=r"t\.mjml:1:\d+: .*a bare '<'"):
-        build("<mj-text>a < b</mj-text><mj-image src=x.png />")
+        build('<mj-text>a < b</mj-text><mj-image src="x.png" ="c" />')
 
 
 def test_a_document_html_block_with_a_bare_less_than_builds() -> None:
@@ -50,3 +50,27 @@ def test_a_document_html_block_with_a_bare_less_than_builds() -> None:
     block = {"id": "b1", "type": "html", "props": {"html": "<p>Orders < 5 ship free</p>"}}
     doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
     assert "Orders &lt; 5 ship free" in build_document(doc).html
+
+
+@pytest.mark.parametrize(
+    "body, written",
+    [
+        ('<mj-image src=https://x.test/a.png width=100px alt="A b=c" />', 'src="https://x.test/a.png"'),
+        ("<mj-text><a href=https://x.test/p?a=1>l</a> <img src=x.png alt=x></mj-text>", 'href="https://x.test/p?a=1"'),
+    ],
+)
+def test_an_unquoted_attribute_value_builds_as_node_reads_it(body: str, written: str) -> None:
+    # node's MJML (and every browser) reads `width=100px` and `<a href=https://…>`; mjml-python
+    # refused the file ("AttValue: \" or ' expected").
+    result = build(body)
+    assert written in result.html
+    assert 'alt="A b=c"' in result.html or "A b=c" not in body  # a quoted value is left as it was
+
+
+def test_a_document_html_block_with_unquoted_links_builds() -> None:
+    from mailwright.app.build.pipeline import build_document
+    from mailwright.app.document.model import Document
+
+    block = {"id": "b1", "type": "html", "props": {"html": "<p><a href=https://x.test/>Shop</a></p>"}}
+    doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
+    assert 'href="https://x.test/"' in build_document(doc).html

@@ -26,8 +26,8 @@ def test_worker_builds_mjml_with_merge_tags(worker):
 
 
 def test_worker_reports_bad_input_as_build_error(worker):
-    # (a bare "a < b" builds now, as node's MJML reads it as text: an unquoted value is bad input)
-    future = worker.submit("mjml", "<mjml><mj-body><mj-image src=x.png /></mj-body></mjml>", "bad.mjml")
+    # (a bare "a < b" and an unquoted value build now, as node reads them: a stray ="c" is bad input)
+    future = worker.submit("mjml", '<mjml><mj-body><mj-image src="x.png" ="c" /></mj-body></mjml>', "bad.mjml")
     with pytest.raises(BuildError, match=r"bad\.mjml:1:\d+"):
         future.result(timeout=60)
 

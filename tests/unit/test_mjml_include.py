@@ -118,7 +118,7 @@ def test_the_size_limit_counts_what_is_included(tmp_path: Path) -> None:
 def test_an_error_inside_a_partial_names_the_partial_and_its_line(tmp_path: Path) -> None:
     src = project(tmp_path, '<mj-include path="partials/bad.mjml" />')
     (tmp_path / "partials" / "bad.mjml").write_text(
-        "<mj-section><mj-column>\n<mj-image src=x.png />\n</mj-column></mj-section>", encoding="utf-8"
+        '<mj-section><mj-column>\n<mj-image src="x.png" ="c" />\n</mj-column></mj-section>', encoding="utf-8"
     )
     with pytest.raises(BuildError) as info:
         build_file(src)

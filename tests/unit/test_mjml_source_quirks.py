@@ -24,7 +24,7 @@ def test_an_mjml_file_with_windows_line_endings_builds_the_same_email(ending: st
 
 
 def test_positions_in_a_crlf_file_are_the_users_lines() -> None:
-    text = "<mjml>\r\n<mj-body>\r\n<mj-text>a</mj-text><mj-image src=x.png />\r\n</mj-body></mjml>\r\n"
+    text = '<mjml>\r\n<mj-body>\r\n<mj-text>a</mj-text><mj-image src="x.png" ="c" />\r\n</mj-body></mjml>\r\n'
     with pytest.raises(BuildError, match=r"^x\.mjml:3:\d+: "):
         build_mjml_text(text, source="x.mjml")
 
@@ -57,8 +57,8 @@ def test_a_literal_backslash_n_the_user_wrote_is_kept() -> None:
 
 
 def test_an_mrml_error_in_a_file_with_backslashes_still_points_at_the_users_line() -> None:
-    text = '<mjml>\n<mj-body>\n<mj-text><p title="a\\b\\c\\d">x</p></mj-text>\n<mj-image src=x.png /></mj-body></mjml>'
-    with pytest.raises(BuildError, match=r"^t\.mjml:4:15: "):
+    text = '<mjml>\n<mj-body>\n<mj-text><p title="a\\b\\c\\d">x</p></mj-text>\n<mj-image src="x.png" ="c" /></mj-body></mjml>'
+    with pytest.raises(BuildError, match=r"^t\.mjml:4:23: "):
         build_mjml_text(text, source="t.mjml")
 
 

@@ -72,7 +72,7 @@ def test_where_node_does_otherwise_the_element_stays(case: str, src: str) -> Non
 
 def test_a_line_and_column_after_a_left_out_element_are_the_users() -> None:
     # A later error is still located where it was written: the element's line breaks stay.
-    src = COL.format("\n<mj-foo>\nx\n</mj-foo>\n<mj-image src=x.png />")
+    src = COL.format('\n<mj-foo>\nx\n</mj-foo>\n<mj-image src="x.png" ="c" />')
     with pytest.raises(BuildError, match=r"^t\.mjml:5:"):
         build_mjml_text(src, source="t.mjml", web_fonts=False)
 
@@ -107,9 +107,9 @@ def test_a_position_in_a_one_line_template_points_into_its_partial(tmp_path: Pat
         f"{tmp_path}/parts/p.mjml:2:3: <mj-foo> is not an MJML element; it is left out of the email, "
         "as node's MJML leaves it out (correct the name)",
     )
-    (tmp_path / "parts" / "q.mjml").write_text("<mj-text>ok</mj-text><mj-image src=x.png />", encoding="utf-8")
+    (tmp_path / "parts" / "q.mjml").write_text('<mj-text>ok</mj-text><mj-image src="x.png" ="c" />', encoding="utf-8")
     one_line = src.replace("p.mjml", "q.mjml")
-    with pytest.raises(BuildError, match=rf"^{tmp_path}/parts/q\.mjml:1:36: "):
+    with pytest.raises(BuildError, match=rf"^{tmp_path}/parts/q\.mjml:1:44: "):
         build_mjml_text(one_line, source=str(tmp_path / "t.mjml"), base_dir=tmp_path, web_fonts=False)
 
 
