@@ -106,7 +106,7 @@ def _as_node_reads_it(mjml: str) -> str | None:
     why: a bare '<' (`a < b`, `<5 items`), written &lt;, and an unquoted attribute value
     (`<a href=https://…>`, `width=100px`), quoted. None when there is neither, or the MJML still
     does not compile (its error is reported as it was)."""
-    if not BARE_LT.search(mjml) and not _UNQUOTED.search(mjml):
+    if not BARE_LT.search(mjml) and not _UNQUOTED.search(mjml) and not _ENDING_TAG.search(mjml):
         return None
     from mjml import mjml2html
 
@@ -123,13 +123,13 @@ def _as_node_reads_it(mjml: str) -> str | None:
     for m in LITERAL_SPANS.finditer(mjml):
         pieces.append(lenient(mjml[last : m.start()]))
         css = m.group("css")
-        if css is None:  # a comment
-            pieces.append(m.group(0))
+        if css is None:  # a comment: XML refuses a "--" in one, HTML does not
+            pieces.append("<!--" + m.group(0)[4:-3].replace("--", "- -") + "-->")
         else:
             pieces += [lenient(m.group("open")), css.replace("<", mark), m.group("close")]
         last = m.end()
     pieces.append(lenient(mjml[last:]))
-    escaped = "".join(pieces)
+    escaped = _ENDING_TAG.sub(_balanced, "".join(pieces))
     if escaped == mjml:
         return None
     try:
@@ -137,6 +137,23 @@ def _as_node_reads_it(mjml: str) -> str | None:
     except Exception:
         return None
     return html.replace(mark, "<")
+
+
+def _balanced(element: re.Match[str]) -> str:
+    """An ending tag's HTML content as a browser builds it (node's MJML copies it as written):
+    unclosed <p>, <li> and <b> closed, a stray </b> dropped. MRML refused the whole file over any
+    of them."""
+    content = element.group("content")
+    if "<" not in content:
+        return element.group(0)
+    from lxml import etree
+
+    from .markup import fragment_root
+
+    root = fragment_root(content)
+    lead = (root.text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    inner = lead + "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
+    return element.group("open") + inner + element.group("close")
 
 
 def _quote_values(tag: re.Match[str]) -> str:
@@ -157,6 +174,12 @@ BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
 _VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s"'<>`]*)"""
 _START_TAG = re.compile(r"(<[A-Za-z][\w:.-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*" + _VALUE + r")?)*)(\s*/?>)", re.S)
 _ATTR_VALUE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*)(""" + _VALUE + ")")
+# The elements whose content is HTML, kept as written (MRML parses it as markup all the same).
+_ENDING_TAG = re.compile(
+    r"(?P<open><(?P<tag>mj-(?:text|button|table|navbar-link|accordion-title|accordion-text|social-element))"
+    r"(?=[\s/>])[^>]*>)(?P<content>.*?)(?P<close></(?P=tag)\s*>)",
+    re.S | re.I,
+)
 _UNQUOTED = re.compile(r"""<[A-Za-z][^<>]*?\s[^\s"'>/=]+\s*=\s*[^\s"'=<>`]""")
 LITERAL_SPANS = re.compile(
     r"<!--.*?-->|(?P<open><(?P<tag>mj-style|style)\b[^>]*>)(?P<css>.*?)(?P<close></(?P=tag)\s*>)", re.S | re.I

@@ -74,3 +74,31 @@ def test_a_document_html_block_with_unquoted_links_builds() -> None:
     block = {"id": "b1", "type": "html", "props": {"html": "<p><a href=https://x.test/>Shop</a></p>"}}
     doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
     assert 'href="https://x.test/"' in build_document(doc).html
+
+
+@pytest.mark.parametrize(
+    "body, shown",
+    [
+        ("<mj-text><p>one<p>two</mj-text>", "<p>one</p><p>two</p>"),
+        ("<mj-text><ul><li>one<li>two</ul></mj-text>", "<ul><li>one</li><li>two</li></ul>"),
+        ("<mj-text><b>bold</mj-text>", "<b>bold</b>"),
+        ("<mj-text>x</b>y</mj-text>", "xy"),
+        ("<mj-text>a<!-- x -- y -->b</mj-text>", "a<!-- x - - y -->b"),
+        ("<mj-text>5 &lt; 6 <p>and<p>more</mj-text>", "5 &lt; 6 <p>and</p><p>more</p>"),
+    ],
+)
+def test_html_a_browser_closes_itself_builds(body: str, shown: str) -> None:
+    # Optional end tags, an unclosed <b>, a stray </b>, a "--" in a comment: node's MJML copies
+    # the text's HTML as written and browsers close it; mjml-python refused the whole file.
+    assert shown in build(body).html
+
+
+def test_mjml_that_compiles_is_not_rewritten(monkeypatch) -> None:
+    # The lenient reading runs only after a compile failed: valid MJML keeps its markup exactly.
+    import mailwright.app.build.pipeline as pipeline
+
+    def never(_mjml: str) -> None:
+        raise AssertionError("valid MJML was rewritten")
+
+    monkeypatch.setattr(pipeline, "_as_node_reads_it", never)
+    assert "<p>one</p>" in build("<mj-text><p>one</p><br>&nbsp;</mj-text>").html
