@@ -78,7 +78,9 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
         # fonts={}: no implicit Google Fonts <link>/@import (themes declare web fonts).
         html = mjml2html(mjml, fonts={})
     except Exception as e:  # MRML raises ValueError/OSError with its own wording
-        escaped = _as_node_reads_it(mjml)
+        from .lenient_markup import as_node_reads_it  # only for MJML MRML refused
+
+        escaped = as_node_reads_it(mjml)
         if escaped is None:
             error = e
             if mjml != written:  # the message's byte offsets must point into what the user wrote
@@ -101,89 +103,6 @@ def compile_mjml(mjml: str, *, source: str = "<mjml>") -> str:
     return html
 
 
-def _as_node_reads_it(mjml: str) -> str | None:
-    """The HTML of MJML that MRML refused, when markup node's MJML (and every browser) reads was
-    why: a bare '<' (`a < b`, `<5 items`), written &lt;, and an unquoted attribute value
-    (`<a href=https://…>`, `width=100px`), quoted. None when there is neither, or the MJML still
-    does not compile (its error is reported as it was)."""
-    if not BARE_LT.search(mjml) and not _UNQUOTED.search(mjml) and not _ENDING_TAG.search(mjml):
-        return None
-    from mjml import mjml2html
-
-    # In CSS (`width < 600px`, a media range) MRML refuses a '<' too, and an entity would mean
-    # nothing there: a placeholder it copies, put back after. Comments keep theirs as written.
-    mark = "MWLESSTHAN"
-    while mark in mjml:
-        mark += "Q"
-
-    def lenient(text: str) -> str:
-        return _START_TAG.sub(_quote_values, BARE_LT.sub("&lt;", text))
-
-    pieces, last = [], 0
-    for m in LITERAL_SPANS.finditer(mjml):
-        pieces.append(lenient(mjml[last : m.start()]))
-        css = m.group("css")
-        if css is None:  # a comment: XML refuses a "--" in one, HTML does not
-            pieces.append("<!--" + m.group(0)[4:-3].replace("--", "- -") + "-->")
-        else:
-            pieces += [lenient(m.group("open")), css.replace("<", mark), m.group("close")]
-        last = m.end()
-    pieces.append(lenient(mjml[last:]))
-    escaped = _ENDING_TAG.sub(_balanced, "".join(pieces))
-    if escaped == mjml:
-        return None
-    try:
-        html = mjml2html(escaped, fonts={})
-    except Exception:
-        return None
-    return html.replace(mark, "<")
-
-
-def _balanced(element: re.Match[str]) -> str:
-    """An ending tag's HTML content as a browser builds it (node's MJML copies it as written):
-    unclosed <p>, <li> and <b> closed, a stray </b> dropped. MRML refused the whole file over any
-    of them."""
-    content = element.group("content")
-    if "<" not in content:
-        return element.group(0)
-    from lxml import etree
-
-    from .markup import fragment_root
-
-    root = fragment_root(content)
-    lead = (root.text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    inner = lead + "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
-    return element.group("open") + inner + element.group("close")
-
-
-def _quote_values(tag: re.Match[str]) -> str:
-    return (
-        tag.group(1)
-        + _ATTR_VALUE.sub(
-            lambda a: a.group(0) if a.group(3)[0] in "\"'" else f'{a.group(1)}{a.group(2)}"{a.group(3)}"', tag.group(2)
-        )
-        + tag.group(3)
-    )
-
-
-# A '<' that cannot open markup (HTML reads it as text): not before a letter, '/', '!' or '?'.
-BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
-# A start tag (its name, its attributes in any quoting, its end) and one attribute with a value,
-# read as a browser reads them: an unquoted value may hold "=" after its first character
-# (`href=https://x.test/?a=1`).
-_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s"'<>`]*)"""
-_START_TAG = re.compile(r"(<[A-Za-z][\w:.-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*" + _VALUE + r")?)*)(\s*/?>)", re.S)
-_ATTR_VALUE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*)(""" + _VALUE + ")")
-# The elements whose content is HTML, kept as written (MRML parses it as markup all the same).
-_ENDING_TAG = re.compile(
-    r"(?P<open><(?P<tag>mj-(?:text|button|table|navbar-link|accordion-title|accordion-text|social-element))"
-    r"(?=[\s/>])[^>]*>)(?P<content>.*?)(?P<close></(?P=tag)\s*>)",
-    re.S | re.I,
-)
-_UNQUOTED = re.compile(r"""<[A-Za-z][^<>]*?\s[^\s"'>/=]+\s*=\s*[^\s"'=<>`]""")
-LITERAL_SPANS = re.compile(
-    r"<!--.*?-->|(?P<open><(?P<tag>mj-style|style)\b[^>]*>)(?P<css>.*?)(?P<close></(?P=tag)\s*>)", re.S | re.I
-)
 # A quoted attribute value holding a tab, a line break or a backslash, inside a start tag.
 _AWKWARD_CHAR = re.compile(r"[\t\n\\]")
 _AWKWARD_ATTR = re.compile(r"""=\s*(?:"[^"<>]*[\t\n\\][^"<>]*"|'[^'<>]*[\t\n\\][^'<>]*')""")
@@ -488,26 +407,6 @@ def _unexpected_element_hint(span: str, message: str) -> str:
     )
 
 
-_LEADING = re.compile(r"\A(?:\s+|<!--.*?-->|<\?xml\b.*?\?>)*", re.S | re.I)
-
-
-def _root_hint(text: str) -> str:
-    """What to do with a file that is not MJML from its first tag (MRML: "unexpected token in
-    root template"; node: "Malformed MJML"), naming what it starts with."""
-    rest = text[_LEADING.match(text).end() :][:200]  # type: ignore[union-attr]  # \A(...)* always matches
-    if rest[:5].lower() == "<mjml":
-        return ""
-    first = re.match(r"<[^<>]{1,40}>", rest)
-    what = first.group(0) if first else repr(rest[:20])
-    if rest[:9].lower() == "<!doctype" or rest[:5].lower() == "<html":
-        return (
-            f"this is an HTML page, not MJML (it starts with {what}); to edit it, rename it .html and run "
-            "`mailwright import NAME.html -o NAME.mwt` (or open it in the editor)"
-        )
-    inner = "…" if rest[:8].lower() in ("<mj-body", "<mj-head") else "<mj-body>…</mj-body>"
-    return f"MJML starts with <mjml> and this starts with {what}: wrap it in <mjml>{inner}</mjml>"
-
-
 def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
     """Best-effort line/column for an MRML error (it reports none for most)."""
     m = re.search(r"at position (\d+):(\d+)", message)
@@ -517,9 +416,12 @@ def _locate_mjml_error(tokenized: str, omap: _OffsetMap, message: str) -> str:
         char_offset = len(raw[:byte_offset].decode("utf-8", "ignore"))
         line, col = omap.line_col(char_offset)
         hint = _unexpected_element_hint(raw[byte_offset : int(m.group(2))].decode("utf-8", "ignore"), message)
-        if char_offset <= _LEADING.match(tokenized).end():  # type: ignore[union-attr]  # the first tag: no <mjml> root
-            hint = _root_hint(tokenized) or hint
+        from .lenient_markup import root_hint
+
+        hint = root_hint(tokenized, char_offset) or hint
         return f"{line}:{col}" + (f": {hint}" if hint else "")
+    from .lenient_markup import BARE_LT
+
     bare = BARE_LT.search(tokenized)
     if bare:
         line, col = omap.line_col(bare.start())

@@ -7,7 +7,7 @@ meant. Merge tags, comments and CSS are not text here.
 
 from __future__ import annotations
 
-from ..build.pipeline import BARE_LT, LITERAL_SPANS
+from ..build.lenient_markup import BARE_LT, LITERAL_SPANS
 from ..build.tokens import TAG_RE
 from ..textpos import line_col
 from .model import Finding, capped_list
