@@ -8,23 +8,17 @@ in a comment. And what to say of a file that is not MJML from its first tag.
 
 from __future__ import annotations
 
+import html
 import re
 
 # A '<' that cannot open markup (HTML reads it as text): not before a letter, '/', '!' or '?'.
 BARE_LT = re.compile(r"<(?![A-Za-z/!?])")
-# A start tag (its name, its attributes in any quoting, its end) and one attribute with a value,
-# read as a browser reads them: an unquoted value may hold "=" after its first character
-# (`href=https://x.test/?a=1`).
-_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s"'<>`]*)"""
-_START_TAG = re.compile(r"(<[A-Za-z][\w:.-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*" + _VALUE + r")?)*)(\s*/?>)", re.S)
-_ATTR_VALUE = re.compile(r"""([^\s"'>/=]+)(\s*=\s*)(""" + _VALUE + ")")
 # The elements whose content is HTML, kept as written (MRML parses it as markup all the same).
 _ENDING_TAG = re.compile(
     r"(?P<open><(?P<tag>mj-(?:text|button|table|navbar-link|accordion-title|accordion-text|social-element))"
     r"(?=[\s/>])[^>]*>)(?P<content>.*?)(?P<close></(?P=tag)\s*>)",
     re.S | re.I,
 )
-_UNQUOTED = re.compile(r"""<[A-Za-z][^<>]*?\s[^\s"'>/=]+\s*=\s*[^\s"'=<>`]""")
 LITERAL_SPANS = re.compile(
     r"<!--.*?-->|(?P<open><(?P<tag>mj-style|style)\b[^>]*>)(?P<css>.*?)(?P<close></(?P=tag)\s*>)", re.S | re.I
 )
@@ -35,18 +29,18 @@ def as_node_reads_it(mjml: str) -> str | None:
     why: a bare '<' (`a < b`, `<5 items`), written &lt;, and an unquoted attribute value
     (`<a href=https://…>`, `width=100px`), quoted. None when there is neither, or the MJML still
     does not compile (its error is reported as it was)."""
-    if not BARE_LT.search(mjml) and not _UNQUOTED.search(mjml) and not _ENDING_TAG.search(mjml):
-        return None
     from mjml import mjml2html
+
+    from .markup import requote_tags
+
+    def lenient(text: str) -> str:  # a '<' that opens no tag as &lt;, every value double-quoted
+        return requote_tags(BARE_LT.sub("&lt;", text))
 
     # In CSS (`width < 600px`, a media range) MRML refuses a '<' too, and an entity would mean
     # nothing there: a placeholder it copies, put back after. Comments keep theirs as written.
     mark = "MWLESSTHAN"
     while mark in mjml:
         mark += "Q"
-
-    def lenient(text: str) -> str:
-        return _START_TAG.sub(_quote_values, BARE_LT.sub("&lt;", text))
 
     pieces, last = [], 0
     for m in LITERAL_SPANS.finditer(mjml):
@@ -62,10 +56,10 @@ def as_node_reads_it(mjml: str) -> str | None:
     if escaped == mjml:
         return None
     try:
-        html = mjml2html(escaped, fonts={})
+        compiled = mjml2html(escaped, fonts={})
     except Exception:
         return None
-    return html.replace(mark, "<")
+    return compiled.replace(mark, "<")
 
 
 def _balanced(element: re.Match[str]) -> str:
@@ -80,19 +74,9 @@ def _balanced(element: re.Match[str]) -> str:
     from .markup import fragment_root
 
     root = fragment_root(content)
-    lead = (root.text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    lead = html.escape(root.text or "", quote=False)
     inner = lead + "".join(etree.tostring(child, method="html", encoding="unicode") for child in root)
     return element.group("open") + inner + element.group("close")
-
-
-def _quote_values(tag: re.Match[str]) -> str:
-    return (
-        tag.group(1)
-        + _ATTR_VALUE.sub(
-            lambda a: a.group(0) if a.group(3)[0] in "\"'" else f'{a.group(1)}{a.group(2)}"{a.group(3)}"', tag.group(2)
-        )
-        + tag.group(3)
-    )
 
 
 _LEADING = re.compile(r"\A(?:\s+|<!--.*?-->|<\?xml\b.*?\?>)*", re.S | re.I)

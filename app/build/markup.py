@@ -432,10 +432,13 @@ def _emit(el: etree._Element, parts: list) -> None:
 # --- raw HTML -----------------------------------------------------------------------------
 
 # An attribute (name, optional value in any quoting) and a run of them: shared with the MJML
-# importer (importer/_source.py), which reads tags the same way.
-ATTR_PATTERN = r"[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+# importer (importer/_source.py), which reads tags the same way. An unquoted value is read as a
+# browser (and node's MJML) reads it, "=" included after its first character
+# (`href=https://x.test/?a=1`): stopped at the "=", the whole tag was taken for text.
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'=<>`][^\s"'<>`]*)"""
+ATTR_PATTERN = rf"""[^\s"'>/=]+(?:\s*=\s*{_VALUE})?"""
 ATTRS_PATTERN = rf"((?:\s+{ATTR_PATTERN})*)"
-ATTR_RE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?", re.S)
+ATTR_RE = re.compile(rf"""([^\s"'>/=]+)(?:\s*=\s*({_VALUE}))?""", re.S)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)" + ATTRS_PATTERN + r"\s*(/?)>", re.S)
 _RAWTEXT = {"style", "script"}
 
@@ -457,6 +460,12 @@ def _normalise_tag(m: re.Match[str]) -> str:
         value = re.sub(r"[\r\n\t]+", " ", value).replace('"', "&quot;").replace("<", "&lt;")
         out.append(f' {key}="{value}"')
     return f"<{name}{''.join(out)}{' /' if selfclose else ''}>"
+
+
+def requote_tags(html: str) -> str:
+    """Every tag's attribute values double-quoted, as normalise_raw_html writes them (an unquoted
+    `width=100px` is what MRML refuses); a bare `<` and what is not a tag are left as they are."""
+    return _TAG.sub(_normalise_tag, html)
 
 
 def normalise_raw_html(html: str) -> str:
