@@ -30,9 +30,10 @@ mj-spacer mj-table mj-text mj-wrapper
 # Parents whose unknown children node MJML renders as if they were not there (compared with node
 # mjml 5.4: the same HTML as the file without them).
 _PLAIN_PARENTS = frozenset({"mj-body", "mj-column", "mj-wrapper", "mj-hero", "mj-head"})
-# A comment, or an MJML tag (quoted attribute values may hold ">").
-_TAG = re.compile(r"""<!--.*?-->|<(/?)(mj-[\w-]+|mjml)\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S | re.I)
-_NAME = re.compile(r"<(mj-[\w-]+)", re.I)
+# A comment, or an MJML tag: (closing "/", name, self-closing "/"). Quoted attribute values may
+# hold ">". Shared with the pipeline's other source fixes (drop_stray_text, drop_wrapper_comments).
+COMMENT_OR_MJ_TAG = re.compile(r"""<!--.*?-->|<(/?)(mj-[\w-]+)\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S)
+_NAME = re.compile(r"<(mj-[\w-]+)")
 
 
 class LeftOut(NamedTuple):
@@ -46,16 +47,16 @@ def leave_out_unknown_elements(mjml: str, inside: str | None = None) -> tuple[st
     breaks stay (every later line still is the user's); spaces would not do, as mjml-python copies
     them into the HTML between a column's rows and refuses them in mj-head. `inside`: the element a
     fragment is written in (a raw MJML block's column)."""
-    if all(m.group(1).lower() in KNOWN for m in _NAME.finditer(mjml)):
+    if all(m.group(1) in KNOWN for m in _NAME.finditer(mjml)):
         return mjml, ()  # one scan of the tag names: a document's MJML never has any
     stack: list[str] = [inside] if inside else []
     cut: list[tuple[int, int, str]] = []
-    tags = list(_TAG.finditer(mjml))
+    tags = list(COMMENT_OR_MJ_TAG.finditer(mjml))
     i = 0
     while i < len(tags):
         m = tags[i]
         i += 1
-        name = (m.group(2) or "").lower()
+        name = m.group(2) or ""
         if not name:
             continue  # a comment
         if m.group(1):  # a closing tag
@@ -88,7 +89,7 @@ def _matching_close(tags: list[re.Match[str]], i: int, name: str) -> int | None:
     closed (node then reads the following elements as its children: left as it is)."""
     depth = 1
     for m in tags[i:]:
-        if (m.group(2) or "").lower() != name or m.group(3):
+        if m.group(2) != name or m.group(3):
             continue
         depth += -1 if m.group(1) else 1
         if depth == 0:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .limits import check_markup_limits, check_output_size
+from .mjml_elements import COMMENT_OR_MJ_TAG, leave_out_unknown_elements
 from .mjml_render import document_to_mjml
 from ..merge.tags import unescape_tag
 from ..textpos import LineCounter
@@ -23,6 +24,7 @@ from ...themes import load_theme
 
 if TYPE_CHECKING:
     from ..document.model import Document
+    from .mjml_include import LineMap
 
 
 class BuildError(ShortMessage, ValueError):
@@ -142,10 +144,6 @@ def neutralise_attribute_values(mjml: str) -> str:
     return "".join(pieces)
 
 
-# An MJML tag may hold ">" inside a quoted attribute value: quotes are read as such.
-_COMMENT_OR_MJ_TAG = re.compile(r"""<!--.*?-->|<(/?)(mj-[\w-]+)\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S)
-
-
 def drop_wrapper_comments(mjml: str) -> str:
     """Remove the comments written directly inside an `mj-wrapper`, between its sections.
 
@@ -157,7 +155,7 @@ def drop_wrapper_comments(mjml: str) -> str:
         return mjml
     stack: list[str] = []
     cut: list[tuple[int, int]] = []
-    for m in _COMMENT_OR_MJ_TAG.finditer(mjml):
+    for m in COMMENT_OR_MJ_TAG.finditer(mjml):
         if m.group(2) is None:  # a comment
             if stack and stack[-1] == "mj-wrapper" and not m.group(0).startswith("<!--[if"):
                 cut.append(m.span())
@@ -199,7 +197,7 @@ def drop_stray_text(mjml: str) -> str:
     stack: list[str] = []
     cut: list[tuple[int, int]] = []
     last_end = 0
-    for m in _COMMENT_OR_MJ_TAG.finditer(mjml):
+    for m in COMMENT_OR_MJ_TAG.finditer(mjml):
         if stack and stack[-1] in _ELEMENT_ONLY and mjml[last_end : m.start()].strip():
             cut.append((last_end, m.start()))
         last_end = m.end()
@@ -474,7 +472,7 @@ def build_mjml_text(
         raise BuildError(str(e)) from None
     try:
         result = _build_expanded_mjml(
-            text, source=source, variables=variables, web_fonts=web_fonts, with_text=with_text
+            text, source=source, variables=variables, web_fonts=web_fonts, with_text=with_text, lines=lines
         )
     except BuildError as e:
         # A position in the expanded text → the file and line where the user wrote it.
@@ -489,24 +487,28 @@ def build_mjml_text(
 
         rest = re.sub(r"\bline (\d+)\b", named, str(e)[m.end() :])
         raise BuildError(f"{label}:{line}:{col}:{rest}") from None
-    if result.notes:  # "line:col: …" in the expanded text → "file:line:col: …" where it was written
-        located = []
-        for note in result.notes:
-            at, _, what = note.partition(": ")
-            line, col = (int(n) for n in at.split(":"))
-            label, line, col = lines.where(line, col) if lines is not None else (source, line, col)
-            located.append(f"{label}:{line}:{col}: {what}")
-        result = result._replace(notes=tuple(located))
     if lines is not None:
         result = result._replace(includes=tuple(sorted({origin[0] for origin in lines.origins if origin[0] != source})))
     return result
 
 
+def _written_at(lines: LineMap | None, source: str, line: int, col: int) -> str:
+    """ "file:line:col" where the user wrote this place of the expanded text."""
+    label, line, col = lines.where(line, col) if lines is not None else (source, line, col)
+    return f"{label}:{line}:{col}"
+
+
 def _build_expanded_mjml(
-    text: str, *, source: str, variables: dict[str, str] | None, web_fonts: bool, with_text: bool = True
+    text: str,
+    *,
+    source: str,
+    variables: dict[str, str] | None,
+    web_fonts: bool,
+    with_text: bool = True,
+    lines: LineMap | None = None,
 ) -> BuildResult:
+    """`lines`: where the expanded text's lines were written (mj-include), for the notes."""
     from ..merge import MergeSyntaxError, parse
-    from .mjml_elements import leave_out_unknown_elements
 
     written = text
     text, left_out = leave_out_unknown_elements(text)  # as node's MJML does; positions kept
@@ -560,8 +562,8 @@ def _build_expanded_mjml(
         source=source,
         web_fonts=tuple(fonts),
         notes=tuple(
-            f"{at.line}:{at.col}: <{at.name}> is not an MJML element; it is left out of the email, as "
-            "node's MJML leaves it out (correct the name)"
+            f"{_written_at(lines, source, at.line, at.col)}: <{at.name}> is not an MJML element; it is left out "
+            "of the email, as node's MJML leaves it out (correct the name)"
             for at in left_out
         ),
     )
