@@ -66,11 +66,8 @@ def files_the_email_uses(mjml: str, includes: Iterable[str], folder: Path) -> di
     """The files besides its source that a built email is made of, as `check_outputs` inputs: the
     mj-include partials read (`includes`, as BuildResult labels them) and the local images its
     MJML names, relative to `folder` (the source's)."""
-    from .build.local_files import image_refs, local_path  # what export reads as a local image
+    from .build.local_files import local_refs  # what export reads as a local image
 
     used = {f"a partial the template includes ({label})": Path(label) for label in includes}
-    for ref in image_refs(mjml):
-        path = local_path(ref, folder)
-        if path is not None:
-            used.setdefault(f"an image the email shows ({ref})", path)
+    used.update((f"an image the email shows ({ref})", path) for ref, path in local_refs(mjml, folder).items())
     return used

@@ -98,6 +98,17 @@ def image_refs(text: str) -> list[str]:
     return [m.group(3) for m in IMAGE_REF_ATTR.finditer(text)] + [m.group(3) for m in CSS_URL.finditer(text)]
 
 
+def local_refs(text: str, base: Path) -> dict[str, Path]:
+    """The image references in `text` that name local files, each once in order, with the file."""
+    found: dict[str, Path] = {}
+    for ref in image_refs(text):
+        if ref not in found:
+            path = local_path(ref, base)
+            if path is not None:
+                found[ref] = path
+    return found
+
+
 def local_path(ref: str, base: Path) -> Path | None:
     """The file a reference points at, when it is local (relative to `base`, absolute or file:);
     None for a web address, a fragment, a data: URI or one holding a merge tag."""

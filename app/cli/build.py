@@ -210,15 +210,11 @@ def _images_elsewhere(src: Path, output: Path, html: str) -> str:
             return ""
     except OSError:
         return ""
-    from ..build.local_files import image_refs, local_path  # what export reads as a local image
+    from ..build.local_files import local_refs  # what export reads as a local image
 
     # Relative ones: an absolute path or file: address shows wherever the HTML is.
     local = sorted(
-        {
-            r
-            for r in image_refs(html)
-            if local_path(r, folder) is not None and not r.lower().startswith("file:") and not Path(r).is_absolute()
-        }
+        r for r in local_refs(html, folder) if not r.lower().startswith("file:") and not Path(r).is_absolute()
     )
     if not local:
         return ""

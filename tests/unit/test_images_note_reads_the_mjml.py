@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mailwright.app.build.local_files import image_refs, local_path
+from mailwright.app.build.local_files import local_refs
 from mailwright.app.build.pipeline import build_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,13 +19,7 @@ SOURCES = sorted(
 
 
 def _local(text: str, folder: Path) -> list[str]:
-    return sorted(
-        {
-            r
-            for r in image_refs(text)
-            if local_path(r, folder) is not None and not r.lower().startswith("file:") and not Path(r).is_absolute()
-        }
-    )
+    return sorted(local_refs(text, folder))
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
