@@ -69,6 +69,27 @@ def main() -> int:
         result[key] = fn()
 
     vw, vh = lambda: canvas.view.width(), lambda: canvas.view.height()  # noqa: E731
+
+    def first_of(kind: str):
+        node = next(b for b in window.session.doc.iter_nodes() if getattr(b, "type", "") == kind)
+        result["target"] = node.id
+        return node
+
+    def double_click(node, y_of) -> list:
+        """The steps of a real double-click 40 px into the block, at y_of(its rect), that start an
+        edit in place; then whether one started."""
+        rect: dict = {}
+        return [
+            lambda: canvas.rects([node.id], lambda r: rect.update(r=r[node.id])),
+            None,
+            lambda: move_to(*view_point(int(rect["r"][0] + 40), int(y_of(rect["r"])))),
+            lambda: xdo("click", "--repeat", "2", "--delay", "80", "1"),
+            None,
+            None,
+            None,
+            lambda: record("editing", lambda: canvas.editing),
+        ]
+
     ids_before = {n.id for n in window.session.doc.iter_nodes()}
     if scenario == "drag":
         steps += [
@@ -135,18 +156,9 @@ def main() -> int:
             lambda: shot("x11-drag-landed"),
         ]
     elif scenario == "edit":
-        target = next(b for b in window.session.doc.iter_nodes() if getattr(b, "type", "") == "heading")
-        result["target"] = target.id
-        rect: dict = {}
+        target = first_of("heading")
         steps += [
-            lambda: canvas.rects([target.id], lambda r: rect.update(r=r[target.id])),
-            None,
-            lambda: move_to(*view_point(int(rect["r"][0] + 40), int(rect["r"][1] + rect["r"][3] / 2))),
-            lambda: xdo("click", "--repeat", "2", "--delay", "80", "1"),
-            None,
-            None,
-            None,
-            lambda: record("editing", lambda: canvas.editing),
+            *double_click(target, lambda r: r[1] + r[3] / 2),
             lambda: xdo("key", "End"),
             lambda: xdo("type", "--delay", "30", " today"),
             None,
@@ -171,9 +183,7 @@ def main() -> int:
         ]
     elif scenario == "tag":
         # A rich text: type, a merge tag from the canvas's own { } menu, type again, Esc.
-        target = next(b for b in window.session.doc.iter_nodes() if getattr(b, "type", "") == "text")
-        result["target"] = target.id
-        rect: dict = {}
+        target = first_of("text")
 
         def click_widget(widget, point) -> None:
             move_to(*gpos(widget, point))
@@ -185,14 +195,7 @@ def main() -> int:
             click_widget(menu, menu.actionGeometry(action).center())
 
         steps += [
-            lambda: canvas.rects([target.id], lambda r: rect.update(r=r[target.id])),
-            None,
-            lambda: move_to(*view_point(int(rect["r"][0] + 40), int(rect["r"][1] + 12))),
-            lambda: xdo("click", "--repeat", "2", "--delay", "80", "1"),
-            None,
-            None,
-            None,
-            lambda: record("editing", lambda: canvas.editing),
+            *double_click(target, lambda r: r[1] + 12),  # the first line of a paragraph
             lambda: xdo("key", "ctrl+End"),
             lambda: xdo("type", "--delay", "30", " dear "),
             None,

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from mailwright.app.document.autosave import Autosaver
-from mailwright.app.document.model import Document
+from tests.support.documents import html_doc, one_block_doc, raw_mjml_doc
 from mailwright.app.build.pipeline import BuildError, InputLimitError, build_document, build_file, build_mjml_text
 from mailwright.app.document.session import Session
 from mailwright.app.document.storage import DocumentError, dumps_document, load_document, loads_document, save_document
@@ -40,35 +40,6 @@ def nested(shape: str, n: int) -> str:
     if shape == "div-in-mj-raw":
         return mjml("<mj-raw>" + "<div>" * n + "deep" + "</div>" * n + "</mj-raw>")
     return mjml(SECTION.format("<span>" * n + "deep" + "</span>" * n))  # span-in-mj-text
-
-
-def one_block_doc(block: dict, *, fills_row: bool = False) -> Document:
-    return Document.model_validate(
-        {
-            "subject": "Hostile",
-            "rows": [
-                {"id": "r1", "columns": [{"id": "c1", "width": 100, "blocks": [block]}]},
-                {
-                    "id": "r2",
-                    "columns": [
-                        {
-                            "id": "c2",
-                            "width": 100,
-                            "blocks": [{"id": "b9", "type": "text", "props": {"html": "<p>The rest of the email</p>"}}],
-                        }
-                    ],
-                },
-            ],
-        }
-    )
-
-
-def raw_mjml_doc(text: str, *, fills_row: bool = False) -> Document:
-    return one_block_doc({"id": "b1", "type": "mjml", "props": {"mjml": text, "fills_row": fills_row}})
-
-
-def html_doc(html: str) -> Document:
-    return one_block_doc({"id": "b1", "type": "html", "props": {"html": html}})
 
 
 GOOD = mjml(SECTION.format("Hello << data:firstname >>"))

@@ -12,6 +12,7 @@ import pytest
 from mailwright.app.build.mjml_elements import leave_out_unknown_elements
 from mailwright.app.build.pipeline import BuildError, build_mjml_text
 from mailwright.app.checks import check_mjml_text
+from tests.support.documents import raw_mjml_doc
 
 COL = "<mjml><mj-body><mj-section><mj-column><mj-text>a</mj-text>{}<mj-text>b</mj-text></mj-column></mj-section></mj-body></mjml>"
 LEFT_OUT = {
@@ -84,16 +85,10 @@ def test_a_document_without_unknown_elements_is_returned_as_it_is() -> None:
 
 def test_a_raw_mjml_block_leaves_it_out_too() -> None:
     from mailwright.app.build.pipeline import build_document
-    from mailwright.app.document.model import Document
 
-    def doc(mjml: str) -> Document:
-        block = {"id": "b1", "type": "mjml", "props": {"mjml": mjml}}
-        return Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
-
-    assert (
-        build_document(doc("<mj-text>a</mj-text><mj-foo>x</mj-foo>")).html
-        == build_document(doc("<mj-text>a</mj-text>")).html
-    )
+    left_out = build_document(raw_mjml_doc("<mj-text>a</mj-text><mj-foo>x</mj-foo>")).html
+    assert left_out == build_document(raw_mjml_doc("<mj-text>a</mj-text>")).html
+    assert "mj-foo" not in left_out
 
 
 def test_a_position_in_a_one_line_template_points_into_its_partial(tmp_path: Path) -> None:
@@ -129,10 +124,8 @@ def test_an_unknown_name_that_starts_like_a_text_is_still_an_unknown_element() -
 def test_check_names_the_mjml_block_whose_unknown_element_the_email_leaves_out() -> None:
     # In the editor the element vanished from the canvas with no word why.
     from mailwright.app.checks import check_document
-    from mailwright.app.document.model import Document
 
-    block = {"id": "b7", "type": "mjml", "props": {"mjml": "<mj-text>a</mj-text>\n<mj-txet>b</mj-txet>"}}
-    doc = Document.model_validate({"rows": [{"id": "r1", "columns": [{"id": "c1", "blocks": [block]}]}]})
+    doc = raw_mjml_doc("<mj-text>a</mj-text>\n<mj-txet>b</mj-txet>")
     found = [f for f in check_document(doc).findings if f.code == "unknown-element"]
-    assert len(found) == 1 and found[0].location == "b7"
+    assert len(found) == 1 and found[0].location == "b1"
     assert "<mj-txet> at 2:1 is not an MJML element: it is left out of the email" in found[0].message
