@@ -69,6 +69,8 @@ def test_an_unquoted_attribute_value_builds_as_node_reads_it(body: str, written:
     [
         ("<p>Orders < 5 ship free</p>", "Orders &lt; 5 ship free"),
         ("<p><a href=https://x.test/>Shop</a></p>", 'href="https://x.test/"'),
+        # cut at its "=", this link was written as text: "<a href=https://x.test/?a=1>Shop" showed
+        ("<p><a href=https://x.test/?a=1>Shop</a></p>", '<a href="https://x.test/?a=1"'),
     ],
 )
 def test_a_document_html_block_with_such_markup_builds(html: str, shown: str) -> None:
