@@ -429,6 +429,11 @@ def _emit(el: etree._Element, parts: list) -> None:
     parts.append(f"</{tag}>")
 
 
+# A comment, or an MJML tag: (closing "/", name, self-closing "/"). Quoted attribute values may
+# hold ">". How the pipeline's source fixes and mjml_elements read an MJML file's elements.
+COMMENT_OR_MJ_TAG = re.compile(r"""<!--.*?-->|<(/?)(mj-[\w-]+)\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S)
+
+
 # --- raw HTML -----------------------------------------------------------------------------
 
 # An attribute (name, optional value in any quoting) and a run of them: shared with the MJML

@@ -15,6 +15,7 @@ import re
 from typing import NamedTuple
 
 from ..textpos import line_col
+from .markup import COMMENT_OR_MJ_TAG  # the pipeline's own reading of MJML tags
 
 # Every element of MJML 4/5 (mjml.io/documentation), head and body, plus mj-include.
 KNOWN: frozenset[str] = frozenset(
@@ -30,9 +31,6 @@ mj-spacer mj-table mj-text mj-wrapper
 # Parents whose unknown children node MJML renders as if they were not there (compared with node
 # mjml 5.4: the same HTML as the file without them).
 _PLAIN_PARENTS = frozenset({"mj-body", "mj-column", "mj-wrapper", "mj-hero", "mj-head"})
-# A comment, or an MJML tag: (closing "/", name, self-closing "/"). Quoted attribute values may
-# hold ">". Shared with the pipeline's other source fixes (drop_stray_text, drop_wrapper_comments).
-COMMENT_OR_MJ_TAG = re.compile(r"""<!--.*?-->|<(/?)(mj-[\w-]+)\b(?:[^>"']|"[^"]*"|'[^']*')*?(/?)>""", re.S)
 _NAME = re.compile(r"<(mj-[\w-]+)")
 
 

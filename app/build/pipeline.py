@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .limits import check_markup_limits, check_output_size
-from .mjml_elements import COMMENT_OR_MJ_TAG, leave_out_unknown_elements
+from .markup import COMMENT_OR_MJ_TAG
 from .mjml_render import document_to_mjml
 from ..merge.tags import unescape_tag
 from ..textpos import LineCounter
@@ -509,6 +509,7 @@ def _build_expanded_mjml(
 ) -> BuildResult:
     """`lines`: where the expanded text's lines were written (mj-include), for the notes."""
     from ..merge import MergeSyntaxError, parse
+    from .mjml_elements import leave_out_unknown_elements
 
     written = text
     text, left_out = leave_out_unknown_elements(text)  # as node's MJML does; positions kept
